@@ -1,0 +1,483 @@
+"""Every table of the ledger, as SQLAlchemy 2 typed models.
+
+Money is ``Numeric(18, 2)`` read back as Decimal; rates are ``Numeric(12, 8)``; instants are
+aware datetimes stored in UTC (:class:`UTCDateTime`), business dates are plain dates. Rows are
+written only by the named verbs in the business-noun modules (``loans``, ``payments``, ...), each
+of which writes its audit entry in the same transaction. Tables are singular snake_case and
+foreign keys are ``<table>_id``, as in docs/glossary.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "Accrual",
+    "AllocationLine",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Borrower",
+    "Complaint",
+    "Component",
+    "ContactEvent",
+    "ContactMethod",
+    "ContactOwner",
+    "CostCapKind",
+    "CycleRun",
+    "Hold",
+    "HoldKind",
+    "Installment",
+    "Loan",
+    "LoanDay",
+    "LoanStatus",
+    "LprRate",
+    "Overpayment",
+    "Payment",
+    "PaymentStatus",
+    "Product",
+    "Promise",
+    "PromiseStatus",
+    "RepaymentMethod",
+    "RepaymentPlan",
+    "SimulationRun",
+    "Waiver",
+]
+
+# Constraint names are fixed so that migrations are identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MONEY = Numeric(18, 2, asdecimal=True)
+RATE = Numeric(12, 8, asdecimal=True)
+# BIGINT keys on PostgreSQL; SQLite only autoincrements a column declared INTEGER.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware datetime stored in UTC; naive datetimes are refused, never guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given; times must be aware")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite drops the offset; we stored UTC
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class RepaymentMethod(StrEnum):
+    EQUAL_INSTALLMENT = "equal_installment"  # 等额本息
+    EQUAL_PRINCIPAL = "equal_principal"  # 等额本金
+    BULLET = "bullet"
+
+
+class CostCapKind(StrEnum):
+    APR = "apr"  # a fixed annual ceiling, e.g. 24 % or 36 %
+    LPR_MULTIPLE = "lpr_multiple"  # k × the one-year LPR in force at the contract date
+
+
+class Overpayment(StrEnum):
+    PREPAY = "prepay"  # reduce outstanding principal, latest installments first
+    CREDIT = "credit"  # hold as a credit on the loan
+
+
+class LoanStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+    CHARGED_OFF = "charged_off"
+
+
+class Component(StrEnum):
+    PENALTY = "penalty"
+    FEE = "fee"
+    INTEREST = "interest"
+    PRINCIPAL = "principal"
+
+
+class PaymentStatus(StrEnum):
+    POSTED = "posted"
+    REVERSED = "reversed"
+
+
+class HoldKind(StrEnum):
+    COMPLAINT = "complaint"
+    DISPUTE = "dispute"
+    HARDSHIP = "hardship"
+    BANKRUPTCY = "bankruptcy"
+    DECEASED = "deceased"
+    LEGAL = "legal"
+
+
+class PromiseStatus(StrEnum):
+    OPEN = "open"
+    KEPT = "kept"
+    PARTLY_KEPT = "partly_kept"
+    BROKEN = "broken"
+    CANCELLED = "cancelled"
+
+
+class ContactOwner(StrEnum):
+    BORROWER = "borrower"
+    EMERGENCY_CONTACT = "emergency_contact"
+    EMPLOYER = "employer"
+
+
+class Borrower(Base):
+    __tablename__ = "borrower"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Stored masked except the last 4 characters (PIPL data minimisation): '**************1234'.
+    national_id_masked: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(16), default="zh-CN")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    province: Mapped[str | None] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(String(64))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    monthly_income_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ContactMethod(Base):
+    __tablename__ = "contact_method"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrower.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # phone | email | address
+    value: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(24))  # ContactOwner
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    relation: Mapped[str | None] = mapped_column(String(40))  # for emergency contacts
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the person at this address asked for no more contact (China: stop when told).
+    refused_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Product(Base):
+    __tablename__ = "product"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    repayment_method: Mapped[str] = mapped_column(String(24))  # RepaymentMethod
+    annual_rate: Mapped[Decimal] = mapped_column(RATE)  # nominal annual interest rate
+    monthly_fee_rate: Mapped[Decimal] = mapped_column(RATE, default=Decimal(0))  # of principal
+    penalty_daily_rate: Mapped[Decimal] = mapped_column(RATE)  # on overdue principal
+    cost_cap_kind: Mapped[str] = mapped_column(String(16))  # CostCapKind
+    cost_cap_rate: Mapped[Decimal] = mapped_column(RATE)  # 0.24 for APR; 4 for 4 × LPR
+    grace_days: Mapped[int] = mapped_column(Integer, default=0)
+    charge_off_days: Mapped[int] = mapped_column(Integer, default=180)
+    # Within one due: the order components are paid in. Across dues: oldest first.
+    allocation_order: Mapped[str] = mapped_column(
+        String(80), default="penalty,fee,interest,principal"
+    )
+    overpayment: Mapped[str] = mapped_column(String(16), default=Overpayment.PREPAY)
+
+
+class LprRate(Base):
+    """The one-year Loan Prime Rate, by the date from which it is in force."""
+
+    __tablename__ = "lpr_rate"
+
+    effective_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    one_year_rate: Mapped[Decimal] = mapped_column(RATE)
+
+
+class Loan(Base):
+    __tablename__ = "loan"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrower.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    principal_amount: Mapped[Decimal] = mapped_column(MONEY)
+    annual_rate: Mapped[Decimal] = mapped_column(RATE)
+    term_months: Mapped[int] = mapped_column(Integer)
+    repayment_method: Mapped[str] = mapped_column(String(24))
+    disbursed_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    # The annual total-cost ceiling resolved at the contract date (APR cap, or k × LPR then).
+    cost_cap_rate: Mapped[Decimal] = mapped_column(RATE)
+    status: Mapped[str] = mapped_column(String(16), default=LoanStatus.ACTIVE)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    charged_off_on: Mapped[dt.date | None] = mapped_column(Date)
+    credit_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+
+
+class Installment(Base):
+    """One due of a schedule. Restructuring supersedes rows instead of editing them."""
+
+    __tablename__ = "installment"
+    __table_args__ = (Index("ix_installment_loan_id_due_on", "loan_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    principal_due: Mapped[Decimal] = mapped_column(MONEY)
+    interest_due: Mapped[Decimal] = mapped_column(MONEY)
+    fee_due: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    penalty_due: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    principal_paid: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    interest_paid: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    fee_paid: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    penalty_paid: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    principal_waived: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    interest_waived: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    fee_waived: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    penalty_waived: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    # Business date from which the row is part of the schedule, and until which (exclusive).
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    superseded_on: Mapped[dt.date | None] = mapped_column(Date)
+    repayment_plan_id: Mapped[int | None] = mapped_column(ForeignKey("repayment_plan.id"))
+
+
+class Payment(Base):
+    __tablename__ = "payment"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    # The lender's own id for the payment; posting is idempotent on it.
+    external_id: Mapped[str] = mapped_column(String(80), unique=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    channel: Mapped[str | None] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default=PaymentStatus.POSTED)
+    prepaid_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    credit_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    reversed_on: Mapped[dt.date | None] = mapped_column(Date)
+    reversal_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class AllocationLine(Base):
+    """Which component of which installment a payment paid; reversals add negative lines."""
+
+    __tablename__ = "allocation_line"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installment.id"), index=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    component: Mapped[str] = mapped_column(String(16))  # Component
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    # The business date the line takes effect: paid_on, or reversed_on for a negative line.
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Accrual(Base):
+    """A charge added to an installment after disbursement: daily penalty, a late fee."""
+
+    __tablename__ = "accrual"
+    __table_args__ = (UniqueConstraint("installment_id", "component", "accrued_on"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installment.id"))
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    component: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    accrued_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Waiver(Base):
+    __tablename__ = "waiver"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installment.id"))
+    component: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    waived_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(80))
+
+
+class Hold(Base):
+    """A pause on collection: while active, delinquent days stop counting and contact stops."""
+
+    __tablename__ = "hold"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # HoldKind
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)  # exclusive; None while in force
+    reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class Promise(Base):
+    """A promise to pay (ptp): an amount by a date, settled kept, partly kept or broken."""
+
+    __tablename__ = "promise"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    promised_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=PromiseStatus.OPEN)
+    kept_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    settled_on: Mapped[dt.date | None] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(80))
+
+
+class RepaymentPlan(Base):
+    """A new schedule that replaces a loan's remaining installments (restructure or extend)."""
+
+    __tablename__ = "repayment_plan"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # restructure | extend
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    term_months: Mapped[int] = mapped_column(Integer)
+    annual_rate: Mapped[Decimal] = mapped_column(RATE)
+    restructured_amount: Mapped[Decimal] = mapped_column(MONEY)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    actor: Mapped[str] = mapped_column(String(80))
+
+
+class ContactEvent(Base):
+    """A contact attempt or an inbound contact, by the lender, an agency or a robot."""
+
+    __tablename__ = "contact_event"
+    __table_args__ = (Index("ix_contact_event_borrower_id_at", "borrower_id", "at"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrower.id"))
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"))
+    contact_method_id: Mapped[int | None] = mapped_column(ForeignKey("contact_method.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    direction: Mapped[str] = mapped_column(String(16))  # outbound | inbound
+    channel: Mapped[str] = mapped_column(String(16))  # call | sms | email | app_push | ...
+    mode: Mapped[str] = mapped_column(String(16), default="agent")  # agent | robot
+    recipient: Mapped[str] = mapped_column(String(16))  # debtor | spouse | contact | ...
+    address: Mapped[str | None] = mapped_column(String(300))
+    outcome: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(80), default="lender")  # lender | agency:NAME
+    purpose: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class Complaint(Base):
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrower.id"), index=True)
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str] = mapped_column(String(24))
+    category: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditHead(Base):
+    """The single row holding the chain's last hash; locking it serialises writers."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained record of every state change and every gate decision."""
+
+    __tablename__ = "audit_entry"
+
+    seq: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(64), index=True)  # e.g. payment.posted
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(80))
+    data: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class LoanDay(Base):
+    """The daily close of business: one snapshot row per loan per business date."""
+
+    __tablename__ = "loan_day"
+
+    business_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    overdue_since: Mapped[dt.date | None] = mapped_column(Date)
+    dpd: Mapped[int] = mapped_column(Integer)
+    delinquent_days: Mapped[int] = mapped_column(Integer)
+    bucket: Mapped[str] = mapped_column(String(8))
+    principal_overdue: Mapped[Decimal] = mapped_column(MONEY)
+    interest_overdue: Mapped[Decimal] = mapped_column(MONEY)
+    fee_overdue: Mapped[Decimal] = mapped_column(MONEY)
+    penalty_overdue: Mapped[Decimal] = mapped_column(MONEY)
+    principal_outstanding: Mapped[Decimal] = mapped_column(MONEY)
+    is_held: Mapped[bool] = mapped_column(Boolean)
+
+
+class CycleRun(Base):
+    __tablename__ = "cycle_run"
+
+    business_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    engine: Mapped[str] = mapped_column(String(16))
+    bucket_scheme: Mapped[str] = mapped_column(String(40))
+    loan_count: Mapped[int] = mapped_column(Integer)
+    ran_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SimulationRun(Base):
+    """A simulated portfolio's parameters and the ground truth of any injected scenario."""
+
+    __tablename__ = "simulation_run"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    seed: Mapped[int] = mapped_column(Integer)
+    borrowers: Mapped[int] = mapped_column(Integer)
+    months: Mapped[int] = mapped_column(Integer)
+    start_on: Mapped[dt.date] = mapped_column(Date)
+    scenario: Mapped[str | None] = mapped_column(String(40))
+    truth: Mapped[str] = mapped_column(Text)  # JSON: what was injected, where, from when
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
