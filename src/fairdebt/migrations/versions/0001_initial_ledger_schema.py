@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 17:50:40.139147
+Create Date: 2026-11-29 17:52:26.956981
 """
 
 from __future__ import annotations
