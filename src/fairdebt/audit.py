@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,7 +23,16 @@ from sqlalchemy.orm import Session
 from fairdebt.errors import IntegrityError
 from fairdebt.models import AuditEntry, AuditHead
 
-__all__ = ["GENESIS_HASH", "AuditEvent", "VerifyResult", "record", "record_many", "verify"]
+__all__ = [
+    "GENESIS_HASH",
+    "AuditEvent",
+    "VerifyResult",
+    "canonical_json",
+    "record",
+    "record_many",
+    "require_intact",
+    "verify",
+]
 
 GENESIS_HASH = "0" * 64
 
@@ -151,8 +160,10 @@ def record(
 def verify(session: Session, *, batch_size: int = 50_000) -> VerifyResult:
     """Walk the chain from the start; report the first entry that is edited, missing or moved."""
     prev, expected_seq, count = GENESIS_HASH, 1, 0
-    stream = session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()
-    for entry in _batched(stream, batch_size):
+    stream = session.execute(
+        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
+    ).scalars()
+    for entry in stream:
         if entry.seq != expected_seq:
             return VerifyResult(
                 False, count, expected_seq, f"entry {expected_seq} is missing (next is {entry.seq})"
@@ -176,11 +187,6 @@ def verify(session: Session, *, batch_size: int = 50_000) -> VerifyResult:
             f"the chain ends at entry {count} but {head.last_seq} were written",
         )
     return VerifyResult(True, count, None, None)
-
-
-def _batched(stream: Iterable[AuditEntry], size: int) -> Iterable[AuditEntry]:
-    # Plain iteration; kept as a seam should verify need to page by seq on huge logs.
-    yield from stream
 
 
 def require_intact(session: Session) -> int:

@@ -5,8 +5,8 @@
     FairdebtError
      ├── InputError            bad input: a record, a field, what was expected and what came
      │    ├── UnknownRecord    an id that names nothing (unknown loan, payment, borrower)
-     │    └── RuleViolation    a valid value that a business rule refuses (payment before disbursement)
-     ├── ConflictError         the request clashes with the ledger's state (reversed twice, run order)
+     │    └── RuleViolation    a valid value a business rule refuses (paid before disbursed)
+     ├── ConflictError         the request clashes with the ledger (reversed twice, run order)
      ├── ConfigurationError    a product, pack or bucket scheme that cannot work
      └── IntegrityError        stored data is not what was written (a broken audit chain)
 

@@ -1,8 +1,9 @@
 """The ``fairdebt`` command: the edge that reads settings and the clock and owns transactions.
 
 Each command group lives in its own module (``db``, ``ledger``, ``cycle``, ``simulation``,
-``compliance``, ``risk``), whose ``mount(app)`` registers its groups and top-level commands. Every ``FairdebtError`` becomes one clear line on
-stderr and exit status 2; a traceback in the CLI is a bug.
+``compliance``, ``risk``), whose ``mount(app)`` registers its groups and top-level commands.
+Every ``FairdebtError`` becomes one clear line on stderr and exit status 2; a traceback in the
+CLI is a bug.
 """
 
 from __future__ import annotations
