@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -159,11 +159,18 @@ def record(
 
 def verify(session: Session, *, batch_size: int = 50_000) -> VerifyResult:
     """Walk the chain from the start; report the first entry that is edited, missing or moved."""
-    prev, expected_seq, count = GENESIS_HASH, 1, 0
-    stream = session.execute(
+    result = session.execute(
         select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
-    ).scalars()
-    for entry in stream:
+    )
+    try:
+        return _walk(session, result.scalars())
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL when we stop early
+
+
+def _walk(session: Session, entries: Iterable[AuditEntry]) -> VerifyResult:
+    prev, expected_seq, count = GENESIS_HASH, 1, 0
+    for entry in entries:
         if entry.seq != expected_seq:
             return VerifyResult(
                 False, count, expected_seq, f"entry {expected_seq} is missing (next is {entry.seq})"
