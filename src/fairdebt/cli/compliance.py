@@ -1,12 +1,170 @@
-"""``fairdebt compliance ...``: the contact gate and message screening from the shell."""
+"""``fairdebt compliance check|screen``: the contact gate and message screening from the shell.
+
+Both read JSON Lines (``-`` is stdin) and print one JSON line per input line, in order, as
+docs/compliance.md describes. A malformed line gets ``{"id": ..., "error": ...}`` naming the
+field; the run goes on and exits 1 at the end. ``check --record`` also writes every decision to
+the audit log, one transaction per line (this edge is where the clock is read).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
 import typer
+
+from fairdebt.errors import FairdebtError, InputError
+
+__all__ = ["app", "mount"]
 
 app = typer.Typer(
     help="Contact gate and message screening. 触达合规闸门与话术筛查。", no_args_is_help=True
 )
+
+PackOption = typer.Option("cn", "--pack", help="Rule pack: cn (default), us, us-ma, uk. 规则包。")
+FileArgument = typer.Argument(
+    ..., help="JSON Lines file, or - for stdin. 输入文件（- 为标准输入）。"
+)
+
+
+def _lines(path: str) -> Iterator[tuple[int, str]]:
+    stream: IO[str] = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    try:
+        for number, line in enumerate(stream, start=1):
+            if line.strip():
+                yield number, line
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+def _run(path: str, answer: Callable[[Any, str], dict[str, Any]]) -> None:
+    """Answer every line in order; a bad line becomes an error line and the exit code 1."""
+    failed = False
+    out = sys.stdout
+    for number, line in _lines(path):
+        record_id: Any = None
+        try:
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise InputError(
+                    f"invalid JSON ({error.msg}, column {error.colno})", record=f"line {number}"
+                ) from None
+            if not isinstance(data, dict):
+                raise InputError("expected a JSON object", record=f"line {number}")
+            record_id = data.get("id")
+            result = answer(data, f"line {number}")
+        except FairdebtError as error:
+            failed = True
+            result = {"id": record_id, "error": str(error)}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("check")
+def check_command(
+    file: str = FileArgument,
+    pack: str = PackOption,
+    lang: str = typer.Option(
+        "en", "--lang", help="Message language: en (default) or zh-CN. 说明语言。"
+    ),
+    record: bool = typer.Option(
+        False, "--record", help="Write each decision to the audit log. 将每个决定写入审计日志。"
+    ),
+    database: str | None = typer.Option(
+        None, "--database", help="SQLAlchemy URL; default FAIRDEBT_DATABASE_URL"
+    ),
+    actor: str = typer.Option("cli", "--actor", help="Who asks, for the audit log. 操作人。"),
+) -> None:
+    """Ask the gate about each contact attempt. 逐条判断触达是否合规。"""
+    from fairdebt.compliance.attempts import case_from_json
+    from fairdebt.compliance.gate import check, record_decision
+    from fairdebt.compliance.packs import get_pack
+
+    if lang not in ("en", "zh-CN"):
+        raise InputError(f"expected en or zh-CN (got {lang!r})", field="--lang")
+    chosen = get_pack(pack)
+    session = None
+    if record:
+        from fairdebt.db import make_engine, make_session
+        from fairdebt.settings import Settings
+
+        session = make_session(make_engine(database or Settings().database_url))
+
+    def answer(data: Any, where: str) -> dict[str, Any]:
+        attempt, history, debtor, consents = case_from_json(data, record=where)
+        verdict = check(attempt, history, debtor, chosen, consents=consents)
+        if session is not None:
+            with session.begin():
+                record_decision(
+                    session,
+                    verdict=verdict,
+                    attempt=attempt,
+                    actor=actor,
+                    at=dt.datetime.now(dt.UTC),
+                    pack=chosen,
+                    entity_id=data.get("id"),
+                )
+        return verdict.to_json(id=data.get("id"), lang=lang)
+
+    try:
+        _run(file, answer)
+    finally:
+        if session is not None:
+            session.close()
+
+
+@app.command("screen")
+def screen_command(file: str = FileArgument, pack: str = PackOption) -> None:
+    """Screen each message or transcript. 逐条筛查催收话术。"""
+    from fairdebt.compliance import screening
+    from fairdebt.compliance.packs import get_pack
+
+    base = get_pack(pack).id.split("-")[0]
+
+    def answer(data: Any, where: str) -> dict[str, Any]:
+        text = data.get("text")
+        if not isinstance(text, str):
+            raise InputError(f"expected a string (got {text!r})", record=where, field="text")
+        facts = data.get("facts") or {}
+        if not isinstance(facts, dict):
+            raise InputError("expected an object", record=where, field="facts")
+        recipient = facts.get("recipient") or "debtor"
+        if recipient not in ("debtor", "spouse", "contact", "employer", "attorney"):
+            raise InputError(
+                f"unknown recipient {recipient!r}", record=where, field="facts.recipient"
+            )
+        clean = {"recipient": recipient}
+        for name in ("has_judgment", "time_barred", "legal_action_intended"):
+            value = facts.get(name, False)
+            if not isinstance(value, bool):
+                raise InputError(
+                    f"expected true or false (got {value!r})", record=where, field=f"facts.{name}"
+                )
+            clean[name] = value
+        findings = screening.screen(text, clean, pack=base)
+        return {
+            "id": data.get("id"),
+            "verdict": screening.verdict(findings),
+            "findings": [
+                {
+                    "category": f.category,
+                    "start": f.start,
+                    "end": f.end,
+                    "rule": f.rule,
+                    "citation": f.citation,
+                }
+                for f in findings
+            ],
+        }
+
+    _run(file, answer)
 
 
 def mount(root: typer.Typer) -> None:

@@ -1,12 +1,246 @@
-"""``fairdebt risk ...``: train, evaluate, score, report and monitor credit-risk models."""
+"""``fairdebt risk ...``: train, evaluate, cross-validate, score, report and monitor risk models.
+
+The command shapes are a contract that tests and other tools rely on (issue 3, section 7).
+Files may be CSV or Parquet (by suffix). Every error names the column or file and what was
+wrong, and becomes one red line with exit status 2.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from fairdebt.errors import FairdebtError, InputError
+
+__all__ = ["app", "mount", "read_frame", "write_frame"]
 
 app = typer.Typer(
     help="Risk models: scorecards and GBMs. 风险模型：评分卡与梯度提升模型。", no_args_is_help=True
 )
+
+
+class ModelKind(StrEnum):
+    """The model kinds ``train`` and ``cv`` can fit."""
+
+    scorecard = "scorecard"
+    gbm = "gbm"
+
+
+DATA = typer.Option(..., "--data", help="CSV or Parquet file. 数据文件（CSV 或 Parquet）。")
+TARGET = typer.Option(..., "--target", help="Target column. 目标列。")
+BAD = typer.Option(..., "--bad", help="Target value meaning bad. 代表坏客户的目标值。")
+MODEL_DIR = typer.Option(..., "--model", help="Saved model folder. 已保存的模型目录。")
+KIND = typer.Option(..., "--model", help="scorecard or gbm. 模型类型。")
+DROP = typer.Option([], "--drop", help="Column not to use (repeatable). 不使用的列（可重复）。")
+
+
+def read_frame(path: str | Path) -> Any:
+    """Read a CSV or Parquet file into a DataFrame; a missing or empty file is an InputError."""
+    import pandas as pd
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file / 文件不存在", record=str(file))
+    try:
+        if file.suffix.lower() in (".parquet", ".pq"):
+            frame = pd.read_parquet(file)
+        else:
+            frame = pd.read_csv(file, low_memory=False)
+    except (ValueError, OSError) as error:
+        raise InputError(f"cannot read it as CSV or Parquet ({error})", record=str(file)) from None
+    if frame.empty:
+        raise InputError("the file has no rows / 文件没有数据行", record=str(file))
+    return frame
+
+
+def write_frame(frame: Any, path: str | Path) -> Path:
+    """Write a DataFrame as Parquet (suffix ``.parquet``/``.pq``) or CSV (anything else)."""
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if file.suffix.lower() in (".parquet", ".pq"):
+        frame.to_parquet(file, index=False)
+    else:
+        frame.to_csv(file, index=False)
+    return file
+
+
+@contextmanager
+def _plain_errors() -> Iterator[None]:
+    """Turn a library's ValueError about the data into one clear InputError line."""
+    try:
+        yield
+    except FairdebtError:
+        raise
+    except (ValueError, KeyError, TypeError) as error:
+        raise InputError(str(error).strip().splitlines()[0] if str(error).strip() else repr(error)) from None
+
+
+def _labelled(data: Path, target: str, bad: str) -> tuple[Any, Any]:
+    from fairdebt.risk.cleaning import make_target
+
+    frame = read_frame(data)
+    if target not in frame.columns:
+        raise InputError(f"no such column in {data} (columns: {list(frame.columns)[:20]})",
+                         field=target)  # fmt: skip
+    y = make_target(frame[target], bad, column=target)
+    return frame.drop(columns=[target]), y
+
+
+def _model_columns(model: Any, frame: Any, source: Path) -> Any:
+    names = [str(c) for c in getattr(model, "feature_names_in_", frame.columns)]
+    missing = [c for c in names if c not in frame.columns]
+    if missing:
+        raise InputError(f"the model needs columns absent from {source}: {missing[:10]}",
+                         field=missing[0])  # fmt: skip
+    return frame[names]
+
+
+def _make_model(kind: ModelKind, drop: list[str]) -> Any:
+    from fairdebt.risk import GBMModel, Scorecard
+
+    return Scorecard(drop=tuple(drop)) if kind == ModelKind.scorecard else GBMModel(drop=tuple(drop))
+
+
+@app.command()
+def train(
+    data: Path = DATA,
+    target: str = TARGET,
+    bad: str = BAD,
+    model: ModelKind = KIND,
+    out: Path = typer.Option(..., "--out", help="Folder for the model. 模型输出目录。"),
+    drop: list[str] = DROP,
+) -> None:
+    """Fit a model, write its card and save it. 训练模型并保存（含模型卡）。"""
+    from fairdebt.risk import save_model
+    from fairdebt.risk.card import make_card
+    from fairdebt.risk.validation import evaluate
+
+    X, y = _labelled(data, target, bad)
+    estimator = _make_model(model, drop)
+    with _plain_errors():
+        estimator.fit(X, y)
+        metrics = evaluate(estimator, X, y)
+    card = make_card(estimator, X=X, y=y, data_path=data, target=target, bad=bad,
+                     metrics=metrics, created_at=datetime.now(UTC))  # fmt: skip
+    save_model(estimator, out, card)
+    for note in estimator.notes_:
+        typer.echo(f"note / 提示: {note}")
+    typer.echo(
+        f"trained {model.value} on {len(y)} rows, {len(estimator.features_)} features, "
+        f"training AUC {metrics['auc']:.4f}; saved to {out} / 模型已保存"
+    )
+
+
+@app.command()
+def evaluate(
+    model: Path = MODEL_DIR, data: Path = DATA, target: str = TARGET, bad: str = BAD
+) -> None:
+    """Print AUC, KS, Gini, Brier, ECE as one JSON object. 输出模型评估指标（JSON）。"""
+    from fairdebt.risk import load_model
+    from fairdebt.risk.validation import evaluate as evaluate_model
+
+    fitted = load_model(model)
+    X, y = _labelled(data, target, bad)
+    with _plain_errors():
+        result = evaluate_model(fitted, _model_columns(fitted, X, data), y)
+    typer.echo(json.dumps(result))
+
+
+@app.command()
+def cv(
+    data: Path = DATA,
+    target: str = TARGET,
+    bad: str = BAD,
+    model: ModelKind = KIND,
+    folds: int = typer.Option(5, "--folds", min=2, help="Number of folds. 折数。"),
+    seed: int = typer.Option(42, "--seed", help="Shuffle seed. 随机种子。"),
+    drop: list[str] = DROP,
+) -> None:
+    """Stratified cross-validation: mean and std of AUC and KS (JSON). 分层交叉验证。"""
+    from fairdebt.risk import cross_validate
+
+    X, y = _labelled(data, target, bad)
+    with _plain_errors():
+        result = cross_validate(_make_model(model, drop), X, y, folds=folds, seed=seed)
+    typer.echo(json.dumps({"model": model.value, **result}))
+
+
+@app.command()
+def score(
+    model: Path = MODEL_DIR,
+    data: Path = DATA,
+    out: Path = typer.Option(..., "--out", help="Output CSV or Parquet. 输出文件。"),
+) -> None:
+    """Write score, PD and the top 4 reason codes per row. 输出评分、违约概率与前 4 个原因码。"""
+    import pandas as pd
+
+    from fairdebt.risk import load_model, reason_codes
+
+    fitted = load_model(model)
+    frame = read_frame(data)
+    X = _model_columns(fitted, frame, data)
+    with _plain_errors():
+        scores = fitted.decision_score(X)
+        pd_bad = fitted.predict_proba(X)[:, 1]
+        reasons = reason_codes(fitted, X, k=4)
+    ids = [c for c in getattr(fitted.cleaner_, "id_columns_", []) if c in frame.columns]
+    result = pd.concat(
+        [
+            frame[ids].reset_index(drop=True),
+            pd.DataFrame({"score": scores, "pd": pd_bad}),
+            reasons.reset_index(drop=True),
+        ],
+        axis=1,
+    )
+    write_frame(result, out)
+    typer.echo(f"scored {len(result)} rows to {out} / 已评分")
+
+
+@app.command()
+def report(
+    model: Path = MODEL_DIR,
+    data: Path = DATA,
+    target: str = TARGET,
+    bad: str = BAD,
+    out: Path = typer.Option(..., "--out", help="Report HTML file. 报告文件（HTML）。"),
+) -> None:
+    """Write the validation report (HTML). 生成模型验证报告（HTML）。"""
+    from fairdebt.risk import load_card, load_model
+    from fairdebt.risk.report import write_validation_report
+
+    fitted = load_model(model)
+    X, y = _labelled(data, target, bad)
+    with _plain_errors():
+        path = write_validation_report(
+            fitted, _model_columns(fitted, X, data), y, out, card=load_card(model)
+        )
+    typer.echo(f"wrote {path} / 已生成验证报告")
+
+
+@app.command()
+def monitor(
+    model: Path = MODEL_DIR,
+    expected: Path = typer.Option(..., "--expected", help="Reference sample. 基准样本。"),
+    actual: Path = typer.Option(..., "--actual", help="Recent sample. 近期样本。"),
+    out: Path = typer.Option(..., "--out", help="Report HTML file. 报告文件（HTML）。"),
+) -> None:
+    """Write the stability report: PSI of the score, CSI per feature. 生成稳定性监控报告。"""
+    from fairdebt.risk import load_card, load_model
+    from fairdebt.risk.report import write_monitoring_report
+
+    fitted = load_model(model)
+    X_expected = _model_columns(fitted, read_frame(expected), expected)
+    X_actual = _model_columns(fitted, read_frame(actual), actual)
+    with _plain_errors():
+        path = write_monitoring_report(fitted, X_expected, X_actual, out, card=load_card(model))
+    typer.echo(f"wrote {path} / 已生成监控报告")
 
 
 def mount(root: typer.Typer) -> None:

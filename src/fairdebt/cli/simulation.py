@@ -2,8 +2,168 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from fairdebt.errors import InputError
+from fairdebt.settings import Settings
+
+if TYPE_CHECKING:  # imported inside the commands: `fairdebt --help` stays fast
+    from fairdebt.simulation.runs import SimulationResult
+
+__all__ = ["mount"]
+
+DEMO_DATABASE = "sqlite:///fairdebt-demo.db"
+DEMO_REPORT = "fairdebt-demo.html"
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"must be a date YYYY-MM-DD (got {text!r})", field=field) from None
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _bars(bars: Progress) -> Callable[[str, int, int], None]:
+    days = bars.add_task("simulating 模拟放款与还款", total=None)
+    dates = bars.add_task("daily cycle 日终批处理", total=None)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        bars.update(days if phase == "simulate" else dates, completed=done, total=total)
+
+    return progress
+
+
+def _run(
+    console: Console,
+    url: str,
+    *,
+    borrowers: int,
+    months: int,
+    seed: int,
+    scenario: str | None,
+    start_on: dt.date,
+) -> SimulationResult:
+    from fairdebt.db import make_engine, upgrade
+    from fairdebt.simulation import simulate
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with _progress(console) as bars:
+        progress = _bars(bars)
+        result = simulate(
+            engine,
+            borrowers=borrowers,
+            months=months,
+            seed=seed,
+            scenario=scenario,
+            start_on=start_on,
+            progress=progress,
+        )
+    engine.dispose()
+    return result
+
+
+BorrowersOption = typer.Option(1000, "--borrowers", help="Borrowers 借款人数")
+MonthsOption = typer.Option(6, "--months", help="Months to simulate 模拟月数")
+SeedOption = typer.Option(1, "--seed", help="Random seed 随机种子")
+ScenarioOption = typer.Option(
+    None,
+    "--scenario",
+    help="bad_vintage | macro_shock | province_shock | policy_change 注入的冲击情景",
+)
+StartOption = typer.Option("2025-01-01", "--start", help="First business date 起始日")
+DatabaseOption = typer.Option(
+    None, "--database", help="SQLAlchemy URL; default FAIRDEBT_DATABASE_URL"
+)
+DemoDatabaseOption = typer.Option(
+    DEMO_DATABASE, "--database", help="SQLAlchemy URL 数据库 (a SQLite file is replaced)"
+)
+ReportOption = typer.Option(Path(DEMO_REPORT), "--report", help="HTML report path 报告路径")
+# Hidden: smaller demos for the tests.
+DemoBorrowersOption = typer.Option(20_000, "--borrowers", hidden=True)
+DemoMonthsOption = typer.Option(12, "--months", hidden=True)
+DemoSeedOption = typer.Option(2026, "--seed", hidden=True)
+
+
+def simulate_command(
+    borrowers: int = BorrowersOption,
+    months: int = MonthsOption,
+    seed: int = SeedOption,
+    scenario: str | None = ScenarioOption,
+    start: str = StartOption,
+    database: str | None = DatabaseOption,
+) -> None:
+    """Simulate a Chinese online consumer-lending portfolio. 生成模拟贷款组合。"""
+    console = Console()
+    url = database or Settings().database_url
+    result = _run(
+        console,
+        url,
+        borrowers=borrowers,
+        months=months,
+        seed=seed,
+        scenario=scenario,
+        start_on=_date(start, "start"),
+    )
+    console.print(
+        f"simulation run {result.run_id}: {result.loans:,} loans 贷款, {result.payments:,} "
+        f"payments 还款, {result.start_on} → {result.end_on}"
+    )
+    if result.scenario:
+        console.print("ground truth 真实冲击:", json.dumps(result.truth, ensure_ascii=False))
+
+
+def demo_command(
+    database: str = DemoDatabaseOption,
+    report: Path = ReportOption,
+    borrowers: int = DemoBorrowersOption,
+    months: int = DemoMonthsOption,
+    seed: int = DemoSeedOption,
+) -> None:
+    """Simulate a portfolio, run the cycle, print a summary and write an HTML report. 演示。"""
+    from fairdebt.simulation.demo import run_demo
+
+    console = Console()
+    with _progress(console) as bars:
+        progress = _bars(bars)
+        outcome = run_demo(
+            console,
+            url=database,
+            report=report,
+            borrowers=borrowers,
+            months=months,
+            seed=seed,
+            generated_at=dt.datetime.now(dt.UTC),
+            progress=progress,
+        )
+    seconds = outcome.seconds
+    console.print(
+        f"report 报告: [bold]{outcome.report}[/]   database 数据库: {database}   "
+        f"time 用时 {seconds['total']:.0f} s (ledger 账务 {seconds.get('ledger', 0):.0f} s, "
+        f"cycle 批处理 {seconds.get('cycle', 0):.0f} s)"
+    )
 
 
 def mount(app: typer.Typer) -> None:
     """Register the simulator's top-level commands on ``app``."""
+    app.command("simulate")(simulate_command)
+    app.command("demo")(demo_command)

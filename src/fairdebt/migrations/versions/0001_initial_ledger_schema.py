@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 17:52:26.956981
+Create Date: 2026-11-29 18:29:32.645280
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ def upgrade() -> None:
         sa.Column("principal_outstanding", sa.Numeric(precision=18, scale=2), nullable=False),
         sa.Column("is_held", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("business_date", "loan_id", name=op.f("pk_loan_day")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "lpr_rate",

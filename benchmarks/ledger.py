@@ -1,0 +1,202 @@
+"""Ledger speed on SQLite: bulk disbursement and bulk payment posting, with the floor beside them.
+
+Run from the project root::
+
+    .venv/bin/python benchmarks/ledger.py                       # 50 k loans, 300 k payments
+    .venv/bin/python benchmarks/ledger.py --loans 5000 --payments-per-loan 6
+
+Writes benchmarks/results/ledger.md. Targets (brief): 50 k loans disbursed in a few seconds,
+300 k payments posted in well under 30 s. The baseline in the same process is the floor: the
+same rows (loans + installments; payments + allocation lines + installment updates) written
+with plain sqlite3 executemany, no checks, no waterfall, no audit. The ratio is what the ledger
+costs over that floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sqlite3
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from fairdebt.borrowers import BorrowerIn, register_borrowers
+from fairdebt.db import make_engine, make_session, upgrade
+from fairdebt.loans import LoanIn, disburse_many
+from fairdebt.models import AllocationLine
+from fairdebt.payments import PaymentIn, post_payments
+from fairdebt.products import create_product
+
+AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+START = dt.date(2026, 1, 1)
+
+
+def _setup(url: str, n_borrowers: int) -> list[int]:
+    engine = make_engine(url)
+    upgrade(engine)
+    with make_session(engine) as session, session.begin():
+        create_product(
+            session,
+            code="P6",
+            name="six months",
+            repayment_method="equal_installment",
+            annual_rate=Decimal("0.18"),
+            monthly_fee_rate=Decimal(0),
+            penalty_daily_rate=Decimal("0.0005"),
+            cost_cap_kind="apr",
+            cost_cap_rate=Decimal("0.24"),
+            actor="bench",
+            at=AT,
+        )
+        borrowers = [
+            BorrowerIn(f"B-{i}", "张三", None, "zh-CN", "Asia/Shanghai", None, None, None, None)
+            for i in range(n_borrowers)
+        ]
+        return register_borrowers(session, borrowers=borrowers, actor="bench", at=AT)
+
+
+def time_ledger(folder: Path, n_loans: int, per_loan: int) -> dict[str, float]:
+    url = f"sqlite:///{folder}/ledger.db"
+    borrower_ids = _setup(url, min(n_loans, 20_000))
+    loans = [
+        LoanIn(
+            f"L-{i}",
+            borrower_ids[i % len(borrower_ids)],
+            "P6",
+            Decimal(1000 + (i * 37) % 20_000),
+            6,
+            START + dt.timedelta(days=i % 28),
+        )
+        for i in range(n_loans)
+    ]
+    payments = [
+        PaymentIn(
+            f"P-{i}-{k}",
+            f"L-{i}",
+            Decimal(180 + (i * 13) % 400),
+            START + dt.timedelta(days=31 * (k + 1)),
+        )
+        for k in range(per_loan)
+        for i in range(n_loans)
+    ]
+    engine = make_engine(url)
+    with make_session(engine) as session:
+        started = time.perf_counter()
+        with session.begin():
+            disburse_many(session, loans=loans, actor="bench", at=AT)
+        disbursed = time.perf_counter() - started
+        started = time.perf_counter()
+        with session.begin():
+            post_payments(session, payments=payments, actor="bench", at=AT)
+        posted = time.perf_counter() - started
+        lines = session.scalar(select(func.count()).select_from(AllocationLine)) or 0
+    return {"disburse": disbursed, "post": posted, "lines": float(lines), "payments": len(payments)}
+
+
+def time_floor(folder: Path, n_loans: int, per_loan: int, lines: int) -> dict[str, float]:
+    """The same number of rows written with plain sqlite3 executemany: the floor."""
+    url = f"sqlite:///{folder}/floor.db"
+    upgrade(make_engine(url))
+    connection = sqlite3.connect(f"{folder}/floor.db")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(
+        "INSERT INTO borrower (id, external_id, name, language, timezone, "
+        "created_at) VALUES (1, 'B', 'x', 'zh-CN', 'Asia/Shanghai', '2026-01-01')"
+    )
+    connection.execute(
+        "INSERT INTO product (id, code, name, repayment_method, annual_rate, "
+        "monthly_fee_rate, penalty_daily_rate, cost_cap_kind, cost_cap_rate, grace_days, "
+        "charge_off_days, allocation_order, overpayment) VALUES (1, 'P', 'x', "
+        "'equal_installment', 0.18, 0, 0.0005, 'apr', 0.24, 0, 180, 'x', 'prepay')"
+    )
+    started = time.perf_counter()
+    connection.executemany(
+        (
+            "INSERT INTO loan (id, external_id, borrower_id, product_id, principal_amount, "
+            "annual_rate, term_months, repayment_method, disbursed_on, cost_cap_rate, "
+            "status, credit_amount) VALUES (?, ?, 1, 1, 1000.0, 0.18, 6, "
+            "'equal_installment', '2026-01-01', 0.24, 'active', 0)"
+        ),
+        [(i + 1, f"L-{i}") for i in range(n_loans)],
+    )
+    connection.executemany(
+        (
+            "INSERT INTO installment (loan_id, seq, due_on, principal_due, interest_due, "
+            "fee_due, penalty_due, principal_paid, interest_paid, fee_paid, penalty_paid, "
+            "principal_waived, interest_waived, fee_waived, penalty_waived, "
+            "created_on) VALUES (?, ?, '2026-02-01', 160.0, 15.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "
+            "0, '2026-01-01')"
+        ),
+        [(i + 1, k + 1) for i in range(n_loans) for k in range(6)],
+    )
+    connection.commit()
+    disbursed = time.perf_counter() - started
+    n_payments = n_loans * per_loan
+    started = time.perf_counter()
+    connection.executemany(
+        (
+            "INSERT INTO payment (id, external_id, loan_id, amount, paid_on, status, "
+            "prepaid_amount, credit_amount) VALUES (?, ?, ?, 200.0, '2026-02-01', 'posted', "
+            "0, 0)"
+        ),
+        [(j + 1, f"P-{j}", j % n_loans + 1) for j in range(n_payments)],
+    )
+    connection.executemany(
+        (
+            "INSERT INTO allocation_line (payment_id, installment_id, loan_id, component, "
+            "amount, effective_on) VALUES (?, ?, ?, 'interest', 10.0, '2026-02-01')"
+        ),
+        [(j % n_payments + 1, j % (n_loans * 6) + 1, j % n_loans + 1) for j in range(lines)],
+    )
+    connection.executemany(
+        "UPDATE installment SET interest_paid = interest_paid + 10.0 WHERE id = ?",
+        [(j % (n_loans * 6) + 1,) for j in range(n_payments)],
+    )
+    connection.commit()
+    posted = time.perf_counter() - started
+    connection.close()
+    return {"disburse": disbursed, "post": posted}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loans", type=int, default=50_000)
+    parser.add_argument("--payments-per-loan", type=int, default=6)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        ledger = time_ledger(Path(folder), args.loans, args.payments_per_loan)
+        floor = time_floor(Path(folder), args.loans, args.payments_per_loan, int(ledger["lines"]))
+    load = os.getloadavg()[0]
+    rows = [
+        ("disburse_many", f"{args.loans:,} loans", ledger["disburse"], floor["disburse"]),
+        ("post_payments", f"{int(ledger['payments']):,} payments", ledger["post"], floor["post"]),
+    ]
+    lines = [
+        "# Ledger benchmark (SQLite)",
+        "",
+        "| verb | size | ledger s | floor s (raw executemany) | ratio |",
+        "|---|---|---|---|---|",
+        *(f"| {v} | {size} | {t:.1f} | {f:.1f} | {t / f:.1f}× |" for v, size, t, f in rows),
+        "",
+        f"Command: `.venv/bin/python benchmarks/ledger.py --loans {args.loans} "
+        f"--payments-per-loan {args.payments_per_loan}`",
+        "",
+        f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.system()}; 1-minute load average at the end "
+        f"{load:.1f} (other jobs share the machine: compare the ratio, not the seconds).",
+        "",
+    ]
+    out = Path(__file__).parent / "results" / "ledger.md"
+    out.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

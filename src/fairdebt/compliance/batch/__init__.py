@@ -1,0 +1,178 @@
+"""The gate over columns: ``check_batch(attempts, history, debtors, pack)`` for planners.
+
+Answers ``allowed``, ``first_rule`` and ``next_allowed_at`` for millions of attempts with numpy
+group operations and no Python loop per attempt. Each attempt is paired with its debtor's
+history through sorted index arithmetic (no dataframe merge), every rule of the pack becomes a
+vector of refusals and a vector of ``until`` instants, and ``next_allowed_at`` uses the same
+jump-to-the-latest-``until`` search as :func:`fairdebt.compliance.gate.check`, on the refused
+rows only.
+
+The vectorised path covers the planner's everyday attempt: to the debtor, for collection, with
+no text. Rows outside it (a text to screen, a consent on file, another recipient or purpose, a
+debtor with several possible zones, stated inconvenient times or an opt-out in the history)
+go through the scalar :func:`~fairdebt.compliance.gate.check`, so both paths always agree; a
+pack rule without a vectorised form sends every row there.
+
+Tables (pandas; missing optional columns take their defaults):
+
+* ``attempts``: ``debtor_id``, ``at`` (aware), ``channel``; optional ``id``, ``mode``,
+  ``recipient``, ``address``, ``debt_id``, ``by``, ``purpose``, ``collectors``, ``text``,
+  ``address_kind``, ``personal_device``, ``is_public``, ``voicemail``.
+* ``history``: ``debtor_id``, ``at``; optional ``direction``, ``channel``, ``mode``,
+  ``recipient``, ``address``, ``debt_id``, ``by``, ``outcome`` (one debt per event).
+* ``debtors``: ``debtor_id``; optional ``timezone``, ``possible_timezones`` (list),
+  ``inconvenient_times`` (list of ``(from, to)`` strings), ``cease_requested_on``,
+  ``attorney_represented``, ``employer_forbids_calls``, ``tcpa_consent``, ``tcpa_revoked_on``,
+  ``holds`` (list or comma-separated text), ``unreachable``, ``incapacitated``,
+  ``breathing_space_kind``, ``breathing_space_started_on``, ``breathing_space_ended_on``
+  (treatment end).
+* ``consents`` (optional): ``debtor_id``, ``given_at``, ``to``, ``channel``, ``from``,
+  ``to_time``, ``debt_id``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from fairdebt.compliance.batch.fallback import scalar_answers
+from fairdebt.compliance.batch.tables import (
+    ATTEMPT_DEFAULTS,
+    DEBTOR_DEFAULTS,
+    HISTORY_DEFAULTS,
+    I64,
+    NEVER,
+    B,
+    Prepared,
+    Rows,
+    filled,
+    local_clock,
+    prepare,
+)
+from fairdebt.compliance.batch.vectors import VECTORS, Context
+from fairdebt.compliance.gate import HORIZON, MAX_JUMPS
+from fairdebt.compliance.packs import Pack, get_pack
+
+__all__ = ["check_batch"]
+
+
+def _evaluate(prep: Prepared, rows: Rows, pack: Pack) -> tuple[B, I64]:
+    """Refusals and ``until`` per rule (rules x rows) for the given rows."""
+    ctx = Context(rows, prep.history, prep.debtors, prep.zone_sets)
+    refused = np.zeros((len(pack.rules), ctx.n), dtype=bool)
+    until = np.full((len(pack.rules), ctx.n), NEVER, dtype=np.int64)
+    for i, rule in enumerate(pack.rules):
+        refused[i], until[i] = VECTORS[rule.check](ctx, pack.params)
+    return refused, until
+
+
+def _moved(prep: Prepared, rows: Rows, at: I64) -> Rows:
+    moved = rows.take(np.arange(len(rows.at)))
+    moved.at = at
+    out = np.zeros(len(at), dtype=np.int64)
+    for group in np.flatnonzero(np.bincount(moved.zone_group, minlength=1)):
+        sel = moved.zone_group == group
+        out[sel] = local_clock(at[sel], prep.zone_sets[group][1])[0]
+    moved.day = out
+    return moved
+
+
+def _fast_answers(prep: Prepared, pack: Pack) -> tuple[B, npt.NDArray[np.object_], I64]:
+    index = np.flatnonzero(prep.fast)
+    rows = prep.rows.take(index)
+    refused, until = _evaluate(prep, rows, pack)
+    blocked = refused.any(axis=0)
+    first = np.full(len(index), None, dtype=object)
+    if blocked.any():
+        ids = np.asarray([rule.id for rule in pack.rules], dtype=object)
+        first[blocked] = ids[refused[:, blocked].argmax(axis=0)]
+    next_at = np.where(blocked, NEVER, rows.at)
+    start = rows.at.copy()
+    active = np.flatnonzero(blocked)
+    cur_refused, cur_until, cur_rows = refused[:, blocked], until[:, blocked], rows.take(active)
+    for _ in range(MAX_JUMPS):
+        if len(active) == 0:
+            break
+        latest = np.where(cur_refused, cur_until, np.iinfo(np.int64).min).max(axis=0)
+        ok = (latest != NEVER) & (latest > cur_rows.at)
+        ok &= latest - start[active] <= HORIZON // dt.timedelta(microseconds=1) * 1000
+        active, latest = active[ok], latest[ok]
+        if len(active) == 0:
+            break
+        cur_rows = _moved(prep, rows.take(active), latest)
+        cur_refused, cur_until = _evaluate(prep, cur_rows, pack)
+        passed = ~cur_refused.any(axis=0)
+        next_at[active[passed]] = latest[passed]
+        keep = ~passed
+        active = active[keep]
+        cur_refused, cur_until = cur_refused[:, keep], cur_until[:, keep]
+        cur_rows = cur_rows.take(np.flatnonzero(keep))
+    allowed: B = np.asarray(~blocked, dtype=np.bool_)
+    return allowed, first, np.asarray(next_at, dtype=np.int64)
+
+
+def check_batch(
+    attempts: Any,
+    history: Any = None,
+    debtors: Any = None,
+    pack: Pack | str = "cn",
+    *,
+    consents: Any = None,
+) -> pd.DataFrame:
+    """Gate every row of ``attempts``: a frame with ``allowed``, ``first_rule`` (the first
+    refusing rule in pack order, None when allowed) and ``next_allowed_at`` (UTC; NaT when
+    waiting never helps), in the order and index of ``attempts``.
+
+    Tables are pandas DataFrames or pyarrow Tables. Every answer equals
+    :func:`fairdebt.compliance.gate.check` on the same attempt.
+    """
+    pack = get_pack(pack) if isinstance(pack, str) else pack
+    attempts, history, debtors, consents = (
+        table.to_pandas() if hasattr(table, "to_pandas") else table
+        for table in (attempts, history, debtors, consents)
+    )
+    original_index = attempts.index
+    a = filled(attempts, ATTEMPT_DEFAULTS, "attempts")
+    h = filled(
+        history if history is not None else pd.DataFrame(columns=["debtor_id", "at"]),
+        HISTORY_DEFAULTS,
+        "history",
+    )
+    d = filled(
+        debtors if debtors is not None else pd.DataFrame(columns=["debtor_id"]),
+        DEBTOR_DEFAULTS,
+        "debtors",
+    )
+    c = (
+        consents.reset_index(drop=True)
+        if consents is not None
+        else pd.DataFrame(columns=["debtor_id", "given_at"])
+    )
+    prep = prepare(a, h, d, c, pack)
+    if not all(rule.check in VECTORS for rule in pack.rules):
+        prep.fast[:] = False  # a rule with no vector form: every row takes the scalar path
+    allowed = np.zeros(len(a), dtype=bool)
+    first = np.full(len(a), None, dtype=object)
+    next_ns = np.full(len(a), NEVER, dtype=np.int64)
+    fast = np.flatnonzero(prep.fast)
+    if len(fast):
+        allowed[fast], first[fast], next_ns[fast] = _fast_answers(prep, pack)
+    slow = np.flatnonzero(~prep.fast)
+    if len(slow):
+        scalar_answers(a, h, d, c, slow, pack, allowed, first, next_ns)
+    next_at = pd.to_datetime(np.where(next_ns == NEVER, np.iinfo(np.int64).min, next_ns), utc=True)
+    out = pd.DataFrame(
+        {
+            "allowed": allowed,
+            "first_rule": pd.Series(first, dtype=object, index=original_index),
+            "next_allowed_at": pd.Series(next_at, index=original_index),
+        },
+        index=original_index,
+    )
+    if "id" in attempts.columns:
+        out.insert(0, "id", attempts["id"].to_numpy())
+    return out

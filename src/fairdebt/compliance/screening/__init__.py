@@ -1,0 +1,114 @@
+"""Screening of every outbound message and call transcript, in Chinese and English.
+
+``screen(text, facts, pack)`` returns the findings of one text: each names one of twelve
+categories (V threat of violence; L false legal or criminal consequence; I impersonating an
+authority or lawyer; B invented blacklist or credit threat; T contacting or shaming third parties;
+P doctored images or spreading private data; A insult or profanity; H harassment pattern; F
+inducing new borrowing, fees or private payment; M misstating the debt; C unidentified or
+unofficial channel; Q threat on a time-barred debt), the span it covers in the original text, the
+rule and citation of the pack in force, and whether it blocks the message or sends it to review.
+``verdict(findings)`` folds them into "block", "review" or "pass".
+
+Truthful statements pass: 「逾期信息将按规定报送征信」, "we may report to credit bureaus as
+permitted by law", and a notice of a real lawsuit when the facts say one is intended or decided.
+How the text is folded (traditional characters, spacing, homophones, pinyin, leetspeak) is in
+:mod:`.folding`; what is looked for, in :mod:`.lexicon`; which rule it breaks where, in
+:mod:`.packs`. See docs/screening.md.
+
+>>> [f.category for f in screen("再不还钱就爆你通讯录，通知你单位领导")]
+['P', 'T', 'T']
+>>> verdict(screen("逾期信息将按规定报送征信"))
+'pass'
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from fairdebt.compliance.screening.findings import RECIPIENTS, Facts, Finding, verdict
+from fairdebt.compliance.screening.folding import fold
+from fairdebt.compliance.screening.lexicon import Entry
+from fairdebt.compliance.screening.matching import Matcher, applies, matcher, negated
+from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
+from fairdebt.errors import InputError
+
+__all__ = ["CATEGORIES", "PACKS", "RECIPIENTS", "Facts", "Finding", "screen", "verdict"]
+
+
+_DEFAULT_FACTS = Facts()
+
+
+def screen(
+    text: str, facts: Facts | Mapping[str, Any] | None = None, pack: str = "cn"
+) -> list[Finding]:
+    """Screen one message or transcript; return its findings ordered by position.
+
+    ``facts`` may be :class:`Facts`, a mapping with any subset of its fields, or None (the
+    debtor, no judgment, not time-barred, no legal action intended).
+    """
+    if not isinstance(text, str):
+        raise InputError(f"text must be a string (got {type(text).__name__})", field="text")
+    rules = get_pack(pack)
+    if facts is None:
+        facts = _DEFAULT_FACTS
+    elif not isinstance(facts, Facts):
+        facts = Facts.from_mapping(facts)
+    compiled = matcher()
+    folded = fold(text)
+    truthful: list[tuple[int, int]] | None = None
+    found: dict[tuple[str, int, int], str] = {}
+    meanings, plan = _plan(compiled, facts, pack)
+    for hit in compiled.hits(folded, meanings.__contains__, plan):
+        meaning = meanings[hit.entry]
+        if truthful is None:
+            truthful = compiled.truthful(folded)
+        if any(s <= hit.start and hit.end <= e for s, e in truthful):
+            continue
+        if hit.entry.negatable and negated(text, hit.start):
+            continue
+        category, action = meaning
+        key = (category, hit.start, hit.end)
+        if found.get(key) != "block":
+            found[key] = "review" if hit.weak else action
+    return _findings(found, rules.rules)
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(compiled: Matcher, facts: Facts, pack: str) -> tuple[dict[Entry, tuple[str, str]], Any]:
+    """What each entry means under these facts (dead entries left out) and the live patterns."""
+    rules = get_pack(pack)
+    meanings: dict[Entry, tuple[str, str]] = {}
+    for entry in compiled.entries:
+        meaning = applies(entry, facts, rules)
+        if meaning is not None:
+            meanings[entry] = meaning
+    return meanings, compiled.plan(meanings.__contains__)
+
+
+def _findings(found: dict[tuple[str, int, int], str], rules: Mapping[str, Any]) -> list[Finding]:
+    """Merge overlapping hits of one category into one finding (block wins over review)."""
+    merged: list[list[Any]] = []
+    for (category, start, end), action in sorted(found.items()):
+        last = merged[-1] if merged else None
+        if last is not None and last[0] == category and start <= last[2]:
+            last[2] = max(last[2], end)
+            last[3] = "block" if "block" in (last[3], action) else "review"
+        else:
+            merged.append([category, start, end, action])
+    findings = [
+        Finding(
+            category=category,
+            start=start,
+            end=end,
+            rule=rules[category].rule,
+            citation=rules[category].citation,
+            action=action,
+            message_zh=rules[category].message_zh,
+            message_en=rules[category].message_en,
+            grade=rules[category].grade,
+        )
+        for category, start, end, action in merged
+    ]
+    return sorted(findings, key=lambda f: (f.start, f.end, f.category))

@@ -1,0 +1,899 @@
+"""The screening lexicon: phrases and patterns for the twelve categories, in Chinese and English.
+
+This module is data. Each entry says which category it evidences, whether a hit blocks the message
+or sends it to review, on which account facts it depends, and whether it mentions legal action
+(any such mention is category Q on a time-barred debt). Three kinds of entry:
+
+- ``ZH_PHRASES``: literal Chinese phrases, matched on the pinyin view, so that traditional
+  characters, spacing tricks, spelled-out pinyin (「zuo lao」), mixtures (「hei名单」) and, where
+  ``homophones`` allows, homophone characters (「做劳」) all hit;
+- ``ZH_PATTERNS``: regular expressions over the compact Chinese view (simplified, lower case, no
+  separators), for phrases with slots (「我是XX区法院的」);
+- ``EN_PATTERNS``: regular expressions over the English word view (lower case, one space between
+  words, apostrophes as spaces: "won t"), wrapped in word boundaries when compiled.
+
+``TRUTHFUL`` lists the formulas of lawful notices (「按规定报送征信」, "the law limits how long you
+can be sued") inside which no hit counts. The phrases follow RULES.md §4 and the CBA 2026 list of
+prohibited conduct; they are a seed, and the review queue is where new ones are found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "EN_PATTERNS",
+    "INITIALS",
+    "NEGATION_EN",
+    "NEGATION_ZH",
+    "TRUTHFUL_EN",
+    "TRUTHFUL_ZH",
+    "ZH_PATTERNS",
+    "ZH_PHRASES",
+    "Entry",
+]
+
+#: Fact conditions an entry can carry: ``always``; ``no_legal`` (silent when a judgment exists or
+#: legal action is intended: a true notice); ``no_judgment`` (silent when a judgment exists:
+#: enforcement is then lawful); ``third_party`` (only when the recipient is not the consumer).
+CONDITIONS = ("always", "no_legal", "no_judgment", "third_party", "cjk")
+
+
+@dataclass(frozen=True, eq=False)
+class Entry:
+    """What a hit of one phrase or pattern means (compared by identity: each entry is one rule)."""
+
+    category: str
+    action: str = "block"
+    when: str = "always"
+    legal: bool = False
+    negatable: bool = True
+    homophones: bool = True
+
+
+def _e(category: str, action: str = "block", when: str = "always", **flags: bool) -> Entry:
+    return Entry(category, action, when, **flags)
+
+
+# --- Chinese literal phrases (pinyin view) -------------------------------------------------------
+
+ZH_PHRASES: list[tuple[Entry, tuple[str, ...]]] = [
+    (
+        _e("V"),
+        (
+            "弄死你",
+            "整死你",
+            "打死你",
+            "砍死你",
+            "杀了你",
+            "宰了你",
+            "捅死你",
+            "弄死你全家",
+            "打断你的腿",
+            "打断你腿",
+            "打断腿",
+            "卸你一条腿",
+            "废了你",
+            "打残你",
+            "断手断脚",
+            "小心你家人",
+            "小心你的家人",
+            "小心你老婆",
+            "小心你孩子",
+            "小心你的孩子",
+            "小心你爸妈",
+            "找人收拾你",
+            "上门收拾你",
+            "找人弄你",
+            "找人砍你",
+            "让你好看",
+            "出门小心",
+            "走夜路小心",
+            "泼硫酸",
+            "泼汽油",
+            "烧你房子",
+            "放火烧",
+            "你孩子在哪上学",
+            "你孩子在哪读书",
+            "知道你住哪",
+            "知道你住在哪",
+            "知道你家在哪",
+            "血债血偿",
+            "让你见血",
+            "你的人身安全",
+            "死全家",
+        ),
+    ),
+    (_e("V", "review"), ("后果自负", "走着瞧", "等着瞧", "别怪我不客气", "给你点颜色看看")),
+    # Criminal consequences: a civil debt does not send anyone to prison (CBA 2026: 夸大法律后果).
+    (
+        _e("L"),
+        (
+            "坐牢",
+            "坐大牢",
+            "蹲大牢",
+            "蹲监狱",
+            "吃牢饭",
+            "进监狱",
+            "关进监狱",
+            "送进监狱",
+            "判刑",
+            "判你刑",
+            "刑事责任",
+            "追究刑事责任",
+            "刑事拘留",
+            "拘留你",
+            "行政拘留",
+            "逮捕",
+            "抓你",
+            "上门抓人",
+            "抓人",
+            "警察上门",
+            "公安上门",
+            "网上通缉",
+            "全网通缉",
+            "涉嫌诈骗",
+            "诈骗罪",
+            "信用卡诈骗",
+            "恶意透支",
+            "立案侦查",
+            "刑事立案",
+            "经侦立案",
+            "经济犯罪",
+            "诈骗犯",
+            "劳改",
+            "蹲号子",
+            "进局子",
+            "牢狱之灾",
+            "留案底",
+            "案底",
+            "坐监",
+            "移交公安",
+            "报警抓你",
+            "刑事案件",
+        ),
+    ),
+    (_e("L", "review"), ("监狱", "大牢", "牢房", "看守所")),
+    # Enforcement exists only after a judgment.
+    (
+        _e("L", when="no_judgment", legal=True),
+        (
+            "强制执行",
+            "查封你",
+            "查封房产",
+            "扣押",
+            "拍卖你的",
+            "法院已判决",
+            "判决已生效",
+            "已经判决",
+            "败诉",
+            "冻结你的银行卡",
+            "冻结银行卡",
+            "冻结你所有",
+            "冻结你的账户",
+            "冻结账户",
+            "冻结微信",
+            "冻结支付宝",
+            "冻结社保",
+            "冻结工资",
+            "冻结财产",
+        ),
+    ),
+    (
+        _e("L", when="no_legal", legal=True),
+        (
+            "已起诉",
+            "已经起诉",
+            "已立案",
+            "已经立案",
+            "已移交法院",
+            "已提交法院",
+            "移交司法",
+            "法院见",
+            "上法庭",
+            "吃官司",
+            "告你",
+            "起诉你",
+        ),
+    ),
+    (
+        _e("L", "review", when="no_legal", legal=True),
+        (
+            "起诉",
+            "诉讼",
+            "法院",
+            "法庭",
+            "开庭",
+            "仲裁",
+            "法律程序",
+            "法律手段",
+            "司法程序",
+            "法律途径",
+        ),
+    ),
+    (_e("I"), ("拘传", "协查通知", "公安协查")),
+    (
+        _e("I", when="no_legal", legal=True),
+        ("律师函", "律师信", "法院传票", "传票", "司法文书送达"),
+    ),
+    (_e("I", "review", when="no_legal", legal=True), ("律师事务所", "法务部", "法务专员")),
+    (
+        _e("B"),
+        (
+            "黑名单",
+            "全国黑名单",
+            "征信黑名单",
+            "拉黑名单",
+            "征信永久",
+            "征信黑了",
+            "征信花了",
+            "征信烂了",
+            "征信废了",
+            "永久黑",
+            "影响子女",
+            "影响孩子",
+            "影响你孩子",
+            "影响您子女",
+            "子女上学",
+            "子女考公",
+            "孩子考公",
+            "政审",
+            "考公",
+            "坐不了飞机",
+            "坐不了高铁",
+            "不能坐飞机",
+            "不能坐高铁",
+            "一辈子贷不了款",
+            "一辈子买不了房",
+            "终身不能贷款",
+            "全国联网通报",
+            "所有银行拉黑",
+        ),
+    ),
+    (
+        _e("B", when="no_judgment", legal=True),
+        (
+            "失信人名单",
+            "失信被执行人",
+            "老赖名单",
+            "限制高消费",
+            "限高",
+        ),
+    ),
+    (
+        _e("T"),
+        (
+            "爆通讯录",
+            "爆你通讯录",
+            "打爆通讯录",
+            "爆你的通讯录",
+            "通讯录轰炸",
+            "群发通讯录",
+            "找你领导",
+            "找你单位",
+            "去你单位",
+            "去你公司",
+            "到你公司",
+            "上你单位",
+            "单位领导",
+            "你领导",
+            "家族群",
+            "公司群",
+            "同学群",
+            "朋友圈曝光",
+            "曝光你",
+            "发朋友圈",
+            "发到朋友圈",
+            "挂到网上",
+            "网上曝光",
+            "身败名裂",
+            "社死",
+            "社会性死亡",
+            "让大家都知道",
+            "让所有人知道",
+        ),
+    ),
+    (_e("T", "review"), ("通讯录", "你的同事", "你的亲戚", "你的父母", "你爸妈")),
+    (
+        _e("P"),
+        (
+            "爆通讯录",
+            "爆你通讯录",
+            "发到朋友圈",
+            "发朋友圈",
+            "p图",
+            "ps图",
+            "ps你",
+            "合成照片",
+            "合成裸照",
+            "裸照",
+            "艳照",
+            "色情图",
+            "通缉令",
+            "做成通缉令",
+            "遗像",
+            "讣告",
+            "黑白照",
+            "公布你的身份证",
+            "公布你的住址",
+            "公布你的照片",
+            "公布你的信息",
+            "公布你的隐私",
+            "曝光你的身份证",
+            "曝光你的照片",
+            "曝光你的信息",
+            "曝光你的隐私",
+            "泄露你的",
+            "爆你隐私",
+            "人肉你",
+        ),
+    ),
+    (
+        _e("A", negatable=False),
+        (
+            "老赖",
+            "辣鸡",
+            "拉圾",
+            "傻逼",
+            "傻b",
+            "煞笔",
+            "沙比",
+            "傻叉",
+            "傻x",
+            "脑残",
+            "不要脸",
+            "臭不要脸",
+            "畜生",
+            "畜牲",
+            "王八蛋",
+            "狗东西",
+            "狗日的",
+            "贱人",
+            "贱货",
+            "婊子",
+            "全家死",
+            "去死",
+            "滚蛋",
+            "草泥马",
+            "操你妈",
+            "操你",
+            "你妈的",
+            "他妈的",
+            "尼玛",
+            "人渣",
+            "死皮赖脸",
+            "无赖",
+            "下贱",
+            "没脸没皮",
+            "龟孙",
+            "孙子你",
+            "臭婊子",
+            "杂种",
+            "死全家",
+        ),
+    ),
+    (
+        _e("H"),
+        (
+            "呼死你",
+            "电话轰炸",
+            "短信轰炸",
+            "轰炸你",
+            "轰炸",
+            "打到你接为止",
+            "打到你接",
+            "打到你还为止",
+            "打爆你电话",
+            "打爆你的电话",
+            "打爆电话",
+            "轮番轰炸",
+            "不停地打",
+            "一直打到",
+            "天天打你",
+            "每天打你",
+            "每天打到",
+            "泼油漆",
+            "喷漆",
+            "喷字",
+            "刷标语",
+            "寄冥币",
+            "冥币",
+            "花圈",
+            "送花圈",
+            "寄花圈",
+            "哀乐",
+            "跟踪你",
+            "天天上门",
+            "每天上门",
+            "堵你家门",
+            "堵门",
+            "蹲守",
+            "断水断电",
+            "泼粪",
+            "骚扰你",
+            "堵你",
+            "上门堵",
+            "去你家门口",
+        ),
+    ),
+    (
+        _e("F"),
+        (
+            "以贷养贷",
+            "撸口子",
+            "借网贷",
+            "网贷还",
+            "套现还",
+            "刷信用卡还",
+            "借钱还我们",
+            "借钱来还",
+            "借款来还",
+            "借点钱还",
+            "找朋友借",
+            "找亲戚借",
+            "个人账户",
+            "私人账户",
+            "个人账号",
+            "私人账号",
+            "个人银行卡",
+            "私人银行卡",
+            "个人卡",
+            "私人卡",
+            "个人微信",
+            "私人微信",
+            "个人支付宝",
+            "私人支付宝",
+            "收款码",
+            "转到我卡上",
+            "打到我卡上",
+            "转我微信",
+            "转我支付宝",
+        ),
+    ),
+    (_e("F", "review"), ("借新还旧", "下款", "微信转账", "支付宝转账")),
+    (
+        _e("M"),
+        (
+            "翻倍",
+            "翻番",
+            "利滚利",
+            "驴打滚",
+            "催收费",
+            "上门费",
+            "外访费",
+            "违约金翻倍",
+            "罚息翻倍",
+            "天价",
+            "欠款翻",
+            "欠款涨到",
+        ),
+    ),
+    (_e("M", "review"), ("额外费用", "加收额外", "加收未约定")),
+    (_e("C"), ("私聊", "私人手机", "私人号码", "私人电话", "个人手机号", "别问我是谁")),
+]
+
+# --- Chinese patterns (compact view) ------------------------------------------------------------
+
+_YOU = "(?:你|您)"
+_ME = "(?:我|我们|这里|这边|本人|我方|这是|此为)"
+_AUTHORITY = (
+    "(?:人民法院|法院|公安局|公安|派出所|检察院|警察|民警|警方|警官|法官|执行局|经侦|刑警|"
+    "司法局|司法机关|政府|网警|国安)"
+)
+_PEOPLE = (
+    "(?:联系人|亲戚|亲友|亲人|朋友|同事|家人|家里人|父母|爸妈|老婆|老公|领导|上司|单位|公司|"
+    "老板|hr|人事|村委会|居委会|学校|老师|邻居|所有人|通讯录)"
+)
+
+ZH_PATTERNS: list[tuple[Entry, str]] = [
+    (
+        _e("V"),
+        f"(?:知道|查到|找到){_YOU}(?:家|住|的住址|的地址|孩子|小孩|老婆|父母|爸妈).{{0,6}}"
+        "(?:哪|在|学校|地址|上学)",
+    ),
+    (_e("V"), f"(?:弄|整|打|砍|捅)死{_YOU}"),
+    (_e("L"), f"(?:让|送|把){_YOU}(?:去)?(?:坐牢|进去|蹲|吃牢饭)"),
+    (_e("L"), "(?:已经|已|马上|立即|即将)(?:被)?(?:报警|立案|刑事)"),
+    (_e("L"), "涉嫌.{0,6}?(?:诈骗|犯罪|违法|透支|洗钱)"),
+    (
+        _e("L", when="no_legal", legal=True),
+        f"(?:将|会|要|马上|立即|立刻|准备|即将|直接|就)(?:对{_YOU}|向法院|依法)?(?:提起)?"
+        "(?:起诉|诉讼|上诉|告)",
+    ),
+    (_e("L", when="no_legal", legal=True), "(?:采取|启动|走)(?:法律|司法)(?:手段|程序|途径|措施)"),
+    (_e("I"), f"{_ME}(?:是|系|来自|代表|就是)?.{{0,8}}?{_AUTHORITY}(?:的|工作人员|通知)"),
+    (_e("I"), f"{_ME}(?:是|系|来自|代表|就是){_AUTHORITY}"),
+    (_e("I"), f"{_AUTHORITY}(?:通知{_YOU}|找{_YOU}|已经介入|已介入)"),
+    (_e("I", "review", when="no_legal", legal=True), f"{_ME}(?:是|系)?.{{0,4}}律师"),
+    (
+        _e("T"),
+        f"(?:通知|告诉|联系|打给|打电话给|找|发给|群发给?|曝光给|上门找){_YOU}?(?:的)?"
+        f"(?:所有|全部|每个)?(?:的)?{_PEOPLE}",
+    ),
+    (_e("T"), f"(?:打|爆|发|轰炸){_YOU}?(?:的)?(?:所有|全部)?(?:联系人|通讯录|亲戚|亲友|同事)"),
+    (_e("P"), "(?<![a-z])ps?(?:图|你|照片)"),
+    (
+        _e("P"),
+        f"(?:公布|曝光|泄露|发布|散布){_YOU}?(?:的)?(?:身份证|住址|地址|照片|信息|电话|"
+        "个人信息|隐私|家庭住址|工作单位)",
+    ),
+    (
+        _e("A", negatable=False),
+        "(?:这种|你这种|你这个|你就是|你是|你个|你真是|你这|真是个|就是个|您就是|您是|您这种)"
+        "(?:个|一个|一条|条|只)?"
+        "(?:骗子|废物|垃圾|人渣|败类|无赖|赖子|白痴|蠢货|蠢猪|猪|狗|混蛋|傻子|神经病|"
+        "窝囊废|穷鬼|穷逼|loser)",
+    ),
+    (
+        _e("H"),
+        f"(?:每天|天天|每小时|24小时|不停|一直|反复)(?:都)?(?:给{_YOU}|打{_YOU}|打到|打给|"
+        "上门|发短信|打电话|call)",
+    ),
+    (
+        _e("F"),
+        "(?:去|到|找|上|从|在)(?:其他|别的|另外|另一个|另一家|别家|其它|各个|各大|别处|外面)"
+        "(?:的)?(?:平台|网贷|app|贷款|借贷|银行|信用卡|口子|地方|人)?.{0,4}(?:借|贷|套现|刷|撸)",
+    ),
+    (_e("F"), "(?:去|找)(?:网贷|口子|高利贷|小贷)"),
+    (
+        _e("F"),
+        "(?:转|打|汇|付|存|还)(?:款|钱|账)?(?:到|给|进|入)(?:我|本人|我的)(?:的)?"
+        "(?:个人|私人)?(?:账户|账号|卡|银行卡|微信|支付宝|收款码)",
+    ),
+    (_e("F"), "(?:扫|加)(?:我)?(?:的)?(?:微信|支付宝)?(?:收款码|二维码)"),
+    (
+        _e("F"),
+        "(?:交|缴|付|支付|转|先交|先付).{0,6}?(?:加急费|手续费|服务费|处理费|"
+        "解冻费|减免费|保证金|工本费|通道费|激活费|验证费|销案费|撤诉费)",
+    ),
+    (_e("F"), f"(?:交|缴|付|转).{{0,8}}就(?:给{_YOU}|可以|能)?(?:减免|免除|撤销|销案|撤诉|消除)"),
+    (_e("M"), "(?:欠款|债务|本金|金额|利息|罚息)(?:已经|已|会|将|马上)?(?:翻|涨到|暴涨)"),
+    (_e("M"), "(?:变成|变为|涨了|涨到|翻了|成了)(?:几|两|三|四|五|十|百|\\d)+倍"),
+    (_e("M"), "每天(?:加收|增加|多收|罚)"),
+    (_e("C"), "(?:加|添加)(?:我|我的)(?:私人|个人)(?:微信|wx|vx|v信|qq|whatsapp|电报)"),
+    (_e("C", "review"), "(?:加|添加)(?:我|我的)(?:微信|wx|vx|v信|qq|whatsapp|电报)"),
+    (_e("C"), "(?:加|添加|私)(?:个|下|一下|我)?(?:vx|v信|wx|薇信|徽信|qq)"),
+    (
+        _e("C", negatable=False),
+        "(?:不方便|不能|无法|不可以|不会)(?:透露|告诉你|说)(?:我们|我)?(?:是)?"
+        "(?:公司|单位|机构|身份|名字|工号|哪家|哪里|我是谁|是谁)",
+    ),
+    (_e("C", negatable=False), "(?:你不用管|别管|不用问|别问)(?:我|我们)是(?:谁|哪)"),
+    # Disclosure to a third party: the debt, its amount or its age (GB/T 45251-2025; CBA 2026).
+    (
+        _e("T", when="third_party", negatable=False),
+        "欠(?:款|钱|债|了|我|贷|费|下|着|账)|拖欠|逾期|未还|没还|不还|借款|贷款|借了|借钱|账单|"
+        "催收|[$¥£€]\\d|\\d+(?:元|块|万|千|美元|rmb)|人民币",
+    ),
+    (_e("T", "review", when="third_party", negatable=False), "还款|还钱|债务"),
+]
+
+#: Pinyin initials used as insults or as a shorthand for a threat, matched as whole Latin words
+#: in messages that contain Chinese (in English "SB" is also a bill number).
+INITIALS: list[tuple[Entry, str]] = [
+    (_e("A", negatable=False), "sb|nmsl|cnm|wcnm|nmb|tmd|mlgb|cnmb|nmd|rnm|sbwan|2b"),
+    (_e("L", "review", negatable=False), "zl|zuol"),
+    (_e("B", "review", negatable=False), "hmd"),
+    (_e("T", "review", negatable=False), "txl"),
+]
+
+# --- English patterns (word view) ----------------------------------------------------------------
+
+_WE = r"(?:we|i|they|our (?:office|team|agents?|collectors?|company|lawyers?))"
+_WILL = (
+    r"(?: will| ll| are going to| re going to| am going to| m going to| gonna| shall| intend to|"
+    r" plan to| are about to| re about to| have decided to| will have to| must)"
+)
+_FAMILY = r"(?:family|kids|children|child|wife|husband|son|daughter|mother|mom|father|dad|parents)"
+_THIRD = (
+    r"(?:employer|boss|manager|supervisor|hr|human resources|coworkers|co workers|colleagues|"
+    r"family|relatives|friends|neighbou?rs|contacts|parents|wife|husband|everyone you know|"
+    r"everybody you know|church|school|landlord)"
+)
+
+EN_PATTERNS: list[tuple[Entry, str]] = [
+    # V: violence or its threat (FDCPA 806(1); 1006.14(c)).
+    (_e("V"), r"(?:kill|hurt|harm|beat|shoot|stab) (?:you|your " + _FAMILY + r")"),
+    (_e("V"), r"break your (?:legs?|arms?|neck|bones|face|knees?)"),
+    (
+        _e("V"),
+        r"(?:we|i) know where (?:you|your " + _FAMILY + r") (?:live|lives|work|works|go|goes)"
+        r"(?: to school)?",
+    ),
+    (_e("V"), r"something (?:bad )?(?:will|could|might|may|is going to) happen to (?:you|your)"),
+    (
+        _e("V"),
+        r"watch your back|beat you up|burn (?:down )?your (?:house|car|home)|"
+        r"you(?: will| ll)? (?:get|be) hurt|pay a visit to your " + _FAMILY,
+    ),
+    (_e("V", "review"), r"you(?: will| ll) (?:regret|be sorry)|or else"),
+    # L: false criminal consequences (FDCPA 807(4),(5),(7)); never true of a civil debt.
+    (
+        _e("L"),
+        r"arrest(?:ed)?|warrant|jail|prison|imprison(?:ed|ment)?|locked up|behind bars|"
+        r"criminal (?:charges?|case|record|prosecution|complaint|proceedings?)|"
+        r"(?:committed|charged with|guilty of|commit) (?:a )?(?:fraud|crime|theft)|"
+        r"(?:police|sheriff|cops|officers?) (?:will|are going to|are coming|is coming)|"
+        r"(?:send|call|get) (?:the )?(?:cops|police|sheriff)",
+    ),
+    (
+        _e("L", when="no_judgment", legal=True),
+        r"garnish(?:ed|ing|ment)? (?:of )?your (?:wages?|pay|salary|paycheck|bank)|"
+        r"(?:wages?|salary|pay|paycheck|bank accounts?|car|house|home|property) "
+        r"(?:will|would|is going to|are going to|can) be (?:garnished|seized|repossessed|frozen|"
+        r"taken)|"
+        r"(?:seize|repossess|take|freeze|levy) your (?:car|house|home|property|wages?|"
+        r"bank accounts?|"
+        r"accounts?|assets|benefits)|bailiffs?|enforcement officers?|"
+        r"(?:ccj|county court judgment|judgment) (?:has been|was|is being) "
+        r"(?:issued|entered|granted)",
+    ),
+    (
+        _e("L", when="no_legal", legal=True),
+        _WE
+        + _WILL
+        + r" (?:sue|take (?:legal|court) action|take you to court|file (?:a )?(?:law)?suit|"
+        r"start (?:legal|court) proceedings|commence (?:legal )?proceedings|pursue legal|"
+        r"refer (?:this|your account|you) to (?:our )?(?:attorneys?|lawyers?|solicitors?|legal))",
+    ),
+    (
+        _e("L", when="no_legal", legal=True),
+        r"(?:lawsuit|legal action|court action|claim|proceedings) (?:has|have) (?:been|now been) "
+        r"(?:filed|started|begun|commenced|issued|initiated)|see you in court|"
+        r"court (?:date|hearing)",
+    ),
+    (
+        _e("L", "review", when="no_legal", legal=True),
+        r"sued|suing|sue you|lawsuits?|legal action|legal proceedings|court action|courts?|"
+        r"judge?ments?|litigation",
+    ),
+    # I: impersonation (FDCPA 807(1),(3),(9),(13)).
+    (
+        _e("I"),
+        r"this is (?:officer|detective|deputy|sergeant|agent|the police|the sheriff|"
+        r"the court|the fbi|the irs|a police officer|the district attorney)",
+    ),
+    (
+        _e("I"),
+        r"(?:i am|i m|we are|we re|calling from|calling on behalf of|on behalf of|"
+        r"this is) (?:the |a |an )?(?:police|sheriff s office|sheriff|court|"
+        r"district attorney|irs|fbi|law enforcement|state attorney)",
+    ),
+    (
+        _e("I", when="no_legal", legal=True),
+        r"(?:court|legal) summons|official (?:court|legal) "
+        r"(?:notice|document)|subpoena",
+    ),
+    (
+        _e("I", "review", when="no_legal", legal=True),
+        r"(?:i am|i m|we are|we re|calling from|this is) (?:your |an? |the )?(?:attorney|lawyer|"
+        r"law firm|law office|legal department|solicitors?)|lawyer s letter|letter before action",
+    ),
+    # B: invented credit consequences (FDCPA 807(8)).
+    (
+        _e("B"),
+        r"black ?list(?:ed)?|(?:credit|credit score|credit rating) (?:will be|is|gets) "
+        r"(?:ruined|destroyed|wrecked|damaged) (?:forever|for life|permanently)|"
+        r"(?:ruin|destroy|wreck) your credit|never (?:be able to )?(?:get|obtain) (?:a )?"
+        r"(?:loan|credit|mortgage|job|credit card) again|affect your (?:children|kids)|"
+        r"(?:credit|name) (?:will be )?(?:marked|flagged) for life",
+    ),
+    # T: threats to involve or shame third parties (805(b); 806(3); 1006.22(f)(4)).
+    (
+        _e("T"),
+        r"(?:call|contact|tell|inform|notify|email|text|visit|phone|ring|message|alert) "
+        r"(?:all |every one of |each of )?(?:your )?" + _THIRD,
+    ),
+    (
+        _e("T"),
+        r"(?:post|publish|share|put) (?:it|this|about you|your (?:debt|name|details|photo))?"
+        r" ?(?:on|to|all over) (?:facebook|social media|instagram|twitter|tiktok|linkedin|"
+        r"whatsapp|the internet|online)|everyone will know|tell everyone|"
+        r"list of (?:deadbeats|debtors|people who don t pay)",
+    ),
+    # P: doctored images and spreading private data.
+    (
+        _e("P"),
+        r"(?:photoshop(?:ped)?|doctor(?:ed)?|edit(?:ed)?|fake) (?:your )?(?:photos?|"
+        r"pictures?|images?)|wanted poster|nudes?|naked (?:photos?|pictures?)|obituary|"
+        r"(?:publish|post|share|leak|expose|release|spread) your (?:photos?|pictures?|id|"
+        r"address|home address|personal (?:information|details|data)|phone number|ssn|"
+        r"social security number|private)",
+    ),
+    # A: insults and profanity (806(2); 1006.14(d)).
+    (
+        _e("A", negatable=False),
+        r"fuck\w*|fck\w*|f ck\w*|sh t|b tch\w*|motherfuck\w*|shit\w*|bullshit|bitch\w*|"
+        r"asshole|ass|dumbass|jackass|"
+        r"bastard|cunt|prick|deadbeat|scumbag|scum|piece of (?:shit|crap|garbage|trash)|"
+        r"son of a bitch|retard(?:ed)?|whore|slut|douche\w*",
+    ),
+    (
+        _e("A", negatable=False),
+        r"(?:you|you re|you are|ur|u r|such an?|you little|you stupid|you lazy) (?:an? )?"
+        r"(?:idiot|moron|loser|liar|thief|crook|cheat|fraud|stupid|lowlife|parasite|trash|garbage|"
+        r"freeloader|clown|disgrace|pig)",
+    ),
+    # H: harassment patterns (806(5); 1006.14(b)).
+    (
+        _e("H"),
+        r"(?:call|text|message|ring|phone|email) you (?:every (?:hour|day|minute|night)|"
+        r"all day|nonstop|non stop|day and night|around the clock|24 7|"
+        r"until you (?:pay|answer|pick up|respond))|blow up your phone|"
+        r"(?:keep|won t stop|will not stop|never stop) (?:calling|texting|ringing)|"
+        r"(?:show|turn) up at your (?:door|house|home|work|office) every|"
+        r"spam your|bombard|harass you",
+    ),
+    # F: new borrowing, fees, private payment (808(1); CONC 7.3.10R(3)).
+    (
+        _e("F"),
+        r"(?:pay|send|transfer|wire|deposit|give) (?:it |the money |the payment |payment |"
+        r"the balance |cash )?(?:to|into|via) (?:my|me on|my own) (?:personal |private )?"
+        r"(?:account|bank account|card|venmo|cash ?app|zelle|paypal|wallet)|"
+        r"(?:personal|private) (?:bank )?account|(?:venmo|cash ?app|zelle|paypal) me|"
+        r"gift cards?|itunes cards?|crypto(?:currency)? wallet|bitcoin",
+    ),
+    (
+        _e("F"),
+        r"(?:take out|get|apply for|open) (?:a |another |a new |new )?(?:payday )?"
+        r"(?:loans?|credit card|cash advance|overdraft)(?: to| and) (?:pay|repay|cover|"
+        r"clear)|borrow (?:money |the money |it )?from (?:friends|family|another lender|"
+        r"someone|a friend|relatives|your (?:family|friends|parents))|"
+        r"(?:sell|pawn) your (?:house|car|home|belongings|jewel\w*|property)",
+    ),
+    (
+        _e("F"),
+        r"(?:pay|charge) (?:a |an |the )?(?:processing|handling|expedite|expediting|rush|"
+        r"settlement|unlock|release|clearance|activation|verification|service) fee",
+    ),
+    (_e("F"), r"take out (?:a |another |a new )?(?:payday )?loan"),
+    (_e("F", "review"), r"convenience fee|another loan"),
+    # M: misstating the debt (807(2)(A)).
+    (
+        _e("M"),
+        r"(?:debt|balance|amount|it) (?:has |will |is going to )?(?:doubled?|tripled?|"
+        r"double|triple)|owe (?:twice|double|triple)|"
+        r"(?:interest|penalt\w+) (?:will|is going to) (?:double|triple|skyrocket)|"
+        r"penalty of \$? ?\d+ (?:per|a|each) day",
+    ),
+    (
+        _e("M", "review"),
+        r"collection (?:fee|charge)s?|(?:add|adding|added) (?:a |an )?"
+        r"(?:extra|additional|late|legal|attorney|"
+        r"processing|admin\w*) (?:fees?|charges?)|extra fees?",
+    ),
+    # C: unofficial channel or no identity (806(6); 1006.14(g); 807(11)).
+    (
+        _e("C"),
+        r"(?:add|message|text|contact|reach|call) me (?:on|via|at) (?:my )?(?:personal|"
+        r"private|own) (?:number|phone|cell|whatsapp|wechat|telegram|email|line)|"
+        r"(?:whatsapp|wechat|telegram|signal) me|my (?:personal|private) (?:number|phone|"
+        r"cell|whatsapp|email|wechat)",
+    ),
+    (
+        _e("C", negatable=False),
+        r"(?:can t|cannot|won t|will not|not allowed to|don t need to|no need to) (?:tell|say|"
+        r"disclose|reveal)(?: you)? (?:who (?:i am|we are|this is)|which company|the company|"
+        r"my company|my name|where i m calling from|where we re calling from)|"
+        r"never mind who (?:this is|i am|we are)",
+    ),
+    # Disclosure to a third party (805(b); 1006.6(d)(1); CONC 7.9.6R).
+    (
+        _e("T", when="third_party", negatable=False),
+        r"owe[sd]?|owing|debts?|overdue|past due|delinquen\w*|arrears|unpaid|missed payments?|"
+        r"collection (?:agency|account)|(?:\$|£|€|¥) ?\d+|\d+ ?(?:dollars|usd|pounds|gbp|yuan|rmb)|"
+        r"outstanding (?:amount|balance)|balance",
+    ),
+]
+
+# --- Further entries: contacts' liability, travel bans, workplace visits -----------------------
+
+ZH_PHRASES += [
+    (_e("L"), ("构成犯罪", "涉嫌犯罪", "犯罪行为", "父债子还", "限制出境", "边控")),
+    (_e("B", when="no_judgment", legal=True), ("失信人", "限制出行", "限制你出行")),
+    # Refusing to carry out a judgment is a crime (Criminal Law 313): true only after one.
+    (_e("L", when="no_judgment", legal=True), ("拒执罪", "拒不执行判决罪")),
+    (_e("H"), ("去你老家", "上你老家", "天天去你家", "每天去你家")),
+    (_e("F"), ("卖房还", "卖车还", "卖肾", "卖血")),
+    (_e("M", "review"), ("罚款",)),
+]
+
+ZH_PATTERNS += [
+    (
+        _e("L", when="no_judgment", legal=True),
+        f"冻结{_YOU}?(?:的)?(?:所有|全部)?(?:的)?(?:银行卡|账户|微信|支付宝|社保|工资|财产|房产|"
+        "手机号|身份证|公积金)",
+    ),
+    (
+        _e("L"),
+        "(?:联系人|紧急联系人|亲属|家人|父母|子女|朋友|配偶)(?:也)?"
+        "(?:要|须|需|有|负|承担|负有)"
+        "(?:连带)?(?:还款)?(?:责任|义务)",
+    ),
+    (_e("L"), "(?:必须|要|得|应该|有义务)(?:替|帮|代)(?:他|她|其|你家人)(?:还|偿还|还款|还钱)"),
+    (
+        _e("B"),
+        f"影响{_YOU}?(?:的)?(?:家人|父母|子女|孩子|配偶|老婆|老公)(?:的)?(?:征信|工作|上学|前途|贷款)",
+    ),
+    (_e("T", "review"), f"(?:上门|走访|拜访|到|去)(?:{_YOU})?(?:的)?(?:单位|公司|工作单位|学校)"),
+    (_e("H"), f"(?:每天|天天|轮流|一直|反复)(?:都)?(?:去|到|上)(?:{_YOU})?(?:家|单位|公司|老家)"),
+    (_e("F"), f"(?:卖|卖掉|抵押)(?:{_YOU}的)?(?:房子|车子|房|车|器官|肾)"),
+    (_e("F"), "(?:房子|车子|房|车)(?:卖了|卖掉|抵押了|押了)(?:去|来)?还"),
+]
+
+EN_PATTERNS += [
+    (
+        _e("V", "review"),
+        r"(?:we|i)(?: will| ll| are going to| re going to) (?:find|track down|hunt) you",
+    ),
+    (
+        _e("H"),
+        r"(?:\d+|ten|twenty|fifty|a hundred|hundreds of) (?:times|calls|texts) (?:a|per|every) "
+        r"(?:day|hour)",
+    ),
+    (
+        _e("C"),
+        r"(?:don t|do not|never) (?:call|contact|email) (?:the|our) (?:company|office|main number|"
+        r"official number|head office)",
+    ),
+    (_e("C", "review"), r"my (?:own )?cell(?: phone)?|call me directly"),
+    (
+        _e("L"),
+        r"(?:you are|you re) (?:legally )?(?:responsible|liable) for (?:your )?(?:husband|wife|"
+        r"son|daughter|brother|sister|father|mother|parents?|friend|spouse|partner) s",
+    ),
+    (
+        _e("L"),
+        r"deport(?:ed|ation)?|(?:social security|benefits|passport|driver s licen[cs]e|licen[cs]e) "
+        r"(?:will be |is going to be )?(?:suspended|revoked|cancell?ed|taken away)",
+    ),
+    (
+        _e("L", when="no_legal", legal=True),
+        r"(?:send|refer|pass|forward) (?:this|your account|your file|it|you) to (?:our )?"
+        r"(?:attorneys?|lawyers?|legal department|solicitors?|legal team)",
+    ),
+    (
+        _e("T"),
+        r"report (?:you|this|it) to (?:your )?" + _THIRD + r"|(?:everyone|everybody|all your "
+        r"\w+) (?:at \w+ \w+ )?(?:will|is going to) (?:know|find out|hear)",
+    ),
+    (
+        _e("T", "review"),
+        r"(?:visit|come to|show up at|stop by) (?:you at )?(?:your )?(?:work|workplace|office|job)",
+    ),
+]
+
+# --- Lawful formulas and negation ---------------------------------------------------------------
+
+#: Truthful formulas in which no hit counts (compact Chinese view).
+TRUTHFUL_ZH: list[str] = [
+    "(?:按规定|依法|按照规定|根据规定|依规)(?:将)?(?:报送|上报|报告)(?:至|给|到)?(?:人民银行)?"
+    "(?:征信|金融信用信息基础数据库)",
+    "谨防(?:诈骗|骗子|冒充)",
+    f"(?:不会|不能|无权)(?:因此|因逾期)?(?:对{_YOU})?(?:追究|判|拘留|逮捕)",
+]
+#: Truthful formulas in which no hit counts (English word view).
+TRUTHFUL_EN: list[str] = [
+    r"the law limits how long you can be sued(?: on a debt)?",
+    r"(?:we|i) (?:will not|won t|cannot|can t|will never|may not|are not allowed to) "
+    r"(?:sue|take legal action against) you",
+    r"(?:you )?(?:cannot|can t|will not|won t) be sued",
+    r"(?:ask|tell) (?:us|me) to stop (?:calling|contacting|texting)",
+    r"(?:if you have|are you represented by|name of your|contact your own) an? (?:attorney|lawyer)",
+]
+
+#: Words that negate what follows them closely (「我们不会起诉您」, "we will not sue you").
+NEGATION_ZH = (
+    "不会|不得|不能|无权|绝不|决不|不可能|不再|并未|并不|从未|从不|没有|无需担心|不用担心|不必担心|"
+    "不是|不将|切勿|请勿|不要|严禁|禁止|谨防|警惕"
+)
+NEGATION_EN = (
+    r"(?<![a-z])(?:not|never|no longer|cannot|can t|won t|wont|don t|dont|doesn t|didn t|isn t|"
+    r"aren t|nor)(?![a-z])"
+)
+#: Words between a negation and a hit that show the negation belongs to a condition instead
+#: (「如果您不能按时还款，我们将起诉」, "if you do not pay we will sue").
+NEGATION_BREAK = (
+    r"还|付|缴|就|则|否|如果|要是|若|的话|"
+    r"(?<![a-z])(?:if|unless|pay|repay|paid|then|otherwise|or|until|before)(?![a-z])"
+)

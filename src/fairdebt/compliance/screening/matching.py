@@ -1,0 +1,441 @@
+"""The screening matcher: the lexicon compiled once per process, run over a folded message.
+
+Literal Chinese phrases are compiled into one trie-shaped regular expression over their pinyin,
+so a single scan of the pinyin view finds every phrase, homophone and spelled-out variant. A hit is
+then classified by what the original characters were:
+
+- the phrase itself (after folding: traditional, full-width, separators) - the entry's action;
+- pinyin or a mixture of pinyin and characters (「zuo lao」, 「hei名单」) - the entry's action, but
+  pure Latin hits count only in a message that contains Chinese (or for long phrases), since
+  short pinyin strings are also English words ("made" is 妈的);
+- other characters with the same sound (「做劳」) - only when the entry allows homophones, only
+  when jieba does not read those characters as an ordinary word of their own (出生 is not 畜生,
+  大四 is not 打死) and, for two-character phrases, as review rather than block.
+
+Chinese and English patterns run over the compact and word views. Each candidate hit then meets
+the facts (legal mentions become Q on a time-barred debt; true notices pass), the truthful
+formulas, and a short negation check (「我们不会起诉您」, "we will not sue you").
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+import operator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from fairdebt.compliance.screening import lexicon
+from fairdebt.compliance.screening.findings import Facts
+from fairdebt.compliance.screening.folding import (
+    CJK,
+    Folded,
+    fold_char,
+    pinyin_syllables,
+    sound_of,
+)
+from fairdebt.compliance.screening.lexicon import Entry
+from fairdebt.compliance.screening.packs import ScreeningPack
+
+__all__ = ["Hit", "Matcher", "matcher"]
+
+_IDEOGRAPH = re.compile(f"[{CJK}]")
+_LATIN_OR_DIGIT = re.compile("[0-9a-z]")
+_HOMOPHONE_WORD_FREQ = 20  # jieba frequency above which a homophone is a word of its own
+_NEGATION_WINDOW = 24
+_NEGATION_GAP = 10
+_CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n]")
+_NEGATION = re.compile(f"{lexicon.NEGATION_ZH}|{lexicon.NEGATION_EN}")
+_NEGATION_BREAK = re.compile(lexicon.NEGATION_BREAK)
+_NOT_COMPACT = re.compile(f"[^0-9a-z{CJK}$£¥€]+")
+_WORD_PREFIX = 5  # "pay m" (pay my...) is rarer than "pay": longer prefixes run fewer patterns
+_LATIN_START = re.compile(f"(?<![0-9a-z$£¥€@!])(?=([0-9a-z$£¥€@!].{{0,{_WORD_PREFIX - 1}}}))")
+_CUTS = [operator.itemgetter(slice(0, k)) for k in range(1, _WORD_PREFIX + 1)]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A lexicon hit located in the original text, before facts and pack are applied."""
+
+    start: int
+    end: int
+    entry: Entry
+    #: A weak hit (a two-character homophone): review at most, whatever the entry says.
+    weak: bool = False
+
+
+def _trie_regex(words: list[str]) -> str:
+    """One regular expression matching any of ``words``, shaped as a trie (longest first)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+def _prefixes(pattern: str, limit: int, stop: str = "") -> frozenset[str] | None:
+    """Literal prefixes (up to ``limit`` characters) every match of ``pattern`` starts with.
+
+    A cheap necessary condition: a pattern runs only on a message holding one of its prefixes.
+    None means no such set could be found and the pattern always runs. Reads the pattern with
+    the standard library's own parser (``re._parser``); speed depends on it, correctness not.
+
+    >>> sorted(_prefixes("(?:打|爆)(?:你)?通讯录", 2))
+    ['打你', '打通', '爆你', '爆通']
+    """
+    try:
+        c: Any = importlib.import_module("re._constants")
+        parser: Any = importlib.import_module("re._parser")
+    except ImportError:  # pragma: no cover - another interpreter
+        return None
+
+    def walk(items: list[Any], prefix: str) -> set[str]:
+        if len(prefix) >= limit or not items:
+            return {prefix}
+        op, av = items[0]
+        rest = items[1:]
+        if op is c.LITERAL:
+            if chr(av) in stop:
+                return {prefix}
+            return walk(rest, prefix + chr(av))
+        if op is c.IN and av and all(o is c.LITERAL for o, _ in av) and len(av) <= 40:
+            return set().union(*(walk(rest, prefix + chr(v)) for _, v in av))
+        if op is c.BRANCH:
+            return set().union(*(walk(list(alt) + rest, prefix) for alt in av[1]))
+        if op is c.SUBPATTERN:
+            return walk(list(av[3]) + rest, prefix)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            once = walk(list(av[2]), prefix)
+            return once | walk(rest, prefix) if av[0] == 0 else once
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            return walk(rest, prefix)
+        return {prefix}
+
+    try:
+        found = walk(list(parser.parse(pattern)), "")
+    except RecursionError:  # pragma: no cover - no lexicon pattern is that deep
+        return None
+    return None if "" in found or len(found) > 5000 else frozenset(found)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """Split a pattern at its top-level ``|`` (outside groups, classes and escapes).
+
+    >>> _alternatives("a(?:b|c)|[|]d|e")
+    ['a(?:b|c)', '[|]d', 'e']
+    """
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _compact(text: str) -> str:
+    return _NOT_COMPACT.sub("", "".join(fold_char(c) for c in text))
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Patterns indexed by their literal prefixes: a message runs only those it could match."""
+
+    patterns: tuple[_Pattern, ...]
+    always: tuple[int, ...]
+    by_prefix: dict[str, tuple[int, ...]]
+    keys: frozenset[str]
+
+    @classmethod
+    def of(cls, patterns: list[_Pattern]) -> _Index:
+        by_prefix: dict[str, list[int]] = {}
+        always = []
+        for n, p in enumerate(patterns):
+            if p.prefixes is None:
+                always.append(n)
+            for prefix in p.prefixes or ():
+                by_prefix.setdefault(prefix, []).append(n)
+        return cls(
+            tuple(patterns),
+            tuple(always),
+            {k: tuple(v) for k, v in by_prefix.items()},
+            frozenset(by_prefix),
+        )
+
+    def candidates(self, grams: set[str]) -> list[_Pattern]:
+        """The patterns whose prefixes occur among ``grams``, in lexicon order."""
+        chosen = set(self.always)
+        for key in self.keys.intersection(grams):
+            chosen.update(self.by_prefix[key])
+        return [self.patterns[n] for n in sorted(chosen)]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    zh: _Index
+    en: _Index
+    initials: _Index
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    entry: Entry
+    prefixes: frozenset[str] | None
+
+
+class Matcher:
+    """The lexicon compiled for matching (built once per process by :func:`matcher`)."""
+
+    def __init__(self) -> None:
+        from pypinyin import lazy_pinyin
+
+        # Sound view: phrase spellings keyed by their first two sound characters.
+        self.by_anchor: dict[str, list[tuple[str, str, Entry]]] = {}
+        # Pinyin (letter) view, for spelled-out pinyin and mixtures.
+        self.by_pinyin: dict[str, list[tuple[str, Entry]]] = {}
+        table = pinyin_syllables()
+        for entry, phrases in lexicon.ZH_PHRASES:
+            for phrase in phrases:
+                surface = _compact(phrase)
+                readings = {
+                    tuple(table.get(ch, ch) for ch in surface),
+                    tuple(p.replace("v", "u").replace("ü", "u") for p in lazy_pinyin(surface)),
+                }
+                for reading in readings:
+                    sound = sound_of(list(reading))
+                    self.by_anchor.setdefault(sound[:2], []).append((sound, surface, entry))
+                    spelling = "".join(reading)
+                    self.by_pinyin.setdefault(spelling, []).append((surface, entry))
+        self.anchors = frozenset(self.by_anchor)
+        self.lengths = sorted({len(p) for p in self.by_pinyin}, reverse=True)
+        self.spelled = re.compile(f"(?=({_trie_regex(list(self.by_pinyin))}))")
+        # Each top-level alternative is its own expression, so a message runs only the
+        # alternatives whose prefixes it holds.
+        self.zh = [
+            _Pattern(re.compile(alt), e, _prefixes(alt, 2))
+            for e, p in lexicon.ZH_PATTERNS
+            for alt in _alternatives(p)
+        ]
+        self.en = [
+            self._english(alt, e) for e, p in lexicon.EN_PATTERNS for alt in _alternatives(p)
+        ]
+        self.initials = [self._english(p, e) for e, p in lexicon.INITIALS]
+        self.truthful_zh = _Pattern(re.compile("|".join(lexicon.TRUTHFUL_ZH)), _TRUTH, None)
+        self.truthful_en = self._english("|".join(lexicon.TRUTHFUL_EN), _TRUTH)
+        #: Every entry of the lexicon, once.
+        self.entries = tuple(
+            {
+                id(e): e
+                for e, _ in [
+                    *lexicon.ZH_PHRASES,
+                    *lexicon.ZH_PATTERNS,
+                    *lexicon.EN_PATTERNS,
+                    *lexicon.INITIALS,
+                ]
+            }.values()
+        )
+
+    @staticmethod
+    def _english(pattern: str, entry: Entry) -> _Pattern:
+        regex = re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])")
+        return _Pattern(regex, entry, _prefixes(pattern, _WORD_PREFIX))
+
+    def plan(self, live: Callable[[Entry], bool]) -> _Plan:
+        """The patterns that can matter when ``live`` says which entries do."""
+        return _Plan(
+            zh=_Index.of([p for p in self.zh if live(p.entry)]),
+            en=_Index.of([p for p in self.en if live(p.entry)]),
+            initials=_Index.of([p for p in self.initials if live(p.entry)]),
+        )
+
+    def hits(self, folded: Folded, live: Callable[[Entry], bool], plan: _Plan) -> Iterator[Hit]:
+        """Every hit of a live entry in the message, in no particular order.
+
+        ``live`` says which entries can matter under the facts (a third-party disclosure
+        pattern cannot when the debtor is the recipient); ``plan`` holds only live patterns.
+        """
+        if folded.has_cjk:
+            yield from (h for h in self._sound_hits(folded) if live(h.entry))
+            text = folded.compact_text
+            for p in plan.zh.candidates(_grams(text)):
+                for m in p.regex.finditer(text):
+                    if m.end() > m.start():
+                        yield Hit(*folded.compact.span(m.start(), m.end()), p.entry)
+        if not folded.has_latin:
+            return
+        if folded.has_pinyin_word if folded.has_cjk else folded.looks_pinyin:
+            yield from (h for h in self._spelled_hits(folded) if live(h.entry))
+        words = folded.words_text
+        starts = _word_starts(words)
+        patterns = plan.en.candidates(starts)
+        if folded.has_cjk:
+            patterns += plan.initials.candidates(starts)
+        for p in patterns:
+            for m in p.regex.finditer(words):
+                if m.end() > m.start():
+                    yield Hit(*folded.words.span(m.start(), m.end()), p.entry)
+
+    def truthful(self, folded: Folded) -> list[tuple[int, int]]:
+        """Original spans of lawful formulas (「按规定报送征信」) inside which no hit counts."""
+        spans = [
+            folded.compact.span(m.start(), m.end())
+            for m in self.truthful_zh.regex.finditer(folded.compact_text)
+            if m.end() > m.start()
+        ]
+        if folded.has_latin:
+            spans += [
+                folded.words.span(m.start(), m.end())
+                for m in self.truthful_en.regex.finditer(folded.words_text)
+                if m.end() > m.start()
+            ]
+        return spans
+
+    def _sound_hits(self, folded: Folded) -> Iterator[Hit]:
+        sound = folded.sound_text
+        for anchor in self.anchors.intersection(map(operator.add, sound, sound[1:])):
+            at = sound.find(anchor)
+            while at >= 0:
+                for spelling, phrase, entry in self.by_anchor[anchor]:
+                    if sound.startswith(spelling, at):
+                        end = at + len(spelling)
+                        yield from self._classify_sound(folded, at, end, phrase, entry)
+                at = sound.find(anchor, at + 1)
+
+    def _classify_sound(
+        self, folded: Folded, start: int, end: int, phrase: str, entry: Entry
+    ) -> Iterator[Hit]:
+        surface = folded.compact_text[start:end]
+        a, b = folded.compact.span(start, end)
+        if surface == phrase:
+            yield Hit(a, b, entry)
+        elif entry.homophones and not _is_other_word(folded.original, a, b, surface):
+            yield Hit(a, b, entry, weak=len(phrase) <= 2)
+
+    def _spelled_hits(self, folded: Folded) -> Iterator[Hit]:
+        text = folded.pinyin_text
+        for m in self.spelled.finditer(text):
+            longest = m.group(1)
+            start = m.start(1)
+            for length in self.lengths:
+                if length <= len(longest) and longest[:length] in self.by_pinyin:
+                    end = start + length
+                    if start in folded.pinyin_starts and end in folded.pinyin_ends:
+                        a, b = folded.pinyin.span(start, end)
+                        # Hits without a Latin letter were found on the sound view already.
+                        if _LATIN_OR_DIGIT.search(_compact(folded.original[a:b])):
+                            for _, entry in self.by_pinyin[longest[:length]]:
+                                yield Hit(a, b, entry)
+
+
+_TRUTH = Entry("")
+
+
+def _grams(text: str) -> set[str]:
+    """Every substring of ``text`` of one or two characters."""
+    grams = set(text)
+    grams.update(map(operator.add, text, text[1:]))
+    return grams
+
+
+def _word_starts(words: str) -> set[str]:
+    """The text of the word view from each word start, one to five characters long."""
+    windows = _LATIN_START.findall(words)
+    starts: set[str] = set()
+    for cut in _CUTS:
+        starts.update(map(cut, windows))
+    return starts
+
+
+@functools.cache
+def matcher() -> Matcher:
+    """The compiled lexicon, built on first use and shared by every call in the process."""
+    return Matcher()
+
+
+@functools.cache
+def _jieba() -> tuple[object, dict[str, int]]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    return jieba, jieba.dt.FREQ
+
+
+def _is_other_word(original: str, a: int, b: int, surface: str) -> bool:
+    """True when the homophone characters are an ordinary word, or straddle one (jieba)."""
+    jieba, freq = _jieba()
+    if freq.get(surface, 0) >= _HOMOPHONE_WORD_FREQ:
+        return True
+    left = _compact(original[max(0, a - 6) : a])
+    right = _compact(original[b : b + 6])
+    cuts = {0}
+    for word in jieba.lcut(left + surface + right, HMM=False):  # type: ignore[attr-defined]
+        cuts.add(max(cuts) + len(word))
+    return len(left) not in cuts or len(left) + len(surface) not in cuts
+
+
+def negated(text: str, start: int) -> bool:
+    """True when a negation closely precedes ``start`` in the same clause.
+
+    >>> negated("我们不会起诉您", 4)
+    True
+    >>> negated("如果您不能按时还款，我们将起诉您", 13)
+    False
+    """
+    window_start = max(0, start - _NEGATION_WINDOW)
+    # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
+    window = "".join(fold_char(c) for c in text[window_start : start + 2])
+    cues = [m for m in _NEGATION.finditer(window) if m.start() < start - window_start]
+    if not cues:
+        return False
+    between = window[cues[-1].end() : start - window_start]
+    original_between = text[window_start + cues[-1].end() : start]
+    return not (
+        len(between.replace(" ", "")) > _NEGATION_GAP
+        or _CLAUSE_BREAK.search(original_between)
+        or _NEGATION_BREAK.search(between)
+    )
+
+
+def applies(entry: Entry, facts: Facts, pack: ScreeningPack) -> tuple[str, str] | None:
+    """The (category, action) a hit stands for under these facts, or None when it is true."""
+    if entry.legal and facts.time_barred:
+        return "Q", "block"
+    if entry.when == "no_legal" and (facts.has_judgment or facts.legal_action_intended):
+        return None
+    if entry.when == "no_judgment" and facts.has_judgment:
+        return None
+    if entry.when == "third_party" and facts.recipient in pack.consumer_recipients:
+        return None
+    return entry.category, entry.action

@@ -1,0 +1,204 @@
+"""Repayment plans: the mechanics of restructuring and extending a loan (the offer comes later).
+
+A plan supersedes every installment that still owes something (``superseded_on`` = the plan's
+start, the row itself is kept) and writes a new schedule of the restructured amount from that
+date. The restructured amount is all outstanding principal plus the interest, fee and penalty
+already due on or before the start (capitalised, as lenders do on a re-age); interest and fee of
+dues after the start were never charged and fall away with their rows, to be replaced by the
+new schedule's own. A plan's rate may not exceed the loan's legal cost cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import cast
+
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from fairdebt import audit
+from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
+from fairdebt.installments import COMPONENTS, InstallmentState, load_states
+from fairdebt.models import Installment, Loan, LoanStatus, RepaymentPlan
+from fairdebt.money import ZERO
+from fairdebt.schedules import build_schedule
+
+__all__ = ["extend", "restructure", "restructured_amount"]
+
+
+def restructured_amount(states: list[InstallmentState], starts_on: dt.date) -> Decimal:
+    """All principal still owed plus the other components already due by ``starts_on``."""
+    total = ZERO
+    for state in states:
+        total += state.outstanding("principal")
+        if state.due_on <= starts_on:
+            total += sum((state.outstanding(c) for c in COMPONENTS if c != "principal"), ZERO)
+    return total
+
+
+def _make_plan(
+    session: Session,
+    *,
+    loan_id: int,
+    kind: str,
+    starts_on: dt.date,
+    term_months: int | None,
+    extra_months: int,
+    annual_rate: Decimal | None,
+    reason: str,
+    actor: str,
+    at: dt.datetime,
+) -> RepaymentPlan:
+    record = f"loan {loan_id}"
+    session.flush()
+    loan = session.get(Loan, loan_id)
+    if loan is None:
+        raise UnknownRecord(f"no loan has id {loan_id}", record=record, field="loan_id")
+    if loan.status == LoanStatus.CLOSED:
+        raise ConflictError(f"{record} is closed; there is nothing to {kind}")
+    if starts_on < loan.disbursed_on:
+        raise RuleViolation(
+            f"a plan cannot start ({starts_on}) before disbursement ({loan.disbursed_on})",
+            record=record,
+            field="starts_on",
+        )
+    rate = Decimal(loan.annual_rate if annual_rate is None else annual_rate)
+    if rate < 0 or rate > loan.cost_cap_rate:
+        raise RuleViolation(
+            f"plan rate {rate} must be between 0 and the loan's cost cap {loan.cost_cap_rate}",
+            record=record,
+            field="annual_rate",
+        )
+    states = load_states(session, [loan_id])[loan_id]
+    if term_months is None:
+        term_months = max(sum(1 for s in states if s.due_on > starts_on), 1) + extra_months
+    if term_months < 1:
+        raise InputError(
+            f"must be at least 1 (got {term_months})", record=record, field="term_months"
+        )
+    amount = restructured_amount(states, starts_on)
+    if amount <= 0:
+        raise ConflictError(f"{record} owes nothing to {kind}")
+    plan = RepaymentPlan(
+        loan_id=loan_id,
+        kind=kind,
+        starts_on=starts_on,
+        term_months=term_months,
+        annual_rate=rate,
+        restructured_amount=amount,
+        reason=reason,
+        actor=actor,
+    )
+    session.add(plan)
+    session.flush()
+    lines = build_schedule(
+        principal_amount=amount,
+        annual_rate=rate,
+        term_months=term_months,
+        method=loan.repayment_method,
+        disbursed_on=starts_on,
+    )
+    last_seq = session.scalar(
+        select(func.max(Installment.seq)).where(Installment.loan_id == loan_id)
+    )
+    table = cast(Table, Installment.__table__)
+    superseded = [state.id for state in states]
+    session.connection().execute(
+        update(table).where(table.c.id.in_(superseded)).values(superseded_on=starts_on)
+    )
+    zero = {f"{c}_{part}": ZERO for c in COMPONENTS for part in ("paid", "waived")}
+    session.connection().execute(
+        insert(table),
+        [
+            {
+                "loan_id": loan_id,
+                "seq": (last_seq or 0) + line.seq,
+                "due_on": line.due_on,
+                "principal_due": line.principal_due,
+                "interest_due": line.interest_due,
+                "fee_due": line.fee_due,
+                "penalty_due": ZERO,
+                "created_on": starts_on,
+                "repayment_plan_id": plan.id,
+                **zero,
+            }
+            for line in lines
+        ],
+    )
+    audit.record(
+        session,
+        action=f"loan.{'restructured' if kind == 'restructure' else 'extended'}",
+        entity="loan",
+        entity_id=loan_id,
+        actor=actor,
+        at=at,
+        data={
+            "plan_id": plan.id,
+            "starts_on": starts_on,
+            "term_months": term_months,
+            "annual_rate": rate,
+            "restructured_amount": amount,
+            "superseded_installment_ids": superseded,
+            "reason": reason,
+        },
+    )
+    session.expire_all()
+    return plan
+
+
+def restructure(
+    session: Session,
+    *,
+    loan_id: int,
+    starts_on: dt.date,
+    term_months: int,
+    annual_rate: Decimal,
+    reason: str,
+    actor: str,
+    at: dt.datetime,
+) -> RepaymentPlan:
+    """Replace the loan's open installments by a new schedule at a new term and rate."""
+    return _make_plan(
+        session,
+        loan_id=loan_id,
+        kind="restructure",
+        starts_on=starts_on,
+        term_months=term_months,
+        extra_months=0,
+        annual_rate=annual_rate,
+        reason=reason,
+        actor=actor,
+        at=at,
+    )
+
+
+def extend(
+    session: Session,
+    *,
+    loan_id: int,
+    starts_on: dt.date,
+    extra_months: int,
+    reason: str,
+    actor: str,
+    at: dt.datetime,
+) -> RepaymentPlan:
+    """Spread what is owed over the remaining dues plus ``extra_months``, at the loan's rate."""
+    if extra_months < 1:
+        raise InputError(
+            f"must be at least 1 (got {extra_months})",
+            record=f"loan {loan_id}",
+            field="extra_months",
+        )
+    return _make_plan(
+        session,
+        loan_id=loan_id,
+        kind="extend",
+        starts_on=starts_on,
+        term_months=None,
+        extra_months=extra_months,
+        annual_rate=None,
+        reason=reason,
+        actor=actor,
+        at=at,
+    )

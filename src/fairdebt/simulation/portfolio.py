@@ -1,0 +1,164 @@
+"""The simulation's day loop: originate, let borrowers pay, close the day; on any ledger.
+
+:func:`run_days` drives a :class:`Ledger` (the real database through the ledger verbs, or the
+:class:`~fairdebt.simulation.paper.PaperLedger`) one business day at a time. The loop is over
+days; every step inside it is a numpy operation over all loans, and the ledger is called once a
+day per kind of work (one disbursement batch, one payment batch, one end-of-day close).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fairdebt.simulation.behaviour import BehaviourParams, Book, DayPayments
+from fairdebt.simulation.origination import draw_terms, month_starts, plan_arrivals
+from fairdebt.simulation.population import Population, make_population
+from fairdebt.simulation.scenarios import ScenarioPlan
+
+__all__ = ["Ledger", "Portfolio", "make_portfolio", "run_days"]
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+class Ledger(Protocol):
+    """What the day loop needs from a ledger."""
+
+    def disburse(
+        self,
+        day: int,
+        principal: FloatArray,
+        apr: FloatArray,
+        term: IntArray,
+        *,
+        borrower: IntArray,
+        product: IntArray,
+        loan: IntArray,
+    ) -> tuple[IntArray, FloatArray]:
+        """Book new loans; return their due days and principal parts, (n, 12) each."""
+
+    def post(self, day: int, payments: DayPayments) -> None:
+        """Post the day's payments, amounts read from the ledger's own balances."""
+
+    def end_of_day(self, day: int) -> IntArray:
+        """Accrue penalties and charge off; return mirror indices newly charged off."""
+
+    def open_day(self, day: int) -> None:
+        """Begin the business day (a database transaction)."""
+
+    def close_day(self, day: int) -> None:
+        """End the business day (commit)."""
+
+
+@dataclass
+class Portfolio:
+    """Everything drawn before day 0: people, arrival plan, macro path, and the mirror."""
+
+    start_on: dt.date
+    days: int
+    month_first_day: list[int]
+    population: Population
+    arrival_day: IntArray
+    book: Book
+    plan: ScenarioPlan
+    grace_days: int = 0
+
+
+def make_portfolio(
+    rng: np.random.Generator,
+    *,
+    borrowers: int,
+    months: int,
+    start_on: dt.date,
+    plan: ScenarioPlan,
+    params: BehaviourParams | None = None,
+) -> Portfolio:
+    """Draw the population, its arrivals and the macro path for a run."""
+    params = params or BehaviourParams()
+    starts = month_starts(start_on, months)
+    days = (starts[-1] - start_on).days
+    arrival_day, policy = plan_arrivals(
+        rng,
+        borrowers,
+        start_on=start_on,
+        months=months,
+        surge_months=plan.surge_months,
+        surge_multiplier=plan.surge_multiplier,
+    )
+    population = make_population(rng, borrowers, year=start_on.year, policy=policy)
+    # The shared macro factor: monthly AR(1), held flat within a month; it runs past the end
+    # so that schedules extending beyond the window have a value.
+    horizon = months + 14
+    shocks = rng.standard_normal(horizon) * params.macro_sd
+    level = np.zeros(horizon)
+    for k in range(1, horizon):
+        level[k] = params.macro_persistence * level[k - 1] + shocks[k]
+    day_month = np.minimum(np.arange(days + 31 * 14) // 30, horizon - 1)
+    book = Book(params=params, population=population, macro=level[day_month], effects=plan.effects)
+    return Portfolio(
+        start_on=start_on,
+        days=days,
+        month_first_day=[(d - start_on).days for d in starts],
+        population=population,
+        arrival_day=arrival_day,
+        book=book,
+        plan=plan,
+        grace_days=plan.new_grace_days or 0,
+    )
+
+
+def run_days(
+    portfolio: Portfolio,
+    ledger: Ledger,
+    rng: np.random.Generator,
+    *,
+    on_day: Callable[[int], None] | None = None,
+) -> None:
+    """Simulate every day of the portfolio's window on ``ledger``."""
+    book, pop = portfolio.book, portfolio.population
+    params = book.params
+    loans_of = np.zeros(len(pop), dtype=np.int64)
+    repeat_day = np.full(len(pop), -1, dtype=np.int64)
+    for day in range(portfolio.days):
+        ledger.open_day(day)
+        new = np.flatnonzero((portfolio.arrival_day == day) | (repeat_day == day))
+        if new.size:
+            terms = draw_terms(rng, pop, new, loans_of[new])
+            loan_index = np.arange(book.n, book.n + new.size)
+            due, pdue = ledger.disburse(
+                day,
+                terms.principal,
+                terms.apr,
+                terms.term,
+                borrower=new,
+                product=terms.product,
+                loan=loan_index,
+            )
+            grace = np.full(new.size, portfolio.grace_days if day >= portfolio.plan.from_day else 0)
+            book.add_loans(
+                borrower=new,
+                day=day,
+                term=terms.term,
+                principal=terms.principal,
+                grace=grace,
+                due=due,
+                principal_due=pdue,
+            )
+            loans_of[new] += 1
+        payments = book.step(day, rng)
+        ledger.post(day, payments)
+        # Borrowers who just repaid in good standing may come back for another loan.
+        closed = book.closed_on(day, payments.loan)
+        again = closed[rng.random(closed.size) < params.repeat_probability]
+        gap = 1 + rng.geometric(1 / params.repeat_gap_days, again.size)
+        repeat_day[book.borrower[again]] = day + gap
+        book.charge_off(ledger.end_of_day(day))
+        ledger.close_day(day)
+        if on_day is not None:
+            on_day(day)

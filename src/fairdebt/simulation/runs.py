@@ -1,0 +1,227 @@
+"""``simulate``: one seeded run of the synthetic portfolio into a database, with its truth.
+
+The run draws everything from ``numpy.random.Generator(PCG64(seed))``, writes borrowers, loans
+and payments through the ledger verbs day by day, and closes each simulated month with the daily
+cycle over that month's dates (``fairdebt.cycle.run_range``). The cycle computes every date
+as-of from dated rows (disbursements, allocation lines by ``effective_on``, accruals by
+``accrued_on``), so running it for a month after posting the month gives the same loan_day rows
+as running it each evening; see docs/decisions/simulator.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+
+from fairdebt.db import make_session
+from fairdebt.errors import InputError
+from fairdebt.simulation.behaviour import BehaviourParams, sigmoid
+from fairdebt.simulation.database import (
+    ACTOR,
+    DatabaseLedger,
+    evening_of,
+    record_simulation_run,
+    update_simulation_truth,
+)
+from fairdebt.simulation.origination import PRODUCTS
+from fairdebt.simulation.population import load_regions
+from fairdebt.simulation.portfolio import Portfolio, make_portfolio, run_days
+from fairdebt.simulation.scenarios import SCENARIOS, plan_scenario
+
+__all__ = ["Progress", "SimulationResult", "expected_effects", "simulate"]
+
+# progress(phase, done, total): phase is "simulate" (days) or "cycle" (business dates).
+Progress = Callable[[str, int, int], None]
+
+SHOCK_PROVINCE = "广东"  # the largest province: enough borrowers to see a shock in small runs
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationResult:
+    run_id: int
+    seed: int
+    borrowers: int
+    months: int
+    start_on: dt.date
+    end_on: dt.date  # the last simulated business date
+    scenario: str | None
+    truth: dict[str, Any]
+    loans: int
+    payments: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    # Ledger verb -> [calls, rows, seconds]: where the simulation's time went.
+    ledger_timings: dict[str, list[float]] = field(default_factory=dict)
+
+
+def _cycle_run_range() -> Callable[..., Any] | None:
+    try:
+        module = importlib.import_module("fairdebt.cycle")
+    except ImportError:
+        return None
+    found = getattr(module, "run_range", None)
+    return found if callable(found) else None
+
+
+def expected_effects(portfolio: Portfolio) -> dict[str, Any]:
+    """The day-1 miss probability the model implies for the shocked slice, with and without.
+
+    Averaged over the slice's borrowers at their latent risk, with no income shock and a
+    neutral macro factor: the size of the injected effect, in the units the cycle reports.
+    """
+    pop, params, plan = portfolio.population, portfolio.book.params, portfolio.plan
+    base = params.miss_intercept + params.miss_risk * pop.risk
+    if plan.kind == "bad_vintage":
+        surge = pop.policy == 1
+        p = sigmoid(base)
+        p = np.where(pop.is_fraud, 1.0, p)
+        return {
+            "surge_borrowers": int(surge.sum()),
+            "expected_day1_miss_rate": {
+                "ordinary_policy": round(float(p[~surge].mean()), 5),
+                "surge_policy": round(float(p[surge].mean()), 5) if surge.any() else None,
+            },
+        }
+    if plan.kind in ("macro_shock", "province_shock", "policy_change"):
+        effect = plan.effects[0]
+        hit = np.ones(len(pop), dtype=bool)
+        if effect.province_index is not None:
+            hit = pop.province_index == effect.province_index
+        shift = effect.miss_shift + effect.grace_miss_shift
+        return {
+            "borrowers_in_slice": int(hit.sum()),
+            "expected_day1_miss_rate": {
+                "without": round(float(sigmoid(base[hit]).mean()), 5),
+                "with": round(float(sigmoid(base[hit] + shift).mean()), 5),
+            },
+        }
+    return {}
+
+
+def simulate(
+    engine: Engine,
+    *,
+    borrowers: int,
+    months: int,
+    seed: int,
+    scenario: str | None = None,
+    start_on: dt.date,
+    progress: Progress | None = None,
+    params: BehaviourParams | None = None,
+    run_cycle: bool = True,
+) -> SimulationResult:
+    """Simulate ``borrowers`` over ``months`` from ``start_on`` into the database of ``engine``.
+
+    The same arguments give the same ledger rows. ``scenario`` (one of
+    :data:`~fairdebt.simulation.scenarios.SCENARIOS`) injects a known shock whose truth is
+    stored in ``simulation_run.truth`` and returned. ``run_cycle=False`` skips the daily cycle.
+    """
+    if borrowers < 1 or months < 1:
+        raise InputError(
+            f"borrowers and months must be positive (got {borrowers}, {months})",
+            field="borrowers" if borrowers < 1 else "months",
+        )
+    if scenario is not None and scenario not in SCENARIOS:
+        raise InputError(
+            f"must be one of {', '.join(SCENARIOS)} (got {scenario!r})", field="scenario"
+        )
+    seconds: dict[str, float] = {"ledger": 0.0, "cycle": 0.0}
+    rng = np.random.Generator(np.random.PCG64(seed))
+    regions = load_regions()
+    plan = plan_scenario(
+        scenario,
+        start_on=start_on,
+        months=months,
+        province=SHOCK_PROVINCE,
+        province_index=regions.province.index(SHOCK_PROVINCE),
+    )
+    portfolio = make_portfolio(
+        rng, borrowers=borrowers, months=months, start_on=start_on, plan=plan, params=params
+    )
+    at = evening_of(start_on - dt.timedelta(days=1))
+    with make_session(engine) as session, session.begin():
+        run_id = record_simulation_run(
+            session,
+            seed=seed,
+            borrowers=borrowers,
+            months=months,
+            start_on=start_on,
+            scenario=scenario,
+            truth=plan.truth,
+            actor=ACTOR,
+            at=at,
+        )
+        ledger = DatabaseLedger(
+            engine,
+            run_id=run_id,
+            start_on=start_on,
+            population=portfolio.population,
+            seed=seed,
+            grace_days=portfolio.grace_days,
+            grace_from_day=plan.from_day,
+            arrival_day=portfolio.arrival_day,
+            month_first_day=portfolio.month_first_day,
+        )
+        ledger.set_up(session)
+    truth = dict(plan.truth)
+    if plan.kind == "policy_change":
+        truth["where"] = {
+            "scope": "product",
+            "products": [f"{spec.code}-G{portfolio.grace_days}" for spec in PRODUCTS],
+            "replacing": [spec.code for spec in PRODUCTS],
+        }
+    if plan.kind is not None:
+        truth["magnitude"] = {**truth["magnitude"], **expected_effects(portfolio)}
+
+    run_range = _cycle_run_range() if run_cycle else None
+    month_ends = {first - 1 for first in portfolio.month_first_day[1:]}
+    month_start = [0]
+    clock = [time.perf_counter()]
+
+    def on_day(day: int) -> None:
+        if progress is not None:
+            progress("simulate", day + 1, portfolio.days)
+        if run_range is None or day not in month_ends:
+            return
+        now = time.perf_counter()
+        seconds["ledger"] += now - clock[0]
+        first = start_on + dt.timedelta(days=month_start[0])
+        last = start_on + dt.timedelta(days=day)
+        done_before = month_start[0]
+
+        def cycle_progress(done: int, total: int) -> None:
+            if progress is not None:
+                progress("cycle", done_before + done, portfolio.days)
+
+        run_range(engine, start=first, end=last, at=evening_of(last), progress=cycle_progress)
+        month_start[0] = day + 1
+        clock[0] = time.perf_counter()
+        seconds["cycle"] += clock[0] - now
+
+    run_days(portfolio, ledger, rng, on_day=on_day)
+    seconds["ledger"] += time.perf_counter() - clock[0]
+    end_on = start_on + dt.timedelta(days=portfolio.days - 1)
+    with make_session(engine) as session, session.begin():
+        update_simulation_truth(
+            session, run_id=run_id, truth=truth, actor=ACTOR, at=evening_of(end_on)
+        )
+    return SimulationResult(
+        run_id=run_id,
+        seed=seed,
+        borrowers=borrowers,
+        months=months,
+        start_on=start_on,
+        end_on=end_on,
+        scenario=scenario,
+        truth=truth,
+        loans=portfolio.book.n,
+        payments=ledger.payments,
+        seconds=seconds,
+        ledger_timings=ledger.timings,
+    )

@@ -1,0 +1,91 @@
+"""The cycle over rows written by the ledger's own verbs (disburse, post and reverse payments)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from fairdebt import cycle
+from fairdebt.borrowers import BorrowerIn, register_borrowers
+from fairdebt.db import make_session
+from fairdebt.loans import LoanIn, disburse
+from fairdebt.models import Installment
+from fairdebt.payments import PaymentIn, post_payments, reverse_payment
+from fairdebt.products import create_product
+
+AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def test_dpd_follows_payments_and_reversals_posted_through_the_ledger(
+    engine: Engine, days_of: Any
+) -> None:
+    with make_session(engine) as session, session.begin():
+        create_product(
+            session,
+            code="P3",
+            name="3-month",
+            repayment_method="equal_installment",
+            annual_rate=Decimal("0.18"),
+            monthly_fee_rate=Decimal("0"),
+            penalty_daily_rate=Decimal("0.0005"),
+            cost_cap_kind="apr",
+            cost_cap_rate=Decimal("0.24"),
+            actor="t",
+            at=AT,
+        )
+        borrower = register_borrowers(
+            session,
+            borrowers=[
+                BorrowerIn(
+                    external_id="B-1",
+                    name="李娜",
+                    national_id=None,
+                    language="zh-CN",
+                    timezone="Asia/Shanghai",
+                    province=None,
+                    city=None,
+                    birth_year=None,
+                    monthly_income_amount=None,
+                    contacts=(),
+                )
+            ],
+            actor="t",
+            at=AT,
+        )[0]
+        loan = disburse(
+            session,
+            loan=LoanIn("L-1", borrower, "P3", Decimal("3000.00"), 3, dt.date(2026, 1, 15)),
+            actor="t",
+            at=AT,
+        )
+        loan_id = loan.id
+        first = session.scalars(
+            select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.seq)
+        ).first()
+        assert first is not None
+        due, owed = first.due_on, first.principal_due + first.interest_due + first.fee_due
+        post_payments(
+            session,
+            payments=[PaymentIn("X-1", "L-1", owed, due + dt.timedelta(days=10))],
+            actor="t",
+            at=AT,
+        )
+        reverse_payment(
+            session,
+            external_id="X-1",
+            reversed_on=due + dt.timedelta(days=12),
+            reason="bounced",
+            actor="t",
+            at=AT,
+        )
+    rows = days_of(engine, "duckdb", due, due + dt.timedelta(days=12))
+    dpd = {on: row["dpd"] for (key, on), row in rows.items() if key == loan_id}
+    day = dt.timedelta(days=1)
+    assert dpd[due] == 0 and dpd[due + day] == 1 and dpd[due + 9 * day] == 9
+    assert dpd[due + 10 * day] == 0 and dpd[due + 11 * day] == 0
+    assert dpd[due + 12 * day] == 12
+    result = cycle.run(engine, business_date=due + 12 * day, at=AT)
+    assert result.bucket_counts == {"M1": 1}

@@ -1,0 +1,43 @@
+"""``fairdebt demo`` on a tiny portfolio: the Rich summary prints and the HTML report is written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _fairdebt(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fairdebt", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_the_demo_replaces_its_database_and_writes_a_self_contained_report(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "fairdebt-demo.db").write_text("an old file that is not a database")
+    result = _fairdebt("demo", "--borrowers", "60", "--months", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for heading in ("Delinquency by bucket", "Roll rates", "Vintages", "Calibration 校准"):
+        assert heading in result.stdout
+    page = (tmp_path / "fairdebt-demo.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 3
+    assert "演示报告" in page and "demo report" in page
+    for external in ('src="http', "src='http", 'href="http', "<link", "url(http"):
+        assert external not in page  # no external assets: the file stands alone
+
+
+def test_simulate_refuses_an_unknown_scenario_in_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/x.db"
+    result = _fairdebt(
+        "simulate", "--borrowers", "5", "--months", "2", "--scenario", "meteor",
+        "--database", url, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "bad_vintage" in result.stderr and "Traceback" not in result.stderr
