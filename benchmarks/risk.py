@@ -162,8 +162,13 @@ def _scoring_speed(data_dir: Path) -> list[dict[str, Any]]:
             tick = time.perf_counter()
             getattr(model, method)(big)
             seconds = time.perf_counter() - tick
-            row = {"model": name, "method": method, "rows": len(big), "seconds": seconds,
-                   "rows_per_second": len(big) / seconds}  # fmt: skip
+            row = {
+                "model": name,
+                "method": method,
+                "rows": len(big),
+                "seconds": seconds,
+                "rows_per_second": len(big) / seconds,
+            }
             rows.append(row)
             print(json.dumps(row), flush=True)
     return rows
@@ -183,52 +188,81 @@ def _floors(rows: list[dict[str, Any]]) -> list[str]:
         plain = _best(rows, data, ["LightGBM (plain)"])
         if ours and library:
             ok = ours["auc_mean"] >= library["auc_mean"]
-            lines.append(f"- {data}: fairdebt scorecard AUC {ours['auc_mean']:.4f} vs best library "
-                         f"scorecard ({library['model']}) {library['auc_mean']:.4f}: "
-                         f"{'met' if ok else 'MISSED'}")  # fmt: skip
+            lines.append(
+                f"- {data}: fairdebt scorecard AUC {ours['auc_mean']:.4f} vs best library "
+                f"scorecard ({library['model']}) {library['auc_mean']:.4f}: "
+                f"{'met' if ok else 'MISSED'}"
+            )
         if gbm and plain:
             ok = gbm["auc_mean"] >= plain["auc_mean"]
-            lines.append(f"- {data}: fairdebt GBM AUC {gbm['auc_mean']:.4f} vs plain LightGBM "
-                         f"{plain['auc_mean']:.4f}: {'met' if ok else 'MISSED'}")  # fmt: skip
+            lines.append(
+                f"- {data}: fairdebt GBM AUC {gbm['auc_mean']:.4f} vs plain LightGBM "
+                f"{plain['auc_mean']:.4f}: {'met' if ok else 'MISSED'}"
+            )
         if data == "gmsc" and ours and gbm:
-            lines.append(f"- gmsc: scorecard AUC {ours['auc_mean']:.4f} >= 0.862: "
-                         f"{'met' if ours['auc_mean'] >= 0.862 else 'MISSED'}; GBM AUC "
-                         f"{gbm['auc_mean']:.4f} >= 0.866: "
-                         f"{'met' if gbm['auc_mean'] >= 0.866 else 'MISSED'}")  # fmt: skip
+            lines.append(
+                f"- gmsc: scorecard AUC {ours['auc_mean']:.4f} >= 0.862: "
+                f"{'met' if ours['auc_mean'] >= 0.862 else 'MISSED'}; GBM AUC "
+                f"{gbm['auc_mean']:.4f} >= 0.866: "
+                f"{'met' if gbm['auc_mean'] >= 0.866 else 'MISSED'}"
+            )
             optb = _best(rows, data, ["optbinning BinningProcess + LR"])
             if optb:
                 ratio = ours["fit_seconds"] / optb["fit_seconds"]
-                lines.append(f"- gmsc: scorecard fit time {ours['fit_seconds']:.1f} s vs optbinning "
-                             f"{optb['fit_seconds']:.1f} s = {ratio:.2f}x (floor 1.2x): "
-                             f"{'met' if ratio <= 1.2 else 'MISSED'}")  # fmt: skip
+                lines.append(
+                    f"- gmsc: scorecard fit time {ours['fit_seconds']:.1f} s vs optbinning "
+                    f"{optb['fit_seconds']:.1f} s = {ratio:.2f}x (floor 1.2x): "
+                    f"{'met' if ratio <= 1.2 else 'MISSED'}"
+                )
     return lines
 
 
 def _write(rows: list[dict[str, Any]], speed: list[dict[str, Any]], command: str) -> None:
-    out = ["# Risk models: benchmark", "",
-           "5-fold stratified cross-validation, seed 42, same folds for every model. AUC and KS",
-           "are means (± std) over folds on the held-out fold; fit time is the sum over the 5",
-           "fits, in seconds.", "",
-           "| data | model | AUC | KS | fit s (5 folds) |", "|---|---|---:|---:|---:|"]  # fmt: skip
+    out = [
+        "# Risk models: benchmark",
+        "",
+        "5-fold stratified cross-validation, seed 42, same folds for every model. AUC and KS",
+        "are means (± std) over folds on the held-out fold; fit time is the sum over the 5",
+        "fits, in seconds.",
+        "",
+        "| data | model | AUC | KS | fit s (5 folds) |",
+        "|---|---|---:|---:|---:|",
+    ]
     for r in rows:
         if r["error"]:
             out.append(f"| {r['data']} | {r['model']} | failed: {r['error']} | | |")
         else:
-            out.append(f"| {r['data']} | {r['model']} | {r['auc_mean']:.4f} ± {r['auc_std']:.4f} "
-                       f"| {r['ks_mean']:.4f} ± {r['ks_std']:.4f} | {r['fit_seconds']:.1f} |")  # fmt: skip
+            out.append(
+                f"| {r['data']} | {r['model']} | {r['auc_mean']:.4f} ± {r['auc_std']:.4f} "
+                f"| {r['ks_mean']:.4f} ± {r['ks_std']:.4f} | {r['fit_seconds']:.1f} |"
+            )
     out += ["", "## Floors", "", *_floors(rows), ""]
     if speed:
-        out += ["## Scoring speed (models fitted on GMSC, its 150 000 rows repeated 7 times)", "",
-                "| model | method | rows | seconds | rows/s |", "|---|---|---:|---:|---:|"]  # fmt: skip
-        out += [f"| {s['model']} | {s['method']} | {s['rows']:,} | {s['seconds']:.2f} | "
-                f"{s['rows_per_second']:,.0f} |" for s in speed]  # fmt: skip
+        out += [
+            "## Scoring speed (models fitted on GMSC, its 150 000 rows repeated 7 times)",
+            "",
+            "| model | method | rows | seconds | rows/s |",
+            "|---|---|---:|---:|---:|",
+        ]
+        out += [
+            f"| {s['model']} | {s['method']} | {s['rows']:,} | {s['seconds']:.2f} | "
+            f"{s['rows_per_second']:,.0f} |"
+            for s in speed
+        ]
         out.append("")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    out += ["## How to reproduce", "", "```", command, "```", "",
-            f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python "
-            f"{platform.python_version()}; load average at the end of the run {load:.1f} "
-            "(the machine was shared, so times are noisy; the ratios are the figures to read).",
-            ""]  # fmt: skip
+    out += [
+        "## How to reproduce",
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python "
+        f"{platform.python_version()}; load average at the end of the run {load:.1f} "
+        "(the machine was shared, so times are noisy; the ratios are the figures to read).",
+        "",
+    ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(out), encoding="utf-8")
 

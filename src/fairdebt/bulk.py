@@ -11,15 +11,22 @@ other write.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-__all__ = ["execute_many", "insert_keyed", "insert_rows", "read_ids", "update_rows"]
+__all__ = [
+    "execute_many",
+    "insert_keyed",
+    "insert_rows",
+    "read_ids",
+    "select_by_keys",
+    "update_rows",
+]
 
 
 # The sqlite3 module adapts by exact type, in C; SQLAlchemy binds its own values before they
@@ -57,16 +64,38 @@ def update_rows(
     execute_many(session, sql, rows)
 
 
+def select_by_keys(
+    session: Session, select_sql: str, key: str, keys: Sequence[Any], *, chunk: int = 50_000
+) -> list[tuple[Any, ...]]:
+    """Rows of ``select_sql`` (a SELECT without WHERE) whose ``key`` is one of ``keys``.
+
+    The keys travel as one parameter, a JSON array on SQLite (``json_each``) and an array on
+    PostgreSQL (``= ANY``), so a 300 k-key lookup is a few statements, not 60 statements of
+    5 000 bound parameters each. Values come back as the driver gives them (on SQLite: float
+    for numbers, ISO text for dates).
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        sql = f"{select_sql} WHERE {key} IN (SELECT value FROM json_each(?))"
+    else:
+        sql = f"{select_sql} WHERE {key} = ANY(%s)"
+    found: list[tuple[Any, ...]] = []
+    cursor = connection.connection.cursor()
+    try:
+        for start in range(0, len(keys), chunk):
+            part = list(keys[start : start + chunk])
+            argument: Any = json.dumps(part) if connection.dialect.name == "sqlite" else part
+            cursor.execute(sql, (argument,))
+            found.extend(tuple(row) for row in cursor.fetchall())
+    finally:
+        cursor.close()
+    return found
+
+
 def read_ids(session: Session, table: str, key: str, keys: Sequence[Any]) -> list[int]:
     """The ids of the rows whose unique ``key`` column holds ``keys``, in that order."""
-    found: dict[Any, int] = {}
-    connection = session.connection()
-    statement = text(f"SELECT {key}, id FROM {table} WHERE {key} IN :keys").bindparams(
-        bindparam("keys", expanding=True)
-    )
-    for start in range(0, len(keys), 5000):
-        chunk = list(keys[start : start + 5000])
-        found.update((k, int(i)) for k, i in connection.execute(statement, {"keys": chunk}))
+    rows = select_by_keys(session, f"SELECT {key}, id FROM {table}", key, keys)
+    found = {k: int(i) for k, i in rows}
     return [found[k] for k in keys]
 
 

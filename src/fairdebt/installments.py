@@ -128,12 +128,15 @@ def load_states(
     """
     ids = sorted(set(loan_ids))
     states: dict[int, list[InstallmentState]] = {loan_id: [] for loan_id in ids}
+    query = select(*_columns()).where(
+        _T.c.loan_id.in_(bindparam("ids", expanding=True)), _T.c.superseded_on.is_(None)
+    )
+    if open_only:
+        query = query.where(owed_expression() > 0)
+    query = query.order_by(_T.c.loan_id, _T.c.due_on, _T.c.seq)
     for chunk in chunked(ids):
-        query = select(*_columns()).where(_T.c.loan_id.in_(chunk), _T.c.superseded_on.is_(None))
-        if open_only:
-            query = query.where(owed_expression() > 0)
-        for row in session.execute(query.order_by(_T.c.loan_id, _T.c.due_on, _T.c.seq)):
-            states[row.loan_id].append(InstallmentState.from_row(row))
+        for row in session.execute(query, {"ids": list(chunk)}):
+            states[row[1]].append(InstallmentState.from_row(row))
     return states
 
 

@@ -21,18 +21,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.bulk import insert_keyed, insert_rows
+from fairdebt.bulk import insert_keyed, insert_rows, select_by_keys
 from fairdebt.errors import ConflictError, RuleViolation, UnknownRecord
 from fairdebt.installments import (
     InstallmentState,
-    chunked,
     load_states,
     settle_loans,
     write_states,
@@ -44,9 +43,8 @@ from fairdebt.models import (
     Overpayment,
     Payment,
     PaymentStatus,
-    Product,
 )
-from fairdebt.money import ZERO, parse_amount
+from fairdebt.money import CENT, ZERO, parse_amount
 
 __all__ = [
     "Allocation",
@@ -60,6 +58,8 @@ __all__ = [
 
 _LOANS = cast(Table, Loan.__table__)
 _PAYMENTS = cast(Table, Payment.__table__)
+_CREDIT = Overpayment.CREDIT.value
+_POSTED = PaymentStatus.POSTED.value
 PAYMENT_COLUMNS = (
     "external_id",
     "loan_id",
@@ -124,30 +124,59 @@ def allocate(
     >>> a.lines[0], a.allocated_amount, a.credit_amount
     ((1, 'interest', Decimal('10.00')), Decimal('200.00'), Decimal('50.00'))
     """
+    ordered = sorted(installments, key=_due_order)
+    return _waterfall(amount, paid_on, ordered, order, overpayment)
+
+
+def _waterfall(
+    amount: Decimal,
+    paid_on: dt.date,
+    installments: Sequence[InstallmentState],
+    order: Sequence[str],
+    overpayment: str,
+) -> Allocation:
+    """:func:`allocate` on installments already in due order (the bulk path's own order)."""
     left = amount
     lines: list[tuple[int, str, Decimal]] = []
     allocated = prepaid = ZERO
     seen_future = False
-    for state in sorted(installments, key=_due_order):
+    credit_only = overpayment == _CREDIT
+    for state in installments:
         if state.total_outstanding() <= 0:
             continue
         is_current = state.due_on <= paid_on or not seen_future
         seen_future = seen_future or state.due_on > paid_on
-        if not is_current and overpayment == Overpayment.CREDIT:
+        if not is_current and credit_only:
             break
+        due, paid, waived = state.due, state.paid, state.waived
         for component in order:
-            part = min(left, state.outstanding(component))
+            part = due[component] - paid[component] - waived[component]
             if part <= 0:
                 continue
+            if part > left:
+                part = left
             lines.append((state.id, component, part))
             left -= part
             if is_current:
                 allocated += part
             else:
                 prepaid += part
-        if left == 0:
+            if not left:
+                break
+        if not left:
             break
     return Allocation(tuple(lines), allocated, prepaid, left)
+
+
+class _Known(NamedTuple):
+    """A payment already posted (or earlier in the batch), to compare a resend with."""
+
+    loan_id: int
+    amount: Decimal
+    paid_on: dt.date
+    id: int = 0
+    prepaid_amount: Decimal = ZERO
+    credit_amount: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,45 +188,51 @@ class _LoanTerms:
 
 
 def _load_loans(session: Session, external_ids: Sequence[str]) -> dict[str, _LoanTerms]:
-    found: dict[str, _LoanTerms] = {}
-    for chunk in chunked(sorted(set(external_ids))):
-        rows = session.execute(
-            select(
-                Loan.external_id,
-                Loan.id,
-                Loan.disbursed_on,
-                Product.allocation_order,
-                Product.overpayment,
-            )
-            .join(Product, Product.id == Loan.product_id)
-            .where(Loan.external_id.in_(chunk))
+    rows = select_by_keys(
+        session,
+        "SELECT loan.external_id, loan.id, loan.disbursed_on, product.allocation_order, "
+        "product.overpayment FROM loan JOIN product ON product.id = loan.product_id",
+        "loan.external_id",
+        sorted(set(external_ids)),
+    )
+    return {
+        external_id: _LoanTerms(
+            int(loan_id),
+            day if isinstance(day, dt.date) else dt.date.fromisoformat(day),
+            tuple(order.split(",")),
+            overpayment,
         )
-        for external_id, loan_id, disbursed_on, order, overpayment in rows:
-            found[external_id] = _LoanTerms(
-                loan_id, disbursed_on, tuple(order.split(",")), overpayment
-            )
-    return found
+        for external_id, loan_id, day, order, overpayment in rows
+    }
 
 
-def _known_payments(session: Session, external_ids: Sequence[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for chunk in chunked(sorted(set(external_ids))):
-        rows = session.execute(
-            select(
-                Payment.external_id,
-                Payment.id,
-                Payment.loan_id,
-                Payment.amount,
-                Payment.paid_on,
-                Payment.prepaid_amount,
-                Payment.credit_amount,
-            ).where(Payment.external_id.in_(chunk))
+def _known_payments(session: Session, external_ids: Sequence[str]) -> dict[str, _Known]:
+    rows = select_by_keys(
+        session,
+        "SELECT external_id, id, loan_id, amount, paid_on, prepaid_amount, credit_amount "
+        "FROM payment",
+        "external_id",
+        sorted(set(external_ids)),
+    )
+    return {
+        row[0]: _Known(
+            int(row[2]),
+            _money(row[3]),
+            row[4] if isinstance(row[4], dt.date) else dt.date.fromisoformat(row[4]),
+            int(row[1]),
+            _money(row[5]),
+            _money(row[6]),
         )
-        found.update({row.external_id: row for row in rows})
-    return found
+        for row in rows
+    }
 
 
-def _same(payment: PaymentIn, amount: Decimal, loan_id: int, known: Any) -> None:
+def _money(value: Any) -> Decimal:
+    # SQLite hands back floats for NUMERIC; every stored amount is already whole cents.
+    return Decimal(value).quantize(CENT) if isinstance(value, Decimal) else Decimal(f"{value:.2f}")
+
+
+def _same(payment: PaymentIn, amount: Decimal, loan_id: int, known: _Known) -> None:
     if (known.loan_id, Decimal(known.amount), known.paid_on) != (loan_id, amount, payment.paid_on):
         raise ConflictError(
             f"payment {payment.external_id} was already posted with loan id {known.loan_id}, "
@@ -212,7 +247,12 @@ def _validate(
     checked = []
     for payment in payments:
         record = f"payment {payment.external_id}"
-        amount = parse_amount(payment.amount, record=record)
+        raw = payment.amount
+        # The common case, a positive Decimal, skips parse_amount's text round trip.
+        if type(raw) is Decimal and raw.is_finite() and raw >= CENT:
+            amount = raw.quantize(CENT, rounding=ROUND_HALF_UP)
+        else:
+            amount = parse_amount(raw, record=record)
         terms = loans.get(payment.loan_external_id)
         if terms is None:
             raise UnknownRecord(
@@ -258,12 +298,9 @@ def post_payments(
     allocations: dict[int, Allocation] = {}
     for index in fresh:
         amount, terms = checked[index]
-        allocation = allocate(
-            amount=amount,
-            paid_on=payments[index].paid_on,
-            installments=states[terms.id],
-            order=terms.order,
-            overpayment=terms.overpayment,
+        # load_states returns each loan's installments in due order already.
+        allocation = _waterfall(
+            amount, payments[index].paid_on, states[terms.id], terms.order, terms.overpayment
         )
         for installment_id, component, part in allocation.lines:
             by_id[installment_id].paid[component] += part
@@ -305,19 +342,13 @@ def post_payments(
     return [cast(PostResult, result) for result in results]
 
 
-class _Known(NamedTuple):
-    loan_id: int
-    amount: Decimal
-    paid_on: dt.date
-
-
 def _as_known(payment: PaymentIn, checked: tuple[Decimal, _LoanTerms]) -> _Known:
     return _Known(checked[1].id, checked[0], payment.paid_on)
 
 
 def _duplicate_result(
     payment: PaymentIn,
-    known: dict[str, Any],
+    known: dict[str, _Known],
     first_in_batch: dict[str, int],
     results: list[PostResult | None],
     ids: dict[int, int],
@@ -354,7 +385,7 @@ def _write(
             checked[i][0],
             payments[i].paid_on,
             payments[i].channel,
-            PaymentStatus.POSTED.value,
+            _POSTED,
             allocations[i].prepaid_amount,
             allocations[i].credit_amount,
         )

@@ -12,6 +12,7 @@ import pytest
 from fairdebt.compliance.attempts import Attempt, BreathingSpace, ContactRecord, Debtor
 from fairdebt.compliance.batch import check_batch
 from fairdebt.compliance.gate import check
+from fairdebt.compliance.packs import get_pack
 
 ZONES = [
     "Asia/Shanghai",
@@ -153,12 +154,17 @@ def _scalar(row: dict[str, Any], events: list[dict[str, Any]], debtor: dict[str,
     return attempt, history, person
 
 
-SEEDS = {"cn": 1, "us": 2, "us-ma": 3, "uk": 4}
+SEEDS = {"cn": 1, "us": 2, "us-ma": 3, "uk": 4, "cn-strict": 5}
 
 
-@pytest.mark.parametrize("pack", ["cn", "us", "us-ma", "uk"])
-def test_batch_answers_equal_the_scalar_gate_row_for_row(pack: str) -> None:
-    attempts, history, debtors = _portfolio(seed=SEEDS[pack], n=250)
+@pytest.mark.parametrize("pack_id", ["cn", "us", "us-ma", "uk", "cn-strict"])
+def test_batch_answers_equal_the_scalar_gate_row_for_row(pack_id: str) -> None:
+    pack = (
+        get_pack("cn").adjust(params={"cn_min_days_between_collections": 2, "texts_per_day": 2})
+        if pack_id == "cn-strict"
+        else get_pack(pack_id)
+    )
+    attempts, history, debtors = _portfolio(seed=SEEDS[pack_id], n=250)
     answers = check_batch(_frame(attempts), _frame(history), pd.DataFrame(debtors), pack)
     events: dict[int, list[dict[str, Any]]] = {}
     for event in history:

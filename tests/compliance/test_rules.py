@@ -851,7 +851,7 @@ def test_every_rule_of_every_pack_is_exercised_here_or_in_the_vectors() -> None:
 
     from fairdebt.compliance.packs import get_pack
 
-    decided = {row.rule for row in ROWS}
+    decided = {row.rule for row in ROWS} | {"cn.interval.same_product"}  # tested above
     for line in (Path(__file__).parent / "vectors.jsonl").read_text("utf-8").splitlines():
         decided.update(json.loads(line)["expect"]["rules"])
     for pack in ("cn", "us", "us-ma", "uk"):
@@ -873,3 +873,15 @@ def test_a_blocked_text_refuses_with_the_findings_rule_and_never_passes_by_waiti
     assert not verdict.allowed and verdict.next_allowed_at is None
     assert all(r.rule.startswith("cn.screening.") for r in verdict.reasons)
     assert verdict.reasons[0].evidence["excerpt"] in attempt.text
+
+
+def test_the_unconfirmed_seven_day_interval_is_off_until_a_lender_turns_it_on() -> None:
+    from fairdebt.compliance.packs import get_pack
+
+    yesterday = [ev(noon_sh - dt.timedelta(days=1), "connected", debt_ids=A)]
+    attempt = call(noon_sh, debt_ids=A)
+    assert check(attempt, yesterday, cn_debtor, "cn").allowed
+    strict = get_pack("cn").adjust(params={"cn_min_days_between_collections": 7})
+    verdict = check(attempt, yesterday, cn_debtor, strict)
+    assert verdict.reasons[0].rule == "cn.interval.same_product"
+    assert verdict.next_allowed_at == t("2025-06-16 08:00", SH)

@@ -50,3 +50,19 @@ def test_a_scheme_that_cannot_work_is_refused_with_what_came(
 def test_an_unknown_metric_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="metric must be"):
         BucketScheme("x", (Bucket("A", 0, None),), "A", metric="weeks")  # type: ignore[arg-type]
+
+
+def test_the_public_api_names_what_other_engines_code_against() -> None:
+    import fairdebt.cycle as cycle
+
+    for name in (
+        "run",
+        "run_range",
+        "roll_rates",
+        "kpis",
+        "vintage_curves",
+        "BucketScheme",
+        "DEFAULT_SCHEME",
+        "export",
+    ):
+        assert name in cycle.__all__ and hasattr(cycle, name)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fairdebt import audit
 from fairdebt.accruals import accrue_penalties
 from fairdebt.complaints import file_complaint
-from fairdebt.contacts import record_contact_event
+from fairdebt.contacts import mark_refused, record_contact_event
 from fairdebt.errors import ConflictError
 from fairdebt.holds import lift_hold, place_hold
 from fairdebt.loans import charge_off_due, restructure, waive
@@ -149,7 +149,7 @@ def test_a_mixed_workload_leaves_a_verifiable_chain_with_one_entry_per_verb(
             at=AT,
         )
         lift_hold(session, hold_id=hold.id, ended_on=DAY, actor=ACTOR, at=AT)
-        record_contact_event(
+        event = record_contact_event(
             session,
             borrower_id=borrower_id,
             at=AT,
@@ -161,6 +161,8 @@ def test_a_mixed_workload_leaves_a_verifiable_chain_with_one_entry_per_verb(
             address="+8613800000000",
             actor=ACTOR,
         )
+        assert event.contact_method_id is not None  # linked to the borrower's own phone
+        mark_refused(session, contact_method_id=event.contact_method_id, at=AT, actor=ACTOR)
         file_complaint(
             session,
             borrower_id=borrower_id,
@@ -197,6 +199,7 @@ def test_a_mixed_workload_leaves_a_verifiable_chain_with_one_entry_per_verb(
         "hold.placed",
         "hold.lifted",
         "contact.recorded",
+        "contact.refused",
         "complaint.filed",
         "loan.restructured",
         "loan.charged_off",

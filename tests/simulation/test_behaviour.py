@@ -6,10 +6,10 @@ import datetime as dt
 
 import hypothesis.strategies as st
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 
 from fairdebt.schedules import add_months
-from fairdebt.simulation.behaviour import annuity_schedule, due_days
+from fairdebt.simulation.behaviour import MAX_TERM, NO_DUE, annuity_schedule, due_days
 from fairdebt.simulation.paper import PaperLedger, paper_metrics
 from fairdebt.simulation.portfolio import make_portfolio, run_days
 from fairdebt.simulation.scenarios import plan_scenario
@@ -124,3 +124,20 @@ def test_a_longer_grace_adds_late_payers_who_pay_inside_the_grace() -> None:
     late = book.entered[loans[graced]]
     paid_late_by = (book.paid_on[loans[graced]] - book.due[loans[graced]])[late]
     assert np.mean(paid_late_by <= 3) > 0.5
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([None, "macro_shock", "bad_vintage"]))
+def test_the_mirror_pays_dues_in_order_and_never_beyond_the_term(
+    seed: int, scenario: str | None
+) -> None:
+    book = _paper_run(seed, n=150, months=3, scenario=scenario).book
+    n = book.n
+    paid_on = book.paid_on[:n]
+    assert np.all(book.paid[:n] <= book.term[:n])
+    # Dues are settled oldest first: settlement days never go down along a schedule.
+    assert np.all(np.diff(paid_on, axis=1)[:, : MAX_TERM - 1] >= 0)
+    # A due counts as a day-1 delinquency only if it fell on a current loan.
+    assert not np.any(book.entered[:n] & ~book.fell_current[:n])
+    settled = paid_on < NO_DUE
+    assert np.all(paid_on[settled] >= book.disbursed[:n, None].repeat(MAX_TERM, 1)[settled])

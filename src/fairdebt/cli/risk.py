@@ -38,6 +38,13 @@ TARGET = typer.Option(..., "--target", help="Target column. 目标列。")
 BAD = typer.Option(..., "--bad", help="Target value meaning bad. 代表坏客户的目标值。")
 MODEL_DIR = typer.Option(..., "--model", help="Saved model folder. 已保存的模型目录。")
 KIND = typer.Option(..., "--model", help="scorecard or gbm. 模型类型。")
+OUT_DIR = typer.Option(..., "--out", help="Folder for the model. 模型输出目录。")
+OUT_FILE = typer.Option(..., "--out", help="Output CSV or Parquet. 输出文件。")
+OUT_HTML = typer.Option(..., "--out", help="Report HTML file. 报告文件（HTML）。")
+FOLDS = typer.Option(5, "--folds", min=2, help="Number of folds. 折数。")
+SEED = typer.Option(42, "--seed", help="Shuffle seed. 随机种子。")
+EXPECTED = typer.Option(..., "--expected", help="Reference sample. 基准样本。")
+ACTUAL = typer.Option(..., "--actual", help="Recent sample. 近期样本。")
 DROP = typer.Option([], "--drop", help="Column not to use (repeatable). 不使用的列（可重复）。")
 
 
@@ -79,7 +86,9 @@ def _plain_errors() -> Iterator[None]:
     except FairdebtError:
         raise
     except (ValueError, KeyError, TypeError) as error:
-        raise InputError(str(error).strip().splitlines()[0] if str(error).strip() else repr(error)) from None
+        raise InputError(
+            str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        ) from None
 
 
 def _labelled(data: Path, target: str, bad: str) -> tuple[Any, Any]:
@@ -87,8 +96,9 @@ def _labelled(data: Path, target: str, bad: str) -> tuple[Any, Any]:
 
     frame = read_frame(data)
     if target not in frame.columns:
-        raise InputError(f"no such column in {data} (columns: {list(frame.columns)[:20]})",
-                         field=target)  # fmt: skip
+        raise InputError(
+            f"no such column in {data} (columns: {list(frame.columns)[:20]})", field=target
+        )
     y = make_target(frame[target], bad, column=target)
     return frame.drop(columns=[target]), y
 
@@ -97,15 +107,18 @@ def _model_columns(model: Any, frame: Any, source: Path) -> Any:
     names = [str(c) for c in getattr(model, "feature_names_in_", frame.columns)]
     missing = [c for c in names if c not in frame.columns]
     if missing:
-        raise InputError(f"the model needs columns absent from {source}: {missing[:10]}",
-                         field=missing[0])  # fmt: skip
+        raise InputError(
+            f"the model needs columns absent from {source}: {missing[:10]}", field=missing[0]
+        )
     return frame[names]
 
 
 def _make_model(kind: ModelKind, drop: list[str]) -> Any:
     from fairdebt.risk import GBMModel, Scorecard
 
-    return Scorecard(drop=tuple(drop)) if kind == ModelKind.scorecard else GBMModel(drop=tuple(drop))
+    return (
+        Scorecard(drop=tuple(drop)) if kind == ModelKind.scorecard else GBMModel(drop=tuple(drop))
+    )
 
 
 @app.command()
@@ -114,7 +127,7 @@ def train(
     target: str = TARGET,
     bad: str = BAD,
     model: ModelKind = KIND,
-    out: Path = typer.Option(..., "--out", help="Folder for the model. 模型输出目录。"),
+    out: Path = OUT_DIR,
     drop: list[str] = DROP,
 ) -> None:
     """Fit a model, write its card and save it. 训练模型并保存（含模型卡）。"""
@@ -127,8 +140,16 @@ def train(
     with _plain_errors():
         estimator.fit(X, y)
         metrics = evaluate(estimator, X, y)
-    card = make_card(estimator, X=X, y=y, data_path=data, target=target, bad=bad,
-                     metrics=metrics, created_at=datetime.now(UTC))  # fmt: skip
+    card = make_card(
+        estimator,
+        X=X,
+        y=y,
+        data_path=data,
+        target=target,
+        bad=bad,
+        metrics=metrics,
+        created_at=datetime.now(UTC),
+    )
     save_model(estimator, out, card)
     for note in estimator.notes_:
         typer.echo(f"note / 提示: {note}")
@@ -159,8 +180,8 @@ def cv(
     target: str = TARGET,
     bad: str = BAD,
     model: ModelKind = KIND,
-    folds: int = typer.Option(5, "--folds", min=2, help="Number of folds. 折数。"),
-    seed: int = typer.Option(42, "--seed", help="Shuffle seed. 随机种子。"),
+    folds: int = FOLDS,
+    seed: int = SEED,
     drop: list[str] = DROP,
 ) -> None:
     """Stratified cross-validation: mean and std of AUC and KS (JSON). 分层交叉验证。"""
@@ -176,7 +197,7 @@ def cv(
 def score(
     model: Path = MODEL_DIR,
     data: Path = DATA,
-    out: Path = typer.Option(..., "--out", help="Output CSV or Parquet. 输出文件。"),
+    out: Path = OUT_FILE,
 ) -> None:
     """Write score, PD and the top 4 reason codes per row. 输出评分、违约概率与前 4 个原因码。"""
     import pandas as pd
@@ -209,7 +230,7 @@ def report(
     data: Path = DATA,
     target: str = TARGET,
     bad: str = BAD,
-    out: Path = typer.Option(..., "--out", help="Report HTML file. 报告文件（HTML）。"),
+    out: Path = OUT_HTML,
 ) -> None:
     """Write the validation report (HTML). 生成模型验证报告（HTML）。"""
     from fairdebt.risk import load_card, load_model
@@ -227,9 +248,9 @@ def report(
 @app.command()
 def monitor(
     model: Path = MODEL_DIR,
-    expected: Path = typer.Option(..., "--expected", help="Reference sample. 基准样本。"),
-    actual: Path = typer.Option(..., "--actual", help="Recent sample. 近期样本。"),
-    out: Path = typer.Option(..., "--out", help="Report HTML file. 报告文件（HTML）。"),
+    expected: Path = EXPECTED,
+    actual: Path = ACTUAL,
+    out: Path = OUT_HTML,
 ) -> None:
     """Write the stability report: PSI of the score, CSI per feature. 生成稳定性监控报告。"""
     from fairdebt.risk import load_card, load_model

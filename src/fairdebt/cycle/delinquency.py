@@ -33,6 +33,7 @@ __all__ = [
     "FAR_DAY",
     "LOAN_DAY_COLUMNS",
     "Ledger",
+    "adjustments",
     "as_cents",
     "as_day",
     "day_number",
@@ -280,7 +281,8 @@ def loan_days_between(
 
     ``end_day`` is the last day of the spine: events after it are never read.
     """
-    segments = _segments(ledger, end_day)
+    # Named, so the principal and the overdue parts read one computation of the segments.
+    segments = _segments(ledger, end_day).alias("cycle_segments")
     loans = _live_loans(ledger)
     rows = loans.join(
         spine,
@@ -333,7 +335,10 @@ def _finish(ledger: Ledger, rows: ir.Table, scheme: BucketScheme) -> ir.Table:
         g_product_id=ledger.product.id.cast("int64"),
         grace_days=ledger.product.grace_days.cast("int64"),
     )
-    rows = rows.join(product, rows.product_id == product.g_product_id)
+    # A projection (not a join chain) is compiled as one CTE, so the amounts are computed once
+    # although both the hold arithmetic and the final rows read them.
+    joined = rows.join(product, rows.product_id == product.g_product_id)
+    rows = joined.alias("cycle_rows")
     held = _held(ledger, rows)
     rows = rows.left_join(held, ["loan_id", "business_day"])
     dpd = ibis.ifelse(rows.oldest_due_day.isnull(), 0, rows.business_day - rows.oldest_due_day)

@@ -305,9 +305,15 @@ _ROWS_PER_STATEMENT = 100
 _ROWS_PER_SLICE = 100_000
 
 
-def _iso_dates(column: pa.ChunkedArray) -> list[Any]:
-    days = column.cast(pa.int32()).cast(pa.date32())
-    result: list[Any] = days.cast(pa.string()).to_pylist()
+def _repeated(column: pa.ChunkedArray, is_day: bool) -> list[Any]:
+    # Dates and labels repeat a lot: convert each distinct value once, then index (NumPy).
+    encoded = column.combine_chunks().dictionary_encode()
+    labels = encoded.dictionary
+    if is_day:
+        labels = labels.cast(pa.int32()).cast(pa.date32()).cast(pa.string())
+    lookup = np.array([*labels.to_pylist(), None], dtype=object)
+    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    result: list[Any] = lookup[indices].tolist()
     return result
 
 
@@ -316,12 +322,12 @@ def _python_columns(rows: pa.Table) -> list[list[Any]]:
     for out, source in zip(_OUT, LOAN_DAY_COLUMNS, strict=True):
         column = rows.column(source)
         if source in ("business_day", "overdue_since_day"):
-            columns.append(_iso_dates(column))
+            columns.append(_repeated(column, is_day=True))
         elif out in _MONEY:
             # Cents / 100 as a double is the nearest double to the decimal; SQLite stores REAL.
             columns.append((column.to_numpy() / 100).tolist())
         elif column.type == pa.string():
-            columns.append(column.to_pylist())
+            columns.append(_repeated(column, is_day=False))
         else:
             columns.append(np.asarray(column.to_numpy()).tolist())
     return columns

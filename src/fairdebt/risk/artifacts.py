@@ -62,8 +62,9 @@ def save_model(model: Any, directory: str | Path, card: Mapping[str, Any] | None
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()) and not (folder / "manifest.json").exists():
-        raise InputError("the folder is not empty and holds no model; choose another",
-                         record=str(folder))  # fmt: skip
+        raise InputError(
+            "the folder is not empty and holds no model; choose another", record=str(folder)
+        )
     reasons = validate_catalogue(getattr(model, "reasons_", {}), model.features_)
     joblib.dump(model, folder / "model.joblib")
     files = {
@@ -91,8 +92,11 @@ def _manifest(folder: Path) -> dict[str, Any]:
         raise InputError("no manifest.json here: not a fairdebt model folder", record=str(folder))
     manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if manifest.get("format") != FORMAT:
-        raise InputError(f"manifest format is {manifest.get('format')!r}, expected {FORMAT!r}",
-                         record=str(folder), field="format")  # fmt: skip
+        raise InputError(
+            f"manifest format is {manifest.get('format')!r}, expected {FORMAT!r}",
+            record=str(folder),
+            field="format",
+        )
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         saved_by = manifest.get("versions", {}).get("fairdebt", "an unknown version")

@@ -42,9 +42,25 @@ __all__ = [
 
 #: Codes that extracts use for "not applicable / refused / unknown" inside integer columns.
 SENTINEL_CANDIDATES: tuple[int, ...] = (
-    96, 97, 98, 99, 996, 997, 998, 999, 9996, 9997, 9998, 9999, 99999, 999999,
-    -99, -999, -9999, -99999,
-)  # fmt: skip
+    96,
+    97,
+    98,
+    99,
+    996,
+    997,
+    998,
+    999,
+    9996,
+    9997,
+    9998,
+    9999,
+    99999,
+    999999,
+    -99,
+    -999,
+    -9999,
+    -99999,
+)
 
 _PERCENT = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*%\s*$")
 _ID_NAME = re.compile(r"^(?i:unnamed:?\s*\d+|id|index|uuid|.*[_\s-](id|uuid|no))$|^.*[a-z](Id|ID)$")
@@ -81,7 +97,9 @@ def read_input(estimator: Any, X: Any, *, reset: bool) -> pd.DataFrame:
         if X.shape[1] == 0:
             raise ValueError("0 feature(s) (shape=(n, 0)) while a minimum of 1 is required.")
         if len(X) == 0:
-            raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
+            raise ValueError(
+                f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required."
+            )
         if names is None:
             return X.set_axis([f"x{i}" for i in range(X.shape[1])], axis=1)
         return X.set_axis([str(c) for c in X.columns], axis=1)
@@ -118,7 +136,7 @@ def make_target(values: Any, bad: Any, *, column: str = "target") -> np.ndarray:
         raise InputError(f"no row has the bad value {bad!r} (values seen: {seen})", field=column)
     if is_bad.all():
         raise InputError(f"every row has the bad value {bad!r}; nothing to contrast", field=column)
-    return is_bad.astype(np.int64)
+    return np.asarray(is_bad, dtype=np.int64)
 
 
 def _text_kind(values: pd.Series) -> str:

@@ -108,7 +108,8 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def decision_score(self, X: Any) -> np.ndarray:
         """Return integer score points per row (higher is better) on the PDO scale."""
-        return np.rint(self.scale_.score(self._log_odds_bad(self.clean(X)))).astype(np.int64)
+        points = np.rint(self.scale_.score(self._log_odds_bad(self.clean(X))))
+        return np.asarray(points, dtype=np.int64)
 
     def feature_impacts(self, X: Any) -> pd.DataFrame:
         """Return the points each feature took off each row's score (0 where none)."""

@@ -25,6 +25,7 @@ import pandas as pd
 from optbinning import OptimalBinning
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from fairdebt.risk.estimator import RiskModel
@@ -35,8 +36,8 @@ __all__ = ["GBMModel", "trend_of"]
 def trend_of(event_rates: np.ndarray) -> int:
     """Return +1 if event rates never fall, -1 if they never rise, else 0 (peak, valley, flat).
 
-    >>> trend_of(np.array([0.1, 0.2, 0.4])), trend_of(np.array([0.3, 0.1])), trend_of(np.array([0.1, 0.3, 0.2]))
-    (1, -1, 0)
+    >>> [trend_of(np.array(r)) for r in ([0.1, 0.2, 0.4], [0.3, 0.1], [0.1, 0.3, 0.2])]
+    [1, -1, 0]
     """
     if len(event_rates) < 2:
         return 0
@@ -48,9 +49,16 @@ def trend_of(event_rates: np.ndarray) -> int:
     return 0
 
 
+#: Tree shapes (num_leaves, min_child_samples) tried when neither is fixed: a small, cautious
+#: tree for small books (German credit) and LightGBM's default for larger ones (HMEQ, GMSC).
+SHAPES = ((15, 40), (31, 20))
+
+
 class GBMModel(RiskModel):
     """A LightGBM classifier on raw frames, monotone where the binning says so, calibrated.
 
+    ``num_leaves`` and ``min_child_samples`` left as ``None`` are chosen among ``SHAPES`` by
+    the out-of-fold AUC of the calibration folds (``tree_shape_``).
     ``decision_score`` gives integer points on the PDO scale (higher is better),
     ``predict_proba`` the calibrated probability of bad, ``monotone_constraints_`` the
     constraint given to each feature (+1 risk rises with it, -1 falls, 0 free).
@@ -61,12 +69,13 @@ class GBMModel(RiskModel):
         *,
         n_estimators: int = 500,
         learning_rate: float = 0.1,
-        num_leaves: int = 15,
-        min_child_samples: int = 40,
+        num_leaves: int | None = None,
+        min_child_samples: int | None = None,
         subsample: float = 0.8,
         colsample_bytree: float = 0.8,
         reg_lambda: float = 1.0,
         monotone: bool = True,
+        monotone_min_iv_share: float = 0.9,
         calibration: str = "sigmoid",
         calibration_folds: int = 3,
         early_stopping_rounds: int = 50,
@@ -86,6 +95,7 @@ class GBMModel(RiskModel):
         self.colsample_bytree = colsample_bytree
         self.reg_lambda = reg_lambda
         self.monotone = monotone
+        self.monotone_min_iv_share = monotone_min_iv_share
         self.calibration = calibration
         self.calibration_folds = calibration_folds
         self.early_stopping_rounds = early_stopping_rounds
@@ -100,7 +110,9 @@ class GBMModel(RiskModel):
     # -- fitting -------------------------------------------------------------------------
     def _fit_clean(self, X: pd.DataFrame, y: np.ndarray) -> list[str]:
         if self.calibration not in ("sigmoid", "isotonic"):
-            raise ValueError(f"calibration must be 'sigmoid' or 'isotonic' (got {self.calibration!r})")
+            raise ValueError(
+                f"calibration must be 'sigmoid' or 'isotonic' (got {self.calibration!r})"
+            )
         self.features_ = list(X.columns)
         self.categories_ = {
             c: sorted(X[c].dropna().unique().tolist())
@@ -109,28 +121,45 @@ class GBMModel(RiskModel):
         }
         self.monotone_constraints_ = {c: self._constraint(X[c], y) for c in self.features_}
         frame = self._lgb_frame(X)
-        margins, n_trees = self._out_of_fold(frame, y)
+        margins, n_trees, self.tree_shape_ = self._choose_shape(frame, y)
         self.n_estimators_ = n_trees
-        self.booster_ = self._booster(n_trees).fit(frame, y)
+        self.booster_ = self._booster(n_trees, self.tree_shape_).fit(frame, y)
         if margins is None:
-            margins = self.booster_.predict(frame, raw_score=True)
-        self._fit_calibration(np.asarray(margins, dtype=float), y)
+            margins = np.asarray(self.booster_.predict(frame, raw_score=True), dtype=float)
+        self._fit_calibration(margins, y)
         return []
 
     def _constraint(self, values: pd.Series, y: np.ndarray) -> int:
-        if not self.monotone or self.cleaner_.kinds_[str(values.name)] == "categorical":
+        """The binning trend of a numeric feature, if a monotone binning explains it well.
+
+        A monotone binning (ascending or descending, whichever optbinning finds better) must
+        keep at least ``monotone_min_iv_share`` of the information value of an unconstrained
+        binning; otherwise the relation is not monotone (HMEQ's debt-to-income ratio, where
+        missing and extreme values both mean risk) and the feature is left free.
+        """
+        name = str(values.name)
+        if not self.monotone or self.cleaner_.kinds_[name] == "categorical":
             return 0
-        binning = OptimalBinning(
-            name=str(values.name),
-            monotonic_trend="auto",
-            min_prebin_size=0.02,
-            special_codes=self.cleaner_.special_codes_.get(str(values.name)) or None,
-        )
-        # optbinning's trend detection divides by a zero range on a feature with one prebin
-        with np.errstate(invalid="ignore", divide="ignore"):
-            binning.fit(values.to_numpy(dtype=float), y)
-        table = binning.binning_table.build()
-        rates = table["Event rate"].to_numpy(dtype=float)[: len(binning.splits) + 1]
+        x = values.to_numpy(dtype=float)
+        codes = self.cleaner_.special_codes_.get(name) or None
+        binnings = {}
+        for trend in ("auto_asc_desc", None):
+            binning = OptimalBinning(
+                name=name, monotonic_trend=trend, min_prebin_size=0.02, special_codes=codes
+            )
+            # optbinning's trend detection divides by a zero range on a one-prebin feature
+            with np.errstate(invalid="ignore", divide="ignore"):
+                binning.fit(x, y)
+            binnings[trend] = binning
+        monotone, free = binnings["auto_asc_desc"], binnings[None]
+        n_bins = len(monotone.splits) + 1
+        table = monotone.binning_table.build()
+        rates = table["Event rate"].to_numpy(dtype=float)[:n_bins]
+        iv_monotone = float(table["IV"].to_numpy(dtype=float)[:n_bins].sum())
+        free_table = free.binning_table.build()
+        iv_free = float(free_table["IV"].to_numpy(dtype=float)[: len(free.splits) + 1].sum())
+        if iv_free <= 0 or iv_monotone < self.monotone_min_iv_share * iv_free:
+            return 0
         return trend_of(rates)
 
     def _lgb_frame(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -144,12 +173,33 @@ class GBMModel(RiskModel):
                 columns[column] = values.where(~values.isin(codes), np.nan) if codes else values
         return pd.DataFrame(columns, index=X.index)
 
-    def _booster(self, n_trees: int) -> lgb.LGBMClassifier:
+    def _shapes(self) -> list[tuple[int, int]]:
+        """Candidate (num_leaves, min_child_samples); ``None`` parameters are chosen by CV."""
+        leaves = [self.num_leaves] if self.num_leaves is not None else [15, 31]
+        children = [self.min_child_samples] if self.min_child_samples is not None else [40, 20]
+        if self.num_leaves is None and self.min_child_samples is None:
+            return list(SHAPES)
+        return [(n, c) for n in leaves for c in children][:2]
+
+    def _choose_shape(
+        self, frame: pd.DataFrame, y: np.ndarray
+    ) -> tuple[np.ndarray | None, int, tuple[int, int]]:
+        """Pick the tree shape with the best out-of-fold AUC; keep its margins and trees."""
+        best: tuple[float, np.ndarray | None, int, tuple[int, int]] | None = None
+        for shape in self._shapes():
+            margins, n_trees = self._out_of_fold(frame, y, shape)
+            auc = roc_auc_score(y, margins) if margins is not None else 0.0
+            if best is None or auc > best[0]:
+                best = (auc, margins, n_trees, shape)
+        assert best is not None
+        return best[1], best[2], best[3]
+
+    def _booster(self, n_trees: int, shape: tuple[int, int]) -> lgb.LGBMClassifier:
         return lgb.LGBMClassifier(
             n_estimators=n_trees,
             learning_rate=self.learning_rate,
-            num_leaves=self.num_leaves,
-            min_child_samples=self.min_child_samples,
+            num_leaves=shape[0],
+            min_child_samples=shape[1],
             subsample=self.subsample,
             subsample_freq=1,
             colsample_bytree=self.colsample_bytree,
@@ -160,7 +210,9 @@ class GBMModel(RiskModel):
             verbose=-1,
         )
 
-    def _out_of_fold(self, frame: pd.DataFrame, y: np.ndarray) -> tuple[np.ndarray | None, int]:
+    def _out_of_fold(
+        self, frame: pd.DataFrame, y: np.ndarray, shape: tuple[int, int]
+    ) -> tuple[np.ndarray | None, int]:
         """Out-of-fold raw scores and the early-stopped number of trees (None, n if too small)."""
         folds = min(self.calibration_folds, int(np.bincount(y).min()))
         if folds < 2:
@@ -169,7 +221,7 @@ class GBMModel(RiskModel):
         best: list[int] = []
         split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
         for train, held in split.split(frame, y):
-            model = self._booster(self.n_estimators).fit(
+            model = self._booster(self.n_estimators, shape).fit(
                 frame.iloc[train],
                 y[train],
                 eval_X=(frame.iloc[held],),
@@ -205,6 +257,7 @@ class GBMModel(RiskModel):
         return slope * margins + intercept
 
     def _feature_impacts(self, X: pd.DataFrame) -> pd.DataFrame:
-        contributions = self.booster_.predict(self._lgb_frame(X), pred_contrib=True)[:, :-1]
-        points = self.scale_.factor * self.platt_[0] * np.asarray(contributions, dtype=float)
+        raw = self.booster_.predict(self._lgb_frame(X), pred_contrib=True)
+        contributions = np.asarray(raw, dtype=float)[:, :-1]
+        points = self.scale_.factor * self.platt_[0] * contributions
         return pd.DataFrame(np.clip(points, 0, None), columns=self.features_, index=X.index)

@@ -57,4 +57,4 @@ class PointsScale:
 
     def probability_of_bad(self, score: np.ndarray | float) -> np.ndarray:
         """Probability of bad for score points."""
-        return 1.0 / (1.0 + np.exp(-self.log_odds_bad(score)))
+        return np.asarray(1.0 / (1.0 + np.exp(-self.log_odds_bad(score))), dtype=float)

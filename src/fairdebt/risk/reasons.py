@@ -66,12 +66,15 @@ def default_catalogue(features: Iterable[str]) -> dict[str, dict[str, str]]:
 def validate_catalogue(
     catalogue: Mapping[str, Any], features: Iterable[str]
 ) -> dict[str, dict[str, str]]:
-    """Check an edited catalogue; features it omits get their default entry."""
+    """Check an edited catalogue; features it omits get their default entry.
+
+    Entries for features the model does not use are ignored, so one catalogue can serve every
+    model trained on the same columns.
+    """
     full = default_catalogue(features)
     for feature, entry in catalogue.items():
         if feature not in full:
-            raise InputError("the reason catalogue names a feature the model does not use",
-                             field=feature)  # fmt: skip
+            continue  # a lender's catalogue may cover columns this model left out
         if not isinstance(entry, Mapping) or not all(
             isinstance(entry.get(key), str) and entry.get(key) for key in ("code", "zh", "en")
         ):

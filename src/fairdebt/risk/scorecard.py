@@ -51,7 +51,7 @@ def bin_indices(binning: Any, values: pd.Series) -> np.ndarray:
     return index
 
 
-class Scorecard(TransformerMixin, RiskModel):
+class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
     """A points scorecard on raw frames, with scikit-learn's estimator contract.
 
     ``fit(X, y)`` takes a raw frame and a binary target (the second of ``classes_`` is bad).
@@ -134,15 +134,17 @@ class Scorecard(TransformerMixin, RiskModel):
         built = built.loc[built.index != "Totals"]
         return pd.DataFrame(
             {
-                "bin": [str(list(b)) if isinstance(b, list | np.ndarray) else str(b)
-                        for b in built["Bin"]],
+                "bin": [
+                    str(list(b)) if isinstance(b, list | np.ndarray) else str(b)
+                    for b in built["Bin"]
+                ],
                 "count": built["Count"].to_numpy(dtype=np.int64),
                 "event": built["Event"].to_numpy(dtype=np.int64),
                 "event_rate": built["Event rate"].to_numpy(dtype=float),
                 "woe": built["WoE"].to_numpy(dtype=float),
                 "iv": built["IV"].to_numpy(dtype=float),
             }
-        )  # fmt: skip
+        )
 
     def _fit_regression(
         self,
@@ -151,12 +153,10 @@ class Scorecard(TransformerMixin, RiskModel):
         y: np.ndarray,
         features: list[str],
     ) -> tuple[list[str], list[str]]:
-        notes = []
+        notes: list[str] = []
         # newton-cholesky: few WOE columns and many rows, where it converges in a handful of
         # steps (lbfgs takes seconds per refit on 150 000 rows).
-        self.regression_ = LogisticRegression(
-            C=self.C, solver="newton-cholesky", max_iter=200
-        )
+        self.regression_ = LogisticRegression(C=self.C, solver="newton-cholesky", max_iter=200)
         while True:
             if not features:
                 self.regression_.fit(np.zeros((len(y), 1)), y)

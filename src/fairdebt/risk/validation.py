@@ -92,10 +92,29 @@ def _require_both_classes(y: NDArray[np.int8]) -> None:
         )
 
 
+def _ranking(target: NDArray[np.int8], values: NDArray[np.float64]) -> tuple[float, float]:
+    """AUC and KS from one sort: cumulated bads and goods at the end of each run of ties."""
+    _require_both_classes(target)
+    order = np.argsort(values, kind="stable")
+    sorted_values = values[order]
+    is_bad = target[order].astype(np.int64)
+    last_of_tie = np.r_[sorted_values[1:] != sorted_values[:-1], True]
+    cum_bad = np.cumsum(is_bad)[last_of_tie].astype(float)
+    cum_good = np.cumsum(1 - is_bad)[last_of_tie].astype(float)
+    bads, goods = cum_bad[-1], cum_good[-1]
+    ks = float(np.max(np.abs(cum_bad / bads - cum_good / goods)))
+    # Each bad outranks the goods below its tie group and half of those tied with it.
+    group_bad = np.diff(cum_bad, prepend=0.0)
+    group_good = np.diff(cum_good, prepend=0.0)
+    pairs = float(np.sum(group_bad * (cum_good - group_good + 0.5 * group_good)))
+    return float(pairs / (bads * goods)), ks
+
+
 def auc(y: ArrayLike, score: ArrayLike) -> float:
     """Area under the ROC curve of ``score`` ranking bads (``y == 1``) above goods.
 
-    Computed as the Mann-Whitney U statistic over mid-ranks, so ties count one half.
+    The Mann-Whitney statistic: the share of (bad, good) pairs in which the bad has the higher
+    score, a tie counting one half.
 
     Examples
     --------
@@ -104,14 +123,7 @@ def auc(y: ArrayLike, score: ArrayLike) -> float:
     >>> auc([0, 1], [0.5, 0.5])
     0.5
     """
-    target = as_target(y)
-    values = np.asarray(score, dtype=float)
-    _require_both_classes(target)
-    ranks = stats.rankdata(values)
-    bads = int(target.sum())
-    goods = len(target) - bads
-    u = ranks[target == 1].sum() - bads * (bads + 1) / 2.0
-    return float(u / (bads * goods))
+    return _ranking(as_target(y), np.asarray(score, dtype=float))[0]
 
 
 def ks_statistic(y: ArrayLike, pd: ArrayLike) -> float:
@@ -127,17 +139,7 @@ def ks_statistic(y: ArrayLike, pd: ArrayLike) -> float:
     >>> ks_statistic([0, 1, 0, 1], [0.1, 0.2, 0.8, 0.9])
     0.5
     """
-    target = as_target(y)
-    values = np.asarray(pd, dtype=float)
-    _require_both_classes(target)
-    order = np.argsort(values, kind="mergesort")
-    sorted_values = values[order]
-    sorted_target = target[order]
-    cum_bad = np.cumsum(sorted_target) / sorted_target.sum()
-    cum_good = np.cumsum(1 - sorted_target) / (len(sorted_target) - sorted_target.sum())
-    # Only the last row of each run of equal values is a real threshold.
-    last_of_tie = np.r_[sorted_values[1:] != sorted_values[:-1], True]
-    return float(np.max(np.abs(cum_bad - cum_good)[last_of_tie]))
+    return _ranking(as_target(y), np.asarray(pd, dtype=float))[1]
 
 
 def brier_score(y: ArrayLike, pd: ArrayLike) -> float:
@@ -197,10 +199,10 @@ def metrics(y_true: ArrayLike, pd: ArrayLike) -> dict[str, float | int]:
     """
     target = as_target(y_true)
     values = _as_pd(pd, len(target))
-    area = auc(target, values)
+    area, ks = _ranking(target, values)
     return {
         "auc": area,
-        "ks": ks_statistic(target, values),
+        "ks": ks,
         "gini": 2.0 * area - 1.0,
         "brier": brier_score(target, values),
         "ece": expected_calibration_error(target, values),

@@ -31,7 +31,7 @@ from fairdebt.installments import owed_expression
 from fairdebt.loans import LoanIn, charge_off_due, disburse_many
 from fairdebt.models import Installment, Loan, SimulationRun
 from fairdebt.payments import PaymentIn, post_payments
-from fairdebt.products import create_product, set_lpr
+from fairdebt.products import create_product, products_by_code, set_lpr
 from fairdebt.simulation.behaviour import CURE, DUE, TOKEN, DayPayments
 from fairdebt.simulation.origination import LPR_HISTORY, PRODUCTS
 from fairdebt.simulation.paper import PaperLedger
@@ -173,15 +173,21 @@ class DatabaseLedger:
         return codes
 
     def set_up(self, session: Session) -> None:
-        """Seed the LPR history and create the simulated products (and their grace versions)."""
+        """Seed the LPR history and create the simulated products (and their grace versions).
+
+        Products already in the database (from an earlier run) are reused as they are.
+        """
         at = evening_of(self.start_on - dt.timedelta(days=1))
         for effective_on, rate in LPR_HISTORY:
             set_lpr(session, effective_on=effective_on, one_year_rate=rate, actor=ACTOR, at=at)
         versions = [(0, "")] + (
             [(self.grace_days, f"-G{self.grace_days}")] if self.grace_days else []
         )
+        known = products_by_code(session, self.product_codes())
         for grace, suffix in versions:
             for spec in PRODUCTS:
+                if spec.code + suffix in known:  # a second run into the same database
+                    continue
                 create_product(
                     session,
                     code=spec.code + suffix,

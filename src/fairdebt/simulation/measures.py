@@ -8,7 +8,9 @@ Floats are fine here (analytics). The calibration definitions follow calibration
   all dues that fell on current loans;
 * **30-day collection rate**: of that day-1 delinquent principal, the share paid within 30 days;
 * **90+ balance share**: principal outstanding of loans 91-180 dpd (buckets M4-M6, before
-  charge-off) over the principal outstanding of all active loans, on the last business date;
+  charge-off) over the principal outstanding of all active loans, on the last business date,
+  from the cycle's loan_day (``share_90_plus``) and recomputed from the ledger's installments
+  and allocation lines (``share_90_plus_ledger``) as a cross-check;
 * **M3 recovery**: money paid in the 30 days after a loan first reaches 61 dpd, over its
   principal outstanding on that day;
 * **FPD30**: share of loans whose first due was still unsettled 30 days after it fell.
@@ -96,6 +98,12 @@ def _installments(engine: Engine) -> pd.DataFrame:
     return inst.sort_values(["loan_id", "seq"]).reset_index(drop=True)
 
 
+def _earlier_settled(inst: pd.DataFrame) -> pd.Series:
+    """For each due, when the last of the loan's earlier dues was settled (NaT for the first)."""
+    previous = inst.groupby("loan_id")["settled_on"].shift(1)
+    return previous.groupby(inst["loan_id"]).cummax()
+
+
 def _paid_principal_within(inst: pd.DataFrame, rows: pd.Series, days: int) -> pd.Series:
     lines = inst.attrs["principal_lines"]
     due = inst.loc[rows, ["id", "due_on"]]
@@ -109,7 +117,7 @@ def calibration_kpis(engine: Engine, *, end_on: dt.date) -> dict[str, float]:
     end = pd.Timestamp(end_on)
     inst = _installments(engine)
     # Every earlier due of the loan was settled before this one fell: the loan was current.
-    earlier_settled = inst.groupby("loan_id")["settled_on"].transform(lambda s: s.shift(1).cummax())
+    earlier_settled = _earlier_settled(inst)
     current = (earlier_settled.isna() | (earlier_settled <= inst["due_on"])) & (
         inst["due_on"] <= end
     )
@@ -130,6 +138,7 @@ def calibration_kpis(engine: Engine, *, end_on: dt.date) -> dict[str, float]:
         "day1_delinquency": float(d1),
         "collected_30d": float(collected30),
         "share_90_plus": _share_90_plus(engine, end_on),
+        "share_90_plus_ledger": _share_90_plus_ledger(engine, inst, end),
         "m3_recovery": _m3_recovery(engine, inst, end),
         "fpd30": float(fpd.mean()) if len(fpd) else 0.0,
         "avg_loan": float(amount.mean()) if len(amount) else 0.0,
@@ -150,12 +159,34 @@ def _share_90_plus(engine: Engine, on: dt.date) -> float:
     return float(late["principal_outstanding"].sum() / max(live["principal_outstanding"].sum(), 1))
 
 
+def _share_90_plus_ledger(engine: Engine, inst: pd.DataFrame, end: pd.Timestamp) -> float:
+    """The 90+ balance share recomputed from installments and allocation lines alone."""
+    loans = _frame(
+        engine, select(Loan.id, Loan.principal_amount, Loan.charged_off_on, Loan.disbursed_on)
+    ).set_index("id")
+    loans = loans[pd.to_datetime(loans["disbursed_on"]) <= end]
+    charged = pd.to_datetime(loans["charged_off_on"])
+    live = loans[charged.isna() | (charged > end)]
+    lines = inst.attrs["principal_lines"]
+    lines = lines[lines["effective_on"] <= end].merge(
+        inst[["id", "loan_id"]], left_on="installment_id", right_on="id"
+    )
+    balance = live["principal_amount"].astype(float) - lines.groupby("loan_id")[
+        "amount"
+    ].sum().reindex(live.index).fillna(0.0)
+    open_due = inst[(inst["due_on"] <= end) & (inst["settled_on"] > end)]
+    oldest = open_due.groupby("loan_id")["due_on"].min().reindex(live.index)
+    dpd = (end - oldest).dt.days
+    late = (dpd > 90) & (dpd <= 180)
+    return float(balance[late].sum() / max(balance[balance > 0].sum(), 1))
+
+
 def _m3_recovery(engine: Engine, inst: pd.DataFrame, end: pd.Timestamp) -> float:
     """Money paid in the 30 days after a loan first reaches 61 dpd, over its balance then."""
     # The loan reaches 61 dpd on due_on + 61 of a due still open then, if all earlier dues
     # were settled by then (else an earlier due got there first).
     reach = inst["due_on"] + pd.Timedelta(days=61)
-    earlier = inst.groupby("loan_id")["settled_on"].transform(lambda s: s.shift(1).cummax())
+    earlier = _earlier_settled(inst)
     enters = (inst["settled_on"] > reach) & (earlier.isna() | (earlier <= reach))
     entry = (
         pd.DataFrame({"loan_id": inst["loan_id"], "on": reach})[enters]

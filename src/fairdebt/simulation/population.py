@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 __all__ = [
     "ABROAD_ZONES",
+    "APPLICANT_POOL_SHIFT",
     "APPROVAL_CUTOFFS",
     "FRAUD_RATES",
     "RELATIONS",
@@ -48,6 +49,8 @@ _GIVEN = (
 # Approval score cutoffs and first-party fraud rates: (ordinary policy, weakened policy).
 APPROVAL_CUTOFFS = (1.0, 3.0)
 FRAUD_RATES = (0.003, 0.02)
+# Mean traits of the applicant pool (sd units): a surge recruits from a riskier pool.
+APPLICANT_POOL_SHIFT = (0.0, -0.6)
 RELATIONS = ("配偶", "父母", "兄弟姐妹", "朋友", "同事")
 _RELATION_WEIGHTS = np.array([0.30, 0.30, 0.15, 0.15, 0.10])
 # Borrowers living abroad keep their home province but are contacted in their local time.
@@ -152,15 +155,18 @@ def _phones(rng: np.random.Generator, n: int) -> StrArray:
 
 
 def _approved_traits(
-    rng: np.random.Generator, n: int, cutoff: float
+    rng: np.random.Generator, n: int, cutoff: float, shift: float = 0.0
 ) -> tuple[FloatArray, FloatArray]:
-    """Draw (ability, willingness) for applicants whose noisy score clears ``cutoff``."""
+    """Draw (ability, willingness) for applicants whose noisy score clears ``cutoff``.
+
+    ``shift`` moves the applicant pool's mean traits (negative: a riskier pool).
+    """
     ability = np.empty(0)
     willingness = np.empty(0)
     while ability.size < n:  # a few rounds at most: about 80 % are approved
         m = 2 * n + 16
-        a = rng.standard_normal(m)
-        w = 0.3 * a + np.sqrt(1 - 0.09) * rng.standard_normal(m)
+        a = rng.standard_normal(m) + shift
+        w = 0.3 * (a - shift) + np.sqrt(1 - 0.09) * rng.standard_normal(m) + shift
         score = risk_of(a, w) + 0.6 * rng.standard_normal(m)  # the lender sees risk with noise
         keep = score < cutoff
         ability = np.concatenate([ability, a[keep]])
@@ -189,7 +195,7 @@ def make_population(
     willingness = np.empty(n)
     for p, cutoff in enumerate(cutoffs):
         idx = np.flatnonzero(policy == p)
-        a, w = _approved_traits(rng, idx.size, cutoff)
+        a, w = _approved_traits(rng, idx.size, cutoff, APPLICANT_POOL_SHIFT[p])
         ability[idx], willingness[idx] = a, w
     is_fraud = rng.random(n) < np.asarray(fraud_rates)[policy]
 

@@ -29,7 +29,14 @@ __all__ = ["TARGETS", "print_summary", "write_html"]
 TARGETS = (
     ("Day-1 delinquency 入催率", "day1_delinquency", "4–5 %", 0.04, 0.05),
     ("30-day collection 30天回收率", "collected_30d", "≈ 86 %", 0.83, 0.89),
-    ("90+ balance share 90+余额占比", "share_90_plus", "2–3.5 %", 0.02, 0.035),
+    ("90+ balance share 90+余额占比 (loan_day)", "share_90_plus", "2–3.5 %", 0.02, 0.035),
+    (
+        "90+ balance share (ledger) 90+余额占比(账务)",
+        "share_90_plus_ledger",
+        "2–3.5 %",
+        0.02,
+        0.035,
+    ),
     ("M3 recovery M3回款率", "m3_recovery", "3–5 %", 0.03, 0.05),
     ("FPD30 首逾30+", "fpd30", "< 1 %", 0.0, 0.01),
     ("Average loan 件均 (¥)", "avg_loan", "7,249–8,318", 7000.0, 8500.0),

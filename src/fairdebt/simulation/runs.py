@@ -60,13 +60,17 @@ class SimulationResult:
     ledger_timings: dict[str, list[float]] = field(default_factory=dict)
 
 
-def _cycle_run_range() -> Callable[..., Any] | None:
+def _cycle_function(name: str) -> Callable[..., Any] | None:
     try:
         module = importlib.import_module("fairdebt.cycle")
     except ImportError:
         return None
-    found = getattr(module, "run_range", None)
+    found = getattr(module, name, None)
     return found if callable(found) else None
+
+
+def _cycle_run_range() -> Callable[..., Any] | None:
+    return _cycle_function("run_range")
 
 
 def expected_effects(portfolio: Portfolio) -> dict[str, Any]:
@@ -180,6 +184,7 @@ def simulate(
         truth["magnitude"] = {**truth["magnitude"], **expected_effects(portfolio)}
 
     run_range = _cycle_run_range() if run_cycle else None
+    last_run = _cycle_function("last_run_date")
     month_ends = {first - 1 for first in portfolio.month_first_day[1:]}
     month_start = [0]
     clock = [time.perf_counter()]
@@ -199,7 +204,17 @@ def simulate(
             if progress is not None:
                 progress("cycle", done_before + done, portfolio.days)
 
-        run_range(engine, start=first, end=last, at=evening_of(last), progress=cycle_progress)
+        # A second simulation into the same database recloses the dates it rewrote.
+        closed = last_run is not None and last_run(engine)
+        rerun = bool(closed and closed >= first)
+        run_range(
+            engine,
+            start=first,
+            end=last,
+            rerun=rerun,
+            at=evening_of(last),
+            progress=cycle_progress,
+        )
         month_start[0] = day + 1
         clock[0] = time.perf_counter()
         seconds["cycle"] += clock[0] - now

@@ -22,7 +22,7 @@ from typing import Any
 
 from fairdebt.errors import InputError
 from fairdebt.simulation.behaviour import ScenarioEffects
-from fairdebt.simulation.population import APPROVAL_CUTOFFS, FRAUD_RATES
+from fairdebt.simulation.population import APPLICANT_POOL_SHIFT, APPROVAL_CUTOFFS, FRAUD_RATES
 
 __all__ = ["SCENARIOS", "ScenarioPlan", "plan_scenario"]
 
@@ -119,6 +119,9 @@ def plan_scenario(
                     "volume_multiplier": 2.0,
                     "approval_cutoff": dict(
                         zip(("before", "surge"), APPROVAL_CUTOFFS, strict=True)
+                    ),
+                    "applicant_pool_trait_shift_sd": dict(
+                        zip(("before", "surge"), APPLICANT_POOL_SHIFT, strict=True)
                     ),
                     "first_party_fraud_rate": dict(
                         zip(("before", "surge"), FRAUD_RATES, strict=True)

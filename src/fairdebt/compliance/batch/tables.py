@@ -199,7 +199,8 @@ def local_clock(ns: I64, zone: str) -> tuple[I64, I64]:
     else:
         local = pd.DatetimeIndex(ns.astype("datetime64[ns]")).tz_localize("UTC")
         wall = np.asarray(local.tz_convert(zone).tz_localize(None).asi8, dtype=np.int64)
-    return wall // DAY_NS, wall % DAY_NS
+    day, clock_of_day = np.divmod(wall, DAY_NS)
+    return day, clock_of_day
 
 
 def wall_to_utc(day: I64, clock_ns: int, zone: str) -> I64:
@@ -332,6 +333,14 @@ def _texts(series: pd.Series) -> pd.Series:
     return pd.Series(joined[np.asarray(codes)], index=series.index, dtype=object)
 
 
+def _agency(by: pd.Series) -> B:
+    """Whether each attempt is made by an outside agency (``agency:NAME``)."""
+    codes, uniques = pd.factorize(by, use_na_sentinel=True)
+    lookup = np.append([str(u).startswith("agency") for u in uniques], False)
+    out: B = lookup[np.asarray(codes)]
+    return out
+
+
 def prepare(
     attempts: pd.DataFrame,
     history: pd.DataFrame,
@@ -352,7 +361,10 @@ def prepare(
     def days(ns: I64, debtor_codes: I64) -> I64:
         out = np.zeros(len(ns), dtype=np.int64)
         g = group_of[debtor_codes]
-        for group in np.flatnonzero(np.bincount(g, minlength=1)):
+        present = np.flatnonzero(np.bincount(g, minlength=1))
+        if len(present) == 1:  # one zone for everybody: no masks
+            return local_clock(ns, zone_sets[present[0]][1])[0]
+        for group in present:
             sel = g == group
             out[sel] = local_clock(ns[sel], zone_sets[group][1])[0]
         return out
@@ -419,7 +431,7 @@ def prepare(
         address=a_addr,
         debt=a_debt,
         by=a_by,
-        agency=attempts["by"].fillna("").astype(str).str.startswith("agency").to_numpy(bool),
+        agency=_agency(attempts["by"]),
         purpose=_enum(attempts, "purpose", PU, "attempts"),
         collectors=collectors,
         address_kind=_enum(attempts, "address_kind", AK, "attempts"),

@@ -275,6 +275,28 @@ def _v_concentrated(ctx: Context, params: Mapping[str, Any]) -> tuple[B, I64]:
     return refused, until
 
 
+def _v_interval(ctx: Context, params: Mapping[str, Any]) -> tuple[B, I64]:
+    days = params.get("cn_min_days_between_collections")
+    if not days:
+        return _none(ctx, params)
+    h, rows = ctx.h, ctx.rows
+    debt = rows.debt[ctx.ai]
+    contacts = (
+        h.outbound[ctx.hi]
+        & _pair(ctx, h.recipient, RE["debtor"])
+        & ~_pairs_in(ctx, h.outcome, (OC["busy"], OC["failed"]))
+        & ((debt < 0) | (h.debt[ctx.hi] < 0) | (h.debt[ctx.hi] == debt))
+    )
+    last = np.full(ctx.n, -(2**40), dtype=np.int64)
+    np.maximum.at(last, ctx.ai[contacts], h.day[ctx.hi[contacts]])
+    free_day = last + int(days)
+    refused = rows.day < free_day
+    until = np.full(ctx.n, NEVER, dtype=np.int64)
+    if refused.any():
+        until[refused] = ctx.midnight(free_day[refused], np.flatnonzero(refused))
+    return refused, until
+
+
 def _v_holds(ctx: Context, params: Mapping[str, Any]) -> tuple[B, I64]:
     return _static(ctx.d.holds[ctx.rows.debtor] != "")
 
@@ -368,6 +390,7 @@ VECTORS: dict[Callable[..., Any], Vector] = {
     frequency.overlay_calls_in_seven_days: _v_overlay,
     frequency.us_after_conversation: _v_after_conversation,
     frequency.us_concentrated_calls: _v_concentrated,
+    frequency.cn_collection_interval: _v_interval,
     stops.ledger_holds: _v_holds,
     stops.us_cease_communication: _v_cease,
     parties.us_attorney_represented: _v_attorney,

@@ -63,6 +63,15 @@ RULES = (
         basis="house",
     ),
     Rule(
+        "cn.interval.same_product",
+        f"{GBT} (催收间隔周期, reported by one secondary source only; off by default)",
+        "S",
+        "上次催收为 {last_on}，同一产品催收间隔不少于 {days} 个自然日（{free_on} 起）",
+        "last collection contact on {last_on}; the same product waits at least {days} "
+        "calendar days (from {free_on})",
+        frequency.cn_collection_interval,
+    ),
+    Rule(
         "cn.parties.contact_only_when_unreachable",
         f"{GBT} (联系人); {CBA} (债务相关第三人)",
         "S",
@@ -154,6 +163,7 @@ PARAMS = {
     "cn_conversations_per_day": (3, "ceiling"),
     "cn_attempts_per_method_per_day": (6, "ceiling"),
     "texts_per_day": (5, "ceiling"),
+    "cn_min_days_between_collections": (None, "floor"),
     "unreachable_days": (3, "floor"),
     "unreachable_min_attempts": (3, "floor"),
     "visit_min_collectors": (2, "floor"),

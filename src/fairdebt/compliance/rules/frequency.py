@@ -25,6 +25,7 @@ from fairdebt.compliance.rules import (
 from fairdebt.compliance.rules.clock import at_local, next_midnight
 
 __all__ = [
+    "cn_collection_interval",
     "cn_connected_calls",
     "cn_conversations",
     "cn_same_method_attempts",
@@ -333,4 +334,32 @@ def us_concentrated_calls(case: Case, params: Mapping[str, Any]) -> Refusal | No
     return Refusal(
         {"last_call_at": last.isoformat(), "minutes": gap},
         last + dt.timedelta(minutes=gap),
+    )
+
+
+def cn_collection_interval(case: Case, params: Mapping[str, Any]) -> Refusal | None:
+    """An unconfirmed GB/T reading (RULES.md §1(a)(ii)): collection on the same credit product
+    at intervals of at least N calendar days. Off unless the pack sets
+    ``cn_min_days_between_collections``."""
+    days = params.get("cn_min_days_between_collections")
+    a = case.attempt
+    if not days or a.recipient != "debtor" or a.purpose != "collection":
+        return None
+    contacted = [
+        case.day_of(e.at)
+        for e in case.history
+        if e.direction == "outbound"
+        and e.recipient == "debtor"
+        and e.outcome not in NOT_CONNECTED
+        and any(debts_overlap(e.debt_ids, debt) for debt in _per_debt(case))
+    ]
+    if not contacted:
+        return None
+    last = max(contacted)
+    free_on = last + dt.timedelta(days=days)
+    if case.day >= free_on:
+        return None
+    return Refusal(
+        {"last_on": last.isoformat(), "free_on": free_on.isoformat(), "days": days},
+        at_local(free_on, dt.time(0), case.day_zone),
     )

@@ -1,22 +1,27 @@
 """Folding a message into the views the screening lexicon is matched on, keeping original spans.
 
 A collector who wants to slip 「坐牢」 past a filter writes 「坐 牢」, 「坐*牢」, 「坐🙂牢」,
-traditional characters, 「做劳」 (a homophone), 「zuo lao」 or 「坐lao」; in English "a r r e s t"
-or "j@il". Folding undoes these tricks once per message, with precomputed tables, into three views:
+traditional characters, 「做劳」 (a homophone), 「zuo lao」 or 「坐lao」; in English "a r r e s t",
+"j@il" or "аrrest" with a Cyrillic а. Folding undoes these tricks once per message, with
+precomputed tables, into four views:
 
-- the *word* view: NFKC (full-width to half-width), case-folded, traditional to simplified
-  (OpenCC ``t2s``), every other character a space, leetspeak letters restored where they touch a
-  letter ("j@il" -> "jail"), and runs of single letters joined ("a r r e s t" -> "arrest");
+- the *word* view: NFKC (full-width to half-width), case-folded, look-alike Cyrillic and Greek
+  letters made Latin, traditional to simplified (OpenCC ``t2s``), words split at every other
+  character (zero-width characters join), leetspeak restored where it touches a letter
+  ("j@il" -> "jail"), and words spelled out one character at a time joined ("a r r e s t");
 - the *compact* view: the same characters with every separator dropped, for Chinese patterns
   (「坐 * 牢」 -> 「坐牢」);
-- the *pinyin* view: every Chinese character replaced by its toneless pinyin syllable and every
-  Latin word split into pinyin syllables when it is one ("zuolao" -> zuo|lao), so that
-  homophones, spelled-out pinyin and mixtures (「hei名单」) meet the lexicon in one alphabet.
+- the *sound* view: the compact view with each ideograph replaced by one character per
+  syllable, so that homophones (坐 and 做) become equal;
+- the *pinyin* view: ideographs spelled in toneless pinyin and Latin words split into pinyin
+  syllables when they are ("zuolao" -> zuo|lao), so spelled-out pinyin and mixtures
+  (「hei名单」) meet the lexicon in one alphabet.
 
 Every view keeps, for each of its characters, the index of the original character it came from,
 so a finding's span always points into the text the caller gave. Building the tables costs about
-a tenth of a second, once per process; folding a message is a few ``str.translate`` calls and
-one pass over its tokens.
+a second, once per process (most of it importing pypinyin's table); the texts of a message are a
+few ``str.translate`` calls and regular expressions, and the maps back to the original are built
+only for messages where something matched.
 """
 
 from __future__ import annotations

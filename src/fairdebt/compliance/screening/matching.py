@@ -1,20 +1,22 @@
 """The screening matcher: the lexicon compiled once per process, run over a folded message.
 
-Literal Chinese phrases are compiled into one trie-shaped regular expression over their pinyin,
-so a single scan of the pinyin view finds every phrase, homophone and spelled-out variant. A hit is
-then classified by what the original characters were:
+Literal Chinese phrases are found on the sound view by hashing their first two syllables (a set
+intersection with the message's syllable pairs, then ``startswith``), so one pass finds every
+phrase and homophone; spelled-out pinyin and mixtures (「zuo lao」, 「hei名单」) are found by a
+trie-shaped expression over the pinyin view, run only when a Latin word of the message is pinyin.
+A hit is classified by what the original characters were:
 
 - the phrase itself (after folding: traditional, full-width, separators) - the entry's action;
-- pinyin or a mixture of pinyin and characters (「zuo lao」, 「hei名单」) - the entry's action, but
-  pure Latin hits count only in a message that contains Chinese (or for long phrases), since
-  short pinyin strings are also English words ("made" is 妈的);
+- pinyin or a mixture of pinyin and characters - the entry's action; a message wholly in Latin
+  letters is read as pinyin only when most of its words are pinyin ("made" is 妈的 in pinyin);
 - other characters with the same sound (「做劳」) - only when the entry allows homophones, only
   when jieba does not read those characters as an ordinary word of their own (出生 is not 畜生,
   大四 is not 打死) and, for two-character phrases, as review rather than block.
 
-Chinese and English patterns run over the compact and word views. Each candidate hit then meets
-the facts (legal mentions become Q on a time-barred debt; true notices pass), the truthful
-formulas, and a short negation check (「我们不会起诉您」, "we will not sue you").
+Chinese and English patterns run over the compact and word views, each only when the message
+holds one of its literal prefixes. Each candidate hit then meets the facts (legal mentions
+become Q on a time-barred debt; true notices pass), the truthful formulas, and a short negation
+check (「我们不会起诉您」, "we will not sue you").
 """
 
 from __future__ import annotations

@@ -1,0 +1,53 @@
+"""Every ledger module says what it exports, and exports what it says."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+MODULES = [
+    "accruals",
+    "borrowers",
+    "bulk",
+    "complaints",
+    "contacts",
+    "holds",
+    "installments",
+    "loans",
+    "payments",
+    "plans",
+    "products",
+    "promises",
+    "schedules",
+    "tapes",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_name_in_all_exists_and_all_is_sorted(name: str) -> None:
+    module = importlib.import_module(f"fairdebt.{name}")
+    assert module.__all__ == sorted(module.__all__)
+    for exported in module.__all__:
+        assert hasattr(module, exported), f"fairdebt.{name} lacks {exported}"
+
+
+def test_the_verbs_other_areas_import_are_where_they_expect_them() -> None:
+    expected = {
+        "products": ["create_product", "set_lpr"],
+        "borrowers": ["BorrowerIn", "ContactIn", "register_borrower", "register_borrowers"],
+        "schedules": ["ScheduleLine", "build_schedule"],
+        "loans": ["LoanIn", "charge_off_due", "disburse", "disburse_many", "extend"],
+        "payments": ["PaymentIn", "PostResult", "allocate", "post_payment", "post_payments"],
+        "accruals": ["accrue_penalties"],
+        "holds": ["lift_hold", "place_hold"],
+        "promises": ["record_promise", "settle_promises"],
+        "contacts": ["record_contact_event"],
+        "complaints": ["file_complaint"],
+        "installments": ["owed_expression"],
+    }
+    for name, verbs in expected.items():
+        module = importlib.import_module(f"fairdebt.{name}")
+        assert set(verbs) <= set(module.__all__), name
+    loans = importlib.import_module("fairdebt.loans")
+    assert {"restructure", "waive"} <= set(loans.__all__)

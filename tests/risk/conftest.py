@@ -1,0 +1,54 @@
+"""Shared fitted models for the risk tests: fitted once per session on small data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fairdebt.risk import GBMModel, Scorecard, load_german_credit, make_target
+
+
+@pytest.fixture(scope="session")
+def german() -> tuple[pd.DataFrame, np.ndarray]:
+    frame = load_german_credit()
+    y = make_target(frame.pop("creditability"), "bad", column="creditability")
+    return frame, y
+
+
+@pytest.fixture(scope="session")
+def german_scorecard(german: tuple[pd.DataFrame, np.ndarray]) -> Scorecard:
+    X, y = german
+    return Scorecard().fit(X, y)
+
+
+@pytest.fixture(scope="session")
+def german_gbm(german: tuple[pd.DataFrame, np.ndarray]) -> GBMModel:
+    X, y = german
+    return GBMModel(n_estimators=60, n_jobs=1).fit(X, y)
+
+
+def lender_extract(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """A raw extract as lenders send it: id, percentages, sentinels, text, gaps, a constant."""
+    rng = np.random.default_rng(seed)
+    past_due = rng.poisson(0.4, n).astype(float)
+    past_due[rng.random(n) < 0.03] = 98
+    utilisation = rng.uniform(0, 1.2, n)
+    income = rng.lognormal(8, 0.5, n)
+    income[rng.random(n) < 0.15] = np.nan
+    city = rng.choice(np.array(["北京", "上海", "成都", "other"], dtype=object), n)
+    risk = 1.2 * past_due.clip(0, 3) + 2 * utilisation - 0.0002 * np.nan_to_num(income, nan=2000)
+    risk += np.where(city == "成都", 0.5, 0.0) + np.where(past_due == 98, 1.5, 0.0)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(risk - 1.5)))).astype(int)
+    frame = pd.DataFrame(
+        {
+            "loan_id": [f"L{i:06d}" for i in range(n)],
+            "past_due_30": past_due,
+            "utilisation": [f"{u * 100:.1f}%" for u in utilisation],
+            "income": income,
+            "city": city,
+            "product": "cash loan",
+            "status": np.where(y == 1, "default", "paid"),
+        }
+    )
+    return frame, y

@@ -1,0 +1,117 @@
+"""The scorecard's points: integer, additive, read from the binning table, stable for missing."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.risk.conftest import lender_extract
+
+from fairdebt.risk import Scorecard, reason_codes
+
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+ROWS = st.lists(st.integers(0, 999), min_size=1, max_size=20)
+
+
+@SETTINGS
+@given(rows=ROWS)
+def test_the_score_is_the_sum_of_the_integer_bin_points(german_scorecard, german, rows) -> None:
+    X, _ = german
+    sample = X.iloc[rows]
+    points = german_scorecard.transform(sample)
+    assert points.dtype.kind == "i"
+    assert (points.sum(axis=1) == german_scorecard.decision_score(sample)).all()
+
+
+@SETTINGS
+@given(value=st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(np.nan)))
+def test_transform_agrees_with_the_binning_table(german_scorecard, german, value) -> None:
+    X, _ = german
+    column = "credit_amount"
+    row = X.iloc[[0]].copy()
+    row[column] = row[column].astype(float)
+    row.loc[row.index[0], column] = value
+    table = german_scorecard.binning_tables_[column]
+    splits = german_scorecard.binnings_[column].splits
+    expected_row = (
+        len(table) - 1 if np.isnan(value) else int(np.searchsorted(splits, value, "right"))
+    )
+    got = german_scorecard.transform(row)[0, german_scorecard.features_.index(column)]
+    assert got == table["points"].iloc[expected_row]
+
+
+@SETTINGS
+@given(rows=st.lists(st.integers(0, 599), min_size=1, max_size=10))
+def test_a_missing_value_scores_the_same_at_fit_and_at_score_time(rows) -> None:
+    frame, _y = _EXTRACT
+    model = _extract_model()
+    missing_at_fit = frame.index[frame["income"].isna()]
+    table = model.binning_tables_["income"]
+    missing_row = table.loc[table["bin"] == "Missing"].iloc[0]
+    assert missing_row["count"] == len(missing_at_fit)
+    new = frame.iloc[rows].drop(columns="status").copy()
+    new["income"] = np.nan
+    column = model.features_.index("income")
+    assert (model.transform(new)[:, column] == missing_row["points"]).all()
+    seen = model.transform(frame.loc[missing_at_fit].drop(columns="status"))[:, column]
+    assert (seen == missing_row["points"]).all()
+
+
+@SETTINGS
+@given(row=st.integers(0, 999))
+def test_removing_the_top_reason_raises_the_score_by_its_stated_points(
+    german_scorecard, german, row
+) -> None:
+    X, _ = german
+    applicant = X.iloc[[row]].copy()
+    reasons = reason_codes(german_scorecard, applicant, k=4)
+    if reasons["reason_1"].isna().iloc[0]:
+        return  # an applicant in the best bin of every feature has nothing to remove
+    code = reasons["reason_1"].iloc[0]
+    feature = next(f for f, e in german_scorecard.reasons_.items() if e["code"] == code)
+    column = german_scorecard.features_.index(feature)
+    best = german_scorecard.max_points_[feature]
+    donor = np.flatnonzero(german_scorecard.transform(X)[:, column] == best)[0]
+    improved = applicant.copy()
+    improved[feature] = X[feature].iloc[donor]
+    gained = german_scorecard.decision_score(improved) - german_scorecard.decision_score(applicant)
+    assert gained[0] == reasons["reason_1_points"].iloc[0]
+
+
+def test_binning_tables_carry_counts_event_rates_woe_iv_and_points(german_scorecard) -> None:
+    table = german_scorecard.binning_tables_["duration_in_month"]
+    assert list(table.columns) == ["bin", "count", "event", "event_rate", "woe", "iv", "points"]
+    assert table["bin"].iloc[-2:].tolist() == ["Special", "Missing"]
+    assert table["count"].sum() == 1000
+    assert german_scorecard.iv_["status_of_existing_checking_account"] > 0.3
+
+
+def test_the_probability_of_bad_is_read_off_the_score_on_the_pdo_scale(
+    german_scorecard, german
+) -> None:
+    X, _ = german
+    score = german_scorecard.decision_score(X.head(50))
+    p_bad = german_scorecard.predict_proba(X.head(50))[:, 1]
+    odds_good = (1 - p_bad) / p_bad
+    assert np.allclose(score, 600 + 20 / np.log(2) * np.log(odds_good / 50))
+
+
+def test_get_feature_names_out_names_the_columns_of_transform(german_scorecard, german) -> None:
+    X, _ = german
+    names = german_scorecard.get_feature_names_out()
+    assert list(names) == list(german_scorecard.binning_tables_)
+    frame = Scorecard().set_output(transform="pandas").fit(X, german[1]).transform(X.head(3))
+    assert list(frame.columns) == list(names)
+
+
+_EXTRACT = lender_extract()
+_MODELS: dict[str, Scorecard] = {}
+
+
+def _extract_model() -> Scorecard:
+    if "m" not in _MODELS:
+        frame, y = _EXTRACT
+        _MODELS["m"] = Scorecard().fit(frame.drop(columns="status"), y)
+    return _MODELS["m"]
