@@ -20,6 +20,7 @@ def test_an_even_split_adds_up_to_the_whole(total: Decimal, parts: int) -> None:
     assert len(shares) == parts
     assert sum(shares) == to_money(total)
     assert all(share == share.quantize(Decimal("0.01")) for share in shares)
+    assert all(share >= 0 for share in shares)
 
 
 @given(
@@ -29,6 +30,7 @@ def test_an_even_split_adds_up_to_the_whole(total: Decimal, parts: int) -> None:
 def test_a_weighted_split_adds_up_to_the_whole(total: Decimal, weights: list[int]) -> None:
     shares = split_weighted(total, [Decimal(w) for w in weights])
     assert sum(shares) == to_money(total)
+    assert all(share >= 0 for share in shares)
 
 
 @pytest.mark.parametrize("raw", ["abc", "", "NaN", "Infinity", "1e", None])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from fairdebt.errors import IntegrityError
@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 GENESIS_HASH = "0" * 64
+AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,8 @@ def record_many(session: Session, events: Sequence[AuditEvent]) -> list[int]:
             }
         )
         prev = digest
-    session.execute(insert(AuditEntry), rows)
+    # Core insert on the table: the ORM bulk path costs ~12 % of payment posting.
+    session.execute(insert(AUDIT_TABLE), rows)
     head.last_seq, head.last_hash = seq, prev
     session.flush()
     return [row["seq"] for row in rows]

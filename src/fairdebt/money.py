@@ -7,7 +7,7 @@ borrower passes through :func:`to_money` first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from fairdebt.errors import InputError
 
@@ -53,14 +53,17 @@ def parse_amount(
 
 
 def split_evenly(total: Decimal, parts: int) -> list[Decimal]:
-    """Split into equal parts; the rounding remainder goes to the last part.
+    """Split into equal parts; the rounding remainder goes to the last part, never negative.
 
     >>> split_evenly(Decimal("100.00"), 3)
     [Decimal('33.33'), Decimal('33.33'), Decimal('33.34')]
+    >>> split_evenly(Decimal("0.02"), 4)
+    [Decimal('0.00'), Decimal('0.00'), Decimal('0.00'), Decimal('0.02')]
     """
     if parts <= 0:
         raise InputError(f"parts must be positive (got {parts})", field="parts")
-    each = (total / parts).quantize(CENT, rounding=ROUND_HALF_UP)
+    # Rounding the head down keeps the last part >= the others and never below zero.
+    each = (to_money(total) / parts).quantize(CENT, rounding=ROUND_DOWN)
     head = [each] * (parts - 1)
     return [*head, to_money(total - sum(head, ZERO))]
 
@@ -68,11 +71,13 @@ def split_evenly(total: Decimal, parts: int) -> list[Decimal]:
 def split_weighted(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split in proportion to weights; the remainder goes to the last part, so parts sum to total.
 
+    Every part is non-negative for a non-negative total and non-negative weights.
+
     >>> split_weighted(Decimal("10.00"), [Decimal(1), Decimal(1), Decimal(1)])
     [Decimal('3.33'), Decimal('3.33'), Decimal('3.34')]
     """
     weight_sum = sum(weights, Decimal(0))
     if not weights or weight_sum <= 0:
         raise InputError("weights must be non-empty and sum to more than zero", field="weights")
-    head = [to_money(total * w / weight_sum) for w in weights[:-1]]
+    head = [(total * w / weight_sum).quantize(CENT, rounding=ROUND_DOWN) for w in weights[:-1]]
     return [*head, to_money(total - sum(head, ZERO))]

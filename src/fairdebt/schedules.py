@@ -16,6 +16,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import cache
 
 from fairdebt.errors import InputError
 from fairdebt.models import RepaymentMethod
@@ -74,27 +75,47 @@ def _check(principal_amount: Decimal, annual_rate: Decimal, term_months: int) ->
         raise InputError(f"must be at least 1 (got {term_months})", field="term_months")
 
 
-def _principal_parts(
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@cache
+def _due_dates(disbursed_on: dt.date, term_months: int) -> tuple[dt.date, ...]:
+    # Cached: a book has a few hundred distinct (date, term) pairs for millions of loans.
+    return tuple(add_months(disbursed_on, seq) for seq in range(1, term_months + 1))
+
+
+def _parts_and_interest(
     principal: Decimal, monthly_rate: Decimal, term_months: int, method: str
-) -> list[Decimal]:
+) -> tuple[list[Decimal], list[Decimal]]:
+    """Principal part and interest of each month, interest on the month's opening balance."""
     if method == RepaymentMethod.EQUAL_PRINCIPAL:
         # Rounded down, not half up: money.split_evenly can leave a negative last part
         # when the principal is a few cents over many months (0.02 over 4).
         each = (principal / term_months).quantize(CENT, rounding=ROUND_DOWN)
-        return [each] * (term_months - 1) + [principal - each * (term_months - 1)]
-    if method == RepaymentMethod.BULLET:
-        return [ZERO] * (term_months - 1) + [principal]
-    if method != RepaymentMethod.EQUAL_INSTALLMENT:
+        parts = [each] * (term_months - 1) + [principal - each * (term_months - 1)]
+    elif method == RepaymentMethod.BULLET:
+        parts = [ZERO] * (term_months - 1) + [principal]
+    elif method == RepaymentMethod.EQUAL_INSTALLMENT:
+        payment = level_payment(principal, monthly_rate, term_months)
+        parts, interest = [], []
+        balance = principal
+        for _ in range(term_months - 1):
+            owed = _cents(balance * monthly_rate)
+            part = min(max(payment - owed, ZERO), balance)
+            parts.append(part)
+            interest.append(owed)
+            balance -= part
+        return [*parts, balance], [*interest, _cents(balance * monthly_rate)]
+    else:
         expected = ", ".join(m.value for m in RepaymentMethod)
         raise InputError(f"must be one of {expected} (got {method!r})", field="repayment_method")
-    payment = level_payment(principal, monthly_rate, term_months)
-    parts: list[Decimal] = []
+    interest = []
     balance = principal
-    for _ in range(term_months - 1):
-        part = min(max(payment - to_money(balance * monthly_rate), ZERO), balance)
-        parts.append(part)
+    for part in parts:
+        interest.append(_cents(balance * monthly_rate))
         balance -= part
-    return [*parts, balance]
+    return parts, interest
 
 
 def build_schedule(
@@ -121,11 +142,9 @@ def build_schedule(
     principal = to_money(principal_amount)
     monthly_rate = Decimal(annual_rate) / 12
     fee = to_money(principal * Decimal(monthly_fee_rate))
-    parts = _principal_parts(principal, monthly_rate, term_months, method)
-    lines: list[ScheduleLine] = []
-    balance = principal
-    for seq, part in enumerate(parts, start=1):
-        due_on = add_months(disbursed_on, seq)
-        lines.append(ScheduleLine(seq, due_on, part, to_money(balance * monthly_rate), fee))
-        balance -= part
-    return lines
+    parts, interest = _parts_and_interest(principal, monthly_rate, term_months, method)
+    dates = _due_dates(disbursed_on, term_months)
+    return [
+        ScheduleLine(seq, dates[seq - 1], part, owed, fee)
+        for seq, (part, owed) in enumerate(zip(parts, interest, strict=True), start=1)
+    ]

@@ -214,7 +214,7 @@ def _check(story: Story, rows: list[dict[str, Any]]) -> None:
         assert (row["dpd"], row["delinquent_days"], overdue) == (dpd, delinquent, cents)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(stories())
 def test_dpd_is_never_negative_and_is_zero_exactly_when_arrears_clear(story: Story) -> None:
     rows = _run(story, "range")
@@ -223,7 +223,7 @@ def test_dpd_is_never_negative_and_is_zero_exactly_when_arrears_clear(story: Sto
     _check(story, rows)
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(stories())
 def test_one_date_alone_follows_the_same_definitions(story: Story) -> None:
     for offset in CHECK_DAYS:

@@ -63,7 +63,7 @@ def test_score_writes_score_pd_and_four_reason_codes_per_row(trained: Path, tmp_
 
 def test_cv_prints_mean_and_std_of_auc_and_ks_and_the_time(tmp_path: Path) -> None:
     small = tmp_path / "german.parquet"
-    pd.read_csv(GERMAN).head(400).to_parquet(small)
+    pd.read_csv(GERMAN).head(300).to_parquet(small)
     result = RUN.invoke(
         app,
         [
@@ -73,7 +73,7 @@ def test_cv_prints_mean_and_std_of_auc_and_ks_and_the_time(tmp_path: Path) -> No
             str(small),
             *LABEL,
             "--model",
-            "gbm",
+            "scorecard",
             "--folds",
             "2",
             "--seed",

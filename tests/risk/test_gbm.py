@@ -10,13 +10,23 @@ from fairdebt.risk import GBMModel, reason_codes
 from fairdebt.risk.gbm import trend_of
 
 
-def test_monotone_constraints_follow_the_binning_trends_and_leave_categories_free() -> None:
-    frame, y = lender_extract(n=1500, seed=3)
-    model = GBMModel(n_estimators=40, n_jobs=1).fit(frame.drop(columns="status"), y)
-    assert model.monotone_constraints_["utilisation"] == 1
-    assert model.monotone_constraints_["city"] == 0
-    rows = frame.drop(columns="status").iloc[[0] * 5].copy()
-    rows["utilisation"] = ["0%", "20%", "50%", "80%", "110%"]
+def test_monotone_constraints_follow_the_binning_trends_and_leave_bends_free() -> None:
+    rng = np.random.default_rng(1)
+    n = 3000
+    X = pd.DataFrame(
+        {
+            "utilisation": rng.uniform(0, 1, n),
+            "age": rng.uniform(20, 70, n),
+            "bent": rng.uniform(-1, 1, n),
+            "city": rng.choice(np.array(["A", "B", "C"], dtype=object), n),
+        }
+    )
+    risk = 6 * X["utilisation"] - 0.12 * (X["age"] - 45) + 4 * X["bent"] ** 2 - 3
+    y = (rng.random(n) < 1 / (1 + np.exp(-risk))).astype(int)
+    model = GBMModel(n_estimators=40, n_jobs=1).fit(X, y)
+    assert model.monotone_constraints_ == {"utilisation": 1, "age": -1, "bent": 0, "city": 0}
+    rows = X.iloc[[0] * 5].copy()
+    rows["utilisation"] = [0.0, 0.2, 0.5, 0.8, 1.0]
     assert (np.diff(model.predict_proba(rows)[:, 1]) >= 0).all()
 
 

@@ -59,7 +59,7 @@ def test_a_missing_value_scores_the_same_at_fit_and_at_score_time(rows) -> None:
     assert (seen == missing_row["points"]).all()
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=15)
 @given(row=st.integers(0, 999))
 def test_removing_the_top_reason_raises_the_score_by_its_stated_points(
     german_scorecard, german, row

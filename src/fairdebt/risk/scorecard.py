@@ -1,11 +1,13 @@
 """The scorecard: optimal monotone binning, WOE, logistic regression, integer points.
 
-Binning is optbinning's (``BinningProcess``/``OptimalBinning``, monotone trend
-``auto_asc_desc`` by default); fairdebt does not rewrite it. Every feature's table has its bins,
-then a *Special* bin (sentinel codes such as 96/98) and a *Missing* bin. Scoring looks a row up
-in that same table, so a missing or special value gets the same points at fit and at score
-time; a category never seen at fit time is scored as *Missing*; an empty Missing or Special bin
-has WOE 0 (neutral points).
+Binning is optbinning's (``BinningProcess``/``OptimalBinning``); fairdebt does not rewrite
+it. The trend of each feature is optbinning's ``auto`` choice among ascending, descending, peak
+and valley (``monotonic_trend="auto_asc_desc"`` forces strictly monotone), with pre-bins of at
+least 2 % of rows so that small but telling values of count features keep their own bin.
+Every feature's table has its bins, then a *Special* bin (sentinel codes such as 96/98) and a
+*Missing* bin. Scoring looks a row up in that same table, so a missing or special value gets
+the same points at fit and at score time; a category never seen at fit time is scored as
+*Missing*; an empty Missing or Special bin has WOE 0 (neutral points).
 
 Logistic regression on the WOE columns gives the log-odds of bad; features whose coefficient
 comes out with the wrong sign (more WOE meaning more risk, a symptom of collinearity) are left

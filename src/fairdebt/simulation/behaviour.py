@@ -182,6 +182,8 @@ class Book:
     max_dpd: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     excite: FloatArray = field(default_factory=lambda: np.zeros(0))
     shocked_until: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # Loans the mirror charged off on the last day stepped.
+    charged_today: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     # Token payments (loan, day, principal-equivalent amount), kept for paper metrics only.
     token_log: list[tuple[IntArray, IntArray, FloatArray]] = field(default_factory=list)
 
@@ -358,6 +360,7 @@ class Book:
 
         charged = late[(dpd >= p.charge_off_days) & ~event]
         self.status[charged] = CHARGED_OFF
+        self.charged_today = charged
         done = live[self.paid[live] >= self.term[live]]
         self.status[done] = CLOSED
 

