@@ -30,7 +30,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.bulk import execute_many, insert_rows
+from fairdebt.db import execute_many, insert_rows
 from fairdebt.installments import chunked
 from fairdebt.models import Accrual, Hold, Installment, Loan, LoanStatus, Product, Waiver
 

@@ -21,7 +21,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.bulk import insert_rows, read_ids
+from fairdebt.db import insert_rows, read_ids
 from fairdebt.errors import ConflictError, InputError
 from fairdebt.models import Borrower, ContactOwner
 

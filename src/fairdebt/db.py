@@ -1,25 +1,67 @@
-"""Engines, sessions and migrations: the edge that opens connections to the database.
+"""Engines, sessions, migrations and driver-level bulk writes: the edge that speaks to the database.
 
 ``make_engine`` tunes SQLite for an embedded, single-writer ledger (WAL, foreign keys on);
 ``upgrade`` applies the Alembic migrations shipped inside the package. Callers own transactions:
 ``with make_session(engine) as session, session.begin(): ...``.
+
+The ledger's batch verbs write hundreds of thousands of rows, and SQLAlchemy's per-row
+parameter processing costs more than the database itself at that size, so :func:`execute_many`
+and the helpers built on it hand plain tuples straight to the driver's ``executemany``, inside
+the caller's transaction like every other write. psycopg takes Decimal and date natively; on
+SQLite the values are adapted as SQLAlchemy's own Numeric and Date bindings would (Decimal to
+float, date to ISO text) by two adapters registered when a SQLite engine is made or first
+written to, never at import (see docs/decisions/bulk-writes.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from decimal import Decimal
 from importlib import resources
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["make_engine", "make_session", "upgrade"]
+__all__ = [
+    "execute_many",
+    "insert_keyed",
+    "insert_rows",
+    "make_engine",
+    "make_session",
+    "read_ids",
+    "register_sqlite_adapters",
+    "select_by_keys",
+    "update_rows",
+    "upgrade",
+]
+
+_adapters_registered = False
+
+
+def register_sqlite_adapters() -> None:
+    """Teach the sqlite3 driver Decimal (as float) and date (as ISO text); idempotent.
+
+    The sqlite3 module keeps one adapter table per process, so this is process-wide, but it
+    only changes values that reach the driver unbound: SQLAlchemy binds its own values first,
+    so only the tuples of :func:`execute_many` ever meet these adapters. Called by
+    :func:`make_engine` for SQLite and, for engines made elsewhere, by the first bulk write.
+    """
+    global _adapters_registered
+    if not _adapters_registered:
+        sqlite3.register_adapter(Decimal, float)
+        sqlite3.register_adapter(dt.date, dt.date.isoformat)
+        _adapters_registered = True
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout."""
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
+        register_sqlite_adapters()
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,3 +91,89 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run one statement written with ``?`` markers for every row, through the driver."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        register_sqlite_adapters()
+        marker = "?"
+    else:
+        marker = "%s"
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(sql.replace("?", marker), rows)
+    finally:
+        cursor.close()
+
+
+def insert_rows(
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """INSERT many rows of ``columns`` (plain tuples, in that column order) into ``table``."""
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    execute_many(session, sql, rows)
+
+
+def update_rows(
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """UPDATE ``columns`` of many rows by id; each row is (values..., id)."""
+    sql = f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"
+    execute_many(session, sql, rows)
+
+
+def select_by_keys(
+    session: Session, select_sql: str, key: str, keys: Sequence[Any], *, chunk: int = 50_000
+) -> list[tuple[Any, ...]]:
+    """Rows of ``select_sql`` (a SELECT without WHERE) whose ``key`` is one of ``keys``.
+
+    The keys travel as one parameter, a JSON array on SQLite (``json_each``) and an array on
+    PostgreSQL (``= ANY``), so a 300 k-key lookup is a few statements, not 60 statements of 5 000 bound parameters each. Values come
+    back as the driver gives them (on SQLite: float or int for numbers, ISO text for dates).
+    """
+    connection = session.connection()
+    is_sqlite = connection.dialect.name == "sqlite"
+    if is_sqlite:
+        sql = f"{select_sql} WHERE {key} IN (SELECT value FROM json_each(?))"
+    else:
+        sql = f"{select_sql} WHERE {key} = ANY(%s)"
+    found: list[tuple[Any, ...]] = []
+    cursor = connection.connection.cursor()
+    try:
+        for start in range(0, len(keys), chunk):
+            part = list(keys[start : start + chunk])
+            argument: Any = json.dumps(part) if is_sqlite else part
+            cursor.execute(sql, (argument,))
+            found.extend(tuple(row) for row in cursor.fetchall())
+    finally:
+        cursor.close()
+    return found
+
+
+def read_ids(session: Session, table: str, key: str, keys: Sequence[Any]) -> list[int]:
+    """The ids of the rows whose unique ``key`` column holds ``keys``, in that order."""
+    rows = select_by_keys(session, f"SELECT {key}, id FROM {table}", key, keys)
+    found = {k: int(i) for k, i in rows}
+    return [found[k] for k in keys]
+
+
+def insert_keyed(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    key: str = "external_id",
+) -> list[int]:
+    """INSERT rows whose ``key`` column is unique, and return their new ids in row order.
+
+    The ids are read back by key in chunks: on SQLite that is several times faster than
+    INSERT ... RETURNING through SQLAlchemy's insertmanyvalues for large batches.
+    """
+    insert_rows(session, table, columns, rows)
+    position = list(columns).index(key)
+    return read_ids(session, table, key, [row[position] for row in rows])

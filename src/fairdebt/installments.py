@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from fairdebt.audit import AuditEvent
-from fairdebt.bulk import update_rows
+from fairdebt.db import update_rows
 from fairdebt.models import Component, Installment, Loan, LoanStatus
 from fairdebt.money import ZERO
 

@@ -20,7 +20,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.bulk import insert_keyed, insert_rows
+from fairdebt.db import insert_keyed, insert_rows
 from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
 from fairdebt.installments import (
     COMPONENTS,

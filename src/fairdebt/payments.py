@@ -28,7 +28,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.bulk import insert_keyed, insert_rows, select_by_keys
+from fairdebt.db import insert_keyed, insert_rows, select_by_keys
 from fairdebt.errors import ConflictError, RuleViolation, UnknownRecord
 from fairdebt.installments import (
     InstallmentState,

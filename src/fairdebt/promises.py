@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.bulk import execute_many
+from fairdebt.db import execute_many
 from fairdebt.errors import RuleViolation, UnknownRecord
 from fairdebt.models import Loan, Payment, PaymentStatus, Promise, PromiseStatus
 from fairdebt.money import ZERO, parse_amount

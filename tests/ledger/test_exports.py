@@ -9,7 +9,7 @@ import pytest
 MODULES = [
     "accruals",
     "borrowers",
-    "bulk",
+    "db",
     "complaints",
     "contacts",
     "holds",
@@ -49,5 +49,7 @@ def test_the_verbs_other_areas_import_are_where_they_expect_them() -> None:
     for name, verbs in expected.items():
         module = importlib.import_module(f"fairdebt.{name}")
         assert set(verbs) <= set(module.__all__), name
+    db = importlib.import_module("fairdebt.db")
+    assert {"execute_many", "insert_rows", "select_by_keys"} <= set(db.__all__)
     loans = importlib.import_module("fairdebt.loans")
     assert {"restructure", "waive"} <= set(loans.__all__)

@@ -184,6 +184,21 @@ def check(
     return Verdict(not reasons, tuple(reasons), next_at, tuple(notes), pack.id, pack.loosened)
 
 
+def _boundaries(
+    attempt: Attempt, history: tuple[ContactRecord, ...], consents: tuple[Consent, ...]
+) -> list[dt.datetime]:
+    """Instants after the attempt at which the facts the rules read may change: a later history
+    event enters the case, a consent becomes valid or its window opens. A rule's ``until`` is
+    computed from the facts at the attempt's time, so the search never jumps past one of these
+    without looking (a consent opening inside a quiet period, a reply to a later inbound)."""
+    moments = {e.at for e in history}
+    for consent in consents:
+        moments.add(consent.given_at)
+        if consent.start is not None:
+            moments.add(max(consent.start, consent.given_at))
+    return sorted(m for m in moments if m > attempt.at)
+
+
 def _next_allowed(
     attempt: Attempt,
     history: tuple[ContactRecord, ...],
@@ -193,12 +208,19 @@ def _next_allowed(
     refusals: list[tuple[Rule, Refusal]],
 ) -> dt.datetime | None:
     at = attempt.at
-    for _ in range(MAX_JUMPS):
+    boundaries = _boundaries(attempt, history, consents)
+    for _ in range(MAX_JUMPS + len(boundaries)):
         untils = [refusal.until for _, refusal in refusals]
         if any(until is None for until in untils):
-            return None
-        later = max(u for u in untils if u is not None)
-        if later <= at or later - attempt.at > HORIZON:
+            # "Never" holds only while the facts stay as they are: look again at the next
+            # instant they change (a consent or a later event), if any.
+            later = None
+        else:
+            later = max(u for u in untils if u is not None)
+        upcoming = next((b for b in boundaries if b > at), None)
+        if upcoming is not None and (later is None or upcoming < later):
+            later = upcoming
+        if later is None or later <= at or later - attempt.at > HORIZON:
             return None
         at = later
         moved = replace(attempt, at=at)

@@ -129,7 +129,9 @@ def _schedule(ledger: Ledger) -> ir.Table:
         principal=as_cents(inst.principal_due),
         interest=as_cents(inst.interest_due),
         fee=as_cents(inst.fee_due),
-        penalty=as_cents(inst.penalty_due),
+        # penalty_due is the running total of the accrual rows, which adjustments() adds as
+        # of each date; reading it here too would count every penalty twice.
+        penalty=ibis.literal(0, "int64"),
     )
 
 

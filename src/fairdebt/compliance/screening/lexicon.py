@@ -477,7 +477,8 @@ _AUTHORITY = (
 )
 _PEOPLE = (
     "(?:联系人|亲戚|亲友|亲人|朋友|同事|家人|家里人|父母|爸妈|老婆|老公|领导|上司|单位|公司|"
-    "老板|hr|人事|村委会|居委会|学校|老师|邻居|所有人|通讯录)"
+    "老板|hr|人事|村委会|居委会|学校|老师|邻居|所有人|通讯录|好友|微信好友|表哥|表姐|表弟|表妹|"
+    "堂哥|堂姐|哥哥|姐姐|弟弟|妹妹|舅舅|叔叔|阿姨|姑姑|岳父|岳母|公公|婆婆)"
 )
 
 ZH_PATTERNS: list[tuple[Entry, str]] = [
@@ -538,7 +539,10 @@ ZH_PATTERNS: list[tuple[Entry, str]] = [
     # The lender's own QR code is lawful; a collector's own is a private payment.
     (_e("F"), "(?:扫|加|用)(?:我|我的)(?:的)?(?:微信|支付宝)?(?:收款码|二维码)"),
     (_e("F", "review"), "(?:个人|私人)?收款码"),
-    (_e("L", when="no_legal", legal=True), "(?:去|要|会|将|就|马上|我们|我要|法院|法庭)告(?:你|您)"),
+    (
+        _e("L", when="no_legal", legal=True),
+        "(?:去|要|会|将|就|马上|我们|我要|法院|法庭)告(?:你|您)",
+    ),
     (
         _e("F"),
         "(?:交|缴|付|支付|转|先交|先付).{0,6}?(?:加急费|手续费|服务费|处理费|"
@@ -876,7 +880,10 @@ ZH_PHRASES += [
     (_e("P", homophones=False), ("遗像", "黑白遗照")),
     (_e("V"), ("被车撞", "出意外", "逼我动手", "对你动手", "对你不客气", "卸你胳膊")),
     (_e("V", "review"), ("别逼我", "你别后悔", "你会后悔", "会后悔的", "出点什么事")),
-    (_e("A", negatable=False), ("社会蛀虫", "社会的蛀虫", "寄生虫", "社会败类", "社会渣滓", "没家教")),
+    (
+        _e("A", negatable=False),
+        ("社会蛀虫", "社会的蛀虫", "寄生虫", "社会败类", "社会渣滓", "没家教"),
+    ),
     (_e("A", negatable=False), ("没教养", "有娘生没娘教", "缺德", "丢人现眼")),
 ]
 
@@ -967,13 +974,18 @@ EN_PATTERNS += [
     ),
 ]
 
+#: Retirement savings; "401k" folds to "4oik" or "aolk" under the leetspeak rule.
+_RETIREMENT = r"401 ?k|4oik|aolk|retirement|pension"
+
 # Second held-out round: paraphrases of the same conduct (police "filing", public posters,
 # borrowing from a loan shark, refusing to name the company, past-tense disclosures).
 ZH_PHRASES += [
     (_e("V"), ("混不下去", "待不下去", "没好日子过", "生不如死")),
     (_e("V", "review"), ("别怪我", "自己看着办", "看着办吧", "给我等着")),
     (_e("L"), ("逃犯", "网上追逃", "移送公安", "移交公安机关", "移送公安机关")),
-    (_e("B"), ("黑户", "哪都借不到", "哪儿都借不到", "再也借不到", "再也贷不到")),
+    (_e("B"), ("哪都借不到", "哪儿都借不到", "再也借不到", "再也贷不到")),
+    # 「避免成为征信黑户」 is a lender's scare word as often as a collector's threat.
+    (_e("B", "review"), ("黑户",)),
     (_e("P"), ("裸聊", "不雅视频", "私密照", "不雅照")),
     (_e("A", negatable=False), ("脑子有病", "脑子进水", "有病吧", "神经病")),
     (_e("F"), ("套现", "借高利贷", "借个高利贷", "借点高利贷")),
@@ -981,8 +993,14 @@ ZH_PHRASES += [
 
 ZH_PATTERNS += [
     (_e("V"), f"(?:弄|整|打|砍|捅)(?:不|得)死{_YOU}"),
-    (_e("V"), f"{_YOU}(?:的)?{_KIN}.{{0,8}}?在(?:哪|哪个|哪所|哪家)(?:个)?(?:学校|幼儿园|小学|中学|上学|读书)"),
-    (_e("V"), f"{_YOU}(?:家)?(?:的)?(?:玻璃|门|窗户|车|房子|车窗).{{0,4}}?(?:碎|砸|烧|着火|被砸|被烧)"),
+    (
+        _e("V"),
+        f"{_YOU}(?:的)?{_KIN}.{{0,8}}?在(?:哪|哪个|哪所|哪家)(?:个)?(?:学校|幼儿园|小学|中学|上学|读书)",
+    ),
+    (
+        _e("V"),
+        f"{_YOU}(?:家)?(?:的)?(?:玻璃|门|窗户|车|房子|车窗).{{0,4}}?(?:碎|砸|烧|着火|被砸|被烧)",
+    ),
     (
         _e("V"),
         f"(?:我们的人|我们|兄弟们|人)(?:已经|已|就|马上)(?:在|到)(?:了)?{_YOU}(?:家)?"
@@ -1017,7 +1035,10 @@ ZH_PATTERNS += [
     (_e("H"), "(?:给你|帮你|替你)(?:订|叫|点|寄)(?:了)?.{0,8}?(?:外卖|货到付款|快递|棺材)"),
     (_e("F"), "借(?:个|点|一笔|些)?(?:高利贷|网贷|小贷|口子)"),
     (_e("F"), "(?:扫|用)(?:我|我的)(?:这个|这|那个)?(?:码|二维码|收款码)"),
-    (_e("F"), "(?:到|进|打到|转到|汇到|存到)(?:我|我的|我个人)(?:的)?(?:账上|卡上|户头|账户上|口袋)"),
+    (
+        _e("F"),
+        "(?:到|进|打到|转到|汇到|存到)(?:我|我的|我个人)(?:的)?(?:账上|卡上|户头|账户上|口袋)",
+    ),
     (
         _e("M"),
         "(?:利息|罚息|滞纳金|违约金)(?:每天|一天|每日|一日)(?:就|要|涨|加)?"
@@ -1068,12 +1089,15 @@ EN_PATTERNS += [
         r"degenerate)|(?:what an?|such an?) (?:\w+ )?(?:loser|idiot|moron|bum|deadbeat|"
         r"lowlife|parasite|liar|thief|crook)",
     ),
-    (_e("H"), r"every (?:\d+|few|couple of|ten|five|fifteen|thirty|twenty) (?:minutes?|mins?|hours?)"),
+    (
+        _e("H"),
+        r"every (?:\d+|few|couple of|ten|five|fifteen|thirty|twenty) (?:minutes?|mins?|hours?)",
+    ),
     (
         _e("F"),
-        r"borrow (?:\w+ ){0,2}?from (?:your |a |an )?(?:401 ?k|4oik|aolk|retirement|pension|relatives?|"
+        r"borrow (?:\w+ ){0,2}?from (?:your |a |an )?(?:" + _RETIREMENT + r"|relatives?|"
         r"friends?|family|parents|someone|another lender|payday lender|coworkers)|"
-        r"(?:cash out|withdraw from|raid|borrow against) your (?:401 ?k|4oik|aolk|retirement|pension|savings)",
+        r"(?:cash out|withdraw from|raid|borrow against) your (?:" + _RETIREMENT + r"|savings)",
     ),
     (
         _e("F"),
@@ -1087,6 +1111,96 @@ EN_PATTERNS += [
     ),
 ]
 
+# Third held-out round: menace by injury, police and "crime" talk, bans from careers, calls
+# at fixed short intervals, multiples of the debt, and their English counterparts.
+ZH_PHRASES += [
+    (_e("V"), ("轮椅上", "坐轮椅", "进医院", "住医院", "进icu", "缺胳膊少腿", "躺着出去")),
+    (_e("L"), ("等着被抓", "就是违法犯罪", "属于违法犯罪", "来拘你", "拘你")),
+]
+
+ZH_PATTERNS += [
+    (_e("V"), f"(?:别让我|要是让我|被我|让我)(?:在.{{0,4}}?)?(?:碰到|遇到|撞见|逮到|抓到){_YOU}"),
+    (_e("V"), f"(?:跟|和|找){_YOU}?(?:的)?{_KIN}(?:好好)?(?:聊聊|谈谈|说道说道|算账|算算账)"),
+    (
+        _e("L"),
+        "(?:不还|欠钱不还|欠款不还|欠债不还|拖欠|逾期)(?:钱|款)?(?:就是|属于|是|构成|等于|就)"
+        "(?:违法|犯罪|诈骗|刑事)",
+    ),
+    (
+        _e("L", when="no_judgment", legal=True),
+        "(?:身份证|手机号|手机卡|电话卡)(?:已经|已|将|会|马上)?(?:被)?(?:公安|法院|警方)?"
+        "(?:冻结|注销|停用|封)",
+    ),
+    (
+        _e("B"),
+        "(?:全国|所有|全部|各大)(?:的)?.{0,8}?(?:都|全)?(?:拉黑|封杀|拒贷|不借给你|不贷给你)",
+    ),
+    (
+        _e("B"),
+        "(?:当不了|考不了|考不上|不能当|不能考|没法当|进不了|当不成|上不了)"
+        "(?:公务员|兵|军人|军校|事业单位|警察|老师|国企|好学校|大学)",
+    ),
+    (_e("T"), "(?:一个个|一个一个|挨个|逐个|挨家挨户)(?:地)?(?:打|联系|通知|发|问|找)"),
+    (
+        _e("A", negatable=False),
+        "(?:赖账|欠钱不还|不还钱|欠债不还)的(?:垃圾|狗|东西|玩意|人渣|货|混蛋|无赖|骗子|废物)",
+    ),
+    (
+        _e("H"),
+        "每(?:隔)?[一二两三四五六七八九十几半\\d]+(?:分钟|小时|个小时)(?:就)?(?:给你|打|发|call)",
+    ),
+    (_e("M"), "(?:还|付|交|赔)(?:[一二两三四五六七八九十几\\d]+)倍"),
+    (_e("L", when="no_legal", legal=True), "(?<![报广公通警忠劝转预敬宣])告(?:你|您)(?!诉|知)"),
+]
+
+EN_PATTERNS += [
+    (
+        _e("V"),
+        r"(?:you ll|you will|you re going to|you are going to) (?:need|end up in|wake up in) "
+        r"(?:a doctor|an ambulance|the hospital|a hospital|a wheelchair|the er)",
+    ),
+    (
+        _e("L"),
+        r"(?:non ?payment|not paying|failure to pay|failing to pay)(?: \w+){0,3}? (?:is|are|"
+        r"constitutes) (?:a )?(?:criminal|crime|illegal|fraud|theft|felony)|criminal offen[cs]e",
+    ),
+    (
+        _e("B"),
+        r"(?:credit|credit score|credit rating|credit history|credit file|name) (?:will be|is "
+        r"going to be|gets|will get) (?:ruined|destroyed|wrecked|trashed)",
+    ),
+    (
+        _e("T"),
+        r"(?:call|contact|text|message|email|notify|tell) (?:every(?:one|body)|all(?: the people)?)"
+        r" (?:in|on) your (?:contact list|contacts|phone|address book|phonebook)",
+    ),
+    (
+        _e("P"),
+        r"mugshot|wall of shame|(?:put|post|publish|list) your (?:name|photo|picture|face|"
+        r"details) (?:on|in) (?:our|a|the) (?:website|site|list)",
+    ),
+    (
+        _e("H"),
+        r"(?:call|text|ring|contact|hound|chase) you (?:\w+ ){0,8}?(?:day and night|"
+        r"night and day|around the clock|24 7|all night)",
+    ),
+    (
+        _e("F"),
+        r"(?:put|charge) (?:it|this|the balance|the debt|the amount) (?:on|to) (?:a |your )?"
+        r"(?:credit card|card)",
+    ),
+    (
+        _e("M", "review"),
+        r"(?:extra|additional) (?:\S?\d+ )?(?:legal |collection |late |admin |processing )?"
+        r"(?:fees?|charges?)|(?:fee|charge)s? (?:has|have) been added",
+    ),
+    (
+        _e("C", negatable=False),
+        r"never mind (?:who|which company|what company) (?:i ?m|i am|we ?re|we are) "
+        r"(?:with|from|calling from)|doesn t matter who (?:i am|i m|we are|this is)",
+    ),
+]
+
 # --- Lawful formulas and negation ---------------------------------------------------------------
 
 #: Truthful formulas in which no hit counts (compact Chinese view).
@@ -1095,6 +1209,10 @@ TRUTHFUL_ZH: list[str] = [
     "(?:征信|金融信用信息基础数据库)",
     "谨防(?:诈骗|骗子|冒充)",
     f"(?:不会|不能|无权)(?:因此|因逾期)?(?:对{_YOU})?(?:追究|判|拘留|逮捕)",
+    # Anti-fraud advice: 「如遇自称公安、法院的人员要求转账，请立即报警」.
+    "(?:如遇|如有|若遇|若有|凡是|凡)(?:自称|冒充|假冒).{0,24}?(?:报警|挂断|核实|举报)",
+    # Quoting the law: 「诉讼时效期间为三年」.
+    "诉讼时效(?:期间)?(?:为|是)?[一二三四五六七八九十\\d]+年",
     # The debtor's own remedies: 「您可以通过法院、仲裁等合法途径维护您的权益」.
     f"(?:通过|向|经由|诉诸).{{0,12}}?(?:维护|保护|主张|救济){_YOU}(?:的)?(?:合法)?(?:权益|权利)",
 ]
@@ -1108,7 +1226,7 @@ TRUTHFUL_EN: list[str] = [
     r"(?:if you have|are you represented by|name of your|contact your own) an? (?:attorney|lawyer)",
     # Anti-fraud warnings: "do not send cash or pay into any personal account".
     r"(?:do not|don t|never|we will never ask you to|we never ask you to) (?:\w+ ){0,8}?"
-    r"(?:personal|private) (?:bank )?accounts?",
+    r"(?:(?:personal|private) (?:bank )?accounts?|gift cards?|itunes cards?|bitcoin|crypto\w*)",
 ]
 
 #: Words that negate what follows them closely (「我们不会起诉您」, "we will not sue you").
