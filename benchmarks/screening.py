@@ -10,11 +10,13 @@ Run from the project root::
 
     .venv/bin/python benchmarks/screening.py            # writes benchmarks/results/screening.md
     .venv/bin/python benchmarks/screening.py --messages 20000 --no-write
+    .venv/bin/python benchmarks/screening.py --heldout      # precision/recall per category
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import platform
@@ -22,11 +24,12 @@ import random
 import time
 from pathlib import Path
 
-from fairdebt.compliance.screening import screen, verdict
+from fairdebt.compliance.screening import CATEGORIES, screen, verdict
 from fairdebt.compliance.screening.folding import fold
 
 FLOOR = 5_000
 RESULTS = Path(__file__).parent / "results" / "screening.md"
+HELDOUT = Path(__file__).parent.parent / "tests" / "compliance" / "screening_heldout.jsonl"
 
 _NAMES_ZH = ["张先生", "李女士", "王先生", "赵女士", "陈先生", "刘女士"]
 _NAMES_EN = ["John", "Maria", "David", "Aisha", "Wei", "Emma"]
@@ -106,11 +109,64 @@ def two_process_rate(messages: list[str]) -> float:
         return len(messages) / (time.perf_counter() - start)
 
 
+def heldout_table(rounds: set[int] | None = None) -> str:
+    """Precision and recall per category on the held-out set (docs/screening.md).
+
+    A category found in a message counts as a true positive when the message's label requires
+    it, is neutral when the label allows it (``also``), and is a false positive otherwise (every
+    finding on a compliant message is one).
+    """
+    with HELDOUT.open(encoding="utf-8") as lines:
+        cases = [json.loads(line) for line in lines if line.strip()]
+    if rounds:
+        cases = [c for c in cases if c.get("round", 1) in rounds]
+    tp = dict.fromkeys(CATEGORIES, 0)
+    fn = dict.fromkeys(CATEGORIES, 0)
+    fp = dict.fromkeys(CATEGORIES, 0)
+    flagged = passed = 0
+    for case in cases:
+        findings = screen(case["text"], case["facts"], case["pack"])
+        found = {f.category for f in findings}
+        required = set(case["categories"])
+        for code in required:
+            (tp if code in found else fn)[code] += 1
+        for code in found - required - set(case["also"]):
+            fp[code] += 1
+        if case["verdict"] == "pass":
+            passed += verdict(findings) == "pass"
+        else:
+            flagged += verdict(findings) != "pass"
+
+    def ratio(a: int, b: int) -> str:
+        return f"{a / b:.2f}" if b else "—"
+
+    rows = [
+        f"| {c} | {tp[c]} | {fn[c]} | {fp[c]} | {ratio(tp[c], tp[c] + fp[c])} "
+        f"| {ratio(tp[c], tp[c] + fn[c])} |"
+        for c in CATEGORIES
+    ]
+    t, n, p = sum(tp.values()), sum(fn.values()), sum(fp.values())
+    rows.append(f"| all | {t} | {n} | {p} | {ratio(t, t + p)} | {ratio(t, t + n)} |")
+    bad = sum(1 for c in cases if c["verdict"] != "pass")
+    good = len(cases) - bad
+    return (
+        "| category | TP | FN | FP | precision | recall |\n|---|---:|---:|---:|---:|---:|\n"
+        + "\n".join(rows)
+        + f"\n\nProhibited messages flagged: {flagged} / {bad}; "
+        f"compliant passed: {passed} / {good}."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--heldout", action="store_true", help="held-out precision/recall")
+    parser.add_argument("--round", type=int, action="append", help="held-out round(s) only")
     args = parser.parse_args()
+    if args.heldout:
+        print(heldout_table(set(args.round) if args.round else None))
+        return
     messages = make_messages(args.messages)
     _warm(0)
     blocked = _screen_all(messages[:2000])

@@ -127,13 +127,23 @@ def update_rows(
 
 
 def select_by_keys(
-    session: Session, select_sql: str, key: str, keys: Sequence[Any], *, chunk: int = 50_000
+    session: Session,
+    select_sql: str,
+    key: str,
+    keys: Sequence[Any],
+    *,
+    chunk: int = 50_000,
+    where: str = "",
+    order_by: str = "",
 ) -> list[tuple[Any, ...]]:
     """Rows of ``select_sql`` (a SELECT without WHERE) whose ``key`` is one of ``keys``.
 
     The keys travel as one parameter, a JSON array on SQLite (``json_each``) and an array on
-    PostgreSQL (``= ANY``), so a 300 k-key lookup is a few statements, not 60 statements of 5 000 bound parameters each. Values come
-    back as the driver gives them (on SQLite: float or int for numbers, ISO text for dates).
+    PostgreSQL (``= ANY``), so a 300 k-key lookup is a few statements, not 60 statements of
+    5 000 bound parameters each. Values come back as the driver gives them (on SQLite: float
+    or int for numbers, ISO text for dates).
+    ``where`` adds conditions (SQL text, no parameters); ``order_by`` orders each chunk, so
+    with sorted keys and ``key`` first in ``order_by`` the whole answer is in order.
     """
     connection = session.connection()
     is_sqlite = connection.dialect.name == "sqlite"
@@ -141,6 +151,10 @@ def select_by_keys(
         sql = f"{select_sql} WHERE {key} IN (SELECT value FROM json_each(?))"
     else:
         sql = f"{select_sql} WHERE {key} = ANY(%s)"
+    if where:
+        sql += f" AND {where}"
+    if order_by:
+        sql += f" ORDER BY {order_by}"
     found: list[tuple[Any, ...]] = []
     cursor = connection.connection.cursor()
     try:

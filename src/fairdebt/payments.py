@@ -24,16 +24,22 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import insert_keyed, insert_rows, select_by_keys
+from fairdebt.db import execute_many, insert_keyed, insert_rows, select_by_keys
 from fairdebt.errors import ConflictError, RuleViolation, UnknownRecord
 from fairdebt.installments import (
+    COMPONENTS,
     InstallmentState,
+    OpenDue,
+    decimal_of,
+    load_open_dues,
     load_states,
     settle_loans,
+    settle_owed,
+    write_paid_cents,
     write_states,
 )
 from fairdebt.models import (
@@ -185,6 +191,7 @@ class _LoanTerms:
     disbursed_on: dt.date
     order: tuple[str, ...]
     overpayment: str
+    order_index: tuple[int, ...]
 
 
 def _load_loans(session: Session, external_ids: Sequence[str]) -> dict[str, _LoanTerms]:
@@ -201,6 +208,7 @@ def _load_loans(session: Session, external_ids: Sequence[str]) -> dict[str, _Loa
             day if isinstance(day, dt.date) else dt.date.fromisoformat(day),
             tuple(order.split(",")),
             overpayment,
+            tuple(COMPONENTS.index(c) for c in order.split(",")),
         )
         for external_id, loan_id, day, order, overpayment in rows
     }
@@ -293,33 +301,31 @@ def post_payments(
             first_in_batch[payment.external_id] = index
             fresh.append(index)
     fresh.sort(key=lambda i: (payments[i].paid_on, i))
-    states = load_states(session, {checked[i][1].id for i in fresh})
-    by_id = {s.id: s for loan_states in states.values() for s in loan_states}
-    allocations: dict[int, Allocation] = {}
+    dues = load_open_dues(session, {checked[i][1].id for i in fresh})
+    # The waterfall in integer cents (exact for whole-cent amounts), Decimal again at the edges.
+    allocations: dict[int, _CentsAllocation] = {}
     for index in fresh:
         amount, terms = checked[index]
-        # load_states returns each loan's installments in due order already.
-        allocation = _waterfall(
-            amount, payments[index].paid_on, states[terms.id], terms.order, terms.overpayment
+        allocations[index] = _waterfall_cents(
+            round(amount * 100),
+            payments[index].paid_on.isoformat(),
+            dues[terms.id],
+            terms.order_index,
+            terms.overpayment == _CREDIT,
         )
-        for installment_id, component, part in allocation.lines:
-            by_id[installment_id].paid[component] += part
-            by_id[installment_id].changed = True
-        allocations[index] = allocation
     ids = _write(session, payments, checked, fresh, allocations)
-    write_states(session, by_id.values())
+    write_paid_cents(session, (due for loan_dues in dues.values() for due in loan_dues))
     events = _events(payments, checked, fresh, allocations, ids, actor, at)
-    for index, payment in enumerate(payments):
-        if index in allocations:
-            a = allocations[index]
-            results[index] = PostResult(
-                payment.external_id,
-                ids[index],
-                False,
-                a.allocated_amount,
-                a.prepaid_amount,
-                a.credit_amount,
-            )
+    for index in fresh:
+        a = allocations[index]
+        results[index] = PostResult(
+            payments[index].external_id,
+            ids[index],
+            False,
+            decimal_of(a.allocated),
+            decimal_of(a.prepaid),
+            decimal_of(a.credit),
+        )
     for index, payment in enumerate(payments):
         if results[index] is None:
             results[index] = _duplicate_result(payment, known, first_in_batch, results, ids)
@@ -336,10 +342,61 @@ def post_payments(
     on_by_loan: dict[int, dt.date] = {}
     for index in fresh:
         on_by_loan[checked[index][1].id] = payments[index].paid_on
-    events += settle_loans(session, on_by_loan=on_by_loan, actor=actor, at=at, states=states)
+    owed_by = {
+        loan_id: decimal_of(sum(sum(due.owed) for due in dues.get(loan_id, ())))
+        for loan_id in on_by_loan
+    }
+    events += settle_owed(session, owed_by=owed_by, on_by_loan=on_by_loan, actor=actor, at=at)
     audit.record_many(session, events)
     session.expire_all()
     return [cast(PostResult, result) for result in results]
+
+
+class _CentsAllocation(NamedTuple):
+    """:class:`Allocation` in cents; lines are (installment id, component index, cents)."""
+
+    lines: list[tuple[int, int, int]]
+    allocated: int
+    prepaid: int
+    credit: int
+
+
+def _waterfall_cents(
+    left: int, paid_key: str, dues: Sequence[OpenDue], order: Sequence[int], credit_only: bool
+) -> _CentsAllocation:
+    """:func:`allocate` in integer cents over dues in due order, applying each line to them."""
+    lines: list[tuple[int, int, int]] = []
+    allocated = prepaid = 0
+    seen_future = False
+    for due in dues:
+        owed = due.owed
+        if owed[0] + owed[1] + owed[2] + owed[3] <= 0:
+            continue
+        is_current = due.due_key <= paid_key or not seen_future
+        seen_future = seen_future or due.due_key > paid_key
+        if not is_current and credit_only:
+            break
+        paid = due.paid
+        for c in order:
+            part = owed[c]
+            if part <= 0:
+                continue
+            if part > left:
+                part = left
+            lines.append((due.id, c, part))
+            owed[c] -= part
+            paid[c] += part
+            due.changed = True
+            left -= part
+            if is_current:
+                allocated += part
+            else:
+                prepaid += part
+            if not left:
+                break
+        if not left:
+            break
+    return _CentsAllocation(lines, allocated, prepaid, left)
 
 
 def _as_known(payment: PaymentIn, checked: tuple[Decimal, _LoanTerms]) -> _Known:
@@ -374,42 +431,53 @@ def _write(
     payments: Sequence[PaymentIn],
     checked: Sequence[tuple[Decimal, _LoanTerms]],
     fresh: Sequence[int],
-    allocations: dict[int, Allocation],
+    allocations: dict[int, _CentsAllocation],
 ) -> dict[int, int]:
     if not fresh:
         return {}
+    is_sqlite = session.connection().dialect.name == "sqlite"
+    # The driver's own parameter types: what SQLAlchemy would bind (float and ISO text on
+    # SQLite), without a Python adapter call per value.
+    money: Any = (lambda c: c / 100) if is_sqlite else decimal_of
+    day: Any = dt.date.isoformat if is_sqlite else (lambda d: d)
     rows = [
         (
             payments[i].external_id,
             checked[i][1].id,
-            checked[i][0],
-            payments[i].paid_on,
+            money(round(checked[i][0] * 100)),
+            day(payments[i].paid_on),
             payments[i].channel,
             _POSTED,
-            allocations[i].prepaid_amount,
-            allocations[i].credit_amount,
+            money(allocations[i].prepaid),
+            money(allocations[i].credit),
         )
         for i in fresh
     ]
     new_ids = insert_keyed(session, "payment", PAYMENT_COLUMNS, rows)
     ids = dict(zip(fresh, new_ids, strict=True))
-    lines = [
-        (ids[i], installment_id, checked[i][1].id, component, part, payments[i].paid_on)
-        for i in fresh
-        for installment_id, component, part in allocations[i].lines
-    ]
-    insert_rows(session, "allocation_line", LINE_COLUMNS, lines)
-    credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    lines: list[tuple[Any, ...]] = []
     for i in fresh:
-        if allocations[i].credit_amount:
-            credits[checked[i][1].id] += allocations[i].credit_amount
-    if credits:
-        session.connection().execute(
-            update(_LOANS)
-            .where(_LOANS.c.id == bindparam("b_id"))
-            .values(credit_amount=_LOANS.c.credit_amount + bindparam("b_credit")),
-            [{"b_id": loan_id, "b_credit": amount} for loan_id, amount in credits.items()],
-        )
+        payment_id, loan_id, on = ids[i], checked[i][1].id, day(payments[i].paid_on)
+        if is_sqlite:
+            lines += [
+                (payment_id, installment_id, loan_id, COMPONENTS[c], part / 100, on)
+                for installment_id, c, part in allocations[i].lines
+            ]
+        else:
+            lines += [
+                (payment_id, installment_id, loan_id, COMPONENTS[c], decimal_of(part), on)
+                for installment_id, c, part in allocations[i].lines
+            ]
+    insert_rows(session, "allocation_line", LINE_COLUMNS, lines)
+    credits: dict[int, int] = defaultdict(int)
+    for i in fresh:
+        if allocations[i].credit:
+            credits[checked[i][1].id] += allocations[i].credit
+    execute_many(
+        session,
+        "UPDATE loan SET credit_amount = credit_amount + ? WHERE id = ?",
+        [(money(cents), loan_id) for loan_id, cents in credits.items()],
+    )
     return ids
 
 
@@ -417,31 +485,43 @@ def _events(
     payments: Sequence[PaymentIn],
     checked: Sequence[tuple[Decimal, _LoanTerms]],
     fresh: Sequence[int],
-    allocations: dict[int, Allocation],
+    allocations: dict[int, _CentsAllocation],
     ids: dict[int, int],
     actor: str,
     at: dt.datetime,
 ) -> list[audit.AuditEvent]:
-    return [
-        audit.AuditEvent(
-            "payment.posted",
-            "payment",
-            str(ids[i]),
-            actor,
-            at,
-            # Already text: the same canonical JSON, without json's per-value default hook.
-            {
-                "external_id": payments[i].external_id,
-                "loan_id": checked[i][1].id,
-                "amount": str(checked[i][0]),
-                "paid_on": payments[i].paid_on.isoformat(),
-                "allocated": str(allocations[i].allocated_amount),
-                "prepaid": str(allocations[i].prepaid_amount),
-                "credit": str(allocations[i].credit_amount),
-            },
+    events = []
+    for i in fresh:
+        a = allocations[i]
+        events.append(
+            audit.AuditEvent(
+                "payment.posted",
+                "payment",
+                str(ids[i]),
+                actor,
+                at,
+                # Already text: the same canonical JSON, without json's per-value default hook.
+                {
+                    "external_id": payments[i].external_id,
+                    "loan_id": checked[i][1].id,
+                    "amount": str(checked[i][0]),
+                    "paid_on": payments[i].paid_on.isoformat(),
+                    "allocated": _text(a.allocated),
+                    "prepaid": _text(a.prepaid),
+                    "credit": _text(a.credit),
+                },
+            )
         )
-        for i in fresh
-    ]
+    return events
+
+
+def _text(cents: int) -> str:
+    """Non-negative cents as Decimal would print them with two places, without the Decimal.
+
+    >>> _text(5), _text(0), _text(123456)
+    ('0.05', '0.00', '1234.56')
+    """
+    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def post_payment(

@@ -83,3 +83,18 @@ def test_held_out_set_covers_every_category_in_both_languages_and_sixty_of_each_
     seen = {(str(c["id"]).split("-")[1], code) for c in PROHIBITED for code in c["categories"]}
     for code in CATEGORIES:
         assert ("zh", code) in seen and ("en", code) in seen, code
+
+
+@pytest.mark.parametrize(
+    ("pack", "text", "category"),
+    [
+        ("us", "Don't pay the company, pay into my personal account.", "F"),
+        ("us", "Do not pay late, or we tell your employer.", "T"),
+        ("cn", "如遇自称公安的人员，那就是我们，不还就让你坐牢，别报警。", "L"),
+        ("cn", "您可以通过法院维护您的权益，但我们会先通知你单位领导。", "T"),
+    ],
+)
+def test_a_threat_next_to_a_truthful_formula_is_still_found(
+    pack: str, text: str, category: str
+) -> None:
+    assert category in {f.category for f in screen(text, pack=pack)}

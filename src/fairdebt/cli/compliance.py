@@ -8,6 +8,7 @@ the audit log, one transaction per line (this edge is where the clock is read).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -16,7 +17,7 @@ from typing import IO, Any
 
 import typer
 
-from fairdebt.errors import FairdebtError, InputError
+from fairdebt.errors import ConfigurationError, FairdebtError, InputError
 
 __all__ = ["app", "mount"]
 
@@ -30,15 +31,37 @@ FileArgument = typer.Argument(
 )
 
 
-def _lines(path: str) -> Iterator[tuple[int, str]]:
-    stream: IO[str] = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+def _lines(path: str) -> Iterator[tuple[int, bytes]]:
+    """Non-blank lines as bytes, numbered from 1; each is decoded on its own, so one line that
+    is not UTF-8 is an error for that line, not the end of the run."""
+    if path == "-":
+        stream: IO[bytes] = sys.stdin.buffer
+    else:
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as error:
+            raise InputError(f"cannot read {path!r} ({error.strerror})", field="FILE") from None
     try:
         for number, line in enumerate(stream, start=1):
             if line.strip():
                 yield number, line
     finally:
-        if stream is not sys.stdin:
+        if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _parse(raw: bytes, where: str) -> dict[str, Any]:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text (byte {error.start + 1})", record=where) from None
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"invalid JSON ({error.msg}, column {error.colno})", record=where
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object (got {type(data).__name__})", record=where)
+    return data
 
 
 def _run(path: str, answer: Callable[[Any, str], dict[str, Any]]) -> None:
@@ -48,14 +71,7 @@ def _run(path: str, answer: Callable[[Any, str], dict[str, Any]]) -> None:
     for number, line in _lines(path):
         record_id: Any = None
         try:
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(
-                    f"invalid JSON ({error.msg}, column {error.colno})", record=f"line {number}"
-                ) from None
-            if not isinstance(data, dict):
-                raise InputError("expected a JSON object", record=f"line {number}")
+            data = _parse(line, f"line {number}")
             record_id = data.get("id")
             result = answer(data, f"line {number}")
         except FairdebtError as error:
@@ -65,6 +81,24 @@ def _run(path: str, answer: Callable[[Any, str], dict[str, Any]]) -> None:
         out.flush()
     if failed:
         raise typer.Exit(1)
+
+
+def _pack_or_refuse(pack: str, path: str) -> Any:
+    """The named pack; an unknown name answers every line with an error naming ``--pack``
+    (so a pipeline still gets one line per input line) and then fails the run (exit 2)."""
+    from fairdebt.compliance.packs import get_pack
+
+    try:
+        return get_pack(pack)
+    except ConfigurationError as error:
+        problem = str(error)
+
+    def refuse(data: Any, where: str) -> dict[str, Any]:
+        raise InputError(problem, record=where, field="--pack")
+
+    with contextlib.suppress(typer.Exit):
+        _run(path, refuse)
+    raise ConfigurationError(f"field --pack: {problem}")
 
 
 @app.command("check")
@@ -85,11 +119,10 @@ def check_command(
     """Ask the gate about each contact attempt. 逐条判断触达是否合规。"""
     from fairdebt.compliance.attempts import case_from_json
     from fairdebt.compliance.gate import check, record_decision
-    from fairdebt.compliance.packs import get_pack
 
     if lang not in ("en", "zh-CN"):
         raise InputError(f"expected en or zh-CN (got {lang!r})", field="--lang")
-    chosen = get_pack(pack)
+    chosen = _pack_or_refuse(pack, file)
     session = None
     if record:
         from fairdebt.db import make_engine, make_session
@@ -124,9 +157,8 @@ def check_command(
 def screen_command(file: str = FileArgument, pack: str = PackOption) -> None:
     """Screen each message or transcript. 逐条筛查催收话术。"""
     from fairdebt.compliance import screening
-    from fairdebt.compliance.packs import get_pack
 
-    base = get_pack(pack).id.split("-")[0]
+    base = _pack_or_refuse(pack, file).id.split("-")[0]
 
     def answer(data: Any, where: str) -> dict[str, Any]:
         text = data.get("text")

@@ -96,8 +96,10 @@ def _labelled(data: Path, target: str, bad: str) -> tuple[Any, Any]:
 
     frame = read_frame(data)
     if target not in frame.columns:
+        shown = ", ".join(map(str, list(frame.columns)[:5]))
         raise InputError(
-            f"no such column in {data} (columns: {list(frame.columns)[:20]})", field=target
+            f"no such column in {data} ({len(frame.columns)} columns: {shown}, ...)",
+            field=target,
         )
     y = make_target(frame[target], bad, column=target)
     return frame.drop(columns=[target]), y

@@ -305,7 +305,10 @@ def _debtor(reader: _Reader | None) -> Debtor:
     possible = reader.strings("possible_timezones")
     space = reader.child("breathing_space")
     holds: list[str] = []
-    for i, item in enumerate(reader.raw("holds") or []):
+    raw_holds = reader.raw("holds")
+    if raw_holds is not None and not isinstance(raw_holds, list):
+        raise reader._fail("holds", f"expected a list of hold kinds (got {raw_holds!r})")
+    for i, item in enumerate(raw_holds or []):
         if isinstance(item, str):
             holds.append(item)
         elif isinstance(item, Mapping) and isinstance(item.get("kind"), str):
@@ -314,7 +317,9 @@ def _debtor(reader: _Reader | None) -> Debtor:
             raise reader._fail(f"holds[{i}]", f"expected a hold kind (got {item!r})")
     return Debtor(
         timezone=None if timezone is None else _zone(reader, "timezone", timezone),
-        possible_timezones=tuple(_zone(reader, "possible_timezones", z) for z in possible),
+        possible_timezones=tuple(
+            _zone(reader, f"possible_timezones[{i}]", z) for i, z in enumerate(possible)
+        ),
         inconvenient_times=tuple(
             TimeRange(item.clock("from"), item.clock("to"))
             for item in reader.objects("inconvenient_times")

@@ -70,6 +70,12 @@ class BehaviourParams:
     shock_mean_days: float = 365.0
     shock_miss: float = 3.2  # logit added while shocked
     shock_cure: float = -6.0  # log-intensity added while shocked
+    # Distress the approval could not see: a share of new loans' borrowers start an income
+    # shock a few weeks after disbursement, so defaults come early in a loan's life (concave
+    # vintage curves) when little of its principal has been repaid.
+    early_shock_share: float = 0.0
+    early_shock_mean_days: float = 45.0  # mean days from the first due to the shock
+    early_shock_tenor_power: float = 0.0  # chance ∝ (term / 12) ** this
     cure_base: float = 1.5  # daily repayment intensity at dpd 1 of an average borrower
     cure_willingness: float = 0.75  # log-intensity per sd of willingness
     cure_ability: float = 0.35
@@ -182,6 +188,7 @@ class Book:
     max_dpd: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     excite: FloatArray = field(default_factory=lambda: np.zeros(0))
     shocked_until: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    shocked_from: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     # Loans the mirror charged off on the last day stepped.
     charged_today: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     # Token payments (loan, day, principal-equivalent amount), kept for paper metrics only.
@@ -189,6 +196,7 @@ class Book:
 
     def __post_init__(self) -> None:
         self.shocked_until = np.full(len(self.population), -1, dtype=np.int64)
+        self.shocked_from = np.full(len(self.population), -1, dtype=np.int64)
 
     # -- origination -------------------------------------------------------------------------
 
@@ -202,8 +210,13 @@ class Book:
         grace: IntArray,
         due: IntArray,
         principal_due: FloatArray,
+        rng: np.random.Generator | None = None,
     ) -> IntArray:
-        """Append new loans (``due`` in days, NO_DUE padded); return their mirror indices."""
+        """Append new loans (``due`` in days, NO_DUE padded); return their mirror indices.
+
+        With ``rng``, a share of the borrowers carry a hidden income shock that starts a few
+        weeks after disbursement (``early_shock_share``).
+        """
         k = borrower.size
         if self.n + k > self.borrower.shape[0]:
             size = max(2 * self.borrower.shape[0], self.n + k, 1024)
@@ -243,6 +256,16 @@ class Book:
         self.excite[idx] = 0.0
         # Approval checks income: nobody borrows in the middle of an income shock.
         self.shocked_until[borrower] = np.minimum(self.shocked_until[borrower], day - 1)
+        p = self.params
+        if rng is not None and p.early_shock_share > 0:
+            # Distressed applicants ask for the longest tenor (the lowest instalment).
+            chance = p.early_shock_share * (term / MAX_TERM) ** p.early_shock_tenor_power
+            hidden = borrower[rng.random(k) < chance]
+            # After the first due (which FPD30 watches), some weeks into the loan.
+            start = day + 31 + rng.geometric(1 / p.early_shock_mean_days, hidden.size)
+            length = rng.exponential(p.shock_mean_days, hidden.size).astype(np.int64)
+            self.shocked_from[hidden] = start
+            self.shocked_until[hidden] = start + length
         self.n += k
         return idx
 
@@ -263,6 +286,9 @@ class Book:
             grace_miss += np.where(self.grace[loans] > 0, effect.grace_miss_shift, 0.0)
         return miss, cure, grace_miss
 
+    def _shocked(self, borrower: IntArray, day: int) -> BoolArray:
+        return (self.shocked_from[borrower] <= day) & (self.shocked_until[borrower] >= day)
+
     def miss_probability(self, day: int, loans: IntArray) -> FloatArray:
         """P(a current loan misses the due falling on ``day``), before fraud."""
         p, pop = self.params, self.population
@@ -272,7 +298,7 @@ class Book:
             p.miss_intercept
             + p.miss_risk * pop.risk[b]
             + p.miss_first_due * (self.paid[loans] == 0)
-            + p.shock_miss * (self.shocked_until[b] >= day)
+            + p.shock_miss * self._shocked(b, day)
             + self.macro[day]
             + miss_shift
             + grace_miss
@@ -287,7 +313,7 @@ class Book:
         log_level = (
             p.cure_willingness * pop.willingness[b]
             + p.cure_ability * pop.ability[b]
-            + p.shock_cure * (self.shocked_until[b] >= day)
+            + p.shock_cure * self._shocked(b, day)
             - self.macro[day]
             + cure_shift
         )
@@ -302,6 +328,7 @@ class Book:
         onset = rng.random(len(self.population)) < p.shock_monthly_rate / 30.0
         length = rng.exponential(p.shock_mean_days, len(self.population)).astype(np.int64)
         idle = self.shocked_until < day
+        self.shocked_from = np.where(onset & idle, day, self.shocked_from)
         self.shocked_until = np.where(onset & idle, day + length, self.shocked_until)
 
         live = np.flatnonzero(self.status[: self.n] == ACTIVE)

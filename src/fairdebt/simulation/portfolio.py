@@ -153,6 +153,7 @@ def run_days(
                 grace=grace,
                 due=due,
                 principal_due=pdue,
+                rng=rng,
             )
             loans_of[new] += 1
         payments = book.step(day, rng)

@@ -147,9 +147,7 @@ def _v_cn_connected(ctx: Context, params: Mapping[str, Any]) -> tuple[B, I64]:
 
 def _v_cn_conversations(ctx: Context, params: Mapping[str, Any]) -> tuple[B, I64]:
     rows = ctx.rows
-    applies = (
-        (rows.channel == CH["call"]) & (rows.mode == MO["agent"]) & (rows.recipient == RE["debtor"])
-    )
+    applies = (rows.channel == CH["call"]) & (rows.recipient == RE["debtor"])
     pairs = _to_debtor_call(ctx) & _pair(ctx, ctx.h.outcome, OC["conversation"])
     return _cap(ctx, applies, pairs, params["cn_conversations_per_day"])
 
@@ -157,7 +155,9 @@ def _v_cn_conversations(ctx: Context, params: Mapping[str, Any]) -> tuple[B, I64
 def _v_cn_same_method(ctx: Context, params: Mapping[str, Any]) -> tuple[B, I64]:
     rows = ctx.rows
     applies = (rows.channel == CH["call"]) & (rows.recipient == RE["debtor"])
-    pairs = _to_debtor_call(ctx) & (ctx.h.address[ctx.hi] == rows.address[ctx.ai])
+    # An unrecorded number (code -1) on either side may be the same number.
+    here, there = ctx.h.address[ctx.hi], rows.address[ctx.ai]
+    pairs = _to_debtor_call(ctx) & ((here == there) | (here < 0) | (there < 0))
     return _cap(ctx, applies, pairs, params["cn_attempts_per_method_per_day"])
 
 

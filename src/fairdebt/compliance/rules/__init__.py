@@ -124,7 +124,11 @@ def consent_covers(
             continue
         if consent.channel is not None and consent.channel != channel:
             continue
-        if consent.debt_ids and not set(case.attempt.debt_ids) <= set(consent.debt_ids):
+        # A consent limited to some debts covers an attempt only when every debt it is about
+        # is among them; an attempt that names no debt may be about any.
+        if consent.debt_ids and not (
+            case.attempt.debt_ids and set(case.attempt.debt_ids) <= set(consent.debt_ids)
+        ):
             continue
         if (
             open_days is not None

@@ -77,9 +77,10 @@ def cn_connected_calls(case: Case, params: Mapping[str, Any]) -> Refusal | None:
 
 
 def cn_conversations(case: Case, params: Mapping[str, Any]) -> Refusal | None:
-    """GB/T 45251-2025: at most N active effective conversations with the debtor per day."""
+    """GB/T 45251-2025: at most N active effective conversations with the debtor per day;
+    interactive voice collection includes AI voice (含智能语音), so robots count too."""
     a = case.attempt
-    if a.channel != "call" or a.mode != "agent" or a.recipient != "debtor":
+    if a.channel != "call" or a.recipient != "debtor":
         return None
     if _agreed(case, params):
         return None
@@ -95,7 +96,9 @@ def cn_conversations(case: Case, params: Mapping[str, Any]) -> Refusal | None:
 
 
 def cn_same_method_attempts(case: Case, params: Mapping[str, Any]) -> Refusal | None:
-    """CBA 2026: at most N dialling attempts per day to the same contact method of the debtor."""
+    """CBA 2026: at most N dialling attempts per day to the same contact method of the debtor.
+    A call whose number is not recorded may have been to this one, and an attempt whose number
+    is unknown may go to any: both count (conservative)."""
     a = case.attempt
     if a.channel != "call" or a.recipient != "debtor" or _agreed(case, params):
         return None
@@ -105,7 +108,7 @@ def cn_same_method_attempts(case: Case, params: Mapping[str, Any]) -> Refusal | 
         if e.direction == "outbound"
         and e.channel == "call"
         and e.recipient == "debtor"
-        and e.address == a.address
+        and (e.address == a.address or e.address is None or a.address is None)
     )
     return _cap(
         case, _today(case, dials), params["cn_attempts_per_method_per_day"], address=a.address or ""

@@ -24,9 +24,10 @@ _UNTIMED = frozenset({"letter"})
 def replies_to_own_contact(case: Case) -> bool:
     """Whether the attempt answers, once and in the same medium, the person's own last contact
     (comment 6(b)(1)-2: a consumer who contacts the collector at an inconvenient time may get
-    one reply through that medium)."""
+    one reply through that medium). The one confirmation of a STOP sent at night is such a
+    reply: the FCC expects it promptly, and 12 CFR 1006.14(h)(2)(i) allows nothing else in it."""
     attempt = case.attempt
-    if attempt.purpose != "reply":
+    if attempt.purpose not in ("reply", "opt_out_confirmation"):
         return False
     same = [
         e for e in case.history if e.channel == attempt.channel and e.recipient == attempt.recipient
@@ -43,14 +44,16 @@ def _consent_start_after(
 ) -> dt.datetime | None:
     attempt = case.attempt
     starts = [
-        c.start
+        max(c.start, c.given_at)
         for c in case.consents
         if c.start is not None
-        and c.start > attempt.at
+        and max(c.start, c.given_at) > attempt.at
         and c.to in parties
         and (c.channel is None or c.channel == attempt.channel)
-        and (not c.debt_ids or set(attempt.debt_ids) <= set(c.debt_ids))
+        and (not c.debt_ids or (attempt.debt_ids and set(attempt.debt_ids) <= set(c.debt_ids)))
+        and (c.end is None or max(c.start, c.given_at) < c.end)
     ]
+    # A consent covers its window only from the moment it was given.
     return min(starts) if starts else None
 
 

@@ -9,11 +9,11 @@ disclosure to third parties.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from fairdebt.compliance.attempts import ContactRecord
 from fairdebt.compliance.rules import REACHED, Case, Refusal, person_key
 
 __all__ = [
@@ -33,31 +33,53 @@ __all__ = [
 
 _CN_CONTACTS = frozenset({"contact", "spouse"})
 _FAILED = frozenset({"no_answer", "voicemail", "busy", "failed"})
-# An amount or an overdue time in a message: 5,000元 / ¥5000 / $1,200 / 逾期30天 / 30 days overdue.
+# A contact who refused, asked not to be contacted again, or replied STOP to a text.
+_DECLINED = frozenset({"refused_further_contact", "stop_reply"})
+# Debt information in a message to a third party: an amount (5,000元 / 五千块 / ¥5000 /
+# $1,200), an overdue time (逾期30天 / 拖了一个月 / 30 days overdue), or any word that says
+# there is a debt or that it is late (欠款, 逾期, 还款, 借款, owes, overdue...). GB/T 45251-2025
+# allows only asking for the debtor's whereabouts or asking the contact to pass a message.
+_CN_NUMBER = "[0-9０-９零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]"
 _DEBT_DETAIL = re.compile(
-    r"(\d[\d,，.]*\s*(元|块|万|rmb|cny|人民币))|([¥￥$£]\s*\d)|(逾期\s*\d+\s*(天|日|个月|月))"
-    r"|(欠(款|钱|债)?\s*\d)|(\d+\s*days?\s+(overdue|past due|late))|(\bowes?\b)",
+    rf"({_CN_NUMBER}[\d,，.{_CN_NUMBER[1:-1]}]*\s*(元|块|万|rmb|cny|人民币|美元|dollars?|pounds?))"
+    r"|([¥￥$£]\s*\d)"
+    rf"|((逾期|拖欠?了?|欠了?|超期)\s*{_CN_NUMBER}+\s*(天|日|个月|月|年|周|星期))"
+    r"|(欠款|欠钱|欠债|欠费|欠了|拖欠|逾期|债务|未还|没还|还款|还钱|借款|贷款|催收|罚息|违约金)"
+    r"|(\b(owes?|owed|owing|debts?|overdue|past[- ]due|arrears|delinquen\w*|balance|loan)\b)",
     re.IGNORECASE,
 )
 
 
+def _reached_debtor(event: ContactRecord) -> bool:
+    """The debtor was reached: a call that connected, or anything the debtor sent us."""
+    if event.recipient != "debtor":
+        return False
+    return event.direction == "inbound" or (event.channel == "call" and event.outcome in REACHED)
+
+
 def debtor_shown_unreachable(case: Case, params: Mapping[str, Any]) -> bool:
-    """Dead, without capacity, flagged unreachable, or the history shows it: at least
-    ``unreachable_min_attempts`` failed calls to the debtor in the last ``unreachable_days``
-    days and no call that reached the debtor nor any contact from the debtor since then."""
+    """Dead, without capacity, flagged unreachable, or the history shows it: since the debtor
+    was last reached (a connected call, or any contact from the debtor), calls to the debtor
+    failed on at least ``unreachable_days`` different local days, ``unreachable_min_attempts``
+    calls in all. Three quick failed calls in one morning do not show a debtor unreachable."""
     debtor = case.debtor
     if debtor.unreachable or debtor.incapacitated or "deceased" in debtor.holds:
         return True
-    since = case.attempt.at - dt.timedelta(days=params["unreachable_days"])
-    recent = [e for e in case.history if e.recipient == "debtor" and e.at >= since]
-    if any(e.direction == "inbound" or e.outcome in REACHED for e in recent):
-        return False
-    failed = sum(
-        1
-        for e in recent
-        if e.direction == "outbound" and e.channel == "call" and e.outcome in _FAILED
+    reached = [e.at for e in case.history if _reached_debtor(e)]
+    since = max(reached) if reached else None
+    failed = [
+        e.at
+        for e in case.history
+        if e.recipient == "debtor"
+        and e.direction == "outbound"
+        and e.channel == "call"
+        and e.outcome in _FAILED
+        and (since is None or e.at > since)
+    ]
+    days = {case.day_of(at) for at in failed}
+    return len(failed) >= int(params["unreachable_min_attempts"]) and len(days) >= int(
+        params["unreachable_days"]
     )
-    return failed >= int(params["unreachable_min_attempts"])
 
 
 def offered_to_repay(case: Case) -> bool:
@@ -98,13 +120,14 @@ def cn_address_book(case: Case, params: Mapping[str, Any]) -> Refusal | None:
 
 
 def cn_contact_declined(case: Case, params: Mapping[str, Any]) -> Refusal | None:
-    """A third party who refused or asked not to be contacted again is never contacted again."""
+    """A third party who refused, asked not to be contacted again or replied STOP is never
+    contacted again, on any channel."""
     a = case.attempt
     if a.recipient == "debtor":
         return None
     for e in case.history:
         if (
-            e.outcome == "refused_further_contact"
+            e.outcome in _DECLINED
             and e.recipient == a.recipient
             and (a.address is None or e.address is None or e.address == a.address)
         ):

@@ -1210,7 +1210,10 @@ TRUTHFUL_ZH: list[str] = [
     "谨防(?:诈骗|骗子|冒充)",
     f"(?:不会|不能|无权)(?:因此|因逾期)?(?:对{_YOU})?(?:追究|判|拘留|逮捕)",
     # Anti-fraud advice: 「如遇自称公安、法院的人员要求转账，请立即报警」.
-    "(?:如遇|如有|若遇|若有|凡是|凡)(?:自称|冒充|假冒).{0,24}?(?:报警|挂断|核实|举报)",
+    # The gap may not speak of "you" or "me/us": a threat cannot hide inside the advice.
+    "(?:如遇|如有|若遇|若有|凡是|凡)(?:自称|冒充|假冒)(?:是)?"
+    "(?:公安|法院|检察院|公检法|警察|民警|法官|律师|客服|银行|工作人员|和|或|的|人员|机构|电话|短信)+"
+    "(?:(?![你我]).){0,12}?(?:报警|挂断|核实|举报)",
     # Quoting the law: 「诉讼时效期间为三年」.
     "诉讼时效(?:期间)?(?:为|是)?[一二三四五六七八九十\\d]+年",
     # The debtor's own remedies: 「您可以通过法院、仲裁等合法途径维护您的权益」.
@@ -1225,8 +1228,13 @@ TRUTHFUL_EN: list[str] = [
     r"(?:ask|tell) (?:us|me) to stop (?:calling|contacting|texting)",
     r"(?:if you have|are you represented by|name of your|contact your own) an? (?:attorney|lawyer)",
     # Anti-fraud warnings: "do not send cash or pay into any personal account".
-    r"(?:do not|don t|never|we will never ask you to|we never ask you to) (?:\w+ ){0,8}?"
-    r"(?:(?:personal|private) (?:bank )?accounts?|gift cards?|itunes cards?|bitcoin|crypto\w*)",
+    # Only payment words may stand between, and never "my": "don't pay the company, pay into my
+    # personal account" stays a finding.
+    r"(?:do not|don t|never|we will never|we never) (?:ask you to )?(?:send|pay|transfer|wire|"
+    r"deposit|give|make payments?)(?: (?!my(?![a-z]))[a-z0-9]+){0,10}? "
+    r"(?:(?:personal|private) (?:bank )?accounts?|gift cards?|itunes cards?|bitcoin|crypto\w*)"
+    r"(?: or (?:into |to )?(?:an? |any )?(?:(?:personal|private) (?:bank )?accounts?|"
+    r"gift cards?))?",
 ]
 
 #: Words that negate what follows them closely (「我们不会起诉您」, "we will not sue you").
