@@ -46,6 +46,12 @@ DATASETS = {
 }
 
 
+#: toad's chi-merge starts from every distinct value; on GMSC (150 000 rows, continuous
+#: ratios) a first run had not finished one fold after 15 minutes, so it is not run there.
+TOAD_MAX_ROWS = 50_000
+TOAD_NOT_RUN = "not run: toad's chi-merge did not finish one fold in 15 min on 150 000 rows"
+
+
 def _text_columns(X: pd.DataFrame) -> list[str]:
     return [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
 
@@ -138,6 +144,11 @@ def _run(data_dir: Path, names: list[str]) -> list[dict[str, Any]]:
         prepared = raw.drop(columns=ids)
         for model_name, (model, gets_raw) in _models().items():
             X = raw if gets_raw else prepared
+            if model_name == "toad scorecard" and len(y) > TOAD_MAX_ROWS:
+                row = {"data": name, "model": model_name, "n": len(y), "error": TOAD_NOT_RUN}
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+                continue
             try:
                 result = cross_validate(model, X, y, folds=5, seed=42)
                 error = None

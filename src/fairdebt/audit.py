@@ -70,9 +70,14 @@ def _default(value: Any) -> Any:
 
 
 # One encoder for every entry: json.dumps with options builds a new encoder on each call,
-# which cost more than the encoding itself for small entries.
+# which cost more than the encoding itself for small entries. Entries are flat records, never
+# circular, so the per-call cycle bookkeeping is skipped too.
 _ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    sort_keys=True,
+    separators=(",", ":"),
+    ensure_ascii=False,
+    default=_default,
+    check_circular=False,
 )
 
 

@@ -70,6 +70,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # 64 MB of page cache (default 2 MB): a batch verb touches the B-trees of several
+            # tables and their indexes at once, and re-reading evicted pages cost more CPU
+            # than the writes themselves at 300 k payments.
+            cursor.execute("PRAGMA cache_size=-65536")
             cursor.close()
 
     return engine

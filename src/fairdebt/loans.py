@@ -39,7 +39,7 @@ from fairdebt.products import (
     products_by_code,
     resolve_cost_cap,
 )
-from fairdebt.schedules import ScheduleLine, build_schedule
+from fairdebt.schedules import ScheduleLine, schedule_rows
 
 __all__ = [
     "LoanIn",
@@ -206,40 +206,35 @@ def disburse_many(
     lpr_table = load_lpr_table(session)
     loan_rows = [_loan_row(loan, products[loan.product_code], lpr_table) for loan in loans]
     given = schedules or {}
-    plans: list[Sequence[ScheduleLine]] = []
+    plans: list[Sequence[tuple[int, dt.date, Decimal, Decimal, Decimal]]] = []
     for loan, row in zip(loans, loan_rows, strict=True):
         lines = given.get(loan.external_id)
         if lines is None:
-            lines = build_schedule(
-                principal_amount=row["principal_amount"],
-                annual_rate=row["annual_rate"],
-                term_months=loan.term_months,
-                method=row["repayment_method"],
-                disbursed_on=loan.disbursed_on,
-                monthly_fee_rate=products[loan.product_code].monthly_fee_rate,
+            plans.append(
+                schedule_rows(
+                    principal_amount=row["principal_amount"],
+                    annual_rate=row["annual_rate"],
+                    term_months=loan.term_months,
+                    method=row["repayment_method"],
+                    disbursed_on=loan.disbursed_on,
+                    monthly_fee_rate=products[loan.product_code].monthly_fee_rate,
+                )
             )
         else:
             _check_schedule(loan, lines)
-        plans.append(lines)
+            plans.append(
+                [(x.seq, x.due_on, x.principal_due, x.interest_due, x.fee_due) for x in lines]
+            )
     columns = list(loan_rows[0])
     ids = insert_keyed(
         session, "loan", columns, [tuple(row[c] for c in columns) for row in loan_rows]
     )
-    zeros = (ZERO,) * 8
+    # Zero as an int: stored the same as Decimal 0 (NUMERIC), without an adapter call each.
+    zeros = (0,) * 8
     installment_rows = [
-        (
-            loan_id,
-            line.seq,
-            line.due_on,
-            line.principal_due,
-            line.interest_due,
-            line.fee_due,
-            ZERO,
-            loan.disbursed_on,
-            *zeros,
-        )
+        (loan_id, seq, due_on, principal, interest, fee, 0, loan.disbursed_on, *zeros)
         for loan_id, loan, lines in zip(ids, loans, plans, strict=True)
-        for line in lines
+        for seq, due_on, principal, interest, fee in lines
     ]
     insert_rows(session, "installment", INSTALLMENT_COLUMNS, installment_rows)
     events = [

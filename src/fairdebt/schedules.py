@@ -16,13 +16,13 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from fairdebt.errors import InputError
 from fairdebt.models import RepaymentMethod
 from fairdebt.money import CENT, ZERO, to_money
 
-__all__ = ["ScheduleLine", "add_months", "build_schedule", "level_payment"]
+__all__ = ["ScheduleLine", "add_months", "build_schedule", "level_payment", "schedule_rows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,47 @@ def _parts_and_interest(
     return parts, interest
 
 
+@lru_cache(maxsize=1 << 16)
+def _amounts(
+    principal: Decimal, monthly_rate: Decimal, term_months: int, method: str, fee: Decimal
+) -> tuple[tuple[Decimal, Decimal, Decimal], ...]:
+    # Cached: a book repeats the same (principal, rate, term) contracts thousands of times.
+    # Values, not representations, decide every amount (all are quantised to the cent), so
+    # Decimal's equal-hash-for-equal-value keys are safe.
+    parts, interest = _parts_and_interest(principal, monthly_rate, term_months, method)
+    return tuple((part, owed, fee) for part, owed in zip(parts, interest, strict=True))
+
+
+def schedule_rows(
+    *,
+    principal_amount: Decimal,
+    annual_rate: Decimal,
+    term_months: int,
+    method: str,
+    disbursed_on: dt.date,
+    monthly_fee_rate: Decimal = Decimal(0),
+) -> list[tuple[int, dt.date, Decimal, Decimal, Decimal]]:
+    """:func:`build_schedule` as plain (seq, due_on, principal, interest, fee) tuples.
+
+    The bulk disbursement path writes these straight to the database, skipping a
+    :class:`ScheduleLine` object per due.
+
+    >>> schedule_rows(principal_amount=Decimal("100.00"), annual_rate=Decimal(0),
+    ...     term_months=1, method="bullet", disbursed_on=dt.date(2026, 1, 31))
+    [(1, datetime.date(2026, 2, 28), Decimal('100.00'), Decimal('0.00'), Decimal('0.00'))]
+    """
+    _check(principal_amount, annual_rate, term_months)
+    principal = to_money(principal_amount)
+    monthly_rate = Decimal(annual_rate) / 12
+    fee = to_money(principal * Decimal(monthly_fee_rate))
+    amounts = _amounts(principal, monthly_rate, term_months, str(method), fee)
+    dates = _due_dates(disbursed_on, term_months)
+    return [
+        (seq, dates[seq - 1], part, owed, fee_due)
+        for seq, (part, owed, fee_due) in enumerate(amounts, start=1)
+    ]
+
+
 def build_schedule(
     *,
     principal_amount: Decimal,
@@ -138,13 +179,12 @@ def build_schedule(
     >>> sum(x.principal_due for x in lines)
     Decimal('1000.00')
     """
-    _check(principal_amount, annual_rate, term_months)
-    principal = to_money(principal_amount)
-    monthly_rate = Decimal(annual_rate) / 12
-    fee = to_money(principal * Decimal(monthly_fee_rate))
-    parts, interest = _parts_and_interest(principal, monthly_rate, term_months, method)
-    dates = _due_dates(disbursed_on, term_months)
-    return [
-        ScheduleLine(seq, dates[seq - 1], part, owed, fee)
-        for seq, (part, owed) in enumerate(zip(parts, interest, strict=True), start=1)
-    ]
+    rows = schedule_rows(
+        principal_amount=principal_amount,
+        annual_rate=annual_rate,
+        term_months=term_months,
+        method=method,
+        disbursed_on=disbursed_on,
+        monthly_fee_rate=monthly_fee_rate,
+    )
+    return [ScheduleLine(*row) for row in rows]

@@ -74,7 +74,8 @@ class BehaviourParams:
     # shock a few weeks after disbursement, so defaults come early in a loan's life (concave
     # vintage curves) when little of its principal has been repaid.
     early_shock_share: float = 0.0
-    early_shock_mean_days: float = 45.0  # mean days from the first due to the shock
+    early_shock_after_days: int = 31  # the shock starts this many days after disbursement ...
+    early_shock_mean_days: float = 45.0  # ... plus a geometric wait with this mean
     early_shock_tenor_power: float = 0.0  # chance ∝ (term / 12) ** this
     cure_base: float = 1.5  # daily repayment intensity at dpd 1 of an average borrower
     cure_willingness: float = 0.75  # log-intensity per sd of willingness
@@ -261,8 +262,8 @@ class Book:
             # Distressed applicants ask for the longest tenor (the lowest instalment).
             chance = p.early_shock_share * (term / MAX_TERM) ** p.early_shock_tenor_power
             hidden = borrower[rng.random(k) < chance]
-            # After the first due (which FPD30 watches), some weeks into the loan.
-            start = day + 31 + rng.geometric(1 / p.early_shock_mean_days, hidden.size)
+            start = day + p.early_shock_after_days
+            start = start + rng.geometric(1 / p.early_shock_mean_days, hidden.size)
             length = rng.exponential(p.shock_mean_days, hidden.size).astype(np.int64)
             self.shocked_from[hidden] = start
             self.shocked_until[hidden] = start + length

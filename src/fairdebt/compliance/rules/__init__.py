@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fairdebt.compliance.attempts import Attempt, Consent, ContactRecord, Debtor
-from fairdebt.compliance.rules.clock import local
+from fairdebt.compliance.rules.clock import at_local, local
 
 __all__ = [
     "NOT_CONNECTED",
@@ -46,14 +46,32 @@ class Case:
     consents: tuple[Consent, ...]
     zones: tuple[str, ...]  # every zone whose clock the hours rules must respect
     day_zone: str  # the zone whose calendar dates count days
+    # Local dates already worked out: several rules count the same events by day, and the
+    # time-zone conversion is most of a decision's cost (a cache, not part of the case).
+    _days: dict[dt.datetime, dt.date] = field(default_factory=dict, compare=False, repr=False)
+    _bounds: list[dt.datetime] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def day(self) -> dt.date:
         """The attempt's local calendar date in the counting zone."""
-        return local(self.attempt.at, self.day_zone).date()
+        return self.day_of(self.attempt.at)
+
+    def today(self) -> tuple[dt.datetime, dt.datetime]:
+        """The attempt's local day as instants ``[start, end)``: counting today's events
+        compares instants instead of converting every event to local time."""
+        bounds = self._bounds
+        if not bounds:
+            day = self.day
+            bounds.append(at_local(day, dt.time(0), self.day_zone))
+            bounds.append(at_local(day + dt.timedelta(days=1), dt.time(0), self.day_zone))
+        return bounds[0], bounds[1]
 
     def day_of(self, at: dt.datetime) -> dt.date:
-        return local(at, self.day_zone).date()
+        """The local calendar date of ``at`` in the counting zone."""
+        day = self._days.get(at)
+        if day is None:
+            day = self._days[at] = local(at, self.day_zone).date()
+        return day
 
 
 @dataclass(frozen=True, slots=True)

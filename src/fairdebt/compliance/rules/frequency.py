@@ -40,8 +40,8 @@ __all__ = [
 
 
 def _today(case: Case, events: Iterable[ContactRecord]) -> int:
-    day = case.day
-    return sum(1 for e in events if case.day_of(e.at) == day)
+    start, end = case.today()
+    return sum(1 for e in events if start <= e.at < end)
 
 
 def _cap(case: Case, count: int, cap: int | None, **evidence: Any) -> Refusal | None:
