@@ -241,13 +241,24 @@ def _write(rows: list[dict[str, Any]], speed: list[dict[str, Any]], command: str
     ]
     for r in rows:
         if r["error"]:
-            out.append(f"| {r['data']} | {r['model']} | failed: {r['error']} | | |")
+            what = r["error"] if r["error"].startswith("not run") else f"failed: {r['error']}"
+            out.append(f"| {r['data']} | {r['model']} | {what} | | |")
         else:
             out.append(
                 f"| {r['data']} | {r['model']} | {r['auc_mean']:.4f} ± {r['auc_std']:.4f} "
                 f"| {r['ks_mean']:.4f} ± {r['ks_std']:.4f} | {r['fit_seconds']:.1f} |"
             )
     out += ["", "## Floors", "", *_floors(rows), ""]
+    out += [
+        "## Notes",
+        "",
+        "- fairdebt models get the raw file; the baselines get the identifier column dropped,",
+        '  and toad gets missing values filled by hand (-999 / "MISSING"): its binning fails',
+        "  on NaN with numpy 2.4 / pandas 3 (toad 0.1.7 installed into .venv for this run).",
+        "- LightGBM runs with n_jobs=1 in both fairdebt's GBM and plain LightGBM.",
+        "- Scoring times are wall-clock for the whole call on raw frames (cleaning included).",
+        "",
+    ]
     if speed:
         out += [
             "## Scoring speed (models fitted on GMSC, its 150 000 rows repeated 7 times)",

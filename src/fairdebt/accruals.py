@@ -16,35 +16,30 @@ The cost cap, exactly (all amounts in cents, floors so the cap is never overshot
 A loan's penalties for D are granted oldest due first until ``room`` runs out, so a loan at its
 cap stops accruing and resumes only as time (or a waiver) makes room. Rerunning a date writes
 nothing new: installments that already have that date's accrual are skipped and their amount
-counts in ``cost``. The arithmetic is integer cents in numpy, over every loan at once.
+counts in ``cost``. The arithmetic is integer cents in numpy, over every loan at once; the two
+reads are single statements that hand back integer cents (``CAST(ROUND(x * 100))``), so the
+daily step costs a few hundred milliseconds at 20 k delinquent loans rather than seconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import json
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.db import execute_many, insert_rows
-from fairdebt.installments import chunked
-from fairdebt.models import Accrual, Hold, Installment, Loan, LoanStatus, Product, Waiver
+from fairdebt.installments import decimal_of
+from fairdebt.models import LoanStatus
 
 __all__ = ["accrue_penalties", "cap_cents", "penalty_cents"]
 
 RATE_UNITS = 10**8  # rates are Numeric(12, 8): exact integers of 1e-8
-
-
-def _cents(value: Decimal) -> int:
-    return int(Decimal(value) * 100)
-
-
-def _units(rate: Decimal) -> int:
-    return int(Decimal(rate) * RATE_UNITS)
 
 
 def penalty_cents(overdue_cents: np.ndarray, rate_units: np.ndarray) -> np.ndarray:
@@ -68,91 +63,87 @@ def cap_cents(cap_units: np.ndarray, principal_cents: np.ndarray, days: np.ndarr
     return result
 
 
+def _cents_sql(expression: str) -> str:
+    # Whole cents (or 1e-8 rate units) as integers on both backends: SQLite's float arithmetic
+    # on Numeric(18, 2) values is off by far less than half a unit, PostgreSQL's is exact.
+    return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
+
+
+_OVERDUE = "i.principal_due - i.principal_paid - i.principal_waived"
+_CANDIDATES_SQL = f"""
+SELECT i.id, i.loan_id, i.due_on, {_cents_sql(_OVERDUE)},
+       CAST(ROUND(p.penalty_daily_rate * {RATE_UNITS}) AS BIGINT), p.grace_days,
+       {_cents_sql("l.principal_amount")}, l.disbursed_on,
+       CAST(ROUND(l.cost_cap_rate * {RATE_UNITS}) AS BIGINT)
+FROM installment i
+JOIN loan l ON l.id = i.loan_id
+JOIN product p ON p.id = l.product_id
+WHERE l.status = :active AND i.superseded_on IS NULL AND i.due_on < :day
+  AND ({_OVERDUE}) > 0 AND p.penalty_daily_rate > 0
+  AND NOT EXISTS (
+    SELECT 1 FROM hold h WHERE h.loan_id = i.loan_id AND h.started_on <= :day
+      AND (h.ended_on IS NULL OR h.ended_on > :day))
+  AND NOT EXISTS (
+    SELECT 1 FROM accrual a WHERE a.installment_id = i.id AND a.component = 'penalty'
+      AND a.accrued_on = :day)
+"""
+# Cost so far per candidate loan: one statement, grouped in the database.
+_COSTS_SQL = f"""
+SELECT c.loan_id, SUM(c.cents) FROM (
+  SELECT i.loan_id AS loan_id, {_cents_sql("SUM(i.interest_due + i.fee_due)")} AS cents
+  FROM installment i JOIN ({{loans}}) k ON k.loan_id = i.loan_id
+  WHERE i.due_on <= :day AND (i.superseded_on IS NULL OR i.superseded_on > i.due_on)
+  GROUP BY i.loan_id
+  UNION ALL
+  SELECT a.loan_id, {_cents_sql("SUM(a.amount)")}
+  FROM accrual a JOIN ({{loans}}) k ON k.loan_id = a.loan_id
+  WHERE a.accrued_on <= :day GROUP BY a.loan_id
+  UNION ALL
+  SELECT w.loan_id, -{_cents_sql("SUM(w.amount)")}
+  FROM waiver w JOIN ({{loans}}) k ON k.loan_id = w.loan_id
+  WHERE w.waived_on <= :day AND w.component != 'principal' GROUP BY w.loan_id
+) c GROUP BY c.loan_id
+"""
+
+
 def _candidates(session: Session, business_date: dt.date) -> pd.DataFrame:
-    owed = Installment.principal_due - Installment.principal_paid - Installment.principal_waived
-    on_hold = exists().where(
-        Hold.loan_id == Installment.loan_id,
-        Hold.started_on <= business_date,
-        or_(Hold.ended_on.is_(None), Hold.ended_on > business_date),
-    )
-    already = exists().where(
-        Accrual.installment_id == Installment.id,
-        Accrual.component == "penalty",
-        Accrual.accrued_on == business_date,
-    )
-    query = (
-        select(
-            Installment.id,
-            Installment.loan_id,
-            Installment.due_on,
-            owed.label("overdue"),
-            Product.penalty_daily_rate,
-            Product.grace_days,
-            Loan.principal_amount,
-            Loan.disbursed_on,
-            Loan.cost_cap_rate,
-        )
-        .join(Loan, Loan.id == Installment.loan_id)
-        .join(Product, Product.id == Loan.product_id)
-        .where(
-            Loan.status == LoanStatus.ACTIVE,
-            Installment.superseded_on.is_(None),
-            Installment.due_on < business_date,
-            owed > 0,
-            Product.penalty_daily_rate > 0,
-            ~on_hold,
-            ~already,
-        )
-    )
-    rows = session.execute(query).all()
+    rows = session.execute(
+        text(_CANDIDATES_SQL).bindparams(bindparam("day", type_=Date)),
+        {"active": LoanStatus.ACTIVE.value, "day": business_date},
+    ).all()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 9
+    today = np.datetime64(business_date, "D")
+    due_on = np.array(columns[2], dtype="datetime64[D]")
     frame = pd.DataFrame(
         {
-            "installment_id": [r.id for r in rows],
-            "loan_id": [r.loan_id for r in rows],
-            "due_on": [r.due_on for r in rows],
-            "overdue": np.array([_cents(r.overdue) for r in rows], dtype=np.int64),
-            "rate": np.array([_units(r.penalty_daily_rate) for r in rows], dtype=np.int64),
-            "late_days": np.array([(business_date - r.due_on).days for r in rows], dtype=np.int64),
-            "grace": np.array([r.grace_days for r in rows], dtype=np.int64),
-            "principal": np.array([_cents(r.principal_amount) for r in rows], dtype=np.int64),
-            "days": np.array([(business_date - r.disbursed_on).days for r in rows], dtype=np.int64),
-            "cap_rate": np.array([_units(r.cost_cap_rate) for r in rows], dtype=np.int64),
+            "installment_id": np.array(columns[0], dtype=np.int64),
+            "loan_id": np.array(columns[1], dtype=np.int64),
+            "due_on": due_on,
+            "overdue": np.array(columns[3], dtype=np.int64),
+            "rate": np.array(columns[4], dtype=np.int64),
+            "late_days": (today - due_on).astype(np.int64),
+            "grace": np.array(columns[5], dtype=np.int64),
+            "principal": np.array(columns[6], dtype=np.int64),
+            "days": (today - np.array(columns[7], dtype="datetime64[D]")).astype(np.int64),
+            "cap_rate": np.array(columns[8], dtype=np.int64),
         }
     )
     return frame[frame["late_days"] > frame["grace"]]
 
 
 def _costs(session: Session, loan_ids: list[int], business_date: dt.date) -> dict[int, int]:
+    """Cost so far (cents) of each loan: interest and fees fallen due, penalties, less waivers."""
     cost: dict[int, int] = dict.fromkeys(loan_ids, 0)
-    for chunk in chunked(loan_ids):
-        charged = session.execute(
-            select(Installment.loan_id, func.sum(Installment.interest_due + Installment.fee_due))
-            .where(
-                Installment.loan_id.in_(chunk),
-                Installment.due_on <= business_date,
-                or_(
-                    Installment.superseded_on.is_(None),
-                    Installment.superseded_on > Installment.due_on,
-                ),
-            )
-            .group_by(Installment.loan_id)
-        )
-        penalties = session.execute(
-            select(Accrual.loan_id, func.sum(Accrual.amount))
-            .where(Accrual.loan_id.in_(chunk), Accrual.accrued_on <= business_date)
-            .group_by(Accrual.loan_id)
-        )
-        waived = session.execute(
-            select(Waiver.loan_id, -func.sum(Waiver.amount))
-            .where(
-                and_(Waiver.loan_id.in_(chunk), Waiver.waived_on <= business_date),
-                Waiver.component != "principal",
-            )
-            .group_by(Waiver.loan_id)
-        )
-        for result in (charged, penalties, waived):
-            for loan_id, amount in result:
-                cost[loan_id] += _cents(Decimal(amount or 0))
+    if session.connection().dialect.name == "sqlite":
+        loans, argument = "SELECT value AS loan_id FROM json_each(:ids)", json.dumps(loan_ids)
+        statement = text(_COSTS_SQL.format(loans=loans))
+    else:
+        loans = "SELECT unnest(CAST(:ids AS BIGINT[])) AS loan_id"
+        statement = text(_COSTS_SQL.format(loans=loans))
+        argument = loan_ids  # type: ignore[assignment]
+    statement = statement.bindparams(bindparam("day", type_=Date))
+    for loan_id, cents in session.execute(statement, {"ids": argument, "day": business_date}):
+        cost[int(loan_id)] += int(cents or 0)
     return cost
 
 
@@ -175,17 +166,18 @@ def accrue_penalties(
     frame["granted"] = np.clip(room - before, 0, frame["penalty"].to_numpy())
     capped = int((frame["granted"] < frame["penalty"]).sum())
     granted = frame[frame["granted"] > 0]
-    amounts = [Decimal(int(c)).scaleb(-2) for c in granted["granted"]]
-    ids = [int(i) for i in granted["installment_id"]]
-    loans = [int(i) for i in granted["loan_id"]]
+    cents = granted["granted"].tolist()
+    ids = granted["installment_id"].tolist()
+    loans = granted["loan_id"].tolist()
+    is_sqlite = session.connection().dialect.name == "sqlite"
+    # The driver's own types (float and ISO text on SQLite, as SQLAlchemy binds them).
+    amounts: list[Any] = [c / 100 for c in cents] if is_sqlite else [decimal_of(c) for c in cents]
+    day: Any = business_date.isoformat() if is_sqlite else business_date
     insert_rows(
         session,
         "accrual",
         ("installment_id", "loan_id", "component", "amount", "accrued_on"),
-        [
-            (i, loan, "penalty", a, business_date)
-            for i, loan, a in zip(ids, loans, amounts, strict=True)
-        ],
+        [(i, loan, "penalty", a, day) for i, loan, a in zip(ids, loans, amounts, strict=True)],
     )
     execute_many(
         session,
@@ -203,7 +195,7 @@ def accrue_penalties(
             "business_date": business_date,
             "rows": len(ids),
             "loans": len(set(loans)),
-            "total": sum(amounts, Decimal("0.00")),
+            "total": decimal_of(sum(cents)),
             "capped_installments": capped,
         },
     )

@@ -57,6 +57,7 @@ __all__ = [
     "PaymentIn",
     "PostResult",
     "allocate",
+    "apply_credits",
     "post_payment",
     "post_payments",
     "reverse_payment",
@@ -524,6 +525,122 @@ def _text(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
+_CREDIT_LOANS_SQL = (
+    "SELECT loan.id, CAST(ROUND(loan.credit_amount * 100) AS BIGINT), product.allocation_order "
+    "FROM loan JOIN product ON product.id = loan.product_id "
+    "WHERE loan.status = 'active' AND loan.credit_amount > 0"
+)
+# What each posted payment still holds as credit: its credit less the lines that applied it
+# (lines effective after the payment date with a positive amount; reversals are negative).
+_CREDIT_SOURCES_SQL = (
+    "SELECT p.loan_id, p.id, CAST(ROUND(p.credit_amount * 100) AS BIGINT) - COALESCE(("
+    "SELECT CAST(ROUND(SUM(a.amount) * 100) AS BIGINT) FROM allocation_line a "
+    "WHERE a.payment_id = p.id AND a.effective_on > p.paid_on AND a.amount > 0), 0) "
+    "FROM payment p"
+)
+
+
+def apply_credits(session: Session, *, business_date: dt.date, actor: str, at: dt.datetime) -> int:
+    """Apply every active loan's credit to its dues that have fallen due by ``business_date``.
+
+    The daily step for products whose overpayment is held as a credit: dues on or before the
+    business date are paid oldest first, in the product's allocation order, with allocation
+    lines effective that date that belong to the payments which brought the credit (oldest
+    credit first), so a payment's story stays in its own lines. One ``credit.applied`` audit
+    entry per loan. Returns the number of loans whose credit paid something.
+    """
+    session.flush()
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_CREDIT_LOANS_SQL)
+        loans = {int(i): (int(c), order) for i, c, order in cursor.fetchall()}
+    finally:
+        cursor.close()
+    if not loans:
+        return 0
+    day_key = business_date.isoformat()
+    dues = load_open_dues(session, loans)
+    sources: dict[int, list[list[int]]] = defaultdict(list)
+    rows = select_by_keys(
+        session,
+        _CREDIT_SOURCES_SQL,
+        "p.loan_id",
+        sorted(loans),
+        where=f"p.status = '{_POSTED}' AND p.credit_amount > 0",
+        order_by="p.loan_id, p.paid_on, p.id",
+    )
+    for loan_id, payment_id, left in rows:
+        if left > 0:
+            sources[int(loan_id)].append([int(payment_id), int(left)])
+    lines: list[tuple[int, int, int, int, int]] = []  # payment, installment, loan, c, cents
+    used: dict[int, int] = {}
+    for loan_id, (credit, order) in loans.items():
+        fallen = [due for due in dues[loan_id] if due.due_key <= day_key]
+        if not fallen:
+            continue
+        order_index = tuple(COMPONENTS.index(c) for c in order.split(","))
+        allocation = _waterfall_cents(credit, day_key, fallen, order_index, True)
+        if allocation.allocated:
+            used[loan_id] = allocation.allocated
+            lines += _attribute(loan_id, allocation.lines, sources[loan_id])
+    if not used:
+        return 0
+    is_sqlite = connection.dialect.name == "sqlite"
+    money: Any = (lambda c: c / 100) if is_sqlite else decimal_of
+    on: Any = day_key if is_sqlite else business_date
+    insert_rows(
+        session,
+        "allocation_line",
+        LINE_COLUMNS,
+        [(p, i, loan, COMPONENTS[c], money(cents), on) for p, i, loan, c, cents in lines],
+    )
+    write_paid_cents(session, (due for loan_dues in dues.values() for due in loan_dues))
+    execute_many(
+        session,
+        "UPDATE loan SET credit_amount = credit_amount - ? WHERE id = ?",
+        [(money(cents), loan_id) for loan_id, cents in used.items()],
+    )
+    events = [
+        audit.AuditEvent(
+            "credit.applied",
+            "loan",
+            str(loan_id),
+            actor,
+            at,
+            {
+                "applied_on": day_key,
+                "amount": _text(cents),
+                "left": _text(loans[loan_id][0] - cents),
+            },
+        )
+        for loan_id, cents in used.items()
+    ]
+    owed_by = {loan_id: decimal_of(sum(sum(due.owed) for due in dues[loan_id])) for loan_id in used}
+    on_by_loan = dict.fromkeys(used, business_date)
+    events += settle_owed(session, owed_by=owed_by, on_by_loan=on_by_loan, actor=actor, at=at)
+    audit.record_many(session, events)
+    session.expire_all()
+    return len(used)
+
+
+def _attribute(
+    loan_id: int, lines: Sequence[tuple[int, int, int]], sources: list[list[int]]
+) -> list[tuple[int, int, int, int, int]]:
+    """Split credit lines over the payments that hold the credit, oldest first."""
+    out: list[tuple[int, int, int, int, int]] = []
+    for installment_id, component, cents in lines:
+        while cents:
+            source = sources[0]
+            part = min(cents, source[1])
+            out.append((source[0], installment_id, loan_id, component, part))
+            source[1] -= part
+            cents -= part
+            if not source[1]:
+                sources.pop(0)
+    return out
+
+
 def post_payment(
     session: Session, *, payment: PaymentIn, actor: str, at: dt.datetime
 ) -> PostResult:
@@ -575,7 +692,16 @@ def reverse_payment(
         raise ConflictError(f"{record} paid installment {superseded}, since superseded by a plan")
     loan = session.get(Loan, payment.loan_id)
     assert loan is not None
-    if loan.credit_amount < payment.credit_amount:
+    applied = session.scalar(
+        select(AllocationLine.id).where(
+            AllocationLine.payment_id == payment.id,
+            AllocationLine.effective_on > payment.paid_on,
+            AllocationLine.amount > 0,
+        )
+    )
+    # A credit already applied by apply_credits (its lines are dated after the payment) or
+    # drawn down below this payment's share cannot be taken back here.
+    if loan.credit_amount < payment.credit_amount or applied is not None:
         raise ConflictError(f"{record}: its credit of {payment.credit_amount} was already used")
     states = load_states(session, [payment.loan_id], open_only=False)[payment.loan_id]
     by_id = {s.id: s for s in states}

@@ -188,3 +188,64 @@ def test_check_with_record_writes_each_decision_to_the_audit_log(tmp_path: Path)
         ]
         assert "cn.hours.quiet" in entries[1].data
         assert audit.verify(session).ok
+
+
+def test_bad_input_lines_each_get_an_error_naming_the_field_and_the_run_goes_on() -> None:
+    good = {"id": "ok", "attempt": {"at": "2025-06-10T10:00:00+08:00", "channel": "call"}}
+    lines = [
+        b'{"id": "cut", "attempt": {"at": ',
+        json.dumps({"id": "no-at", "attempt": {"channel": "call"}}).encode(),
+        json.dumps({**good, "id": "naive", "history": [{"at": "2025-06-09T10:00:00"}]}).encode(),
+        json.dumps(
+            {**good, "id": "zone", "debtor": {"possible_timezones": ["Asia/Nowhere"]}}
+        ).encode(),
+        json.dumps({**good, "id": "holds", "debtor": {"holds": "complaint"}}).encode(),
+        json.dumps({"id": "fax", "attempt": {**good["attempt"], "channel": "fax"}}).encode(),
+        b"\xff\xfe not utf-8",
+        b"[1, 2]",
+        json.dumps(good).encode(),
+    ]
+    result = runner.invoke(app, ["compliance", "check", "-"], input=b"\n".join(lines) + b"\n")
+    assert result.exit_code == 1
+    answers = _lines(result.output)
+    assert [a["id"] for a in answers] == [
+        None,
+        "no-at",
+        "naive",
+        "zone",
+        "holds",
+        "fax",
+        None,
+        None,
+        "ok",
+    ]
+    errors = [str(a.get("error")) for a in answers]
+    assert "line 1" in errors[0] and "invalid JSON" in errors[0]
+    assert "field attempt.at: is required" in errors[1]
+    assert "field history[0].at" in errors[2] and "offset" in errors[2]
+    assert "field debtor.possible_timezones[0]" in errors[3]
+    assert "field debtor.holds" in errors[4]
+    assert "field attempt.channel" in errors[5] and "fax" in errors[5]
+    assert "line 7" in errors[6] and "UTF-8" in errors[6]
+    assert "line 8" in errors[7] and "object" in errors[7]
+    assert answers[8]["allowed"] is True
+
+
+def test_an_unknown_pack_answers_every_line_with_an_error_naming_the_option(tmp_path: Path) -> None:
+    from fairdebt.errors import ConfigurationError
+
+    line = json.dumps(
+        {"id": "a", "attempt": {"at": "2025-06-10T10:00:00+08:00", "channel": "call"}}
+    )
+    result = runner.invoke(app, ["compliance", "check", "--pack", "xx", "-"], input=line + "\n")
+    assert isinstance(result.exception, ConfigurationError)  # main(): red line, exit 2
+    (answer,) = _lines(result.output)
+    assert answer["id"] == "a" and "field --pack" in answer["error"] and "'xx'" in answer["error"]
+
+
+def test_a_missing_file_is_one_error_naming_it_not_a_traceback(tmp_path: Path) -> None:
+    from fairdebt.errors import InputError
+
+    result = runner.invoke(app, ["compliance", "check", str(tmp_path / "nope.jsonl")])
+    assert isinstance(result.exception, InputError)
+    assert "nope.jsonl" in str(result.exception)

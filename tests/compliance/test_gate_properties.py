@@ -184,7 +184,8 @@ OUTCOMES = [
     "refused_further_contact",
     "offered_to_repay",
 ]
-RICH = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+RICH = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+RICH_NEXT = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @st.composite
@@ -292,7 +293,7 @@ def test_rich_outbound_history_opens_nothing_but_a_contact_of_an_unreachable_deb
         assert [r.rule for r in before.reasons] == ["cn.parties.contact_only_when_unreachable"]
 
 
-@RICH
+@RICH_NEXT
 @given(rich_cases())
 def test_rich_next_allowed_at_is_the_first_instant_that_passes(case) -> None:
     pack, attempt, history, debtor, agreed, _ = case

@@ -885,3 +885,13 @@ def test_the_unconfirmed_seven_day_interval_is_off_until_a_lender_turns_it_on() 
     verdict = check(attempt, yesterday, cn_debtor, strict)
     assert verdict.reasons[0].rule == "cn.interval.same_product"
     assert verdict.next_allowed_at == t("2025-06-16 08:00", SH)
+
+
+def test_the_conversation_cap_also_binds_ai_voice_robots() -> None:
+    from fairdebt.compliance.packs import get_pack
+
+    # Loosen the connected-call cap (on the record) so only the conversation cap can refuse.
+    pack = get_pack("cn").adjust(params={"cn_connected_calls_per_day": 9}, reason="test")
+    talks = [ev(noon_sh - dt.timedelta(hours=h), "conversation") for h in (1, 2, 3)]
+    verdict = check(call(noon_sh, mode="robot"), talks, cn_debtor, pack)
+    assert [r.rule for r in verdict.reasons] == ["cn.voice.conversations_per_day"]

@@ -2,7 +2,7 @@
 lenders write them, independently of the lexicon (docs/screening.md, "Held-out evaluation").
 
 Round 1 was written before the lexicon was read; rounds 2 and 3 each after the previous round's
-fixes, to measure whether they generalised; round 4 is only measured, never asserted. Each
+fixes, to measure whether they generalised; rounds 4, 5 and 6 are only measured, never asserted. Each
 prohibited message must be flagged with its category and verdict; each compliant one must pass.
 Known gaps are strict xfails that say why.
 """
@@ -27,7 +27,7 @@ def _load() -> list[dict[str, Any]]:
 
 #: Round 4 is measurement only: kept untuned so the next lexicon change can be scored on text it
 #: was not fitted to (benchmarks/screening.py --heldout --round 4).
-MEASURE_ONLY = {4}
+MEASURE_ONLY = {4, 5, 6}
 CASES = [c for c in _load() if c.get("round", 1) not in MEASURE_ONLY]
 PROHIBITED = [c for c in CASES if c["verdict"] != "pass"]
 COMPLIANT = [c for c in CASES if c["verdict"] == "pass"]

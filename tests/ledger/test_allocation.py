@@ -157,3 +157,51 @@ def test_money_beyond_the_current_due_is_prepaid_or_credited_per_product() -> No
         overpayment="credit",
     )
     assert (credit.allocated_amount, credit.prepaid_amount, credit.credit_amount) == (10, 0, 15)
+
+
+@given(
+    principal=st.decimals(min_value=Decimal("100"), max_value=Decimal("50000"), places=2),
+    term=st.integers(min_value=1, max_value=12),
+    method=st.sampled_from(["equal_installment", "equal_principal", "bullet"]),
+    overpayment=st.sampled_from(["prepay", "credit"]),
+    order=st.permutations(["penalty", "fee", "interest", "principal"]),
+    payments=st.lists(st.tuples(money, st.integers(min_value=0, max_value=400)), max_size=12),
+)
+def test_the_bulk_paths_integer_cents_waterfall_splits_exactly_like_allocate(
+    principal: Decimal,
+    term: int,
+    method: str,
+    overpayment: str,
+    order: list[str],
+    payments: list[tuple[Decimal, int]],
+) -> None:
+    # post_payments runs the waterfall in integer cents; allocate is the Decimal reference.
+    from fairdebt.installments import COMPONENTS, OpenDue
+    from fairdebt.payments import _waterfall_cents
+
+    states = _states(principal, term, method, Decimal("0.005"))
+    dues = [
+        OpenDue(s.id, s.due_on.isoformat(), [int(s.due[c] * 100) for c in COMPONENTS], [0] * 4)
+        for s in states
+    ]
+    index = tuple(COMPONENTS.index(c) for c in order)
+    for amount, day in sorted(payments, key=lambda p: p[1]):
+        paid_on = START + dt.timedelta(days=day)
+        expected = allocate(
+            amount=amount,
+            paid_on=paid_on,
+            installments=states,
+            order=order,
+            overpayment=overpayment,
+        )
+        got = _waterfall_cents(
+            int(amount * 100), paid_on.isoformat(), dues, index, overpayment == "credit"
+        )
+        assert [(i, COMPONENTS[c], Decimal(p) / 100) for i, c, p in got.lines] == list(
+            expected.lines
+        )
+        assert (got.allocated, got.prepaid, got.credit) == tuple(
+            int(x * 100)
+            for x in (expected.allocated_amount, expected.prepaid_amount, expected.credit_amount)
+        )
+        _apply(states, expected.lines, +1)

@@ -55,15 +55,17 @@ def make_case(
     debtor: Debtor,
     consents: Iterable[Consent],
     pack: Pack,
+    zones: tuple[tuple[str, ...], str] | None = None,
 ) -> Case:
-    """The case the rules see: only history at or before the attempt."""
-    zones, day_zone = zones_for(debtor, pack)
+    """The case the rules see: only history at or before the attempt. ``zones`` is
+    :func:`zones_for` when the caller already has it (the next-time search reuses it)."""
+    zones_, day_zone = zones if zones is not None else zones_for(debtor, pack)
     return Case(
         attempt,
         tuple(e for e in history if e.at <= attempt.at),
         debtor,
         tuple(consents),
-        zones,
+        zones_,
         day_zone,
     )
 
@@ -209,6 +211,7 @@ def _next_allowed(
 ) -> dt.datetime | None:
     at = attempt.at
     boundaries = _boundaries(attempt, history, consents)
+    zones = zones_for(debtor, pack)
     for _ in range(MAX_JUMPS + len(boundaries)):
         untils = [refusal.until for _, refusal in refusals]
         if any(until is None for until in untils):
@@ -224,7 +227,7 @@ def _next_allowed(
             return None
         at = later
         moved = replace(attempt, at=at)
-        refusals = _refusals(make_case(moved, history, debtor, consents, pack), pack)
+        refusals = _refusals(make_case(moved, history, debtor, consents, pack, zones), pack)
         if not refusals:
             return at
     return None

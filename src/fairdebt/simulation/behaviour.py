@@ -63,30 +63,30 @@ def sigmoid(x: FloatArray) -> FloatArray:
 class BehaviourParams:
     """The calibrated parameters; defaults reproduce calibration.md rows 25-31."""
 
-    miss_intercept: float = -3.08  # logit of missing a due for an average, unshocked borrower
+    miss_intercept: float = -3.03  # logit of missing a due for an average, unshocked borrower
     miss_risk: float = 0.85  # per sd of latent risk
     miss_first_due: float = 0.0  # first dues are missed more often (thin history, fraud)
-    shock_monthly_rate: float = 0.010  # chance per month of an income shock starting
+    shock_monthly_rate: float = 0.001  # chance per month of an income shock starting
     shock_mean_days: float = 365.0
     shock_miss: float = 3.2  # logit added while shocked
-    shock_cure: float = -6.0  # log-intensity added while shocked
+    shock_cure: float = -9.0  # log-intensity added while shocked
     # Distress the approval could not see: a share of new loans' borrowers start an income
     # shock a few weeks after disbursement, so defaults come early in a loan's life (concave
     # vintage curves) when little of its principal has been repaid.
-    early_shock_share: float = 0.0
-    early_shock_after_days: int = 31  # the shock starts this many days after disbursement ...
-    early_shock_mean_days: float = 45.0  # ... plus a geometric wait with this mean
-    early_shock_tenor_power: float = 0.0  # chance ∝ (term / 12) ** this
-    cure_base: float = 1.5  # daily repayment intensity at dpd 1 of an average borrower
+    early_shock_share: float = 0.13
+    early_shock_after_days: int = 28  # the shock starts this many days after disbursement ...
+    early_shock_mean_days: float = 20.0  # ... plus a geometric wait with this mean
+    early_shock_tenor_power: float = 4.0  # chance ∝ (term / 12) ** this
+    cure_base: float = 3.0  # daily repayment intensity at dpd 1 of an average borrower
     cure_willingness: float = 0.75  # log-intensity per sd of willingness
     cure_ability: float = 0.35
-    cure_decay_days: float = 20.0  # the intensity decays from its dpd-1 level ...
-    cure_floor: float = 0.02  # ... toward this share of it (λ∞ / λ₀)
+    cure_decay_days: float = 22.0  # the intensity decays from its dpd-1 level ...
+    cure_floor: float = 0.001  # ... toward this share of it (λ∞ / λ₀)
     excite_jump: float = 0.02  # intensity added by each repayment (Hawkes self-excitation)
     excite_decay: float = 0.10  # per day
     cure_share_early: float = 0.92  # share of repayment events that clear all arrears at dpd 1
     cure_share_late: float = 0.3  # ... and late (dpd >> 30)
-    token_rate: float = 0.006  # daily chance that a debtor 31+ dpd pays part of the oldest due
+    token_rate: float = 0.013  # daily chance that a debtor 31+ dpd pays part of the oldest due
     macro_sd: float = 0.10  # monthly innovation of the shared macro factor (logit units)
     macro_persistence: float = 0.7
     grace_cure_boost: float = 0.6  # extra daily intensity inside a product's grace days

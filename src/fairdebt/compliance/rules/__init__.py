@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fairdebt.compliance.attempts import Attempt, Consent, ContactRecord, Debtor
-from fairdebt.compliance.rules.clock import at_local, local
+from fairdebt.compliance.rules.clock import local
 
 __all__ = [
     "NOT_CONNECTED",
@@ -49,22 +49,11 @@ class Case:
     # Local dates already worked out: several rules count the same events by day, and the
     # time-zone conversion is most of a decision's cost (a cache, not part of the case).
     _days: dict[dt.datetime, dt.date] = field(default_factory=dict, compare=False, repr=False)
-    _bounds: list[dt.datetime] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def day(self) -> dt.date:
         """The attempt's local calendar date in the counting zone."""
         return self.day_of(self.attempt.at)
-
-    def today(self) -> tuple[dt.datetime, dt.datetime]:
-        """The attempt's local day as instants ``[start, end)``: counting today's events
-        compares instants instead of converting every event to local time."""
-        bounds = self._bounds
-        if not bounds:
-            day = self.day
-            bounds.append(at_local(day, dt.time(0), self.day_zone))
-            bounds.append(at_local(day + dt.timedelta(days=1), dt.time(0), self.day_zone))
-        return bounds[0], bounds[1]
 
     def day_of(self, at: dt.datetime) -> dt.date:
         """The local calendar date of ``at`` in the counting zone."""

@@ -40,8 +40,8 @@ __all__ = [
 
 
 def _today(case: Case, events: Iterable[ContactRecord]) -> int:
-    start, end = case.today()
-    return sum(1 for e in events if start <= e.at < end)
+    day, day_of = case.day, case.day_of
+    return sum(1 for e in events if day_of(e.at) == day)
 
 
 def _cap(case: Case, count: int, cap: int | None, **evidence: Any) -> Refusal | None:

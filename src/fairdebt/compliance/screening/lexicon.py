@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "COMPOSITIONS",
     "EN_PATTERNS",
     "INITIALS",
     "NEGATION_EN",
@@ -30,6 +31,7 @@ __all__ = [
     "TRUTHFUL_ZH",
     "ZH_PATTERNS",
     "ZH_PHRASES",
+    "Composition",
     "Entry",
 ]
 
@@ -1252,3 +1254,244 @@ NEGATION_BREAK = (
     r"还|付|缴|就|则|否|如果|要是|若|的话|"
     r"(?<![a-z])(?:if|unless|pay|repay|paid|then|otherwise|or|until|before)(?![a-z])"
 )
+
+# --- Compositions: families of wording, not sentences -------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Composition:
+    """Two slot classes that together evidence a category when close in one sentence.
+
+    ``first`` and ``second`` are regular expressions over the compact Chinese view (``view``
+    "zh") or the English word view ("en"); a hit needs one match of each, not overlapping, at
+    most ``window`` characters apart in the original text with no sentence end between
+    (。！？; or a full stop), in this order when ``ordered``. ``context`` (over the folded sentence)
+    must also occur for the hit to count. The hit covers both slots.
+    """
+
+    entry: Entry
+    view: str
+    first: str
+    second: str
+    window: int
+    ordered: bool = False
+    context: str | None = None
+
+
+_YOURS = "(?:你|您)(?:们)?(?:的|家)?"
+_THIRD_ZH = (
+    "(?:家人|家里人|家里|父母|爸妈|爸爸|妈妈|老爸|老妈|老婆|老公|媳妇|孩子|儿子|女儿|同事|领导|"
+    "上司|老板|单位|公司|朋友|好友|通讯录|联系人|村委|村里|全村|村|邻居|街坊|亲戚|亲友|亲人|"
+    "家族群|家族|同学|老师|学校|房东|小区|物业)"
+)
+_DISCLOSE_ZH = (
+    "(?:告诉|告知|通知|联系|打给|打电话给|发给|发到|群发|曝光给|透露给|问问|找|上门找|登门|拜访|"
+    "寄给|寄到|发信给|发短信给|发消息给)"
+)
+#: Said after the third party: 「你们领导……明天就打过去」, 「让你爸妈都知道」.
+_LEARN_ZH = (
+    "(?:知道|晓得|听说|收到|接到|打过去|寄过去|发过去|评评理|说说|说一说|说一声|说一下|讲讲|"
+    "谈谈|聊聊)"
+)
+#: A debt or a threat in the same sentence makes a third-party mention a block, not a review.
+_DEBT_OR_THREAT_ZH = "欠|债|账|不还|没还|还钱|还款|逾期|再不|否则|不然|要是|的话|不处理|拖|催|借"
+_HARM_ZH = (
+    "(?:打断|打折|打瘸|打残|打伤|打死|打爆|弄死|整死|弄残|弄瘸|砍死|砍伤|砍断|砍了|捅死|捅伤|"
+    "捅了|废了|收拾|揍|教训|卸了|剁了|弄你|办了)"
+)
+_TARGET_ZH = (
+    "(?:你|您|你的?(?:腿|手|胳膊|脚|手指|骨头|牙|脸|脑袋|孩子|儿子|女儿|老婆|老公|父母|爸妈|家人)"
+    "|腿|胳膊|手指|骨头|脑袋)"
+)
+_CRIME_ZH = "(?:诈骗|犯罪|刑事|公诉|拘留|刑拘|拘役|判刑|坐牢|逮捕|劳改|通缉|经侦)"
+_CONSEQUENCE_ZH = "(?:提起|报|告你|送你|面临|会被|将被|要被|被|追究|构成|够判|定|按)"
+_SELF_ZH = "(?:我是|我们是|这里是|这边是|我这边是|本人是|我来自|我们来自|我代表|代表)"
+_AUTHORITY_ZH = (
+    "(?:法院|中院|高院|基层法院|执行庭|执行局|检察院|检察官|公安|警察|警官|派出所|经侦|刑警|"
+    "法官|书记员|司法所|律师事务所|律所|律师)"
+)
+_PAY_ZH = (
+    "(?:转账|转钱|转款|转到|转给|转进|转入|打款|打钱|打到|付款|付钱|付到|付给|还钱|还款|还到|"
+    "汇款|汇到|支付|存到|交钱|交款)"
+)
+#: A private destination; 「我司」「我行」「我们公司」 (the lender itself) are not one.
+_PRIVATE_ZH = (
+    "(?:个人账户|私人账户|私人卡|个人卡|个人微信|私人微信|个人支付宝|(?<=[给到进入])我(?![司行们方])|"
+    "我的卡|我的账户|我卡上|我账上|我微信|我支付宝)"
+)
+_BORROW_ZH = "(?:借|贷|取现|提现|套现|套出|刷|撸|透支|拆借|周转)"
+_PLATFORM_ZH = (
+    "(?:信用卡|花呗|借呗|白条|微粒贷|网贷|口子|小贷|高利贷|别的平台|其他平台|别家|其它平台|"
+    "别的app|其他app|亲戚朋友|朋友|亲戚)"
+)
+_REPAY_ZH = "(?:还|还给|还上|还清|补上|填上|先还)"
+_BLACKLIST_ZH = "(?:黑名单|拉黑|征信|失信|不良记录|信用记录|上报|报上去|名字)"
+_SCOPE_ZH = (
+    "(?:全国|永久|终身|一辈子|这辈子|所有银行|全部银行|所有的银行|全国的银行|各大银行|所有平台|"
+    "子女|孩子|下一代|全家|坐飞机|高铁|考公|政审|公务员|都不会给你|再也)"
+)
+_FREQUENCY_ZH = (
+    "(?:每天|每小时|每个小时|天天|不停|一直|轮流|轮番|日夜|没日没夜|二十四小时|24小时|不间断|"
+    "早中晚|半夜|凌晨|打到你|直到你)"
+)
+_CONTACT_ZH = (
+    "(?:给你打|打你|打给你|给你发|发你|轰炸|到你家|去你家|上门|敲门|找你|堵你|骚扰|打电话|call你)"
+)
+_IMAGE_ZH = "(?:p图|ps|合成|照片|相片|自拍|遗照|头像|海报|视频|身份证|户口本|住址|家庭住址)"
+_PUBLISH_ZH = (
+    "(?:发出去|发到网上|发网上|传到网上|挂到网上|挂网上|发到群|发群里|发朋友圈|发到朋友圈|"
+    "发到你家族群|发到家族群|发到你|曝光|公开|公布|张贴|贴到|挂出去|散布|传播)"
+)
+_GROWTH_ZH = "(?:滚到|滚成|涨到|涨成|变成|就是|多收|加收|再加|翻到)"
+_AMOUNT_ZH = "(?:[一二两三四五六七八九十几\\d]+(?:万|千|倍|百块|千块))"
+_ME_CHANNEL_ZH = "(?:我|我的)(?:自己|私人|个人|本人)(?:的)?(?:号码|手机|电话|手机号|微信|qq|号)"
+_OFFICIAL_ZH = (
+    "(?:别找|不要找|别打|不要打|别联系|不用走|别走|不要走|绕过|别跟)(?:你们)?.{0,4}"
+    "(?:客服|公司|官方|热线)"
+)
+
+_HARM_EN = (
+    r"(?:hurt|harm|kill|beat|break|snap|smash|stab|shoot|cut|bust|rough up|mess up|"
+    r"put (?:you )?in (?:the )?hospital)"
+)
+_BODY_EN = (
+    r"(?:you|your (?:fingers?|legs?|arms?|knees?|kneecaps?|neck|face|teeth|bones|ribs|hands?|"
+    r"head|skull|jaw|nose|wife|husband|kids?|children|son|daughter|family|mother|father|mom|dad))"
+)
+_THIRD_EN = (
+    r"(?:your (?:\w+ )?(?:employer|boss|manager|supervisor|hr|coworkers?|co workers?|colleagues?|"
+    r"family|relatives?|friends?|neighbou?rs?|contacts?|parents?|mother|father|mom|dad|wife|"
+    r"husband|brother|sister|landlord|church|pastor|school|kids?|in laws?))"
+)
+_DISCLOSE_EN = (
+    r"(?:call|calling|contact|contacting|tell|telling|inform|informing|notify|notifying|email|text|"
+    r"visit|phone|ring|message|reach(?:ing)? out|speak(?:ing)? (?:to|with)|"
+    r"talk(?:ing)? (?:to|with)|let|send|write to|get in touch)"
+)
+_DEBT_OR_THREAT_EN = (
+    r"(?<![a-z])(?:owe|debt|balance|pay|paid|overdue|loan|unless|or else|if you don t|if you do "
+    r"not|account)"
+)
+_CRIME_EN = (
+    r"(?:fraud|theft|criminal|felony|crime|custody|handcuffs|detained|detention|"
+    r"arrest(?:ed)?|prosecut\w+|charges?)"
+)
+_CONSEQUENCE_EN = (
+    r"(?:face|facing|be charged|get charged|charged with|press|pressing|file|filing|taken into|"
+    r"put in|held in|end up in|go to|sent to|lead to|result in)"
+)
+_SELF_EN = (
+    r"(?:this is|i m|i am|we re|we are|calling from|call from|calling on behalf of|with the|"
+    r"from the|on behalf of|representing|i work for|we work for)"
+)
+_AUTHORITY_EN = (
+    r"(?:court|courthouse|police|sheriff|marshal|attorney general|district attorney|"
+    r"prosecutor|law enforcement|department of justice|fbi|irs|magistrate|bailiff)"
+)
+_PAY_EN = r"(?:pay|send|transfer|wire|deposit|zelle|venmo|move|give)"
+_PRIVATE_EN = (
+    r"(?:my (?:own|personal|private|cell|phone|number|account|venmo|zelle|paypal|cash ?app)|"
+    r"gift cards?|prepaid cards?|cash app|venmo|bitcoin|crypto)"
+)
+_BORROW_EN = (
+    r"(?:payday loans?|cash advances?|title loans?|new credit card|another credit card|new loan|"
+    r"another loan|loan shark|borrow|balance transfer)"
+)
+_REPAY_EN = (
+    r"(?:pay (?:us|this|it|off)|clear (?:us|this|it)|cover (?:us|this|it)|settle|repay|to us)"
+)
+_BLACKLIST_EN = r"(?:black ?list\w*|credit|blocked|banned|flagged|reported)"
+_SCOPE_EN = (
+    r"(?:every (?:bank|lender|creditor)|all (?:banks|lenders)|nationwide|in the country|for good|"
+    r"forever|for life|permanently|never get|your (?:kids|children))"
+)
+_FREQUENCY_EN = (
+    r"(?:every hour|every day|all day|all night|day and night|nonstop|non stop|around the clock|"
+    r"keep|until you pay|until it s paid|round the clock|over and over)"
+)
+_CONTACT_EN = (
+    r"(?:call(?:ing)? you|ring(?:ing)? your?|text(?:ing)? you|phon(?:e|ing) you|show(?:ing)? up|"
+    r"knock(?:ing)? on|call(?:ing)? your|message you)"
+)
+_IMAGE_EN = r"(?:poster|flyers?|photos?|pictures?|face|mugshot|selfies?|id card)"
+_PUBLISH_EN = (
+    r"(?:put (?:it |them )?up|post(?:ed|ing)?|plaster\w*|hang|share|publish|spread|"
+    r"print|around town|in your town|online|everywhere)"
+)
+_INSULT_EN = (
+    r"(?:freeload\w*|scroung\w*|deadbeats?|leech\w*|parasites?|bums?|losers?|lowlifes?|"
+    r"scum\w*|thie(?:f|ves)|crooks?|liars?|cheats?|trash|garbage|vermin|sponger?s?)"
+)
+_ADDRESS_EN = r"(?:you|you re|you are|you people|your kind|nothing but|people like you)"
+_ME_CHANNEL_EN = r"(?:my (?:cell|own number|personal|private|direct line|mobile)|this number)"
+_NOT_OFFICIAL_EN = r"(?:not the (?:company|office|main)|don t call the (?:office|company)|bypass)"
+
+#: Slot classes that together catch families of wording (docs/screening.md, "Compositions").
+COMPOSITIONS: list[Composition] = [
+    # T: a third party of the debtor's and a disclosure verb; with a debt or threat it blocks.
+    Composition(_e("T"), "zh", _DISCLOSE_ZH, _YOURS + _THIRD_ZH, 10, True, _DEBT_OR_THREAT_ZH),
+    Composition(_e("T", "review"), "zh", _DISCLOSE_ZH, _YOURS + _THIRD_ZH, 10, ordered=True),
+    Composition(_e("T"), "zh", _YOURS + _THIRD_ZH, _LEARN_ZH, 16, True, _DEBT_OR_THREAT_ZH),
+    Composition(_e("T", "review"), "zh", _YOURS + _THIRD_ZH, _LEARN_ZH, 16, ordered=True),
+    Composition(_e("T"), "en", _DISCLOSE_EN, _THIRD_EN, 30, True, _DEBT_OR_THREAT_EN),
+    Composition(_e("T", "review"), "en", _DISCLOSE_EN, _THIRD_EN, 30, ordered=True),
+    # V: a harm verb and a person or body part.
+    Composition(_e("V"), "zh", _HARM_ZH, _TARGET_ZH, 6),
+    Composition(_e("V"), "en", _HARM_EN, _BODY_EN, 22, ordered=True),
+    # L: a criminal consequence framed as what will happen.
+    Composition(_e("L"), "zh", _CONSEQUENCE_ZH, _CRIME_ZH, 6, ordered=True),
+    Composition(_e("L"), "en", _CONSEQUENCE_EN, _CRIME_EN, 14, ordered=True),
+    # I: self-identification and an authority.
+    Composition(_e("I"), "zh", _SELF_ZH, _AUTHORITY_ZH, 10, ordered=True),
+    Composition(_e("I"), "en", _SELF_EN, _AUTHORITY_EN, 24, ordered=True),
+    # F: payment to a private destination; borrowing elsewhere to repay.
+    Composition(_e("F"), "zh", _PAY_ZH, _PRIVATE_ZH, 6, ordered=True),
+    Composition(_e("F"), "en", _PAY_EN, _PRIVATE_EN, 30, ordered=True),
+    Composition(_e("F"), "zh", _PLATFORM_ZH + ".{0,3}" + _BORROW_ZH, _REPAY_ZH, 14, ordered=True),
+    Composition(_e("F"), "en", _BORROW_EN, _REPAY_EN, 40, ordered=True),
+    # B: a blacklist or credit word inflated in scope.
+    Composition(_e("B"), "zh", _BLACKLIST_ZH, _SCOPE_ZH, 14),
+    Composition(
+        _e("B"),
+        "zh",
+        "(?:全国|所有|全部|各大)(?:的)?(?:银行|平台|金融机构)",
+        "(?:不会|不再|不给|别想)",
+        8,
+    ),
+    Composition(_e("B"), "en", _BLACKLIST_EN, _SCOPE_EN, 30),
+    # H: a frequency and a contact verb aimed at the debtor.
+    Composition(_e("H"), "zh", _FREQUENCY_ZH, _CONTACT_ZH, 10),
+    Composition(_e("H"), "en", _FREQUENCY_EN, _CONTACT_EN, 30),
+    # P: a picture or private data and publishing it.
+    Composition(_e("P"), "zh", _IMAGE_ZH, _PUBLISH_ZH, 16, ordered=True),
+    Composition(_e("P"), "en", _IMAGE_EN, _PUBLISH_EN, 40, ordered=True),
+    # M: the debt growing to an amount.
+    Composition(
+        _e("M"), "zh", _GROWTH_ZH, _AMOUNT_ZH, 3, ordered=True, context="欠|债|拖|不还|利息"
+    ),
+    # C: the collector's own number; steering away from official channels.
+    Composition(_e("C"), "zh", "(?:打|加|联系|找|call)", _ME_CHANNEL_ZH, 4, ordered=True),
+    Composition(_e("C"), "zh", "(?:私下|私底下)", "(?:解决|处理|了结|谈)", 3, ordered=True),
+    Composition(_e("C"), "zh", _OFFICIAL_ZH, "(?:我|私下)", 16),
+    Composition(_e("C"), "en", r"(?:reach|call|text|contact|message) me", _ME_CHANNEL_EN, 12),
+    Composition(_e("C"), "en", r"(?:reach|call|text|contact|message) me", _NOT_OFFICIAL_EN, 40),
+    # A: addressing the debtor with an insult noun.
+    Composition(_e("A", negatable=False), "en", _ADDRESS_EN, _INSULT_EN, 30, ordered=True),
+    # Q/L: dragging to court (a legal mention: Q on a time-barred debt).
+    Composition(
+        _e("L", when="no_legal", legal=True),
+        "en",
+        r"(?:drag|take|haul|bring) you",
+        r"(?:to|into|before) (?:a |the )?court",
+        6,
+        ordered=True,
+    ),
+    Composition(
+        _e("L", when="no_legal", legal=True),
+        "zh",
+        "(?:告|拉|送|拖)(?:你)?上",
+        "法庭",
+        2,
+        ordered=True,
+    ),
+]

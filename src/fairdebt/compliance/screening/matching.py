@@ -39,7 +39,7 @@ from fairdebt.compliance.screening.folding import (
     pinyin_syllables,
     sound_of,
 )
-from fairdebt.compliance.screening.lexicon import Entry
+from fairdebt.compliance.screening.lexicon import Composition, Entry
 from fairdebt.compliance.screening.packs import ScreeningPack
 
 __all__ = ["Hit", "Matcher", "matcher"]
@@ -56,6 +56,9 @@ _NOT_COMPACT = re.compile(f"[^0-9a-z{CJK}$£¥€]+")
 _WORD_PREFIX = 5  # "pay m" (pay my...) is rarer than "pay": longer prefixes run fewer patterns
 _LATIN_START = re.compile(f"(?<![0-9a-z$£¥€@!])(?=([0-9a-z$£¥€@!].{{0,{_WORD_PREFIX - 1}}}))")
 _CUTS = [operator.itemgetter(slice(0, k)) for k in range(1, _WORD_PREFIX + 1)]
+#: A sentence ends here: a composition never joins slots across it.
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?=\s|$)")
+_EN_CONTEXT = re.compile("[a-z0-9$£€¥]+")
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,23 @@ class _Index:
 
 
 @dataclass(frozen=True)
+class _Composed:
+    """A composition compiled: both slots, each with the literal prefixes it needs."""
+
+    rule: Composition
+    first: _Pattern
+    second: _Pattern
+    context: re.Pattern[str] | None
+
+    def wanted(self, grams: set[str]) -> bool:
+        """True when the message holds a prefix of both slots (or a slot has no prefix)."""
+        return all(
+            p.prefixes is None or not p.prefixes.isdisjoint(grams)
+            for p in (self.first, self.second)
+        )
+
+
+@dataclass(frozen=True)
 class _Plan:
     zh: _Index
     en: _Index
@@ -253,6 +273,7 @@ class Matcher:
             self._english(alt, e) for e, p in lexicon.EN_PATTERNS for alt in _alternatives(p)
         ]
         self.initials = [self._english(p, e) for e, p in lexicon.INITIALS]
+        self.composed = [self._compose(c) for c in lexicon.COMPOSITIONS]
         self.truthful_zh = _Pattern(re.compile("|".join(lexicon.TRUTHFUL_ZH)), _TRUTH, None)
         self.truthful_en = self._english("|".join(lexicon.TRUTHFUL_EN), _TRUTH)
         #: Every entry of the lexicon, once.
@@ -266,7 +287,17 @@ class Matcher:
                     *lexicon.INITIALS,
                 ]
             }.values()
-        )
+        ) + tuple(c.entry for c in lexicon.COMPOSITIONS)
+
+    def _compose(self, rule: Composition) -> _Composed:
+        if rule.view == "zh":
+            first = _Pattern(re.compile(rule.first), rule.entry, _prefixes(rule.first, 1))
+            second = _Pattern(re.compile(rule.second), rule.entry, _prefixes(rule.second, 1))
+        else:
+            first = self._english(rule.first, rule.entry)
+            second = self._english(rule.second, rule.entry)
+        context = None if rule.context is None else re.compile(rule.context)
+        return _Composed(rule, first, second, context)
 
     @staticmethod
     def _english(pattern: str, entry: Entry) -> _Pattern:
@@ -290,10 +321,14 @@ class Matcher:
         if folded.has_cjk:
             yield from (h for h in self._sound_hits(folded) if live(h.entry))
             text = folded.compact_text
-            for p in plan.zh.candidates(_grams(text)):
+            grams = _grams(text)
+            for p in plan.zh.candidates(grams):
                 for m in p.regex.finditer(text):
                     if m.end() > m.start():
                         yield Hit(*folded.compact.span(m.start(), m.end()), p.entry)
+            for c in self.composed:
+                if c.rule.view == "zh" and live(c.rule.entry) and c.wanted(grams):
+                    yield from _composed_hits(c, folded, text, folded.compact.span)
         if not folded.has_latin:
             return
         if folded.has_pinyin_word if folded.has_cjk else folded.looks_pinyin:
@@ -307,6 +342,9 @@ class Matcher:
             for m in p.regex.finditer(words):
                 if m.end() > m.start():
                     yield Hit(*folded.words.span(m.start(), m.end()), p.entry)
+        for c in self.composed:
+            if c.rule.view == "en" and live(c.rule.entry) and c.wanted(starts):
+                yield from _composed_hits(c, folded, words, folded.words.span)
 
     def truthful(self, folded: Folded) -> list[tuple[int, int]]:
         """Original spans of lawful formulas (「按规定报送征信」) inside which no hit counts."""
@@ -361,6 +399,54 @@ class Matcher:
 
 
 _TRUTH = Entry("")
+
+
+def _slot_spans(
+    pattern: _Pattern, text: str, span: Callable[[int, int], tuple[int, int]]
+) -> list[tuple[int, int]]:
+    return [span(m.start(), m.end()) for m in pattern.regex.finditer(text) if m.end() > m.start()]
+
+
+def _composed_hits(
+    c: _Composed, folded: Folded, text: str, span: Callable[[int, int], tuple[int, int]]
+) -> Iterator[Hit]:
+    """Hits of a composition: its two slots close together in one sentence of the original."""
+    firsts = _slot_spans(c.first, text, span)
+    if not firsts:
+        return
+    seconds = _slot_spans(c.second, text, span)
+    original = folded.original
+    if c.rule.entry.negatable:
+        # A negation before either slot cancels the pair; read on the view as well, where
+        # emoji and symbols between the words are gone ("won't 😡 ruin your credit forever").
+        starts = [m.start() for p in (c.first, c.second) for m in p.regex.finditer(text)]
+        if any(negated(text, at) for at in starts):
+            return
+        firsts = [a for a in firsts if not negated(original, a[0])]
+        seconds = [b for b in seconds if not negated(original, b[0])]
+    for a in firsts:
+        for b in seconds:
+            if a[1] <= b[0]:
+                gap = (a[1], b[0])
+            elif not c.rule.ordered and b[1] <= a[0]:
+                gap = (b[1], a[0])
+            else:
+                continue
+            if gap[1] - gap[0] > c.rule.window or _SENTENCE_END.search(original, *gap):
+                continue
+            start, end = min(a[0], b[0]), max(a[1], b[1])
+            if c.context is None or c.context.search(_sentence(original, start, end, c.rule.view)):
+                yield Hit(start, end, c.rule.entry)
+
+
+def _sentence(original: str, start: int, end: int, view: str) -> str:
+    """The folded sentence around ``start:end`` of the original, where a context is looked for."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(original, 0, start)), default=0)
+    stop = _SENTENCE_END.search(original, end)
+    sentence = original[left : stop.start() if stop else len(original)]
+    if view == "zh":
+        return _compact(sentence)
+    return " ".join(_EN_CONTEXT.findall(sentence.lower().replace("'", " ")))
 
 
 def _grams(text: str) -> set[str]:
