@@ -244,15 +244,17 @@ def disburse_many(
             str(loan_id),
             actor,
             at,
-            {
-                "external_id": loan.external_id,
-                "principal_amount": str(row["principal_amount"]),
-                "annual_rate": str(row["annual_rate"]),
-                "cost_cap_rate": str(row["cost_cap_rate"]),
-                "term_months": loan.term_months,
-                "disbursed_on": loan.disbursed_on.isoformat(),
-                "installments": len(lines),
-            },
+            # Canonical JSON written directly (sorted keys, no spaces): once per loan, and
+            # checked against audit.canonical_json in tests/ledger/test_loans.py.
+            audit.EncodedData(
+                f'{{"annual_rate":"{row["annual_rate"]}",'
+                f'"cost_cap_rate":"{row["cost_cap_rate"]}",'
+                f'"disbursed_on":"{loan.disbursed_on.isoformat()}",'
+                f'"external_id":{audit.json_text(loan.external_id)},'
+                f'"installments":{len(lines)},'
+                f'"principal_amount":"{row["principal_amount"]}",'
+                f'"term_months":{loan.term_months}}}'
+            ),
         )
         for loan_id, loan, row, lines in zip(ids, loans, loan_rows, plans, strict=True)
     ]

@@ -9,10 +9,12 @@ restructure), and only what exceeds the whole loan becomes a credit; with ``cred
 as a credit on the loan. So allocated + prepaid + credit is always exactly the amount paid.
 
 :func:`post_payments` is the bulk path (hundreds of thousands of payments): one query for the
-loans, one for known external ids, one for the open installments, the waterfall in Python with
-Decimal, and one executemany per table. Posting the same external id again posts nothing and
+loans, one for known external ids, one for the open installments (read as integer cents), the
+same waterfall in integer cents (exact; Decimal again at the edges), and one driver
+executemany per table. Posting the same external id again posts nothing and
 says so (``was_duplicate``, audit ``payment.duplicate_ignored``); the same id with a different
-loan, amount or date is a :class:`~fairdebt.errors.ConflictError`.
+loan, amount or date is a :class:`~fairdebt.errors.ConflictError`. :func:`apply_credits` is the
+daily step that pays dues falling due from the credit a ``credit`` product held back.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
+from fairdebt.audit import json_text
 from fairdebt.db import execute_many, insert_keyed, insert_rows, select_by_keys
 from fairdebt.errors import ConflictError, RuleViolation, UnknownRecord
 from fairdebt.installments import (
@@ -494,23 +497,17 @@ def _events(
     events = []
     for i in fresh:
         a = allocations[i]
+        # The canonical JSON of the entry (sorted keys, no spaces) written directly: this runs
+        # once per payment; tests/ledger/test_payments.py checks it against canonical_json.
+        text = (
+            f'{{"allocated":"{_text(a.allocated)}","amount":"{checked[i][0]}",'
+            f'"credit":"{_text(a.credit)}","external_id":{json_text(payments[i].external_id)},'
+            f'"loan_id":{checked[i][1].id},"paid_on":"{payments[i].paid_on.isoformat()}",'
+            f'"prepaid":"{_text(a.prepaid)}"}}'
+        )
         events.append(
             audit.AuditEvent(
-                "payment.posted",
-                "payment",
-                str(ids[i]),
-                actor,
-                at,
-                # Already text: the same canonical JSON, without json's per-value default hook.
-                {
-                    "external_id": payments[i].external_id,
-                    "loan_id": checked[i][1].id,
-                    "amount": str(checked[i][0]),
-                    "paid_on": payments[i].paid_on.isoformat(),
-                    "allocated": _text(a.allocated),
-                    "prepaid": _text(a.prepaid),
-                    "credit": _text(a.credit),
-                },
+                "payment.posted", "payment", str(ids[i]), actor, at, audit.EncodedData(text)
             )
         )
     return events

@@ -2,8 +2,9 @@
 lenders write them, independently of the lexicon (docs/screening.md, "Held-out evaluation").
 
 Round 1 was written before the lexicon was read; rounds 2 and 3 each after the previous round's
-fixes, to measure whether they generalised; rounds 4, 5 and 6 are only measured, never asserted. Each
-prohibited message must be flagged with its category and verdict; each compliant one must pass.
+fixes, to measure whether they generalised; rounds 4, 5 and 6 are only measured, never
+asserted. Each prohibited message must be flagged with its category and verdict; each compliant
+one must pass.
 Known gaps are strict xfails that say why.
 """
 
@@ -25,8 +26,8 @@ def _load() -> list[dict[str, Any]]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-#: Round 4 is measurement only: kept untuned so the next lexicon change can be scored on text it
-#: was not fitted to (benchmarks/screening.py --heldout --round 4).
+#: Rounds 4-6 are measurement only: kept untuned so the next lexicon change can be scored on text
+#: it was not fitted to (benchmarks/screening.py --heldout --round 6).
 MEASURE_ONLY = {4, 5, 6}
 CASES = [c for c in _load() if c.get("round", 1) not in MEASURE_ONLY]
 PROHIBITED = [c for c in CASES if c["verdict"] != "pass"]

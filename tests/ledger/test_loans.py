@@ -229,3 +229,23 @@ def test_loans_are_charged_off_at_the_products_days_past_due(
     charged = session.get(Loan, late.id)
     assert charged is not None and charged.status == "charged_off"
     assert charged.charged_off_on == first_due + dt.timedelta(days=180)
+
+
+def test_disbursement_entries_are_canonical_json_and_times_are_stored_as_the_orm_would(
+    session: Session, make_loan: LoanFactory
+) -> None:
+    import json
+
+    from sqlalchemy import text
+
+    from fairdebt.audit import canonical_json
+    from fairdebt.models import AuditEntry
+
+    make_loan()
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "loan.disbursed")).one()
+    assert canonical_json(json.loads(entry.data)) == entry.data
+    assert entry.at == AT
+    raw = session.execute(text("SELECT at FROM audit_entry WHERE seq = :s"), {"s": entry.seq})
+    stored = raw.scalar_one()
+    if session.get_bind().dialect.name == "sqlite":  # SQLAlchemy's own SQLite text format
+        assert stored == AT.strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -186,3 +186,30 @@ def test_bulk_results_come_back_in_the_order_given(
     assert [r.allocated_amount for r in results] == [
         Decimal(x) for x in ("30.00", "20.00", "10.00")
     ]
+
+
+def test_payment_entries_are_canonical_json_even_for_awkward_external_ids(
+    session: Session, make_loan: LoanFactory
+) -> None:
+    import json
+
+    from fairdebt.audit import canonical_json, verify
+
+    loan = make_loan("PC", overpayment="credit")
+    ids = ['PAY "1"', "PAY\\2", "付款-3", "PAY\t4"]
+    with tx(session):
+        post_payments(
+            session,
+            payments=[
+                PaymentIn(i, loan.external_id, Decimal(amount), dt.date(2026, 2, 10))
+                for i, amount in zip(ids, ["0.05", "100.00", "5000.00", "12.30"], strict=True)
+            ],
+            actor=ACTOR,
+            at=AT,
+        )
+    texts = session.scalars(
+        select(AuditEntry.data).where(AuditEntry.action == "payment.posted")
+    ).all()
+    assert sorted(json.loads(t)["external_id"] for t in texts) == sorted(ids)
+    assert all(canonical_json(json.loads(t)) == t for t in texts)
+    assert verify(session).ok

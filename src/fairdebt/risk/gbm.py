@@ -67,8 +67,8 @@ class GBMModel(RiskModel):
     def __init__(
         self,
         *,
-        n_estimators: int = 500,
-        learning_rate: float = 0.1,
+        n_estimators: int = 1000,
+        learning_rate: float = 0.05,
         num_leaves: int | None = None,
         min_child_samples: int | None = None,
         subsample: float = 0.8,

@@ -63,7 +63,7 @@ def sigmoid(x: FloatArray) -> FloatArray:
 class BehaviourParams:
     """The calibrated parameters; defaults reproduce calibration.md rows 25-31."""
 
-    miss_intercept: float = -3.03  # logit of missing a due for an average, unshocked borrower
+    miss_intercept: float = -3.02  # logit of missing a due for an average, unshocked borrower
     miss_risk: float = 0.85  # per sd of latent risk
     miss_first_due: float = 0.0  # first dues are missed more often (thin history, fraud)
     shock_monthly_rate: float = 0.001  # chance per month of an income shock starting
@@ -86,7 +86,7 @@ class BehaviourParams:
     excite_decay: float = 0.10  # per day
     cure_share_early: float = 0.92  # share of repayment events that clear all arrears at dpd 1
     cure_share_late: float = 0.3  # ... and late (dpd >> 30)
-    token_rate: float = 0.013  # daily chance that a debtor 31+ dpd pays part of the oldest due
+    token_rate: float = 0.018  # daily chance that a debtor 31+ dpd pays part of the oldest due
     macro_sd: float = 0.10  # monthly innovation of the shared macro factor (logit units)
     macro_persistence: float = 0.7
     grace_cure_boost: float = 0.6  # extra daily intensity inside a product's grace days
@@ -262,8 +262,8 @@ class Book:
             # Distressed applicants ask for the longest tenor (the lowest instalment).
             chance = p.early_shock_share * (term / MAX_TERM) ** p.early_shock_tenor_power
             hidden = borrower[rng.random(k) < chance]
-            start = day + p.early_shock_after_days
-            start = start + rng.geometric(1 / p.early_shock_mean_days, hidden.size)
+            wait = rng.geometric(1 / p.early_shock_mean_days, hidden.size)
+            start = day + p.early_shock_after_days + wait
             length = rng.exponential(p.shock_mean_days, hidden.size).astype(np.int64)
             self.shocked_from[hidden] = start
             self.shocked_until[hidden] = start + length

@@ -45,6 +45,7 @@ SEASON = np.array([0.95, 0.80, 1.00, 1.00, 1.00, 1.10, 1.00, 1.00, 1.00, 1.00, 1
 MONTHLY_GROWTH = 1.03
 # Share of borrowers who are existing customers, borrowing again in the first month.
 EXISTING_SHARE = 0.4
+EXISTING_SPREAD_MONTHS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,11 @@ def plan_arrivals(
     calendar_month = np.array([d.month for d in starts[:-1]])
     base = MONTHLY_GROWTH ** np.arange(months) * SEASON[calendar_month - 1]
     base = (1 - existing_share) * base / base.sum()
-    base[0] += existing_share
+    # Existing customers come back for their next loan over the first months, as a seasoned
+    # book's repeat borrowers would, rather than all at once (which makes the late buckets
+    # swell and then empty in step).
+    spread = min(EXISTING_SPREAD_MONTHS, months)
+    base[:spread] += existing_share / spread
     surge = np.zeros(months)
     for m in surge_months:
         surge[m] = base[m] * surge_multiplier

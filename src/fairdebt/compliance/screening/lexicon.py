@@ -2,7 +2,7 @@
 
 This module is data. Each entry says which category it evidences, whether a hit blocks the message
 or sends it to review, on which account facts it depends, and whether it mentions legal action
-(any such mention is category Q on a time-barred debt). Three kinds of entry:
+(any such mention is category Q on a time-barred debt). Four kinds of entry:
 
 - ``ZH_PHRASES``: literal Chinese phrases, matched on the pinyin view, so that traditional
   characters, spacing tricks, spelled-out pinyin (「zuo lao」), mixtures (「hei名单」) and, where
@@ -11,6 +11,9 @@ or sends it to review, on which account facts it depends, and whether it mention
   separators), for phrases with slots (「我是XX区法院的」);
 - ``EN_PATTERNS``: regular expressions over the English word view (lower case, one space between
   words, apostrophes as spaces: "won t"), wrapped in word boundaries when compiled.
+- ``COMPOSITIONS``: pairs of slot classes (a disclosure verb and a third party of the debtor's, a
+  harm verb and a body part) that count when both occur close together in one sentence, so a
+  family of wording is caught rather than one sentence of it.
 
 ``TRUTHFUL`` lists the formulas of lawful notices (「按规定报送征信」, "the law limits how long you
 can be sued") inside which no hit counts. The phrases follow RULES.md §4 and the CBA 2026 list of

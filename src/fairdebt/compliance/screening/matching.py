@@ -14,9 +14,10 @@ A hit is classified by what the original characters were:
   大四 is not 打死) and, for two-character phrases, as review rather than block.
 
 Chinese and English patterns run over the compact and word views, each only when the message
-holds one of its literal prefixes. Each candidate hit then meets the facts (legal mentions
-become Q on a time-barred debt; true notices pass), the truthful formulas, and a short negation
-check (「我们不会起诉您」, "we will not sue you").
+holds one of its literal prefixes; compositions (two slot classes) run the same way and count
+when both slots fall in one sentence of the original, close together. Each candidate hit then
+meets the facts (legal mentions become Q on a time-barred debt; true notices pass), the truthful
+formulas, and a short negation check (「我们不会起诉您」, "we will not sue you").
 """
 
 from __future__ import annotations
@@ -214,12 +215,39 @@ class _Composed:
     second: _Pattern
     context: re.Pattern[str] | None
 
-    def wanted(self, grams: set[str]) -> bool:
-        """True when the message holds a prefix of both slots (or a slot has no prefix)."""
-        return all(
-            p.prefixes is None or not p.prefixes.isdisjoint(grams)
-            for p in (self.first, self.second)
-        )
+
+@dataclass(frozen=True)
+class _Compositions:
+    """Compositions of one view indexed by their slots' prefixes: one set intersection per message
+    says which compositions have both slots' prefixes present."""
+
+    composed: tuple[_Composed, ...]
+    by_prefix: dict[str, frozenset[int]]
+    keys: frozenset[str]
+    #: Slot numbers (2 * composition + slot) without a prefix set: always present.
+    always: frozenset[int]
+
+    @classmethod
+    def of(cls, composed: list[_Composed]) -> _Compositions:
+        by_prefix: dict[str, set[int]] = {}
+        always = set()
+        for n, c in enumerate(composed):
+            for k, slot in enumerate((c.first, c.second)):
+                if slot.prefixes is None:
+                    always.add(2 * n + k)
+                for prefix in slot.prefixes or ():
+                    by_prefix.setdefault(prefix, set()).add(2 * n + k)
+        frozen = {k: frozenset(v) for k, v in by_prefix.items()}
+        return cls(tuple(composed), frozen, frozenset(frozen), frozenset(always))
+
+    def candidates(self, grams: set[str]) -> Iterator[_Composed]:
+        """The compositions both of whose slots may occur among ``grams``."""
+        present = set(self.always)
+        for key in self.keys.intersection(grams):
+            present.update(self.by_prefix[key])
+        for n, c in enumerate(self.composed):
+            if 2 * n in present and 2 * n + 1 in present:
+                yield c
 
 
 @dataclass(frozen=True)
@@ -273,7 +301,9 @@ class Matcher:
             self._english(alt, e) for e, p in lexicon.EN_PATTERNS for alt in _alternatives(p)
         ]
         self.initials = [self._english(p, e) for e, p in lexicon.INITIALS]
-        self.composed = [self._compose(c) for c in lexicon.COMPOSITIONS]
+        composed = [self._compose(c) for c in lexicon.COMPOSITIONS]
+        self.composed_zh = _Compositions.of([c for c in composed if c.rule.view == "zh"])
+        self.composed_en = _Compositions.of([c for c in composed if c.rule.view == "en"])
         self.truthful_zh = _Pattern(re.compile("|".join(lexicon.TRUTHFUL_ZH)), _TRUTH, None)
         self.truthful_en = self._english("|".join(lexicon.TRUTHFUL_EN), _TRUTH)
         #: Every entry of the lexicon, once.
@@ -291,8 +321,8 @@ class Matcher:
 
     def _compose(self, rule: Composition) -> _Composed:
         if rule.view == "zh":
-            first = _Pattern(re.compile(rule.first), rule.entry, _prefixes(rule.first, 1))
-            second = _Pattern(re.compile(rule.second), rule.entry, _prefixes(rule.second, 1))
+            first = _Pattern(re.compile(rule.first), rule.entry, _prefixes(rule.first, 2))
+            second = _Pattern(re.compile(rule.second), rule.entry, _prefixes(rule.second, 2))
         else:
             first = self._english(rule.first, rule.entry)
             second = self._english(rule.second, rule.entry)
@@ -326,8 +356,8 @@ class Matcher:
                 for m in p.regex.finditer(text):
                     if m.end() > m.start():
                         yield Hit(*folded.compact.span(m.start(), m.end()), p.entry)
-            for c in self.composed:
-                if c.rule.view == "zh" and live(c.rule.entry) and c.wanted(grams):
+            for c in self.composed_zh.candidates(grams):
+                if live(c.rule.entry):
                     yield from _composed_hits(c, folded, text, folded.compact.span)
         if not folded.has_latin:
             return
@@ -342,8 +372,8 @@ class Matcher:
             for m in p.regex.finditer(words):
                 if m.end() > m.start():
                     yield Hit(*folded.words.span(m.start(), m.end()), p.entry)
-        for c in self.composed:
-            if c.rule.view == "en" and live(c.rule.entry) and c.wanted(starts):
+        for c in self.composed_en.candidates(starts):
+            if live(c.rule.entry):
                 yield from _composed_hits(c, folded, words, folded.words.span)
 
     def truthful(self, folded: Folded) -> list[tuple[int, int]]:
@@ -401,31 +431,17 @@ class Matcher:
 _TRUTH = Entry("")
 
 
-def _slot_spans(
-    pattern: _Pattern, text: str, span: Callable[[int, int], tuple[int, int]]
-) -> list[tuple[int, int]]:
-    return [span(m.start(), m.end()) for m in pattern.regex.finditer(text) if m.end() > m.start()]
-
-
 def _composed_hits(
     c: _Composed, folded: Folded, text: str, span: Callable[[int, int], tuple[int, int]]
 ) -> Iterator[Hit]:
     """Hits of a composition: its two slots close together in one sentence of the original."""
-    firsts = _slot_spans(c.first, text, span)
+    firsts = [(m.start(), span(m.start(), m.end())) for m in c.first.regex.finditer(text)]
     if not firsts:
         return
-    seconds = _slot_spans(c.second, text, span)
+    seconds = [(m.start(), span(m.start(), m.end())) for m in c.second.regex.finditer(text)]
     original = folded.original
-    if c.rule.entry.negatable:
-        # A negation before either slot cancels the pair; read on the view as well, where
-        # emoji and symbols between the words are gone ("won't 😡 ruin your credit forever").
-        starts = [m.start() for p in (c.first, c.second) for m in p.regex.finditer(text)]
-        if any(negated(text, at) for at in starts):
-            return
-        firsts = [a for a in firsts if not negated(original, a[0])]
-        seconds = [b for b in seconds if not negated(original, b[0])]
-    for a in firsts:
-        for b in seconds:
+    for at_a, a in firsts:
+        for at_b, b in seconds:
             if a[1] <= b[0]:
                 gap = (a[1], b[0])
             elif not c.rule.ordered and b[1] <= a[0]:
@@ -435,8 +451,27 @@ def _composed_hits(
             if gap[1] - gap[0] > c.rule.window or _SENTENCE_END.search(original, *gap):
                 continue
             start, end = min(a[0], b[0]), max(a[1], b[1])
-            if c.context is None or c.context.search(_sentence(original, start, end, c.rule.view)):
-                yield Hit(start, end, c.rule.entry)
+            if c.context is not None and not c.context.search(
+                _sentence(original, start, end, c.rule.view)
+            ):
+                continue
+            # A negation before either slot cancels the pair; read on the view as well, where
+            # emoji and symbols between the words are gone ("won't 😡 ruin your credit").
+            if c.rule.entry.negatable and _pair_negated(original, text, a[0], b[0], at_a, at_b):
+                continue
+            yield Hit(start, end, c.rule.entry)
+
+
+def _pair_negated(original: str, view: str, *starts: int) -> bool:
+    """True when a negation precedes either slot, in the original or in the folded view.
+
+    The view counts too because emoji and symbols between the words are gone from it ("won't
+    😡 ruin your credit forever"). ``starts`` are two original then two view positions.
+    """
+    a, b, at_a, at_b = starts
+    return (
+        negated(original, a) or negated(original, b) or negated(view, at_a) or negated(view, at_b)
+    )
 
 
 def _sentence(original: str, start: int, end: int, view: str) -> str:
