@@ -7,6 +7,7 @@ sentences, no third party of the debtor's) that must pass. Spans are of the orig
 
 from __future__ import annotations
 
+import opencc
 import pytest
 
 from fairdebt.compliance.screening import screen, verdict
@@ -92,3 +93,37 @@ def test_a_composed_span_covers_both_slots_in_the_original_text() -> None:
 def test_a_composition_on_a_time_barred_debt_is_q() -> None:
     findings = screen("We'll haul you into court over it.", {"time_barred": True}, pack="us")
     assert {f.category for f in findings} == {"Q"}
+
+
+_S2T = opencc.OpenCC("s2t")
+
+
+def _rewrite(text: str, how: str) -> str:
+    """Traditional characters, an emoji between ideographs, or an emoji at every space."""
+    if how == "traditional":
+        return str(_S2T.convert(text))
+    if how == "emoji" and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return "🙂".join(text)
+    return text.replace(" ", " 😡 ")
+
+
+@pytest.mark.parametrize("how", ["traditional", "emoji"])
+def test_families_keep_their_category_and_exact_spans_when_rewritten(how: str) -> None:
+    lost = []
+    for pack, original, category in FAMILIES:
+        text = _rewrite(original, how)
+        findings = screen(text, pack=pack)
+        for f in findings:
+            assert 0 <= f.start < f.end <= len(text)
+            assert not text[f.start].isspace() and not text[f.end - 1].isspace()
+        if category not in {f.category for f in findings}:
+            lost.append(text)
+    assert lost == []
+
+
+@pytest.mark.parametrize("how", ["traditional", "emoji"])
+def test_near_misses_still_pass_when_rewritten(how: str) -> None:
+    flagged = [
+        text for pack, original in NEAR_MISSES if screen(text := _rewrite(original, how), pack=pack)
+    ]
+    assert flagged == []

@@ -59,6 +59,16 @@ def test_default_parameters_land_near_the_chinese_calibration_targets() -> None:
     assert 7.5 < metrics["weighted_tenor"] < 9.5
 
 
+def test_hidden_distress_makes_long_loans_default_early_in_their_life() -> None:
+    book = _paper_run(6).book
+    n = book.n
+    late = book.max_dpd[:n] > 30
+    term = book.term[:n]
+    assert late[term == 12].mean() > 3 * late[term == 3].mean()
+    first_missed = np.argmax(book.paid_on[:n] > book.due[:n], axis=1)[late]
+    assert np.mean(first_missed <= 2) > 0.6  # mostly within the first three dues
+
+
 def test_a_macro_shock_raises_misses_after_its_date_only() -> None:
     base = _paper_run(8, n=2000, months=6)
     shocked = _paper_run(8, n=2000, months=6, scenario="macro_shock")

@@ -1,7 +1,9 @@
 """How simulated borrowers borrow and repay: a vectorised model stepped one business day at a time.
 
 Each borrower carries latent ability and willingness to pay; idiosyncratic income shocks come and
-go; a shared macro factor moves every account a little. On a due date a current account misses
+go, and some borrowers were already in distress the approval could not see, which strikes a few
+weeks after disbursement (mostly on 12-month loans, chosen for their low instalment); a shared
+macro factor moves every account a little. On a due date a current account misses
 with a logistic probability of those drivers (``miss``). A delinquent account repays with a
 self-exciting (Hawkes-like) intensity, as suggested by Chehrazi & Weber (2015): a base rate that
 decays with days past due toward a floor, plus excitation that jumps after each payment and decays

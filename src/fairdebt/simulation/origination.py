@@ -1,11 +1,12 @@
 """When borrowers arrive, what they borrow, and on which product: the simulated lender's book.
 
-Monthly origination volume grows about 4 % a month with a Chinese retail season on top (a Spring
-Festival dip in February, peaks at 618 in June and Double 11 in November). Loan amounts are
-lognormal around ¥7.5k between ¥500 and ¥50,000 (calibration.md row 31); larger loans take
-longer tenors, so the amount-weighted tenor is about 8 months. APR rises with the lender's
-(noisy) view of risk from 12 % to 24 %; the best borrowers on 12-month loans take a prime
-product capped at 4 × LPR. Everything is drawn in numpy columns from one generator.
+Existing customers (40 % of borrowers) take their next loan over the first six months, as in a
+seasoned book; new customers arrive with volume growing 3 % a month and a Chinese retail season
+on top (a Spring Festival dip in February, peaks at 618 in June and Double 11 in November). Loan
+amounts are lognormal around ¥7.5k between ¥500 and ¥50,000 (calibration.md row 31); larger
+loans take longer tenors, so the amount-weighted tenor is about 8 months. APR rises with the
+lender's (noisy) view of risk from 12 % to 24 %; the best borrowers on 12-month loans take a
+prime product capped at 4 × LPR. Everything is drawn in numpy columns from one generator.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def plan_arrivals(
     """First-loan day (days since ``start_on``) and approval policy (0, or 1 for a surge).
 
     ``existing_share`` of borrowers are the lender's existing customers, who take their first
-    loan of the window in its first month; the rest arrive with growth and the season.
+    loan of the window spread over its first ``EXISTING_SPREAD_MONTHS`` months; the rest arrive
+    with growth and the season.
     """
     starts = month_starts(start_on, months)
     calendar_month = np.array([d.month for d in starts[:-1]])

@@ -1267,9 +1267,9 @@ class Composition:
 
     ``first`` and ``second`` are regular expressions over the compact Chinese view (``view``
     "zh") or the English word view ("en"); a hit needs one match of each, not overlapping, at
-    most ``window`` characters apart in the original text with no sentence end between
-    (。！？; or a full stop), in this order when ``ordered``. ``context`` (over the folded sentence)
-    must also occur for the hit to count. The hit covers both slots.
+    most ``window`` characters apart on that view, with no sentence end between them in the
+    original text (。！？; or a full stop), in this order when ``ordered``. ``context`` (over the
+    folded sentence) must also occur for the hit to count. The hit covers both slots.
     """
 
     entry: Entry

@@ -27,6 +27,7 @@ import importlib
 import logging
 import operator
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,7 @@ _LATIN_OR_DIGIT = re.compile("[0-9a-z]")
 _HOMOPHONE_WORD_FREQ = 20  # jieba frequency above which a homophone is a word of its own
 _NEGATION_WINDOW = 24
 _NEGATION_GAP = 10
+_DROPPED = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
 _CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n]")
 _NEGATION = re.compile(f"{lexicon.NEGATION_ZH}|{lexicon.NEGATION_EN}")
 _NEGATION_BREAK = re.compile(lexicon.NEGATION_BREAK)
@@ -435,20 +437,22 @@ def _composed_hits(
     c: _Composed, folded: Folded, text: str, span: Callable[[int, int], tuple[int, int]]
 ) -> Iterator[Hit]:
     """Hits of a composition: its two slots close together in one sentence of the original."""
-    firsts = [(m.start(), span(m.start(), m.end())) for m in c.first.regex.finditer(text)]
+    firsts = [(m, span(m.start(), m.end())) for m in c.first.regex.finditer(text)]
     if not firsts:
         return
-    seconds = [(m.start(), span(m.start(), m.end())) for m in c.second.regex.finditer(text)]
+    seconds = [(m, span(m.start(), m.end())) for m in c.second.regex.finditer(text)]
     original = folded.original
-    for at_a, a in firsts:
-        for at_b, b in seconds:
-            if a[1] <= b[0]:
-                gap = (a[1], b[0])
-            elif not c.rule.ordered and b[1] <= a[0]:
-                gap = (b[1], a[0])
+    for ma, a in firsts:
+        for mb, b in seconds:
+            # The window is counted on the view (no emoji or separators), the sentence end on
+            # the original (the compact view has no punctuation).
+            if ma.end() <= mb.start():
+                width, gap = mb.start() - ma.end(), (a[1], b[0])
+            elif not c.rule.ordered and mb.end() <= ma.start():
+                width, gap = ma.start() - mb.end(), (b[1], a[0])
             else:
                 continue
-            if gap[1] - gap[0] > c.rule.window or _SENTENCE_END.search(original, *gap):
+            if width > c.rule.window or _SENTENCE_END.search(original, *gap):
                 continue
             start, end = min(a[0], b[0]), max(a[1], b[1])
             if c.context is not None and not c.context.search(
@@ -457,7 +461,9 @@ def _composed_hits(
                 continue
             # A negation before either slot cancels the pair; read on the view as well, where
             # emoji and symbols between the words are gone ("won't 😡 ruin your credit").
-            if c.rule.entry.negatable and _pair_negated(original, text, a[0], b[0], at_a, at_b):
+            if c.rule.entry.negatable and _pair_negated(
+                original, text, a[0], b[0], ma.start(), mb.start()
+            ):
                 continue
             yield Hit(start, end, c.rule.entry)
 
@@ -536,19 +542,26 @@ def negated(text: str, start: int) -> bool:
     >>> negated("如果您不能按时还款，我们将起诉您", 13)
     False
     """
-    window_start = max(0, start - _NEGATION_WINDOW)
+    # Emoji, joiners and variation selectors are dropped first: 「不🙂会🙂告🙂诉」 is still negated.
+    before = _without_symbols(text[max(0, start - 3 * _NEGATION_WINDOW) : start])
+    before = before[-_NEGATION_WINDOW:]
     # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
-    window = "".join(fold_char(c) for c in text[window_start : start + 2])
-    cues = [m for m in _NEGATION.finditer(window) if m.start() < start - window_start]
+    window = "".join(fold_char(c) for c in before + _without_symbols(text[start : start + 8])[:2])
+    cues = [m for m in _NEGATION.finditer(window) if m.start() < len(before)]
     if not cues:
         return False
-    between = window[cues[-1].end() : start - window_start]
-    original_between = text[window_start + cues[-1].end() : start]
+    between = window[cues[-1].end() : len(before)]
+    original_between = before[cues[-1].end() :]
     return not (
         len(between.replace(" ", "")) > _NEGATION_GAP
         or _CLAUSE_BREAK.search(original_between)
         or _NEGATION_BREAK.search(between)
     )
+
+
+def _without_symbols(text: str) -> str:
+    """``text`` without emoji, other symbols (currency signs kept), joiners and combining marks."""
+    return "".join(c for c in text if unicodedata.category(c) not in _DROPPED)
 
 
 def applies(entry: Entry, facts: Facts, pack: ScreeningPack) -> tuple[str, str] | None:
