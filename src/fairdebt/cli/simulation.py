@@ -159,7 +159,9 @@ def demo_command(
     console.print(
         f"report 报告: [bold]{outcome.report}[/]   database 数据库: {database}   "
         f"time 用时 {seconds['total']:.0f} s (ledger 账务 {seconds.get('ledger', 0):.0f} s, "
-        f"cycle 批处理 {seconds.get('cycle', 0):.0f} s)"
+        f"cycle 批处理 {seconds.get('cycle', 0):.0f} s); CPU {outcome.cpu_seconds['total']:.0f} s "
+        f"(ledger 账务 {outcome.cpu_seconds.get('ledger', 0):.0f} s, "
+        f"cycle 批处理 {outcome.cpu_seconds.get('cycle', 0):.0f} s)"
     )
 
 

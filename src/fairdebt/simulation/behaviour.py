@@ -88,7 +88,7 @@ class BehaviourParams:
     excite_decay: float = 0.10  # per day
     cure_share_early: float = 0.92  # share of repayment events that clear all arrears at dpd 1
     cure_share_late: float = 0.3  # ... and late (dpd >> 30)
-    token_rate: float = 0.018  # daily chance that a debtor 31+ dpd pays part of the oldest due
+    token_rate: float = 0.024  # daily chance that a debtor 31+ dpd pays part of the oldest due
     macro_sd: float = 0.10  # monthly innovation of the shared macro factor (logit units)
     macro_persistence: float = 0.7
     grace_cure_boost: float = 0.6  # extra daily intensity inside a product's grace days
