@@ -139,3 +139,42 @@ def test_a_bad_amount_on_the_command_line_is_one_red_line_not_a_traceback(
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "payment P-1, field amount" in result.stderr
+
+
+def test_end_of_day_accrues_penalties_on_a_loaded_tape_and_the_chain_verifies(
+    sqlite_url: str,
+) -> None:
+    url = _migrated(sqlite_url)
+    assert runner.invoke(app, ["load", "--database", url, *_tape(*ALL)]).exit_code == 0
+    # Months after the tape's last payment something is overdue, so penalties accrue.
+    result = runner.invoke(app, ["ledger", "end-of-day", "--database", url, "--date", "2026-06-15"])
+    assert result.exit_code == 0, result.output
+    accrued = int(result.output.split("penalty accruals 罚息计提: ")[1].split()[0])
+    assert accrued > 0
+    with make_session(make_engine(url)) as session:
+        assert session.scalar(text("SELECT count(*) FROM accrual")) == accrued
+    verify = runner.invoke(app, ["audit", "verify", "--database", url])
+    assert verify.exit_code == 0 and "intact" in verify.output
+
+
+def test_end_of_day_refuses_a_malformed_date_in_one_line(sqlite_url: str) -> None:
+    url = _migrated(sqlite_url)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fairdebt",
+            "ledger",
+            "end-of-day",
+            "--database",
+            url,
+            "--date",
+            "15/06/2026",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "field date: must be YYYY-MM-DD" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -216,6 +216,47 @@ def accrue_command(
     Console().print(f"{rows} penalty accruals written for {day}  罚息计提完成")
 
 
+@app.command("end-of-day")
+def end_of_day_command(
+    date: str = typer.Option(..., "--date", help="Business date, YYYY-MM-DD. 营业日。"),
+    database: str | None = DatabaseOption,
+    actor: str = ActorOption,
+) -> None:
+    """The ledger's close of a business date, in one transaction. 账务日终。
+
+    In order: held credits pay what has fallen due, the day's penalties accrue (after credits,
+    so a borrower with money on account is not charged), loans at charge-off dpd are charged off,
+    and promises to pay are settled. Run it before ``fairdebt cycle run`` for the same date.
+    """
+    from fairdebt.accruals import accrue_penalties
+    from fairdebt.loans import charge_off_due
+    from fairdebt.payments import apply_credits
+    from fairdebt.promises import settle_promises
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise InputError(f"must be YYYY-MM-DD (got {date!r})", field="date") from None
+    engine = make_engine(database or Settings().database_url)
+    at = _now()
+    with make_session(engine) as session, session.begin():
+        counts = {
+            "credits applied 溢缴款冲抵": apply_credits(
+                session, business_date=day, actor=actor, at=at
+            ),
+            "penalty accruals 罚息计提": accrue_penalties(
+                session, business_date=day, actor=actor, at=at
+            ),
+            "charged off 核销": charge_off_due(session, business_date=day, actor=actor, at=at),
+            "promises settled 承诺结清": settle_promises(
+                session, business_date=day, actor=actor, at=at
+            ),
+        }
+    console = Console()
+    for label, count in counts.items():
+        console.print(f"{label}: {count}")
+
+
 def mount(root: typer.Typer) -> None:
     """Register ``fairdebt load`` and ``fairdebt ledger ...`` on the root command."""
     root.command("load")(load_command)
