@@ -122,7 +122,10 @@ def main() -> None:
         "The two 90+ rows should agree (both are 91-180 dpd principal over live principal); a "
         "gap means the cycle's loan_day counts as owed something the ledger's installments and "
         "allocation lines say is paid. The mirror's 90+ differs slightly by construction (it "
-        "ignores penalties and token payments' split across components).",
+        "ignores penalties and token payments' split across components). When the ledger "
+        "charges off loans the mirror does not (SQLite float residue in penalty_due, see "
+        "docs/decisions/simulator.md), the database run's random stream leaves the paper "
+        "run's from that day: the mirror column is then the same model on another draw.",
         "",
         "## Where the demo's time goes",
         "",
