@@ -181,7 +181,8 @@ def accrue_penalties(
     )
     execute_many(
         session,
-        "UPDATE installment SET penalty_due = penalty_due + ? WHERE id = ?",
+        # Rounded in SQL: SQLite keeps floats, and a running float sum drifts off the cent.
+        "UPDATE installment SET penalty_due = ROUND(penalty_due + ?, 2) WHERE id = ?",
         list(zip(amounts, ids, strict=True)),
     )
     audit.record(

@@ -30,6 +30,7 @@ from fairdebt.money import ZERO
 
 __all__ = [
     "COMPONENTS",
+    "HALF_CENT",
     "InstallmentState",
     "OpenDue",
     "chunked",
@@ -182,6 +183,11 @@ def decimal_of(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2) if cents else ZERO
 
 
+# Money columns are floats on SQLite: whole-cent sums can miss zero by 1e-14, so "owes
+# something" means at least half a cent, never "> 0".
+HALF_CENT = Decimal("0.005")
+
+
 def owed_expression() -> ColumnElement[Decimal]:
     """SQL for everything an installment row still owes (due − paid − waived, all components)."""
     total: ColumnElement[Decimal] = _T.c.principal_due - _T.c.principal_paid - _T.c.principal_waived
@@ -216,7 +222,7 @@ def load_states(
         _T.c.loan_id.in_(bindparam("ids", expanding=True)), _T.c.superseded_on.is_(None)
     )
     if open_only:
-        query = query.where(owed_expression() > 0)
+        query = query.where(owed_expression() > HALF_CENT)
     query = query.order_by(_T.c.loan_id, _T.c.due_on, _T.c.seq)
     for chunk in chunked(ids):
         for row in session.execute(query, {"ids": list(chunk)}):

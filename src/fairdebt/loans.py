@@ -24,6 +24,7 @@ from fairdebt.db import insert_keyed, insert_rows
 from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
 from fairdebt.installments import (
     COMPONENTS,
+    HALF_CENT,
     chunked,
     load_states,
     owed_expression,
@@ -281,7 +282,7 @@ def charge_off_due(session: Session, *, business_date: dt.date, actor: str, at: 
     owed = owed_expression()
     oldest = (
         select(inst.c.loan_id, func.min(inst.c.due_on).label("oldest_due_on"))
-        .where(inst.c.superseded_on.is_(None), owed > 0, inst.c.due_on < business_date)
+        .where(inst.c.superseded_on.is_(None), owed > HALF_CENT, inst.c.due_on < business_date)
         .group_by(inst.c.loan_id)
         .subquery()
     )

@@ -206,3 +206,33 @@ def test_a_mixed_workload_leaves_a_verifiable_chain_with_one_entry_per_verb(
     } <= actions
     assert promise.id is not None
     assert audit.verify(session).ok
+
+
+def test_a_loan_paid_in_full_after_months_of_penalties_is_never_charged_off(
+    session: Session, make_loan: LoanFactory
+) -> None:
+    from sqlalchemy import func, text
+
+    from fairdebt.installments import owed_expression
+    from fairdebt.models import Installment, Loan
+
+    loan = make_loan(principal="1200.00", term_months=3)
+    day = dt.date(2026, 2, 16)
+    # Many small daily penalties: a running float sum on SQLite would drift off the cent.
+    while day <= dt.date(2026, 5, 31):
+        with tx(session):
+            accrue_penalties(session, business_date=day, actor=ACTOR, at=AT)
+        day += dt.timedelta(days=1)
+    off_the_cent = session.scalar(
+        text("SELECT count(*) FROM installment WHERE penalty_due <> ROUND(penalty_due, 2)")
+    )
+    assert off_the_cent == 0
+    with tx(session):
+        owed = session.scalar(
+            select(func.sum(owed_expression())).where(Installment.loan_id == loan.id)
+        )
+        _pay(session, "PAY-ALL", loan.external_id, f"{Decimal(str(owed)):.2f}", day)
+    with tx(session):
+        charged = charge_off_due(session, business_date=dt.date(2026, 12, 31), actor=ACTOR, at=AT)
+    assert charged == 0
+    assert session.get(Loan, loan.id).status == "closed"  # type: ignore[union-attr]

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from fairdebt import audit
 from fairdebt.borrowers import BorrowerIn, ContactIn, register_borrowers
 from fairdebt.db import make_session
-from fairdebt.installments import owed_expression
+from fairdebt.installments import HALF_CENT, owed_expression
 from fairdebt.loans import LoanIn, charge_off_due, disburse_many
 from fairdebt.models import Installment, Loan, SimulationRun
 from fairdebt.payments import PaymentIn, post_payments
@@ -340,7 +340,7 @@ class DatabaseLedger:
                 t.c.loan_id.in_(np.unique(loan_ids).tolist()),
                 t.c.superseded_on.is_(None),
                 t.c.due_on <= on,
-                owed_expression() > 0,
+                owed_expression() > HALF_CENT,
             )
             .order_by(t.c.loan_id, t.c.due_on, t.c.seq)
         ).all()
