@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(VENV)/bin/fairdebt demo
 
-test: $(VENV)/.installed
+test: lint
 	$(PY) -m pytest -n 2 -q
 
 lint: $(VENV)/.installed

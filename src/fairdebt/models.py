@@ -96,9 +96,10 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:  # SQLite drops the offset; we stored UTC
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        stored: dt.datetime = value
+        if stored.tzinfo is None:  # SQLite drops the offset; we stored UTC
+            return stored.replace(tzinfo=dt.UTC)
+        return stored.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -443,7 +444,7 @@ class LoanDay(Base):
 
     __tablename__ = "loan_day"
     # Millions of rows are appended in key order: one B-tree (no rowid) is smaller and faster.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it)
 
     business_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     loan_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
