@@ -23,7 +23,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 
+# Each script writes benchmarks/results/<area>.md; BENCHMARKS.md gathers them.
 bench: $(VENV)/.installed
 	$(PY) benchmarks/cycle.py
+	$(PY) benchmarks/ledger.py
+	$(PY) benchmarks/calibration.py
 	$(PY) benchmarks/compliance.py
+	$(PY) benchmarks/screening.py
 	$(PY) benchmarks/risk.py
+	$(PY) benchmarks/risk_reports.py
