@@ -34,7 +34,8 @@ def test_transform_agrees_with_the_binning_table(german_scorecard, german, value
     row = X.iloc[[0]].copy()
     row[column] = row[column].astype(float)
     row.loc[row.index[0], column] = value
-    table = german_scorecard.binning_tables_[column]
+    segment = german_scorecard.segment_of(row)[0]
+    table = german_scorecard.segment_tables_[segment][column]
     splits = german_scorecard.binnings_[column].splits
     expected_row = (
         len(table) - 1 if np.isnan(value) else int(np.searchsorted(splits, value, "right"))
@@ -73,20 +74,50 @@ def test_removing_the_top_reason_raises_the_score_by_its_stated_points(
     code = reasons["reason_1"].iloc[0]
     feature = next(f for f, e in german_scorecard.reasons_.items() if e["code"] == code)
     column = german_scorecard.features_.index(feature)
-    best = german_scorecard.max_points_[feature]
-    donor = np.flatnonzero(_german_points(german_scorecard, X)[:, column] == best)[0]
+    # the best points are those of the applicant's own segment; a donor from that segment
+    # keeps the applicant in it even when the feature is one the segments are split on
+    segments = german_scorecard.segment_of(X)
+    segment = segments[row]
+    best = german_scorecard.max_points_[feature][segment]
+    points = _german_points(german_scorecard, X)[:, column]
+    donor = np.flatnonzero((points == best) & (segments == segment))[0]
     improved = applicant.copy()
     improved[feature] = X[feature].iloc[donor]
     gained = german_scorecard.decision_score(improved) - german_scorecard.decision_score(applicant)
     assert gained[0] == reasons["reason_1_points"].iloc[0]
 
 
-def test_binning_tables_carry_counts_event_rates_woe_iv_and_points(german_scorecard) -> None:
-    table = german_scorecard.binning_tables_["duration_in_month"]
+def test_binning_tables_carry_counts_event_rates_woe_iv_and_points(german) -> None:
+    X, y = german
+    model = Scorecard(segments="none").fit(X, y)
+    table = model.binning_tables_["duration_in_month"]
     assert list(table.columns) == ["bin", "count", "event", "event_rate", "woe", "iv", "points"]
     assert table["bin"].iloc[-2:].tolist() == ["Special", "Missing"]
     assert table["count"].sum() == 1000
-    assert german_scorecard.iv_["status_of_existing_checking_account"] > 0.3
+    assert model.iv_["status_of_existing_checking_account"] > 0.3
+    assert [s.rule for s in model.segments_] == ["all"]
+
+
+def test_a_segmented_scorecard_has_one_points_table_per_segment(german_scorecard) -> None:
+    segments = german_scorecard.segments_
+    assert len(segments) >= 2  # German credit: long loans score differently
+    counts = [0] * len(segments)
+    for number, tables in enumerate(german_scorecard.segment_tables_):
+        for table in tables.values():
+            assert list(table.columns) == [
+                "bin",
+                "count",
+                "event",
+                "event_rate",
+                "woe",
+                "iv",
+                "points",
+            ]
+            counts[number] = int(table["count"].sum())
+    assert sum(counts) == 1000
+    # the shared binning table has the whole book's counts and no points
+    shared = german_scorecard.binning_tables_["duration_in_month"]
+    assert "points" not in shared.columns and shared["count"].sum() == 1000
 
 
 def test_the_probability_of_bad_is_read_off_the_score_on_the_pdo_scale(

@@ -223,12 +223,22 @@ _Binned = dict[str, tuple[pandas.Series, list[str]]]
 def _model_bins(model: Any, features: list[str], X: pandas.DataFrame) -> _Binned | None:
     """Per feature counts by bin label from the model's own transform (and bin order), or None.
 
-    A model with ``binning_tables_`` and a ``transform`` that returns one column per feature
+    A model with ``binning_tables_`` and ``bin_labels`` (the fairdebt scorecard, whose points
+    differ between segments) names each row's bin itself. Otherwise a model with
+    ``binning_tables_`` and a ``transform`` that returns one column per feature
     (WOE or points: any value constant within a bin) bins both samples exactly as it scores
     them; each value is named back to its ``bin`` label through the table's ``woe`` or
     ``points`` column. Bins that share a value are one bin to the model, so they are pooled.
     """
     tables = getattr(model, "binning_tables_", None)
+    labeller = getattr(model, "bin_labels", None)
+    if tables and callable(labeller):  # the model names each row's bin itself
+        labels = labeller(X)
+        return {
+            f: (labels[f].value_counts(sort=False), tables[f]["bin"].astype(str).tolist())
+            for f in features
+            if f in labels.columns and f in tables
+        } or None
     if not tables or not hasattr(model, "transform"):
         return None
     out = model.transform(X)

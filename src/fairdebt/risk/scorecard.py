@@ -1,13 +1,20 @@
 """The scorecard: optimal monotone binning, WOE, logistic regression, integer points.
 
-Binning is optbinning's (``BinningProcess``/``OptimalBinning``); fairdebt does not rewrite
-it. The trend of each feature is optbinning's ``auto`` choice among ascending, descending, peak
+Binning is optbinning's (``OptimalBinning`` per characteristic); fairdebt does not rewrite it.
+The trend of each feature is optbinning's ``auto`` choice among ascending, descending, peak
 and valley (``monotonic_trend="auto_asc_desc"`` forces strictly monotone), with pre-bins of at
 least 2 % of rows so that small but telling values of count features keep their own bin.
 Every feature's table has its bins, then a *Special* bin (sentinel codes such as 96/98) and a
 *Missing* bin. Scoring looks a row up in that same table, so a missing or special value gets
 the same points at fit and at score time; a category never seen at fit time is scored as
 *Missing*; an empty Missing or Special bin has WOE 0 (neutral points).
+
+Where one points table does not fit the whole book, the scorecard is segmented
+(:mod:`fairdebt.risk.segments`, ``segments="auto"``): the bins stay the same, and WOE,
+regression and points are estimated within each segment (for example applicants already
+90 days late, and the rest). The segmentation is kept only where it lowers the deviance of
+held-out rows; ``segments="none"`` turns it off. ``segments_`` lists each segment's rule,
+``segment_tables_`` its binning tables with points.
 
 Logistic regression on the WOE columns gives the log-odds of bad; features whose coefficient
 comes out with the wrong sign (more WOE meaning more risk, a symptom of collinearity) are left
@@ -16,8 +23,8 @@ out and the regression refitted. Each bin then gets integer points::
     points[j, b] = round(-factor * coef[j] * woe[j, b] + (offset - factor * intercept) / m)
 
 on the :class:`~fairdebt.risk.points.PointsScale` (PDO, base score, base odds), ``m`` being the
-number of features, so a row's score is exactly the sum of its integer bin points and its
-probability of bad is read off the score.
+number of features of the segment, so a row's score is exactly the sum of its integer bin
+points and its probability of bad is read off the score.
 """
 
 from __future__ import annotations
@@ -27,13 +34,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from optbinning import BinningProcess
+from joblib import Parallel, delayed
+from optbinning import OptimalBinning
 from sklearn.base import TransformerMixin
-from sklearn.linear_model import LogisticRegression
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
 from fairdebt.risk.estimator import RiskModel
+from fairdebt.risk.regression import logistic_fit
+from fairdebt.risk.segments import Segment, find_segments, segment_of, within_woe
 
 __all__ = ["Scorecard", "bin_indices"]
 
@@ -53,6 +62,15 @@ def bin_indices(binning: Any, values: pd.Series) -> np.ndarray:
     return index
 
 
+def _fit_binning(values: pd.Series, y: np.ndarray, params: dict[str, Any]) -> OptimalBinning:
+    binning = OptimalBinning(name=str(values.name), **params)
+    raw = values.to_numpy(dtype=object if params["dtype"] == "categorical" else float)
+    # optbinning's trend detection divides by a zero range on a feature with one prebin
+    with np.errstate(invalid="ignore", divide="ignore"):
+        binning.fit(raw, y)
+    return binning
+
+
 class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
     """A points scorecard on raw frames, with scikit-learn's estimator contract.
 
@@ -60,7 +78,9 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
     ``decision_score`` gives integer points (higher is better), ``transform`` the points of
     each feature, ``predict_proba`` the probability of bad read off the score.
     ``binning_tables_`` maps each feature to its table (bin, count, event, event_rate, woe,
-    iv, points) and ``iv_`` each binned candidate to its information value.
+    iv, and points when the scorecard has one segment) and ``iv_`` each binned candidate to
+    its information value. ``segments_`` holds the segments (one, ``all``, when the book is
+    not segmented) and ``segment_tables_`` each segment's tables with its points.
     """
 
     def __init__(
@@ -69,11 +89,12 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         pdo: float = 20.0,
         base_score: float = 600.0,
         base_odds: float = 50.0,
-        monotonic_trend: str = "auto",
-        max_n_prebins: int = 20,
-        min_prebin_size: float = 0.02,
+        monotonic_trend: str = "auto_heuristic",
+        max_n_prebins: int | None = None,
+        min_prebin_size: float | None = None,
         min_iv: float = 0.0,
         C: float = 1.0,
+        segments: str = "auto",
         drop: Sequence[str] = (),
         special_codes: Mapping[str, Sequence[float]] | None = None,
         n_jobs: int | None = None,
@@ -86,6 +107,7 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         self.min_prebin_size = min_prebin_size
         self.min_iv = min_iv
         self.C = C
+        self.segments = segments
         self.drop = drop
         self.special_codes = special_codes
         self.n_jobs = n_jobs
@@ -98,24 +120,9 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
 
     # -- fitting -------------------------------------------------------------------------
     def _fit_clean(self, X: pd.DataFrame, y: np.ndarray) -> list[str]:
-        kinds = self.cleaner_.kinds_
-        params: dict[str, dict[str, Any]] = {
-            column: {"monotonic_trend": self.monotonic_trend} for column in X.columns
-        }
-        for column, codes in self.cleaner_.special_codes_.items():
-            params[column]["special_codes"] = list(codes)
-        process = BinningProcess(
-            variable_names=list(X.columns),
-            categorical_variables=[c for c, k in kinds.items() if k == "categorical"] or None,
-            max_n_prebins=self.max_n_prebins,
-            min_prebin_size=self.min_prebin_size,
-            binning_fit_params=params,
-            n_jobs=self.n_jobs,
-        )
-        # optbinning's trend detection divides by a zero range on a feature with one prebin
-        with np.errstate(invalid="ignore", divide="ignore"):
-            process.fit(X, y)
-        self.binnings_ = {column: process.get_binned_variable(column) for column in X.columns}
+        if self.segments not in ("auto", "none"):
+            raise ValueError(f"segments must be 'auto' or 'none' (got {self.segments!r})")
+        self.binnings_ = self._fit_binnings(X, y)
         tables = {column: self._table(binning) for column, binning in self.binnings_.items()}
         self.iv_ = {column: float(table["iv"].sum()) for column, table in tables.items()}
         notes = []
@@ -126,9 +133,98 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
             else:
                 candidates.append(column)
         index = {c: bin_indices(self.binnings_[c], X[c]) for c in candidates}
-        features, notes_lr = self._fit_regression(tables, index, y, candidates)
-        self._set_points(tables, features)
-        return notes + notes_lr
+        self.segments_ = self._find_segments(index, y, tables)
+        segment = segment_of(self.segments_, index, len(y))
+        fitted = []
+        for number in range(len(self.segments_)):
+            rows = segment == number
+            within = tables if len(self.segments_) == 1 else self._within(tables, index, rows, y)
+            usable = [c for c in candidates if _varies(within[c])]
+            weights, intercept, notes_lr = self._fit_regression(
+                within, {c: index[c][rows] for c in usable}, y[rows], usable
+            )
+            prefix = "" if len(self.segments_) == 1 else f"segment {self.segments_[number].rule}: "
+            notes += [prefix + note for note in notes_lr]
+            fitted.append((within, weights, intercept))
+        self._set_points(tables, candidates, fitted)
+        return notes
+
+    def _prebins(self, n_rows: int) -> tuple[float, int]:
+        """Smallest pre-bin share and most pre-bins: finer for larger books.
+
+        A pre-bin holds at least 1 000 rows, never less than 1 % nor more than 2 % of them
+        (1 % from 100 000 rows up), and there are at most 0.4 / share pre-bins (40 at 1 %,
+        20 at 2 %): enough rows per bin to estimate its bad rate, and bins fine enough for the
+        shapes a large book can show. Set either parameter to fix it.
+        """
+        share = self.min_prebin_size
+        if share is None:
+            share = float(np.clip(1000.0 / max(n_rows, 1), 0.01, 0.02))
+        most = self.max_n_prebins if self.max_n_prebins is not None else round(0.4 / share)
+        return share, int(most)
+
+    def _fit_binnings(self, X: pd.DataFrame, y: np.ndarray) -> dict[str, OptimalBinning]:
+        kinds = self.cleaner_.kinds_
+        share, most = self._prebins(len(X))
+        self.prebinning_ = {"min_prebin_size": share, "max_n_prebins": most}
+        params = {
+            column: {
+                "dtype": "categorical" if kinds[column] == "categorical" else "numerical",
+                "monotonic_trend": self.monotonic_trend,
+                "max_n_prebins": most,
+                "min_prebin_size": share,
+                "special_codes": list(self.cleaner_.special_codes_.get(column, [])) or None,
+            }
+            for column in X.columns
+        }
+        if self.n_jobs in (None, 1):
+            fitted = [_fit_binning(X[c], y, params[c]) for c in X.columns]
+        else:
+            fitted = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_binning)(X[c], y, params[c]) for c in X.columns
+            )
+        return dict(zip(X.columns, fitted, strict=True))
+
+    def _find_segments(
+        self, index: dict[str, np.ndarray], y: np.ndarray, tables: dict[str, pd.DataFrame]
+    ) -> list[Segment]:
+        if self.segments == "none" or not index:
+            return [Segment()]
+        return find_segments(
+            index,
+            y,
+            n_regular={c: len(tables[c]) - 2 for c in index},
+            labels={c: tables[c]["bin"].tolist() for c in index},
+            iv=self.iv_,
+        )
+
+    @staticmethod
+    def _within(
+        tables: dict[str, pd.DataFrame],
+        index: dict[str, np.ndarray],
+        rows: np.ndarray,
+        y: np.ndarray,
+    ) -> dict[str, pd.DataFrame]:
+        """Each feature's table re-counted on one segment's rows (same bins, own WOE and IV)."""
+        out = {}
+        for column, bins in index.items():
+            n_bins = len(tables[column])
+            count = np.bincount(bins[rows], minlength=n_bins)
+            event = np.bincount(bins[rows], weights=y[rows], minlength=n_bins).astype(np.int64)
+            woe, iv = within_woe(bins[rows], y[rows].astype(float), n_bins)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rate = np.where(count > 0, event / np.maximum(count, 1), 0.0)
+            out[column] = pd.DataFrame(
+                {
+                    "bin": tables[column]["bin"].to_numpy(),
+                    "count": count.astype(np.int64),
+                    "event": event,
+                    "event_rate": rate,
+                    "woe": woe,
+                    "iv": iv,
+                }
+            )
+        return out
 
     @staticmethod
     def _table(binning: Any) -> pd.DataFrame:
@@ -154,60 +250,131 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         index: dict[str, np.ndarray],
         y: np.ndarray,
         features: list[str],
-    ) -> tuple[list[str], list[str]]:
+    ) -> tuple[dict[str, np.ndarray], float, list[str]]:
+        """Weights of each feature's bins: one for the regular bins, one for Special/Missing.
+
+        Special and Missing bins get their own weight (where they hold rows): their WOE mixes
+        what the value says with who leaves it blank (income is missing for applicants whose
+        debt ratio is then an amount, not a ratio), which the other features partly explain.
+        Returns the weight of every bin per feature kept, the intercept and notes.
+        """
         notes: list[str] = []
-        # newton-cholesky: few WOE columns and many rows, where it converges in a handful of
-        # steps (lbfgs takes seconds per refit on 150 000 rows).
-        self.regression_ = LogisticRegression(C=self.C, solver="newton-cholesky", max_iter=200)
+        columns = [(c, group) for c in features for group in _groups(tables[c], index[c])]
+        woe = np.column_stack(
+            [_woe_column(tables[c], index[c], g) for c, g in columns] or [np.zeros(len(y))]
+        )
+        keep = list(range(len(columns)))
+        start: np.ndarray | None = None
         while True:
-            if not features:
-                self.regression_.fit(np.zeros((len(y), 1)), y)
-                self.regression_.coef_[:] = 0.0
-                return [], notes
-            woe = np.column_stack([tables[c]["woe"].to_numpy()[index[c]] for c in features])
-            self.regression_.fit(woe, y)
-            coef = self.regression_.coef_[0]
+            if not keep or len(np.unique(y)) < 2:
+                rate = float(np.clip(y.mean(), 1e-6, 1 - 1e-6)) if len(y) else 0.5
+                return {}, float(np.log(rate / (1.0 - rate))), notes
+            coef, intercept = logistic_fit(woe[:, keep], y, C=self.C, start=start)
             # WOE is ln(good share / bad share): a positive weight on bad would reverse the
-            # bin order the binning proved, so the feature goes and the regression is refitted.
+            # bin order the binning proved, so the column goes and the regression is refitted.
             worst = int(np.argmax(coef))
             if coef[worst] <= 1e-9:
-                return features, notes
-            notes.append(f"{features[worst]}: left out, its weight has the wrong sign")
-            features = [c for i, c in enumerate(features) if i != worst]
+                break
+            feature, group = columns[keep[worst]]
+            labels = tables[feature]["bin"].tolist()
+            notes.append(
+                f"{feature}: bins {labels[group[0]]} to {labels[group[1] - 1]} left out, "
+                "their weight has the wrong sign"
+            )
+            del keep[worst]
+            start = np.append(np.delete(coef, worst), intercept)
+        weights: dict[str, np.ndarray] = {}
+        for column, value in zip(keep, coef, strict=True):
+            feature, group = columns[column]
+            weight = weights.setdefault(feature, np.zeros(len(tables[feature])))
+            weight[group[0] : group[1]] = -value
+        return weights, intercept, notes
 
-    def _set_points(self, tables: dict[str, pd.DataFrame], features: list[str]) -> None:
+    def _set_points(
+        self,
+        tables: dict[str, pd.DataFrame],
+        candidates: list[str],
+        fitted: list[tuple[dict[str, pd.DataFrame], dict[str, np.ndarray], float]],
+    ) -> None:
+        """Integer points per segment and bin; a feature a segment does not use scores 0.
+
+        ``points = round(factor * weight * woe + (offset - factor * intercept) / m)``, the
+        weight being minus the regression coefficient of the bin's column.
+        """
         scale = self.scale_
-        coef = self.regression_.coef_[0]
-        intercept = float(self.regression_.intercept_[0])
-        base = scale.offset - scale.factor * intercept
-        self.features_ = list(features)
-        self.base_points_ = 0 if features else int(np.rint(base))
-        self.binning_tables_: dict[str, pd.DataFrame] = {}
-        self.points_: dict[str, np.ndarray] = {}
-        for j, column in enumerate(features):
-            table = tables[column].copy()
-            share = -scale.factor * coef[j] * table["woe"].to_numpy() + base / len(features)
-            table["points"] = np.rint(share).astype(np.int64)
-            self.binning_tables_[column] = table
-            self.points_[column] = table["points"].to_numpy()
-        self.max_points_ = {
-            c: int(t.loc[t["count"] > 0, "points"].max()) for c, t in self.binning_tables_.items()
-        }
+        used = {c for _, weights, _ in fitted for c in weights}
+        split_on = {feature for s in self.segments_ for feature, _ in s.conditions}
+        self.features_ = [c for c in candidates if c in used]
+        self.lookup_features_ = [c for c in candidates if c in used | split_on]
+        n_segments = len(fitted)
+        self.points_ = {c: np.zeros((n_segments, len(tables[c])), np.int64) for c in self.features_}
+        self.max_points_ = {c: np.zeros(n_segments, np.int64) for c in self.features_}
+        self.base_points_ = np.zeros(n_segments, dtype=np.int64)
+        self.segment_tables_: list[dict[str, pd.DataFrame]] = []
+        self.intercepts_ = np.array([intercept for _, _, intercept in fitted])
+        for number, (within, weights, intercept) in enumerate(fitted):
+            base = scale.offset - scale.factor * intercept
+            self.base_points_[number] = 0 if weights else int(np.rint(base))
+            seg_tables = {}
+            for column in [c for c in self.features_ if c in weights]:
+                table = within[column].copy()
+                share = scale.factor * weights[column] * table["woe"].to_numpy()
+                table["points"] = np.rint(share + base / len(weights)).astype(np.int64)
+                seg_tables[column] = table
+                self.points_[column][number] = table["points"].to_numpy()
+                filled = table["count"].to_numpy() > 0
+                self.max_points_[column][number] = int(table["points"].to_numpy()[filled].max())
+            self.segment_tables_.append(seg_tables)
+        if n_segments == 1:
+            self.binning_tables_ = dict(self.segment_tables_[0])
+        else:
+            self.binning_tables_ = {c: tables[c] for c in self.features_}
 
     # -- scoring -------------------------------------------------------------------------
+    def _lookup(self, X: pd.DataFrame) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        index = {c: bin_indices(self.binnings_[c], X[c]) for c in self.lookup_features_}
+        return index, segment_of(self.segments_, index, len(X))
+
+    def bin_labels(self, X: Any) -> pd.DataFrame:
+        """The label of each row's bin for every feature (as in ``binning_tables_``)."""
+        check_is_fitted(self, "points_")
+        clean = self.clean(X)
+        return pd.DataFrame(
+            {
+                c: np.asarray(self.binning_tables_[c]["bin"], dtype=object)[
+                    bin_indices(self.binnings_[c], clean[c])
+                ]
+                for c in self.features_
+            },
+            index=clean.index,
+        )
+
+    def segment_of(self, X: Any) -> np.ndarray:
+        """The segment number of each row of a raw frame (all 0 when not segmented)."""
+        check_is_fitted(self, "points_")
+        return self._lookup(self.clean(X))[1]
+
+    def _points_and_segment(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        index, segment = self._lookup(X)
+        if not self.features_:
+            return np.zeros((len(X), 0), dtype=np.int64), segment
+        columns = [self.points_[c][segment, index[c]] for c in self.features_]
+        return np.column_stack(columns).astype(np.int64), segment
+
     def _points(self, X: pd.DataFrame) -> np.ndarray:
-        columns = [self.points_[c][bin_indices(self.binnings_[c], X[c])] for c in self.features_]
-        if not columns:
-            return np.zeros((len(X), 0), dtype=np.int64)
-        return np.column_stack(columns).astype(np.int64)
+        return self._points_and_segment(X)[0]
 
     def _log_odds_bad(self, X: pd.DataFrame) -> np.ndarray:
-        score = self._points(X).sum(axis=1) + self.base_points_
+        points, segment = self._points_and_segment(X)
+        score = points.sum(axis=1) + self.base_points_[segment]
         return np.asarray(self.scale_.log_odds_bad(score), dtype=float)
 
     def _feature_impacts(self, X: pd.DataFrame) -> pd.DataFrame:
-        points = self._points(X)
-        best = np.array([self.max_points_[c] for c in self.features_], dtype=np.int64)
+        points, segment = self._points_and_segment(X)
+        if self.features_:
+            best = np.column_stack([self.max_points_[c][segment] for c in self.features_])
+        else:
+            best = np.zeros_like(points)
         return pd.DataFrame(
             np.clip(best - points, 0, None).astype(float), columns=self.features_, index=X.index
         )
@@ -216,3 +383,32 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         """Return each feature's integer points per row (columns: ``get_feature_names_out``)."""
         check_is_fitted(self, "points_")
         return self._points(self.clean(X))
+
+
+def _groups(table: pd.DataFrame, bins: np.ndarray) -> list[tuple[int, int]]:
+    """Weight groups of a feature's bins, each a ``(start, stop)`` range of table rows.
+
+    The regular bins are one group; Special and Missing are a group of their own where they
+    hold rows.
+    """
+    n_regular = len(table) - 2
+    woe = table["woe"].to_numpy()
+    groups = []
+    if bool(np.any(bins < n_regular)):
+        groups.append((0, n_regular))
+    if bool(np.any(bins >= n_regular)) and bool(np.any(woe[n_regular:] != 0.0)):
+        groups.append((n_regular, n_regular + 2))
+    return groups
+
+
+def _woe_column(table: pd.DataFrame, bins: np.ndarray, group: tuple[int, int]) -> np.ndarray:
+    """The WOE of each row's bin where the bin is in ``group``, else 0."""
+    woe = np.zeros(len(table))
+    woe[group[0] : group[1]] = table["woe"].to_numpy()[group[0] : group[1]]
+    return np.asarray(woe[bins], dtype=float)
+
+
+def _varies(table: pd.DataFrame) -> bool:
+    """A feature can enter a segment's regression if two filled bins differ in WOE."""
+    filled = table.loc[table["count"] > 0, "woe"]
+    return bool(filled.nunique() >= 2)

@@ -1,0 +1,61 @@
+"""Logistic regression for the scorecard: Newton's method on a dozen WOE columns.
+
+The scorecard refits its regression several times per fit (once per segment, again after a
+column with the wrong sign is dropped, and many times while the segmentation is searched), on
+up to millions of rows and a dozen columns. Newton's method converges there in about five
+steps of one ``X'WX``, and a refit starts from the previous solution; scikit-learn's
+``LogisticRegression`` (the same objective, to which a test holds this one) spends most of its
+time in checks and set-up at this size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["logistic_fit"]
+
+
+def logistic_fit(
+    X: np.ndarray, y: np.ndarray, *, C: float = 1.0, start: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """L2-penalised logistic regression by Newton's method: ``(coef, intercept)``.
+
+    The same objective as scikit-learn's ``LogisticRegression(C=C)`` (penalty
+    ``|coef|^2 / (2 C)``, intercept free), which a test holds it to. A scorecard has a dozen
+    WOE columns and many rows, where Newton converges in about five steps of one
+    ``X'WX``; refits after dropping a column start from the previous solution (``start``:
+    coefficients then intercept). Steps that do not lower the objective are halved.
+    """
+    n, k = X.shape
+    design = np.column_stack([X, np.ones(n)])
+    theta = np.zeros(k + 1) if start is None else np.asarray(start, dtype=float).copy()
+    if start is None:
+        rate = float(np.clip(y.mean(), 1e-6, 1 - 1e-6))
+        theta[-1] = np.log(rate / (1.0 - rate))
+    penalty = np.append(np.full(k, 1.0 / C), 0.0)
+
+    def objective(t: np.ndarray) -> tuple[float, np.ndarray]:
+        z = design @ t
+        value = np.sum(np.logaddexp(0.0, z)) - y @ z + 0.5 * np.sum(penalty * t * t)
+        return float(value), z
+
+    current, z = objective(theta)
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -35.0, 35.0)))
+        gradient = design.T @ (p - y) + penalty * theta
+        root = design * np.sqrt(p * (1.0 - p))[:, None]
+        hessian = root.T @ root + np.diag(penalty)
+        step = np.linalg.solve(hessian + 1e-10 * np.eye(k + 1), gradient)
+        for _ in range(30):
+            trial = theta - step
+            trial_value, trial_z = objective(trial)
+            if trial_value <= current:
+                break
+            step = step / 2.0
+        else:
+            break
+        theta, current, z = trial, trial_value, trial_z
+        # points are whole numbers of about 30 per unit of log-odds: 1e-6 is far below them
+        if np.max(np.abs(step)) < 1e-6:
+            break
+    return theta[:-1], float(theta[-1])
