@@ -16,7 +16,12 @@ __all__ = ["logistic_fit"]
 
 
 def logistic_fit(
-    X: np.ndarray, y: np.ndarray, *, C: float = 1.0, start: np.ndarray | None = None
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    C: float = 1.0,
+    start: np.ndarray | None = None,
+    max_steps: int = 100,
 ) -> tuple[np.ndarray, float]:
     """L2-penalised logistic regression by Newton's method: ``(coef, intercept)``.
 
@@ -24,7 +29,8 @@ def logistic_fit(
     ``|coef|^2 / (2 C)``, intercept free), which a test holds it to. A scorecard has a dozen
     WOE columns and many rows, where Newton converges in about five steps of one
     ``X'WX``; refits after dropping a column start from the previous solution (``start``:
-    coefficients then intercept). Steps that do not lower the objective are halved.
+    coefficients then intercept). Steps that do not lower the objective are halved; a quick
+    fit stops after ``max_steps`` (four steps leave an error near 1e-4 from a cold start).
     """
     n, k = X.shape
     design = np.column_stack([X, np.ones(n)])
@@ -40,7 +46,7 @@ def logistic_fit(
         return float(value), z
 
     current, z = objective(theta)
-    for _ in range(100):
+    for _ in range(max_steps):
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -35.0, 35.0)))
         gradient = design.T @ (p - y) + penalty * theta
         root = design * np.sqrt(p * (1.0 - p))[:, None]

@@ -81,6 +81,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cum_lift": ("累计提升度", "Cum. lift"),
     "ks": ("KS", "KS"),
     "feature": ("特征", "Feature"),
+    "segment": ("分段号", "Segment"),
+    "rule": ("分段规则", "Rule"),
+    "base_points": ("基础分", "Base points"),
     "iv": ("信息值", "IV"),
     "bin": ("分箱", "Bin"),
     "count": ("样本数", "Count"),
@@ -452,6 +455,52 @@ def _binning_section(model: Any) -> dict[str, Any]:
     )
 
 
+def _segments_section(model: Any) -> list[dict[str, Any]]:
+    """A segmented scorecard's segments: rule, rows, bad rate, and each one's points tables."""
+    segments = getattr(model, "segments_", None) or []
+    tables = getattr(model, "segment_tables_", None) or []
+    if len(segments) < 2 or len(tables) != len(segments):
+        return []
+    rows = []
+    details = []
+    for number, (segment, features) in enumerate(zip(segments, tables, strict=True)):
+        first = next(iter(features.values()), None)
+        count = int(first["count"].sum()) if first is not None else 0
+        events = int(first["event"].sum()) if first is not None else 0
+        rows.append(
+            {
+                "segment": number,
+                "rule": segment.rule,
+                "n": count,
+                "bad_rate": events / count if count else float("nan"),
+                "base_points": int(model.base_points_[number]),
+            }
+        )
+        for name, table in features.items():
+            details.append(
+                {
+                    "summary": f"{number} · {name} · IV {float(table['iv'].sum()):.4f}",
+                    "table": _table(table.reset_index(drop=True)),
+                }
+            )
+    return [
+        _section(
+            "segments",
+            "分段评分卡",
+            "Scorecard segments",
+            notes=[
+                _note(
+                    "各分段共用同一套分箱，WOE、回归与分值在段内分别估计；每行属于且只属于一个分段。",
+                    "Segments share the bins; WOE, regression and points are estimated within "
+                    "each segment. Every row belongs to exactly one segment.",
+                )
+            ],
+            tables=[_table(pandas.DataFrame(rows), table_id="segments-table")],
+            details=details,
+        )
+    ]
+
+
 def _card_section(card: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     if card is None:
         return []
@@ -573,6 +622,7 @@ def render_validation_report(
             tables=[_table(gains, table_id="gains-table")],
         ),
         _binning_section(model),
+        *_segments_section(model),
         _section(
             "distribution",
             "分数分布",

@@ -98,7 +98,7 @@ class _Book:
         fit = np.flatnonzero(rows & ~self.held)
         held = np.flatnonzero(rows & self.held)
         woe = self.woe(fit)
-        coef, intercept = logistic_fit(woe[self.flat[fit]], self.y[fit].astype(float))
+        coef, intercept = logistic_fit(woe[self.flat[fit]], self.y[fit].astype(float), max_steps=4)
         return held, woe[self.flat[held]] @ coef + intercept
 
 
@@ -114,14 +114,14 @@ def find_segments(
     min_share: float = 0.05,
     min_events: int = 100,
     min_gain: float = 0.0005,
-    max_rows: int = 60_000,
+    max_rows: int = 30_000,
     seed: int = 0,
 ) -> list[Segment]:
     """Grow the segmentation tree; return its leaves (one segment when no split pays).
 
     ``index`` gives each characteristic's bin per row: regular bins ``0..n_regular-1`` in
     order, then Special, then Missing (``labels`` names them). Splits are tried on the
-    ``top_k`` characteristics by information value, at up to eight boundaries between regular
+    ``top_k`` characteristics by information value, at up to six boundaries between regular
     bins; Special and Missing go to the side whose bad rate is closer to theirs.
     """
     features = list(index)
@@ -192,7 +192,7 @@ def _splits(
         column = book.features.index(feature)
         bins = book.flat[:, column] - book.offsets[column]
         regular = n_regular[feature]
-        for cut in _cuts(bins[rows], regular, 8):
+        for cut in _cuts(bins[rows], regular, 6):
             sides, members = _sides(bins, rows, book.y, cut, regular)
             if not all(side.any() and (side & ~book.held).any() for side in sides):
                 continue

@@ -1,0 +1,114 @@
+"""Segmented scorecards: where a split pays, how rows are assigned, and the regression behind."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from fairdebt.risk import Scorecard
+from fairdebt.risk.regression import logistic_fit
+from fairdebt.risk.report import write_validation_report
+
+
+def _book_where_late_payers_differ(
+    n: int = 20_000, seed: int = 1
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Utilisation raises the risk of clean files and lowers that of late payers (who still
+    draw on their lines are the ones still paying), which no single points table can fit."""
+    rng = np.random.default_rng(seed)
+    late = np.where(rng.random(n) < 0.15, rng.integers(1, 4, n), 0).astype(float)
+    utilisation = rng.uniform(0, 1, n)
+    age = rng.uniform(20, 70, n)
+    log_odds = np.where(late > 0, 2.0 - 4.0 * utilisation, -4.5 + 4.0 * utilisation)
+    log_odds += 0.01 * (45 - age)
+    y = (rng.random(n) < 1 / (1 + np.exp(-log_odds))).astype(int)
+    return pd.DataFrame({"late_90": late, "utilisation": utilisation, "age": age}), y
+
+
+def test_a_book_where_late_payers_differ_is_split_on_lateness() -> None:
+    X, y = _book_where_late_payers_differ()
+    model = Scorecard().fit(X, y)
+    assert len(model.segments_) >= 2
+    assert all(s.conditions[0][0] == "late_90" for s in model.segments_)
+    assert any("late_90 in [0.50" in s.rule for s in model.segments_)
+    segment = model.segment_of(X)
+    late_segments = set(segment[X["late_90"] > 0])
+    clean_segments = set(segment[X["late_90"] == 0])
+    assert late_segments.isdisjoint(clean_segments)
+
+
+def test_segmenting_ranks_better_than_one_table_on_new_rows() -> None:
+    X, y = _book_where_late_payers_differ(seed=1)
+    X_new, y_new = _book_where_late_payers_differ(seed=2)
+    one = Scorecard(segments="none").fit(X, y)
+    segmented = Scorecard().fit(X, y)
+    auc_one = roc_auc_score(y_new, one.predict_proba(X_new)[:, 1])
+    auc_segmented = roc_auc_score(y_new, segmented.predict_proba(X_new)[:, 1])
+    assert auc_segmented > auc_one + 0.005
+
+
+def test_a_small_book_without_interactions_keeps_one_segment() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=3_000)
+    y = (rng.random(3_000) < 1 / (1 + np.exp(-(x - 1.5)))).astype(int)
+    model = Scorecard().fit(pd.DataFrame({"score_input": x}), y)
+    assert [s.rule for s in model.segments_] == ["all"]
+    assert "points" in model.binning_tables_["score_input"].columns
+
+
+def test_every_row_scores_from_its_own_segments_table() -> None:
+    X, y = _book_where_late_payers_differ()
+    model = Scorecard().fit(X, y)
+    segment = model.segment_of(X.head(200))
+    points = model.transform(X.head(200))
+    labels = model.bin_labels(X.head(200))
+    for row in range(200):
+        tables = model.segment_tables_[segment[row]]
+        for column, feature in enumerate(model.features_):
+            if feature not in tables:
+                assert points[row, column] == 0  # a feature this segment does not use
+                continue
+            table = tables[feature]
+            expected = table.loc[table["bin"] == labels[feature].iloc[row], "points"]
+            assert points[row, column] == expected.iloc[0]
+    score = points.sum(axis=1) + model.base_points_[segment]
+    assert (score == model.decision_score(X.head(200))).all()
+
+
+def test_segments_must_be_auto_or_none() -> None:
+    X, y = _book_where_late_payers_differ(n=500)
+    with pytest.raises(ValueError, match="segments must be 'auto' or 'none'"):
+        Scorecard(segments="tree").fit(X, y)
+
+
+def test_the_validation_report_lists_the_segments_and_their_points(tmp_path) -> None:
+    X, y = _book_where_late_payers_differ()
+    model = Scorecard().fit(X, y)
+    path = write_validation_report(model, X, y, tmp_path / "report.html")
+    text = path.read_text(encoding="utf-8")
+    assert "Scorecard segments" in text and "分段评分卡" in text
+    for segment in model.segments_:
+        assert segment.rule.split(" in ")[0] in text
+
+
+@pytest.mark.parametrize("C", [0.05, 1.0, 100.0])
+def test_the_newton_regression_matches_scikit_learns(C: float) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5_000, 6))
+    y = (rng.random(5_000) < 1 / (1 + np.exp(-(X @ rng.normal(size=6) - 2.0)))).astype(float)
+    coef, intercept = logistic_fit(X, y, C=C)
+    reference = LogisticRegression(C=C, tol=1e-12, max_iter=10_000).fit(X, y)
+    assert np.allclose(coef, reference.coef_[0], atol=1e-5)
+    assert intercept == pytest.approx(reference.intercept_[0], abs=1e-5)
+
+
+def test_a_refit_from_a_previous_solution_reaches_the_same_answer() -> None:
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(3_000, 4))
+    y = (rng.random(3_000) < 1 / (1 + np.exp(-(X[:, 0] - 1.0)))).astype(float)
+    cold = logistic_fit(X, y)
+    warm = logistic_fit(X, y, start=np.append(cold[0] + 0.3, cold[1] - 0.2))
+    assert np.allclose(cold[0], warm[0], atol=1e-6) and cold[1] == pytest.approx(warm[1], abs=1e-6)
