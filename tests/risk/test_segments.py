@@ -40,6 +40,37 @@ def test_a_book_where_late_payers_differ_is_split_on_lateness() -> None:
     assert late_segments.isdisjoint(clean_segments)
 
 
+def test_a_segmented_scorecard_has_one_points_table_per_segment() -> None:
+    X, y = _book_where_late_payers_differ()
+    model = Scorecard().fit(X, y)
+    columns = ["bin", "count", "event", "event_rate", "woe", "iv", "points"]
+    rows = [int(next(iter(t.values()))["count"].sum()) for t in model.segment_tables_]
+    assert sum(rows) == len(X)
+    for tables in model.segment_tables_:
+        assert all(list(table.columns) == columns for table in tables.values())
+    # the shared binning table has the whole book's counts and no points
+    shared = model.binning_tables_["utilisation"]
+    assert "points" not in shared.columns and shared["count"].sum() == len(X)
+
+
+def test_a_segments_woe_follows_the_books_trend() -> None:
+    X, y = _book_where_late_payers_differ()
+    model = Scorecard().fit(X, y)
+    for feature in model.features_:
+        book = model.binning_tables_[feature]
+        regular = len(book) - 2
+        for tables in model.segment_tables_:
+            if feature not in tables:
+                continue
+            table = tables[feature].iloc[:regular]
+            filled = table["count"].to_numpy() > 0
+            book_steps = np.sign(np.diff(book["event_rate"].to_numpy()[:regular][filled]))
+            woe_steps = np.diff(table["woe"].to_numpy()[filled])
+            # where the book's bad rate rises the segment's WOE never rises, and vice versa:
+            # no bin earns more points than a bin the whole book found safer
+            assert np.all(woe_steps * book_steps <= 1e-12)
+
+
 def test_segmenting_ranks_better_than_one_table_on_new_rows() -> None:
     X, y = _book_where_late_payers_differ(seed=1)
     X_new, y_new = _book_where_late_payers_differ(seed=2)

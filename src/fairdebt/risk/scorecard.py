@@ -205,13 +205,18 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         rows: np.ndarray,
         y: np.ndarray,
     ) -> dict[str, pd.DataFrame]:
-        """Each feature's table re-counted on one segment's rows (same bins, own WOE and IV)."""
+        """Each feature's table re-counted on one segment's rows (same bins, own WOE and IV).
+
+        ``event_rate`` is the segment's own; ``woe`` follows the book's trend
+        (:func:`~fairdebt.risk.segments.within_woe`).
+        """
         out = {}
         for column, bins in index.items():
             n_bins = len(tables[column])
             count = np.bincount(bins[rows], minlength=n_bins)
             event = np.bincount(bins[rows], weights=y[rows], minlength=n_bins).astype(np.int64)
-            woe, iv = within_woe(bins[rows], y[rows].astype(float), n_bins)
+            shape = tables[column]["event_rate"].to_numpy()[: n_bins - 2]
+            woe, iv = within_woe(count, event, shape)
             with np.errstate(divide="ignore", invalid="ignore"):
                 rate = np.where(count > 0, event / np.maximum(count, 1), 0.0)
             out[column] = pd.DataFrame(
@@ -232,10 +237,7 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         built = built.loc[built.index != "Totals"]
         return pd.DataFrame(
             {
-                "bin": [
-                    str(list(b)) if isinstance(b, list | np.ndarray) else str(b)
-                    for b in built["Bin"]
-                ],
+                "bin": [_bin_label(b) for b in built["Bin"]],
                 "count": built["Count"].to_numpy(dtype=np.int64),
                 "event": built["Event"].to_numpy(dtype=np.int64),
                 "event_rate": built["Event rate"].to_numpy(dtype=float),
@@ -406,6 +408,15 @@ def _woe_column(table: pd.DataFrame, bins: np.ndarray, group: tuple[int, int]) -
     woe = np.zeros(len(table))
     woe[group[0] : group[1]] = table["woe"].to_numpy()[group[0] : group[1]]
     return np.asarray(woe[bins], dtype=float)
+
+
+def _bin_label(value: Any) -> str:
+    """A bin's label: an interval as optbinning writes it, a category group as a list."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | np.ndarray | pd.api.extensions.ExtensionArray):
+        return str([str(item) for item in value])
+    return str(value)
 
 
 def _varies(table: pd.DataFrame) -> bool:

@@ -4,11 +4,13 @@ A single WOE scorecard weighs each characteristic the same way for every applica
 works differently in part of the book (applicants already 90 days late, for whom utilisation
 says less than for clean files), the standard remedy is a segmented scorecard: the same bins,
 with WOE, regression and points estimated within each segment. :func:`find_segments` grows that
-segmentation as a small tree over the bins of the strongest characteristics. A split is kept
-only if it raises the AUC on held-out rows (a seeded third of a sample of the training rows)
-by at least ``min_gain``, and only if each side keeps ``min_share`` of the rows and
-``min_events`` goods and bads; a book where no split pays (German credit) keeps one segment.
-AUC, not deviance, decides because a scorecard is chosen for how it ranks: a split that only
+segmentation as a small tree over the bins of the strongest characteristics.
+
+A split is kept only if it raises the AUC on held-out rows (a seeded third of a sample of the
+training rows) by at least ``min_gain`` and by ``min_z`` standard errors of DeLong's test for
+correlated AUCs, so that a small book's noise does not pass for a segment (German credit keeps
+one); each side must keep ``min_share`` of the rows and ``min_events`` goods and bads. AUC,
+not deviance, decides because a scorecard is chosen for how it ranks: a split that only
 recalibrates part of the book (utilisation within clean files, say) lowers the deviance but
 ranks no better. The quick model behind each candidate is the scorecard's own WOE and logistic
 regression, fitted on the sample; it costs a few bin counts and Newton steps per candidate.
@@ -23,6 +25,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import rankdata
+from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import roc_auc_score
 
 from fairdebt.risk.regression import logistic_fit
@@ -53,21 +57,55 @@ def segment_of(segments: Sequence[Segment], index: Mapping[str, np.ndarray], n: 
     return out
 
 
-def within_woe(bins: np.ndarray, y: np.ndarray, n_bins: int) -> tuple[np.ndarray, np.ndarray]:
-    """WOE and IV of each bin among the given rows; an empty bin has WOE 0 (neutral points).
+def within_woe(
+    count: np.ndarray, bad: np.ndarray, shape: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """WOE and IV of each bin of one segment, following the whole book's trend.
 
-    Half a good and half a bad are added to every filled bin so that a bin with no bads (common
-    in a small segment) gets a large but finite WOE.
+    ``count`` and ``bad`` are the segment's rows and bads per bin (regular bins, then Special
+    and Missing); ``shape`` is the whole book's bad rate per regular bin. Each filled bin's
+    bad rate is taken as ``(bads + 0.5) / (rows + 1)`` (finite for a bin with no bads, common
+    in a small segment). Where the segment's rates cross the book's trend (rising, falling,
+    or rising then falling), neighbouring bins are pooled (isotonic regression weighted by
+    rows), so that a bin never earns more points than a bin the book found safer: a reason
+    code then always points the right way. An empty bin has WOE 0 (neutral points).
     """
-    count = np.bincount(bins, minlength=n_bins).astype(float)
-    bad = np.bincount(bins, weights=y, minlength=n_bins)
-    good = count - bad
+    count = np.asarray(count, dtype=float)
     filled = count > 0
-    bad_share = np.where(filled, bad + 0.5, 0.0) / max(bad.sum(), 1.0)
-    good_share = np.where(filled, good + 0.5, 0.0) / max(good.sum(), 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        woe = np.where(filled, np.log(good_share / bad_share), 0.0)
+    rate = np.where(filled, (np.asarray(bad, dtype=float) + 0.5) / (count + 1.0), 0.5)
+    regular = len(shape)
+    rate[:regular] = _follow(count[:regular], rate[:regular], np.asarray(shape, dtype=float))
+    bads = float((rate * count)[filled].sum())
+    goods = float(((1.0 - rate) * count)[filled].sum())
+    woe = np.where(
+        filled, np.log((1.0 - rate) / rate) - np.log(max(goods, 1e-9) / max(bads, 1e-9)), 0.0
+    )
+    bad_share = np.where(filled, rate * count, 0.0) / max(bads, 1e-9)
+    good_share = np.where(filled, (1.0 - rate) * count, 0.0) / max(goods, 1e-9)
     return woe, (good_share - bad_share) * woe
+
+
+def _follow(count: np.ndarray, rate: np.ndarray, shape: np.ndarray) -> np.ndarray:
+    """Bad rates per bin pooled so that they follow the trend of ``shape``."""
+    rate = rate.copy()
+    filled = np.flatnonzero(count > 0)
+    if len(filled) < 2:
+        return rate
+    reference = shape[filled]
+    steps = np.diff(reference)
+    if np.all(steps >= 0) or np.all(steps <= 0):
+        pieces = [(filled, bool(reference[-1] >= reference[0]))]
+    else:  # a peak or a valley: each side of the turn follows its own direction
+        turn = int(np.argmax(reference) if steps[0] > 0 else np.argmin(reference))
+        pieces = [(filled[: turn + 1], bool(steps[0] > 0)), (filled[turn:], bool(steps[0] < 0))]
+    for bins, rising in pieces:
+        if len(bins) < 2:
+            continue
+        fitted = IsotonicRegression(increasing=rising).fit(
+            np.arange(len(bins)), rate[bins], sample_weight=count[bins]
+        )
+        rate[bins] = fitted.predict(np.arange(len(bins)))
+    return rate
 
 
 @dataclass
@@ -114,7 +152,8 @@ def find_segments(
     min_share: float = 0.05,
     min_events: int = 100,
     min_gain: float = 0.0005,
-    max_rows: int = 30_000,
+    min_z: float = 1.0,
+    max_rows: int = 60_000,
     seed: int = 0,
 ) -> list[Segment]:
     """Grow the segmentation tree; return its leaves (one segment when no split pays).
@@ -168,7 +207,11 @@ def find_segments(
                 auc = roc_auc_score(truth, trial)
                 if best is None or auc > best[0]:
                     best = (auc, children, trial)
-            if best is not None and best[0] - current >= min_gain:
+            if (
+                best is not None
+                and best[0] - current >= min_gain
+                and _delong_z(truth, z, best[2]) >= min_z
+            ):
                 current, z = best[0], best[2]
                 grown.extend(best[1])
             else:
@@ -177,6 +220,31 @@ def find_segments(
             break
         leaves = grown
     return [segment for segment, _ in leaves]
+
+
+def _delong_z(truth: np.ndarray, before: np.ndarray, after: np.ndarray) -> float:
+    """DeLong's z for the AUC gain of ``after`` over ``before`` on the same rows.
+
+    The two AUCs are correlated (same rows, mostly the same scores); DeLong's variance of
+    their difference is the standard test for comparing credit scores on one sample.
+    """
+    bad = truth == 1
+    n_bad, n_good = int(bad.sum()), int((~bad).sum())
+    if n_bad < 2 or n_good < 2:
+        return 0.0
+    components_bad, components_good, aucs = [], [], []
+    for score in (before, after):
+        every = rankdata(score)
+        among_bad = rankdata(score[bad])
+        among_good = rankdata(score[~bad])
+        aucs.append((every[bad].sum() / n_bad - (n_bad + 1) / 2) / n_good)
+        components_bad.append((every[bad] - among_bad) / n_good)
+        components_good.append(1.0 - (every[~bad] - among_good) / n_bad)
+    covariance = np.cov(components_bad) / n_bad + np.cov(components_good) / n_good
+    variance = covariance[0, 0] + covariance[1, 1] - 2 * covariance[0, 1]
+    if variance <= 0:
+        return 0.0
+    return float((aucs[1] - aucs[0]) / np.sqrt(variance))
 
 
 def _splits(
