@@ -168,6 +168,7 @@ def make_card(
         },
         "time_window": _time_window(time_window),
         "features": _features(model, X),
+        "segments": [segment.rule for segment in getattr(model, "segments_", [])] or None,
         "metrics": _plain(dict(metrics)),
         "libraries": library_versions(),
     }
