@@ -221,9 +221,9 @@ def _floors(rows: list[dict[str, Any]]) -> list[str]:
             )
         if data == "gmsc" and ours and gbm:
             lines.append(
-                f"- gmsc: scorecard AUC {ours['auc_mean']:.4f} >= 0.862: "
+                f"- gmsc: scorecard AUC {ours['auc_mean']:.5f} >= 0.862: "
                 f"{'met' if ours['auc_mean'] >= 0.862 else 'MISSED'}; GBM AUC "
-                f"{gbm['auc_mean']:.4f} >= 0.866: "
+                f"{gbm['auc_mean']:.5f} >= 0.866: "
                 f"{'met' if gbm['auc_mean'] >= 0.866 else 'MISSED'}"
             )
             optb = _best(rows, data, ["optbinning BinningProcess + LR"])
