@@ -143,3 +143,11 @@ def test_a_refit_from_a_previous_solution_reaches_the_same_answer() -> None:
     cold = logistic_fit(X, y)
     warm = logistic_fit(X, y, start=np.append(cold[0] + 0.3, cold[1] - 0.2))
     assert np.allclose(cold[0], warm[0], atol=1e-6) and cold[1] == pytest.approx(warm[1], abs=1e-6)
+
+
+def test_binning_on_two_processes_gives_the_same_card() -> None:
+    X, y = _book_where_late_payers_differ(n=6_000)
+    serial = Scorecard().fit(X, y)
+    parallel = Scorecard(n_jobs=2).fit(X, y)
+    assert [s.rule for s in parallel.segments_] == [s.rule for s in serial.segments_]
+    assert (parallel.decision_score(X) == serial.decision_score(X)).all()
