@@ -25,6 +25,7 @@ lint: $(VENV)/.installed
 
 # Each script writes benchmarks/results/<area>.md; BENCHMARKS.md gathers them.
 bench: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) benchmarks/cycle.py
 	$(PY) benchmarks/ledger.py
 	$(PY) benchmarks/calibration.py
