@@ -1,26 +1,28 @@
 """The scorecard: optimal monotone binning, WOE, logistic regression, integer points.
 
 Binning is optbinning's (``OptimalBinning`` per characteristic); fairdebt does not rewrite it.
-The trend of each feature is optbinning's ``auto`` choice among ascending, descending, peak
-and valley (``monotonic_trend="auto_asc_desc"`` forces strictly monotone), with pre-bins of at
-least 2 % of rows so that small but telling values of count features keep their own bin.
-Every feature's table has its bins, then a *Special* bin (sentinel codes such as 96/98) and a
-*Missing* bin. Scoring looks a row up in that same table, so a missing or special value gets
-the same points at fit and at score time; a category never seen at fit time is scored as
-*Missing*; an empty Missing or Special bin has WOE 0 (neutral points).
+The trend of each feature is optbinning's ``auto_heuristic`` choice among ascending,
+descending, peak and valley (``monotonic_trend="auto_asc_desc"`` forces strictly monotone),
+on pre-bins of 1-2 % of rows (finer for larger books) so that small but telling values of
+count features keep their own bin. Every feature's table has its bins, then a *Special* bin
+(sentinel codes such as 96/98) and a *Missing* bin. Scoring looks a row up in that same table,
+so a missing or special value gets the same points at fit and at score time; a category never
+seen at fit time is scored as *Missing*; an empty Missing or Special bin has WOE 0 (neutral
+points).
 
 Where one points table does not fit the whole book, the scorecard is segmented
 (:mod:`fairdebt.risk.segments`, ``segments="auto"``): the bins stay the same, and WOE,
 regression and points are estimated within each segment (for example applicants already
-90 days late, and the rest). The segmentation is kept only where it lowers the deviance of
-held-out rows; ``segments="none"`` turns it off. ``segments_`` lists each segment's rule,
+90 days late, and the rest). A split is kept only where it raises the AUC of held-out rows
+beyond its noise; ``segments="none"`` turns it off. ``segments_`` lists each segment's rule,
 ``segment_tables_`` its binning tables with points.
 
-Logistic regression on the WOE columns gives the log-odds of bad; features whose coefficient
-comes out with the wrong sign (more WOE meaning more risk, a symptom of collinearity) are left
-out and the regression refitted. Each bin then gets integer points::
+Logistic regression on the WOE columns (:mod:`fairdebt.risk.regression`) gives the log-odds of
+bad, with one weight for a feature's regular bins and one for its Special and Missing bins;
+a weight that comes out with the wrong sign (more WOE meaning more risk, a symptom of
+collinearity) is dropped and the regression refitted. Each bin then gets integer points::
 
-    points[j, b] = round(-factor * coef[j] * woe[j, b] + (offset - factor * intercept) / m)
+    points[j, b] = round(factor * weight[j, b] * woe[j, b] + (offset - factor * intercept) / m)
 
 on the :class:`~fairdebt.risk.points.PointsScale` (PDO, base score, base odds), ``m`` being the
 number of features of the segment, so a row's score is exactly the sum of its integer bin
@@ -152,15 +154,18 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
     def _prebins(self, n_rows: int) -> tuple[float, int]:
         """Smallest pre-bin share and most pre-bins: finer for larger books.
 
-        A pre-bin holds at least 1 000 rows, never less than 1 % nor more than 2 % of them
-        (1 % from 100 000 rows up), and there are at most 0.4 / share pre-bins (40 at 1 %,
-        20 at 2 %): enough rows per bin to estimate its bad rate, and bins fine enough for the
-        shapes a large book can show. Set either parameter to fix it.
+        The share is 1 000 rows' worth of the book kept between 1 % and 2 % (2 % up to 50 000
+        rows, 1 % from 100 000), with at most 0.4 / share pre-bins and never more than 30 (20 at
+        2 %, 30 at 1 %): small books keep enough rows per bin to estimate its bad rate, large
+        ones get bins fine enough for the shapes they can show (+0.0007 AUC on GMSC; 1 % on
+        German credit's thousand rows overfits). optbinning's solver time grows fast with the
+        pre-bins: 40 cost twice the time of 30 on GMSC for the same information value.
+        Set either parameter to fix it.
         """
         share = self.min_prebin_size
         if share is None:
             share = float(np.clip(1000.0 / max(n_rows, 1), 0.01, 0.02))
-        most = self.max_n_prebins if self.max_n_prebins is not None else round(0.4 / share)
+        most = self.max_n_prebins if self.max_n_prebins is not None else min(30, round(0.4 / share))
         return share, int(most)
 
     def _fit_binnings(self, X: pd.DataFrame, y: np.ndarray) -> dict[str, OptimalBinning]:

@@ -21,7 +21,7 @@ bins" conditions, so it reads as a rule in reports and reason codes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,12 +195,13 @@ def find_segments(
         grown = []
         for segment, rows in leaves:
             best = None
-            for children, scores in _splits(book, segment, rows, strongest, n_regular, labels):
-                if not all(
-                    _big_enough(side, book.y, len(sample), min_share, min_events)
-                    for _, side in children
-                ):
-                    continue
+
+            def big_enough(side: np.ndarray) -> bool:
+                return _big_enough(side, book.y, len(sample), min_share, min_events)
+
+            for children, scores in _splits(
+                book, segment, rows, strongest, n_regular, labels, big_enough
+            ):
                 trial = z.copy()
                 for rows_held, values in scores:
                     trial[where[rows_held]] = values
@@ -254,15 +255,18 @@ def _splits(
     candidates: list[str],
     n_regular: Mapping[str, int],
     labels: Mapping[str, Sequence[str]],
+    big_enough: Callable[[np.ndarray], bool],
 ) -> Iterator[tuple[list[tuple[Segment, np.ndarray]], list[tuple[np.ndarray, np.ndarray]]]]:
-    """Every candidate split of ``rows``: its two children and their held-out log-odds."""
+    """Every candidate split of ``rows`` whose sides are ``big_enough``: its two children and
+    their held-out log-odds."""
     for feature in candidates:
         column = book.features.index(feature)
         bins = book.flat[:, column] - book.offsets[column]
         regular = n_regular[feature]
         for cut in _cuts(bins[rows], regular, 6):
             sides, members = _sides(bins, rows, book.y, cut, regular)
-            if not all(side.any() and (side & ~book.held).any() for side in sides):
+            # sizes first: the quick models are the expensive part
+            if not all(big_enough(side) and (side & ~book.held).any() for side in sides):
                 continue
             children = []
             for side, held in zip(sides, members, strict=True):
