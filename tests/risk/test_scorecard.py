@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from tests.risk.conftest import lender_extract
 
 from fairdebt.risk import Scorecard, reason_codes
+from fairdebt.risk.scorecard import bin_indices
 
 SETTINGS = settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -150,3 +151,31 @@ def _extract_model() -> Scorecard:
         frame, y = _EXTRACT
         _MODELS["m"] = Scorecard().fit(frame.drop(columns="status"), y)
     return _MODELS["m"]
+
+
+@SETTINGS
+@given(
+    values=st.lists(
+        st.one_of(
+            st.floats(-1e7, 1e7, allow_nan=False),
+            st.sampled_from([np.nan, 96.0, 98.0, 0.0, 0.5, np.inf, -np.inf]),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_numeric_bin_lookup_agrees_with_optbinnings_own_transform(values) -> None:
+    model = _extract_model()
+    series = pd.Series(values, dtype=float)
+    numeric = [b for b in model.binnings_.values() if b.dtype == "numerical"]
+    assert any(b.special_codes for b in numeric)  # past_due_30 has its 98s
+    for binning in numeric:
+        theirs = binning.transform(
+            series.to_numpy(),
+            metric="indices",
+            metric_special="empirical",
+            metric_missing="empirical",
+        )
+        theirs = np.asarray(theirs, dtype=np.int64)
+        theirs[theirs < 0] = len(binning.splits) + 2
+        assert (bin_indices(binning, series) == theirs).all()

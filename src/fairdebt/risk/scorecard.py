@@ -52,15 +52,30 @@ __all__ = ["Scorecard", "bin_indices"]
 def bin_indices(binning: Any, values: pd.Series) -> np.ndarray:
     """Return each value's row in the binning table (bins, then Special, then Missing).
 
-    Unseen categories (optbinning's index -1) go to the Missing row.
+    Unseen categories (optbinning's index -1) go to the Missing row. Numeric values are
+    looked up with ``searchsorted`` on optbinning's splits (bins are ``[left, right)``), which
+    agrees with optbinning's own ``transform(metric="indices")`` (a test holds them equal) at
+    a tenth of its cost, for scoring millions of rows.
     """
-    n_bins = len(binning.splits) + (0 if binning.dtype == "categorical" else 1)
-    raw = values.to_numpy(dtype=object if binning.dtype == "categorical" else float)
-    index = binning.transform(
-        raw, metric="indices", metric_special="empirical", metric_missing="empirical"
-    )
-    index = np.asarray(index, dtype=np.int64)
-    index[index < 0] = n_bins + 1
+    if binning.dtype == "categorical":
+        n_bins = len(binning.splits)
+        index = binning.transform(
+            values.to_numpy(dtype=object),
+            metric="indices",
+            metric_special="empirical",
+            metric_missing="empirical",
+        )
+        index = np.asarray(index, dtype=np.int64)
+        index[index < 0] = n_bins + 1
+        return index
+    raw = values.to_numpy(dtype=float)
+    n_bins = len(binning.splits) + 1
+    index = np.searchsorted(np.asarray(binning.splits, dtype=float), raw, side="right")
+    index = index.astype(np.int64)
+    codes = binning.special_codes
+    if codes:
+        index[np.isin(raw, np.asarray(list(codes), dtype=float))] = n_bins
+    index[np.isnan(raw)] = n_bins + 1
     return index
 
 
