@@ -76,7 +76,7 @@ def bin_indices(binning: Any, values: pd.Series) -> np.ndarray:
     if codes:
         index[np.isin(raw, np.asarray(list(codes), dtype=float))] = n_bins
     index[np.isnan(raw)] = n_bins + 1
-    return index
+    return np.asarray(index, dtype=np.int64)
 
 
 def _fit_binning(values: pd.Series, y: np.ndarray, params: dict[str, Any]) -> OptimalBinning:

@@ -189,25 +189,20 @@ def find_segments(
     where = np.full(len(sample), -1)
     where[held] = np.arange(len(held))  # position of each held-out row in z
     current = roc_auc_score(truth, z)
-    strongest = sorted(features, key=lambda f: -iv.get(f, 0.0))[:top_k]
+    search = _Search(
+        book=book,
+        truth=truth,
+        where=where,
+        candidates=sorted(features, key=lambda f: -iv.get(f, 0.0))[:top_k],
+        n_regular=n_regular,
+        labels=labels,
+        big_enough=lambda side: _big_enough(side, book.y, len(sample), min_share, min_events),
+    )
     leaves = [(Segment(), everyone)]
     for _ in range(max_depth):
         grown = []
         for segment, rows in leaves:
-            best = None
-
-            def big_enough(side: np.ndarray) -> bool:
-                return _big_enough(side, book.y, len(sample), min_share, min_events)
-
-            for children, scores in _splits(
-                book, segment, rows, strongest, n_regular, labels, big_enough
-            ):
-                trial = z.copy()
-                for rows_held, values in scores:
-                    trial[where[rows_held]] = values
-                auc = roc_auc_score(truth, trial)
-                if best is None or auc > best[0]:
-                    best = (auc, children, trial)
+            best = search.best(segment, rows, z)
             if (
                 best is not None
                 and best[0] - current >= min_gain
@@ -221,6 +216,40 @@ def find_segments(
             break
         leaves = grown
     return [segment for segment, _ in leaves]
+
+
+_Children = list[tuple[Segment, np.ndarray]]
+
+
+@dataclass
+class _Search:
+    """What every candidate split is judged with: the sample and its held-out truth."""
+
+    book: _Book
+    truth: np.ndarray  # 0/1 of the held-out rows
+    where: np.ndarray  # position of each sample row among the held-out rows (-1 if fitted)
+    candidates: list[str]
+    n_regular: Mapping[str, int]
+    labels: Mapping[str, Sequence[str]]
+    big_enough: Callable[[np.ndarray], bool]
+
+    def best(
+        self, segment: Segment, rows: np.ndarray, z: np.ndarray
+    ) -> tuple[float, _Children, np.ndarray] | None:
+        """The split of ``rows`` with the highest held-out AUC of the whole sample.
+
+        ``z`` holds the current log-odds of every held-out row; a candidate replaces those
+        of ``rows`` with its two sides' models, so AUC is measured across segments.
+        """
+        best = None
+        for children, scores in _splits(self, segment, rows):
+            trial = z.copy()
+            for rows_held, values in scores:
+                trial[self.where[rows_held]] = values
+            auc = float(roc_auc_score(self.truth, trial))
+            if best is None or auc > best[0]:
+                best = (auc, children, trial)
+        return best
 
 
 def _delong_z(truth: np.ndarray, before: np.ndarray, after: np.ndarray) -> float:
@@ -249,28 +278,23 @@ def _delong_z(truth: np.ndarray, before: np.ndarray, after: np.ndarray) -> float
 
 
 def _splits(
-    book: _Book,
-    segment: Segment,
-    rows: np.ndarray,
-    candidates: list[str],
-    n_regular: Mapping[str, int],
-    labels: Mapping[str, Sequence[str]],
-    big_enough: Callable[[np.ndarray], bool],
-) -> Iterator[tuple[list[tuple[Segment, np.ndarray]], list[tuple[np.ndarray, np.ndarray]]]]:
-    """Every candidate split of ``rows`` whose sides are ``big_enough``: its two children and
+    search: _Search, segment: Segment, rows: np.ndarray
+) -> Iterator[tuple[_Children, list[tuple[np.ndarray, np.ndarray]]]]:
+    """Every candidate split of ``rows`` whose sides are big enough: its two children and
     their held-out log-odds."""
-    for feature in candidates:
+    book = search.book
+    for feature in search.candidates:
         column = book.features.index(feature)
         bins = book.flat[:, column] - book.offsets[column]
-        regular = n_regular[feature]
+        regular = search.n_regular[feature]
         for cut in _cuts(bins[rows], regular, 6):
             sides, members = _sides(bins, rows, book.y, cut, regular)
             # sizes first: the quick models are the expensive part
-            if not all(big_enough(side) and (side & ~book.held).any() for side in sides):
+            if not all(search.big_enough(side) and (side & ~book.held).any() for side in sides):
                 continue
             children = []
             for side, held in zip(sides, members, strict=True):
-                names = " | ".join(labels[feature][b] for b in held)
+                names = " | ".join(search.labels[feature][b] for b in held)
                 rule = f"{feature} in {names}"
                 rule = rule if segment.rule == "all" else f"{segment.rule}; {rule}"
                 children.append((Segment((*segment.conditions, (feature, held)), rule), side))
