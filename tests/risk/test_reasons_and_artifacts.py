@@ -10,6 +10,7 @@ import pytest
 
 from fairdebt.errors import InputError, IntegrityError
 from fairdebt.risk import german_credit_reasons, load_card, load_model, reason_codes, save_model
+from fairdebt.risk.artifacts import FORMAT_VERSION
 from fairdebt.risk.reasons import default_reason
 
 
@@ -61,7 +62,7 @@ def test_a_saved_model_loads_and_scores_the_same(german_scorecard, german, tmp_p
     assert (loaded.decision_score(X) == german_scorecard.decision_score(X)).all()
     assert load_card(tmp_path / "m") == {"purpose": "test"}
     manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
-    assert manifest["format_version"] == 1 and manifest["kind"] == "Scorecard"
+    assert manifest["format_version"] == FORMAT_VERSION and manifest["kind"] == "Scorecard"
 
 
 def test_edited_reasons_json_changes_the_texts_of_a_loaded_model(
@@ -86,12 +87,26 @@ def test_a_model_saved_in_a_newer_format_is_refused_naming_both_versions(
 ) -> None:
     folder = save_model(german_scorecard, tmp_path / "m")
     manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["format_version"] = 2
+    manifest["format_version"] = FORMAT_VERSION + 1
     manifest["versions"]["fairdebt"] = "9.0.0"
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(
-        InputError, match=r"artifact format 2 by fairdebt 9\.0\.0.*reads artifact format 1"
+        InputError,
+        match=rf"artifact format {FORMAT_VERSION + 1} by fairdebt 9\.0\.0.*"
+        rf"reads artifact format {FORMAT_VERSION}",
     ):
+        load_model(folder)
+
+
+def test_a_model_saved_by_fairdebt_0_1_is_refused_naming_both_versions(
+    german_scorecard, tmp_path: Path
+) -> None:
+    folder = save_model(german_scorecard, tmp_path / "m")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format_version"] = 1
+    manifest["versions"]["fairdebt"] = "0.1.0"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match=r"artifact format 1 by fairdebt 0\.1\.0"):
         load_model(folder)
 
 
