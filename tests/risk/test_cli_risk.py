@@ -139,3 +139,12 @@ def test_a_missing_target_column_is_one_red_line_naming_it(
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: field y: no such column") and "Traceback" not in err
+
+
+def test_cross_validation_reports_each_fold_as_it_finishes(german) -> None:
+    from fairdebt.risk import Scorecard, cross_validate
+
+    X, y = german
+    seen: list[tuple[int, int]] = []
+    cross_validate(Scorecard(), X, y, folds=3, seed=1, progress=lambda *step: seen.append(step))
+    assert seen == [(1, 3), (2, 3), (3, 3)]

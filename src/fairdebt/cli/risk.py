@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from fairdebt.errors import FairdebtError, InputError
 
@@ -76,6 +78,11 @@ def write_frame(frame: Any, path: str | Path) -> Path:
     else:
         frame.to_csv(file, index=False)
     return file
+
+
+def _stderr() -> Console:
+    """Where status and progress go, so that stdout keeps only the command's result."""
+    return Console(stderr=True)
 
 
 @contextmanager
@@ -139,7 +146,7 @@ def train(
 
     X, y = _labelled(data, target, bad)
     estimator = _make_model(model, drop)
-    with _plain_errors():
+    with _plain_errors(), _stderr().status(f"fitting {model.value} on {len(y):,} rows 训练中…"):
         estimator.fit(X, y)
         metrics = evaluate(estimator, X, y)
     card = make_card(
@@ -190,8 +197,25 @@ def cv(
     from fairdebt.risk import cross_validate
 
     X, y = _labelled(data, target, bad)
-    with _plain_errors():
-        result = cross_validate(_make_model(model, drop), X, y, folds=folds, seed=seed)
+    # the bar goes to stderr and vanishes when done: stdout stays one JSON object
+    bars = Progress(
+        TextColumn("cross-validation 交叉验证"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_stderr(),
+        transient=True,
+    )
+    with _plain_errors(), bars:
+        task = bars.add_task("folds", total=folds)
+        result = cross_validate(
+            _make_model(model, drop),
+            X,
+            y,
+            folds=folds,
+            seed=seed,
+            progress=lambda done, _: bars.update(task, completed=done),
+        )
     typer.echo(json.dumps({"model": model.value, **result}))
 
 

@@ -7,6 +7,7 @@ so fairdebt's own models and the library baselines are measured the same way.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,12 +31,18 @@ def ks_statistic(y: np.ndarray, p_bad: np.ndarray) -> float:
 
 
 def cross_validate(
-    model: Any, X: Any, y: np.ndarray, *, folds: int = 5, seed: int = 42
+    model: Any,
+    X: Any,
+    y: np.ndarray,
+    *,
+    folds: int = 5,
+    seed: int = 42,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Fit clones of ``model`` on stratified folds; return mean and std of AUC and KS.
 
-    ``y`` is 0/1 with 1 = bad. Times are wall-clock seconds of fitting (``fit_seconds``) and
-    of the whole run (``seconds``).
+    ``y`` is 0/1 with 1 = bad; ``progress(done, folds)`` is called after each fold. Times are
+    wall-clock seconds of fitting (``fit_seconds``) and of the whole run (``seconds``).
     """
     started = time.perf_counter()
     split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
@@ -48,6 +55,8 @@ def cross_validate(
         p_bad = fitted.predict_proba(X.iloc[test])[:, 1]
         aucs.append(roc_auc_score(y[test], p_bad))
         kss.append(ks_statistic(y[test], p_bad))
+        if progress is not None:
+            progress(len(aucs), folds)
     return {
         "auc_mean": float(np.mean(aucs)),
         "auc_std": float(np.std(aucs)),
