@@ -43,6 +43,7 @@ from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
 from fairdebt.risk.estimator import RiskModel
+from fairdebt.risk.prebinning import cart_prebins
 from fairdebt.risk.regression import logistic_fit
 from fairdebt.risk.segments import Segment, find_segments, segment_of, within_woe
 
@@ -80,8 +81,24 @@ def bin_indices(binning: Any, values: pd.Series) -> np.ndarray:
 
 
 def _fit_binning(values: pd.Series, y: np.ndarray, params: dict[str, Any]) -> OptimalBinning:
+    if params["dtype"] == "categorical":
+        raw = values.to_numpy(dtype=object)
+    else:
+        raw = values.to_numpy(dtype=float)
+        clean = ~np.isnan(raw)
+        if params["special_codes"]:
+            clean &= ~np.isin(raw, np.asarray(params["special_codes"], dtype=float))
+        # optbinning's own CART, grown on the column's histogram (fairdebt.risk.prebinning)
+        params = {
+            **params,
+            "user_splits": cart_prebins(
+                raw[clean],
+                y[clean],
+                min_bin_size=int(np.ceil(params["min_prebin_size"] * len(raw))),
+                max_bins=params["max_n_prebins"],
+            ),
+        }
     binning = OptimalBinning(name=str(values.name), **params)
-    raw = values.to_numpy(dtype=object if params["dtype"] == "categorical" else float)
     # optbinning's trend detection divides by a zero range on a feature with one prebin
     with np.errstate(invalid="ignore", divide="ignore"):
         binning.fit(raw, y)

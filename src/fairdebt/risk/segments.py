@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import rankdata
 from sklearn.isotonic import IsotonicRegression
-from sklearn.metrics import roc_auc_score
 
 from fairdebt.risk.regression import logistic_fit
+from fairdebt.risk.validation import auc
 
 __all__ = ["Segment", "find_segments", "segment_of", "within_woe"]
 
@@ -118,6 +118,7 @@ class _Book:
     n_flat: int
     y: np.ndarray  # 0/1
     held: np.ndarray  # True for the held-out third
+    start: np.ndarray | None = None  # the whole sample's quick model, where the others start
 
     def woe(self, rows: np.ndarray) -> np.ndarray:
         """The WOE of every flat bin on ``rows`` (half a good and half a bad added)."""
@@ -136,7 +137,11 @@ class _Book:
         fit = np.flatnonzero(rows & ~self.held)
         held = np.flatnonzero(rows & self.held)
         woe = self.woe(fit)
-        coef, intercept = logistic_fit(woe[self.flat[fit]], self.y[fit].astype(float), max_steps=4)
+        coef, intercept = logistic_fit(
+            woe[self.flat[fit]], self.y[fit].astype(float), max_steps=4, start=self.start, tol=1e-4
+        )
+        if self.start is None:
+            self.start = np.append(coef, intercept)
         return held, woe[self.flat[held]] @ coef + intercept
 
 
@@ -153,7 +158,7 @@ def find_segments(
     min_events: int = 100,
     min_gain: float = 0.0005,
     min_z: float = 1.0,
-    max_rows: int = 60_000,
+    max_rows: int = 40_000,
     seed: int = 0,
 ) -> list[Segment]:
     """Grow the segmentation tree; return its leaves (one segment when no split pays).
@@ -188,7 +193,7 @@ def find_segments(
         return [Segment()]
     where = np.full(len(sample), -1)
     where[held] = np.arange(len(held))  # position of each held-out row in z
-    current = roc_auc_score(truth, z)
+    current = auc(truth, z)
     search = _Search(
         book=book,
         truth=truth,
@@ -246,9 +251,9 @@ class _Search:
             trial = z.copy()
             for rows_held, values in scores:
                 trial[self.where[rows_held]] = values
-            auc = float(roc_auc_score(self.truth, trial))
-            if best is None or auc > best[0]:
-                best = (auc, children, trial)
+            area = auc(self.truth, trial)
+            if best is None or area > best[0]:
+                best = (area, children, trial)
         return best
 
 

@@ -1,0 +1,72 @@
+"""The histogram CART pre-binning against optbinning's own CART on raw rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from optbinning import OptimalBinning
+from optbinning.binning.prebinning import PreBinning
+
+from fairdebt.risk.prebinning import cart_prebins
+from fairdebt.risk.scorecard import Scorecard
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _column(seed: int, n: int, levels: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, levels, n).astype(float) * 0.5 - 3.0
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-0.3 * x - rng.normal(0, 1, n)))).astype(int)
+    return x, y
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(200, 5_000),
+    levels=st.integers(2, 300),
+    share=st.sampled_from([0.01, 0.02, 0.05]),
+    most=st.integers(2, 30),
+)
+def test_on_a_column_of_few_values_the_cuts_are_optbinnings_own(seed, n, levels, share, most):
+    x, y = _column(seed, n, levels)
+    min_bin_size = int(np.ceil(share * n))
+    theirs = PreBinning("classification", "cart", most, min_bin_size).fit(x, y).splits
+    ours = cart_prebins(x, y, min_bin_size=min_bin_size, max_bins=most)
+    np.testing.assert_allclose(ours, np.sort(theirs), rtol=0, atol=1e-6)
+
+
+def test_on_a_fine_column_every_cut_lies_between_two_observed_values() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.lognormal(0, 1, 50_000)
+    y = (rng.random(50_000) < 0.05 + 0.1 * (x > 2)).astype(int)
+    cuts = cart_prebins(x, y, min_bin_size=500, max_bins=30, levels=200)
+    assert 2 <= len(cuts) <= 29
+    assert np.all(np.diff(cuts) > 0)
+    values = np.unique(x)
+    at = np.searchsorted(values, cuts)  # first observed value at or above each cut
+    assert np.all(values[at - 1] < cuts) and np.all(cuts <= values[at])
+    # the cut CART needs most, near the step in the bad rate at 2, is found
+    assert np.min(np.abs(cuts - 2.0)) < 0.05
+    # no pre-bin is smaller than asked
+    counts = np.bincount(np.searchsorted(cuts, x, side="right"))
+    assert counts.min() >= 500
+
+
+def test_a_column_with_one_value_or_no_rows_has_no_cuts() -> None:
+    y = np.array([0, 1, 0, 1])
+    assert cart_prebins(np.full(4, 7.0), y, min_bin_size=1, max_bins=10).size == 0
+    assert cart_prebins(np.array([]), np.array([]), min_bin_size=1, max_bins=10).size == 0
+
+
+def test_the_scorecard_bins_a_numeric_column_as_optbinning_would_from_the_raw_rows() -> None:
+    x, y = _column(11, 4_000, 60)
+    x[::50] = np.nan
+    frame = pd.DataFrame({"x": x})
+    card = Scorecard(segments="none", min_prebin_size=0.02, max_n_prebins=20).fit(frame, y)
+    theirs = OptimalBinning(
+        name="x", monotonic_trend="auto_heuristic", max_n_prebins=20, min_prebin_size=0.02
+    ).fit(x, y)
+    np.testing.assert_allclose(card.binnings_["x"].splits, theirs.splits, atol=1e-6)
