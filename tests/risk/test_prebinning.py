@@ -1,4 +1,4 @@
-"""The histogram CART pre-binning against optbinning's own CART on raw rows."""
+"""The histogram CART pre-binning and weighted rows against optbinning on the raw rows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from optbinning import OptimalBinning
 from optbinning.binning.prebinning import PreBinning
 
-from fairdebt.risk.prebinning import cart_prebins
+from fairdebt.risk.prebinning import cart_prebins, histogram, weighted_column
 from fairdebt.risk.scorecard import Scorecard
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -34,7 +34,7 @@ def test_on_a_column_of_few_values_the_cuts_are_optbinnings_own(seed, n, levels,
     x, y = _column(seed, n, levels)
     min_bin_size = int(np.ceil(share * n))
     theirs = PreBinning("classification", "cart", most, min_bin_size).fit(x, y).splits
-    ours = cart_prebins(x, y, min_bin_size=min_bin_size, max_bins=most)
+    ours = cart_prebins(histogram(x, y), min_bin_size=min_bin_size, max_bins=most)
     np.testing.assert_allclose(ours, np.sort(theirs), rtol=0, atol=1e-6)
 
 
@@ -42,7 +42,7 @@ def test_on_a_fine_column_every_cut_lies_between_two_observed_values() -> None:
     rng = np.random.default_rng(3)
     x = rng.lognormal(0, 1, 50_000)
     y = (rng.random(50_000) < 0.05 + 0.1 * (x > 2)).astype(int)
-    cuts = cart_prebins(x, y, min_bin_size=500, max_bins=30, levels=200)
+    cuts = cart_prebins(histogram(x, y, levels=200), min_bin_size=500, max_bins=30)
     assert 2 <= len(cuts) <= 29
     assert np.all(np.diff(cuts) > 0)
     values = np.unique(x)
@@ -57,8 +57,9 @@ def test_on_a_fine_column_every_cut_lies_between_two_observed_values() -> None:
 
 def test_a_column_with_one_value_or_no_rows_has_no_cuts() -> None:
     y = np.array([0, 1, 0, 1])
-    assert cart_prebins(np.full(4, 7.0), y, min_bin_size=1, max_bins=10).size == 0
-    assert cart_prebins(np.array([]), np.array([]), min_bin_size=1, max_bins=10).size == 0
+    assert cart_prebins(histogram(np.full(4, 7.0), y), min_bin_size=1, max_bins=10).size == 0
+    empty = histogram(np.array([]), np.array([]))
+    assert cart_prebins(empty, min_bin_size=1, max_bins=10).size == 0
 
 
 def test_the_scorecard_bins_a_numeric_column_as_optbinning_would_from_the_raw_rows() -> None:
@@ -70,3 +71,26 @@ def test_the_scorecard_bins_a_numeric_column_as_optbinning_would_from_the_raw_ro
         name="x", monotonic_trend="auto_heuristic", max_n_prebins=20, min_prebin_size=0.02
     ).fit(x, y)
     np.testing.assert_allclose(card.binnings_["x"].splits, theirs.splits, atol=1e-6)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10_000), levels=st.sampled_from([20, 300, 5_000]))
+def test_weighted_rows_give_the_binning_table_of_the_raw_rows(seed, levels) -> None:
+    rng = np.random.default_rng(seed)
+    n = 3_000
+    x = np.round(rng.lognormal(0, 1, n), 3)
+    x[rng.random(n) < 0.05] = np.nan
+    x[rng.random(n) < 0.03] = 98.0
+    y = (rng.random(n) < 0.05 + 0.2 * (np.nan_to_num(x, nan=5.0) > 2)).astype(int)
+    column = weighted_column(x, y, [98.0], min_prebin_size=0.02, max_prebins=20, levels=levels)
+    params = {"monotonic_trend": "auto_heuristic", "special_codes": [98.0]}
+    weighted = OptimalBinning(name="x", user_splits=column.cuts, **params)
+    weighted.fit(column.x, column.y, sample_weight=column.weight)
+    raw = OptimalBinning(name="x", user_splits=column.cuts, **params).fit(x, y)
+    ours = weighted.binning_table.build(add_totals=False)
+    theirs = raw.binning_table.build(add_totals=False)
+    assert len(column.x) <= 2 * (min(levels, n) + 2)
+    np.testing.assert_array_equal(ours["Bin"], theirs["Bin"])
+    for field in ("Count", "Event", "Non-event"):
+        np.testing.assert_array_equal(ours[field].astype(int), theirs[field].astype(int))
+    np.testing.assert_allclose(ours["WoE"], theirs["WoE"])

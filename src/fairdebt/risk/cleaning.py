@@ -232,7 +232,7 @@ class FrameCleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         if distinct <= 1 and len(nonnull) == len(values):
             self.notes_.append(f"{column}: dropped, it is constant (value {parsed.iloc[0]!r})")
             return
-        if self.detect_ids and self._looks_like_id(column, kind, parsed, len(values)):
+        if self.detect_ids and self._looks_like_id(column, kind, parsed, distinct, len(values)):
             self.id_columns_.append(column)
             self.notes_.append(
                 f"{column}: refused as a feature, it looks like an identifier "
@@ -255,8 +255,7 @@ class FrameCleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return []
 
     @staticmethod
-    def _looks_like_id(column: str, kind: str, parsed: pd.Series, n: int) -> bool:
-        distinct = parsed.nunique()
+    def _looks_like_id(column: str, kind: str, parsed: pd.Series, distinct: int, n: int) -> bool:
         if _ID_NAME.match(column) and distinct >= 0.95 * n:
             return True
         if n < _MIN_ROWS_FOR_ID or distinct < n:

@@ -43,7 +43,7 @@ from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
 from fairdebt.risk.estimator import RiskModel
-from fairdebt.risk.prebinning import cart_prebins
+from fairdebt.risk.prebinning import weighted_column
 from fairdebt.risk.regression import logistic_fit
 from fairdebt.risk.segments import Segment, find_segments, segment_of, within_woe
 
@@ -81,27 +81,29 @@ def bin_indices(binning: Any, values: pd.Series) -> np.ndarray:
 
 
 def _fit_binning(values: pd.Series, y: np.ndarray, params: dict[str, Any]) -> OptimalBinning:
-    if params["dtype"] == "categorical":
-        raw = values.to_numpy(dtype=object)
-    else:
-        raw = values.to_numpy(dtype=float)
-        clean = ~np.isnan(raw)
-        if params["special_codes"]:
-            clean &= ~np.isin(raw, np.asarray(params["special_codes"], dtype=float))
-        # optbinning's own CART, grown on the column's histogram (fairdebt.risk.prebinning)
-        params = {
-            **params,
-            "user_splits": cart_prebins(
-                raw[clean],
-                y[clean],
-                min_bin_size=int(np.ceil(params["min_prebin_size"] * len(raw))),
-                max_bins=params["max_n_prebins"],
-            ),
-        }
+    """optbinning's ``OptimalBinning`` of one column; numeric ones from their histogram.
+
+    A numeric column goes to optbinning as weighted rows with CART pre-bins grown on its
+    histogram (:mod:`fairdebt.risk.prebinning`): the same bins, counted once instead of once
+    per pre-bin over every row.
+    """
     binning = OptimalBinning(name=str(values.name), **params)
+    if params["dtype"] == "categorical":
+        x, weight = values.to_numpy(dtype=object), None
+    else:
+        column = weighted_column(
+            values.to_numpy(dtype=float),
+            y,
+            params["special_codes"],
+            min_prebin_size=params["min_prebin_size"],
+            max_prebins=params["max_n_prebins"],
+        )
+        x, y, weight = column.x, column.y, column.weight
+        # no cut: optbinning's own pre-binning finds none either, and handles the empty case
+        binning.set_params(user_splits=column.cuts if len(column.cuts) else None)
     # optbinning's trend detection divides by a zero range on a feature with one prebin
     with np.errstate(invalid="ignore", divide="ignore"):
-        binning.fit(raw, y)
+        binning.fit(x, y, sample_weight=weight)
     return binning
 
 

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import isotonic_regression
 from scipy.stats import rankdata
-from sklearn.isotonic import IsotonicRegression
 
 from fairdebt.risk.regression import logistic_fit
 from fairdebt.risk.validation import auc
@@ -101,10 +101,7 @@ def _follow(count: np.ndarray, rate: np.ndarray, shape: np.ndarray) -> np.ndarra
     for bins, rising in pieces:
         if len(bins) < 2:
             continue
-        fitted = IsotonicRegression(increasing=rising).fit(
-            np.arange(len(bins)), rate[bins], sample_weight=count[bins]
-        )
-        rate[bins] = fitted.predict(np.arange(len(bins)))
+        rate[bins] = isotonic_regression(rate[bins], weights=count[bins], increasing=rising).x
     return rate
 
 
@@ -138,7 +135,7 @@ class _Book:
         held = np.flatnonzero(rows & self.held)
         woe = self.woe(fit)
         coef, intercept = logistic_fit(
-            woe[self.flat[fit]], self.y[fit].astype(float), max_steps=4, start=self.start, tol=1e-4
+            woe[self.flat[fit]], self.y[fit].astype(float), max_steps=4, start=self.start
         )
         if self.start is None:
             self.start = np.append(coef, intercept)
