@@ -4,8 +4,12 @@ Binning is optbinning's (``OptimalBinning`` per characteristic); fairdebt does n
 The trend of each feature is optbinning's ``auto_heuristic`` choice among ascending,
 descending, peak and valley (``monotonic_trend="auto_asc_desc"`` forces strictly monotone),
 on pre-bins of 1-2 % of rows (finer for larger books) so that small but telling values of
-count features keep their own bin. Every feature's table has its bins, then a *Special* bin
-(sentinel codes such as 96/98) and a *Missing* bin. Scoring looks a row up in that same table,
+count features keep their own bin. A numeric column reaches optbinning as its histogram in
+weighted rows, with the CART pre-bins grown on it (:mod:`fairdebt.risk.prebinning`): the same
+counts and bins, at the cost of a sort instead of a pass over every row per pre-bin.
+
+Every feature's table has its bins, then a *Special* bin (sentinel codes such as 96/98) and a
+*Missing* bin. Scoring looks a row up in that same table,
 so a missing or special value gets the same points at fit and at score time; a category never
 seen at fit time is scored as *Missing*; an empty Missing or Special bin has WOE 0 (neutral
 points).
