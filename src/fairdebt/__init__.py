@@ -5,5 +5,5 @@ complaints, audit) and by engine (cycle, compliance, risk, simulation); the edge
 clock, the settings or the terminal are ``cli`` and ``db``.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["__version__"]

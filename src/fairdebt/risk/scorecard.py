@@ -254,10 +254,13 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         (:func:`~fairdebt.risk.segments.within_woe`).
         """
         out = {}
+        members = np.flatnonzero(rows)
+        events = y[members]
         for column, bins in index.items():
             n_bins = len(tables[column])
-            count = np.bincount(bins[rows], minlength=n_bins)
-            event = np.bincount(bins[rows], weights=y[rows], minlength=n_bins).astype(np.int64)
+            own = bins[members]
+            count = np.bincount(own, minlength=n_bins)
+            event = np.bincount(own, weights=events, minlength=n_bins).astype(np.int64)
             shape = tables[column]["event_rate"].to_numpy()[: n_bins - 2]
             woe, iv = within_woe(count, event, shape)
             with np.errstate(divide="ignore", invalid="ignore"):
