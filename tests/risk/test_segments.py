@@ -11,6 +11,7 @@ from sklearn.metrics import roc_auc_score
 from fairdebt.risk import Scorecard
 from fairdebt.risk.regression import logistic_fit
 from fairdebt.risk.report import write_validation_report
+from fairdebt.risk.segments import describe_bins
 
 
 def _book_where_late_payers_differ(
@@ -151,3 +152,25 @@ def test_binning_on_two_processes_gives_the_same_card() -> None:
     parallel = Scorecard(n_jobs=2).fit(X, y)
     assert [s.rule for s in parallel.segments_] == [s.rule for s in serial.segments_]
     assert (parallel.decision_score(X) == serial.decision_score(X)).all()
+
+
+def test_a_segment_rule_merges_neighbouring_intervals_and_keeps_special_and_missing() -> None:
+    labels = ["(-inf, 0.50)", "[0.50, 1.50)", "[1.50, inf)", "Special", "Missing"]
+    assert describe_bins(labels, (1, 2, 3), 3) == "[0.50, inf) | Special"
+    assert describe_bins(labels, (0, 4), 3) == "(-inf, 0.50) | Missing"
+    # bins that are not neighbours stay apart
+    assert describe_bins(labels, (0, 2), 3) == "(-inf, 0.50) | [1.50, inf)"
+
+
+def test_a_segment_rule_lists_category_groups_as_they_are() -> None:
+    labels = ["['rent', 'other']", "['own']", "Special", "Missing"]
+    assert describe_bins(labels, (0, 1, 3), 2) == "['rent', 'other'] | ['own'] | Missing"
+
+
+def test_a_fitted_segment_rule_reads_as_one_interval_per_side() -> None:
+    X, y = _book_where_late_payers_differ()
+    model = Scorecard().fit(X, y)
+    for segment in model.segments_:
+        for condition in segment.rule.split("; "):
+            regular = [p for p in condition.split(" in ", 1)[1].split(" | ") if p[0] in "[("]
+            assert len(regular) <= 1, segment.rule

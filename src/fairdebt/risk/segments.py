@@ -21,6 +21,7 @@ bins" conditions, so it reads as a rule in reports and reason codes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ from scipy.stats import rankdata
 from fairdebt.risk.regression import logistic_fit
 from fairdebt.risk.validation import auc
 
-__all__ = ["Segment", "find_segments", "segment_of", "within_woe"]
+__all__ = ["Segment", "describe_bins", "find_segments", "segment_of", "within_woe"]
 
 
 @dataclass(frozen=True)
@@ -296,11 +297,38 @@ def _splits(
                 continue
             children = []
             for side, held in zip(sides, members, strict=True):
-                names = " | ".join(search.labels[feature][b] for b in held)
+                names = describe_bins(search.labels[feature], held, regular)
                 rule = f"{feature} in {names}"
                 rule = rule if segment.rule == "all" else f"{segment.rule}; {rule}"
                 children.append((Segment((*segment.conditions, (feature, held)), rule), side))
             yield children, [book.predict(side) for side in sides]
+
+
+_INTERVAL = re.compile(r"^[\[(](-inf|[-+0-9.e]+), (inf|[-+0-9.e]+)\)$")
+
+
+def describe_bins(labels: Sequence[str], bins: Sequence[int], regular: int) -> str:
+    """A set of bins as a reader wants it: neighbouring intervals merged into one.
+
+    ``[0.50, 1.50) | [1.50, inf) | Special`` reads ``[0.50, inf) | Special``. Regular bins
+    (``0..regular-1``) are merged only where they are neighbours and their labels are
+    numeric intervals; category groups and the Special and Missing bins are listed as they are.
+    """
+    runs: list[list[int]] = []
+    for b in sorted(b for b in bins if b < regular):
+        if runs and b == runs[-1][-1] + 1:
+            runs[-1].append(b)
+        else:
+            runs.append([b])
+    names = []
+    for run in runs:
+        first, last = _INTERVAL.match(labels[run[0]]), _INTERVAL.match(labels[run[-1]])
+        if len(run) > 1 and first and last and all(_INTERVAL.match(labels[b]) for b in run):
+            names.append(f"{labels[run[0]][0]}{first.group(1)}, {last.group(2)})")
+        else:
+            names.extend(labels[b] for b in run)
+    names.extend(labels[b] for b in bins if b >= regular)
+    return " | ".join(names)
 
 
 def _cuts(bins: np.ndarray, regular: int, most: int) -> list[int]:
