@@ -1,5 +1,7 @@
 """``fairdebt risk ...``: train, evaluate, cross-validate, score, report and monitor risk models.
 
+``samples`` builds a collection-score development sample from the closed days of the ledger.
+
 The command shapes are a contract that tests and other tools rely on (issue 3, section 7).
 Files may be CSV or Parquet (by suffix). Every error names the column or file and what was
 wrong, and becomes one red line with exit status 2.
@@ -47,6 +49,7 @@ FOLDS = typer.Option(5, "--folds", min=2, help="Number of folds. 折数。")
 SEED = typer.Option(42, "--seed", help="Shuffle seed. 随机种子。")
 EXPECTED = typer.Option(..., "--expected", help="Reference sample. 基准样本。")
 ACTUAL = typer.Option(..., "--actual", help="Recent sample. 近期样本。")
+AS_OF = typer.Option(..., "--as-of", help="Closed observation date (repeatable). 观察日。")
 DROP = typer.Option([], "--drop", help="Column not to use (repeatable). 不使用的列（可重复）。")
 
 
@@ -288,6 +291,61 @@ def monitor(
     with _plain_errors():
         path = write_monitoring_report(fitted, X_expected, X_actual, out, card=load_card(model))
     typer.echo(f"wrote {path} / 已生成监控报告")
+
+
+@app.command()
+def samples(
+    as_of: list[str] = AS_OF,
+    kind: str = typer.Option(..., "--kind", help="roll, cure or pay. 迁徙、自愈或还款。"),
+    out: Path = OUT_FILE,
+    horizon: int = typer.Option(30, "--horizon", help="Days until the outcome. 表现期天数。"),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb or native. 计算引擎。"),
+    database: str | None = typer.Option(
+        None, "--database", help="SQLAlchemy URL; default FAIRDEBT_DATABASE_URL"
+    ),
+) -> None:
+    """Collection-score sample from closed days: late loans, features, outcome. 催收评分样本。"""
+    import datetime as dt
+
+    from fairdebt.cycle.samples import KINDS, TARGETS, collection_sample
+    from fairdebt.db import make_engine
+    from fairdebt.settings import Settings
+
+    if kind not in KINDS:
+        raise InputError(f"--kind must be one of {', '.join(KINDS)} (got {kind!r})", field="--kind")
+    dates = []
+    for value in as_of:
+        try:
+            dates.append(dt.date.fromisoformat(value))
+        except ValueError:
+            raise InputError(
+                f"--as-of must be a date YYYY-MM-DD (got {value!r}); 日期格式应为 YYYY-MM-DD",
+                field="--as-of",
+            ) from None
+    sql = make_engine(database or Settings().database_url)
+    with _stderr().status(f"building the {kind} sample 生成样本中…"):
+        frame = collection_sample(
+            sql,
+            as_of=dates,
+            kind=kind,
+            horizon_days=horizon,
+            compute=engine,  # type: ignore[arg-type]
+        )
+    if frame.empty:
+        raise InputError(
+            "no loan was past due on these dates; nothing to write / 观察日无逾期贷款",
+            field="--as-of",
+        )
+    target = TARGETS[kind]
+    written = write_frame(frame, out)
+    typer.echo(
+        f"wrote {len(frame):,} rows to {written}: {target} rate {frame[target].mean():.1%} "
+        f"over {horizon} days / 样本已写出"
+    )
+    typer.echo(
+        f"train with / 训练: fairdebt risk train --data {written} --target {target} --bad 1 "
+        "--model scorecard --out MODEL_DIR --drop loan_id --drop as_of"
+    )
 
 
 def mount(root: typer.Typer) -> None:

@@ -5,7 +5,8 @@ delinquent_days, overdue amounts by component, principal outstanding, hold, stat
 from dated ledger rows only, so any past date reruns exactly. The logic is written once as Ibis
 expressions (:mod:`fairdebt.cycle.delinquency`) and runs on DuckDB in-process or inside the
 database itself (:mod:`fairdebt.cycle.engines`, the only backend-specific module).
-:mod:`fairdebt.cycle.reports` reads ``loan_day`` back into roll rates, KPIs and vintages.
+:mod:`fairdebt.cycle.reports` reads ``loan_day`` back into roll rates, KPIs and vintages, and
+:mod:`fairdebt.cycle.samples` into the development samples of collection scores.
 """
 
 from __future__ import annotations

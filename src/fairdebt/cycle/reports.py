@@ -42,7 +42,16 @@ from fairdebt.cycle.engines import (
 from fairdebt.errors import InputError
 from fairdebt.models import CycleRun
 
-__all__ = ["CLOSED", "VINTAGE_METRICS", "export", "kpis", "roll_rates", "vintage_curves"]
+__all__ = [
+    "CLOSED",
+    "VINTAGE_METRICS",
+    "export",
+    "kpis",
+    "on_date",
+    "require_closed",
+    "roll_rates",
+    "vintage_curves",
+]
 
 CLOSED = "closed"  # the roll-rate column of loans that closed (paid off) between the two dates
 VINTAGE_METRICS = ("dpd30_balance_share", "dpd90_balance_share", "dpd30_count_share")
@@ -56,7 +65,8 @@ def _closed_dates(engine: Engine) -> list[dt.date]:
         return [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
 
 
-def _require_closed(engine: Engine, *dates: dt.date) -> None:
+def require_closed(engine: Engine, *dates: dt.date) -> None:
+    """Refuse (InputError naming ``date``) the first of ``dates`` the cycle has not closed."""
     closed = set(_closed_dates(engine))
     for day in dates:
         if day not in closed:
@@ -67,7 +77,8 @@ def _require_closed(engine: Engine, *dates: dt.date) -> None:
             )
 
 
-def _on(loan_day: ir.Table, day: dt.date) -> ir.Table:
+def on_date(loan_day: ir.Table, day: dt.date) -> ir.Table:
+    """The ``loan_day`` rows of one business date."""
     return loan_day.filter(as_day(loan_day.business_date) == day_number(day))
 
 
@@ -92,13 +103,13 @@ def roll_rates(
         raise InputError(
             f"to_date must be after from_date (got {from_date} to {to_date})", field="to_date"
         )
-    _require_closed(engine, from_date, to_date)
+    require_closed(engine, from_date, to_date)
     with computing(engine, compute, loan_day_dates=[from_date, to_date]) as engine_in_use:
         loan_day = engine_in_use.table("loan_day")
-        start = _on(loan_day, from_date)
+        start = on_date(loan_day, from_date)
         weight = as_cents(start.principal_outstanding) if by == "balance" else ibis.literal(1)
         start = start.select("loan_id", from_bucket=start.bucket, weight=weight.cast("int64"))
-        end = _on(loan_day, to_date)
+        end = on_date(loan_day, to_date)
         end = end.select(to_loan_id=end.loan_id, to_bucket=end.bucket)
         pairs = start.left_join(end, start.loan_id == end.to_loan_id)
         pairs = pairs.mutate(to_bucket=ibis.coalesce(pairs.to_bucket, CLOSED))
@@ -136,9 +147,10 @@ def kpis(
     """
     if window_days < 1:
         raise InputError(f"window_days must be at least 1 (got {window_days})", field="window")
-    _require_closed(engine, business_date)
+    require_closed(engine, business_date)
     with computing(engine, compute, loan_day_dates=[business_date]) as engine_in_use:
-        stock = engine_in_use.execute(_stock(_on(engine_in_use.table("loan_day"), business_date)))
+        today = on_date(engine_in_use.table("loan_day"), business_date)
+        stock = engine_in_use.execute(_stock(today))
         ledger = engine_in_use.ledger
         day = day_number(business_date)
         flows = {
