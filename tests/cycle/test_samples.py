@@ -154,6 +154,7 @@ def test_a_pay_sample_from_the_cli_trains_a_scorecard_that_ranks_payers(
     made = runner.invoke(app, ["risk", "samples", *as_of, "--kind", "pay", *where])
     assert made.exit_code == 0, made.output
     assert "fairdebt risk train --data" in made.output and "--target paid" in made.output
+    assert "--group loan_id" in made.output
     sample = pd.read_csv(out)
     assert sample["as_of"].nunique() == len(dates) and 0 < sample["paid"].mean() < 1
     model = tmp_path / "model"

@@ -148,3 +148,57 @@ def test_cross_validation_reports_each_fold_as_it_finishes(german) -> None:
     seen: list[tuple[int, int]] = []
     cross_validate(Scorecard(), X, y, folds=3, seed=1, progress=lambda *step: seen.append(step))
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+class _Recorder:
+    """A model that remembers the rows it was fitted on and scores at random."""
+
+    fitted_on: list[set[int]] = []  # noqa: RUF012 (shared by the clones cross_validate makes)
+
+    def get_params(self, deep: bool = True) -> dict[str, object]:
+        return {}
+
+    def set_params(self, **params: object) -> _Recorder:
+        return self
+
+    def fit(self, X: pd.DataFrame, y: object) -> _Recorder:
+        _Recorder.fitted_on.append(set(X.index))
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> object:
+        import numpy as np
+
+        p = np.random.default_rng(0).random(len(X))
+        return np.column_stack([1 - p, p])
+
+
+def test_grouped_cross_validation_never_tests_a_group_it_trained_on(german) -> None:
+    import numpy as np
+
+    from fairdebt.risk import cross_validate
+
+    X, y = german
+    groups = np.arange(len(y)) // 4  # four rows per loan, as four observation dates
+    _Recorder.fitted_on.clear()
+    result = cross_validate(_Recorder(), X, y, folds=5, seed=3, groups=groups)
+    assert result["folds"] == 5 and len(_Recorder.fitted_on) == 5
+    every = set(range(len(y)))
+    for trained_rows in _Recorder.fitted_on:
+        trained_groups = set(groups[sorted(trained_rows)])
+        tested_groups = set(groups[sorted(every - trained_rows)])
+        assert trained_groups.isdisjoint(tested_groups)
+
+
+def test_cv_by_group_names_the_group_and_refuses_an_unknown_column(tmp_path: Path) -> None:
+    frame = pd.read_csv(GERMAN).head(400)
+    frame["loan_id"] = [i // 2 for i in range(len(frame))]
+    data = tmp_path / "grouped.csv"
+    frame.to_csv(data, index=False)
+    base = ["risk", "cv", "--data", str(data), *LABEL, "--model", "scorecard", "--folds", "2"]
+    result = RUN.invoke(app, [*base, "--drop", "loan_id", "--group", "loan_id"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert shown["group"] == "loan_id" and shown["folds"] == 2 and 0.5 < shown["auc_mean"] <= 1
+    missing = RUN.invoke(app, [*base, "--group", "borrower"])
+    assert missing.exit_code != 0
+    assert getattr(missing.exception, "field", None) == "borrower"

@@ -195,11 +195,17 @@ def cv(
     folds: int = FOLDS,
     seed: int = SEED,
     drop: list[str] = DROP,
+    group: str | None = typer.Option(
+        None, "--group", help="Keep each value's rows in one fold (e.g. loan_id). 分组列。"
+    ),
 ) -> None:
     """Stratified cross-validation: mean and std of AUC and KS (JSON). 分层交叉验证。"""
     from fairdebt.risk import cross_validate
 
     X, y = _labelled(data, target, bad)
+    if group is not None and group not in X.columns:
+        raise InputError(f"no such column in {data} to group folds by", field=group)
+    groups = None if group is None else X[group].to_numpy()
     # the bar goes to stderr and vanishes when done: stdout stays one JSON object
     bars = Progress(
         TextColumn("cross-validation 交叉验证"),
@@ -217,9 +223,11 @@ def cv(
             y,
             folds=folds,
             seed=seed,
+            groups=groups,
             progress=lambda done, _: bars.update(task, completed=done),
         )
-    typer.echo(json.dumps({"model": model.value, **result}))
+    grouped = {} if group is None else {"group": group}
+    typer.echo(json.dumps({"model": model.value, **result, **grouped}))
 
 
 @app.command()
@@ -345,6 +353,10 @@ def samples(
     typer.echo(
         f"train with / 训练: fairdebt risk train --data {written} --target {target} --bad 1 "
         "--model scorecard --out MODEL_DIR --drop loan_id --drop as_of"
+    )
+    typer.echo(
+        f"validate with / 验证: fairdebt risk cv --data {written} --target {target} --bad 1 "
+        "--model scorecard --drop loan_id --drop as_of --group loan_id"
     )
 
 
