@@ -9,10 +9,9 @@ weighted rows, with the CART pre-bins grown on it (:mod:`fairdebt.risk.prebinnin
 counts and bins, at the cost of a sort instead of a pass over every row per pre-bin.
 
 Every feature's table has its bins, then a *Special* bin (sentinel codes such as 96/98) and a
-*Missing* bin. Scoring looks a row up in that same table,
-so a missing or special value gets the same points at fit and at score time; a category never
-seen at fit time is scored as *Missing*; an empty Missing or Special bin has WOE 0 (neutral
-points).
+*Missing* bin. Scoring looks a row up in that same table, so a missing or special value gets
+the same points at fit and at score time; a category never seen at fit time is scored as
+*Missing*; an empty Missing or Special bin has WOE 0 (neutral points).
 
 Where one points table does not fit the whole book, the scorecard is segmented
 (:mod:`fairdebt.risk.segments`, ``segments="auto"``): the bins stay the same, and WOE,
@@ -93,7 +92,7 @@ def _fit_binning(values: pd.Series, y: np.ndarray, params: dict[str, Any]) -> Op
     """
     binning = OptimalBinning(name=str(values.name), **params)
     if params["dtype"] == "categorical":
-        x, weight = values.to_numpy(dtype=object), None
+        x, target, weight = values.to_numpy(dtype=object), y, None
     else:
         column = weighted_column(
             values.to_numpy(dtype=float),
@@ -102,12 +101,12 @@ def _fit_binning(values: pd.Series, y: np.ndarray, params: dict[str, Any]) -> Op
             min_prebin_size=params["min_prebin_size"],
             max_prebins=params["max_n_prebins"],
         )
-        x, y, weight = column.x, column.y, column.weight
+        x, target, weight = column.x, column.y, column.weight
         # no cut: optbinning's own pre-binning finds none either, and handles the empty case
         binning.set_params(user_splits=column.cuts if len(column.cuts) else None)
     # optbinning's trend detection divides by a zero range on a feature with one prebin
     with np.errstate(invalid="ignore", divide="ignore"):
-        binning.fit(x, y, sample_weight=weight)
+        binning.fit(x, target, sample_weight=weight)
     return binning
 
 
