@@ -94,3 +94,39 @@ def test_weighted_rows_give_the_binning_table_of_the_raw_rows(seed, levels) -> N
     for field in ("Count", "Event", "Non-event"):
         np.testing.assert_array_equal(ours[field].astype(int), theirs[field].astype(int))
     np.testing.assert_allclose(ours["WoE"], theirs["WoE"])
+
+
+def test_a_column_of_one_value_and_missing_is_binned_without_cuts() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=3_000)
+    y = (rng.random(3_000) < 0.2 + 0.2 * (x > 0)).astype(int)
+    one = np.where(rng.random(3_000) < 0.5, 5.0, np.nan)
+    card = Scorecard().fit(pd.DataFrame({"x": x, "one": one}), y)
+    table = card.binning_tables_["one"]
+    assert table["bin"].tolist() == ["(-inf, inf)", "Special", "Missing"]
+    assert table["count"].tolist() == [int((one == 5.0).sum()), 0, int(np.isnan(one).sum())]
+
+
+def test_a_declared_special_code_absent_at_fit_scores_neutral_points() -> None:
+    rng = np.random.default_rng(1)
+    z = rng.integers(0, 10, 3_000).astype(float)
+    y = (rng.random(3_000) < 0.1 + 0.03 * z).astype(int)
+    card = Scorecard(segments="none", special_codes={"z": [98.0]}).fit(pd.DataFrame({"z": z}), y)
+    table = card.binning_tables_["z"]
+    special = table[table["bin"] == "Special"].iloc[0]
+    assert special["count"] == 0 and special["woe"] == 0.0
+    scored = card.transform(pd.DataFrame({"z": [98.0]}))
+    assert scored[0, 0] == special["points"]
+
+
+def test_infinite_values_fall_in_the_outermost_bins_and_every_row_is_counted() -> None:
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=2_000)
+    x[:30], x[30:40] = np.inf, -np.inf
+    y = (rng.random(2_000) < 0.2 + 0.2 * (x > 0)).astype(int)
+    card = Scorecard(segments="none").fit(pd.DataFrame({"x": x}), y)
+    table = card.binning_tables_["x"]
+    assert table["count"].sum() == len(x)
+    index = card.bin_labels(pd.DataFrame({"x": [np.inf, -np.inf]}))["x"].tolist()
+    regular = [b for b in table["bin"] if b not in ("Special", "Missing")]
+    assert index == [regular[-1], regular[0]]
