@@ -176,3 +176,11 @@ def test_the_samples_command_names_a_bad_date_or_kind(simulated: str, tmp_path: 
     bad_kind = runner.invoke(app, [*base, "--as-of", "2025-03-01", "--kind", "bounce"])
     assert isinstance(bad_kind.exception, InputError)
     assert bad_kind.exception.field == "--kind"
+
+
+def test_a_sample_reports_each_observation_date_as_it_finishes(
+    closed: tuple[Engine, dict[str, int]],
+) -> None:
+    seen: list[tuple[int, int]] = []
+    collection_sample(closed[0], as_of=DATES, kind="pay", progress=lambda *s: seen.append(s))
+    assert seen == [(1, 3), (2, 3), (3, 3)]

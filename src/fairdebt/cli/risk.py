@@ -331,13 +331,24 @@ def samples(
                 field="--as-of",
             ) from None
     sql = make_engine(database or Settings().database_url)
-    with _stderr().status(f"building the {kind} sample 生成样本中…"):
+    # a bar per observation date on stderr, gone when done (the first step reads the ledger)
+    bars = Progress(
+        TextColumn(f"{kind} sample 样本"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_stderr(),
+        transient=True,
+    )
+    with bars:
+        task = bars.add_task("dates", total=len(set(dates)))
         frame = collection_sample(
             sql,
             as_of=dates,
-            kind=kind,
+            kind=kind,  # type: ignore[arg-type]
             horizon_days=horizon,
-            compute=engine,  # type: ignore[arg-type]
+            compute=engine,
+            progress=lambda done, _: bars.update(task, completed=done),
         )
     if frame.empty:
         raise InputError(

@@ -26,7 +26,7 @@ or the database's own SQL), one query per observation date, never a loop over lo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import ibis
@@ -56,12 +56,14 @@ def collection_sample(
     horizon_days: int = 30,
     scheme: BucketScheme = DEFAULT_SCHEME,
     compute: str = "duckdb",
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """The development sample of a ``kind`` collection score (see the module docstring).
 
     One row per loan past due on each date of ``as_of``, ordered by date and loan; the target
-    column is :data:`TARGETS` ``[kind]``. Raises :class:`~fairdebt.errors.InputError` naming
-    the field when the kind is unknown, the horizon is not positive or a date is not closed.
+    column is :data:`TARGETS` ``[kind]``. ``progress(done, dates)`` is called after each
+    observation date. Raises :class:`~fairdebt.errors.InputError` naming the field when the
+    kind is unknown, the horizon is not positive or a date is not closed.
     """
     if kind not in KINDS:
         raise InputError(f"kind must be one of {list(KINDS)} (got {kind!r})", field="kind")
@@ -78,6 +80,8 @@ def collection_sample(
         for day, end in zip(dates, ends, strict=True):
             expr = _sample_on(engine_in_use.ledger, loan_day, day, end, kind, scheme)
             frames.append(engine_in_use.execute(expr).to_pandas())
+            if progress is not None:
+                progress(len(frames), len(dates))
     sample = pd.concat(frames, ignore_index=True)
     return _finish(sample, kind)
 

@@ -83,18 +83,16 @@ def cart_prebins(hist: Histogram, *, min_bin_size: int, max_bins: int) -> np.nda
     """
     if len(hist.low) < 2 or max_bins < 2 or hist.rows == 0:
         return np.array([], dtype=float)
-    position = np.arange(len(hist.low), dtype=float)
-    has_good, has_bad = hist.good > 0, hist.bad > 0
-    features = np.concatenate([position[has_good], position[has_bad]])[:, None]
-    target = np.concatenate([np.zeros(has_good.sum()), np.ones(has_bad.sum())])
-    weight = np.concatenate([hist.good[has_good], hist.bad[has_bad]])
+    position, target, weight = _two_class_rows(
+        np.arange(len(hist.low), dtype=float), hist.good, hist.bad
+    )
     # counts are whole: half a row below the floor keeps a leaf of exactly min_bin_size rows,
     # which the fraction times the total (6 / 273 * 273) can round above
     tree = DecisionTreeClassifier(
         min_weight_fraction_leaf=float(np.clip((min_bin_size - 0.5) / hist.rows, 0.0, 0.5)),
         max_leaf_nodes=max_bins,
     )
-    tree.fit(features, target, sample_weight=weight)
+    tree.fit(position[:, None], target, sample_weight=weight)
     thresholds = tree.tree_.threshold[tree.tree_.feature >= 0]
     left = np.unique(np.floor(thresholds).astype(np.int64))
     cuts = (hist.high[left] + hist.low[left + 1]) / 2.0
@@ -141,13 +139,22 @@ def weighted_column(
     extra_values.append(np.nan)
     extra_bad.append(float(y[missing].sum()))
     extra_good.append(float(missing.sum()) - extra_bad[-1])
-    values = np.concatenate([value, extra_values])
-    goods = np.concatenate([hist.good, extra_good])
-    bads = np.concatenate([hist.bad, extra_bad])
+    x, target, weight = _two_class_rows(
+        np.concatenate([value, extra_values]),
+        np.concatenate([hist.good, extra_good]),
+        np.concatenate([hist.bad, extra_bad]),
+    )
+    return WeightedColumn(x=x, y=target, weight=weight, cuts=cuts)
+
+
+def _two_class_rows(
+    values: np.ndarray, goods: np.ndarray, bads: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts per value as weighted rows: ``(value, 0, goods)`` and ``(value, 1, bads)``,
+    leaving out the empty ones."""
     has_good, has_bad = goods > 0, bads > 0
-    return WeightedColumn(
-        x=np.concatenate([values[has_good], values[has_bad]]),
-        y=np.concatenate([np.zeros(has_good.sum(), np.int64), np.ones(has_bad.sum(), np.int64)]),
-        weight=np.concatenate([goods[has_good], bads[has_bad]]),
-        cuts=cuts,
+    return (
+        np.concatenate([values[has_good], values[has_bad]]),
+        np.concatenate([np.zeros(has_good.sum(), np.int64), np.ones(has_bad.sum(), np.int64)]),
+        np.concatenate([goods[has_good], bads[has_bad]]),
     )
