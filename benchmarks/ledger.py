@@ -26,13 +26,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from fairdebt.accruals import accrue_penalties
-from fairdebt.borrowers import BorrowerIn, register_borrowers
 from fairdebt.db import make_engine, make_session, upgrade
-from fairdebt.loans import LoanIn, disburse_many
+from fairdebt.ledger.accruals import accrue_penalties
+from fairdebt.ledger.borrowers import BorrowerIn, register_borrowers
+from fairdebt.ledger.loans import LoanIn, disburse_many
+from fairdebt.ledger.payments import PaymentIn, post_payments
+from fairdebt.ledger.products import create_product
 from fairdebt.models import AllocationLine
-from fairdebt.payments import PaymentIn, post_payments
-from fairdebt.products import create_product
 
 AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 START = dt.date(2026, 1, 1)

@@ -1,7 +1,7 @@
 """Complaints: what a borrower (or someone on their behalf) complained about, and when.
 
 Filing a complaint records it and its audit entry; whether collection pauses is a separate,
-explicit decision (:func:`fairdebt.holds.place_hold` with kind ``complaint``), taken by the
+explicit decision (:func:`fairdebt.ledger.holds.place_hold` with kind ``complaint``), taken by the
 caller's policy, so that the audit log shows both steps.
 """
 

@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from fairdebt import cycle
-from fairdebt.borrowers import BorrowerIn, register_borrowers
 from fairdebt.db import make_session
-from fairdebt.loans import LoanIn, disburse
+from fairdebt.ledger.borrowers import BorrowerIn, register_borrowers
+from fairdebt.ledger.loans import LoanIn, disburse
+from fairdebt.ledger.payments import PaymentIn, post_payments, reverse_payment
+from fairdebt.ledger.products import create_product
 from fairdebt.models import Installment
-from fairdebt.payments import PaymentIn, post_payments, reverse_payment
-from fairdebt.products import create_product
 
 AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from fairdebt.borrowers import BorrowerIn, ContactIn, register_borrowers
-from fairdebt.loans import LoanIn, disburse
+from fairdebt.ledger.borrowers import BorrowerIn, ContactIn, register_borrowers
+from fairdebt.ledger.loans import LoanIn, disburse
+from fairdebt.ledger.products import create_product
 from fairdebt.models import Loan, Product
-from fairdebt.products import create_product
 
 AT = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 ACTOR = "test"

@@ -8,9 +8,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fairdebt.installments import InstallmentState
-from fairdebt.payments import allocate
-from fairdebt.schedules import build_schedule
+from fairdebt.ledger.installments import InstallmentState
+from fairdebt.ledger.payments import allocate
+from fairdebt.ledger.schedules import build_schedule
 
 START = dt.date(2026, 1, 15)
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000"), places=2)
@@ -176,8 +176,8 @@ def test_the_bulk_paths_integer_cents_waterfall_splits_exactly_like_allocate(
     payments: list[tuple[Decimal, int]],
 ) -> None:
     # post_payments runs the waterfall in integer cents; allocate is the Decimal reference.
-    from fairdebt.installments import COMPONENTS, OpenDue
-    from fairdebt.payments import _waterfall_cents
+    from fairdebt.ledger.installments import COMPONENTS, OpenDue
+    from fairdebt.ledger.payments import _waterfall_cents
 
     states = _states(principal, term, method, Decimal("0.005"))
     dues = [

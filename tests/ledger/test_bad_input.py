@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairdebt.borrowers import register_borrowers
 from fairdebt.errors import InputError, RuleViolation, UnknownRecord
-from fairdebt.loans import LoanIn, disburse_many
+from fairdebt.ledger.borrowers import register_borrowers
+from fairdebt.ledger.loans import LoanIn, disburse_many
+from fairdebt.ledger.payments import PaymentIn, post_payment
+from fairdebt.ledger.schedules import ScheduleLine
 from fairdebt.models import Borrower
-from fairdebt.payments import PaymentIn, post_payment
-from fairdebt.schedules import ScheduleLine
 
 from .conftest import ACTOR, AT, START, LoanFactory, make_borrower_in, tx
 

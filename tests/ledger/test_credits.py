@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fairdebt.errors import ConflictError
+from fairdebt.ledger.payments import PaymentIn, apply_credits, post_payment, reverse_payment
 from fairdebt.models import AllocationLine, AuditEntry, Installment, Loan
-from fairdebt.payments import PaymentIn, apply_credits, post_payment, reverse_payment
 
 from .conftest import ACTOR, AT, LoanFactory, tx
 

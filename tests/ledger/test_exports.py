@@ -7,20 +7,20 @@ import importlib
 import pytest
 
 MODULES = [
-    "accruals",
-    "borrowers",
     "db",
     "complaints",
     "contacts",
-    "holds",
-    "installments",
-    "loans",
-    "payments",
-    "plans",
-    "products",
-    "promises",
-    "schedules",
-    "tapes",
+    "ledger.accruals",
+    "ledger.borrowers",
+    "ledger.holds",
+    "ledger.installments",
+    "ledger.loans",
+    "ledger.payments",
+    "ledger.plans",
+    "ledger.products",
+    "ledger.promises",
+    "ledger.schedules",
+    "ledger.tapes",
 ]
 
 
@@ -47,9 +47,10 @@ def test_the_verbs_other_areas_import_are_where_they_expect_them() -> None:
         "installments": ["owed_expression"],
     }
     for name, verbs in expected.items():
-        module = importlib.import_module(f"fairdebt.{name}")
+        where = name if name in ("contacts", "complaints") else f"ledger.{name}"
+        module = importlib.import_module(f"fairdebt.{where}")
         assert set(verbs) <= set(module.__all__), name
     db = importlib.import_module("fairdebt.db")
     assert {"execute_many", "insert_rows", "select_by_keys"} <= set(db.__all__)
-    loans = importlib.import_module("fairdebt.loans")
+    loans = importlib.import_module("fairdebt.ledger.loans")
     assert {"restructure", "waive"} <= set(loans.__all__)

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fairdebt.installments import COMPONENTS
-from fairdebt.loans import LoanIn, disburse
+from fairdebt.ledger.installments import COMPONENTS
+from fairdebt.ledger.loans import LoanIn, disburse
+from fairdebt.ledger.payments import PaymentIn, post_payments, reverse_payment
 from fairdebt.models import AllocationLine, Installment, Loan, Payment, Product
-from fairdebt.payments import PaymentIn, post_payments, reverse_payment
 
 from .conftest import ACTOR, AT, START, add_product, tx
 

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fairdebt.accruals import accrue_penalties
 from fairdebt.errors import ConfigurationError, RuleViolation
-from fairdebt.loans import LoanIn, charge_off_due, disburse, extend, restructure, waive
+from fairdebt.ledger.accruals import accrue_penalties
+from fairdebt.ledger.loans import LoanIn, charge_off_due, disburse, extend, restructure, waive
+from fairdebt.ledger.payments import PaymentIn, post_payment
+from fairdebt.ledger.products import set_lpr
 from fairdebt.models import Accrual, Installment, Loan, Waiver
-from fairdebt.payments import PaymentIn, post_payment
-from fairdebt.products import set_lpr
 
 from .conftest import ACTOR, AT, START, LoanFactory, add_product, tx
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fairdebt.errors import InputError
-from fairdebt.schedules import build_schedule
+from fairdebt.ledger.schedules import build_schedule
 
 METHODS = ["equal_installment", "equal_principal", "bullet"]
 

@@ -10,15 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.accruals import accrue_penalties
 from fairdebt.complaints import file_complaint
 from fairdebt.contacts import mark_refused, record_contact_event
 from fairdebt.errors import ConflictError
-from fairdebt.holds import lift_hold, place_hold
-from fairdebt.loans import charge_off_due, restructure, waive
+from fairdebt.ledger.accruals import accrue_penalties
+from fairdebt.ledger.holds import lift_hold, place_hold
+from fairdebt.ledger.loans import charge_off_due, restructure, waive
+from fairdebt.ledger.payments import PaymentIn, post_payment, reverse_payment
+from fairdebt.ledger.promises import record_promise, settle_promises
 from fairdebt.models import AuditEntry, Promise
-from fairdebt.payments import PaymentIn, post_payment, reverse_payment
-from fairdebt.promises import record_promise, settle_promises
 
 from .conftest import ACTOR, AT, LoanFactory, tx
 
@@ -213,7 +213,7 @@ def test_a_loan_paid_in_full_after_months_of_penalties_is_never_charged_off(
 ) -> None:
     from sqlalchemy import func, text
 
-    from fairdebt.installments import owed_expression
+    from fairdebt.ledger.installments import owed_expression
     from fairdebt.models import Installment, Loan
 
     loan = make_loan(principal="1200.00", term_months=3)

@@ -8,7 +8,7 @@ import hypothesis.strategies as st
 import numpy as np
 from hypothesis import given, settings
 
-from fairdebt.schedules import add_months
+from fairdebt.ledger.schedules import add_months
 from fairdebt.simulation.behaviour import MAX_TERM, NO_DUE, annuity_schedule, due_days
 from fairdebt.simulation.paper import PaperLedger, paper_metrics
 from fairdebt.simulation.portfolio import make_portfolio, run_days

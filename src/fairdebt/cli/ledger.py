@@ -25,7 +25,7 @@ from fairdebt.money import parse_amount
 from fairdebt.settings import Settings
 
 if TYPE_CHECKING:
-    from fairdebt.tapes import RowProblem
+    from fairdebt.ledger.tapes import RowProblem
 
 __all__ = ["app", "mount"]
 
@@ -89,7 +89,7 @@ def load_command(
     actor: str = ActorOption,
 ) -> None:
     """Load a lender's loan tape, all or nothing. 导入贷款数据（全部成功或全部不导入）。"""
-    from fairdebt.tapes import check_tape, load_tape
+    from fairdebt.ledger.tapes import check_tape, load_tape
 
     given = {
         kind: path
@@ -148,7 +148,7 @@ def post_payment_command(
     actor: str = ActorOption,
 ) -> None:
     """Post one payment (idempotent on its id). 入账一笔还款。"""
-    from fairdebt.payments import PaymentIn, post_payment
+    from fairdebt.ledger.payments import PaymentIn, post_payment
 
     try:
         day = dt.date.fromisoformat(paid_on)
@@ -178,7 +178,7 @@ def reverse_payment_command(
     actor: str = ActorOption,
 ) -> None:
     """Reverse a posted payment. 冲正一笔还款。"""
-    from fairdebt.payments import reverse_payment
+    from fairdebt.ledger.payments import reverse_payment
 
     try:
         day = dt.date.fromisoformat(reversed_on)
@@ -204,7 +204,7 @@ def accrue_command(
     actor: str = ActorOption,
 ) -> None:
     """Accrue the day's penalties, within the legal cap. 计提当日罚息。"""
-    from fairdebt.accruals import accrue_penalties
+    from fairdebt.ledger.accruals import accrue_penalties
 
     try:
         day = dt.date.fromisoformat(date)
@@ -228,10 +228,10 @@ def end_of_day_command(
     so a borrower with money on account is not charged), loans at charge-off dpd are charged off,
     and promises to pay are settled. Run it before ``fairdebt cycle run`` for the same date.
     """
-    from fairdebt.accruals import accrue_penalties
-    from fairdebt.loans import charge_off_due
-    from fairdebt.payments import apply_credits
-    from fairdebt.promises import settle_promises
+    from fairdebt.ledger.accruals import accrue_penalties
+    from fairdebt.ledger.loans import charge_off_due
+    from fairdebt.ledger.payments import apply_credits
+    from fairdebt.ledger.promises import settle_promises
 
     try:
         day = dt.date.fromisoformat(date)

@@ -12,10 +12,9 @@ of its seed alone.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -26,13 +25,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.borrowers import BorrowerIn, ContactIn, register_borrowers
 from fairdebt.db import make_session
-from fairdebt.installments import HALF_CENT, owed_expression
-from fairdebt.loans import LoanIn, charge_off_due, disburse_many
+from fairdebt.ledger.accruals import accrue_penalties
+from fairdebt.ledger.borrowers import BorrowerIn, ContactIn, register_borrowers
+from fairdebt.ledger.installments import HALF_CENT, owed_expression
+from fairdebt.ledger.loans import LoanIn, charge_off_due, disburse_many
+from fairdebt.ledger.payments import PaymentIn, post_payments
+from fairdebt.ledger.products import create_product, products_by_code, set_lpr
 from fairdebt.models import Installment, Loan, SimulationRun
-from fairdebt.payments import PaymentIn, post_payments
-from fairdebt.products import create_product, products_by_code, set_lpr
 from fairdebt.simulation.behaviour import CURE, DUE, TOKEN, DayPayments
 from fairdebt.simulation.origination import LPR_HISTORY, PRODUCTS
 from fairdebt.simulation.paper import PaperLedger
@@ -119,18 +119,6 @@ def update_simulation_truth(
     )
 
 
-def _accrue_penalties() -> Callable[..., Any] | None:
-    """The ledger's penalty accrual verb, wherever the ledger keeps it."""
-    for module in ("fairdebt.accruals", "fairdebt.loans", "fairdebt.penalties"):
-        try:
-            found = getattr(importlib.import_module(module), "accrue_penalties", None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    return None
-
-
 class DatabaseLedger:
     """Writes the simulation into the database through the ledger verbs."""
 
@@ -157,7 +145,6 @@ class DatabaseLedger:
         self.loan_id = np.zeros(0, dtype=np.int64)
         self.payments = 0
         self.channel_rng = np.random.Generator(np.random.PCG64([seed, 7]))
-        self.accrue = _accrue_penalties()
         self.session: Session | None = None
         # verb -> [calls, rows, seconds]
         self.timings: dict[str, list[float]] = {}
@@ -326,8 +313,8 @@ class DatabaseLedger:
             with self._timed("disburse_many", len(loans)):
                 ids = disburse_many(session, loans=loans, actor=ACTOR, at=evening_of(on))
         self.loan_id = np.concatenate([self.loan_id, np.asarray(ids, dtype=np.int64)])
-        # The ledger's schedule (fairdebt.schedules) puts dues on the disbursement day of each
-        # following month, clamped to month end: the same dates as the paper ledger computes,
+        # The ledger's schedule (fairdebt.ledger.schedules) puts dues on the disbursement day of
+        # each following month, clamped to month end: the same dates as the paper ledger computes,
         # so they need not be read back (tests/simulation checks they agree).
         return self.paper.disburse(day, principal, apr, term)
 
@@ -395,9 +382,8 @@ class DatabaseLedger:
         on = self._date(day)
         at = evening_of(on)
         session = self._session()
-        if self.accrue is not None:
-            with self._timed("accrue_penalties", 0):
-                self.accrue(session, business_date=on, actor=ACTOR, at=at)
+        with self._timed("accrue_penalties", 0):
+            accrue_penalties(session, business_date=on, actor=ACTOR, at=at)
         if not charging:
             # The ledger's charge-off pass scans every open due; it runs on the days the
             # mirror charges off (both count dpd from the oldest due still owed), and on the

@@ -4,8 +4,8 @@
 loan, resolves its legal cost cap at the contract date, builds (or takes) its schedule, and
 writes loans, installments and ``loan.disbursed`` entries with one executemany each.
 :func:`charge_off_due` is set-based: one query finds every active loan whose oldest unpaid due
-is ``charge_off_days`` old. :func:`restructure` and :func:`extend` live in :mod:`fairdebt.plans`
-and are re-exported here because they are verbs on a loan.
+is ``charge_off_days`` old. :func:`restructure` and :func:`extend` live in
+:mod:`fairdebt.ledger.plans` and are re-exported here because they are verbs on a loan.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from fairdebt import audit
 from fairdebt.db import insert_keyed, insert_rows
 from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
-from fairdebt.installments import (
+from fairdebt.ledger.installments import (
     COMPONENTS,
     HALF_CENT,
     chunked,
@@ -31,16 +31,16 @@ from fairdebt.installments import (
     settle_loans,
     write_states,
 )
-from fairdebt.models import Borrower, Installment, Loan, LoanStatus, Product, Waiver
-from fairdebt.money import ZERO, to_money
-from fairdebt.plans import extend, restructure
-from fairdebt.products import (
+from fairdebt.ledger.plans import extend, restructure
+from fairdebt.ledger.products import (
     load_lpr_table,
     nominal_cost_rate,
     products_by_code,
     resolve_cost_cap,
 )
-from fairdebt.schedules import ScheduleLine, schedule_rows
+from fairdebt.ledger.schedules import ScheduleLine, schedule_rows
+from fairdebt.models import Borrower, Installment, Loan, LoanStatus, Product, Waiver
+from fairdebt.money import ZERO, to_money
 
 __all__ = [
     "LoanIn",

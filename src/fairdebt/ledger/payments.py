@@ -33,7 +33,7 @@ from fairdebt import audit
 from fairdebt.audit import json_text
 from fairdebt.db import execute_many, insert_keyed, insert_rows, select_by_keys
 from fairdebt.errors import ConflictError, RuleViolation, UnknownRecord
-from fairdebt.installments import (
+from fairdebt.ledger.installments import (
     COMPONENTS,
     InstallmentState,
     OpenDue,

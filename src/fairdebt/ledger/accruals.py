@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.db import execute_many, insert_rows
-from fairdebt.installments import decimal_of
+from fairdebt.ledger.installments import decimal_of
 from fairdebt.models import LoanStatus
 
 __all__ = ["accrue_penalties", "cap_cents", "penalty_cents"]

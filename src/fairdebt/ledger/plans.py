@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
-from fairdebt.installments import COMPONENTS, InstallmentState, load_states
+from fairdebt.ledger.installments import COMPONENTS, InstallmentState, load_states
+from fairdebt.ledger.schedules import build_schedule
 from fairdebt.models import Installment, Loan, LoanStatus, RepaymentPlan
 from fairdebt.money import ZERO
-from fairdebt.schedules import build_schedule
 
 __all__ = ["extend", "restructure", "restructured_amount"]
 

@@ -25,15 +25,15 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairdebt.borrowers import BorrowerIn, ContactIn, is_known_zone, register_borrowers
 from fairdebt.errors import InputError
-from fairdebt.installments import chunked
-from fairdebt.loans import LoanIn, disburse_many
+from fairdebt.ledger.borrowers import BorrowerIn, ContactIn, is_known_zone, register_borrowers
+from fairdebt.ledger.installments import chunked
+from fairdebt.ledger.loans import LoanIn, disburse_many
+from fairdebt.ledger.payments import PaymentIn, PostResult, post_payments
+from fairdebt.ledger.products import create_product
+from fairdebt.ledger.schedules import ScheduleLine
 from fairdebt.models import Borrower, Loan, Product
 from fairdebt.money import ZERO, parse_amount
-from fairdebt.payments import PaymentIn, PostResult, post_payments
-from fairdebt.products import create_product
-from fairdebt.schedules import ScheduleLine
 
 __all__ = ["KINDS", "LoadSummary", "RowProblem", "Tape", "check_tape", "load_tape", "read_rows"]
 
