@@ -19,6 +19,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -39,13 +41,18 @@ __all__ = [
     "AuditHead",
     "Base",
     "Borrower",
+    "Collector",
     "Complaint",
     "Component",
+    "Consent",
     "ContactEvent",
     "ContactMethod",
     "ContactOwner",
+    "ContactPreference",
     "CostCapKind",
     "CycleRun",
+    "Decision",
+    "DecisionStatus",
     "Hold",
     "HoldKind",
     "Installment",
@@ -155,6 +162,16 @@ class PromiseStatus(StrEnum):
     PARTLY_KEPT = "partly_kept"
     BROKEN = "broken"
     CANCELLED = "cancelled"
+
+
+class DecisionStatus(StrEnum):
+    PLANNED = "planned"  # allowed by the gate, within capacity, waiting to be carried out
+    HELD_OUT = "held_out"  # the randomised no-contact cell: no action by design
+    NO_ACTION = "no_action"  # the policy chose to leave the account alone today
+    REFUSED = "refused"  # the gate refused every version of the action today
+    NO_CAPACITY = "no_capacity"  # the pool was full and nothing cheaper was allowed
+    DONE = "done"  # carried out: the contact event names the decision
+    MISSED = "missed"  # planned but not carried out by the end of the day
 
 
 class ContactOwner(StrEnum):
@@ -359,6 +376,8 @@ class Promise(Base):
     kept_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     settled_on: Mapped[dt.date | None] = mapped_column(Date)
     actor: Mapped[str] = mapped_column(String(80))
+    # The conversation in which it was made, when it came from a contact.
+    contact_event_id: Mapped[int | None] = mapped_column(ForeignKey("contact_event.id"))
 
 
 class RepaymentPlan(Base):
@@ -397,6 +416,21 @@ class ContactEvent(Base):
     by: Mapped[str] = mapped_column(String(80), default="lender")  # lender | agency:NAME
     purpose: Mapped[str | None] = mapped_column(String(32))
     text: Mapped[str | None] = mapped_column(Text)
+    # Who made it: a collector (person), a robot, an agency, the system (reminders) or the
+    # borrower (inbound); and the collector when a person did.
+    actor_kind: Mapped[str] = mapped_column(String(16), default="collector")
+    collector_id: Mapped[int | None] = mapped_column(ForeignKey("collector.id"))
+    # The planned decision it carried out, the catalogue action and template used.
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    action: Mapped[str | None] = mapped_column(String(32))
+    template: Mapped[str | None] = mapped_column(String(64))
+    # The gate's verdict on this attempt at its instant (False only when someone bypassed it).
+    gate_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    gate_rule: Mapped[str | None] = mapped_column(String(64))
+    # Who answered (None when nobody did) and what came of it: ptp, refused_to_pay,
+    # refused_to_talk, dispute, callback, wrong_party, no_result.
+    right_party: Mapped[bool | None] = mapped_column(Boolean)
+    result: Mapped[str | None] = mapped_column(String(24))
 
 
 class Complaint(Base):
@@ -411,6 +445,8 @@ class Complaint(Base):
     description: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The contact that caused it, when the borrower names one (conduct complaints).
+    contact_event_id: Mapped[int | None] = mapped_column(ForeignKey("contact_event.id"))
 
 
 class AuditHead(Base):
@@ -484,3 +520,98 @@ class SimulationRun(Base):
     scenario: Mapped[str | None] = mapped_column(String(40))
     truth: Mapped[str] = mapped_column(Text)  # JSON: what was injected, where, from when
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Collector(Base):
+    """A person who collects: a lender's agent or an agency's staff member, with a team."""
+
+    __tablename__ = "collector"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    team: Mapped[str] = mapped_column(String(40))
+    # The capacity pool the person works in (agent_call, field_visit, ...; see the catalogue).
+    pool: Mapped[str] = mapped_column(String(32))
+    # Stages the person is trained for, comma-separated: pre_due, early, mid, late.
+    skills: Mapped[str] = mapped_column(String(80))
+    # Local working hours (the collector's shift) and the cases a day they can work.
+    shift_start: Mapped[dt.time] = mapped_column(Time)
+    shift_end: Mapped[dt.time] = mapped_column(Time)
+    daily_capacity: Mapped[int] = mapped_column(Integer)
+    agency: Mapped[str | None] = mapped_column(String(80))  # None for the lender's own staff
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Decision(Base):
+    """One account's action for one business date, from one policy: the strategy's log.
+
+    Every eligible account gets a row, "none" included, with the arm it was randomised to and
+    the probability the policy had of choosing that action (its propensity), so a learned
+    policy can be trained and judged off-policy on these rows. A collector's work queue is
+    the planned rows assigned to them, in ``queue_position`` order.
+    """
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        UniqueConstraint("business_date", "loan_id", "policy"),
+        Index("ix_decision_collector_id_business_date", "collector_id", "business_date"),
+    )
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    business_date: Mapped[dt.date] = mapped_column(Date)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrower.id"))
+    policy: Mapped[str] = mapped_column(String(40))  # champion, none, optimised, ...
+    arm: Mapped[str] = mapped_column(String(24))  # the randomised cell: holdout, champion, ...
+    stage: Mapped[str] = mapped_column(String(16))  # pre_due, early, mid, late
+    dpd: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)  # behaviour score when the policy used one
+    action: Mapped[str] = mapped_column(String(32))  # the catalogue action finally decided
+    proposed_action: Mapped[str] = mapped_column(String(32))  # what the policy first chose
+    propensity: Mapped[float] = mapped_column(Float)  # P(policy chooses ``action`` | state)
+    reason: Mapped[str] = mapped_column(String(48))  # a reason code of docs/strategy.md
+    status: Mapped[str] = mapped_column(String(16))  # DecisionStatus
+    planned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    template: Mapped[str | None] = mapped_column(String(64))
+    gate_rule: Mapped[str | None] = mapped_column(String(64))  # first refusing rule, if any
+    next_allowed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    collector_id: Mapped[int | None] = mapped_column(ForeignKey("collector.id"))
+    queue_position: Mapped[int | None] = mapped_column(Integer)
+
+
+class Consent(Base):
+    """A debtor's recorded agreement: contact at a time the rules forbid, a channel, a party."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrower.id"), index=True)
+    given_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    to: Mapped[str] = mapped_column(String(16), default="collector")  # collector | creditor
+    channel: Mapped[str | None] = mapped_column(String(16))
+    starts_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class ContactPreference(Base):
+    """How a borrower asked to be contacted: times to avoid, channels to use or not, or stop.
+
+    Kinds: ``inconvenient_time`` (a local daily range), ``no_channel`` and ``preferred_channel``
+    (a channel), ``cease`` (stop collection contact). They bind every actor, agencies included,
+    through the gate's facts; ``ended_at`` closes one.
+    """
+
+    __tablename__ = "contact_preference"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrower.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    from_time: Mapped[dt.time | None] = mapped_column(Time)
+    to_time: Mapped[dt.time | None] = mapped_column(Time)
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
