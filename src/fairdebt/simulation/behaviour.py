@@ -19,11 +19,16 @@ day; amounts always come from the ledger. Loops run over days, never over loans.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
+from fairdebt.keyed import Keyed
 from fairdebt.simulation.population import Population
+
+if TYPE_CHECKING:
+    from fairdebt.simulation.response import Response
 
 __all__ = [
     "CURE",
@@ -88,7 +93,6 @@ class BehaviourParams:
     excite_decay: float = 0.10  # per day
     cure_share_early: float = 0.92  # share of repayment events that clear all arrears at dpd 1
     cure_share_late: float = 0.3  # ... and late (dpd >> 30)
-    token_rate: float = 0.024  # daily chance that a debtor 31+ dpd pays part of the oldest due
     macro_sd: float = 0.10  # monthly innovation of the shared macro factor (logit units)
     macro_persistence: float = 0.7
     grace_cure_boost: float = 0.6  # extra daily intensity inside a product's grace days
@@ -120,6 +124,11 @@ class DayPayments:
     slot: IntArray
     # The share of the chosen amount paid: 1 except for TOKEN payments.
     fraction: FloatArray
+    # The mirror's estimate of the amount (instalments at their scheduled size, no penalty):
+    # what a paper run counts as paid; the database run posts the ledger's own amounts.
+    amount: FloatArray
+    # Whether the loan was past due before the payment (collections, not on-time dues).
+    late: BoolArray
 
 
 def due_days(disbursed: NDArray[np.datetime64], term: IntArray) -> NDArray[np.datetime64]:
@@ -172,9 +181,15 @@ class Book:
     params: BehaviourParams
     population: Population
     macro: FloatArray  # macro factor per day
+    keyed: Keyed
+    response: Response
     effects: list[ScenarioEffects] = field(default_factory=list)
     n: int = 0
     borrower: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # A loan's key for keyed draws: borrower × 64 + the borrower's loan number (stable across
+    # strategy arms even when repeat borrowing differs).
+    key: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    instalment: FloatArray = field(default_factory=lambda: np.zeros(0))  # scheduled payment
     disbursed: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     grace: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     term: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -213,18 +228,22 @@ class Book:
         grace: IntArray,
         due: IntArray,
         principal_due: FloatArray,
-        rng: np.random.Generator | None = None,
+        repeat: IntArray,
+        instalment: FloatArray,
     ) -> IntArray:
         """Append new loans (``due`` in days, NO_DUE padded); return their mirror indices.
 
-        With ``rng``, a share of the borrowers carry a hidden income shock that starts a few
-        weeks after disbursement (``early_shock_share``).
+        ``repeat`` counts each borrower's earlier loans (the loan's key); ``instalment`` is
+        the scheduled payment. A share of the borrowers carry a hidden income shock that
+        starts a few weeks after disbursement (``early_shock_share``).
         """
         k = borrower.size
         if self.n + k > self.borrower.shape[0]:
             size = max(2 * self.borrower.shape[0], self.n + k, 1024)
             for name in (
                 "borrower",
+                "key",
+                "instalment",
                 "disbursed",
                 "grace",
                 "term",
@@ -242,7 +261,10 @@ class Book:
             ):
                 setattr(self, name, _grow(getattr(self, name), size))
         idx = np.arange(self.n, self.n + k)
+        self.response.grow(self.borrower.shape[0])
         self.borrower[idx] = borrower
+        self.key[idx] = borrower * 64 + np.minimum(repeat, 63)
+        self.instalment[idx] = instalment
         self.disbursed[idx] = day
         self.grace[idx] = grace
         self.term[idx] = term
@@ -260,13 +282,15 @@ class Book:
         # Approval checks income: nobody borrows in the middle of an income shock.
         self.shocked_until[borrower] = np.minimum(self.shocked_until[borrower], day - 1)
         p = self.params
-        if rng is not None and p.early_shock_share > 0:
+        if p.early_shock_share > 0:
             # Distressed applicants ask for the longest tenor (the lowest instalment).
             chance = p.early_shock_share * (term / MAX_TERM) ** p.early_shock_tenor_power
-            hidden = borrower[rng.random(k) < chance]
-            wait = rng.geometric(1 / p.early_shock_mean_days, hidden.size)
+            keys = self.key[idx]
+            is_hidden = self.keyed.uniforms(6, keys) < chance
+            hidden, hidden_keys = borrower[is_hidden], keys[is_hidden]
+            wait = self.keyed.geometrics(1 / p.early_shock_mean_days, 7, hidden_keys)
             start = day + p.early_shock_after_days + wait
-            length = rng.exponential(p.shock_mean_days, hidden.size).astype(np.int64)
+            length = self.keyed.exponentials(p.shock_mean_days, 8, hidden_keys).astype(np.int64)
             self.shocked_from[hidden] = start
             self.shocked_until[hidden] = start + length
         self.n += k
@@ -289,7 +313,7 @@ class Book:
             grace_miss += np.where(self.grace[loans] > 0, effect.grace_miss_shift, 0.0)
         return miss, cure, grace_miss
 
-    def _shocked(self, borrower: IntArray, day: int) -> BoolArray:
+    def shocked(self, borrower: IntArray, day: int) -> BoolArray:
         return (self.shocked_from[borrower] <= day) & (self.shocked_until[borrower] >= day)
 
     def miss_probability(self, day: int, loans: IntArray) -> FloatArray:
@@ -301,12 +325,12 @@ class Book:
             p.miss_intercept
             + p.miss_risk * pop.risk[b]
             + p.miss_first_due * (self.paid[loans] == 0)
-            + p.shock_miss * self._shocked(b, day)
+            + p.shock_miss * self.shocked(b, day)
             + self.macro[day]
             + miss_shift
             + grace_miss
         )
-        return sigmoid(logit)
+        return sigmoid(logit) * self.response.miss_factor(day, loans)
 
     def repay_intensity(self, day: int, loans: IntArray, dpd: IntArray) -> FloatArray:
         """Daily repayment intensity of delinquent loans (zero for fraud)."""
@@ -316,29 +340,59 @@ class Book:
         log_level = (
             p.cure_willingness * pop.willingness[b]
             + p.cure_ability * pop.ability[b]
-            + p.shock_cure * self._shocked(b, day)
+            + p.shock_cure * self.shocked(b, day)
             - self.macro[day]
             + cure_shift
         )
         shape = p.cure_floor + (1 - p.cure_floor) * np.exp(-(dpd - 1) / p.cure_decay_days)
         grace = np.where(dpd <= self.grace[loans], p.grace_cure_boost, 0.0)
         lam = p.cure_base * np.exp(log_level) * shape + self.excite[loans] + grace
+        # Contact and promises add to (sleeping dogs: take from) the repayment intensity.
+        lam = np.maximum(lam + self.response.intensity(day, loans), 0.0)
         return np.where(pop.is_fraud[b], 0.0, lam)
 
-    def step(self, day: int, rng: np.random.Generator) -> DayPayments:
-        """Advance one day: shocks, who pays (and how), charge-offs; update the mirror."""
+    def oldest_due(self, loans: IntArray) -> IntArray:
+        """The day of each loan's oldest unpaid due (NO_DUE when all are paid)."""
+        slot = np.minimum(self.paid[loans], MAX_TERM - 1)
+        return np.where(self.paid[loans] < self.term[loans], self.due[loans, slot], NO_DUE)
+
+    def _shocks(self, day: int) -> None:
         p = self.params
-        onset = rng.random(len(self.population)) < p.shock_monthly_rate / 30.0
-        length = rng.exponential(p.shock_mean_days, len(self.population)).astype(np.int64)
+        ids = np.arange(len(self.population))
+        onset = self.keyed.uniforms(1, day, ids) < p.shock_monthly_rate / 30.0
+        length = self.keyed.exponentials(p.shock_mean_days, 2, day, ids).astype(np.int64)
         idle = self.shocked_until < day
         self.shocked_from = np.where(onset & idle, day, self.shocked_from)
         self.shocked_until = np.where(onset & idle, day + length, self.shocked_until)
 
+    def _tokens(
+        self, day: int, late: IntArray, dpd: IntArray, event: BoolArray
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Part payments of the oldest due by debtors 31+ dpd: mostly on a day they are pressed."""
+        world = self.response.world
+        b = self.borrower[late]
+        willing = np.exp(0.5 * self.population.willingness[b])
+        eligible = (dpd > 30) & ~event & ~self.population.is_fraud[b]
+        rate = world.token_autonomous + world.token_on_contact * self.response.pressed_today(
+            day, late
+        )
+        draw = self.keyed.uniforms(4, day, self.key[late])
+        token = late[eligible & (draw < rate * willing)]
+        fraction = np.round(0.2 + 0.5 * self.keyed.uniforms(5, day, self.key[token]), 2)
+        return token, self.paid[token].copy(), fraction
+
+    def step(self, day: int) -> DayPayments:
+        """Advance one day: shocks, who pays (and how), charge-offs; update the mirror.
+
+        Contacts made earlier on ``day`` (through :class:`~fairdebt.simulation.response.
+        Response`) already count: they change today's chance of missing a due and of repaying.
+        """
+        p = self.params
+        self._shocks(day)
         live = np.flatnonzero(self.status[: self.n] == ACTIVE)
         self.excite[live] *= np.exp(-p.excite_decay)
-        slot = np.minimum(self.paid[live], MAX_TERM - 1)
-        oldest = np.where(self.paid[live] < self.term[live], self.due[live, slot], NO_DUE)
-        u = rng.random(live.size)  # one draw per live loan, whatever its state
+        oldest = self.oldest_due(live)
+        u = self.keyed.uniforms(3, day, self.key[live])  # one draw per live loan and day
 
         due_now = live[oldest == day]
         miss = self.miss_probability(day, due_now)
@@ -368,12 +422,7 @@ class Book:
         partial = payers[~is_cure]
         partial_slot = self.paid[partial].copy()
         before = self.paid[payers].copy()
-        # Under collection pressure some late debtors pay part of a due without curing it.
-        willing = np.exp(0.5 * self.population.willingness[self.borrower[late]])
-        pressed = (dpd > 30) & ~event & ~self.population.is_fraud[self.borrower[late]]
-        token = late[pressed & (rng.random(late.size) < p.token_rate * willing)]
-        token_slot = self.paid[token].copy()
-        token_fraction = np.round(0.2 + 0.5 * rng.random(token.size), 2)
+        token, token_slot, token_fraction = self._tokens(day, late, dpd, event)
         self.token_log.append(
             (
                 token,
@@ -405,9 +454,26 @@ class Book:
         )
         slots = np.concatenate([np.full(pays_due.size + cured.size, -1), partial_slot, token_slot])
         fraction = np.concatenate([np.ones(loans.size - token.size), token_fraction])
+        count = np.concatenate(
+            [
+                np.ones(pays_due.size),
+                (self.paid[cured] - before[is_cure]).astype(np.float64),
+                np.ones(partial.size),
+                np.ones(token.size),
+            ]
+        )
+        amount = count * fraction * self.instalment[loans]
+        is_late = np.concatenate(
+            [np.zeros(pays_due.size, bool), np.ones(cured.size + partial.size + token.size, bool)]
+        )
         order = np.argsort(loans, kind="stable")
         return DayPayments(
-            loan=loans[order], kind=kinds[order], slot=slots[order], fraction=fraction[order]
+            loan=loans[order],
+            kind=kinds[order],
+            slot=slots[order],
+            fraction=fraction[order],
+            amount=amount[order],
+            late=is_late[order],
         )
 
     def _mark_paid(self, loans: IntArray, lo: IntArray, hi: IntArray, day: int) -> None:

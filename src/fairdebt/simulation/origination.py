@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from fairdebt.keyed import Keyed
 from fairdebt.simulation.population import Population
 
 __all__ = [
@@ -145,23 +146,27 @@ class LoanTerms:
 
 
 def draw_terms(
-    rng: np.random.Generator, population: Population, borrower: IntArray, repeat: IntArray
+    keyed: Keyed, population: Population, borrower: IntArray, repeat: IntArray
 ) -> LoanTerms:
-    """Amount, tenor, APR and product for new loans of ``borrower`` (``repeat``: prior loans)."""
-    n = borrower.size
+    """Amount, tenor, APR and product for new loans of ``borrower`` (``repeat``: prior loans).
+
+    Draws are keyed by (borrower, loan number), so a borrower's k-th loan has the same terms
+    in every strategy arm of a seed.
+    """
+    key = borrower * 64 + np.minimum(repeat, 63)
     income = population.monthly_income[borrower]
     growth = 1.2 ** np.minimum(repeat, 3)  # limits rise for borrowers who repaid
     log_amount = (
-        np.log(4900.0) + 0.6 * np.log(income / 6500.0) + 0.78 * rng.standard_normal(n)
+        np.log(4900.0) + 0.6 * np.log(income / 6500.0) + 0.78 * keyed.normals(20, key)
     ) + np.log(growth)
     principal = np.clip(np.round(np.exp(log_amount), -2), 500.0, 50_000.0)
     tilt = 0.3 * np.tanh(np.log(principal / 7000.0))
-    u = rng.random(n) + tilt
+    u = keyed.uniforms(21, key) + tilt
     term = np.where(u < 0.24, 3, np.where(u < 0.58, 6, 12)).astype(np.int64)
-    seen = population.risk[borrower] + 0.6 * rng.standard_normal(n)  # the lender's noisy view
+    seen = population.risk[borrower] + 0.6 * keyed.normals(22, key)  # the lender's noisy view
     apr = np.clip(np.round((0.12 + 0.12 * ndtr(seen + 0.4)) / 0.005) * 0.005, 0.12, 0.24)
     product = np.where(term == 3, 0, np.where(term == 6, 1, 2)).astype(np.int64)
-    equal_principal = (term == 12) & (rng.random(n) < 0.1)
+    equal_principal = (term == 12) & (keyed.uniforms(23, key) < 0.1)
     product = np.where(equal_principal, 3, product)
     product = np.where((term == 12) & (apr <= 0.12), 4, product)
     return LoanTerms(principal=principal, term=term, apr=apr, product=product)

@@ -16,15 +16,28 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from fairdebt.keyed import Keyed
 from fairdebt.simulation.behaviour import BehaviourParams, Book, DayPayments
 from fairdebt.simulation.origination import draw_terms, month_starts, plan_arrivals
 from fairdebt.simulation.population import Population, make_population
+from fairdebt.simulation.response import Response
 from fairdebt.simulation.scenarios import ScenarioPlan
+from fairdebt.simulation.world import World, load_world, make_traits
 
-__all__ = ["Ledger", "Portfolio", "make_portfolio", "run_days"]
+__all__ = ["Collections", "Ledger", "Portfolio", "make_portfolio", "run_days"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
+
+
+class Collections(Protocol):
+    """What the day loop needs from collection: contacts before repayment, then settling."""
+
+    def act(self, day: int) -> None:
+        """Plan the day and make its contacts (they change today's repayment)."""
+
+    def settle(self, day: int, payments: DayPayments) -> None:
+        """See the day's payments (promises kept, amounts recovered)."""
 
 
 class Ledger(Protocol):
@@ -71,6 +84,8 @@ class Portfolio:
     arrival_day: IntArray
     book: Book
     plan: ScenarioPlan
+    world: World
+    seed: int
     grace_days: int = 0
 
 
@@ -81,10 +96,17 @@ def make_portfolio(
     months: int,
     start_on: dt.date,
     plan: ScenarioPlan,
+    seed: int,
     params: BehaviourParams | None = None,
+    world: World | None = None,
 ) -> Portfolio:
-    """Draw the population, its arrivals and the macro path for a run."""
-    params = params or BehaviourParams()
+    """Draw the population, its arrivals and the macro path for a run.
+
+    ``world`` (default: the shipped world file) says how borrowers respond to contact; its
+    ``behaviour`` section sets the repayment parameters unless ``params`` is given.
+    """
+    world = world or load_world()
+    params = params or world.behaviour
     starts = month_starts(start_on, months)
     days = (starts[-1] - start_on).days
     arrival_day, policy = plan_arrivals(
@@ -104,7 +126,15 @@ def make_portfolio(
     for k in range(1, horizon):
         level[k] = params.macro_persistence * level[k - 1] + shocks[k]
     day_month = np.minimum(np.arange(days + 31 * 14) // 30, horizon - 1)
-    book = Book(params=params, population=population, macro=level[day_month], effects=plan.effects)
+    response = Response(world=world, traits=make_traits(world, seed, len(population)))
+    book = Book(
+        params=params,
+        population=population,
+        macro=level[day_month],
+        keyed=Keyed(seed),
+        response=response,
+        effects=plan.effects,
+    )
     return Portfolio(
         start_on=start_on,
         days=days,
@@ -113,27 +143,41 @@ def make_portfolio(
         arrival_day=arrival_day,
         book=book,
         plan=plan,
+        world=world,
+        seed=seed,
         grace_days=plan.new_grace_days or 0,
     )
+
+
+def _instalment(principal: FloatArray, apr: FloatArray, term: IntArray) -> FloatArray:
+    """The scheduled monthly payment of an equal-installment loan (the mirror's estimate)."""
+    r = apr / 12.0
+    safe = np.where(r > 0, r, 1.0)
+    return np.where(r > 0, principal * safe / (1 - (1 + safe) ** -term), principal / term)
 
 
 def run_days(
     portfolio: Portfolio,
     ledger: Ledger,
-    rng: np.random.Generator,
     *,
+    collections: Collections | None = None,
     on_day: Callable[[int], None] | None = None,
 ) -> None:
-    """Simulate every day of the portfolio's window on ``ledger``."""
+    """Simulate every day of the portfolio's window on ``ledger``.
+
+    ``collections`` acts each day after the day's disbursements and before borrowers pay:
+    its contacts change that day's repayment. Without it nobody is ever contacted.
+    """
     book, pop = portfolio.book, portfolio.population
-    params = book.params
+    params, keyed = book.params, book.keyed
     loans_of = np.zeros(len(pop), dtype=np.int64)
     repeat_day = np.full(len(pop), -1, dtype=np.int64)
     for day in range(portfolio.days):
         ledger.open_day(day)
+        book.response.start_day(day)
         new = np.flatnonzero((portfolio.arrival_day == day) | (repeat_day == day))
         if new.size:
-            terms = draw_terms(rng, pop, new, loans_of[new])
+            terms = draw_terms(keyed, pop, new, loans_of[new])
             loan_index = np.arange(book.n, book.n + new.size)
             due, pdue = ledger.disburse(
                 day,
@@ -153,15 +197,20 @@ def run_days(
                 grace=grace,
                 due=due,
                 principal_due=pdue,
-                rng=rng,
+                repeat=loans_of[new],
+                instalment=_instalment(terms.principal, terms.apr, terms.term),
             )
             loans_of[new] += 1
-        payments = book.step(day, rng)
+        if collections is not None:
+            collections.act(day)
+        payments = book.step(day)
         ledger.post(day, payments)
+        if collections is not None:
+            collections.settle(day, payments)
         # Borrowers who just repaid in good standing may come back for another loan.
         closed = book.closed_on(day, payments.loan)
-        again = closed[rng.random(closed.size) < params.repeat_probability]
-        gap = 1 + rng.geometric(1 / params.repeat_gap_days, again.size)
+        again = closed[keyed.uniforms(9, day, book.key[closed]) < params.repeat_probability]
+        gap = 1 + keyed.geometrics(1 / params.repeat_gap_days, 10, day, book.key[again])
         repeat_day[book.borrower[again]] = day + gap
         last_day = day == portfolio.days - 1
         book.charge_off(ledger.end_of_day(day, charging=book.charged_today.size > 0 or last_day))

@@ -149,7 +149,13 @@ def simulate(
         province_index=regions.province.index(SHOCK_PROVINCE),
     )
     portfolio = make_portfolio(
-        rng, borrowers=borrowers, months=months, start_on=start_on, plan=plan, params=params
+        rng,
+        borrowers=borrowers,
+        months=months,
+        start_on=start_on,
+        plan=plan,
+        seed=seed,
+        params=params,
     )
     at = evening_of(start_on - dt.timedelta(days=1))
     with make_session(engine) as session, session.begin():
@@ -225,7 +231,7 @@ def simulate(
         seconds["cycle"] += clock[0] - now
         cpu["cycle"] += cpu_clock[0] - cpu_now
 
-    run_days(portfolio, ledger, rng, on_day=on_day)
+    run_days(portfolio, ledger, on_day=on_day)
     seconds["ledger"] += time.perf_counter() - clock[0]
     cpu["ledger"] += time.process_time() - cpu_clock[0]
     end_on = start_on + dt.timedelta(days=portfolio.days - 1)
