@@ -80,14 +80,14 @@ class BehaviourParams:
     # Distress the approval could not see: a share of new loans' borrowers start an income
     # shock a few weeks after disbursement, so defaults come early in a loan's life (concave
     # vintage curves) when little of its principal has been repaid.
-    early_shock_share: float = 0.13
+    early_shock_share: float = 0.065
     early_shock_after_days: int = 28  # the shock starts this many days after disbursement ...
     early_shock_mean_days: float = 20.0  # ... plus a geometric wait with this mean
     early_shock_tenor_power: float = 4.0  # chance ∝ (term / 12) ** this
-    cure_base: float = 3.0  # daily repayment intensity at dpd 1 of an average borrower
+    cure_base: float = 0.085  # daily repayment intensity at dpd 1, average borrower, no contact
     cure_willingness: float = 0.75  # log-intensity per sd of willingness
     cure_ability: float = 0.35
-    cure_decay_days: float = 22.0  # the intensity decays from its dpd-1 level ...
+    cure_decay_days: float = 10.0  # the intensity decays from its dpd-1 level ...
     cure_floor: float = 0.001  # ... toward this share of it (λ∞ / λ₀)
     excite_jump: float = 0.02  # intensity added by each repayment (Hawkes self-excitation)
     excite_decay: float = 0.10  # per day
@@ -347,8 +347,10 @@ class Book:
         shape = p.cure_floor + (1 - p.cure_floor) * np.exp(-(dpd - 1) / p.cure_decay_days)
         grace = np.where(dpd <= self.grace[loans], p.grace_cure_boost, 0.0)
         lam = p.cure_base * np.exp(log_level) * shape + self.excite[loans] + grace
-        # Contact and promises add to (sleeping dogs: take from) the repayment intensity.
-        lam = np.maximum(lam + self.response.intensity(day, loans), 0.0)
+        # Contact and promises add to (sleeping dogs: take from) the repayment intensity, as
+        # far as the borrower can pay: pressure does not create income a shock took away.
+        able = np.exp(p.shock_cure * self.shocked(b, day))
+        lam = np.maximum(lam + self.response.intensity(day, loans) * able, 0.0)
         return np.where(pop.is_fraud[b], 0.0, lam)
 
     def oldest_due(self, loans: IntArray) -> IntArray:
@@ -373,8 +375,10 @@ class Book:
         b = self.borrower[late]
         willing = np.exp(0.5 * self.population.willingness[b])
         eligible = (dpd > 30) & ~event & ~self.population.is_fraud[b]
-        rate = world.token_autonomous + world.token_on_contact * self.response.pressed_today(
-            day, late
+        rate = (
+            world.token_autonomous
+            + world.token_on_contact * self.response.pressed_today(day, late)
+            + self.response.plan_tokens(day, late) * self.shocked(b, day)
         )
         draw = self.keyed.uniforms(4, day, self.key[late])
         token = late[eligible & (draw < rate * willing)]

@@ -122,7 +122,7 @@ def _action_effects(
         sel = codes == code
         jump[sel], reminder[sel] = effect.jump, effect.reminder  # type: ignore[attr-defined]
         pressing[sel] = effect.pressing  # type: ignore[attr-defined]
-        hardship[sel] = effect.hardship_jump  # type: ignore[attr-defined]
+        hardship[sel] = effect.hardship_token  # type: ignore[attr-defined]
         complaint[sel] = effect.complaint  # type: ignore[attr-defined]
     return jump, reminder, pressing, hardship, complaint
 
@@ -140,12 +140,13 @@ def _effects(book: Book, day: int, c: Columns, rp: np.ndarray) -> None:
     dog = traits.sleeping_dog[borrower] & pressing
     sign = np.where(dog, world.sleeping_dog_effect, 1.0)
     shocked = book.shocked(borrower, day)
+    # A borrower whose income has gone is moved only by a plan offer (part payments under a
+    # reduced plan, not cures); the intensity scales the rest down (Book.repay_intensity).
     late = dpd >= 1
-    np.add.at(
-        response.treat,
-        loan[late],
-        ((jump * sign + hardship * shocked) * responsiveness * fatigue)[late],
-    )
+    np.add.at(response.treat, loan[late], (jump * sign * responsiveness * fatigue)[late])
+    offered = late & (hardship > 0)
+    response.plan_until[loan[offered]] = day + 30
+    response.plan_token[loan[offered]] = hardship[offered] * responsiveness[offered]
     before = ~late
     due_day = day - dpd[before]
     strength = (reminder * responsiveness * fatigue * np.maximum(sign, 0.0))[before]

@@ -49,6 +49,9 @@ class Response:
     reminder_due: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     reminder_strength: FloatArray = field(default_factory=lambda: np.zeros(0))
     pressed_on: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # Until when a plan offer lets a borrower in hardship make part payments, and how often.
+    plan_until: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    plan_token: FloatArray = field(default_factory=lambda: np.zeros(0))
     # Contacts that reached each borrower, by day, over the fatigue window (a ring).
     reached: NDArray[np.int16] = field(default_factory=lambda: np.zeros((0, 0), np.int16))
 
@@ -66,6 +69,8 @@ class Response:
         self.reminder_due = _grow(self.reminder_due, size, -1)
         self.reminder_strength = _grow(self.reminder_strength, size)
         self.pressed_on = _grow(self.pressed_on, size, -1)
+        self.plan_until = _grow(self.plan_until, size, -1)
+        self.plan_token = _grow(self.plan_token, size)
 
     def start_day(self, day: int) -> None:
         """Fade yesterday's treatment and forget the oldest day of the fatigue window."""
@@ -95,3 +100,7 @@ class Response:
 
     def pressed_today(self, day: int, loans: IntArray) -> BoolArray:
         return np.asarray(self.pressed_on[loans] == day, dtype=np.bool_)
+
+    def plan_tokens(self, day: int, loans: IntArray) -> FloatArray:
+        """Daily chance of a part payment that a plan offer gives a borrower in hardship."""
+        return np.where(self.plan_until[loans] >= day, self.plan_token[loans], 0.0)

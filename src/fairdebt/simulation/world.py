@@ -37,7 +37,7 @@ class ActionEffect:
     reminder: float
     pressing: bool
     complaint: float
-    hardship_jump: float = 0.0
+    hardship_token: float = 0.0  # daily chance of a part payment for 30 days, in hardship
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +167,7 @@ def _actions(source: str, raw: Any) -> dict[str, ActionEffect]:
     out = {}
     for code, spec in section.data.items():
         entry = _Section(source, f"actions.{code}", spec)
-        entry.check_keys({"jump", "reminder", "pressing", "complaint", "hardship_jump"})
+        entry.check_keys({"jump", "reminder", "pressing", "complaint", "hardship_token"})
         pressing = entry.data.get("pressing", False)
         if not isinstance(pressing, bool):
             raise ConfigurationError(
@@ -178,8 +178,8 @@ def _actions(source: str, raw: Any) -> dict[str, ActionEffect]:
             reminder=entry.number("reminder", 0, 1) if "reminder" in entry.data else 0.0,
             pressing=pressing,
             complaint=entry.number("complaint", 0, 1),
-            hardship_jump=(
-                entry.number("hardship_jump", -5, 5) if "hardship_jump" in entry.data else 0.0
+            hardship_token=(
+                entry.number("hardship_token", 0, 1) if "hardship_token" in entry.data else 0.0
             ),
         )
     return out
