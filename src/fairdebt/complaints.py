@@ -28,6 +28,7 @@ def file_complaint(
     category: str,
     description: str,
     actor: str,
+    contact_event_id: int | None = None,
 ) -> Complaint:
     """Record a complaint received at the aware instant ``received_at``."""
     record = f"complaint of borrower {borrower_id}"
@@ -50,6 +51,7 @@ def file_complaint(
         channel=channel,
         category=category,
         description=description,
+        contact_event_id=contact_event_id,
     )
     session.add(complaint)
     session.flush()
@@ -65,6 +67,7 @@ def file_complaint(
             "loan_id": loan_id,
             "channel": channel,
             "category": category,
+            "contact_event_id": contact_event_id,
         },
     )
     return complaint

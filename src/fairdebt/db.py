@@ -29,12 +29,14 @@ from sqlalchemy.orm import Session, sessionmaker
 __all__ = [
     "execute_many",
     "insert_keyed",
+    "insert_returning_ids",
     "insert_rows",
     "make_engine",
     "make_session",
     "read_ids",
     "register_sqlite_adapters",
     "select_by_keys",
+    "stored_instants",
     "update_rows",
     "upgrade",
 ]
@@ -120,6 +122,62 @@ def insert_rows(
     """INSERT many rows of ``columns`` (plain tuples, in that column order) into ``table``."""
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     execute_many(session, sql, rows)
+
+
+def insert_returning_ids(
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """INSERT many rows through the driver and return their new ids, in row order.
+
+    SQLite holds the write lock for the whole statement, so an ``executemany`` gets
+    consecutive rowids ending at ``last_insert_rowid()``; PostgreSQL returns each row's id
+    (psycopg's ``executemany(..., returning=True)``). Instants must already be in their stored
+    form (:func:`stored_instants`).
+    """
+    if not rows:
+        return []
+    connection = session.connection()
+    names = ", ".join(columns)
+    cursor: Any
+    if connection.dialect.name == "sqlite":
+        execute_many(
+            session,
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})",
+            rows,
+        )
+        cursor = connection.connection.cursor()
+        try:
+            last = int(cursor.execute("SELECT last_insert_rowid()").fetchone()[0])
+        finally:
+            cursor.close()
+        return list(range(last - len(rows) + 1, last + 1))
+    cursor = connection.connection.cursor()
+    try:
+        markers = ", ".join("%s" for _ in columns)
+        sql = f"INSERT INTO {table} ({names}) VALUES ({markers}) RETURNING id"
+        cursor.executemany(sql, rows, returning=True)
+        ids: list[int] = []
+        while True:
+            ids.append(int(cursor.fetchone()[0]))
+            if not cursor.nextset():
+                break
+    finally:
+        cursor.close()
+    return ids
+
+
+def stored_instants(session: Session, instants: Any) -> list[Any]:
+    """Aware instants (a pandas Series or index) as the driver must bind them for a DateTime
+    column: UTC text as SQLAlchemy writes it on SQLite, aware datetimes on PostgreSQL; None
+    for missing."""
+    import pandas as pd
+
+    values = pd.DatetimeIndex(pd.to_datetime(instants, utc=True))
+    missing = values.isna()
+    if session.connection().dialect.name == "sqlite":
+        text = values.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return [None if m else t for t, m in zip(text, missing, strict=True)]
+    return [None if m else v.to_pydatetime() for v, m in zip(values, missing, strict=True)]
 
 
 def update_rows(

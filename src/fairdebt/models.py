@@ -589,7 +589,7 @@ class Consent(Base):
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     borrower_id: Mapped[int] = mapped_column(ForeignKey("borrower.id"), index=True)
     given_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    to: Mapped[str] = mapped_column(String(16), default="collector")  # collector | creditor
+    party: Mapped[str] = mapped_column(String(16), default="collector")  # collector | creditor
     channel: Mapped[str | None] = mapped_column(String(16))
     starts_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

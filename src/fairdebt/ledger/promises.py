@@ -10,6 +10,8 @@ one loan with overlapping windows both count the same payment; agents should can
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import and_, func, select
@@ -21,7 +23,18 @@ from fairdebt.errors import RuleViolation, UnknownRecord
 from fairdebt.models import Loan, Payment, PaymentStatus, Promise, PromiseStatus
 from fairdebt.money import ZERO, parse_amount
 
-__all__ = ["promise_outcome", "record_promise", "settle_promises"]
+__all__ = ["PromiseIn", "promise_outcome", "record_promise", "record_promises", "settle_promises"]
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseIn:
+    """A promise made in a conversation: the loan, amount, dates and the contact behind it."""
+
+    loan_id: int
+    amount: Decimal
+    promised_on: dt.date
+    due_on: dt.date
+    contact_event_id: int | None = None
 
 
 def record_promise(
@@ -60,6 +73,55 @@ def record_promise(
         data={"loan_id": loan_id, "amount": value, "promised_on": promised_on, "due_on": due_on},
     )
     return promise
+
+
+def record_promises(
+    session: Session, *, promises: Sequence[PromiseIn], actor: str, at: dt.datetime
+) -> list[int]:
+    """Record many promises at once (a dialer's or the simulator's day); their ids in order."""
+    rows = []
+    for k, promise in enumerate(promises, start=1):
+        record = f"promise {k} on loan {promise.loan_id}"
+        value = parse_amount(promise.amount, record=record)
+        if promise.due_on < promise.promised_on:
+            raise RuleViolation(
+                f"due {promise.due_on} is before the promise was made ({promise.promised_on})",
+                record=record,
+                field="due_on",
+            )
+        rows.append(
+            Promise(
+                loan_id=promise.loan_id,
+                amount=value,
+                promised_on=promise.promised_on,
+                due_on=promise.due_on,
+                actor=actor,
+                contact_event_id=promise.contact_event_id,
+            )
+        )
+    session.add_all(rows)
+    session.flush()
+    audit.record_many(
+        session,
+        [
+            audit.AuditEvent(
+                "promise.recorded",
+                "promise",
+                str(r.id),
+                actor,
+                at,
+                {
+                    "loan_id": r.loan_id,
+                    "amount": r.amount,
+                    "promised_on": r.promised_on,
+                    "due_on": r.due_on,
+                    "contact_event_id": r.contact_event_id,
+                },
+            )
+            for r in rows
+        ],
+    )
+    return [int(r.id) for r in rows]
 
 
 def promise_outcome(

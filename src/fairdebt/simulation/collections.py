@@ -23,10 +23,10 @@ from numpy.typing import NDArray
 
 from fairdebt.compliance.batch import check_batch
 from fairdebt.simulation.behaviour import ACTIVE, MAX_TERM, NO_DUE, DayPayments
-from fairdebt.simulation.contacting import ContactLog, make_contacts
+from fairdebt.simulation.contacting import make_contacts
 from fairdebt.simulation.portfolio import Portfolio
 from fairdebt.strategy.catalogue import Catalogue
-from fairdebt.strategy.planning import PlanSettings, plan_day, utc_index
+from fairdebt.strategy.planning import GateFacts, PlanSettings, plan_day, utc_index
 from fairdebt.strategy.policies import Policy
 from fairdebt.strategy.scores import behaviour_score
 from fairdebt.strategy.state import REMINDER_DAYS, stage_of
@@ -39,11 +39,19 @@ HISTORY_DAYS = 8  # the gate's longest look-back in the shipped packs is a week
 
 
 class Sink(Protocol):
-    """Receives each simulated day's decisions, contacts and settled promises."""
+    """Receives each simulated day's plan, then each round of contacts as it is made."""
 
-    def record_day(
-        self, day: int, plan: pd.DataFrame, contacts: ContactLog, settled: pd.DataFrame
-    ) -> None: ...
+    def record_plan(self, day: int, plan: pd.DataFrame) -> None: ...
+
+    def record_contacts(self, day: int, contacts: pd.DataFrame) -> None: ...
+
+
+class Facts(GateFacts, Protocol):
+    """Gate facts that follow the simulated days: a new day starts, contacts are made."""
+
+    def start_day(self, on: dt.date) -> None: ...
+
+    def add(self, contacts: pd.DataFrame) -> None: ...
 
 
 @dataclass
@@ -102,7 +110,7 @@ class MemoryFacts:
         self.days: deque[pd.DataFrame] = deque(maxlen=HISTORY_DAYS)
         self.today: list[pd.DataFrame] = []
 
-    def roll(self) -> None:
+    def start_day(self, on: dt.date) -> None:
         """Start a new day: yesterday's contacts join the history."""
         if self.today:
             self.days.append(pd.concat(self.today, ignore_index=True))
@@ -178,6 +186,7 @@ class SimCollections:
         catalogue: Catalogue,
         settings: PlanSettings | None = None,
         sink: Sink | None = None,
+        facts: Facts | None = None,
         audit_gate: bool = False,
     ) -> None:
         self.portfolio = portfolio
@@ -188,7 +197,7 @@ class SimCollections:
         self.sink = sink
         pop = portfolio.population
         self.phone = np.char.add("+86", pop.phone.astype(str)).astype(object)
-        self.facts = MemoryFacts(pop.timezone)
+        self.facts: Facts = facts if facts is not None else MemoryFacts(pop.timezone)
         self.capacity = pool_capacity(catalogue, len(pop))
         self.figures: dict[str, ArmFigures] = {}
         self.log: list[pd.DataFrame] = []
@@ -301,8 +310,8 @@ class SimCollections:
 
     def act(self, day: int) -> None:
         self._grow()
-        self.facts.roll()
         on = self.portfolio.start_on + dt.timedelta(days=day)
+        self.facts.start_day(on)
         state = self.state(day)
         plan = plan_day(
             state,
@@ -320,11 +329,18 @@ class SimCollections:
             "lender",
         )
         plan["by"] = by
-        contacts = make_contacts(self.book, day, plan, self.catalogue, gate=self._gate)
-        frame = contacts.frame
-        self.facts.add(frame)
-        self._after_contacts(day, plan, frame)
-        self.today_plan, self.today_contacts = plan, contacts
+        if self.sink is not None:
+            self.sink.record_plan(day, plan)
+
+        def made(round_: pd.DataFrame) -> None:
+            if self.sink is not None:
+                self.sink.record_contacts(day, round_)
+            self.facts.add(round_)
+
+        contacts = make_contacts(
+            self.book, day, plan, self.catalogue, gate=self._gate, on_round=made
+        )
+        self._after_contacts(day, plan, contacts.frame)
 
     def _after_contacts(self, day: int, plan: pd.DataFrame, frame: pd.DataFrame) -> None:
         loans = plan["loan_id"].to_numpy()
@@ -381,13 +397,11 @@ class SimCollections:
         # Placements end when the account is no longer late.
         open_promise = self.promise_due[payments.loan] >= self.promise_made[payments.loan]
         np.add.at(self.promise_paid, payments.loan[open_promise], payments.amount[open_promise])
-        settled = self._settle_promises(day)
+        self._settle_promises(day)
         cured = book.status[: book.n] != ACTIVE
         self.placed_on[: book.n][cured] = -1
-        if self.sink is not None:
-            self.sink.record_day(day, self.today_plan, self.today_contacts, settled)
 
-    def _settle_promises(self, day: int) -> pd.DataFrame:
+    def _settle_promises(self, day: int) -> None:
         open_ = np.flatnonzero(self.promise_due >= 0)
         kept = self.promise_paid[open_] >= self.promise_amount[open_] - 0.5
         due = self.promise_due[open_] <= day
@@ -405,22 +419,9 @@ class SimCollections:
         broken = done[status != "kept"]
         if broken.size:
             self.broken_on.append((broken, day))
-        settled = pd.DataFrame(
-            {
-                "loan": done,
-                "status": status,
-                "paid": self.promise_paid[done],
-                "made": self.promise_made[done],
-                "due": self.promise_due[done],
-            }
-        )
         self.promise_due[done] = -1
-        self.promise_book_response_clear(done)
-        return settled
-
-    def promise_book_response_clear(self, loans: IntArray) -> None:
-        """A settled promise stops adding its commitment to the repayment intensity."""
-        self.book.response.promise_until[loans] = -1
+        # A settled promise stops adding its commitment to the repayment intensity.
+        self.book.response.promise_until[done] = -1
 
 
 def _count(groups: list[IntArray], size: int) -> IntArray:

@@ -13,7 +13,7 @@ borrower, attempt), so strategy arms see the same luck.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,7 +71,7 @@ class ContactLog:
         return len(self.frame)
 
 
-def _lookup(codes: np.ndarray, mapping: dict[str, object]) -> np.ndarray:
+def _lookup(codes: np.ndarray, mapping: Mapping[str, object]) -> np.ndarray:
     """Each row's value of a per-action attribute (a dictionary lookup per distinct code)."""
     out = np.empty(len(codes), dtype=object)
     for code in np.unique(codes):
@@ -139,7 +139,6 @@ def _effects(book: Book, day: int, c: Columns, rp: np.ndarray) -> None:
     jump, reminder, pressing, hardship, _ = _action_effects(world.effect, c["action"][rp])
     dog = traits.sleeping_dog[borrower] & pressing
     sign = np.where(dog, world.sleeping_dog_effect, 1.0)
-    shocked = book.shocked(borrower, day)
     # A borrower whose income has gone is moved only by a plan offer (part payments under a
     # reduced plan, not cures); the intensity scales the rest down (Book.repay_intensity).
     late = dpd >= 1
@@ -243,8 +242,13 @@ def make_contacts(
     catalogue: Catalogue,
     *,
     gate: Gate,
+    on_round: Callable[[pd.DataFrame], None] | None = None,
 ) -> ContactLog:
-    """Carry out the plan's planned rows on ``day``; retries pass ``gate`` first."""
+    """Carry out the plan's planned rows on ``day``; retries pass ``gate`` first.
+
+    ``on_round`` sees each round of attempts as soon as it is made (the database run records
+    them there), so the gate's answer for a retry counts the first attempt.
+    """
     rows = np.flatnonzero(plan["status"].to_numpy() == "planned")
     codes = plan["action"].to_numpy()[rows]
     spec = catalogue.actions
@@ -264,6 +268,8 @@ def make_contacts(
         "timezone": plan["timezone"].to_numpy()[rows],
     }
     rounds = [_carry_out(book, day, first)]
+    if on_round is not None:
+        on_round(_frame(rounds[-1], catalogue))
     tries = _lookup(codes, {c: a.attempts for c, a in spec.items()}).astype(np.int64)
     retry = (first["outcome"] == "no_answer") & (tries >= 2)
     if retry.any():
@@ -277,13 +283,20 @@ def make_contacts(
         )
         if allowed.any():
             rounds.append(_carry_out(book, day, {k: v[allowed] for k, v in again.items()}))
-    frame = pd.DataFrame({k: np.concatenate([r[k] for r in rounds]) for k in rounds[0]})
+            if on_round is not None:
+                on_round(_frame(rounds[-1], catalogue))
+    every = {k: np.concatenate([r[k] for r in rounds]) for k in rounds[0]}
+    return ContactLog(_frame(every, catalogue))
+
+
+def _frame(columns: Columns, catalogue: Catalogue) -> pd.DataFrame:
+    """A round (or a day) of attempts as a frame with UTC times, costs and promised amounts."""
+    frame = pd.DataFrame(columns)
     frame["at"] = pd.DatetimeIndex(frame["at"].to_numpy(np.int64)).tz_localize("UTC")
-    frame["cost"] = _lookup(
-        frame["action"].to_numpy(), {c: a.cost for c, a in spec.items()}
-    ).astype(np.float64)
+    costs = {c: a.cost for c, a in catalogue.actions.items()}
+    frame["cost"] = _lookup(frame["action"].to_numpy(), costs).astype(np.float64)
     frame["promise_amount"] = np.where(frame["promise_due"] >= 0, frame["amount_due"], 0.0)
-    return ContactLog(frame)
+    return frame
 
 
 _INPUTS = (

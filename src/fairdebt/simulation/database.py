@@ -32,6 +32,7 @@ from fairdebt.ledger.installments import HALF_CENT, owed_expression
 from fairdebt.ledger.loans import LoanIn, charge_off_due, disburse_many
 from fairdebt.ledger.payments import PaymentIn, post_payments
 from fairdebt.ledger.products import create_product, products_by_code, set_lpr
+from fairdebt.ledger.promises import settle_promises
 from fairdebt.models import Installment, Loan, SimulationRun
 from fairdebt.simulation.behaviour import CURE, DUE, TOKEN, DayPayments
 from fairdebt.simulation.origination import LPR_HISTORY, PRODUCTS
@@ -227,6 +228,10 @@ class DatabaseLedger:
         session.close()
         self.session = None
 
+    def session_now(self) -> Session:
+        """The open session of the simulated month (for the collection loop's records)."""
+        return self._session()
+
     def _session(self) -> Session:
         if self.session is None:
             raise RuntimeError("open_day() first")
@@ -384,6 +389,8 @@ class DatabaseLedger:
         session = self._session()
         with self._timed("accrue_penalties", 0):
             accrue_penalties(session, business_date=on, actor=ACTOR, at=at)
+        with self._timed("settle_promises", 0):
+            settle_promises(session, business_date=on, actor=ACTOR, at=at)
         if not charging:
             # The ledger's charge-off pass scans every open due; it runs on the days the
             # mirror charges off (both count dpd from the oldest due still owed), and on the

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from fairdebt.db import make_session
 from fairdebt.errors import InputError
 from fairdebt.simulation.behaviour import BehaviourParams, sigmoid
+from fairdebt.simulation.collections import SimCollections, staffing
 from fairdebt.simulation.database import (
     ACTOR,
     DatabaseLedger,
@@ -33,14 +34,22 @@ from fairdebt.simulation.database import (
 from fairdebt.simulation.origination import PRODUCTS
 from fairdebt.simulation.population import load_regions
 from fairdebt.simulation.portfolio import Portfolio, make_portfolio, run_days
+from fairdebt.simulation.recording import DatabaseFacts, DatabaseSink, staff_collectors
 from fairdebt.simulation.scenarios import SCENARIOS, plan_scenario
+from fairdebt.simulation.world import World
+from fairdebt.strategy.catalogue import Catalogue, load_catalogue
+from fairdebt.strategy.champion import Champion
+from fairdebt.strategy.planning import PlanSettings
+from fairdebt.strategy.policies import Policy
 
 __all__ = ["Progress", "SimulationResult", "expected_effects", "simulate"]
 
 # progress(phase, done, total): phase is "simulate" (days) or "cycle" (business dates).
 Progress = Callable[[str, int, int], None]
 
-SHOCK_PROVINCE = "广东"  # the largest province: enough borrowers to see a shock in small runs
+# the largest province: enough borrowers to see a shock in small runs
+SHOCK_PROVINCE = "广东"
+LENDER = "yixin"  # the simulated lender's short name (agency names derive from it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +129,20 @@ def simulate(
     progress: Progress | None = None,
     params: BehaviourParams | None = None,
     run_cycle: bool = True,
+    world: World | None = None,
+    policy: Policy | None = None,
+    catalogue: Catalogue | None = None,
+    holdout_share: float = 0.05,
+    collect: bool = True,
 ) -> SimulationResult:
     """Simulate ``borrowers`` over ``months`` from ``start_on`` into the database of ``engine``.
 
     The same arguments give the same ledger rows. ``scenario`` (one of
     :data:`~fairdebt.simulation.scenarios.SCENARIOS`) injects a known shock whose truth is
     stored in ``simulation_run.truth`` and returned. ``run_cycle=False`` skips the daily cycle.
+    The lender collects with ``policy`` (the rule champion by default) and a randomised
+    no-contact hold-out of ``holdout_share``; borrowers respond as ``world`` says (the shipped
+    world file by default). ``collect=False`` runs a book nobody ever contacts.
     """
     if borrowers < 1 or months < 1:
         raise InputError(
@@ -156,6 +173,7 @@ def simulate(
         plan=plan,
         seed=seed,
         params=params,
+        world=world,
     )
     at = evening_of(start_on - dt.timedelta(days=1))
     with make_session(engine) as session, session.begin():
@@ -182,6 +200,30 @@ def simulate(
             month_first_day=portfolio.month_first_day,
         )
         ledger.set_up(session)
+        if collect:
+            catalogue = catalogue or load_catalogue()
+            staff_collectors(
+                session,
+                staffing=staffing(catalogue, borrowers),
+                lender=LENDER,
+                at=at,
+            )
+    collections = None
+    if collect:
+        assert catalogue is not None
+        collections = SimCollections(
+            portfolio,
+            policy=policy or Champion(),
+            catalogue=catalogue,
+            settings=PlanSettings(holdout_share=holdout_share, lender_name=LENDER),
+            sink=DatabaseSink(
+                ledger,
+                catalogue=catalogue,
+                population=portfolio.population,
+                start_on=start_on,
+            ),
+            facts=DatabaseFacts(ledger),
+        )
     truth = dict(plan.truth)
     if plan.kind == "policy_change":
         truth["where"] = {
@@ -231,7 +273,7 @@ def simulate(
         seconds["cycle"] += clock[0] - now
         cpu["cycle"] += cpu_clock[0] - cpu_now
 
-    run_days(portfolio, ledger, on_day=on_day)
+    run_days(portfolio, ledger, collections=collections, on_day=on_day)
     seconds["ledger"] += time.perf_counter() - clock[0]
     cpu["ledger"] += time.process_time() - cpu_clock[0]
     end_on = start_on + dt.timedelta(days=portfolio.days - 1)

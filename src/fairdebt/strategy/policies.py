@@ -26,7 +26,8 @@ PROPOSAL_COLUMNS = ("action", "propensity", "reason", "priority")
 class Policy(Protocol):
     """A collection policy; ``name`` is logged with every decision it makes."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def decide(
         self, state: pd.DataFrame, catalogue: Catalogue, *, business_date: dt.date

@@ -80,7 +80,7 @@ def upgrade() -> None:
             "borrower_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("given_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("to", sa.String(length=16), nullable=False),
+        sa.Column("party", sa.String(length=16), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=True),
         sa.Column("starts_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ends_at", sa.DateTime(timezone=True), nullable=True),
