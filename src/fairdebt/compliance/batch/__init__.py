@@ -147,7 +147,7 @@ def check_batch(
     debtors = _NO_DEBTORS if debtors is None else debtors
     consents = _NO_CONSENTS if consents is None else consents
     prep = prepare(
-        Table(attempts, ATTEMPT_DEFAULTS, "attempts"),
+        Table(attempts, ATTEMPT_DEFAULTS, "attempts", required=("debtor_id", "at", "channel")),
         Table(history, HISTORY_DEFAULTS, "history"),
         Table(debtors, DEBTOR_DEFAULTS, "debtors", required=("debtor_id",)),
         Table(consents, {}, "consents", required=("debtor_id",)),
@@ -177,12 +177,11 @@ def check_batch(
         )
     # NEVER becomes NaT (int64 min); a plain view, not pd.to_datetime's parsing machinery.
     never = np.where(next_ns == NEVER, np.iinfo(np.int64).min, next_ns).view("datetime64[ns]")
-    next_at = pd.DatetimeIndex(never).tz_localize("UTC")
     out = pd.DataFrame(
         {
             "allowed": allowed,
-            "first_rule": pd.Series(first, dtype=object, index=original_index),
-            "next_allowed_at": pd.Series(next_at, index=original_index),
+            "first_rule": pd.Series(first, dtype=object, index=original_index, copy=False),
+            "next_allowed_at": pd.array(never).tz_localize("UTC"),
         },
         index=original_index,
     )
