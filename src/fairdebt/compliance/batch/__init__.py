@@ -89,7 +89,7 @@ def _moved(prep: Prepared, rows: Rows, at: I64) -> Rows:
 
 def _fast_answers(prep: Prepared, pack: Pack) -> tuple[B, npt.NDArray[np.object_], I64]:
     index = np.flatnonzero(prep.fast)
-    rows = prep.rows.take(index)
+    rows = prep.rows if len(index) == len(prep.fast) else prep.rows.take(index)
     refused, until = _evaluate(prep, rows, pack)
     blocked = refused.any(axis=0)
     first = np.full(len(index), None, dtype=object)

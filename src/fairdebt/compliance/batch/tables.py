@@ -276,9 +276,9 @@ def _aligned(*factors: tuple[I64, npt.NDArray[np.object_]]) -> list[I64]:
 
 def _debtor_codes(*tables: Table) -> list[I64]:
     """Debtor codes shared by every table: non-negative integer ids are their own codes."""
-    columns = [t["debtor_id"] for t in tables]
-    if all(pd.api.types.is_integer_dtype(c.dtype) or len(c) == 0 for c in columns):
-        arrays = [np.asarray(c, dtype=np.int64) for c in columns]
+    columns = [t["debtor_id"] if t.n else None for t in tables]  # an empty table adds nothing
+    if all(c is None or pd.api.types.is_integer_dtype(c.dtype) for c in columns):
+        arrays = [np.zeros(0, np.int64) if c is None else np.asarray(c, np.int64) for c in columns]
         if all(len(a) == 0 or a.min() >= 0 for a in arrays):
             return arrays
     return _aligned(*(t.factorized("debtor_id") for t in tables))
