@@ -49,6 +49,7 @@ from fairdebt.compliance.batch.tables import (
     B,
     Prepared,
     Rows,
+    Table,
     filled,
     local_clock,
     prepare,
@@ -58,6 +59,11 @@ from fairdebt.compliance.gate import HORIZON, MAX_JUMPS
 from fairdebt.compliance.packs import Pack, get_pack
 
 __all__ = ["check_batch"]
+
+
+_NO_HISTORY = pd.DataFrame(columns=["debtor_id", "at"])
+_NO_DEBTORS = pd.DataFrame(columns=["debtor_id"])
+_NO_CONSENTS = pd.DataFrame(columns=["debtor_id", "given_at"])
 
 
 def _evaluate(prep: Prepared, rows: Rows, pack: Pack) -> tuple[B, I64]:
@@ -83,7 +89,7 @@ def _moved(prep: Prepared, rows: Rows, at: I64) -> Rows:
 
 def _fast_answers(prep: Prepared, pack: Pack) -> tuple[B, npt.NDArray[np.object_], I64]:
     index = np.flatnonzero(prep.fast)
-    rows = prep.rows.take(index)
+    rows = prep.rows if len(index) == len(prep.fast) else prep.rows.take(index)
     refused, until = _evaluate(prep, rows, pack)
     blocked = refused.any(axis=0)
     first = np.full(len(index), None, dtype=object)
@@ -136,40 +142,46 @@ def check_batch(
         for table in (attempts, history, debtors, consents)
     )
     original_index = attempts.index
-    a = filled(attempts, ATTEMPT_DEFAULTS, "attempts")
-    h = filled(
-        history if history is not None else pd.DataFrame(columns=["debtor_id", "at"]),
-        HISTORY_DEFAULTS,
-        "history",
+    # Empty tables are built once: a DataFrame costs a fixed ~0.3 ms, and nothing mutates them.
+    history = _NO_HISTORY if history is None else history
+    debtors = _NO_DEBTORS if debtors is None else debtors
+    consents = _NO_CONSENTS if consents is None else consents
+    prep = prepare(
+        Table(attempts, ATTEMPT_DEFAULTS, "attempts", required=("debtor_id", "at", "channel")),
+        Table(history, HISTORY_DEFAULTS, "history"),
+        Table(debtors, DEBTOR_DEFAULTS, "debtors", required=("debtor_id",)),
+        Table(consents, {}, "consents", required=("debtor_id",)),
+        pack,
     )
-    d = filled(
-        debtors if debtors is not None else pd.DataFrame(columns=["debtor_id"]),
-        DEBTOR_DEFAULTS,
-        "debtors",
-    )
-    c = (
-        consents.reset_index(drop=True)
-        if consents is not None
-        else pd.DataFrame(columns=["debtor_id", "given_at"])
-    )
-    prep = prepare(a, h, d, c, pack)
     if not all(rule.check in VECTORS for rule in pack.rules):
         prep.fast[:] = False  # a rule with no vector form: every row takes the scalar path
-    allowed = np.zeros(len(a), dtype=bool)
-    first = np.full(len(a), None, dtype=object)
-    next_ns = np.full(len(a), NEVER, dtype=np.int64)
+    n = len(attempts)
+    allowed = np.zeros(n, dtype=bool)
+    first = np.full(n, None, dtype=object)
+    next_ns = np.full(n, NEVER, dtype=np.int64)
     fast = np.flatnonzero(prep.fast)
     if len(fast):
         allowed[fast], first[fast], next_ns[fast] = _fast_answers(prep, pack)
     slow = np.flatnonzero(~prep.fast)
-    if len(slow):
-        scalar_answers(a, h, d, c, slow, pack, allowed, first, next_ns)
-    next_at = pd.to_datetime(np.where(next_ns == NEVER, np.iinfo(np.int64).min, next_ns), utc=True)
+    if len(slow):  # whole records with every default filled in, for the scalar gate only
+        scalar_answers(
+            filled(attempts, ATTEMPT_DEFAULTS, "attempts"),
+            filled(history, HISTORY_DEFAULTS, "history"),
+            filled(debtors, DEBTOR_DEFAULTS, "debtors"),
+            consents.reset_index(drop=True),
+            slow,
+            pack,
+            allowed,
+            first,
+            next_ns,
+        )
+    # NEVER becomes NaT (int64 min); a plain view, not pd.to_datetime's parsing machinery.
+    never = np.where(next_ns == NEVER, np.iinfo(np.int64).min, next_ns).view("datetime64[ns]")
     out = pd.DataFrame(
         {
             "allowed": allowed,
-            "first_rule": pd.Series(first, dtype=object, index=original_index),
-            "next_allowed_at": pd.Series(next_at, index=original_index),
+            "first_rule": pd.Series(first, dtype=object, index=original_index, copy=False),
+            "next_allowed_at": pd.array(never).tz_localize("UTC"),
         },
         index=original_index,
     )

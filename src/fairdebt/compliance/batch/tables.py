@@ -8,6 +8,7 @@ zone's offset is constant over the data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from fairdebt.compliance.attempts import (
     CHANNELS,
@@ -49,6 +51,7 @@ __all__ = [
     "History",
     "Prepared",
     "Rows",
+    "Table",
     "as_list",
     "clock_ns",
     "filled",
@@ -131,6 +134,8 @@ def _constant(value: Any, n: int) -> Any:
 
 
 def filled(frame: pd.DataFrame, defaults: Mapping[str, Any], name: str) -> pd.DataFrame:
+    """The frame with every missing optional column added as its default (for the scalar
+    fallback, which reads whole records)."""
     frame = frame.reset_index(drop=True)
     missing = {c: _constant(v, len(frame)) for c, v in defaults.items() if c not in frame}
     if missing:
@@ -141,35 +146,142 @@ def filled(frame: pd.DataFrame, defaults: Mapping[str, Any], name: str) -> pd.Da
     return frame
 
 
+def _arrow_text(dtype: Any) -> bool:
+    """Whether a column holds text in a pyarrow array (pandas 3's default for strings)."""
+    if isinstance(dtype, pd.StringDtype):
+        return bool(dtype.storage == "pyarrow")
+    if isinstance(dtype, pd.ArrowDtype):
+        return bool(pa.types.is_string(dtype.pyarrow_dtype)) or bool(
+            pa.types.is_large_string(dtype.pyarrow_dtype)
+        )
+    return False
+
+
+def _factorize(series: pd.Series) -> tuple[I64, npt.NDArray[np.object_]]:
+    """Codes (missing is -1) and distinct values of one column.
+
+    pandas 3 keeps text as pyarrow strings; Arrow's own dictionary encoding codes them
+    directly, where ``pd.factorize`` spends a fixed ~0.1 ms per call getting there (it
+    dominates a small batch). An object column is factorised as its numpy array, skipping the
+    Series machinery; anything else (categoricals: their codes; numbers) goes to pandas.
+    """
+    if _arrow_text(series.dtype):
+        chunks = series.array.__arrow_array__()
+        whole = chunks.chunk(0) if chunks.num_chunks == 1 else chunks.combine_chunks()
+        encoded = whole.dictionary_encode()
+        indices = encoded.indices
+        codes = (indices.fill_null(-1) if indices.null_count else indices).to_numpy()
+        uniques = encoded.dictionary.to_numpy(zero_copy_only=False)
+    elif series.dtype == object:
+        codes, uniques = pd.factorize(series.to_numpy(), use_na_sentinel=True)
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+class Table:
+    """One input table as it arrives: a present column is read from the frame (and coded)
+    once; a missing optional column is its default value, never materialised per row, so a
+    small batch pays no fixed cost for the columns it leaves out."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        defaults: Mapping[str, Any],
+        name: str,
+        required: tuple[str, ...] = ("debtor_id", "at"),
+    ) -> None:
+        for column in required:
+            if column not in frame.columns:
+                raise InputError(f"{name} table needs a {column!r} column", field=column)
+        self.frame, self.defaults, self.name = frame, defaults, name
+        self.n = len(frame)
+        self._present = set(frame.columns)
+        self._columns: dict[str, pd.Series] = {}
+        self._factors: dict[str, tuple[I64, npt.NDArray[np.object_]]] = {}
+
+    def has(self, column: str) -> bool:
+        return column in self._present
+
+    def __getitem__(self, column: str) -> pd.Series:
+        found = self._columns.get(column)
+        if found is None:  # selecting a column costs tens of microseconds: do it once
+            found = self._columns[column] = self.frame[column]
+        return found
+
+    def factorized(self, column: str) -> tuple[I64, npt.NDArray[np.object_]]:
+        """Integer codes (missing is -1) and the distinct values they stand for."""
+        found = self._factors.get(column)
+        if found is None:
+            if self.has(column):
+                found = _factorize(self[column])
+            elif self.defaults.get(column) is None:
+                found = np.full(self.n, -1, dtype=np.int64), np.empty(0, dtype=object)
+            else:
+                value = np.array([self.defaults[column]], dtype=object)
+                found = np.zeros(self.n, dtype=np.int64), value
+            self._factors[column] = found
+        return found
+
+    def flags(self, column: str) -> B:
+        """A yes/no column; missing values and a missing column are ``False``."""
+        if not self.has(column):
+            return np.full(self.n, bool(self.defaults[column]), dtype=bool)
+        out: B = self[column].fillna(False).astype(bool).to_numpy()
+        return out
+
+
+_NS_PER = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+
+
 def _utc_ns(values: pd.Series, name: str) -> I64:
+    dtype = values.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) and dtype.unit in _NS_PER:
+        # The usual case: aware instants are stored as UTC ticks; scale them, no parsing.
+        ticks = np.asarray(values.array.asi8, dtype=np.int64)
+        if dtype.unit == "ns" or len(ticks) == 0:
+            return ticks
+        bound = np.iinfo(np.int64).max // _NS_PER[dtype.unit]
+        if -bound <= ticks.min() and ticks.max() <= bound:
+            scaled: I64 = ticks * _NS_PER[dtype.unit]
+            return scaled
     times = pd.to_datetime(values)
     if times.dt.tz is None:
         raise InputError(f"{name} times must be aware (carry a time zone)", field=name)
     return np.asarray(times.dt.tz_convert("UTC").dt.as_unit("ns").astype("int64"), dtype=np.int64)
 
 
-def _codes(*columns: pd.Series) -> list[I64]:
-    """Shared integer codes for columns holding the same kind of value; missing is -1.
+def _aligned(*factors: tuple[I64, npt.NDArray[np.object_]]) -> list[I64]:
+    """Shared integer codes for columns holding the same kind of value; missing stays -1.
 
-    Non-negative integer columns (debtor ids) are their own codes; otherwise each column is
-    factorised on its own (cheap for categoricals) and the uniques are aligned.
+    Each column was factorised on its own; their distinct values are numbered together once
+    (a dict when there are few, as for channels or agencies; pandas' hash table otherwise),
+    and each column's codes are mapped onto that shared numbering.
     """
-    if all(pd.api.types.is_integer_dtype(c.dtype) or len(c) == 0 for c in columns):
-        arrays = [np.asarray(c, dtype=np.int64) for c in columns]
+    values = np.concatenate([uniques for _, uniques in factors])
+    if len(values) <= 64:
+        numbering: dict[Any, int] = {}
+        union_codes = np.array(
+            [numbering.setdefault(v, len(numbering)) for v in values], dtype=np.int64
+        )
+    else:
+        union_codes = np.asarray(pd.factorize(values, use_na_sentinel=True)[0], dtype=np.int64)
+    out, start = [], 0
+    for codes, uniques in factors:
+        mapping = np.append(union_codes[start : start + len(uniques)], -1)
+        start += len(uniques)
+        out.append(mapping[codes])
+    return out
+
+
+def _debtor_codes(*tables: Table) -> list[I64]:
+    """Debtor codes shared by every table: non-negative integer ids are their own codes."""
+    columns = [t["debtor_id"] if t.n else None for t in tables]  # an empty table adds nothing
+    if all(c is None or pd.api.types.is_integer_dtype(c.dtype) for c in columns):
+        arrays = [np.zeros(0, np.int64) if c is None else np.asarray(c, np.int64) for c in columns]
         if all(len(a) == 0 or a.min() >= 0 for a in arrays):
             return arrays
-    parts = [
-        (np.full(len(c), -1), np.array([], dtype=object))
-        if isinstance(c.dtype, pd.CategoricalDtype) and (c.cat.codes < 0).all()
-        else pd.factorize(c, use_na_sentinel=True)
-        for c in columns
-    ]
-    union = pd.Index(np.concatenate([np.asarray(u, dtype=object) for _, u in parts])).unique()
-    out = []
-    for codes, uniques in parts:
-        mapping = np.append(union.get_indexer(np.asarray(uniques, dtype=object)), -1)
-        out.append(mapping[np.asarray(codes)].astype(np.int64))
-    return out
+    return _aligned(*(t.factorized("debtor_id") for t in tables))
 
 
 def _fixed_offset(ns: I64, zone: str) -> int | None:
@@ -180,6 +292,13 @@ def _fixed_offset(ns: I64, zone: str) -> int | None:
     first, last = int(ns.min()) // DAY_NS, int(ns.max()) // DAY_NS + 2
     if last - first > 2000:
         return None
+    return _offset_over(first, last, zone)
+
+
+@functools.lru_cache(maxsize=1024)
+def _offset_over(first: int, last: int, zone: str) -> int | None:
+    """The offset of ``zone`` when constant over days ``first - 1 .. last`` (cached: a
+    planner asks about the same few days and zones on every call)."""
     info = clock.zone(zone)
     offsets = {
         dt.datetime.fromtimestamp(day * 86_400, dt.UTC).astimezone(info).utcoffset()
@@ -298,17 +417,17 @@ class Prepared:
     fast: B
 
 
-def _enum(frame: pd.DataFrame, column: str, vocab: Mapping[str, int], name: str) -> I8:
+def _enum(table: Table, column: str, vocab: Mapping[str, int]) -> I8:
     """Integer codes of an enumerated column; a value outside the vocabulary is an error."""
-    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    codes, uniques = table.factorized(column)
     lookup = np.full(len(uniques) + 1, -1, dtype=np.int8)
     for i, value in enumerate(uniques):
         if value not in vocab:
             raise InputError(
-                f"expected one of {sorted(vocab)} (got {value!r})", record=name, field=column
+                f"expected one of {sorted(vocab)} (got {value!r})", record=table.name, field=column
             )
         lookup[i] = vocab[value]
-    out: I8 = lookup[np.asarray(codes)]  # -1 (missing) picks the last slot, also -1
+    out: I8 = lookup[codes]  # -1 (missing) picks the last slot, also -1
     return out
 
 
@@ -333,26 +452,23 @@ def _texts(series: pd.Series) -> pd.Series:
     return pd.Series(joined[np.asarray(codes)], index=series.index, dtype=object)
 
 
-def _agency(by: pd.Series) -> B:
+def _agency(codes: I64, uniques: npt.NDArray[np.object_]) -> B:
     """Whether each attempt is made by an outside agency (``agency:NAME``)."""
-    codes, uniques = pd.factorize(by, use_na_sentinel=True)
     lookup = np.append([str(u).startswith("agency") for u in uniques], False)
-    out: B = lookup[np.asarray(codes)]
+    out: B = lookup[codes]
     return out
 
 
 def prepare(
-    attempts: pd.DataFrame,
-    history: pd.DataFrame,
-    debtors: pd.DataFrame,
-    consents: pd.DataFrame,
+    attempts: Table,
+    history: Table,
+    debtors: Table,
+    consents: Table,
     pack: Pack,
 ) -> Prepared:
-    a_deb, h_deb, d_deb, c_deb = _codes(
-        attempts["debtor_id"], history["debtor_id"], debtors["debtor_id"], consents["debtor_id"]
-    )
+    a_deb, h_deb, d_deb, c_deb = _debtor_codes(attempts, history, debtors, consents)
     size = int(max([0, *(int(c.max()) + 1 for c in (a_deb, h_deb, d_deb, c_deb) if len(c))]))
-    tz_codes, tz_names = pd.factorize(debtors["timezone"], use_na_sentinel=True)
+    tz_codes, tz_names = debtors.factorized("timezone")
     names = [None, *(str(t) for t in tz_names)]
     zone_sets = [zones_for(Debtor(timezone=name), pack) for name in names]
     group_of = np.zeros(size, dtype=np.int64)
@@ -369,88 +485,98 @@ def prepare(
             out[sel] = local_clock(ns[sel], zone_sets[group][1])[0]
         return out
 
+    # A debtor column the caller left out is its default for everybody: no per-row work.
     def flags(column: str) -> B:
         out = np.zeros(size, dtype=bool)
-        out[d_deb] = debtors[column].fillna(False).astype(bool).to_numpy()
+        if debtors.has(column):
+            out[d_deb] = debtors.flags(column)
         return out
 
     def day_numbers(column: str) -> I64:
         out = np.full(size, -(2**40), dtype=np.int64)
-        out[d_deb] = _day_numbers(debtors[column])
+        if debtors.has(column):
+            out[d_deb] = _day_numbers(debtors[column])
         return out
 
-    holds = np.full(size, "", dtype=object)
-    holds[d_deb] = _texts(debtors["holds"]).to_numpy(dtype=object)
-    kinds = np.full(size, "", dtype=object)
-    kinds[d_deb] = _texts(debtors["breathing_space_kind"]).to_numpy(dtype=object)
+    def texts(column: str) -> npt.NDArray[np.object_]:
+        out = np.full(size, "", dtype=object)
+        if debtors.has(column):
+            out[d_deb] = _texts(debtors[column]).to_numpy(dtype=object)
+        return out
+
     tcpa = np.zeros(size, dtype=bool)
-    tcpa[d_deb] = (debtors["tcpa_consent"].astype(object) == True).to_numpy(dtype=bool)  # noqa: E712
+    if debtors.has("tcpa_consent"):
+        tcpa[d_deb] = (debtors["tcpa_consent"].astype(object) == True).to_numpy(dtype=bool)  # noqa: E712
     table = DebtorTable(
-        holds=holds,
+        holds=texts("holds"),
         cease_day=day_numbers("cease_requested_on"),
         attorney=flags("attorney_represented"),
         employer_forbids=flags("employer_forbids_calls"),
         tcpa_consent=tcpa,
         tcpa_revoked_day=day_numbers("tcpa_revoked_on"),
-        bs_kind=kinds,
+        bs_kind=texts("breathing_space_kind"),
         bs_start_day=day_numbers("breathing_space_started_on"),
         bs_end_day=day_numbers("breathing_space_ended_on"),
     )
 
-    h_at = _utc_ns(history["at"], "history.at") if len(history) else np.zeros(0, np.int64)
+    h_at = _utc_ns(history["at"], "history.at") if history.n else np.zeros(0, np.int64)
     # Pairing needs the history grouped by debtor; skip the sort when it already is.
     if len(h_deb) < 2 or bool((np.diff(h_deb) >= 0).all()):
         order = np.arange(len(h_deb))
     else:
         order = np.argsort(h_deb, kind="stable")
-    a_addr, h_addr = _codes(attempts["address"], history["address"])
-    a_debt, h_debt = _codes(attempts["debt_id"], history["debt_id"])
-    a_by, h_by = _codes(attempts["by"], history["by"])
-    h_outcome = _enum(history, "outcome", OC, "history")
+    a_addr, h_addr = _aligned(attempts.factorized("address"), history.factorized("address"))
+    a_debt, h_debt = _aligned(attempts.factorized("debt_id"), history.factorized("debt_id"))
+    a_by, h_by = _aligned(attempts.factorized("by"), history.factorized("by"))
+    h_outcome = _enum(history, "outcome", OC)
     h_events = History(
         at=h_at[order],
         debtor=h_deb[order],
         day=days(h_at[order], h_deb[order]),
-        outbound=(_enum(history, "direction", DI, "history") == DI["outbound"])[order],
-        channel=_enum(history, "channel", CH, "history")[order],
-        mode=_enum(history, "mode", MO, "history")[order],
-        recipient=_enum(history, "recipient", RE, "history")[order],
+        outbound=(_enum(history, "direction", DI) == DI["outbound"])[order],
+        channel=_enum(history, "channel", CH)[order],
+        mode=_enum(history, "mode", MO)[order],
+        recipient=_enum(history, "recipient", RE)[order],
         address=h_addr[order],
         debt=h_debt[order],
         by=h_by[order],
         outcome=h_outcome[order],
     )
     a_at = _utc_ns(attempts["at"], "attempts.at")
-    collectors = pd.to_numeric(attempts["collectors"], errors="coerce").to_numpy(dtype=float)
+    collectors = (
+        pd.to_numeric(attempts["collectors"], errors="coerce").to_numpy(dtype=float)
+        if attempts.has("collectors")
+        else np.full(attempts.n, np.nan)
+    )
     rows = Rows(
         at=a_at,
         debtor=a_deb,
-        channel=_enum(attempts, "channel", CH, "attempts"),
-        mode=_enum(attempts, "mode", MO, "attempts"),
-        recipient=_enum(attempts, "recipient", RE, "attempts"),
+        channel=_enum(attempts, "channel", CH),
+        mode=_enum(attempts, "mode", MO),
+        recipient=_enum(attempts, "recipient", RE),
         address=a_addr,
         debt=a_debt,
         by=a_by,
-        agency=_agency(attempts["by"]),
-        purpose=_enum(attempts, "purpose", PU, "attempts"),
+        agency=_agency(*attempts.factorized("by")),
+        purpose=_enum(attempts, "purpose", PU),
         collectors=collectors,
-        address_kind=_enum(attempts, "address_kind", AK, "attempts"),
-        personal_device=attempts["personal_device"].fillna(False).astype(bool).to_numpy(),
-        is_public=attempts["is_public"].fillna(False).astype(bool).to_numpy(),
+        address_kind=_enum(attempts, "address_kind", AK),
+        personal_device=attempts.flags("personal_device"),
+        is_public=attempts.flags("is_public"),
         zone_group=group_of[a_deb],
         day=days(a_at, a_deb),
     )
 
     # Debtors whose situation only the scalar rules read.
-    scalar_debtor = np.zeros(size, dtype=bool)
-    scalar_debtor[d_deb] = (_texts(debtors["possible_timezones"]) != "").to_numpy() | (
-        (_texts(debtors["inconvenient_times"]) != "").to_numpy()
-    )
+    scalar_debtor = (texts("possible_timezones") != "") | (texts("inconvenient_times") != "")
     scalar_debtor[c_deb] = True
     special = np.isin(h_outcome, [OC[o] for o in _SCALAR_OUTCOMES])
     scalar_debtor[h_deb[special]] = True
-    text = attempts["text"]
-    no_text = (text.isna() | (text.astype(object).fillna("") == "")).to_numpy(dtype=bool)
+    if attempts.has("text"):
+        text = attempts["text"]
+        no_text = (text.isna() | (text.astype(object).fillna("") == "")).to_numpy(dtype=bool)
+    else:
+        no_text = np.ones(attempts.n, dtype=bool)
     fast = (
         no_text
         & (rows.recipient == RE["debtor"])
