@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.compliance.attempts import Consent, ContactRecord, Debtor, TimeRange
-from fairdebt.db import insert_returning_ids, select_by_keys, stored_instants
+from fairdebt.db import driver_values, insert_returning_ids, select_by_keys, stored_instants
 from fairdebt.errors import InputError, UnknownRecord
 from fairdebt.models import Borrower, ContactEvent, ContactMethod, Loan
 
@@ -33,6 +33,7 @@ __all__ = [
     "DIRECTIONS",
     "RESULTS",
     "GateTables",
+    "LedgerFacts",
     "gate_case",
     "gate_facts",
     "mark_refused",
@@ -245,36 +246,26 @@ def record_contacts(
     rows = _contact_rows(contacts)
     if rows.empty:
         return []
-    methods = dict(
-        select_by_keys(
-            session,
-            "SELECT borrower_id || '|' || value, id FROM contact_method",
-            "borrower_id || '|' || value",
-            sorted(
-                {
-                    f"{b}|{a}"
-                    for b, a in zip(rows["borrower_id"], rows["address"], strict=True)
-                    if a is not None
-                }
-            ),
-        )
+    # Through the borrower_id index: a borrower has a handful of addresses.
+    known = select_by_keys(
+        session,
+        "SELECT borrower_id, value, id FROM contact_method",
+        "borrower_id",
+        sorted({int(b) for b in rows["borrower_id"].tolist()}),
     )
+    methods = {f"{b}|{v}": int(i) for b, v, i in known}
     rows["contact_method_id"] = [
         methods.get(f"{b}|{a}") if a is not None else None
         for b, a in zip(rows["borrower_id"].tolist(), rows["address"].tolist(), strict=True)
     ]
     columns = [*CONTACT_COLUMNS, "contact_method_id"]
-    table: list[list[Any]] = []
-    for name in columns:
-        series = rows[name]
-        if name == "at":
-            table.append(stored_instants(session, series))
-        elif series.dtype.kind in "iub":
-            table.append(series.to_numpy().tolist())
-        else:
-            table.append(series.astype(object).where(series.notna(), None).tolist())
-    ids = insert_returning_ids(session, "contact_event", columns, list(zip(*table, strict=True)))
-    values = rows.astype(object).where(rows.notna(), None).to_dict("records")
+    values = {
+        name: stored_instants(session, rows[name]) if name == "at" else driver_values(rows[name])
+        for name in columns
+    }
+    ids = insert_returning_ids(
+        session, "contact_event", columns, list(zip(*values.values(), strict=True))
+    )
     audit.record_many(
         session,
         [
@@ -285,16 +276,16 @@ def record_contacts(
                 actor,
                 at,
                 {
-                    "borrower_id": v["borrower_id"],
-                    "loan_id": v["loan_id"],
-                    "channel": v["channel"],
-                    "outcome": v["outcome"],
-                    "by": v["by"],
-                    "decision_id": v["decision_id"],
-                    "gate_allowed": v["gate_allowed"],
+                    "borrower_id": values["borrower_id"][k],
+                    "loan_id": values["loan_id"][k],
+                    "channel": values["channel"][k],
+                    "outcome": values["outcome"][k],
+                    "by": values["by"][k],
+                    "decision_id": values["decision_id"][k],
+                    "gate_allowed": values["gate_allowed"][k],
                 },
             )
-            for i, v in zip(ids, values, strict=True)
+            for k, i in enumerate(ids)
         ],
     )
     return ids
@@ -460,3 +451,28 @@ def gate_case(
         for c in tables.consents.itertuples(index=False)
     )
     return history, debtor, consents
+
+
+class LedgerFacts:
+    """The planner's gate facts (fairdebt.strategy.planning.GateFacts) read from the ledger.
+
+    One read serves the whole plan: the planner asks for history and debtors of the same
+    borrowers, so the tables are read once per distinct set of borrowers.
+    """
+
+    def __init__(self, session: Session, *, at: dt.datetime) -> None:
+        self.session, self.at = session, at
+        self._cache: tuple[bytes, GateTables] | None = None
+
+    def tables(self, borrower_ids: Any) -> GateTables:
+        ids = np.unique(np.asarray(borrower_ids, dtype=np.int64))
+        key = ids.tobytes()
+        if self._cache is None or self._cache[0] != key:
+            self._cache = (key, gate_facts(self.session, ids.tolist(), at=self.at))
+        return self._cache[1]
+
+    def history(self, borrower_ids: Any) -> pd.DataFrame:
+        return self.tables(borrower_ids).history
+
+    def debtors(self, borrower_ids: Any) -> pd.DataFrame:
+        return self.tables(borrower_ids).debtors

@@ -27,6 +27,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
+    "driver_values",
     "execute_many",
     "insert_keyed",
     "insert_returning_ids",
@@ -164,6 +165,23 @@ def insert_returning_ids(
     finally:
         cursor.close()
     return ids
+
+
+def driver_values(series: Any) -> list[Any]:
+    """A column as plain Python values for the driver (ints, floats, str, bool), None for
+    missing: one numpy conversion and ``tolist``, no per-value pandas calls."""
+    import numpy as np
+    import pandas as pd
+
+    kind = getattr(series.dtype, "kind", "O")
+    if kind in "iub":
+        return list(series.to_numpy().tolist())
+    values = series.to_numpy(dtype=np.float64 if kind == "f" else object)
+    if kind == "f":
+        return [None if v != v else v for v in values.tolist()]  # NaN is the one v != v
+    values = values.copy()
+    values[pd.isna(values)] = None
+    return list(values.tolist())
 
 
 def stored_instants(session: Session, instants: Any) -> list[Any]:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import execute_many, insert_returning_ids, stored_instants
+from fairdebt.db import driver_values, execute_many, insert_returning_ids, stored_instants
 from fairdebt.errors import ConflictError, InputError
 from fairdebt.models import Decision, DecisionStatus
 
@@ -71,16 +71,6 @@ def _rows(plan: pd.DataFrame) -> pd.DataFrame:
     return rows[list(DECISION_COLUMNS)]
 
 
-def _column(series: pd.Series) -> list[object]:
-    """A column as plain Python values for the driver, missing as None (C-speed ``tolist``)."""
-    if series.dtype.kind in "iu":
-        return list(series.to_numpy().tolist())
-    if series.dtype.kind == "f":
-        values = series.to_numpy(dtype=np.float64)
-        return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
-    return list(series.astype(object).where(series.notna(), None).tolist())
-
-
 def _values(session: Session, rows: pd.DataFrame) -> list[tuple[object, ...]]:
     """The rows as driver values, column by column (no per-row type processing)."""
     columns: list[list[object]] = []
@@ -90,14 +80,13 @@ def _values(session: Session, rows: pd.DataFrame) -> list[tuple[object, ...]]:
         elif name == "business_date":
             columns.append([pd.Timestamp(d).date() for d in rows[name].tolist()])
         else:
-            columns.append(_column(rows[name]))
+            columns.append(driver_values(rows[name]))
     return list(zip(*columns, strict=True))
 
 
-def _digest(rows: pd.DataFrame) -> str:
-    """SHA-256 of the rows' canonical text (column order fixed, one line per row)."""
-    text = rows.astype(str).to_csv(index=False, header=False, lineterminator="\n")
-    return hashlib.sha256(text.encode()).hexdigest()
+def _digest(values: list[tuple[object, ...]]) -> str:
+    """SHA-256 of the rows as the driver received them (repr of each row, one per line)."""
+    return hashlib.sha256("\n".join(map(repr, values)).encode()).hexdigest()
 
 
 def record_plan(session: Session, *, plan: pd.DataFrame, actor: str, at: dt.datetime) -> list[int]:
@@ -121,7 +110,8 @@ def record_plan(session: Session, *, plan: pd.DataFrame, actor: str, at: dt.date
         raise ConflictError(
             f"a plan for {', '.join(map(str, dates))} by {', '.join(policies)} is already recorded"
         )
-    ids = insert_returning_ids(session, "decision", DECISION_COLUMNS, _values(session, rows))
+    values = _values(session, rows)
+    ids = insert_returning_ids(session, "decision", DECISION_COLUMNS, values)
     counts = rows.groupby(["arm", "status"]).size()
     audit.record(
         session,
@@ -135,7 +125,7 @@ def record_plan(session: Session, *, plan: pd.DataFrame, actor: str, at: dt.date
             "policies": sorted(str(p) for p in policies),
             "decisions": len(ids),
             "by_arm_and_status": {f"{a}/{s}": int(n) for (a, s), n in counts.items()},
-            "sha256": _digest(rows),
+            "sha256": _digest(values),
         },
     )
     return ids

@@ -29,9 +29,9 @@ app = typer.Typer(
 def _mount() -> None:
     # Imported here so that `fairdebt --help` stays fast and a group's heavy imports
     # (LightGBM, jieba) load only inside its own commands.
-    from fairdebt.cli import compliance, cycle, db, ledger, risk, simulation
+    from fairdebt.cli import compliance, cycle, db, ledger, risk, simulation, strategy
 
-    for module in (db, ledger, cycle, simulation, compliance, risk):
+    for module in (db, ledger, cycle, simulation, compliance, risk, strategy):
         module.mount(app)
 
 

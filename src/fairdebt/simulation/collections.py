@@ -31,7 +31,16 @@ from fairdebt.strategy.policies import Policy
 from fairdebt.strategy.scores import behaviour_score
 from fairdebt.strategy.state import REMINDER_DAYS, stage_of
 
-__all__ = ["ArmFigures", "MemoryFacts", "SimCollections", "Sink", "staffing"]
+__all__ = [
+    "ArmFigures",
+    "Facts",
+    "MemoryFacts",
+    "SimCollections",
+    "Sink",
+    "as_history",
+    "pool_capacity",
+    "staffing",
+]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -119,7 +128,7 @@ class MemoryFacts:
         self.today = []
 
     def add(self, contacts: pd.DataFrame) -> None:
-        self.today.append(_as_history(contacts))
+        self.today.append(as_history(contacts))
 
     def history(self, borrower_ids: np.ndarray) -> pd.DataFrame:
         frames = [*self.days, *self.today]
@@ -147,7 +156,8 @@ def _empty_history() -> pd.DataFrame:
     )
 
 
-def _as_history(contacts: pd.DataFrame) -> pd.DataFrame:
+def as_history(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Contacts made (a contacting frame) as the gate's history table; placements excluded."""
     gated = contacts[contacts["channel"].to_numpy() != "placement"]
     return pd.DataFrame(
         {
@@ -345,11 +355,13 @@ class SimCollections:
     def _after_contacts(self, day: int, plan: pd.DataFrame, frame: pd.DataFrame) -> None:
         loans = plan["loan_id"].to_numpy()
         self.arm_of_loan[loans] = plan["arm"].to_numpy()
+        # What the lender can see: attempts (not placements) and who answered in person.
+        made = frame["channel"].to_numpy() != "placement"
         borrower = frame["borrower"].to_numpy()
         reached = frame["reached"].to_numpy(dtype=bool)
-        self.recent_attempts.append((borrower, reached))
-        voice = np.isin(frame["channel"].to_numpy(), ("call", "visit")) & reached
-        self.last_rpc_day[borrower[voice]] = day
+        spoke = frame["right_party"].to_numpy() == True  # noqa: E712 (object column)
+        self.recent_attempts.append((borrower[made], spoke[made]))
+        self.last_rpc_day[borrower[spoke]] = day
         self.last_reach_day[borrower[reached]] = day
         placed = frame["loan"].to_numpy()[frame["action"].to_numpy() == "agency_placement"]
         self.placed_on[placed] = day

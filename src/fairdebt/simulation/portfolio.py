@@ -162,17 +162,20 @@ def run_days(
     *,
     collections: Collections | None = None,
     on_day: Callable[[int], None] | None = None,
+    days: int | None = None,
 ) -> None:
     """Simulate every day of the portfolio's window on ``ledger``.
 
     ``collections`` acts each day after the day's disbursements and before borrowers pay:
     its contacts change that day's repayment. Without it nobody is ever contacted.
+    ``days`` stops the run early (strategy evaluation over a horizon shorter than the window).
     """
     book, pop = portfolio.book, portfolio.population
     params, keyed = book.params, book.keyed
     loans_of = np.zeros(len(pop), dtype=np.int64)
     repeat_day = np.full(len(pop), -1, dtype=np.int64)
-    for day in range(portfolio.days):
+    last = portfolio.days if days is None else min(days, portfolio.days)
+    for day in range(last):
         ledger.open_day(day)
         book.response.start_day(day)
         new = np.flatnonzero((portfolio.arrival_day == day) | (repeat_day == day))
@@ -212,7 +215,7 @@ def run_days(
         again = closed[keyed.uniforms(9, day, book.key[closed]) < params.repeat_probability]
         gap = 1 + keyed.geometrics(1 / params.repeat_gap_days, 10, day, book.key[again])
         repeat_day[book.borrower[again]] = day + gap
-        last_day = day == portfolio.days - 1
+        last_day = day == last - 1
         book.charge_off(ledger.end_of_day(day, charging=book.charged_today.size > 0 or last_day))
         ledger.close_day(day)
         if on_day is not None:
