@@ -322,7 +322,8 @@ def gate_facts(
         " LEFT JOIN loan l ON l.id = e.loan_id",
         "e.borrower_id",
         ids,
-        where=_time_window(session, since, at),
+        # A placement hands an account to an agency: no one was contacted.
+        where=_time_window(session, since, at) + " AND e.channel <> 'placement'",
     )
     history = pd.DataFrame(
         events,

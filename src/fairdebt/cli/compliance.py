@@ -101,6 +101,35 @@ def _pack_or_refuse(pack: str, path: str) -> Any:
     raise ConfigurationError(f"field --pack: {problem}")
 
 
+def _facts_from_database(
+    session: Any, data: dict[str, Any], at: dt.datetime, where: str
+) -> tuple[Any, Any, Any]:
+    """History, debtor and consents of the line's ``borrower`` (an external id), read from the
+    database by the one function that builds the gate's case (fairdebt.contacts.gate_case)."""
+    from sqlalchemy import select
+
+    from fairdebt.contacts import gate_case
+    from fairdebt.models import Borrower
+
+    if session is None:
+        raise InputError("needs --database to look the borrower up", record=where, field="borrower")
+    given = [k for k in ("debtor", "history", "consents") if k in data]
+    if given:
+        raise InputError(
+            f"give borrower or {', '.join(given)}, not both", record=where, field="borrower"
+        )
+    external = data["borrower"]
+    if not isinstance(external, str) or not external:
+        raise InputError("must be a borrower's external id", record=where, field="borrower")
+    with session.begin():
+        borrower_id = session.scalar(select(Borrower.id).where(Borrower.external_id == external))
+        if borrower_id is None:
+            raise InputError(
+                f"no borrower has external id {external!r}", record=where, field="borrower"
+            )
+        return gate_case(session, borrower_id=borrower_id, at=at)
+
+
 @app.command("check")
 def check_command(
     file: str = FileArgument,
@@ -124,7 +153,7 @@ def check_command(
         raise InputError(f"expected en or zh-CN (got {lang!r})", field="--lang")
     chosen = _pack_or_refuse(pack, file)
     session = None
-    if record:
+    if record or database:
         from fairdebt.db import make_engine, make_session
         from fairdebt.settings import Settings
 
@@ -132,6 +161,8 @@ def check_command(
 
     def answer(data: Any, where: str) -> dict[str, Any]:
         attempt, history, debtor, consents = case_from_json(data, record=where)
+        if isinstance(data, dict) and "borrower" in data:
+            history, debtor, consents = _facts_from_database(session, data, attempt.at, where)
         verdict = check(attempt, history, debtor, chosen, consents=consents)
         if session is not None:
             with session.begin():

@@ -68,6 +68,8 @@ class SimulationResult:
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     # Ledger verb -> [calls, rows, seconds]: where the simulation's time went.
     ledger_timings: dict[str, list[float]] = field(default_factory=dict)
+    # The collection loop as it ended (its mirror state and figures), when the lender collected.
+    collections: SimCollections | None = field(default=None, repr=False, compare=False)
 
 
 def _cycle_function(name: str) -> Callable[..., Any] | None:
@@ -295,4 +297,5 @@ def simulate(
         seconds=seconds,
         cpu_seconds=cpu,
         ledger_timings=ledger.timings,
+        collections=collections,
     )
