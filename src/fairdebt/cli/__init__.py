@@ -116,6 +116,14 @@ class FairdebtGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            return self._invoke(ctx)
+        finally:
+            from fairdebt.cli.db import close_databases
+
+            close_databases()
+
+    def _invoke(self, ctx: Any) -> Any:
+        try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
             raise  # exits, Ctrl-C and usage errors keep the framework's own handling

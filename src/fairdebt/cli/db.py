@@ -24,7 +24,15 @@ from fairdebt.db import make_engine, upgrade
 from fairdebt.errors import ConfigurationError, InputError
 from fairdebt.settings import Settings
 
-__all__ = ["DEFAULT_URL", "DEMO_URL", "database_url", "mount", "open_database", "shown"]
+__all__ = [
+    "DEFAULT_URL",
+    "DEMO_URL",
+    "close_databases",
+    "database_url",
+    "mount",
+    "open_database",
+    "shown",
+]
 
 app = typer.Typer(help="Database schema. 数据库结构。", no_args_is_help=True)
 
@@ -33,6 +41,17 @@ DEMO_URL = "sqlite:///fairdebt-demo.db"
 DatabaseOption = typer.Option(
     None, "--database", help="SQLAlchemy URL; default FAIRDEBT_DATABASE_URL. 数据库地址。"
 )
+
+
+# Engines opened by the running command; the root group closes them when the command ends, so
+# no pooled connection outlives it (PostgreSQL would log an unclosed connection).
+_opened: list[Engine] = []
+
+
+def close_databases() -> None:
+    """Dispose of every engine :func:`open_database` made for the command that just ended."""
+    while _opened:
+        _opened.pop().dispose()
 
 
 def _parse(url: str) -> URL:
@@ -151,6 +170,7 @@ def open_database(database: str | None, *, create: bool = False) -> Engine:
             "postgresql+psycopg://user@host/db",
             field="--database",
         ) from None
+    _opened.append(engine)
     if not create:
         _check_schema(engine, url)
     return engine
