@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,15 @@ def _id(value: str, field: str) -> str:
     if not text:
         raise InputError("must not be empty  不能为空", field=field)
     return text
+
+
+def _amount(raw: str, record: str) -> Decimal:
+    try:
+        return parse_amount(raw, record=record)
+    except ArithmeticError:  # a number too large to hold in cents, such as 1e999
+        raise InputError(
+            f"must be an amount in yuan (got {raw[:40]!r})", record=record, field="amount"
+        ) from None
 
 
 def _print_problems(console: Console, problems: list[RowProblem]) -> None:
@@ -227,9 +237,7 @@ def post_payment_command(
     loan = _id(loan, "loan")
     day = read_date(paid_on, "paid_on")
     refuse_future(day, "paid_on", today=today(), allow_future=allow_future)
-    payment = PaymentIn(
-        external_id, loan, parse_amount(amount, record=f"payment {external_id}"), day
-    )
+    payment = PaymentIn(external_id, loan, _amount(amount, f"payment {external_id}"), day)
     with make_session(open_database(database)) as session, session.begin():
         result = post_payment(session, payment=payment, actor=actor, at=_now())
     if result.was_duplicate:
