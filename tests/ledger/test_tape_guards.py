@@ -268,3 +268,11 @@ def test_a_value_longer_than_its_column_is_named_before_the_database_sees_it(
     code, _, rows = _load(database_url, _tape(tmp_path, payments=payments))
     assert code == 1
     assert rows == [["payments.csv", "2", "external_id", "is 81 characters long; at most 80"]]
+
+
+@pytest.mark.parametrize("name", ["checks", "columns", "sheets", "writing"])
+def test_each_part_of_the_tapes_package_exports_what_it_says(name: str) -> None:
+    import importlib
+
+    module = importlib.import_module(f"fairdebt.ledger.tapes.{name}")
+    assert all(hasattr(module, exported) for exported in module.__all__)

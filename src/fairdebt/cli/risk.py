@@ -65,10 +65,10 @@ FORCE = typer.Option(False, "--force", help="Replace an existing model folder. è
 
 def read_frame(path: str | Path) -> Any:
     """Read a CSV or Parquet file into a DataFrame; a missing, empty or unreadable file is an
-    InputError naming it. CSV text is decoded as :mod:`fairdebt.ledger.sheets` detects."""
+    InputError naming it. CSV text is decoded as :mod:`fairdebt.ledger.tapes.sheets` detects."""
     import pandas as pd
 
-    from fairdebt.ledger.sheets import PARQUET_MARK, FileProblem, decode_text
+    from fairdebt.ledger.tapes.sheets import PARQUET_MARK, FileProblem, decode_text
 
     file = Path(path)
     if not file.is_file():

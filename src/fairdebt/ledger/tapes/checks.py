@@ -1,47 +1,55 @@
-"""Loan tapes: a lender's products, borrowers, loans, schedules and payments from CSV or Parquet.
+"""Checking a loan tape row by row: every problem found and named, none dropped, nothing written.
 
-Loading is all or nothing: :func:`check_tape` reads every file (:mod:`fairdebt.ledger.sheets`:
-encodings, quoting, ragged rows, fake Parquet), checks every row on its own (types, amounts,
-dates, time zones, required ids, lengths, unknown columns) and against the rest of the tape and
-the ledger (unknown borrower, loan or product; a product, borrower or loan already in the
-ledger; a payment id already posted with other values; payment before disbursement; a schedule
-that does not sum to the principal; an id twice in a file), and returns every problem as a
-:class:`RowProblem` naming file, line and field. Only a tape with no problem is written, by
-:func:`load_tape`, in the caller's one transaction through the ledger verbs, so nothing is ever
-half loaded (docs/decisions/loan-tapes.md). Should a verb still refuse a record at write time,
-:func:`locate` names its file, line and field and :meth:`Tape.without` drops it (with what
-depends on it), so that the caller can roll back, try again and report every such record, not
-just the first. Line numbers are the CSV's own (the header is line 1); for Parquet they are row
-numbers from 1.
+:func:`check_tape` reads every file (:mod:`fairdebt.ledger.tapes.sheets`), checks that each
+header has the kind's columns and each row fits its header, then checks every row on its own
+(:mod:`fairdebt.ledger.tapes.columns`) and against the rest of the tape and the ledger (unknown
+borrower, loan or product; a product, borrower or loan already in the ledger; a payment id
+already posted with another loan, amount or date; payment before disbursement; a schedule that
+does not sum to the principal; an id twice in a file). Every problem is a :class:`RowProblem`;
+only a tape with none is loadable. A row that depends on a refused row (a payment of a refused
+loan) is not reported again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairdebt.errors import FairdebtError, InputError
-from fairdebt.ledger.borrowers import BorrowerIn, ContactIn, is_known_zone, register_borrowers
+from fairdebt.errors import InputError
+from fairdebt.ledger.borrowers import BorrowerIn, ContactIn, is_known_zone
 from fairdebt.ledger.installments import chunked
-from fairdebt.ledger.loans import LoanIn, disburse_many
-from fairdebt.ledger.payments import PaymentIn, PostResult, post_payments
-from fairdebt.ledger.products import create_product
+from fairdebt.ledger.loans import LoanIn
+from fairdebt.ledger.payments import PaymentIn
 from fairdebt.ledger.schedules import ScheduleLine
-from fairdebt.ledger.sheets import FileProblem, Row, Sheet, read_sheet
+from fairdebt.ledger.tapes.columns import (
+    LAST_DATE,
+    LENGTHS,
+    OPTIONAL,
+    REQUIRED,
+    TERM,
+    allocation_order,
+    choice,
+    money,
+    money_or_zero,
+    not_after,
+    optional,
+    read_date,
+    read_rate,
+    required,
+    whole,
+)
+from fairdebt.ledger.tapes.sheets import FileProblem, Row, Sheet, read_sheet
 from fairdebt.models import (
     Borrower,
-    ContactMethod,
     CostCapKind,
     Loan,
     Overpayment,
@@ -49,100 +57,9 @@ from fairdebt.models import (
     Product,
     RepaymentMethod,
 )
-from fairdebt.money import CENT, ZERO, parse_amount
+from fairdebt.money import CENT, ZERO
 
-__all__ = [
-    "KINDS",
-    "LoadSummary",
-    "RowProblem",
-    "Tape",
-    "check_tape",
-    "load_tape",
-    "locate",
-    "read_rows",
-]
-
-KINDS = ("products", "borrowers", "loans", "schedules", "payments")
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "products": (
-        "code",
-        "name",
-        "repayment_method",
-        "annual_rate",
-        "penalty_daily_rate",
-        "cost_cap_kind",
-        "cost_cap_rate",
-    ),
-    "borrowers": ("external_id", "name", "timezone"),
-    "loans": (
-        "external_id",
-        "borrower_external_id",
-        "product_code",
-        "principal_amount",
-        "term_months",
-        "disbursed_on",
-    ),
-    "schedules": ("loan_external_id", "seq", "due_on", "principal_due", "interest_due"),
-    "payments": ("external_id", "loan_external_id", "amount", "paid_on"),
-}
-# A column a tape may carry beyond the required ones; any other name is refused (a typo such
-# as "fee_du" would otherwise load every fee as zero without a word).
-OPTIONAL: dict[str, tuple[str, ...]] = {
-    "products": (
-        "monthly_fee_rate",
-        "grace_days",
-        "charge_off_days",
-        "allocation_order",
-        "overpayment",
-    ),
-    "borrowers": (
-        "national_id",
-        "language",
-        "province",
-        "city",
-        "birth_year",
-        "monthly_income_amount",
-        "phone",
-        "emergency_name",
-        "emergency_phone",
-        "emergency_relation",
-    ),
-    "loans": ("annual_rate",),
-    "schedules": ("fee_due",),
-    "payments": ("channel",),
-}
-# Text that lands in a String(n) column: longer is an error here, not a database error later.
-LENGTHS: dict[str, dict[str, Any]] = {
-    "products": {"code": Product.code, "name": Product.name},
-    "borrowers": {
-        "external_id": Borrower.external_id,
-        "name": Borrower.name,
-        "language": Borrower.language,
-        "timezone": Borrower.timezone,
-        "province": Borrower.province,
-        "city": Borrower.city,
-        "phone": ContactMethod.value,
-        "emergency_name": ContactMethod.owner_name,
-        "emergency_phone": ContactMethod.value,
-        "emergency_relation": ContactMethod.relation,
-    },
-    "loans": {
-        "external_id": Loan.external_id,
-        "borrower_external_id": Borrower.external_id,
-        "product_code": Product.code,
-    },
-    "schedules": {"loan_external_id": Loan.external_id},
-    "payments": {
-        "external_id": Payment.external_id,
-        "loan_external_id": Loan.external_id,
-        "channel": Payment.channel,
-    },
-}
-# The dates a tape may carry: a year such as 0226 or 9999 is a typo, and a schedule built from
-# it would run off the calendar.
-FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
-MAX_RATE = Decimal(10)  # 1000 % a year (or a day): anything above is a typo
-RATE_PLACES = 8  # the RATE column keeps 8 decimals; more would be rounded by the database
+__all__ = ["RowProblem", "Tape", "check_tape", "read_rows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,15 +113,6 @@ class Tape:
             schedules=schedules,
             payments=payments,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class LoadSummary:
-    products: int
-    borrowers: int
-    loans: int
-    payments: int
-    duplicate_payments: int
 
 
 def read_rows(path: Path, *, encoding: str | None = None) -> list[Row]:
@@ -280,98 +188,6 @@ class _Checker:
                 seen[value] = row.line
 
 
-def _date(raw: str) -> dt.date:
-    """YYYY-MM-DD, or a date and time (as Excel and Parquet write), within the ledger's dates."""
-    if not raw:
-        raise InputError("is required")
-    text = raw.strip()
-    try:
-        when = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"must be a date YYYY-MM-DD (got {raw[:40]!r})") from None
-    day = when.date() if isinstance(when, dt.datetime) else when
-    if not FIRST_DATE <= day <= LAST_DATE:
-        raise InputError(f"{day} is outside {FIRST_DATE} to {LAST_DATE} (a typo?)")
-    return day
-
-
-def _not_after(latest: dt.date) -> Callable[[str], dt.date]:
-    def parse(raw: str) -> dt.date:
-        day = _date(raw)
-        if day > latest:
-            raise InputError(f"{day} is in the future (after {latest}); a typo?")
-        return day
-
-    return parse
-
-
-def _whole(low: int, high: int) -> Callable[[str], int]:
-    def parse(raw: str) -> int:
-        if not raw:
-            raise InputError("is required")
-        value = Decimal(raw)
-        if not value.is_finite() or value != value.to_integral_value():
-            raise InputError(f"must be a whole number (got {raw[:40]!r})")
-        if not low <= value <= high:
-            raise InputError(f"must be from {low} to {high} (got {raw[:40]!r})")
-        return int(value)
-
-    return parse
-
-
-TERM = _whole(1, 600)  # months, and installment numbers
-
-
-def _rate(raw: str) -> Decimal:
-    if not raw:
-        raise InputError("is required")
-    value = Decimal(raw)
-    if not value.is_finite() or value < 0 or value > MAX_RATE:
-        raise InputError(f"must be a rate from 0 to {MAX_RATE} (got {raw[:40]!r})")
-    if value != value.quantize(Decimal(1).scaleb(-RATE_PLACES)):
-        raise InputError(f"must have at most {RATE_PLACES} decimal places (got {raw[:40]!r})")
-    return value
-
-
-def _choice(values: type[StrEnum], default: str | None = None) -> Callable[[str], str]:
-    names = [member.value for member in values]
-
-    def parse(raw: str) -> str:
-        value = raw or default or ""
-        if value not in names:
-            raise InputError(f"must be one of {', '.join(names)} (got {raw[:40]!r})")
-        return value
-
-    return parse
-
-
-def _order(raw: str) -> str:
-    parts = [part.strip() for part in (raw or "penalty,fee,interest,principal").split(",")]
-    if sorted(parts) != ["fee", "interest", "penalty", "principal"]:
-        raise InputError(
-            f"must name penalty, fee, interest and principal once each (got {raw[:80]!r})"
-        )
-    return ",".join(parts)
-
-
-def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    return lambda raw: parse(raw) if raw else None
-
-
-def _required(raw: str) -> str:
-    if not raw:
-        raise InputError("is required")
-    return raw
-
-
-def _money(raw: str) -> Decimal:
-    return parse_amount(raw, record="", field="")
-
-
-def _money_or_zero(raw: str) -> Decimal:
-    return parse_amount(raw or "0", record="", field="", allow_zero=True)
-
-
 def _known(session: Session, column: Any, values: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for chunk in chunked(sorted({v for v in values if v})):
@@ -384,20 +200,20 @@ def _check_products(check: _Checker, session: Session, rows: Sequence[Row], tape
     in_db = _known(session, Product.code, [r.values.get("code", "") for r in rows])
     for row in rows:
         parsed = {
-            "code": check.guard(row, "code", _required),
-            "name": check.guard(row, "name", _required),
-            "repayment_method": check.guard(row, "repayment_method", _choice(RepaymentMethod)),
-            "annual_rate": check.guard(row, "annual_rate", _rate),
-            "monthly_fee_rate": check.guard(row, "monthly_fee_rate", lambda r: _rate(r or "0")),
-            "penalty_daily_rate": check.guard(row, "penalty_daily_rate", _rate),
-            "cost_cap_kind": check.guard(row, "cost_cap_kind", _choice(CostCapKind)),
-            "cost_cap_rate": check.guard(row, "cost_cap_rate", _rate),
-            "grace_days": check.guard(row, "grace_days", lambda r: _whole(0, 3650)(r or "0")),
+            "code": check.guard(row, "code", required),
+            "name": check.guard(row, "name", required),
+            "repayment_method": check.guard(row, "repayment_method", choice(RepaymentMethod)),
+            "annual_rate": check.guard(row, "annual_rate", read_rate),
+            "monthly_fee_rate": check.guard(row, "monthly_fee_rate", lambda r: read_rate(r or "0")),
+            "penalty_daily_rate": check.guard(row, "penalty_daily_rate", read_rate),
+            "cost_cap_kind": check.guard(row, "cost_cap_kind", choice(CostCapKind)),
+            "cost_cap_rate": check.guard(row, "cost_cap_rate", read_rate),
+            "grace_days": check.guard(row, "grace_days", lambda r: whole(0, 3650)(r or "0")),
             "charge_off_days": check.guard(
-                row, "charge_off_days", lambda r: _whole(1, 3650)(r or "180")
+                row, "charge_off_days", lambda r: whole(1, 3650)(r or "180")
             ),
-            "allocation_order": check.guard(row, "allocation_order", _order),
-            "overpayment": check.guard(row, "overpayment", _choice(Overpayment, "prepay")),
+            "allocation_order": check.guard(row, "allocation_order", allocation_order),
+            "overpayment": check.guard(row, "overpayment", choice(Overpayment, "prepay")),
         }
         code = parsed["code"]
         if code in in_db:
@@ -412,16 +228,16 @@ def _check_borrowers(check: _Checker, session: Session, rows: Sequence[Row], tap
     in_db = _known(session, Borrower.external_id, [r.values.get("external_id", "") for r in rows])
     for row in rows:
         v = row.values
-        zone = check.guard(row, "timezone", _required)
+        zone = check.guard(row, "timezone", required)
         if zone is not None and not is_known_zone(zone):
             check.fail(
                 row, "timezone", f"must be an IANA time zone such as Asia/Shanghai (got {zone!r})"
             )
             zone = None
-        external_id = check.guard(row, "external_id", _required)
-        name = check.guard(row, "name", _required)
-        birth_year = check.guard(row, "birth_year", _optional(_whole(1900, 2100)))
-        income = check.guard(row, "monthly_income_amount", _optional(_money_or_zero))
+        external_id = check.guard(row, "external_id", required)
+        name = check.guard(row, "name", required)
+        birth_year = check.guard(row, "birth_year", optional(whole(1900, 2100)))
+        income = check.guard(row, "monthly_income_amount", optional(money_or_zero))
         if external_id in in_db:
             check.fail(row, "external_id", f"borrower {external_id} is already in the ledger")
             continue
@@ -474,13 +290,13 @@ def _check_loans(
     in_db = _known(session, Loan.external_id, [r.values.get("external_id", "") for r in rows])
     disbursed: dict[str, dt.date] = {}
     for row in rows:
-        external_id = check.guard(row, "external_id", _required)
-        principal = check.guard(row, "principal_amount", _money)
+        external_id = check.guard(row, "external_id", required)
+        principal = check.guard(row, "principal_amount", money)
         term = check.guard(row, "term_months", TERM)
-        day = check.guard(row, "disbursed_on", _not_after(latest))
-        rate = check.guard(row, "annual_rate", _optional(_rate))
-        owner = check.guard(row, "borrower_external_id", _required)
-        code = check.guard(row, "product_code", _required)
+        day = check.guard(row, "disbursed_on", not_after(latest))
+        rate = check.guard(row, "annual_rate", optional(read_rate))
+        owner = check.guard(row, "borrower_external_id", required)
+        code = check.guard(row, "product_code", required)
         ok = None not in (external_id, principal, term, day, owner, code)
         if external_id in in_db:
             check.fail(row, "external_id", f"loan {external_id} is already in the ledger")
@@ -505,12 +321,12 @@ def _check_schedules(
     loans = {loan.external_id: loan for loan, _ in tape.loans}
     by_loan: dict[str, list[tuple[Row, ScheduleLine]]] = defaultdict(list)
     for row in rows:
-        loan_id = check.guard(row, "loan_external_id", _required)
+        loan_id = check.guard(row, "loan_external_id", required)
         seq = check.guard(row, "seq", TERM)
-        due_on = check.guard(row, "due_on", _date)
-        principal = check.guard(row, "principal_due", _money_or_zero)
-        interest = check.guard(row, "interest_due", _money_or_zero)
-        fee = check.guard(row, "fee_due", _money_or_zero)
+        due_on = check.guard(row, "due_on", read_date)
+        principal = check.guard(row, "principal_due", money_or_zero)
+        interest = check.guard(row, "interest_due", money_or_zero)
+        fee = check.guard(row, "fee_due", money_or_zero)
         if loan_id is None or loan_id in refused_loans:
             continue  # the loan's own row is already reported
         if loan_id not in loans:
@@ -597,10 +413,10 @@ def _check_payments(
         )
     posted = _posted(session, [r.values.get("external_id", "") for r in rows])
     for row in rows:
-        external_id = check.guard(row, "external_id", _required)
-        amount = check.guard(row, "amount", _money)
-        paid_on = check.guard(row, "paid_on", _not_after(latest))
-        loan_id = check.guard(row, "loan_external_id", _required)
+        external_id = check.guard(row, "external_id", required)
+        amount = check.guard(row, "amount", money)
+        paid_on = check.guard(row, "paid_on", not_after(latest))
+        loan_id = check.guard(row, "loan_external_id", required)
         ok = None not in (external_id, amount, paid_on, loan_id)
         if loan_id is None:
             pass
@@ -669,79 +485,3 @@ def check_tape(
     _check_schedules(check, rows.get("schedules", []), tape, refused)
     _check_payments(check, session, rows.get("payments", []), tape, disbursed, refused, latest)
     return tape, check.problems
-
-
-_RECORD = re.compile(r"^(product|borrower|loan|payment) (\S+?)(?=[,:]|\s|$)")
-_KEY_FIELD = {
-    "product": "code",
-    "borrower": "external_id",
-    "loan": "external_id",
-    "payment": "external_id",
-}
-
-
-def locate(tape: Tape, error: FairdebtError) -> tuple[RowProblem, tuple[str, str] | None]:
-    """The file, line and field of a record a verb refused at write time, and its key.
-
-    The verbs name the record first (``loan L-1, field principal_due: ...``, ``product P:
-    ...``, ``borrower B-1 is already registered``). When the error names no record of the tape,
-    the key is None and the problem is placed on the tape as a whole (file ``(tape)``).
-    """
-    record = getattr(error, "record", None)
-    message = getattr(error, "message", None) or str(error)
-    field_name = getattr(error, "field", None)
-    for text in (record, str(error)):
-        found = _RECORD.match(text or "")
-        if found is None:
-            continue
-        kind, key = found.group(1), found.group(2)
-        where = tape.lines.get((kind, key))
-        if where is not None:
-            problem = RowProblem(where[0], where[1], field_name or _KEY_FIELD[kind], message)
-            return problem, (kind, key)
-    return RowProblem("(tape)", 0, field_name or "-", str(error)), None
-
-
-def load_tape(
-    session: Session,
-    *,
-    tape: Tape,
-    actor: str,
-    at: dt.datetime,
-    step: Callable[[str], None] = lambda _: None,
-) -> LoadSummary:
-    """Write a checked tape through the ledger verbs, in the caller's transaction."""
-    step("products")
-    for product in tape.products:
-        create_product(session, **product, actor=actor, at=at)
-    step("borrowers")
-    ids = register_borrowers(session, borrowers=tape.borrowers, actor=actor, at=at)
-    borrower_ids = {b.external_id: i for b, i in zip(tape.borrowers, ids, strict=True)}
-    missing = {ext for _, ext in tape.loans if ext not in borrower_ids}
-    for chunk in chunked(sorted(missing)):
-        borrower_ids.update(
-            (ext, borrower_id)
-            for ext, borrower_id in session.execute(
-                select(Borrower.external_id, Borrower.id).where(Borrower.external_id.in_(chunk))
-            )
-        )
-    step("loans")
-    loans = [
-        LoanIn(
-            loan.external_id,
-            borrower_ids[ext],
-            loan.product_code,
-            loan.principal_amount,
-            loan.term_months,
-            loan.disbursed_on,
-            loan.annual_rate,
-        )
-        for loan, ext in tape.loans
-    ]
-    disburse_many(session, loans=loans, schedules=tape.schedules, actor=actor, at=at)
-    step("payments")
-    results: list[PostResult] = post_payments(session, payments=tape.payments, actor=actor, at=at)
-    duplicates = sum(1 for r in results if r.was_duplicate)
-    return LoadSummary(
-        len(tape.products), len(tape.borrowers), len(loans), len(results) - duplicates, duplicates
-    )

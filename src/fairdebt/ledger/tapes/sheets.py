@@ -26,7 +26,15 @@ from typing import Any
 
 from fairdebt.errors import InputError
 
-__all__ = ["ENCODINGS", "PARQUET_MARK", "FileProblem", "Row", "Sheet", "decode_text", "read_sheet"]
+__all__ = [
+    "ENCODINGS",
+    "PARQUET_MARK",
+    "FileProblem",
+    "Row",
+    "Sheet",
+    "decode_text",
+    "read_sheet",
+]
 
 # What --encoding accepts by name; any codec Python knows works too.
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be")
@@ -156,7 +164,7 @@ def _records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def decode_text(data: bytes, file: str, encoding: str | None = None) -> str:
-    """The text of a file as given by ``encoding`` or detected; a binary file is refused.
+    r"""The text of a file as given by ``encoding`` or detected; a binary file is refused.
 
     >>> decode_text("编号,金额\n".encode("gbk"), "x.csv")
     '编号,金额\n'
