@@ -217,3 +217,18 @@ def test_the_exit_codes_are_documented_in_the_help_and_the_readme() -> None:
     assert "0 ok, 1 some rows or lines refused, 2 usage, 3 internal error" in text
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert "## Exit codes" in readme
+
+
+def test_an_actor_longer_than_the_audit_log_keeps_is_refused_before_any_work() -> None:
+    result = _run("ledger", "accrue", "--date", "2026-01-01", "--actor", "x" * 81)
+    assert result.exit_code == 2
+    assert "must be 1 to 80 characters (got 81)" in result.output
+
+
+def test_a_date_beyond_2199_is_refused_even_with_allow_future(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/none.db"
+    result = _run(
+        "ledger", "end-of-day", "--date", "9999-12-31", "--allow-future", "--database", url
+    )
+    assert result.exit_code == 2
+    assert "field date: 9999-12-31 is outside 1900-01-01 to 2199-12-31" in result.stderr

@@ -72,7 +72,7 @@ def test_training_on_too_few_rows_of_a_class_is_refused_and_the_minimum_is_a_par
     assert refused.exit_code == 2
     assert (
         "field creditability: 8 bad and" in refused.stderr
-        and "at least 20 of each" in refused.stderr
+        and "at least 10 of each" in refused.stderr
     )
     assert not (tmp_path / "m").exists()
     allowed = _invoke(*args, "--min-per-class", "5")

@@ -78,6 +78,12 @@ def explain(error: Exception) -> tuple[str, ExitCode] | None:
             "e.g. sqlite:///fairdebt.db or postgresql+psycopg://user@host/db",
             ExitCode.USAGE,
         )
+    if isinstance(error, sa.DataError):
+        return (
+            f"the database refused a value as too long or out of range "
+            f"({_first_line(getattr(error, 'orig', None) or error)})",
+            ExitCode.USAGE,
+        )
     if isinstance(error, sa.OperationalError | sa.ProgrammingError):
         detail = _first_line(getattr(error, "orig", None) or error)
         if "no such table" in detail or "does not exist" in detail:

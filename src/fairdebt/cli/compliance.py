@@ -21,6 +21,7 @@ from typing import IO, Any
 import typer
 
 from fairdebt.cli import ExitCode
+from fairdebt.cli.guards import actor_option
 from fairdebt.errors import ConfigurationError, FairdebtError, InputError
 
 __all__ = ["app", "mount"]
@@ -190,7 +191,7 @@ def check_command(
     database: str | None = typer.Option(
         None, "--database", help="SQLAlchemy URL; default FAIRDEBT_DATABASE_URL"
     ),
-    actor: str = typer.Option("cli", "--actor", help="Who asks, for the audit log. 操作人。"),
+    actor: str = actor_option("cli", "Who asks, for the audit log. 操作人。"),
 ) -> None:
     """Ask the gate about each contact attempt. 逐条判断触达是否合规。"""
     from fairdebt.compliance.attempts import case_from_json

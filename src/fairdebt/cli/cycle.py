@@ -24,6 +24,7 @@ from fairdebt.cli.db import DatabaseOption, open_database
 from fairdebt.cli.guards import (
     AllowFutureOption,
     YesOption,
+    actor_option,
     read_date,
     refuse_future,
     refuse_long_range,
@@ -65,7 +66,7 @@ def run_command(
         "dpd", "--metric", help="Bucket by dpd or delinquent_days. 分档口径。"
     ),
     database: str | None = DatabaseOption,
-    actor: str = typer.Option("cycle", "--actor", help="Who runs it (audit). 操作人。"),
+    actor: str = actor_option("cycle", "Who runs it (audit). 操作人。"),
     allow_future: bool = AllowFutureOption,
     yes: bool = YesOption,
 ) -> None:

@@ -11,16 +11,20 @@ days needs ``--yes``. One day of slack covers a lender whose business date is ah
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import typer
 
 from fairdebt.errors import InputError
 
 __all__ = [
+    "FIRST_DATE",
     "FUTURE_DAYS",
+    "LAST_DATE",
     "LONG_RANGE_DAYS",
     "AllowFutureOption",
     "YesOption",
+    "actor_option",
     "read_date",
     "refuse_future",
     "refuse_long_range",
@@ -29,6 +33,10 @@ __all__ = [
 
 FUTURE_DAYS = 1
 LONG_RANGE_DAYS = 366
+# The dates the ledger keeps, even with --allow-future: a year such as 0226 or 9999 is a typo,
+# and schedules and day counts near the ends of the calendar overflow it.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+ACTOR_LENGTH = 80  # audit_entry.actor
 
 AllowFutureOption = typer.Option(
     False,
@@ -38,6 +46,20 @@ AllowFutureOption = typer.Option(
 YesOption = typer.Option(
     False, "--yes", help="Confirm a range longer than a year. 确认超过一年的日期范围。"
 )
+
+
+def _actor(value: str) -> str:
+    text = value.strip()
+    if not text or len(text) > ACTOR_LENGTH:
+        raise typer.BadParameter(
+            f"must be 1 to {ACTOR_LENGTH} characters (got {len(text)})  操作人长度不符"
+        )
+    return text
+
+
+def actor_option(default: str, help_text: str) -> Any:
+    """The ``--actor`` option of a command that writes to the audit log, checked for length."""
+    return typer.Option(default, "--actor", help=help_text, callback=_actor)
 
 
 def today() -> dt.date:
@@ -59,12 +81,17 @@ def read_date(value: str, option: str) -> dt.date:
     try:
         if len(text) != 10 or text[4] != "-" or text[7] != "-":
             raise ValueError(text)
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(
             f"must be a date YYYY-MM-DD (got {value[:40]!r}); 日期格式应为 YYYY-MM-DD",
             field=option,
         ) from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise InputError(
+            f"{day} is outside {FIRST_DATE} to {LAST_DATE} (a typo?)  日期超出范围", field=option
+        )
+    return day
 
 
 def refuse_future(day: dt.date, option: str, *, today: dt.date, allow_future: bool) -> None:

@@ -27,7 +27,13 @@ from sqlalchemy.orm import Session
 
 from fairdebt.cli import ExitCode
 from fairdebt.cli.db import DatabaseOption, open_database
-from fairdebt.cli.guards import AllowFutureOption, read_date, refuse_future, today
+from fairdebt.cli.guards import (
+    AllowFutureOption,
+    actor_option,
+    read_date,
+    refuse_future,
+    today,
+)
 from fairdebt.db import make_session
 from fairdebt.errors import FairdebtError, InputError
 from fairdebt.money import parse_amount
@@ -39,7 +45,7 @@ __all__ = ["app", "mount"]
 
 app = typer.Typer(help="Ledger verbs by hand. 账务操作。", no_args_is_help=True)
 
-ActorOption = typer.Option("cli", "--actor", help="Who is acting, for the audit log. 操作人。")
+ActorOption = actor_option("cli", "Who is acting, for the audit log. 操作人。")
 SHOWN = 50
 # Write-time refusals the load retries past to find the others; past this it stops looking.
 RETRIES = 50

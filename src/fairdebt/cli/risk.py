@@ -58,7 +58,7 @@ ACTUAL = typer.Option(..., "--actual", help="Recent sample. 近期样本。")
 AS_OF = typer.Option(..., "--as-of", help="Closed observation date (repeatable). 观察日。")
 DROP = typer.Option([], "--drop", help="Column not to use (repeatable). 不使用的列（可重复）。")
 MIN_PER_CLASS = typer.Option(
-    20, "--min-per-class", min=1, help="Fewest rows of each class to fit on. 每类最少样本数。"
+    10, "--min-per-class", min=1, help="Fewest rows of each class to fit on. 每类最少样本数。"
 )
 FORCE = typer.Option(False, "--force", help="Replace an existing model folder. 覆盖已有模型。")
 
