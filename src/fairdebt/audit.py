@@ -5,6 +5,14 @@ editing, deleting or reordering any entry breaks the chain from that point on, a
 :func:`verify` names the first entry that no longer fits. Writers serialise on the single
 ``audit_head`` row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite has one writer anyway), and
 the entry is written in the caller's transaction, so a state change and its entry land together.
+
+Two things the chain alone cannot show, :func:`verify` checks as well. Cutting the tail off
+(deleting the last entries and fixing up ``audit_head``) leaves a shorter chain that is intact,
+so an operator keeps an :class:`Anchor` elsewhere (``fairdebt audit head`` prints it as
+``HASH:COUNT``) and ``verify(expect=anchor)`` fails unless entry COUNT is still there with that
+hash. And a ledger row written without its entry (or whose entry was cut away) is found by the
+:data:`WITNESSES`: every payment, reversal, waiver and charge-off row must be named by an entry
+of its action.
 """
 
 from __future__ import annotations
@@ -17,19 +25,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from fairdebt.db import execute_many
-from fairdebt.errors import IntegrityError
+from fairdebt.errors import InputError, IntegrityError
 from fairdebt.models import AuditEntry, AuditHead
 
 __all__ = [
     "GENESIS_HASH",
+    "WITNESSES",
+    "Anchor",
     "AuditEvent",
     "EncodedData",
     "VerifyResult",
+    "Witness",
     "canonical_json",
+    "head",
     "json_text",
     "record",
     "record_many",
@@ -55,10 +67,76 @@ class AuditEvent:
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
+    """What :func:`verify` found: ``ok``, the entries walked, and the first problem if any.
+
+    ``unaudited`` names ledger rows that have no audit entry (see :data:`WITNESSES`).
+    """
+
     ok: bool
     entries: int
     first_bad_seq: int | None
     problem: str | None
+    unaudited: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The chain's last hash and its entry count, kept by an operator away from the database.
+
+    >>> Anchor.parse("ab" * 32 + ":12").count
+    12
+    >>> str(Anchor(GENESIS_HASH, 0)) == GENESIS_HASH + ":0"
+    True
+    """
+
+    hash: str
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.hash}:{self.count}"
+
+    @classmethod
+    def parse(cls, value: str) -> Anchor:
+        """Read ``HASH:COUNT`` as printed by ``fairdebt audit head``."""
+        digest, _, count = value.strip().partition(":")
+        digest = digest.lower()
+        if (
+            len(digest) != 64
+            or any(c not in "0123456789abcdef" for c in digest)
+            or not count.isascii()
+            or not count.isdigit()
+            or len(count) > 18
+        ):
+            raise InputError(
+                f"expected HASH:COUNT as printed by `fairdebt audit head` (64 hex digits, a "
+                f"colon, a whole number); got {value[:100]!r}",
+                field="--expect",
+            )
+        return cls(digest, int(count))
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """Rows of ``table`` matching ``where`` that must each be named by an ``action`` entry.
+
+    The entry names the row by its ``entity_id`` or, when ``data_key`` is given, in the list
+    of ids under that key of its data (one ``charge.waived`` entry lists its waiver rows).
+    """
+
+    noun: str
+    table: str
+    where: str
+    action: str
+    data_key: str | None = None
+
+
+# Every row of these kinds is a change of what a borrower owes or paid; each must be in the log.
+WITNESSES: tuple[Witness, ...] = (
+    Witness("payment", "payment", "", "payment.posted"),
+    Witness("reversal of payment", "payment", "reversed_on IS NOT NULL", "payment.reversed"),
+    Witness("waiver", "waiver", "", "charge.waived", data_key="waiver_ids"),
+    Witness("charge-off of loan", "loan", "charged_off_on IS NOT NULL", "loan.charged_off"),
+)
 
 
 def _default(value: Any) -> Any:
@@ -244,43 +322,118 @@ def record(
     return record_many(session, [event])[0]
 
 
-def verify(session: Session, *, batch_size: int = 50_000) -> VerifyResult:
-    """Walk the chain from the start; report the first entry that is edited, missing or moved."""
+def head(session: Session) -> Anchor:
+    """The anchor of the chain as stored: its last entry's hash and sequence number."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return Anchor(GENESIS_HASH, 0) if last is None else Anchor(str(last.hash), int(last.seq))
+
+
+def verify(
+    session: Session,
+    *,
+    expect: Anchor | None = None,
+    witnesses: Sequence[Witness] = WITNESSES,
+    batch_size: int = 50_000,
+) -> VerifyResult:
+    """Walk the chain from the start; report the first entry that is edited, missing or moved.
+
+    With ``expect``, entry ``expect.count`` must be in the chain with hash ``expect.hash`` (the
+    chain may have grown since): a chain cut short, or rewritten up to that entry, fails. Then
+    every row named by ``witnesses`` must have its entry.
+    """
     result = session.execute(
         select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
     )
     try:
-        return _walk(session, result.scalars())
+        walked, named = _walk(session, result.scalars(), expect, witnesses)
     finally:
         result.close()  # a server-side cursor on PostgreSQL when we stop early
+    if not walked.ok:
+        return walked
+    missing = _unaudited(session, witnesses, named)
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        return VerifyResult(
+            False,
+            walked.entries,
+            None,
+            f"{len(missing)} ledger row(s) have no audit entry: {shown}",
+            tuple(missing),
+        )
+    return walked
 
 
-def _walk(session: Session, entries: Iterable[AuditEntry]) -> VerifyResult:
+def _walk(
+    session: Session,
+    entries: Iterable[AuditEntry],
+    expect: Anchor | None,
+    witnesses: Sequence[Witness],
+) -> tuple[VerifyResult, dict[str, set[str]]]:
+    keys = {w.action: w.data_key for w in witnesses}
+    named: dict[str, set[str]] = {action: set() for action in keys}
     prev, expected_seq, count = GENESIS_HASH, 1, 0
     for entry in entries:
         if entry.seq != expected_seq:
-            return VerifyResult(
-                False, count, expected_seq, f"entry {expected_seq} is missing (next is {entry.seq})"
-            )
+            problem = f"entry {expected_seq} is missing (next is {entry.seq})"
+            return VerifyResult(False, count, expected_seq, problem), named
         if entry.prev_hash != prev:
-            return VerifyResult(
-                False, count, entry.seq, f"entry {entry.seq} does not follow entry {entry.seq - 1}"
-            )
+            problem = f"entry {entry.seq} does not follow entry {entry.seq - 1}"
+            return VerifyResult(False, count, entry.seq, problem), named
         event = AuditEvent(entry.action, entry.entity, entry.entity_id, entry.actor, entry.at, {})
         if _entry_hash(prev, entry.seq, event, entry.data) != entry.hash:
-            return VerifyResult(
-                False, count, entry.seq, f"entry {entry.seq} ({entry.action}) was edited"
+            problem = f"entry {entry.seq} ({entry.action}) was edited"
+            return VerifyResult(False, count, entry.seq, problem), named
+        if expect is not None and entry.seq == expect.count and entry.hash != expect.hash:
+            problem = (
+                f"entry {entry.seq} has hash {entry.hash[:12]}…, not the {expect.hash[:12]}… "
+                "that was recorded: the log was rewritten up to this entry"
             )
+            return VerifyResult(False, count, entry.seq, problem), named
+        if entry.action in keys:
+            _collect(named[entry.action], entry, keys[entry.action])
         prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.last_seq != count or head.last_hash != prev):
-        return VerifyResult(
-            False,
-            count,
-            count + 1,
-            f"the chain ends at entry {count} but {head.last_seq} were written",
+    head_row = session.get(AuditHead, 1)
+    if head_row is None and count:
+        problem = f"the chain has {count} entries but its head row (audit_head) is gone"
+        return VerifyResult(False, count, count + 1, problem), named
+    if head_row is not None and (head_row.last_seq != count or head_row.last_hash != prev):
+        problem = f"the chain ends at entry {count} but {head_row.last_seq} were written"
+        return VerifyResult(False, count, count + 1, problem), named
+    if expect is not None and count < expect.count:
+        problem = (
+            f"the chain ends at entry {count} but {expect.count} were recorded (--expect): "
+            f"{expect.count - count} entries at the end were cut off"
         )
-    return VerifyResult(True, count, None, None)
+        return VerifyResult(False, count, count + 1, problem), named
+    return VerifyResult(True, count, None, None), named
+
+
+def _collect(into: set[str], entry: AuditEntry, data_key: str | None) -> None:
+    if data_key is None:
+        if entry.entity_id is not None:
+            into.add(entry.entity_id)
+        return
+    try:
+        ids = json.loads(entry.data).get(data_key) or []
+    except (ValueError, AttributeError):
+        return  # not an object: the row it should name stays unnamed and is reported
+    into.update(str(i) for i in ids if isinstance(i, int | str))
+
+
+def _unaudited(
+    session: Session, witnesses: Sequence[Witness], named: Mapping[str, set[str]]
+) -> list[str]:
+    missing: list[str] = []
+    for witness in witnesses:
+        where = f" WHERE {witness.where}" if witness.where else ""
+        ids = session.execute(text(f"SELECT id FROM {witness.table}{where} ORDER BY id")).scalars()
+        seen = named.get(witness.action, set())
+        missing += [f"{witness.noun} {i} (no {witness.action})" for i in ids if str(i) not in seen]
+    return missing
 
 
 def require_intact(session: Session) -> int:

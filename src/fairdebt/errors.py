@@ -10,7 +10,9 @@
      ├── ConfigurationError    a product, pack or bucket scheme that cannot work
      └── IntegrityError        stored data is not what was written (a broken audit chain)
 
-The CLI prints ``str(error)`` and exits with status 2; the web layer maps the tree to HTTP in one
+The CLI's root command prints ``str(error)`` as one line and exits with status 2 (usage: nothing
+was changed), or 1 for an IntegrityError (something stored was found bad); anything outside the
+tree is a bug, exit 3 (docs/decisions/cli-errors.md). The web layer maps the tree to HTTP in one
 handler (InputError 422, UnknownRecord 404, ConflictError 409).
 """
 

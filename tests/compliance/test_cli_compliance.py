@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from fairdebt.cli import app
@@ -144,13 +145,11 @@ def test_check_reads_stdin_with_a_dash_through_the_real_console_script(tmp_path:
 
 
 def test_an_unknown_pack_is_a_configuration_error_naming_the_known_ones(tmp_path: Path) -> None:
-    from fairdebt.errors import ConfigurationError
-
     path = _write(tmp_path, ["{}"])
     result = runner.invoke(app, ["compliance", "check", "--pack", "fr", str(path)])
-    # fairdebt.cli.main turns this into one red line and exit status 2.
-    assert isinstance(result.exception, ConfigurationError)
-    assert "unknown rule pack 'fr'" in str(result.exception)
+    # the root command turns this into one red line and exit status 2 (usage)
+    assert result.exit_code == 2
+    assert "error: field --pack: unknown rule pack 'fr'" in result.stderr
 
 
 def test_check_with_record_writes_each_decision_to_the_audit_log(tmp_path: Path) -> None:
@@ -232,20 +231,76 @@ def test_bad_input_lines_each_get_an_error_naming_the_field_and_the_run_goes_on(
 
 
 def test_an_unknown_pack_answers_every_line_with_an_error_naming_the_option(tmp_path: Path) -> None:
-    from fairdebt.errors import ConfigurationError
-
     line = json.dumps(
         {"id": "a", "attempt": {"at": "2025-06-10T10:00:00+08:00", "channel": "call"}}
     )
     result = runner.invoke(app, ["compliance", "check", "--pack", "xx", "-"], input=line + "\n")
-    assert isinstance(result.exception, ConfigurationError)  # main(): red line, exit 2
-    (answer,) = _lines(result.output)
+    assert result.exit_code == 2 and "field --pack" in result.stderr  # a red line, exit 2
+    (answer,) = _lines(result.stdout)
     assert answer["id"] == "a" and "field --pack" in answer["error"] and "'xx'" in answer["error"]
 
 
 def test_a_missing_file_is_one_error_naming_it_not_a_traceback(tmp_path: Path) -> None:
-    from fairdebt.errors import InputError
-
     result = runner.invoke(app, ["compliance", "check", str(tmp_path / "nope.jsonl")])
-    assert isinstance(result.exception, InputError)
-    assert "nope.jsonl" in str(result.exception)
+    assert result.exit_code == 2
+    assert "nope.jsonl" in result.stderr and "Traceback" not in result.output
+
+
+GOOD_AT = "2025-06-10T10:00:00+08:00"
+HOSTILE = [
+    json.dumps({"id": "y9999", "attempt": {"at": "9999-12-31T23:00:00+08:00", "channel": "call"}}),
+    json.dumps({"id": "y1", "attempt": {"at": "0001-01-01T00:30:00+08:00", "channel": "call"}}),
+    '{"id": "deep", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    '{"id": "digits", "x": ' + "9" * 5_000 + "}",
+    '{"id": "sur\\ud800", "text": "hi"}',
+    '{"id": "nan", "x": NaN}',
+    json.dumps({"id": "ok", "text": "您好", "attempt": {"at": GOOD_AT, "channel": "call"}}),
+]
+
+
+def test_hostile_lines_each_get_their_own_error_and_the_batch_always_finishes() -> None:
+    for command in ("check", "screen"):
+        result = runner.invoke(app, ["compliance", command, "-"], input="\n".join(HOSTILE) + "\n")
+        assert result.exit_code == 1, result.output  # some lines refused; not 2, not 3
+        assert "Traceback" not in result.output
+        answers = _lines(result.stdout)
+        assert len(answers) == len(HOSTILE)
+        errors = [str(a.get("error", "")) for a in answers]
+        assert all(f"line {n}" in e for n, e in enumerate(errors[:-1], start=1))
+        assert "nested too deeply" in errors[2]
+        assert "more digits than can be read" in errors[3]
+        assert "field id: holds a lone surrogate" in errors[4]
+        assert "NaN is not a JSON number" in errors[5]
+        assert "error" not in answers[-1] and answers[-1]["id"] == "ok"
+    result = runner.invoke(app, ["compliance", "check", "-"], input="\n".join(HOSTILE) + "\n")
+    errors = [str(a.get("error", "")) for a in _lines(result.stdout)]
+    assert "field attempt.at: the year must be 1900 to 2199" in errors[0]
+    assert "field attempt.at: the year must be 1900 to 2199" in errors[1]
+
+
+def test_a_line_that_meets_a_bug_is_named_and_the_batch_goes_on_to_exit_3(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import tempfile
+
+    from fairdebt.compliance import gate
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the details file goes
+
+    real = gate.check
+
+    def flaky(attempt: object, *args: object, **kwargs: object) -> object:
+        if getattr(attempt, "channel", None) == "sms":
+            raise RuntimeError("a bug")
+        return real(attempt, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gate, "check", flaky)
+    lines = [
+        json.dumps({"id": "a", "attempt": {"at": GOOD_AT, "channel": "sms"}}),
+        json.dumps({"id": "b", "attempt": {"at": GOOD_AT, "channel": "call"}}),
+    ]
+    result = runner.invoke(app, ["compliance", "check", "-"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 3
+    first, second = _lines(result.stdout)
+    assert f"line 1: internal error RuntimeError (details in {tmp_path}" in str(first["error"])
+    assert second["allowed"] is True

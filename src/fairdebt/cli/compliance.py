@@ -2,8 +2,11 @@
 
 Both read JSON Lines (``-`` is stdin) and print one JSON line per input line, in order, as
 docs/compliance.md describes. A malformed line gets ``{"id": ..., "error": ...}`` naming the
-field; the run goes on and exits 1 at the end. ``check --record`` also writes every decision to
-the audit log, one transaction per line (this edge is where the clock is read).
+line and field, whatever is wrong with it (not UTF-8, not JSON, nested too deeply, a number too
+long to read, a lone surrogate, NaN, a year out of range); the batch always goes on to the end
+and then exits 1 (or 3 if a line met a bug, whose details go to a file named on that line).
+``check --record`` also writes every decision to the audit log, one transaction per line (this
+edge is where the clock is read).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import IO, Any
 
 import typer
 
+from fairdebt.cli import ExitCode
+from fairdebt.cli.guards import actor_option
 from fairdebt.errors import ConfigurationError, FairdebtError, InputError
 
 __all__ = ["app", "mount"]
@@ -50,37 +55,109 @@ def _lines(path: str) -> Iterator[tuple[int, bytes]]:
             stream.close()
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _surrogate(data: Any) -> str | None:
+    """The path of the first string (key or value) holding a lone surrogate, if any."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if any("\ud800" <= c <= "\udfff" for c in value):
+                return path or "(the line)"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if any("\ud800" <= c <= "\udfff" for c in key):
+                    return f"{path}.{key!r}" if path else repr(key)
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return None
+
+
 def _parse(raw: bytes, where: str) -> dict[str, Any]:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text (byte {error.start + 1})", record=where) from None
     except json.JSONDecodeError as error:
         raise InputError(
             f"invalid JSON ({error.msg}, column {error.colno})", record=where
         ) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read", record=where) from None
+    except ValueError as error:  # a number of thousands of digits, NaN, Infinity
+        problem = str(error)
+        if "digits" in problem:
+            problem = "a number with more digits than can be read (4300)"
+        raise InputError(f"invalid JSON: {problem[:120]}", record=where) from None
     if not isinstance(data, dict):
         raise InputError(f"expected a JSON object (got {type(data).__name__})", record=where)
+    bad = _surrogate(data)
+    if bad is not None:
+        raise InputError("holds a lone surrogate: not valid Unicode text", record=where, field=bad)
     return data
 
 
+def _entity_id(data: dict[str, Any], where: str) -> str | None:
+    """The line's id as the audit log keeps it: text of at most 80 characters, or none."""
+    value = data.get("id")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int) or len(str(value)) > 80:
+        raise InputError(
+            "to be recorded, the id must be text or a whole number of at most 80 characters",
+            record=where,
+            field="id",
+        )
+    return str(value)
+
+
+def _emit(out: IO[str], result: dict[str, Any]) -> None:
+    text = json.dumps(result, ensure_ascii=False, default=str)
+    try:
+        text.encode(getattr(out, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(result, ensure_ascii=True, default=str)
+    out.write(text + "\n")
+    out.flush()
+
+
 def _run(path: str, answer: Callable[[Any, str], dict[str, Any]]) -> None:
-    """Answer every line in order; a bad line becomes an error line and the exit code 1."""
-    failed = False
+    """Answer every line in order; a bad line becomes an error line, and the run goes on.
+
+    Exit 1 at the end if any line was refused; 3 if any line met a bug (its line says where
+    the details are).
+    """
+    from fairdebt.cli import _report_bug
+
+    code = ExitCode.OK
     out = sys.stdout
     for number, line in _lines(path):
+        where = f"line {number}"
         record_id: Any = None
         try:
-            data = _parse(line, f"line {number}")
+            data = _parse(line, where)
             record_id = data.get("id")
-            result = answer(data, f"line {number}")
+            result = answer(data, where)
         except FairdebtError as error:
-            failed = True
+            code = max(code, ExitCode.REFUSED)
             result = {"id": record_id, "error": str(error)}
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-        out.flush()
-    if failed:
-        raise typer.Exit(1)
+        except (OverflowError, RecursionError, ValueError, UnicodeError) as error:
+            code = max(code, ExitCode.REFUSED)
+            problem = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+            result = {"id": record_id, "error": f"{where}: cannot process this line ({problem})"}
+        except Exception as error:
+            code = ExitCode.INTERNAL
+            result = {
+                "id": record_id,
+                "error": f"{where}: internal error {type(error).__name__} ({_report_bug(error)})",
+            }
+        _emit(out, result)
+    if code != ExitCode.OK:
+        raise typer.Exit(code)
 
 
 def _pack_or_refuse(pack: str, path: str) -> Any:
@@ -143,7 +220,7 @@ def check_command(
     database: str | None = typer.Option(
         None, "--database", help="SQLAlchemy URL; default FAIRDEBT_DATABASE_URL"
     ),
-    actor: str = typer.Option("cli", "--actor", help="Who asks, for the audit log. 操作人。"),
+    actor: str = actor_option("cli", "Who asks, for the audit log. 操作人。"),
 ) -> None:
     """Ask the gate about each contact attempt. 逐条判断触达是否合规。"""
     from fairdebt.compliance.attempts import case_from_json
@@ -154,12 +231,13 @@ def check_command(
     chosen = _pack_or_refuse(pack, file)
     session = None
     if record or database:
-        from fairdebt.db import make_engine, make_session
-        from fairdebt.settings import Settings
+        from fairdebt.cli.db import open_database
+        from fairdebt.db import make_session
 
-        session = make_session(make_engine(database or Settings().database_url))
+        session = make_session(open_database(database))
 
     def answer(data: Any, where: str) -> dict[str, Any]:
+        entity_id = _entity_id(data, where) if session is not None else None
         attempt, history, debtor, consents = case_from_json(data, record=where)
         if isinstance(data, dict) and "borrower" in data:
             history, debtor, consents = _facts_from_database(session, data, attempt.at, where)
@@ -173,7 +251,7 @@ def check_command(
                     actor=actor,
                     at=dt.datetime.now(dt.UTC),
                     pack=chosen,
-                    entity_id=data.get("id"),
+                    entity_id=entity_id,
                 )
         return verdict.to_json(id=data.get("id"), lang=lang)
 

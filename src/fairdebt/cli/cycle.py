@@ -1,8 +1,10 @@
 """``fairdebt cycle ...`` and ``fairdebt export``: the daily close of business and its reports.
 
-The edge of :mod:`fairdebt.cycle`: it reads settings and the clock (the audit time of a run),
-parses dates into clear errors, shows progress while a range of dates is closed, and prints
-tables in English and Chinese.
+The edge of :mod:`fairdebt.cycle`: it reads settings and the clock (the audit time of a run,
+and today's date, so that a date more than a day in the future is refused unless
+``--allow-future``), parses dates into clear errors, asks for ``--yes`` before closing more than
+a year of dates, shows progress while a range of dates is closed, and prints tables in English
+and Chinese that stay readable at 80 columns.
 """
 
 from __future__ import annotations
@@ -18,9 +20,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
-from fairdebt.db import make_engine
+from fairdebt.cli.db import DatabaseOption, open_database
+from fairdebt.cli.guards import (
+    AllowFutureOption,
+    YesOption,
+    actor_option,
+    read_date,
+    refuse_future,
+    refuse_long_range,
+    today,
+)
 from fairdebt.errors import InputError
-from fairdebt.settings import Settings
+from fairdebt.terminal import print_table
 
 __all__ = ["app", "mount"]
 
@@ -28,34 +39,21 @@ app = typer.Typer(
     help="The daily cycle: dpd, buckets, roll rates. 日终批处理。", no_args_is_help=True
 )
 
-DatabaseOption = typer.Option(
-    None, "--database", help="SQLAlchemy URL; default FAIRDEBT_DATABASE_URL"
-)
 EngineOption = typer.Option(
     "duckdb", "--engine", help="Compute engine: duckdb (default) or native. 计算引擎。"
 )
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            f"{option} must be a date YYYY-MM-DD (got {value!r}); 日期格式应为 YYYY-MM-DD",
-            field=option,
-        ) from None
+    return None if value is None else read_date(value, option)
 
 
 def _required_date(value: str, option: str) -> dt.date:
-    parsed = _date(value, option)
-    assert parsed is not None
-    return parsed
+    return read_date(value, option)
 
 
 def _engine(database: str | None) -> Engine:
-    return make_engine(database or Settings().database_url)
+    return open_database(database)
 
 
 @app.command("run")
@@ -68,13 +66,27 @@ def run_command(
         "dpd", "--metric", help="Bucket by dpd or delinquent_days. 分档口径。"
     ),
     database: str | None = DatabaseOption,
-    actor: str = typer.Option("cycle", "--actor", help="Who runs it (audit). 操作人。"),
+    actor: str = actor_option("cycle", "Who runs it (audit). 操作人。"),
+    allow_future: bool = AllowFutureOption,
+    yes: bool = YesOption,
 ) -> None:
-    """Close business dates: dpd, buckets, loan_day rows. 跑批：逾期天数、账龄分档。"""
+    """Close business dates: dpd, buckets, loan_day rows. 跑批：逾期天数、账龄分档。
+
+    A date more than a day after today is refused unless --allow-future (a future close would
+    make every later normal run need --rerun); more than a year of dates needs --yes.
+    """
     from fairdebt import cycle
 
     start = _required_date(date, "--date")
     end = _date(to, "--to") or start
+    now = today()
+    refuse_future(start, "--date", today=now, allow_future=allow_future)
+    refuse_future(end, "--to", today=now, allow_future=allow_future)
+    if end < start:
+        raise InputError(f"must not be before --date {start} (got {end})", field="--to")
+    refuse_long_range(start, end, yes=yes)
+    if engine not in ("duckdb", "native"):
+        raise InputError(f"must be duckdb or native (got {engine!r})", field="--engine")
     if metric not in ("dpd", "delinquent_days"):
         raise InputError(
             f"--metric must be dpd or delinquent_days (got {metric!r})", field="--metric"
@@ -114,17 +126,23 @@ def run_command(
 
 
 def _print_frame(frame: pd.DataFrame, title: str, *, percent: bool = True) -> None:
-    table = Table(title=title)
-    table.add_column(str(frame.index.name or ""))
-    for column in frame.columns:
-        table.add_column(str(column), justify="right")
-    for label, row in frame.iterrows():
-        cells = [
-            "" if isinstance(v, float) and math.isnan(v) else f"{v:.1%}" if percent else f"{v}"
-            for v in row
-        ]
-        table.add_row(str(label), *cells)
-    Console().print(table)
+    rows = [
+        (
+            str(label),
+            [
+                "" if isinstance(v, float) and math.isnan(v) else f"{v:.1%}" if percent else f"{v}"
+                for v in row
+            ],
+        )
+        for label, row in frame.iterrows()
+    ]
+    print_table(
+        Console(),
+        title=title,
+        label=str(frame.index.name or ""),
+        columns=[str(c) for c in frame.columns],
+        rows=rows,
+    )
 
 
 @app.command("rolls")

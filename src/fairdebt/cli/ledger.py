@@ -2,40 +2,53 @@
 
 ``load`` checks a whole tape first and writes it only if every row is good, in one transaction
 (docs/decisions/loan-tapes.md); otherwise it prints every bad row by file, line and field,
-writes them to ``rejects.csv`` when ``--rejects DIR`` is given, and exits 2 having written
-nothing. ``ledger post-payment``, ``ledger reverse-payment`` and ``ledger accrue`` run single
-verbs, for operations staff and scripts.
+writes them to ``rejects.csv`` when ``--rejects DIR`` is given, and exits 1 having written
+nothing. A record a ledger verb refuses only at write time is located the same way: the load is
+rolled back and retried without it (and what depends on it), so that every such record is
+reported, not just the first. ``ledger post-payment``, ``ledger reverse-payment``, ``ledger
+accrue`` and ``ledger end-of-day`` run single verbs, for operations staff and scripts; a date
+more than a day in the future is refused unless ``--allow-future`` (docs/decisions/cli-errors.md).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
-from fairdebt.db import make_engine, make_session
-from fairdebt.errors import InputError
+from fairdebt.cli import ExitCode
+from fairdebt.cli.db import DatabaseOption, open_database
+from fairdebt.cli.guards import (
+    AllowFutureOption,
+    actor_option,
+    read_date,
+    refuse_future,
+    today,
+)
+from fairdebt.db import make_session
+from fairdebt.errors import FairdebtError, InputError
 from fairdebt.money import parse_amount
-from fairdebt.settings import Settings
 
 if TYPE_CHECKING:
-    from fairdebt.ledger.tapes import RowProblem
+    from fairdebt.ledger.tapes import LoadSummary, RowProblem, Tape
 
 __all__ = ["app", "mount"]
 
 app = typer.Typer(help="Ledger verbs by hand. 账务操作。", no_args_is_help=True)
 
-DatabaseOption = typer.Option(
-    None, "--database", help="SQLAlchemy URL; default FAIRDEBT_DATABASE_URL. 数据库地址。"
-)
-ActorOption = typer.Option("cli", "--actor", help="Who is acting, for the audit log. 操作人。")
+ActorOption = actor_option("cli", "Who is acting, for the audit log. 操作人。")
 SHOWN = 50
+# Write-time refusals the load retries past to find the others; past this it stops looking.
+RETRIES = 50
 
 
 def _file(help_text: str) -> Any:
@@ -50,25 +63,68 @@ PaymentsOption = _file("Payments file. 还款流水文件。")
 RejectsOption = typer.Option(
     None, file_okay=False, help="Write every bad row to DIR/rejects.csv. 错误行输出目录。"
 )
+EncodingOption = typer.Option(
+    None,
+    "--encoding",
+    help="Text encoding of the CSV files (default: detected; UTF-8 with or without BOM, "
+    "GB18030/GBK, UTF-16). 文件编码（默认自动识别）。",
+)
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _id(value: str, field: str) -> str:
+    """An id from the command line: not empty, no surrounding blanks."""
+    text = value.strip()
+    if not text:
+        raise InputError("must not be empty  不能为空", field=field)
+    return text
+
+
+def _amount(raw: str, record: str) -> Decimal:
+    try:
+        return parse_amount(raw, record=record)
+    except ArithmeticError:  # a number too large to hold in cents, such as 1e999
+        raise InputError(
+            f"must be an amount in yuan (got {raw[:40]!r})", record=record, field="amount"
+        ) from None
+
+
 def _print_problems(console: Console, problems: list[RowProblem]) -> None:
     table = Table(title="Bad rows 错误行", show_lines=False)
-    for column in ("file 文件", "line 行", "field 字段", "problem 问题"):
-        table.add_column(column)
+    for column in ("file 文件", "line 行", "field 字段"):
+        table.add_column(column, overflow="fold")
+    table.add_column("problem 问题", overflow="fold", ratio=1)
     for problem in problems[:SHOWN]:
-        table.add_row(problem.file, str(problem.line), problem.field, problem.message)
+        table.add_row(
+            escape(problem.file),
+            str(problem.line),
+            escape(problem.field),
+            escape(problem.message),
+        )
     console.print(table)
     if len(problems) > SHOWN:
         console.print(f"... and {len(problems) - SHOWN} more  另有 {len(problems) - SHOWN} 行")
 
 
+def _rejects_folder(directory: Path) -> Path:
+    """The rejects folder, made and checked writable before any work is done."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / ".fairdebt-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        raise InputError(
+            f"cannot write to {directory} ({error.strerror}); choose another folder",
+            field="--rejects",
+        ) from None
+    return directory
+
+
 def _write_rejects(directory: Path, problems: list[RowProblem]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
     path = directory / "rejects.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -76,6 +132,39 @@ def _write_rejects(directory: Path, problems: list[RowProblem]) -> Path:
         for p in problems:
             writer.writerow([p.file, p.line, p.field, p.message])
     return path
+
+
+def _write(
+    session: Session, tape: Tape, *, actor: str, at: dt.datetime, progress: Progress
+) -> tuple[LoadSummary | None, list[RowProblem]]:
+    """Load the tape in one transaction; on a verb's refusal, roll back and try again without
+    that record, so that every refused record is found. Commits only if none was refused."""
+    from fairdebt.ledger.tapes import load_tape, locate
+
+    task = progress.add_task("loading", total=None)
+
+    def step(name: str) -> None:
+        progress.update(task, description=f"loading {name}  导入中")
+
+    problems: list[RowProblem] = []
+    for _ in range(RETRIES):
+        transaction = session.begin()
+        try:
+            summary = load_tape(session, tape=tape, actor=actor, at=at, step=step)
+        except FairdebtError as error:
+            transaction.rollback()
+            problem, key = locate(tape, error)
+            problems.append(problem)
+            if key is None:
+                break
+            tape = tape.without(*key)
+            continue
+        if problems:
+            transaction.rollback()
+            return None, problems
+        transaction.commit()
+        return summary, []
+    return None, problems
 
 
 def load_command(
@@ -86,10 +175,12 @@ def load_command(
     schedules: Path | None = SchedulesOption,
     payments: Path | None = PaymentsOption,
     rejects: Path | None = RejectsOption,
+    encoding: str | None = EncodingOption,
+    allow_future: bool = AllowFutureOption,
     actor: str = ActorOption,
 ) -> None:
     """Load a lender's loan tape, all or nothing. 导入贷款数据（全部成功或全部不导入）。"""
-    from fairdebt.ledger.tapes import check_tape, load_tape
+    from fairdebt.ledger.tapes import LAST_DATE, check_tape
 
     given = {
         kind: path
@@ -104,33 +195,30 @@ def load_command(
     }
     if not given:
         raise InputError("give at least one file to load  请至少提供一个文件", field="files")
+    folder = None if rejects is None else _rejects_folder(rejects)
+    latest = LAST_DATE if allow_future else today() + dt.timedelta(days=1)
     console = Console()
-    url = database or Settings().database_url
-    with make_session(make_engine(url)) as session:
+    with make_session(open_database(database)) as session:
         with console.status("checking the tape  校验数据…"):
-            tape, problems = check_tape(session, given)
+            tape, problems = check_tape(session, given, latest=latest, encoding=encoding)
         session.rollback()
-        if problems:
-            problems = sorted(problems, key=lambda p: (p.file, p.line))
-            _print_problems(console, problems)
-            if rejects is not None:
-                where = _write_rejects(rejects, problems)
-                console.print(f"bad rows written to {where}  错误行已写入")
-            console.print(
-                f"[bold red]load refused:[/] {len(problems)} bad row(s); nothing was loaded  "
-                "导入被拒绝，未写入任何数据",
-                highlight=False,
-            )
-            raise typer.Exit(2)
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("loading", total=None)
-
-            def step(name: str) -> None:
-                progress.update(task, description=f"loading {name}  导入中")
-
-            with session.begin():
-                summary = load_tape(session, tape=tape, actor=actor, at=_now(), step=step)
+        summary = None
+        if not problems:
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+            with Progress(*columns, console=console, transient=True) as progress:
+                summary, problems = _write(session, tape, actor=actor, at=_now(), progress=progress)
+    if summary is None:
+        problems = sorted(problems, key=lambda p: (p.file, p.line))
+        _print_problems(console, problems)
+        if folder is not None:
+            where = _write_rejects(folder, problems)
+            console.print(f"bad rows written to {escape(str(where))}  错误行已写入")
+        console.print(
+            f"[bold red]load refused:[/] {len(problems)} bad row(s); nothing was loaded  "
+            "导入被拒绝，未写入任何数据",
+            highlight=False,
+        )
+        raise typer.Exit(ExitCode.REFUSED)
     console.print(
         f"loaded {summary.products} products, {summary.borrowers} borrowers, {summary.loans} "
         f"loans, {summary.payments} payments ({summary.duplicate_payments} duplicates ignored)  "
@@ -146,25 +234,25 @@ def post_payment_command(
     paid_on: str = typer.Option(..., "--paid-on", help="YYYY-MM-DD"),
     database: str | None = DatabaseOption,
     actor: str = ActorOption,
+    allow_future: bool = AllowFutureOption,
 ) -> None:
     """Post one payment (idempotent on its id). 入账一笔还款。"""
     from fairdebt.ledger.payments import PaymentIn, post_payment
 
-    try:
-        day = dt.date.fromisoformat(paid_on)
-    except ValueError:
-        raise InputError(f"must be YYYY-MM-DD (got {paid_on!r})", field="paid_on") from None
-    payment = PaymentIn(
-        external_id, loan, parse_amount(amount, record=f"payment {external_id}"), day
-    )
-    engine = make_engine(database or Settings().database_url)
-    with make_session(engine) as session, session.begin():
+    external_id = _id(external_id, "EXTERNAL_ID")
+    loan = _id(loan, "loan")
+    day = read_date(paid_on, "paid_on")
+    refuse_future(day, "paid_on", today=today(), allow_future=allow_future)
+    payment = PaymentIn(external_id, loan, _amount(amount, f"payment {external_id}"), day)
+    with make_session(open_database(database)) as session, session.begin():
         result = post_payment(session, payment=payment, actor=actor, at=_now())
     if result.was_duplicate:
-        Console().print(f"payment {external_id} was already posted; nothing done  重复还款，已忽略")
+        Console().print(
+            f"payment {escape(external_id)} was already posted; nothing done  重复还款，已忽略"
+        )
         return
     Console().print(
-        f"posted {external_id}: allocated {result.allocated_amount}, prepaid "
+        f"posted {escape(external_id)}: allocated {result.allocated_amount}, prepaid "
         f"{result.prepaid_amount}, credit {result.credit_amount}  已入账"
     )
 
@@ -176,16 +264,16 @@ def reverse_payment_command(
     reason: str = typer.Option(..., "--reason", help="Why. 原因。"),
     database: str | None = DatabaseOption,
     actor: str = ActorOption,
+    allow_future: bool = AllowFutureOption,
 ) -> None:
     """Reverse a posted payment. 冲正一笔还款。"""
     from fairdebt.ledger.payments import reverse_payment
 
-    try:
-        day = dt.date.fromisoformat(reversed_on)
-    except ValueError:
-        raise InputError(f"must be YYYY-MM-DD (got {reversed_on!r})", field="on") from None
-    engine = make_engine(database or Settings().database_url)
-    with make_session(engine) as session, session.begin():
+    external_id = _id(external_id, "EXTERNAL_ID")
+    reason = _id(reason, "reason")
+    day = read_date(reversed_on, "on")
+    refuse_future(day, "on", today=today(), allow_future=allow_future)
+    with make_session(open_database(database)) as session, session.begin():
         reverse_payment(
             session,
             external_id=external_id,
@@ -194,7 +282,7 @@ def reverse_payment_command(
             actor=actor,
             at=_now(),
         )
-    Console().print(f"reversed {external_id}  已冲正")
+    Console().print(f"reversed {escape(external_id)}  已冲正")
 
 
 @app.command("accrue")
@@ -202,16 +290,14 @@ def accrue_command(
     date: str = typer.Option(..., "--date", help="Business date, YYYY-MM-DD. 营业日。"),
     database: str | None = DatabaseOption,
     actor: str = ActorOption,
+    allow_future: bool = AllowFutureOption,
 ) -> None:
     """Accrue the day's penalties, within the legal cap. 计提当日罚息。"""
     from fairdebt.ledger.accruals import accrue_penalties
 
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        raise InputError(f"must be YYYY-MM-DD (got {date!r})", field="date") from None
-    engine = make_engine(database or Settings().database_url)
-    with make_session(engine) as session, session.begin():
+    day = read_date(date, "date")
+    refuse_future(day, "date", today=today(), allow_future=allow_future)
+    with make_session(open_database(database)) as session, session.begin():
         rows = accrue_penalties(session, business_date=day, actor=actor, at=_now())
     Console().print(f"{rows} penalty accruals written for {day}  罚息计提完成")
 
@@ -221,25 +307,24 @@ def end_of_day_command(
     date: str = typer.Option(..., "--date", help="Business date, YYYY-MM-DD. 营业日。"),
     database: str | None = DatabaseOption,
     actor: str = ActorOption,
+    allow_future: bool = AllowFutureOption,
 ) -> None:
     """The ledger's close of a business date, in one transaction. 账务日终。
 
     In order: held credits pay what has fallen due, the day's penalties accrue (after credits,
     so a borrower with money on account is not charged), loans at charge-off dpd are charged off,
     and promises to pay are settled. Run it before ``fairdebt cycle run`` for the same date.
+    A date more than a day after today is refused unless ``--allow-future``.
     """
     from fairdebt.ledger.accruals import accrue_penalties
     from fairdebt.ledger.loans import charge_off_due
     from fairdebt.ledger.payments import apply_credits
     from fairdebt.ledger.promises import settle_promises
 
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        raise InputError(f"must be YYYY-MM-DD (got {date!r})", field="date") from None
-    engine = make_engine(database or Settings().database_url)
+    day = read_date(date, "date")
+    refuse_future(day, "date", today=today(), allow_future=allow_future)
     at = _now()
-    with make_session(engine) as session, session.begin():
+    with make_session(open_database(database)) as session, session.begin():
         counts = {
             "credits applied 溢缴款冲抵": apply_credits(
                 session, business_date=day, actor=actor, at=at

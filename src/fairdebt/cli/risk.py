@@ -3,13 +3,19 @@
 ``samples`` builds a collection-score development sample from the closed days of the ledger.
 
 The command shapes are a contract that tests and other tools rely on (issue 3, section 7).
-Files may be CSV or Parquet (by suffix). Every error names the column or file and what was
-wrong, and becomes one red line with exit status 2.
+Files may be CSV (UTF-8, GB18030/GBK or UTF-16, detected) or Parquet. Every error names the
+column or file and what was wrong, and becomes one red line with exit status 2: a target with
+values other than the bad one and one good one, fewer than ``--min-per-class`` rows of either
+class, an existing model folder without ``--force``, a damaged model folder. A column that is
+mostly numbers but holds some text gets a warning (it would be read as a category). JSON output
+says ``null`` where a metric cannot be computed, never ``NaN``.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -51,22 +57,37 @@ EXPECTED = typer.Option(..., "--expected", help="Reference sample. 基准样本�
 ACTUAL = typer.Option(..., "--actual", help="Recent sample. 近期样本。")
 AS_OF = typer.Option(..., "--as-of", help="Closed observation date (repeatable). 观察日。")
 DROP = typer.Option([], "--drop", help="Column not to use (repeatable). 不使用的列（可重复）。")
+MIN_PER_CLASS = typer.Option(
+    10, "--min-per-class", min=1, help="Fewest rows of each class to fit on. 每类最少样本数。"
+)
+FORCE = typer.Option(False, "--force", help="Replace an existing model folder. 覆盖已有模型。")
 
 
 def read_frame(path: str | Path) -> Any:
-    """Read a CSV or Parquet file into a DataFrame; a missing or empty file is an InputError."""
+    """Read a CSV or Parquet file into a DataFrame; a missing, empty or unreadable file is an
+    InputError naming it. CSV text is decoded as :mod:`fairdebt.ledger.tapes.sheets` detects."""
     import pandas as pd
+
+    from fairdebt.ledger.tapes.sheets import PARQUET_MARK, FileProblem, decode_text
 
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file / 文件不存在", record=str(file))
     try:
-        if file.suffix.lower() in (".parquet", ".pq"):
+        with file.open("rb") as handle:
+            head = handle.read(4)
+        if head == PARQUET_MARK or file.suffix.lower() in (".parquet", ".pq"):
             frame = pd.read_parquet(file)
         else:
-            frame = pd.read_csv(file, low_memory=False)
-    except (ValueError, OSError) as error:
-        raise InputError(f"cannot read it as CSV or Parquet ({error})", record=str(file)) from None
+            text = decode_text(file.read_bytes(), file.name)
+            if not text.strip():
+                raise InputError("the file is empty / 文件为空", record=str(file))
+            frame = pd.read_csv(io.StringIO(text), low_memory=False)
+    except FileProblem as problem:
+        raise InputError(problem.message, record=f"{file}, line {problem.line}") from None
+    except (ValueError, OSError, TypeError) as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InputError(f"cannot read it as CSV or Parquet ({detail})", record=str(file)) from None
     if frame.empty:
         raise InputError("the file has no rows / 文件没有数据行", record=str(file))
     return frame
@@ -101,10 +122,65 @@ def _plain_errors() -> Iterator[None]:
         ) from None
 
 
+def _two_values(values: Any, bad: str, column: str) -> None:
+    """Refuse a target with more than the bad value and one good value (a typo such as
+    'Good' beside 'good' would otherwise be counted as good without a word)."""
+    text = values.astype(str).str.strip()
+    counts = text.value_counts()
+    if len(counts) <= 2:
+        return
+    shown = ", ".join(f"{value!r} ×{count}" for value, count in counts.head(6).items())
+    raise InputError(
+        f"the target has {len(counts)} distinct values ({shown}); expected two, the bad value "
+        f"{bad!r} and one good value: fix or drop the other rows / 目标列只能有两个取值",
+        field=column,
+    )
+
+
+def _enough(y: Any, minimum: int, column: str) -> None:
+    bad = int(y.sum())
+    good = len(y) - bad
+    if min(bad, good) < minimum:
+        raise InputError(
+            f"{bad} bad and {good} good rows; at least {minimum} of each are needed to fit a "
+            f"model (--min-per-class) / 每类样本至少需要 {minimum} 行",
+            field=column,
+        )
+
+
+def _warn_text_in_numbers(frame: Any, source: Path) -> None:
+    """Warn about columns that are mostly numbers but hold some text: they would be read as
+    categories, which is rarely what was meant (a 'n/a' typed into an income column)."""
+    import pandas as pd
+
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        present = values.dropna().astype(str).str.strip()
+        present = present[present != ""]
+        if present.empty:
+            continue
+        numbers = pd.to_numeric(present.str.replace(",", ""), errors="coerce")
+        text = present[numbers.isna() & ~present.str.endswith("%")]
+        if len(text) and len(text) * 2 < len(present):
+            row = text.index[0]
+            line = f" on line {row + 2}" if source.suffix.lower() not in (".parquet", ".pq") else ""
+            _stderr().print(
+                f"warning: column {column!r} is mostly numbers but holds text in {len(text)} "
+                f"row(s) (e.g. {text.iloc[0][:40]!r}{line}); it will be read as a category. "
+                f"列 {column!r} 含非数字文本",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+
+
 def _labelled(data: Path, target: str, bad: str) -> tuple[Any, Any]:
     from fairdebt.risk.cleaning import make_target
 
     frame = read_frame(data)
+    frame.columns = [str(c) for c in frame.columns]
     if target not in frame.columns:
         shown = ", ".join(map(str, list(frame.columns)[:5]))
         raise InputError(
@@ -112,7 +188,43 @@ def _labelled(data: Path, target: str, bad: str) -> tuple[Any, Any]:
             field=target,
         )
     y = make_target(frame[target], bad, column=target)
+    _two_values(frame[target], bad, target)
     return frame.drop(columns=[target]), y
+
+
+def _load(folder: Path) -> tuple[Any, dict[str, Any]]:
+    """The model and its card, or one error saying the folder is damaged (not a traceback)."""
+    from fairdebt.risk import load_card, load_model
+
+    try:
+        return load_model(folder), load_card(folder)
+    except FairdebtError:
+        raise
+    except Exception as error:
+        detail = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
+        raise InputError(
+            f"the model folder is damaged or not a fairdebt model ({type(error).__name__}"
+            f"{': ' + detail if detail else ''}); retrain it or restore it from a copy "
+            "/ 模型目录已损坏",
+            record=str(folder),
+        ) from None
+
+
+def _finite(value: Any) -> Any:
+    """JSON-ready: NaN and infinities become None (printed null), recursively."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return _finite(value.item())
+    return value
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(_finite(value), allow_nan=False))
 
 
 def _model_columns(model: Any, frame: Any, source: Path) -> Any:
@@ -141,13 +253,25 @@ def train(
     model: ModelKind = KIND,
     out: Path = OUT_DIR,
     drop: list[str] = DROP,
+    min_per_class: int = MIN_PER_CLASS,
+    force: bool = FORCE,
 ) -> None:
     """Fit a model, write its card and save it. 训练模型并保存（含模型卡）。"""
     from fairdebt.risk import save_model
     from fairdebt.risk.card import make_card
     from fairdebt.risk.validation import evaluate
 
+    if (out / "manifest.json").exists() and not force:
+        raise InputError(
+            "a model is already saved here; pass --force to replace it / 已有模型，覆盖请加"
+            " --force",
+            record=str(out),
+        )
+    if out.exists() and not out.is_dir():
+        raise InputError("is a file, not a folder for the model", record=str(out))
     X, y = _labelled(data, target, bad)
+    _enough(y, min_per_class, target)
+    _warn_text_in_numbers(X, data)
     estimator = _make_model(model, drop)
     with _plain_errors(), _stderr().status(f"fitting {model.value} on {len(y):,} rows 训练中…"):
         estimator.fit(X, y)
@@ -165,9 +289,11 @@ def train(
     save_model(estimator, out, card)
     for note in estimator.notes_:
         typer.echo(f"note / 提示: {note}")
+    auc = metrics.get("auc")
+    shown = f"{auc:.4f}" if isinstance(auc, float) and math.isfinite(auc) else "n/a"
     typer.echo(
         f"trained {model.value} on {len(y)} rows, {len(estimator.features_)} features, "
-        f"training AUC {metrics['auc']:.4f}; saved to {out} / 模型已保存"
+        f"training AUC {shown}; saved to {out} / 模型已保存"
     )
 
 
@@ -176,14 +302,13 @@ def evaluate(
     model: Path = MODEL_DIR, data: Path = DATA, target: str = TARGET, bad: str = BAD
 ) -> None:
     """Print AUC, KS, Gini, Brier, ECE as one JSON object. 输出模型评估指标（JSON）。"""
-    from fairdebt.risk import load_model
     from fairdebt.risk.validation import evaluate as evaluate_model
 
-    fitted = load_model(model)
+    fitted, _ = _load(model)
     X, y = _labelled(data, target, bad)
     with _plain_errors():
         result = evaluate_model(fitted, _model_columns(fitted, X, data), y)
-    typer.echo(json.dumps(result))
+    _print_json(result)
 
 
 @app.command()
@@ -198,11 +323,14 @@ def cv(
     group: str | None = typer.Option(
         None, "--group", help="Keep each value's rows in one fold (e.g. loan_id). 分组列。"
     ),
+    min_per_class: int = MIN_PER_CLASS,
 ) -> None:
     """Stratified cross-validation: mean and std of AUC and KS (JSON). 分层交叉验证。"""
     from fairdebt.risk import cross_validate
 
     X, y = _labelled(data, target, bad)
+    _enough(y, max(min_per_class, folds), target)
+    _warn_text_in_numbers(X, data)
     if group is not None and group not in X.columns:
         raise InputError(f"no such column in {data} to group folds by", field=group)
     groups = None if group is None else X[group].to_numpy()
@@ -227,7 +355,7 @@ def cv(
             progress=lambda done, _: bars.update(task, completed=done),
         )
     grouped = {} if group is None else {"group": group}
-    typer.echo(json.dumps({"model": model.value, **result, **grouped}))
+    _print_json({"model": model.value, **result, **grouped})
 
 
 @app.command()
@@ -239,10 +367,11 @@ def score(
     """Write score, PD and the top 4 reason codes per row. 输出评分、违约概率与前 4 个原因码。"""
     import pandas as pd
 
-    from fairdebt.risk import load_model, reason_codes
+    from fairdebt.risk import reason_codes
 
-    fitted = load_model(model)
+    fitted, _ = _load(model)
     frame = read_frame(data)
+    frame.columns = [str(c) for c in frame.columns]
     X = _model_columns(fitted, frame, data)
     with _plain_errors():
         scores = fitted.decision_score(X)
@@ -270,15 +399,12 @@ def report(
     out: Path = OUT_HTML,
 ) -> None:
     """Write the validation report (HTML). 生成模型验证报告（HTML）。"""
-    from fairdebt.risk import load_card, load_model
     from fairdebt.risk.report import write_validation_report
 
-    fitted = load_model(model)
+    fitted, card = _load(model)
     X, y = _labelled(data, target, bad)
     with _plain_errors():
-        path = write_validation_report(
-            fitted, _model_columns(fitted, X, data), y, out, card=load_card(model)
-        )
+        path = write_validation_report(fitted, _model_columns(fitted, X, data), y, out, card=card)
     typer.echo(f"wrote {path} / 已生成验证报告")
 
 
@@ -290,14 +416,13 @@ def monitor(
     out: Path = OUT_HTML,
 ) -> None:
     """Write the stability report: PSI of the score, CSI per feature. 生成稳定性监控报告。"""
-    from fairdebt.risk import load_card, load_model
     from fairdebt.risk.report import write_monitoring_report
 
-    fitted = load_model(model)
+    fitted, card = _load(model)
     X_expected = _model_columns(fitted, read_frame(expected), expected)
     X_actual = _model_columns(fitted, read_frame(actual), actual)
     with _plain_errors():
-        path = write_monitoring_report(fitted, X_expected, X_actual, out, card=load_card(model))
+        path = write_monitoring_report(fitted, X_expected, X_actual, out, card=card)
     typer.echo(f"wrote {path} / 已生成监控报告")
 
 
@@ -306,31 +431,25 @@ def samples(
     as_of: list[str] = AS_OF,
     kind: str = typer.Option(..., "--kind", help="roll, cure or pay. 迁徙、自愈或还款。"),
     out: Path = OUT_FILE,
-    horizon: int = typer.Option(30, "--horizon", help="Days until the outcome. 表现期天数。"),
+    horizon: int = typer.Option(
+        30, "--horizon", min=1, max=3650, help="Days until the outcome. 表现期天数。"
+    ),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb or native. 计算引擎。"),
     database: str | None = typer.Option(
         None, "--database", help="SQLAlchemy URL; default FAIRDEBT_DATABASE_URL"
     ),
 ) -> None:
     """Collection-score sample from closed days: late loans, features, outcome. 催收评分样本。"""
-    import datetime as dt
-
+    from fairdebt.cli.db import open_database
+    from fairdebt.cli.guards import read_date
     from fairdebt.cycle.samples import KINDS, TARGETS, collection_sample
-    from fairdebt.db import make_engine
-    from fairdebt.settings import Settings
 
     if kind not in KINDS:
         raise InputError(f"--kind must be one of {', '.join(KINDS)} (got {kind!r})", field="--kind")
-    dates = []
-    for value in as_of:
-        try:
-            dates.append(dt.date.fromisoformat(value))
-        except ValueError:
-            raise InputError(
-                f"--as-of must be a date YYYY-MM-DD (got {value!r}); 日期格式应为 YYYY-MM-DD",
-                field="--as-of",
-            ) from None
-    sql = make_engine(database or Settings().database_url)
+    if engine not in ("duckdb", "native"):
+        raise InputError(f"must be duckdb or native (got {engine!r})", field="--engine")
+    dates = [read_date(value, "--as-of") for value in as_of]
+    sql = open_database(database)
     # a bar per observation date on stderr, gone when done (the first step reads the ledger)
     bars = Progress(
         TextColumn(f"{kind} sample 样本"),

@@ -1,4 +1,10 @@
-"""``fairdebt simulate`` and ``fairdebt demo``: the synthetic portfolio and the demo."""
+"""``fairdebt simulate`` and ``fairdebt demo``: the synthetic portfolio and the demo.
+
+After ``fairdebt demo`` the other commands find its database by themselves: with no
+``--database``, no ``FAIRDEBT_DATABASE_URL`` and no ``./fairdebt.db``, they use
+``./fairdebt-demo.db`` (saying so on stderr; :func:`fairdebt.cli.db.database_url`). The demo
+ends by printing commands to try next, with the flags they need if that rule does not apply.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +18,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from fairdebt.cli.db import DEMO_URL, database_url, open_database, shown
 from fairdebt.errors import InputError
-from fairdebt.settings import Settings
 
 if TYPE_CHECKING:  # imported inside the commands: `fairdebt --help` stays fast
     from fairdebt.simulation.runs import SimulationResult
 
 __all__ = ["mount"]
 
-DEMO_DATABASE = "sqlite:///fairdebt-demo.db"
+DEMO_DATABASE = DEMO_URL
 DEMO_REPORT = "fairdebt-demo.html"
 
 
@@ -54,7 +60,7 @@ def _bars(bars: Progress) -> Callable[[str, int, int], None]:
 
 def _run(
     console: Console,
-    url: str,
+    url: str | None,
     *,
     borrowers: int,
     months: int,
@@ -62,10 +68,10 @@ def _run(
     scenario: str | None,
     start_on: dt.date,
 ) -> SimulationResult:
-    from fairdebt.db import make_engine, upgrade
+    from fairdebt.db import upgrade
     from fairdebt.simulation import simulate
 
-    engine = make_engine(url)
+    engine = open_database(url, create=True)
     upgrade(engine)
     with _progress(console) as bars:
         progress = _bars(bars)
@@ -114,7 +120,12 @@ def simulate_command(
 ) -> None:
     """Simulate a Chinese online consumer-lending portfolio. 生成模拟贷款组合。"""
     console = Console()
-    url = database or Settings().database_url
+    if borrowers < 1 or months < 1:
+        raise InputError(
+            f"--borrowers and --months must be at least 1 (got {borrowers}, {months})",
+            field="--borrowers" if borrowers < 1 else "--months",
+        )
+    url = database
     result = _run(
         console,
         url,
@@ -142,6 +153,12 @@ def demo_command(
     """Simulate a portfolio, run the cycle, print a summary and write an HTML report. 演示。"""
     from fairdebt.simulation.demo import run_demo
 
+    if borrowers < 1 or months < 1:
+        raise InputError(
+            f"--borrowers and --months must be at least 1 (got {borrowers}, {months})",
+            field="--borrowers" if borrowers < 1 else "--months",
+        )
+    open_database(database, create=True).dispose()  # a clear error for a bad URL or folder
     console = Console()
     with _progress(console) as bars:
         progress = _bars(bars)
@@ -163,6 +180,30 @@ def demo_command(
         f"(ledger 账务 {outcome.cpu_seconds.get('ledger', 0):.0f} s, "
         f"cycle 批处理 {outcome.cpu_seconds.get('cycle', 0):.0f} s)"
     )
+    _next_steps(console, database, outcome.result.end_on)
+
+
+def _next_steps(console: Console, database: str, end_on: dt.date) -> None:
+    """Commands to try on the demo's data, with --database only where it is needed."""
+    found = database == DEMO_URL and database_url(None, note=False) == DEMO_URL
+    flag = "" if found else f" --database {shown(database)}"
+    month_ago = end_on - dt.timedelta(days=30)
+    console.print(
+        "next 下一步: "
+        + (
+            "these commands find the demo database by themselves 以下命令会自动使用演示数据库"
+            if found
+            else "give each command the demo database 请为每条命令指定演示数据库"
+        ),
+        highlight=False,
+    )
+    for command in (
+        f"fairdebt cycle kpis --date {end_on}",
+        f"fairdebt cycle rolls --from {month_ago} --to {end_on}",
+        "fairdebt cycle vintages",
+        "fairdebt audit verify",
+    ):
+        console.print(f"  {command}{flag}", highlight=False, soft_wrap=True)
 
 
 def mount(app: typer.Typer) -> None:

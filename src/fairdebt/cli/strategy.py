@@ -20,7 +20,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fairdebt.errors import InputError
-from fairdebt.settings import Settings
 
 __all__ = ["mount"]
 
@@ -29,6 +28,9 @@ strategy_app = typer.Typer(
     no_args_is_help=True,
 )
 POLICIES = ("champion", "none")
+AllowFutureOption = typer.Option(
+    False, "--allow-future", help="Allow a date after tomorrow. 允许计划未来日期。"
+)
 DateOption = typer.Option(..., "--date", help="Business date to plan, YYYY-MM-DD 计划日期")
 PolicyOption = typer.Option("champion", "--policy", help="champion | none 策略")
 DatabaseOption = typer.Option(None, "--database", help="Database URL 数据库")
@@ -54,13 +56,6 @@ def _policy(name: str) -> object:
     raise InputError(f"must be one of {', '.join(POLICIES)} (got {name!r})", field="policy")
 
 
-def _date(text: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"must be a date YYYY-MM-DD (got {text!r})", field=field) from None
-
-
 def _export(frame: object, out: Path) -> None:
     import pandas as pd
 
@@ -82,11 +77,14 @@ def plan_command(
     holdout: float = HoldoutOption,
     pack: str = PackOption,
     out: Path | None = OutOption,
+    allow_future: bool = AllowFutureOption,
 ) -> None:
     """Plan a business date, record its decisions and work queues. 生成当日催收计划与工作队列。"""
+    from fairdebt.cli.db import open_database
+    from fairdebt.cli.guards import read_date, refuse_future, today
     from fairdebt.collectors import read_collectors
     from fairdebt.contacts import LedgerFacts
-    from fairdebt.db import make_engine, make_session
+    from fairdebt.db import make_session
     from fairdebt.decisions import record_plan
     from fairdebt.simulation.collections import pool_capacity
     from fairdebt.strategy.allocation import allocate, human_capacity
@@ -94,13 +92,13 @@ def plan_command(
     from fairdebt.strategy.planning import PlanSettings, plan_day
     from fairdebt.strategy.reading import read_state
 
-    day = _date(date, "date")
+    day = read_date(date, "--date")
+    refuse_future(day, "--date", today=today(), allow_future=allow_future)
     if not 0 <= holdout < 1:
         raise InputError(f"must be in [0, 1) (got {holdout})", field="holdout")
     chosen = _policy(policy)
     actions = load_catalogue(catalogue, pack=pack)
-    url = database or Settings().database_url
-    engine = make_engine(url)
+    engine = open_database(database)
     console = Console(stderr=True)
     now = dt.datetime.now(dt.UTC)
     with make_session(engine) as session, session.begin():

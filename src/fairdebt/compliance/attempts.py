@@ -32,6 +32,8 @@ __all__ = [
 ]
 
 CHANNELS = frozenset({"call", "sms", "email", "app_push", "letter", "visit", "social"})
+# Times and dates a case may carry (the gate counts days and weeks either side of them).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 MODES = frozenset({"agent", "robot"})
 # address_book and third_party extend the list: a bulk message to the borrower's phone
 # contacts, and any other person (a neighbour, a relative who is not a designated contact).
@@ -229,6 +231,9 @@ class _Reader:
             raise self._fail(key, f"expected an ISO-8601 date-time with offset (got {value!r})")
         if moment.tzinfo is None:
             raise self._fail(key, f"time must carry an offset (got {value!r})")
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            # the gate counts days and weeks either side: year 1 or 9999 runs off the calendar
+            raise self._fail(key, f"the year must be {FIRST_YEAR} to {LAST_YEAR} (got {value!r})")
         return moment
 
     def moment(self, key: str) -> dt.datetime:
@@ -242,9 +247,12 @@ class _Reader:
         if value is None:
             return None
         try:
-            return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else _bad()
+            day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else _bad()
         except ValueError:
             raise self._fail(key, f"expected an ISO-8601 date (got {value!r})") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise self._fail(key, f"the year must be {FIRST_YEAR} to {LAST_YEAR} (got {value!r})")
+        return day
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key)

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from fairdebt.simulation.measures import BUCKETS, Measures
 from fairdebt.simulation.runs import SimulationResult
+from fairdebt.terminal import print_table
 
 __all__ = ["TARGETS", "print_summary", "write_html"]
 
@@ -83,24 +84,30 @@ def print_summary(console: Console, result: SimulationResult, measures: Measures
         buckets.add_row(bucket, f"{int(row['loans'].sum()):,}", f"{balance:,.0f}", share)
     console.print(buckets)
 
-    rolls = Table(title="Roll rates 迁徙率 (last month, by count 按笔数)")
-    rolls.add_column("from \\ to")
-    for column in measures.rolls.columns:
-        rolls.add_column(str(column), justify="right")
-    for bucket, row in measures.rolls.iterrows():
-        rolls.add_row(str(bucket), *(f"{100 * v:.1f}" for v in row.to_numpy()))
-    console.print(rolls)
+    # Wide tables go through print_table, which splits them to fit the terminal (80 columns
+    # included) instead of letting Rich cut every cell to "20…".
+    print_table(
+        console,
+        title="Roll rates 迁徙率 (last month, by count 按笔数)",
+        label="from \\ to",
+        columns=[str(column) for column in measures.rolls.columns],
+        rows=[
+            (str(bucket), [f"{100 * v:.1f}" for v in row.to_numpy()])
+            for bucket, row in measures.rolls.iterrows()
+        ],
+    )
 
     if not measures.vintages.empty:
-        vintages = Table(title="Vintages: ever 30+ dpd by months on book 账龄曲线 (%)")
-        vintages.add_column("vintage 批次")
-        for column in measures.vintages.columns:
-            vintages.add_column(f"MOB{column}", justify="right")
-        for vintage, row in measures.vintages.iterrows():
-            vintages.add_row(
-                str(vintage), *("" if v != v else f"{100 * v:.1f}" for v in row.to_numpy())
-            )
-        console.print(vintages)
+        print_table(
+            console,
+            title="Vintages: ever 30+ dpd by months on book 账龄曲线 (%)",
+            label="vintage 批次",
+            columns=[f"MOB{column}" for column in measures.vintages.columns],
+            rows=[
+                (str(vintage), ["" if v != v else f"{100 * v:.1f}" for v in row.to_numpy()])
+                for vintage, row in measures.vintages.iterrows()
+            ],
+        )
 
     kpis = Table(title="Calibration 校准 (calibration.md rows 25–31)")
     for name in ("measure 指标", "target 目标", "achieved 实际"):
