@@ -72,7 +72,7 @@ def test_every_contact_carries_out_a_recorded_decision_that_the_gate_allowed(boo
 
 
 def test_every_eligible_account_has_one_decision_a_day_none_included(book) -> None:
-    _, engine, result = book
+    _, engine, _ = book
     with make_session(engine) as session:
         per_day = session.execute(
             select(
@@ -80,7 +80,7 @@ def test_every_eligible_account_has_one_decision_a_day_none_included(book) -> No
             ).group_by(Decision.business_date)
         ).all()
         actions = set(session.scalars(select(Decision.action).distinct()))
-    assert len(per_day) >= 50
+    assert len(per_day) >= 25  # from three days before the first dues, a month in
     assert all(total == loans for _, total, loans in per_day)
     assert "none" in actions and "app_push" in actions
 
@@ -127,9 +127,10 @@ def test_the_state_read_from_the_database_equals_the_simulators_own(book) -> Non
         "is_placed",
     ):
         assert (merged[f"{column}_db"] == merged[f"{column}_sim"]).all(), column
-    # Amounts: the mirror estimates instalments without penalties; the ledger adds them.
-    gap = merged["amount_due_db"] - merged["amount_due_sim"]
-    assert (gap > -1.0).all() and (gap < 0.02 * merged["amount_due_sim"] + 30).all()
+    # Amounts: the mirror estimates every instalment as an annuity's and leaves penalties out
+    # (等额本金 loans and late loans differ); the ledger's figure is exact.
+    share = (merged["amount_due_db"] - merged["amount_due_sim"]).abs() / merged["amount_due_sim"]
+    assert share.median() < 0.01 and (share < 0.25).all()
 
 
 def test_the_gate_reads_the_ledger_for_every_actor(book) -> None:
@@ -156,10 +157,13 @@ def test_a_compliance_check_line_may_name_the_borrower_and_the_gate_fills_in_the
         )
     day = result.end_on.isoformat()
     lines = [
-        {"id": "day", "borrower": borrower, "attempt": {"at": f"{day}T12:00:00+08:00", "channel": "call"}},
-        {"id": "night", "borrower": borrower, "attempt": {"at": f"{day}T23:00:00+08:00", "channel": "call"}},
-        {"id": "nobody", "borrower": "NOBODY", "attempt": {"at": f"{day}T12:00:00+08:00", "channel": "call"}},
-    ]  # fmt: skip
+        {"id": key, "borrower": who, "attempt": {"at": f"{day}T{hour}+08:00", "channel": "call"}}
+        for key, who, hour in (
+            ("day", borrower, "12:00:00"),
+            ("night", borrower, "23:00:00"),
+            ("nobody", "NOBODY", "12:00:00"),
+        )
+    ]
     path = tmp_path / "lines.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines), "utf-8")
     out = CliRunner().invoke(app, ["compliance", "check", str(path), "--database", url])
@@ -173,7 +177,7 @@ def test_a_compliance_check_line_may_name_the_borrower_and_the_gate_fills_in_the
 def test_strategy_plan_records_the_next_day_and_ends_with_one_json_line(
     book, tmp_path: Path
 ) -> None:
-    url, engine, result = book
+    url, _, result = book
     day = (result.end_on + dt.timedelta(days=1)).isoformat()
     out_file = tmp_path / "plan.csv"
     run = CliRunner().invoke(

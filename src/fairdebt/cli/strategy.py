@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from fairdebt.cli.guards import AllowFutureOption
 from fairdebt.errors import InputError
 
 __all__ = ["mount"]
@@ -28,9 +29,6 @@ strategy_app = typer.Typer(
     no_args_is_help=True,
 )
 POLICIES = ("champion", "none")
-AllowFutureOption = typer.Option(
-    False, "--allow-future", help="Allow a date after tomorrow. 允许计划未来日期。"
-)
 DateOption = typer.Option(..., "--date", help="Business date to plan, YYYY-MM-DD 计划日期")
 PolicyOption = typer.Option("champion", "--policy", help="champion | none 策略")
 DatabaseOption = typer.Option(None, "--database", help="Database URL 数据库")

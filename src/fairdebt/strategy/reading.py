@@ -23,6 +23,7 @@ from fairdebt.models import (
     Borrower,
     ContactEvent,
     ContactMethod,
+    Decision,
     Hold,
     Installment,
     Loan,
@@ -39,9 +40,6 @@ from fairdebt.strategy.state import COLUMNS, REMINDER_DAYS, stage_of
 __all__ = ["read_state"]
 
 HALF_CENT = 0.005
-# Business dates are Beijing dates (the cn pack's home zone); contact instants are counted
-# into days there.
-BUSINESS_ZONE = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 def _frame(session: Session, statement: Any, columns: list[str]) -> pd.DataFrame:
@@ -170,26 +168,23 @@ def read_state(session: Session, *, business_date: dt.date) -> pd.DataFrame:
         ["loan_id", "promises_open", "promises_broken"],
     )
     borrowers = sorted(set(info["borrower_id"].tolist()))
-    start, end = _day_start(d7), _day_start(business_date)
+    # A contact belongs to the business date of the decision it carried out (a borrower abroad
+    # is called on that date in their own time); one without a decision, to its Beijing date.
+    day_of = func.coalesce(Decision.business_date, _beijing_date(session, ContactEvent.at))
+    recent = and_(day_of >= d7, day_of < business_date)
+    spoke = ContactEvent.right_party.is_(True)
     contacts = _frame(
         session,
         select(
             ContactEvent.borrower_id,
-            func.sum(case((ContactEvent.at >= start, 1), else_=0)),
-            func.sum(
-                case(
-                    (and_(ContactEvent.at >= start, ContactEvent.right_party.is_(True)), 1), else_=0
-                )
-            ),
-            func.max(case((ContactEvent.right_party.is_(True), ContactEvent.at), else_=None)),
+            func.sum(case((recent, 1), else_=0)),
+            func.sum(case((and_(recent, spoke), 1), else_=0)),
+            func.max(case((and_(spoke, day_of < business_date), day_of), else_=None)),
         )
-        .where(
-            ContactEvent.borrower_id.in_(borrowers),
-            ContactEvent.at < end,
-            ContactEvent.channel != "placement",
-        )
+        .outerjoin(Decision, Decision.id == ContactEvent.decision_id)
+        .where(ContactEvent.borrower_id.in_(borrowers), ContactEvent.channel != "placement")
         .group_by(ContactEvent.borrower_id),
-        ["borrower_id", "contacts_7", "reached_7", "last_rpc_at"],
+        ["borrower_id", "contacts_7", "reached_7", "last_rpc_on"],
     )
     placed = _per_loan(
         session,
@@ -229,9 +224,11 @@ def read_state(session: Session, *, business_date: dt.date) -> pd.DataFrame:
     return _finish(frame, business_date)
 
 
-def _day_start(business_date: dt.date) -> dt.datetime:
-    """Midnight that opens a business date, in the lender's zone (Beijing time)."""
-    return dt.datetime.combine(business_date, dt.time(), tzinfo=BUSINESS_ZONE)
+def _beijing_date(session: Session, instant: Any) -> Any:
+    """SQL for the Beijing calendar date of a stored UTC instant, in the session's dialect."""
+    if session.connection().dialect.name == "sqlite":
+        return func.date(instant, "+8 hours")
+    return func.date(func.timezone("Asia/Shanghai", instant))
 
 
 def _finish(frame: pd.DataFrame, business_date: dt.date) -> pd.DataFrame:
@@ -244,8 +241,7 @@ def _finish(frame: pd.DataFrame, business_date: dt.date) -> pd.DataFrame:
 
     overdue, upcoming = number("overdue"), number("next_amount")
     last_paid = pd.to_datetime(frame["last_paid_on"]).fillna(pd.to_datetime(frame["disbursed_on"]))
-    last_rpc = pd.to_datetime(frame["last_rpc_at"], utc=True).dt.tz_convert(BUSINESS_ZONE)
-    rpc_days = (day - last_rpc.dt.tz_localize(None).dt.normalize()).dt.days
+    rpc_days = (day - pd.to_datetime(frame["last_rpc_on"])).dt.days
     state = pd.DataFrame(
         {
             "loan_id": frame["loan_id"].to_numpy(np.int64),
