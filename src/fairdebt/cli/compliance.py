@@ -19,7 +19,7 @@ import typer
 
 from fairdebt.errors import ConfigurationError, FairdebtError, InputError
 
-__all__ = ["app", "mount"]
+__all__ = ["app", "check_line", "mount", "parse_line", "screen_line"]
 
 app = typer.Typer(
     help="Contact gate and message screening. 触达合规闸门与话术筛查。", no_args_is_help=True
@@ -50,7 +50,8 @@ def _lines(path: str) -> Iterator[tuple[int, bytes]]:
             stream.close()
 
 
-def _parse(raw: bytes, where: str) -> dict[str, Any]:
+def parse_line(raw: bytes, where: str) -> dict[str, Any]:
+    """One input line (or HTTP body item) as a JSON object; InputError naming ``where``."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -71,7 +72,7 @@ def _run(path: str, answer: Callable[[Any, str], dict[str, Any]]) -> None:
     for number, line in _lines(path):
         record_id: Any = None
         try:
-            data = _parse(line, f"line {number}")
+            data = parse_line(line, f"line {number}")
             record_id = data.get("id")
             result = answer(data, f"line {number}")
         except FairdebtError as error:
@@ -117,8 +118,7 @@ def check_command(
     actor: str = typer.Option("cli", "--actor", help="Who asks, for the audit log. 操作人。"),
 ) -> None:
     """Ask the gate about each contact attempt. 逐条判断触达是否合规。"""
-    from fairdebt.compliance.attempts import case_from_json
-    from fairdebt.compliance.gate import check, record_decision
+    from fairdebt.compliance.gate import record_decision
 
     if lang not in ("en", "zh-CN"):
         raise InputError(f"expected en or zh-CN (got {lang!r})", field="--lang")
@@ -131,8 +131,7 @@ def check_command(
         session = make_session(make_engine(database or Settings().database_url))
 
     def answer(data: Any, where: str) -> dict[str, Any]:
-        attempt, history, debtor, consents = case_from_json(data, record=where)
-        verdict = check(attempt, history, debtor, chosen, consents=consents)
+        result, verdict, attempt = check_line(data, where, pack=chosen, lang=lang)
         if session is not None:
             with session.begin():
                 record_decision(
@@ -144,7 +143,7 @@ def check_command(
                     pack=chosen,
                     entity_id=data.get("id"),
                 )
-        return verdict.to_json(id=data.get("id"), lang=lang)
+        return result
 
     try:
         _run(file, answer)
@@ -156,47 +155,68 @@ def check_command(
 @app.command("screen")
 def screen_command(file: str = FileArgument, pack: str = PackOption) -> None:
     """Screen each message or transcript. 逐条筛查催收话术。"""
-    from fairdebt.compliance import screening
-
     base = _pack_or_refuse(pack, file).id.split("-")[0]
 
     def answer(data: Any, where: str) -> dict[str, Any]:
-        text = data.get("text")
-        if not isinstance(text, str):
-            raise InputError(f"expected a string (got {text!r})", record=where, field="text")
-        facts = data.get("facts") or {}
-        if not isinstance(facts, dict):
-            raise InputError("expected an object", record=where, field="facts")
-        recipient = facts.get("recipient") or "debtor"
-        if recipient not in ("debtor", "spouse", "contact", "employer", "attorney"):
-            raise InputError(
-                f"unknown recipient {recipient!r}", record=where, field="facts.recipient"
-            )
-        clean = {"recipient": recipient}
-        for name in ("has_judgment", "time_barred", "legal_action_intended"):
-            value = facts.get(name, False)
-            if not isinstance(value, bool):
-                raise InputError(
-                    f"expected true or false (got {value!r})", record=where, field=f"facts.{name}"
-                )
-            clean[name] = value
-        findings = screening.screen(text, clean, pack=base)
-        return {
-            "id": data.get("id"),
-            "verdict": screening.verdict(findings),
-            "findings": [
-                {
-                    "category": f.category,
-                    "start": f.start,
-                    "end": f.end,
-                    "rule": f.rule,
-                    "citation": f.citation,
-                }
-                for f in findings
-            ],
-        }
+        return screen_line(data, where, pack=base)
 
     _run(file, answer)
+
+
+def check_line(
+    data: Any, where: str, *, pack: Any, lang: str = "en"
+) -> tuple[dict[str, Any], Any, Any]:
+    """Answer one ``compliance check`` object: ``(answer, verdict, attempt)``; the CLI and
+    ``POST /v1/gate/check`` both call it. InputError names ``where`` and the field."""
+    from fairdebt.compliance.attempts import case_from_json
+    from fairdebt.compliance.gate import check
+
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object (got {type(data).__name__})", record=where)
+    attempt, history, debtor, consents = case_from_json(data, record=where)
+    verdict = check(attempt, history, debtor, pack, consents=consents)
+    return verdict.to_json(id=data.get("id"), lang=lang), verdict, attempt
+
+
+def screen_line(data: Any, where: str, *, pack: str) -> dict[str, Any]:
+    """Answer one ``compliance screen`` object under the base pack (cn, us, uk); the CLI and
+    ``POST /v1/screen`` both call it."""
+    from fairdebt.compliance import screening
+
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object (got {type(data).__name__})", record=where)
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise InputError(f"expected a string (got {text!r})", record=where, field="text")
+    facts = data.get("facts") or {}
+    if not isinstance(facts, dict):
+        raise InputError("expected an object", record=where, field="facts")
+    recipient = facts.get("recipient") or "debtor"
+    if recipient not in ("debtor", "spouse", "contact", "employer", "attorney"):
+        raise InputError(f"unknown recipient {recipient!r}", record=where, field="facts.recipient")
+    clean = {"recipient": recipient}
+    for name in ("has_judgment", "time_barred", "legal_action_intended"):
+        value = facts.get(name, False)
+        if not isinstance(value, bool):
+            raise InputError(
+                f"expected true or false (got {value!r})", record=where, field=f"facts.{name}"
+            )
+        clean[name] = value
+    findings = screening.screen(text, clean, pack=pack)
+    return {
+        "id": data.get("id"),
+        "verdict": screening.verdict(findings),
+        "findings": [
+            {
+                "category": f.category,
+                "start": f.start,
+                "end": f.end,
+                "rule": f.rule,
+                "citation": f.citation,
+            }
+            for f in findings
+        ],
+    }
 
 
 def mount(root: typer.Typer) -> None:
