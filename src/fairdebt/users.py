@@ -55,8 +55,12 @@ MACHINE_ROLES = frozenset({Role.DIALER})
 PERSON_ROLES = frozenset(Role) - MACHINE_ROLES
 MIN_PASSWORD = 8
 
-# One hasher (argon2id with the library's RFC 9106 low-memory defaults); it is thread-safe.
-_HASHER = PasswordHasher()
+# argon2id at the OWASP Password Storage Cheat Sheet's first recommended setting (19 MiB,
+# 2 passes, 1 lane): the library's RFC 9106 default (64 MiB, 3 passes, 4 lanes) took 0.6 s a
+# hash on the 2-core machines here, which makes every sign-in slow and a burst of them a
+# denial of service. A stored hash names its own parameters, so raising them later still
+# verifies old hashes.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verified against when the name is unknown, so a wrong name costs as long as a wrong password
 # and the answer's timing does not tell which names exist.
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")

@@ -33,6 +33,7 @@ def _mount() -> None:
 
     for module in (db, ledger, cycle, simulation, compliance, risk):
         module.mount(app)
+    __import__("fairdebt.cli.web", fromlist=["mount"]).mount(app)  # serve, users
 
 
 _mount()

@@ -9,6 +9,7 @@ redirects to ``/login``, a wrong role is a 403 page.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -90,12 +91,22 @@ _env.filters["money"] = money
 _env.filters["percent"] = percent
 
 
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    id: int
+    name: str
+    role: str
+    agency: str | None
+    team: str | None
+    collector_id: int | None
+
+
 class LoginRequired(HTTPException):
     def __init__(self, path: str) -> None:
         super().__init__(303, "sign in first", headers={"Location": f"/login?next={quote(path)}"})
 
 
-def language(request: Request, user: AppUser | None = None) -> str:
+def language(request: Request) -> str:
     return pick_language(request.session.get("lang"), request.headers.get("accept-language"))
 
 
@@ -108,7 +119,11 @@ def person(request: Request, session: Session, *roles: str) -> AppUser:
         raise LoginRequired(request.url.path)
     if roles and user.role not in roles:
         raise HTTPException(403, "your role cannot open this page")
-    request.state.user = user
+    # a plain copy for the templates: an error later in the request rolls the session back
+    # and expires the row, but the error page still shows who is signed in
+    request.state.user = Viewer(
+        user.id, user.name, user.role, user.agency, user.team, user.collector_id
+    )
     return user
 
 
@@ -120,8 +135,8 @@ def render(
     status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    user: AppUser | None = getattr(request.state, "user", None)
-    lang = language(request, user)
+    user: Viewer | None = getattr(request.state, "user", None)
+    lang = language(request)
     values = {
         "request": request,
         "user": user,
