@@ -17,6 +17,7 @@ The world on :data:`DAY` (a Monday):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ from fairdebt.ledger.payments import PaymentIn, post_payment
 from fairdebt.ledger.products import create_product
 from fairdebt.ledger.promises import record_promise
 from fairdebt.models import Collector, ContactEvent, Decision
-from fairdebt.users import Role, add_user, issue_token
+from fairdebt.users import _HASHER, Role, add_user, issue_token
 
 __all__ = ["DAY", "NOW", "PASSWORD", "World", "make_world"]
 
@@ -56,6 +57,11 @@ class World:
     admin_token: str = ""
     collector_token: str = ""
     agency_token: str = ""
+
+
+@functools.cache
+def password_hash() -> str:
+    return _HASHER.hash(PASSWORD)
 
 
 def _people() -> list[BorrowerIn]:
@@ -259,9 +265,9 @@ def make_world(engine: Engine, *, close_days: bool = True) -> World:
             ("borrower", Role.BORROWER, {"borrower_external_id": "B-1"}),
         ]
         for name, role, extra in users:
-            user = add_user(
-                session, name=name, role=role, password=PASSWORD, actor=ACTOR, at=AT, **extra
-            )
+            user = add_user(session, name=name, role=role, actor=ACTOR, at=AT, **extra)
+            # one argon2 hash for every test user (hashing costs 0.1 s on purpose)
+            user.password_hash = password_hash()
             if name == "admin":
                 world.admin_token = issue_token(session, user_id=user.id, actor=ACTOR, at=AT)
             if name == "collector":
