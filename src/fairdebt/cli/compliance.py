@@ -188,10 +188,12 @@ def screen_line(data: Any, where: str, *, pack: str) -> dict[str, Any]:
     text = data.get("text")
     if not isinstance(text, str):
         raise InputError(f"expected a string (got {text!r})", record=where, field="text")
-    facts = data.get("facts") or {}
+    facts = data.get("facts")
+    facts = {} if facts is None else facts
     if not isinstance(facts, dict):
         raise InputError("expected an object", record=where, field="facts")
-    recipient = facts.get("recipient") or "debtor"
+    recipient = facts.get("recipient")
+    recipient = "debtor" if recipient is None else recipient
     if recipient not in ("debtor", "spouse", "contact", "employer", "attorney"):
         raise InputError(f"unknown recipient {recipient!r}", record=where, field="facts.recipient")
     clean = {"recipient": recipient}

@@ -44,6 +44,7 @@ from fairdebt.web.idempotency import MAX_KEY, once
 __all__ = ["SCHEMAS", "router"]
 
 MAX_BATCH = 1000
+Pack = Literal["cn", "us", "us-ma", "uk"]
 _bearer = HTTPBearer(auto_error=False, description="A token from `fairdebt users add`")
 GATE_ROLES = frozenset(
     {Role.DIALER, Role.COLLECTOR, Role.AGENCY, Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN}
@@ -169,6 +170,7 @@ class PromiseRequest(BaseModel):
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     text = {
+        400: "The body is not JSON",
         401: "No or unknown bearer token",
         403: "The token's role may not call this",
         404: "No such record (or not yours to see)",
@@ -246,7 +248,7 @@ _CHECK_LINE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["attempt"],
     "properties": {
-        "id": {"type": "string"},
+        "id": {"description": "echoed back as given (any JSON value)"},
         "attempt": {
             "type": "object",
             "required": ["at", "channel"],
@@ -300,6 +302,9 @@ def me(user: Caller) -> Me:
     return Me(id=user.id, name=user.name, role=user.role, agency=user.agency, team=user.team)
 
 
+ANSWER_REF: dict[str, Any] = {"$ref": "#/components/schemas/GateAnswer"}
+
+
 @router.post(
     "/gate/check",
     responses={
@@ -326,7 +331,29 @@ def me(user: Caller) -> Me:
                 }
             },
         },
-        422: {"model": LineError, "description": "The object (or the body) is malformed"},
+        422: {
+            "description": "The object (or the body) is malformed; for an array, at least one "
+            "object is, and every object is still answered in its place",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "anyOf": [
+                            {"$ref": "#/components/schemas/LineError"},
+                            {"$ref": "#/components/schemas/Error"},
+                            {
+                                "type": "array",
+                                "items": {
+                                    "anyOf": [
+                                        ANSWER_REF,
+                                        {"$ref": "#/components/schemas/LineError"},
+                                    ]
+                                },
+                            },
+                        ]
+                    }
+                }
+            },
+        },
         **_errors(401, 403),
     },
     openapi_extra={
@@ -348,7 +375,7 @@ def me(user: Caller) -> Me:
 async def gate_check(
     request: Request,
     user: Caller,
-    pack: Annotated[str, Query(description="rule pack: cn, us, us-ma or uk")] = "cn",
+    pack: Annotated[Pack, Query(description="rule pack")] = "cn",
     lang: Annotated[Literal["en", "zh-CN"], Query(description="message language")] = "en",
 ) -> JSONResponse:
     """Ask the contact gate before a contact: allowed, every reason, and the next allowed time."""
@@ -378,9 +405,11 @@ async def gate_check(
                 entity_id=None if result["id"] is None else str(result["id"])[:80],
             )
             answers.append(result)
-    if not batch:
-        return JSONResponse(answers[0], status_code=422 if failed else 200)
-    return JSONResponse(answers)
+    # a batch with a malformed object is a 422 too, still answering every object in its place
+    return JSONResponse(answers if batch else answers[0], status_code=422 if failed else 200)
+
+
+ANSWER_REF = {"$ref": "#/components/schemas/ScreenAnswer"}
 
 
 @router.post(
@@ -407,7 +436,29 @@ async def gate_check(
                 }
             },
         },
-        422: {"model": LineError, "description": "The object (or the body) is malformed"},
+        422: {
+            "description": "The object (or the body) is malformed; for an array, at least one "
+            "object is, and every object is still answered in its place",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "anyOf": [
+                            {"$ref": "#/components/schemas/LineError"},
+                            {"$ref": "#/components/schemas/Error"},
+                            {
+                                "type": "array",
+                                "items": {
+                                    "anyOf": [
+                                        ANSWER_REF,
+                                        {"$ref": "#/components/schemas/LineError"},
+                                    ]
+                                },
+                            },
+                        ]
+                    }
+                }
+            },
+        },
         **_errors(401, 403),
     },
     openapi_extra={
@@ -433,7 +484,7 @@ async def gate_check(
 async def screen(
     request: Request,
     user: Caller,
-    pack: Annotated[str, Query(description="rule pack: cn, us, us-ma or uk")] = "cn",
+    pack: Annotated[Pack, Query(description="rule pack")] = "cn",
 ) -> JSONResponse:
     """Screen messages and transcripts (Chinese and English) before they are sent."""
     _allow(user, GATE_ROLES)
@@ -476,9 +527,8 @@ async def screen(
                 at=web.now(),
                 data={"pack": base, "messages": screened},
             )
-    if not batch:
-        return JSONResponse(answers[0], status_code=422 if failed else 200)
-    return JSONResponse(answers)
+    # a batch with a malformed object is a 422 too, still answering every object in its place
+    return JSONResponse(answers if batch else answers[0], status_code=422 if failed else 200)
 
 
 def _send_later(web: Web, queued: int) -> BackgroundTask | None:
@@ -489,7 +539,7 @@ def _send_later(web: Web, queued: int) -> BackgroundTask | None:
     "/contacts",
     status_code=201,
     response_model=ContactRecorded,
-    responses=_errors(401, 403, 404, 409, 422),
+    responses=_errors(400, 401, 403, 404, 409, 422),
 )
 async def contacts(
     request: Request, report: ContactReport, user: Caller, idempotency_key: IdempotencyKey = None
@@ -569,7 +619,7 @@ async def contacts(
     "/promises",
     status_code=201,
     response_model=PromiseRecorded,
-    responses=_errors(401, 403, 404, 409, 422),
+    responses=_errors(400, 401, 403, 404, 409, 422),
 )
 async def promises(
     request: Request, promise: PromiseRequest, user: Caller, idempotency_key: IdempotencyKey = None
@@ -646,7 +696,7 @@ def _webhook_out(hook: Webhook, secret: bool = False) -> dict[str, Any]:
     "/webhooks",
     status_code=201,
     response_model=WebhookOut,
-    responses=_errors(401, 403, 409, 422),
+    responses=_errors(400, 401, 403, 409, 422),
 )
 async def add_webhook(
     request: Request, hook: WebhookIn, user: Caller, idempotency_key: IdempotencyKey = None
@@ -696,12 +746,21 @@ def list_webhooks(request: Request, user: Caller) -> list[dict[str, Any]]:
         return [_webhook_out(h) for h in session.scalars(select(Webhook).order_by(Webhook.id))]
 
 
-class ScreenLine(BaseModel):
-    """One `fairdebt compliance screen` line."""
+class ScreenFacts(BaseModel):
+    """What screening needs to know beyond the text; a missing fact is false."""
 
-    id: str | None = None
+    recipient: Literal["debtor", "spouse", "contact", "employer", "attorney"] | None = None
+    has_judgment: bool = False
+    time_barred: bool = False
+    legal_action_intended: bool = False
+
+
+class ScreenLine(BaseModel):
+    """One `fairdebt compliance screen` line (unknown fields are ignored)."""
+
+    id: Any = Field(None, description="echoed back as given (any JSON value)")
     text: str
-    facts: dict[str, Any] | None = None
+    facts: ScreenFacts | None = None
 
 
 #: Schemas the document names by $ref without a route returning them as a model.

@@ -128,6 +128,12 @@ def status_of(error: FairdebtError) -> int:
     return 500
 
 
+_API_QUERY = {
+    "/v1/gate/check": frozenset({"pack", "lang"}),
+    "/v1/screen": frozenset({"pack"}),
+}
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/v1")
 
@@ -185,6 +191,24 @@ def create_app(config: WebConfig) -> FastAPI:
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                 "form-action 'self'; frame-ancestors 'none'",
             )
+        return response
+
+    @app.middleware("http")
+    async def known_query_only(request: Request, call_next: Any) -> Response:
+        # an API call with a query parameter the operation does not take is a mistake the
+        # caller should hear about (a misspelt ?pak=us would otherwise silently use cn)
+        if _is_api(request):
+            allowed = _API_QUERY.get(request.url.path, frozenset())
+            unknown = sorted(set(request.query_params) - allowed)
+            if unknown:
+                return JSONResponse(
+                    {
+                        "error": f"unknown query parameter {unknown[0]!r} "
+                        f"(this operation takes: {', '.join(sorted(allowed)) or 'none'})"
+                    },
+                    status_code=422,
+                )
+        response: Response = await call_next(request)
         return response
 
     from fairdebt.web.rendering import error_page
@@ -265,7 +289,7 @@ def _openapi_document(app: FastAPI) -> dict[str, Any]:
     for path in document.get("paths", {}).values():
         for operation in path.values():
             responses = operation.get("responses", {})
-            if "422" in responses:
+            if "HTTPValidationError" in str(responses.get("422", "")):
                 responses["422"] = {
                     "description": responses["422"].get("description", "Unprocessable input"),
                     "content": {"application/json": {"schema": error_ref}},
