@@ -85,28 +85,34 @@ def ensure_demo_users(session: object, *, at: dt.datetime) -> list[tuple[str, st
     made = []
     actor = "demo"
     for role in Role:
-        kwargs: dict[str, object] = {}
+        code = agency = borrower = None
         if role == Role.COLLECTOR and lender is not None:
-            kwargs["collector_code"] = lender.code
+            code = lender.code
         if role == Role.AGENCY:
-            if agent is not None:
-                kwargs["collector_code"] = agent.code
-            else:
-                kwargs["agency"] = "demo-agency"
+            code = agent.code if agent is not None else None
+            agency = None if agent is not None else "demo-agency"
         if role == Role.BORROWER:
             if late is None:
                 continue
-            kwargs["borrower_external_id"] = late
+            borrower = late
         name = f"demo-{role.value}"
+        password = None if role == Role.DIALER else DEMO_PASSWORD
+        user = add_user(
+            session,
+            name=name,
+            role=role,
+            password=password,
+            agency=agency,
+            collector_code=code,
+            borrower_external_id=borrower,
+            actor=actor,
+            at=at,
+        )
         if role == Role.DIALER:
-            user = add_user(session, name=name, role=role, actor=actor, at=at, **kwargs)  # type: ignore[arg-type]
             made.append(
                 (name, role.value, issue_token(session, user_id=user.id, actor=actor, at=at))
             )
         else:
-            add_user(
-                session, name=name, role=role, password=DEMO_PASSWORD, actor=actor, at=at, **kwargs
-            )  # type: ignore[arg-type]
             made.append((name, role.value, DEMO_PASSWORD))
     return made
 

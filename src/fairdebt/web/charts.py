@@ -118,7 +118,7 @@ def stacked_bars(
     plot = height - bottom - top_pad
     body = _legend(list(series), left, 14)
     for i, name in enumerate(labels):
-        y = height - bottom
+        y: float = height - bottom
         for k, (sname, values) in enumerate(series.items()):
             share = values[i] / totals[i] if percent and totals[i] else values[i] / peak
             h = share * plot
@@ -134,10 +134,11 @@ def stacked_bars(
                 f'text-anchor="middle" class="axis">{escape(name)}</text>'
             )
     for tick in (0, 0.5, 1):
-        y = height - bottom - tick * plot
+        tick_y = height - bottom - tick * plot
         text = f"{tick:.0%}" if percent else _number(tick * peak)
         body.append(
-            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" class="axis">{text}</text>'
+            f'<text x="{left - 4}" y="{tick_y + 4:.1f}" text-anchor="end" class="axis">'
+            f"{text}</text>"
         )
     return _svg(width, height, label, body)
 

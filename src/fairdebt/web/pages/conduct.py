@@ -60,7 +60,7 @@ def agency_scorecards(session: Session, *, since: dt.datetime) -> list[dict[str,
     """Per agency: staff, cases, contacts, right-party and promise rates, contacts against the
     gate and complaints about its contacts, since ``since``."""
     agencies = [
-        a
+        str(a)
         for a in session.scalars(
             select(Collector.agency).where(Collector.agency.is_not(None)).distinct()
         )

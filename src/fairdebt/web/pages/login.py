@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fairdebt import audit
-from fairdebt.users import check_password
+from fairdebt.users import Role, check_password
 from fairdebt.web.auth import start_session
 from fairdebt.web.i18n import LANGUAGES
 from fairdebt.web.pages.forms import posted, web_of
@@ -28,7 +28,7 @@ def _safe_next(target: str | None) -> str:
 def home(request: Request) -> Response:
     with web_of(request).transaction() as session:
         user = person(request, session)
-    return RedirectResponse(HOME.get(user.role, "/login"), status_code=303)
+    return RedirectResponse(HOME.get(Role(user.role), "/login"), status_code=303)
 
 
 @router.get("/login")
@@ -70,7 +70,9 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", {"target": target, "problem": "wrong"}, status=401)
     web.throttle.succeeded(name)
     start_session(request, user, at)
-    return RedirectResponse(target if target != "/" else HOME.get(user.role, "/"), status_code=303)
+    return RedirectResponse(
+        target if target != "/" else HOME.get(Role(user.role), "/"), status_code=303
+    )
 
 
 @router.post("/logout")

@@ -49,7 +49,7 @@ def _borrower(request: Request, session: Any) -> AppUser:
 
 
 def _own_loan(session: Any, user: AppUser, loan_id: int) -> Loan:
-    loan = session.get(Loan, loan_id)
+    loan: Loan | None = session.get(Loan, loan_id)
     if loan is None or loan.borrower_id != user.borrower_id:
         raise HTTPException(404, "no such loan of yours")
     return loan
@@ -137,7 +137,7 @@ def me(request: Request) -> Response:
         record_read(
             session,
             user=user,
-            borrower_ids=[user.borrower_id],
+            borrower_ids=[user.borrower_id or 0],
             fields=["loans"],
             purpose="portal",
             at=web.now(),

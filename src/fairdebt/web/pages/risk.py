@@ -80,8 +80,10 @@ def portfolio_figures(engine: Engine, closed: list[dt.date]) -> dict[str, Any]:
 
 def explain_panel(engine: Engine, day: dt.date, lang: str) -> Markup | None:
     """The explainer's panel, when :mod:`fairdebt.explain` offers one."""
+    import importlib
+
     try:
-        from fairdebt import explain
+        explain = importlib.import_module("fairdebt.explain")
     except ImportError:
         return None
     panel = getattr(explain, "web_panel", None)

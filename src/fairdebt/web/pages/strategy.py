@@ -96,7 +96,8 @@ def arm_results(session: Session, *, day: dt.date, window_days: int = 60) -> lis
     )
 
     def days(column: pd.Series) -> np.ndarray:
-        return pd.to_datetime(column).to_numpy("datetime64[D]").astype(np.int64)
+        values: np.ndarray = pd.to_datetime(column).to_numpy("datetime64[D]").astype(np.int64)
+        return values
 
     span = np.int64(1 << 20)  # day numbers stay far below this
     keys = np.sort(payments["loan_id"].to_numpy(np.int64) * span + days(payments["paid_on"]))

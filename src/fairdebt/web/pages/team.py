@@ -74,7 +74,7 @@ def team(request: Request) -> Response:
             purpose="team queues",
             at=web.now(),
         )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "c": c,
             "planned": counts.get(c.id, (0, 0))[0],

@@ -213,7 +213,7 @@ def read_account(
         for channel in GATE_CHANNELS
     }
     owed = owed_today(session, loan_id=loan.id, business_date=business_date)
-    web_offers = []
+    web_offers: list[Any] = []
     zone = borrower.timezone
     paid = [
         float(i.principal_paid + i.interest_paid + i.fee_paid + i.penalty_paid) for i in schedule
