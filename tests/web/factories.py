@@ -147,7 +147,7 @@ def make_world(engine: Engine, *, close_days: bool = True) -> World:
                     payment=PaymentIn(
                         f"P-{ext}-{m}",
                         f"L-{ext[2:]}",
-                        Decimal("1100.00"),
+                        Decimal("1200.00" if ext == "B-4" else "1100.16"),
                         dt.date(2025, 1 + m, 14),
                     ),
                     actor=ACTOR,
