@@ -48,7 +48,7 @@ def test_gate_check_answers_one_object_as_the_cli_prints_its_line(
     assert body == _cli([QUIET], "check", "--pack", "cn")[0]
 
 
-def test_a_gate_batch_answers_each_object_in_order_with_errors_in_place(
+def test_a_gate_batch_answers_each_object_in_order_with_errors_in_place_and_says_422(
     api: TestClient, api_world: World
 ) -> None:
     bad = {"id": "bad", "attempt": {"at": "yesterday", "channel": "call"}}
@@ -57,7 +57,7 @@ def test_a_gate_batch_answers_each_object_in_order_with_errors_in_place(
         json=[DAYTIME, bad, QUIET],
         headers=bearer(api_world.dialer_token),
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 422  # one object is malformed; all are still answered
     body = answer.json()
     assert [item.get("id") for item in body] == ["day-call", "bad", "late-call"]
     assert body[0]["allowed"] is True
@@ -65,6 +65,8 @@ def test_a_gate_batch_answers_each_object_in_order_with_errors_in_place(
     cli = _cli([DAYTIME, bad, QUIET], "check", "--pack", "cn", "--lang", "zh-CN")
     assert body[0] == cli[0] and body[2] == cli[2]
     assert body[1]["error"].split("field", 1)[1] == cli[1]["error"].split("field", 1)[1]
+    good = api.post("/v1/gate/check", json=[DAYTIME, QUIET], headers=bearer(api_world.dialer_token))
+    assert good.status_code == 200 and [a["allowed"] for a in good.json()] == [True, False]
 
 
 def test_a_malformed_single_object_is_a_422_naming_the_field(
