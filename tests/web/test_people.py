@@ -9,14 +9,14 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 from tests.web.factories import DAY, NOW, World
 from typer.testing import CliRunner
 
 from fairdebt.cli import app
 from fairdebt.errors import ConflictError, InputError
-from fairdebt.models import AppUser, Decision
+from fairdebt.models import ApiToken, AppUser, Decision
 from fairdebt.preferences import (
     end_contact_preference,
     preferences_in_force,
@@ -244,3 +244,35 @@ def test_charts_are_self_contained_svg_with_a_readable_title() -> None:
         assert "<script" not in text
     assert "a&lt;b" in str(bars(["a<b"], [1.0], label="t"))
     assert Decimal("1") == 1
+
+
+def test_serve_makes_demo_sign_ins_only_on_a_simulated_database_without_users(
+    session: Session, api_world: World
+) -> None:
+    from fairdebt.cli.web import DEMO_PASSWORD, ensure_demo_users
+    from fairdebt.models import SimulationRun
+
+    session.commit()
+    with session.begin():
+        assert ensure_demo_users(session, at=AT) == []  # not simulated: nothing
+        session.add(
+            SimulationRun(seed=1, borrowers=4, months=6, start_on=DAY, truth="{}", created_at=AT)
+        )
+        session.execute(delete(ApiToken))
+        session.execute(delete(AppUser))
+        made = ensure_demo_users(session, at=AT)
+    roles = {role for _, role, _ in made}
+    assert roles == {
+        "collector",
+        "supervisor",
+        "strategist",
+        "risk",
+        "compliance",
+        "agency",
+        "borrower",
+        "admin",
+        "dialer",
+    }
+    assert all(secret == DEMO_PASSWORD for _, role, secret in made if role != "dialer")
+    with session.begin():
+        assert ensure_demo_users(session, at=AT) == []  # users exist now: nothing more
