@@ -73,7 +73,7 @@ def agency_scorecards(session: Session, *, since: dt.datetime) -> list[dict[str,
             session.scalar(
                 select(func.count(func.distinct(Decision.loan_id)))
                 .join(Collector, Collector.id == Decision.collector_id)
-                .where(Collector.agency == agency, Decision.planned_at >= since)
+                .where(Collector.agency == agency, Decision.business_date >= since.date())
             )
             or 0
         )
@@ -117,9 +117,11 @@ def desk(request: Request) -> Response:
     with web.transaction() as session:
         person(request, session, *ROLES)
         now = web.now()
-        since = now - dt.timedelta(days=WINDOW_DAYS)
         day = web.business_date(session)
         since_day = day - dt.timedelta(days=WINDOW_DAYS)
+        # the window follows the business date (a replayed or simulated book has its own
+        # calendar); anything recorded after its start counts, live HTTP calls included
+        since = dt.datetime.combine(since_day, dt.time(), tzinfo=dt.UTC)
         refusals: Counter[str] = Counter()
         for rule, count in session.execute(
             select(Decision.gate_rule, func.count())
