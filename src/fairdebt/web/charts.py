@@ -128,7 +128,8 @@ def stacked_bars(
                 f'height="{h:.1f}" fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(name)} '
                 f"{escape(sname)}: {values[i]:,.4g}</title></rect>"
             )
-        if n <= 16 or i % math.ceil(n / 12) == 0:
+        # label every bar when they fit, else every few (about 36 px a label)
+        if i % max(1, math.ceil(36 / slot), math.ceil(n / 12) if n > 16 else 1) == 0:
             body.append(
                 f'<text x="{left + (i + 0.5) * slot:.1f}" y="{height - bottom + 14}" '
                 f'text-anchor="middle" class="axis">{escape(name)}</text>'

@@ -107,6 +107,7 @@ ZH: dict[str, str] = {
     "Fee": "费用",
     "Penalty": "罚息",
     "Paid": "已还",
+    "Waived": "已减免",
     "Log a contact": "登记触达",
     "Channel": "渠道",
     "Recipient": "对象",

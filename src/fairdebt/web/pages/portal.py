@@ -30,10 +30,11 @@ from fairdebt.preferences import (
 )
 from fairdebt.users import Role
 from fairdebt.web.charts import stacked_bars
+from fairdebt.web.i18n import translator
 from fairdebt.web.offers import owed_today
 from fairdebt.web.pages.forms import after_post, field, posted, web_of
 from fairdebt.web.privacy import record_read
-from fairdebt.web.rendering import person, render
+from fairdebt.web.rendering import language, person, render
 
 __all__ = ["CATEGORIES", "router"]
 
@@ -61,6 +62,7 @@ def me(request: Request) -> Response:
     with web.transaction() as session:
         user = _borrower(request, session)
         day = web.business_date(session)
+        t = translator(language(request))
         loans = session.scalars(
             select(Loan)
             .where(Loan.borrower_id == user.borrower_id)
@@ -119,13 +121,13 @@ def me(request: Request) -> Response:
                     "chart": stacked_bars(
                         [i.due_on.strftime("%y-%m") for i in schedule],
                         {
-                            "paid": [
+                            t("Paid"): [
                                 float(
                                     i.principal_paid + i.interest_paid + i.fee_paid + i.penalty_paid
                                 )
                                 for i in schedule
                             ],
-                            "owed": [max(float(o), 0.0) for o in owed_by_due],
+                            t("Still owed"): [max(float(o), 0.0) for o in owed_by_due],
                         },
                         label="my schedule: paid and owed",
                         percent=False,

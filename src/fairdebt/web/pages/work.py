@@ -5,6 +5,7 @@ placed cases; supervisors, compliance officers and admins may open any account."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,11 +44,12 @@ from fairdebt.web.auth import CASE_ROLES, may_open_loan, queue_condition
 from fairdebt.web.charts import bars, stacked_bars
 from fairdebt.web.contacting import RESULTS, report_contact
 from fairdebt.web.gatecase import ask_gate
+from fairdebt.web.i18n import translator
 from fairdebt.web.idempotency import once
 from fairdebt.web.offers import owed_today
 from fairdebt.web.pages.forms import after_post, field, posted, web_of
 from fairdebt.web.privacy import record_read, show_national_id, show_phone
-from fairdebt.web.rendering import person, render
+from fairdebt.web.rendering import language, person, render
 
 __all__ = ["read_account", "router"]
 
@@ -159,6 +161,7 @@ def read_account(
     at: dt.datetime,
     business_date: dt.date,
     pack: str,
+    t: Callable[[str], str] = str,
 ) -> dict[str, Any]:
     """Everything the account view shows, read in the request's transaction."""
     borrower = session.get(Borrower, loan.borrower_id)
@@ -226,9 +229,11 @@ def read_account(
     chart = stacked_bars(
         [i.due_on.strftime("%y-%m") for i in schedule],
         {
-            "paid": paid,
-            "waived": waived,
-            "owed": [max(d - p - w, 0.0) for d, p, w in zip(due, paid, waived, strict=True)],
+            t("Paid"): paid,
+            t("Waived"): waived,
+            t("Still owed"): [
+                max(d - p - w, 0.0) for d, p, w in zip(due, paid, waived, strict=True)
+            ],
         },
         label="schedule: paid and owed by due date",
         percent=False,
@@ -273,7 +278,13 @@ def account(request: Request, loan_id: int) -> Response:
         at = web.now()
         day = web.business_date(session)
         context = read_account(
-            session, user=user, loan=loan, at=at, business_date=day, pack=web.config.pack
+            session,
+            user=user,
+            loan=loan,
+            at=at,
+            business_date=day,
+            pack=web.config.pack,
+            t=translator(language(request)),
         )
         context["offers"] = web.offers.offers(session, loan_id=loan.id, business_date=day)
         context["business_date"] = day
