@@ -9,6 +9,6 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q && apt-get install -y -q "${missing[@]}"
 fi
-rm -f docs/screens/*.png
+rm -f docs/screens/*.png  # README.md stays
 FAIRDEBT_SCREENS=docs/screens .venv/bin/python -m pytest -q -p no:cacheprovider -n 0 tests/web/test_browser.py
 ls docs/screens
