@@ -166,7 +166,7 @@ def main() -> None:
                     "next": "/",
                 },
             )
-            assert signed.status_code == 200, signed.status_code
+            assert signed.status_code == 303, signed.status_code  # to the home page
             for loan_id in pages[:10]:
                 client.get(f"/accounts/{loan_id}")
             account: list[float] = []

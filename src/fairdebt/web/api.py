@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -35,7 +36,7 @@ from fairdebt.compliance.packs import get_pack
 from fairdebt.errors import ConfigurationError, FairdebtError, InputError, UnknownRecord
 from fairdebt.ledger.promises import record_promise
 from fairdebt.models import AppUser, Borrower, Collector, Loan, Webhook
-from fairdebt.users import Role, user_for_token
+from fairdebt.users import Role, token_digest, user_for_token
 from fairdebt.web.app import Web
 from fairdebt.web.auth import may_open_loan
 from fairdebt.web.contacting import RESULTS, report_contact
@@ -44,6 +45,7 @@ from fairdebt.web.idempotency import MAX_KEY, once
 __all__ = ["SCHEMAS", "router"]
 
 MAX_BATCH = 1000
+TOKEN_TTL = 30.0
 Pack = Literal["cn", "us", "us-ma", "uk"]
 _bearer = HTTPBearer(auto_error=False, description="A token from `fairdebt users add`")
 GATE_ROLES = frozenset(
@@ -193,8 +195,17 @@ def caller(
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "send Authorization: Bearer TOKEN", headers=challenge)
-    with _web(request).transaction() as session:
+    web = _web(request)
+    digest = token_digest(credentials.credentials)
+    cached = web.tokens.get(digest)
+    # a token's user is remembered for TOKEN_TTL seconds: the lookup was a third of a gate
+    # call's time; a revoked token stops working within that long
+    if cached is not None and time.monotonic() - cached[1] < TOKEN_TTL:
+        return cached[0]
+    with web.transaction() as session:
         user = user_for_token(session, credentials.credentials)
+    if user is not None:
+        web.tokens[digest] = (user, time.monotonic())
     if user is None:
         raise HTTPException(401, "unknown or revoked token", headers=challenge)
     return user
@@ -223,8 +234,16 @@ def _pack(pack: str) -> Any:
         raise InputError(str(error), field="pack") from None
 
 
-async def _items(request: Request) -> tuple[list[Any], bool]:
-    raw = await request.body()
+async def raw_body(request: Request) -> bytes:
+    """The body, read on the event loop, so the handlers themselves can be plain functions that
+    FastAPI runs in its thread pool: their database work never blocks other requests."""
+    return await request.body()
+
+
+Body = Annotated[bytes, Depends(raw_body)]
+
+
+def _items(raw: bytes) -> tuple[list[Any], bool]:
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -372,8 +391,9 @@ ANSWER_REF: dict[str, Any] = {"$ref": "#/components/schemas/GateAnswer"}
         }
     },
 )
-async def gate_check(
+def gate_check(
     request: Request,
+    body: Body,
     user: Caller,
     pack: Annotated[Pack, Query(description="rule pack")] = "cn",
     lang: Annotated[Literal["en", "zh-CN"], Query(description="message language")] = "en",
@@ -381,7 +401,7 @@ async def gate_check(
     """Ask the contact gate before a contact: allowed, every reason, and the next allowed time."""
     _allow(user, GATE_ROLES)
     chosen = _pack(pack)
-    items, batch = await _items(request)
+    items, batch = _items(body)
     web = _web(request)
     answers: list[dict[str, Any]] = []
     failed: list[int] = []
@@ -481,15 +501,16 @@ ANSWER_REF = {"$ref": "#/components/schemas/ScreenAnswer"}
         }
     },
 )
-async def screen(
+def screen(
     request: Request,
+    body: Body,
     user: Caller,
     pack: Annotated[Pack, Query(description="rule pack")] = "cn",
 ) -> JSONResponse:
     """Screen messages and transcripts (Chinese and English) before they are sent."""
     _allow(user, GATE_ROLES)
     base = _pack(pack).id.split("-")[0]
-    items, batch = await _items(request)
+    items, batch = _items(body)
     web = _web(request)
     answers: list[dict[str, Any]] = []
     failed = False
@@ -541,14 +562,17 @@ def _send_later(web: Web, queued: int) -> BackgroundTask | None:
     response_model=ContactRecorded,
     responses=_errors(400, 401, 403, 404, 409, 422),
 )
-async def contacts(
-    request: Request, report: ContactReport, user: Caller, idempotency_key: IdempotencyKey = None
+def contacts(
+    request: Request,
+    body: Body,
+    report: ContactReport,
+    user: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Report a contact as it happened (the dialer's outcome); with ``promise``, the promise to
     pay made in it. Written through the contact verb, with its audit entry."""
     _allow(user, CONTACT_ROLES)
     web = _web(request)
-    body = await request.body()
     queued = 0
 
     def run() -> tuple[int, Any]:
@@ -621,13 +645,16 @@ async def contacts(
     response_model=PromiseRecorded,
     responses=_errors(400, 401, 403, 404, 409, 422),
 )
-async def promises(
-    request: Request, promise: PromiseRequest, user: Caller, idempotency_key: IdempotencyKey = None
+def promises(
+    request: Request,
+    body: Body,
+    promise: PromiseRequest,
+    user: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Record a promise to pay on a loan (a webhook ``promise.recorded`` goes out)."""
     _allow(user, PROMISE_ROLES)
     web = _web(request)
-    body = await request.body()
     queued = 0
 
     def run() -> tuple[int, Any]:
@@ -698,8 +725,12 @@ def _webhook_out(hook: Webhook, secret: bool = False) -> dict[str, Any]:
     response_model=WebhookOut,
     responses=_errors(400, 401, 403, 409, 422),
 )
-async def add_webhook(
-    request: Request, hook: WebhookIn, user: Caller, idempotency_key: IdempotencyKey = None
+def add_webhook(
+    request: Request,
+    body: Body,
+    hook: WebhookIn,
+    user: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Register an endpoint for signed events (admin); the answer shows its secret once.
 
@@ -710,7 +741,6 @@ async def add_webhook(
     """
     _allow(user, frozenset({Role.ADMIN}))
     web = _web(request)
-    body = await request.body()
 
     def run() -> tuple[int, Any]:
         row = webhooks.register_webhook(

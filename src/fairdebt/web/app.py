@@ -40,7 +40,7 @@ from fairdebt.errors import (
     InputError,
     UnknownRecord,
 )
-from fairdebt.models import CycleRun
+from fairdebt.models import AppUser, CycleRun
 from fairdebt.web.auth import LoginThrottle
 from fairdebt.web.offers import ExtensionOffers, PlanOffers
 
@@ -87,6 +87,8 @@ class Web:
         self.offers = config.offers
         self.http = httpx.Client(transport=config.webhook_transport, timeout=5.0)
         self.cache: dict[Any, Any] = {}
+        # token digest -> (user, when read), for the API's bearer tokens
+        self.tokens: dict[str, tuple[AppUser, float]] = {}
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
