@@ -151,6 +151,7 @@ def serve_command(
         pack=pack,
         models_dir=models_dir,
         secure_cookies=os.environ.get("FAIRDEBT_SECURE_COOKIES") == "1",
+        warm_up=True,
     )
     console.print(f"fairdebt on http://{host}:{port}/  database 数据库: {url}", highlight=False)
     uvicorn.run(create_app(config), host=host, port=port, log_level="info")

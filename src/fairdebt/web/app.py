@@ -59,7 +59,8 @@ class WebConfig:
     end with the process). ``pack`` is the rule pack the account view asks. ``models_dir`` is
     where the risk page looks for saved models. ``webhook_transport`` replaces the network for
     webhook deliveries (tests). ``deliver_every`` is the webhook retry timer in seconds (None:
-    no timer; deliveries still go after each write).
+    no timer; deliveries still go after each write). ``warm_up`` computes the portfolio's
+    figures in the background at start-up (``fairdebt serve`` turns it on).
     """
 
     database_url: str
@@ -70,6 +71,7 @@ class WebConfig:
     offers: PlanOffers = field(default_factory=ExtensionOffers)
     webhook_transport: httpx.BaseTransport | None = None
     deliver_every: float | None = 30.0
+    warm_up: bool = False
     secure_cookies: bool = False
     complaint_response_days: int = 15
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
@@ -149,6 +151,11 @@ def create_app(config: WebConfig) -> FastAPI:
         task = None
         if config.deliver_every:
             task = asyncio.create_task(_deliver_forever(web, config.deliver_every))
+        if config.warm_up:
+            # the portfolio's figures take seconds on a large book: compute them before the
+            # first risk manager asks (a failure here only means the page computes them)
+            warming = asyncio.create_task(asyncio.to_thread(_warm, web))
+            web.cache["warming"] = warming
         try:
             yield
         finally:
@@ -258,6 +265,13 @@ def create_app(config: WebConfig) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _warm(web: Web) -> None:
+    from fairdebt.web.pages.risk import cached_figures
+
+    with contextlib.suppress(Exception):
+        cached_figures(web)
 
 
 async def _deliver_forever(web: Web, every: float) -> None:

@@ -29,11 +29,12 @@ from fairdebt.cycle.buckets import DEFAULT_SCHEME
 from fairdebt.cycle.reports import kpis, roll_rates, vintage_curves
 from fairdebt.models import CycleRun, LoanDay
 from fairdebt.users import Role
+from fairdebt.web.app import Web
 from fairdebt.web.charts import heatmap, lines, stacked_bars
 from fairdebt.web.pages.forms import web_of
 from fairdebt.web.rendering import person, render
 
-__all__ = ["explain_panel", "portfolio_figures", "router"]
+__all__ = ["cached_figures", "explain_panel", "portfolio_figures", "router"]
 
 router = APIRouter(include_in_schema=False)
 ROLES = (Role.RISK, Role.ADMIN)
@@ -92,11 +93,10 @@ def explain_panel(engine: Engine, day: dt.date, lang: str) -> Markup | None:
     return Markup(panel(engine, day, lang))
 
 
-@router.get("/portfolio")
-def portfolio(request: Request) -> Response:
-    web = web_of(request)
+def cached_figures(web: Web) -> dict[str, Any] | None:
+    """The portfolio figures of the latest closed date, computed once per cycle run (the app
+    warms this at start-up, so the first visitor does not wait for it)."""
     with web.transaction() as session:
-        person(request, session, *ROLES)
         closed = [
             _as_date(d)
             for d in session.scalars(
@@ -105,12 +105,23 @@ def portfolio(request: Request) -> Response:
         ]
         ran = session.scalar(select(func.max(CycleRun.ran_at)))
     if not closed:
-        return render(request, "portfolio.html", {"figures": None})
+        return None
     key = ("portfolio", closed[-1], len(closed), ran)
-    figures = web.cache.get(key)
+    figures: dict[str, Any] | None = web.cache.get(key)
     if figures is None:
         figures = portfolio_figures(web.engine, closed)
         web.cache[key] = figures
+    return figures
+
+
+@router.get("/portfolio")
+def portfolio(request: Request) -> Response:
+    web = web_of(request)
+    with web.transaction() as session:
+        person(request, session, *ROLES)
+    figures = cached_figures(web)
+    if figures is None:
+        return render(request, "portfolio.html", {"figures": None})
     charts: dict[str, Markup] = {}
     dates = [d.strftime("%Y-%m") for d in figures["mix_dates"]]
     charts["mix"] = stacked_bars(dates, figures["mix"], label="balance by bucket at month ends")
