@@ -12,9 +12,10 @@ from fairdebt.errors import InputError
 from fairdebt.models import Borrower, Collector, Decision, DecisionStatus, Loan
 from fairdebt.users import Role
 from fairdebt.web.charts import bars
+from fairdebt.web.i18n import translator
 from fairdebt.web.pages.forms import after_post, posted, web_of
 from fairdebt.web.privacy import record_read
-from fairdebt.web.rendering import person, render
+from fairdebt.web.rendering import language, person, render
 from fairdebt.workqueues import reassign
 
 __all__ = ["router"]
@@ -89,7 +90,7 @@ def team(request: Request) -> Response:
         label="queue as a share of daily capacity (%)",
         fmt=lambda v: f"{v:.0f}%",
         limit=100,
-        limit_label="capacity",
+        limit_label=translator(language(request))("Capacity"),
     )
     return render(
         request,

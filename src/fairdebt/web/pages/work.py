@@ -108,16 +108,17 @@ def queue(request: Request) -> Response:
         )
     planned = sum(1 for r in rows if r[0].status == DecisionStatus.PLANNED)
     done = sum(1 for r in rows if r[0].status == DecisionStatus.DONE)
-    t_labels = ["Planned", "Done"]
+    t = translator(language(request))
+    t_labels = [t("Planned"), t("Done")]
     by_action: dict[str, int] = {}
     for r in rows:
         by_action[r[0].action] = by_action.get(r[0].action, 0) + 1
     chart = bars(
-        [f"{k}" for k in t_labels],
+        t_labels,
         [planned, done],
         label="work queue: planned and done",
         limit=capacity,
-        limit_label="capacity",
+        limit_label=t("Capacity"),
     )
     items = [
         {
