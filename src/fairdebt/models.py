@@ -37,6 +37,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "Accrual",
     "AllocationLine",
+    "ApiToken",
+    "AppUser",
     "AuditEntry",
     "AuditHead",
     "Base",
@@ -55,6 +57,7 @@ __all__ = [
     "DecisionStatus",
     "Hold",
     "HoldKind",
+    "IdempotencyKey",
     "Installment",
     "Loan",
     "LoanDay",
@@ -70,6 +73,8 @@ __all__ = [
     "RepaymentPlan",
     "SimulationRun",
     "Waiver",
+    "Webhook",
+    "WebhookDelivery",
 ]
 
 # Constraint names are fixed so that migrations are identical on SQLite and PostgreSQL.
@@ -615,3 +620,86 @@ class ContactPreference(Base):
     to_time: Mapped[dt.time | None] = mapped_column(Time)
     set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class AppUser(Base):
+    """Someone who signs in or calls the API: a person in a role, or a machine (a dialer).
+
+    ``agency`` limits an agency user to the cases placed with that agency; ``collector_id``
+    ties a collector (or an agency's collector) to their work queue; ``borrower_id`` ties a
+    borrower to the portal. Passwords are stored as argon2 hashes; machines have none.
+    """
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # fairdebt.users.Role
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    agency: Mapped[str | None] = mapped_column(String(80))
+    team: Mapped[str | None] = mapped_column(String(40))
+    collector_id: Mapped[int | None] = mapped_column(ForeignKey("collector.id"))
+    borrower_id: Mapped[int | None] = mapped_column(ForeignKey("borrower.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ApiToken(Base):
+    """A bearer token of a user, kept only as its SHA-256 (the token itself is shown once)."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class IdempotencyKey(Base):
+    """A write already answered: the same key from the same user replays the stored answer."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(300))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Webhook(Base):
+    """A lender's endpoint that is sent signed events (plan, promise, complaint)."""
+
+    __tablename__ = "webhook"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(100))  # the HMAC key; both sides must hold it
+    events: Mapped[str] = mapped_column(String(200))  # comma-separated event names or prefixes
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class WebhookDelivery(Base):
+    """One event for one webhook: written with the state change (an outbox), sent after."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_delivered_at", "delivered_at"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id"), index=True)
+    event: Mapped[str] = mapped_column(String(40))  # plan.accepted, promise.recorded, ...
+    payload: Mapped[str] = mapped_column(Text)  # the JSON body, exactly as signed and sent
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(300))

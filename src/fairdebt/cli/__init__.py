@@ -171,6 +171,7 @@ def _mount() -> None:
 
     for module in (db, audit, ledger, cycle, simulation, compliance, risk, strategy):
         module.mount(app)
+    __import__("fairdebt.cli.web", fromlist=["mount"]).mount(app)  # serve, users
 
 
 _mount()

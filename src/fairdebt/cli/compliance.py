@@ -24,7 +24,7 @@ from fairdebt.cli import ExitCode
 from fairdebt.cli.guards import actor_option
 from fairdebt.errors import ConfigurationError, FairdebtError, InputError
 
-__all__ = ["app", "mount"]
+__all__ = ["app", "check_line", "mount", "parse_line", "screen_line"]
 
 app = typer.Typer(
     help="Contact gate and message screening. 触达合规闸门与话术筛查。", no_args_is_help=True
@@ -77,7 +77,8 @@ def _surrogate(data: Any) -> str | None:
     return None
 
 
-def _parse(raw: bytes, where: str) -> dict[str, Any]:
+def parse_line(raw: bytes, where: str) -> dict[str, Any]:
+    """One input line (or HTTP body item) as a JSON object; InputError naming ``where``."""
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError as error:
@@ -139,7 +140,7 @@ def _run(path: str, answer: Callable[[Any, str], dict[str, Any]]) -> None:
         where = f"line {number}"
         record_id: Any = None
         try:
-            data = _parse(line, where)
+            data = parse_line(line, where)
             record_id = data.get("id")
             result = answer(data, where)
         except FairdebtError as error:
@@ -223,8 +224,7 @@ def check_command(
     actor: str = actor_option("cli", "Who asks, for the audit log. 操作人。"),
 ) -> None:
     """Ask the gate about each contact attempt. 逐条判断触达是否合规。"""
-    from fairdebt.compliance.attempts import case_from_json
-    from fairdebt.compliance.gate import check, record_decision
+    from fairdebt.compliance.gate import record_decision
 
     if lang not in ("en", "zh-CN"):
         raise InputError(f"expected en or zh-CN (got {lang!r})", field="--lang")
@@ -237,11 +237,8 @@ def check_command(
         session = make_session(open_database(database))
 
     def answer(data: Any, where: str) -> dict[str, Any]:
-        entity_id = _entity_id(data, where) if session is not None else None
-        attempt, history, debtor, consents = case_from_json(data, record=where)
-        if isinstance(data, dict) and "borrower" in data:
-            history, debtor, consents = _facts_from_database(session, data, attempt.at, where)
-        verdict = check(attempt, history, debtor, chosen, consents=consents)
+        entity_id = _entity_id(data, where) if record else None
+        result, verdict, attempt = check_line(data, where, pack=chosen, lang=lang, session=session)
         if session is not None:
             with session.begin():
                 record_decision(
@@ -253,7 +250,7 @@ def check_command(
                     pack=chosen,
                     entity_id=entity_id,
                 )
-        return verdict.to_json(id=data.get("id"), lang=lang)
+        return result
 
     try:
         _run(file, answer)
@@ -265,47 +262,74 @@ def check_command(
 @app.command("screen")
 def screen_command(file: str = FileArgument, pack: str = PackOption) -> None:
     """Screen each message or transcript. 逐条筛查催收话术。"""
-    from fairdebt.compliance import screening
-
     base = _pack_or_refuse(pack, file).id.split("-")[0]
 
     def answer(data: Any, where: str) -> dict[str, Any]:
-        text = data.get("text")
-        if not isinstance(text, str):
-            raise InputError(f"expected a string (got {text!r})", record=where, field="text")
-        facts = data.get("facts") or {}
-        if not isinstance(facts, dict):
-            raise InputError("expected an object", record=where, field="facts")
-        recipient = facts.get("recipient") or "debtor"
-        if recipient not in ("debtor", "spouse", "contact", "employer", "attorney"):
-            raise InputError(
-                f"unknown recipient {recipient!r}", record=where, field="facts.recipient"
-            )
-        clean = {"recipient": recipient}
-        for name in ("has_judgment", "time_barred", "legal_action_intended"):
-            value = facts.get(name, False)
-            if not isinstance(value, bool):
-                raise InputError(
-                    f"expected true or false (got {value!r})", record=where, field=f"facts.{name}"
-                )
-            clean[name] = value
-        findings = screening.screen(text, clean, pack=base)
-        return {
-            "id": data.get("id"),
-            "verdict": screening.verdict(findings),
-            "findings": [
-                {
-                    "category": f.category,
-                    "start": f.start,
-                    "end": f.end,
-                    "rule": f.rule,
-                    "citation": f.citation,
-                }
-                for f in findings
-            ],
-        }
+        return screen_line(data, where, pack=base)
 
     _run(file, answer)
+
+
+def check_line(
+    data: Any, where: str, *, pack: Any, lang: str = "en", session: Any = None
+) -> tuple[dict[str, Any], Any, Any]:
+    """Answer one ``compliance check`` object: ``(answer, verdict, attempt)``; the CLI and
+    ``POST /v1/gate/check`` both call it. InputError names ``where`` and the field. A line
+    naming ``borrower`` (an external id) takes history, debtor and consents from the database
+    of ``session``."""
+    from fairdebt.compliance.attempts import case_from_json
+    from fairdebt.compliance.gate import check
+
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object (got {type(data).__name__})", record=where)
+    attempt, history, debtor, consents = case_from_json(data, record=where)
+    if "borrower" in data:
+        history, debtor, consents = _facts_from_database(session, data, attempt.at, where)
+    verdict = check(attempt, history, debtor, pack, consents=consents)
+    return verdict.to_json(id=data.get("id"), lang=lang), verdict, attempt
+
+
+def screen_line(data: Any, where: str, *, pack: str) -> dict[str, Any]:
+    """Answer one ``compliance screen`` object under the base pack (cn, us, uk); the CLI and
+    ``POST /v1/screen`` both call it."""
+    from fairdebt.compliance import screening
+
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object (got {type(data).__name__})", record=where)
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise InputError(f"expected a string (got {text!r})", record=where, field="text")
+    facts = data.get("facts")
+    facts = {} if facts is None else facts
+    if not isinstance(facts, dict):
+        raise InputError("expected an object", record=where, field="facts")
+    recipient = facts.get("recipient")
+    recipient = "debtor" if recipient is None else recipient
+    if recipient not in ("debtor", "spouse", "contact", "employer", "attorney"):
+        raise InputError(f"unknown recipient {recipient!r}", record=where, field="facts.recipient")
+    clean = {"recipient": recipient}
+    for name in ("has_judgment", "time_barred", "legal_action_intended"):
+        value = facts.get(name, False)
+        if not isinstance(value, bool):
+            raise InputError(
+                f"expected true or false (got {value!r})", record=where, field=f"facts.{name}"
+            )
+        clean[name] = value
+    findings = screening.screen(text, clean, pack=pack)
+    return {
+        "id": data.get("id"),
+        "verdict": screening.verdict(findings),
+        "findings": [
+            {
+                "category": f.category,
+                "start": f.start,
+                "end": f.end,
+                "rule": f.rule,
+                "citation": f.citation,
+            }
+            for f in findings
+        ],
+    }
 
 
 def mount(root: typer.Typer) -> None:
