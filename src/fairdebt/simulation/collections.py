@@ -13,7 +13,10 @@ and settled promises: the database run writes them through the ledger verbs.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -212,6 +215,7 @@ class SimCollections:
         self.figures: dict[str, ArmFigures] = {}
         self.log: list[pd.DataFrame] = []
         self.keep_log = audit_gate
+        self.timings: dict[str, float] = {}
         size = len(pop)
         self.last_reach_day = np.full(size, -999, dtype=np.int64)
         self.last_rpc_day = np.full(size, -999, dtype=np.int64)
@@ -318,11 +322,40 @@ class SimCollections:
         )
         return np.asarray(answer["allowed"].to_numpy(), dtype=bool)
 
+    @contextmanager
+    def _timed(self, phase: str) -> Iterator[None]:
+        """CPU seconds by phase of the loop (for the benchmarks' account of the demo)."""
+        began = time.process_time()
+        yield
+        self.timings[phase] = self.timings.get(phase, 0.0) + time.process_time() - began
+
     def act(self, day: int) -> None:
         self._grow()
         on = self.portfolio.start_on + dt.timedelta(days=day)
         self.facts.start_day(on)
-        state = self.state(day)
+        with self._timed("state"):
+            state = self.state(day)
+        with self._timed("plan"):
+            plan = self._plan(on, state)
+        if self.sink is not None:
+            with self._timed("record plan"):
+                self.sink.record_plan(day, plan)
+
+        def made(round_: pd.DataFrame) -> None:
+            if self.sink is not None:
+                began = time.process_time()
+                self.sink.record_contacts(day, round_)
+                spent = time.process_time() - began
+                self.timings["record contacts"] = self.timings.get("record contacts", 0) + spent
+            self.facts.add(round_)
+
+        with self._timed("contacts"):
+            contacts = make_contacts(
+                self.book, day, plan, self.catalogue, gate=self._gate, on_round=made
+            )
+        self._after_contacts(day, plan, contacts.frame)
+
+    def _plan(self, on: dt.date, state: pd.DataFrame) -> pd.DataFrame:
         plan = plan_day(
             state,
             policy=self.policy,
@@ -332,25 +365,7 @@ class SimCollections:
             capacity=self.capacity,
             settings=self.settings,
         )
-        by = np.where(
-            pd.Series(plan["action"]).map({c: a.actor for c, a in self.catalogue.actions.items()})
-            == "agency",
-            f"agency:{self.settings.lender_name}-agency",
-            "lender",
-        )
-        plan["by"] = by
-        if self.sink is not None:
-            self.sink.record_plan(day, plan)
-
-        def made(round_: pd.DataFrame) -> None:
-            if self.sink is not None:
-                self.sink.record_contacts(day, round_)
-            self.facts.add(round_)
-
-        contacts = make_contacts(
-            self.book, day, plan, self.catalogue, gate=self._gate, on_round=made
-        )
-        self._after_contacts(day, plan, contacts.frame)
+        return plan
 
     def _after_contacts(self, day: int, plan: pd.DataFrame, frame: pd.DataFrame) -> None:
         loans = plan["loan_id"].to_numpy()

@@ -17,7 +17,9 @@ from rich.console import Console
 from sqlalchemy.engine import make_url
 
 from fairdebt.db import make_engine, upgrade
+from fairdebt.simulation.loop_report import collections_html, print_collections
 from fairdebt.simulation.measures import Measures, measure
+from fairdebt.simulation.outcomes import Outcomes, collection_outcomes
 from fairdebt.simulation.report import print_summary, write_html
 from fairdebt.simulation.runs import Progress, SimulationResult, simulate
 
@@ -31,6 +33,7 @@ class DemoOutcome:
     result: SimulationResult
     measures: Measures
     report: Path
+    outcomes: Outcomes | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -88,9 +91,14 @@ def run_demo(
         progress=progress,
     )
     simulated, cpu_simulated = time.perf_counter(), time.process_time()
-    figures = measure(engine, month_ends=month_ends(result.start_on, result.end_on))
+    ends = month_ends(result.start_on, result.end_on)
+    figures = measure(engine, month_ends=ends)
     print_summary(console, result, figures)
-    path = write_html(report, result, figures, generated_at=generated_at)
+    outcomes = collection_outcomes(engine, end_on=result.end_on, month_ends=ends)
+    print_collections(console, outcomes)
+    path = write_html(
+        report, result, figures, generated_at=generated_at, sections=collections_html(outcomes)
+    )
     engine.dispose()
     done, cpu_done = time.perf_counter(), time.process_time()
     seconds = {
@@ -106,5 +114,10 @@ def run_demo(
         "total": cpu_done - cpu_began,
     }
     return DemoOutcome(
-        result=result, measures=figures, report=path, seconds=seconds, cpu_seconds=cpu
+        result=result,
+        measures=figures,
+        report=path,
+        outcomes=outcomes,
+        seconds=seconds,
+        cpu_seconds=cpu,
     )

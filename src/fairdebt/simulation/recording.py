@@ -26,6 +26,7 @@ from fairdebt.complaints import file_complaint
 from fairdebt.contacts import GateTables, gate_facts, record_contacts
 from fairdebt.decisions import mark_done, record_plan
 from fairdebt.ledger.promises import PromiseIn, record_promises
+from fairdebt.simulation.collections import as_history
 from fairdebt.simulation.population import Population
 from fairdebt.strategy.allocation import allocate
 from fairdebt.strategy.catalogue import Catalogue
@@ -54,6 +55,9 @@ _SKILLS = {
     "agency_call": ("late",),
 }
 _MESSAGE_CHANNELS = ("sms", "app_push", "email", "letter")
+# Messages whose rendered text is kept on the contact event; an app push keeps its template id
+# (pushes are most of the volume, and their text is the template's with the loan's facts).
+_KEPT_TEXT = ("sms", "email", "letter")
 
 
 def staff_collectors(
@@ -91,24 +95,34 @@ class DatabaseFacts:
     def __init__(self, ledger: DatabaseLedger) -> None:
         self.ledger = ledger
         self.at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-        self._cache: tuple[bytes, GateTables] | None = None
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._tables: GateTables | None = None
 
     def start_day(self, on: dt.date) -> None:
         """Read facts as of the end of ``on``: the gate counts only events before each attempt."""
         self.at = dt.datetime.combine(on + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC)
-        self._cache = None
+        self._tables = None
 
     def _read(self, borrower_ids: np.ndarray) -> GateTables:
-        ids = self.ledger.borrower_id[np.asarray(borrower_ids, dtype=np.int64)]
-        key = ids.tobytes()
-        if self._cache is None or self._cache[0] != key:
-            tables = gate_facts(self.ledger.session_now(), ids.tolist(), at=self.at)
-            self._cache = (key, tables)
-        return self._cache[1]
+        ids = np.unique(self.ledger.borrower_id[np.asarray(borrower_ids, dtype=np.int64)])
+        if self._tables is None or not np.isin(ids, self._ids).all():
+            self._tables = gate_facts(self.ledger.session_now(), ids.tolist(), at=self.at)
+            self._ids = ids
+        return self._tables
 
     def add(self, contacts: pd.DataFrame) -> None:
-        """Contacts were recorded by the sink: the next question reads the ledger again."""
-        self._cache = None
+        """The sink recorded these contacts: add them to the facts already read today.
+
+        The same rows a new read of the ledger would return (the sink wrote exactly these), so
+        a retry's gate check counts them without another round trip.
+        """
+        if self._tables is None or contacts.empty:
+            return
+        made = as_history(contacts)
+        made["debtor_id"] = self.ledger.borrower_id[made["debtor_id"].to_numpy(np.int64)]
+        made["direction"], made["debt_id"] = "outbound", None
+        history = pd.concat([self._tables.history, made], ignore_index=True)
+        self._tables = GateTables(history, self._tables.debtors, self._tables.consents)
 
     def _to_mirror(self, frame: pd.DataFrame) -> pd.DataFrame:
         db = self.ledger.borrower_id
@@ -119,10 +133,16 @@ class DatabaseFacts:
         return out
 
     def history(self, borrower_ids: np.ndarray) -> pd.DataFrame:
-        return self._to_mirror(self._read(borrower_ids).history)
+        tables = self._read(borrower_ids)
+        wanted = self.ledger.borrower_id[np.asarray(borrower_ids, dtype=np.int64)]
+        rows = tables.history[np.isin(tables.history["debtor_id"].to_numpy(np.int64), wanted)]
+        return self._to_mirror(rows)
 
     def debtors(self, borrower_ids: np.ndarray) -> pd.DataFrame:
-        return self._to_mirror(self._read(borrower_ids).debtors)
+        tables = self._read(borrower_ids)
+        wanted = self.ledger.borrower_id[np.asarray(borrower_ids, dtype=np.int64)]
+        rows = tables.debtors[np.isin(tables.debtors["debtor_id"].to_numpy(np.int64), wanted)]
+        return self._to_mirror(rows)
 
 
 class DatabaseSink:
@@ -233,9 +253,9 @@ class DatabaseSink:
         return events
 
     def _texts(self, frame: pd.DataFrame, template: np.ndarray, on: dt.date) -> np.ndarray:
-        """The rendered message of each text, push, e-mail and letter (calls keep a script id)."""
+        """The rendered message of each text, e-mail and letter (others keep a template id)."""
         out = np.full(len(frame), None, dtype=object)
-        messages = np.flatnonzero(np.isin(frame["channel"].to_numpy(), _MESSAGE_CHANNELS))
+        messages = np.flatnonzero(np.isin(frame["channel"].to_numpy(), _KEPT_TEXT))
         names = self.population.name
         borrower = frame["borrower"].to_numpy(np.int64)
         for k in messages.tolist():  # a day's messages: hundreds, each one string format

@@ -179,7 +179,12 @@ def _table_html(frame: pd.DataFrame, percent: bool = True) -> str:
 
 
 def write_html(
-    path: Path, result: SimulationResult, measures: Measures, *, generated_at: dt.datetime
+    path: Path,
+    result: SimulationResult,
+    measures: Measures,
+    *,
+    generated_at: dt.datetime,
+    sections: str = "",
 ) -> Path:
     """Write the self-contained report to ``path`` and return it."""
     kpi_rows = "".join(
@@ -211,6 +216,7 @@ seed {result.seed}. 情景 Scenario: {html.escape(str(result.scenario or "none �
 {_table_html(measures.rolls)}
 <h2>账龄曲线 Vintage curves</h2><figure>{_vintage_chart(measures)}</figure>
 {_table_html(measures.vintages)}
+{sections}
 <h2>注入的冲击 Injected shock (ground truth)</h2><pre>{truth}</pre>
 </body></html>
 """

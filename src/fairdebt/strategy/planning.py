@@ -315,8 +315,10 @@ def plan_day(
             failure[cand_row[lost]] = DecisionStatus.NO_CAPACITY.value
     unplanned = wants & ~done
     status[unplanned] = failure[unplanned]
-    gate_rule[done] = None
-    next_allowed[done] = _NEVER
+    # The proposed action's refusal stays on record when a gentler action went out instead.
+    as_proposed = done & (final == code)
+    gate_rule[as_proposed] = None
+    next_allowed[as_proposed] = _NEVER
     action = table.codes[final]
     out = state.assign(
         business_date=business_date,
