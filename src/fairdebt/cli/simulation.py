@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from fairdebt.cli.db import DEMO_URL, database_url, open_database, shown
 from fairdebt.errors import InputError
+from fairdebt.simulation.world import load_world
 
 if TYPE_CHECKING:  # imported inside the commands: `fairdebt --help` stays fast
     from fairdebt.simulation.runs import SimulationResult
@@ -67,6 +68,9 @@ def _run(
     seed: int,
     scenario: str | None,
     start_on: dt.date,
+    world: Path | None = None,
+    holdout: float = 0.05,
+    collect: bool = True,
 ) -> SimulationResult:
     from fairdebt.db import upgrade
     from fairdebt.simulation import simulate
@@ -83,6 +87,9 @@ def _run(
             scenario=scenario,
             start_on=start_on,
             progress=progress,
+            world=load_world(world),
+            holdout_share=holdout,
+            collect=collect,
         )
     engine.dispose()
     return result
@@ -108,6 +115,15 @@ ReportOption = typer.Option(Path(DEMO_REPORT), "--report", help="HTML report pat
 DemoBorrowersOption = typer.Option(20_000, "--borrowers", hidden=True)
 DemoMonthsOption = typer.Option(12, "--months", hidden=True)
 DemoSeedOption = typer.Option(2026, "--seed", hidden=True)
+WorldOption = typer.Option(
+    None, "--world", help="World file (YAML): how borrowers respond 借款人反应设定 (docs/world.md)"
+)
+HoldoutOption = typer.Option(
+    0.05, "--holdout", help="Randomised no-contact hold-out share 随机不触达留存组比例"
+)
+CollectOption = typer.Option(
+    True, "--collect/--no-collect", help="Collect with the rule champion 是否按冠军策略催收"
+)
 
 
 def simulate_command(
@@ -117,6 +133,9 @@ def simulate_command(
     scenario: str | None = ScenarioOption,
     start: str = StartOption,
     database: str | None = DatabaseOption,
+    world: Path | None = WorldOption,
+    holdout: float = HoldoutOption,
+    collect: bool = CollectOption,
 ) -> None:
     """Simulate a Chinese online consumer-lending portfolio. 生成模拟贷款组合。"""
     console = Console()
@@ -134,6 +153,9 @@ def simulate_command(
         seed=seed,
         scenario=scenario,
         start_on=_date(start, "start"),
+        world=world,
+        holdout=holdout,
+        collect=collect,
     )
     console.print(
         f"simulation run {result.run_id}: {result.loans:,} loans 贷款, {result.payments:,} "
@@ -149,6 +171,7 @@ def demo_command(
     borrowers: int = DemoBorrowersOption,
     months: int = DemoMonthsOption,
     seed: int = DemoSeedOption,
+    world: Path | None = WorldOption,
 ) -> None:
     """Simulate a portfolio, run the cycle, print a summary and write an HTML report. 演示。"""
     from fairdebt.simulation.demo import run_demo
@@ -171,6 +194,7 @@ def demo_command(
             seed=seed,
             generated_at=dt.datetime.now(dt.UTC),
             progress=progress,
+            world=load_world(world),
         )
     seconds = outcome.seconds
     console.print(

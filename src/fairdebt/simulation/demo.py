@@ -22,6 +22,7 @@ from fairdebt.simulation.measures import Measures, measure
 from fairdebt.simulation.outcomes import Outcomes, collection_outcomes
 from fairdebt.simulation.report import print_summary, write_html
 from fairdebt.simulation.runs import Progress, SimulationResult, simulate
+from fairdebt.simulation.world import World
 
 __all__ = ["DEMO_START", "DemoOutcome", "fresh_sqlite", "month_ends", "run_demo"]
 
@@ -76,6 +77,7 @@ def run_demo(
     seed: int,
     generated_at: dt.datetime,
     progress: Progress | None = None,
+    world: World | None = None,
 ) -> DemoOutcome:
     """Replace the database at ``url``, simulate, summarise on ``console``, write ``report``."""
     began, cpu_began = time.perf_counter(), time.process_time()
@@ -89,6 +91,7 @@ def run_demo(
         seed=seed,
         start_on=DEMO_START,
         progress=progress,
+        world=world,
     )
     simulated, cpu_simulated = time.perf_counter(), time.process_time()
     ends = month_ends(result.start_on, result.end_on)

@@ -151,6 +151,8 @@ def simulate(
             f"borrowers and months must be positive (got {borrowers}, {months})",
             field="borrowers" if borrowers < 1 else "months",
         )
+    if not 0 <= holdout_share < 1:
+        raise InputError(f"must be in [0, 1) (got {holdout_share})", field="holdout")
     if scenario is not None and scenario not in SCENARIOS:
         raise InputError(
             f"must be one of {', '.join(SCENARIOS)} (got {scenario!r})", field="scenario"

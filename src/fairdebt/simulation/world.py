@@ -211,6 +211,23 @@ def _build(source: str, raw: Mapping[str, Any]) -> World:
     promises = _Section(source, "promises", raw["promises"])
     complaints = _Section(source, "complaints", raw["complaints"])
     tokens = _Section(source, "tokens", raw["tokens"])
+    traits.check_keys(
+        {
+            "responsiveness_sd",
+            "digital_voice_correlation",
+            "sleeping_dog_share",
+            "sleeping_dog_effect",
+            "unreachable_share",
+        }
+    )
+    fatigue.check_keys({"per_contact", "window_days"})
+    reach.check_keys(
+        {"app_push", "sms", "email", "letter", "visit", "placement", "social"}
+        | {"call_answer_by_hour", "right_party"}
+    )
+    promises.check_keys({"agent", "robot", "visit", "boost", "days_min", "days_max"})
+    complaints.check_keys({"frequency_factor", "free_contacts", "wrong_party_factor"})
+    tokens.check_keys({"on_contact", "autonomous"})
     hours = reach.data.get("call_answer_by_hour")
     if not (isinstance(hours, list) and len(hours) == 24):
         raise ConfigurationError(
