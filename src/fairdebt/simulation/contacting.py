@@ -142,7 +142,10 @@ def _effects(book: Book, day: int, c: Columns, rp: np.ndarray) -> None:
     # A borrower whose income has gone is moved only by a plan offer (part payments under a
     # reduced plan, not cures); the intensity scales the rest down (Book.repay_intensity).
     late = dpd >= 1
-    np.add.at(response.treat, loan[late], (jump * sign * responsiveness * fatigue)[late])
+    # The longer an account has been late, the less a contact moves it.
+    floor, span = world.treatment_floor, world.treatment_dpd_days
+    age = floor + (1 - floor) * np.exp(-(np.maximum(dpd, 1) - 1) / span)
+    np.add.at(response.treat, loan[late], (jump * sign * responsiveness * fatigue * age)[late])
     offered = late & (hardship > 0)
     response.plan_until[loan[offered]] = day + 30
     response.plan_token[loan[offered]] = hardship[offered] * responsiveness[offered]

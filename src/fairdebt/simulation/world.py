@@ -53,6 +53,8 @@ class World:
     fatigue_per_contact: float
     fatigue_window_days: int
     treatment_decay: float
+    treatment_dpd_days: float
+    treatment_floor: float
     reminder_window_days: int
     forgetful_share: float
     actions: Mapping[str, ActionEffect]
@@ -194,6 +196,8 @@ def _build(source: str, raw: Mapping[str, Any]) -> World:
             "traits",
             "fatigue",
             "treatment_decay",
+            "treatment_dpd_days",
+            "treatment_floor",
             "reminder_window_days",
             "forgetful_share",
             "actions",
@@ -255,6 +259,8 @@ def _build(source: str, raw: Mapping[str, Any]) -> World:
         fatigue_per_contact=fatigue.number("per_contact", 0, 10),
         fatigue_window_days=fatigue.whole("window_days", 1, 60),
         treatment_decay=top.number("treatment_decay", 0, 10),
+        treatment_dpd_days=top.number("treatment_dpd_days", 1, 10_000),
+        treatment_floor=top.number("treatment_floor", 0, 1),
         reminder_window_days=top.whole("reminder_window_days", 0, 30),
         forgetful_share=top.number("forgetful_share", 0, 1),
         actions=_actions(source, raw["actions"]),
