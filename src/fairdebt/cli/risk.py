@@ -35,13 +35,14 @@ class ModelKind(StrEnum):
 
     scorecard = "scorecard"
     gbm = "gbm"
+    ensemble = "ensemble"
 
 
 DATA = typer.Option(..., "--data", help="CSV or Parquet file. 数据文件（CSV 或 Parquet）。")
 TARGET = typer.Option(..., "--target", help="Target column. 目标列。")
 BAD = typer.Option(..., "--bad", help="Target value meaning bad. 代表坏客户的目标值。")
 MODEL_DIR = typer.Option(..., "--model", help="Saved model folder. 已保存的模型目录。")
-KIND = typer.Option(..., "--model", help="scorecard or gbm. 模型类型。")
+KIND = typer.Option(..., "--model", help="scorecard, gbm or ensemble. 模型类型。")
 OUT_DIR = typer.Option(..., "--out", help="Folder for the model. 模型输出目录。")
 OUT_FILE = typer.Option(..., "--out", help="Output CSV or Parquet. 输出文件。")
 OUT_HTML = typer.Option(..., "--out", help="Report HTML file. 报告文件（HTML）。")
@@ -51,6 +52,12 @@ EXPECTED = typer.Option(..., "--expected", help="Reference sample. 基准样本�
 ACTUAL = typer.Option(..., "--actual", help="Recent sample. 近期样本。")
 AS_OF = typer.Option(..., "--as-of", help="Closed observation date (repeatable). 观察日。")
 DROP = typer.Option([], "--drop", help="Column not to use (repeatable). 不使用的列（可重复）。")
+TIME_BUDGET = typer.Option(
+    60.0,
+    "--time-budget",
+    min=0.0,
+    help="Ensemble only: seconds for tuning LightGBM per fit. 集成模型调参时间（秒）。",
+)
 
 
 def read_frame(path: str | Path) -> Any:
@@ -125,12 +132,17 @@ def _model_columns(model: Any, frame: Any, source: Path) -> Any:
     return frame[names]
 
 
-def _make_model(kind: ModelKind, drop: list[str]) -> Any:
-    from fairdebt.risk import GBMModel, Scorecard
+def _make_model(kind: ModelKind, drop: list[str], time_budget: float = 60.0) -> Any:
+    from fairdebt.risk import EnsembleModel, GBMModel, Scorecard
 
-    return (
-        Scorecard(drop=tuple(drop)) if kind == ModelKind.scorecard else GBMModel(drop=tuple(drop))
-    )
+    models = {
+        ModelKind.scorecard: Scorecard,
+        ModelKind.gbm: GBMModel,
+        ModelKind.ensemble: EnsembleModel,
+    }
+    if kind == ModelKind.ensemble:
+        return EnsembleModel(drop=tuple(drop), time_budget=time_budget)
+    return models[kind](drop=tuple(drop))
 
 
 @app.command()
@@ -141,6 +153,7 @@ def train(
     model: ModelKind = KIND,
     out: Path = OUT_DIR,
     drop: list[str] = DROP,
+    time_budget: float = TIME_BUDGET,
 ) -> None:
     """Fit a model, write its card and save it. 训练模型并保存（含模型卡）。"""
     from fairdebt.risk import save_model
@@ -148,7 +161,7 @@ def train(
     from fairdebt.risk.validation import evaluate
 
     X, y = _labelled(data, target, bad)
-    estimator = _make_model(model, drop)
+    estimator = _make_model(model, drop, time_budget)
     with _plain_errors(), _stderr().status(f"fitting {model.value} on {len(y):,} rows 训练中…"):
         estimator.fit(X, y)
         metrics = evaluate(estimator, X, y)
@@ -198,6 +211,7 @@ def cv(
     group: str | None = typer.Option(
         None, "--group", help="Keep each value's rows in one fold (e.g. loan_id). 分组列。"
     ),
+    time_budget: float = TIME_BUDGET,
 ) -> None:
     """Stratified cross-validation: mean and std of AUC and KS (JSON). 分层交叉验证。"""
     from fairdebt.risk import cross_validate
@@ -218,7 +232,7 @@ def cv(
     with _plain_errors(), bars:
         task = bars.add_task("folds", total=folds)
         result = cross_validate(
-            _make_model(model, drop),
+            _make_model(model, drop, time_budget),
             X,
             y,
             folds=folds,
