@@ -88,7 +88,10 @@ def lgb_frame(
     for column in features:
         values = X[column]
         if column in categories:
-            columns[column] = pd.Categorical(values, categories=list(categories[column]))
+            known = list(categories[column])
+            # an unseen category is missing (pandas would warn, then refuse, to code it)
+            values = values.where(values.isin(known), None)
+            columns[column] = pd.Categorical(values, categories=known)
         else:
             codes = special_codes.get(column)
             columns[column] = values.where(~values.isin(codes), np.nan) if codes else values
