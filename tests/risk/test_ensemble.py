@@ -55,11 +55,15 @@ def test_reason_codes_name_the_features_that_raised_the_risk_most(ensemble, germ
     np.testing.assert_allclose(reasons["reason_1_points"], points.round(2), atol=0.01)
 
 
-def test_an_ensemble_folder_is_saved_and_scores_the_same_when_loaded(ensemble, german, tmp_path) -> None:
+def test_an_ensemble_folder_is_saved_and_scores_the_same_when_loaded(
+    ensemble, german, tmp_path
+) -> None:
     X, _ = german
     folder = save_model(ensemble, tmp_path / "ensemble")
     loaded = load_model(folder)
-    np.testing.assert_array_equal(loaded.decision_score(X.iloc[:50]), ensemble.decision_score(X.iloc[:50]))
+    np.testing.assert_array_equal(
+        loaded.decision_score(X.iloc[:50]), ensemble.decision_score(X.iloc[:50])
+    )
 
 
 def test_selection_gives_no_weight_to_a_learner_that_never_helps() -> None:
@@ -76,7 +80,9 @@ def test_selection_gives_no_weight_to_a_learner_that_never_helps() -> None:
 def test_tuning_stops_at_its_trial_cap_and_always_tries_the_usual_settings(german) -> None:
     X, y = german
     frame = X.select_dtypes("number")
-    tuned = tune_lightgbm(frame, y, inner_folds(y, 3, 0), time_budget=3600.0, max_trials=3, threads=1)
+    tuned = tune_lightgbm(
+        frame, y, inner_folds(y, 3, 0), time_budget=3600.0, max_trials=3, threads=1
+    )
     assert len(tuned.trials) == 3
     first = tuned.trials[0]
     assert {k: first[k] for k in DEFAULT_TRIAL} == DEFAULT_TRIAL
@@ -97,17 +103,44 @@ def test_an_ensemble_needs_two_rows_of_each_class_for_its_inner_folds() -> None:
         EnsembleModel(**SMALL).fit(X, y)
 
 
-def test_cv_with_the_ensemble_prints_the_same_json_as_the_other_models(tmp_path: Path, german) -> None:
+def test_cv_with_the_ensemble_prints_the_same_json_as_the_other_models(
+    tmp_path: Path, german
+) -> None:
     X, y = german
     data = tmp_path / "german.csv"
-    X.iloc[:300].assign(creditability=np.where(y[:300] == 1, "bad", "good")).to_csv(data, index=False)
+    X.iloc[:300].assign(creditability=np.where(y[:300] == 1, "bad", "good")).to_csv(
+        data, index=False
+    )
     result = CliRunner().invoke(
         app,
-        ["risk", "cv", "--data", str(data), "--target", "creditability", "--bad", "bad",
-         "--model", "ensemble", "--folds", "2", "--time-budget", "1"],
+        [
+            "risk",
+            "cv",
+            "--data",
+            str(data),
+            "--target",
+            "creditability",
+            "--bad",
+            "bad",
+            "--model",
+            "ensemble",
+            "--folds",
+            "2",
+            "--time-budget",
+            "1",
+        ],
     )
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout.strip().splitlines()[-1])
     assert printed["model"] == "ensemble"
-    assert {"auc_mean", "auc_std", "ks_mean", "ks_std", "folds", "seed", "n", "fit_seconds",
-            "seconds"} <= set(printed)
+    assert {
+        "auc_mean",
+        "auc_std",
+        "ks_mean",
+        "ks_std",
+        "folds",
+        "seed",
+        "n",
+        "fit_seconds",
+        "seconds",
+    } <= set(printed)

@@ -38,7 +38,10 @@ def test_dated_columns_are_ordered_latest_first() -> None:
     rng = np.random.default_rng(0)
     base = rng.integers(0, 3, 500)
     frame = pd.DataFrame(
-        {f"dpd_bucket_2024_{m:02d}": np.clip(base + rng.integers(-1, 2, 500), 0, 5) for m in (3, 1, 2, 4)}
+        {
+            f"dpd_bucket_2024_{m:02d}": np.clip(base + rng.integers(-1, 2, 500), 0, 5)
+            for m in (3, 1, 2, 4)
+        }
     )
     (family,) = find_families(frame)
     assert family.columns == (
@@ -53,7 +56,9 @@ def test_dated_columns_are_ordered_latest_first() -> None:
 def test_month_named_columns_and_unnamed_status_runs_are_found_by_shape() -> None:
     rng = np.random.default_rng(1)
     base = rng.integers(-1, 3, 800)
-    months = {m: np.clip(base + rng.integers(-1, 2, 800), -2, 6) for m in ("Jan", "Feb", "Mar", "Apr")}
+    months = {
+        m: np.clip(base + rng.integers(-1, 2, 800), -2, 6) for m in ("Jan", "Feb", "Mar", "Apr")
+    }
     frame = pd.DataFrame({"income": rng.lognormal(8, 1, 800), **months})
     (family,) = find_families(frame)
     assert family.found_by == "shape" and family.kind == "status"
@@ -85,8 +90,9 @@ def test_a_long_monthly_table_is_widened_with_key_and_month_found_by_shape() -> 
 
 
 def test_a_long_table_with_two_rows_for_one_month_is_refused_naming_the_account() -> None:
-    long = pd.DataFrame({"acct": ["a", "a", "b"], "month": ["2024-01", "2024-01", "2024-01"],
-                         "status": [0, 1, 0]})
+    long = pd.DataFrame(
+        {"acct": ["a", "a", "b"], "month": ["2024-01", "2024-01", "2024-01"], "status": [0, 1, 0]}
+    )
     with pytest.raises(InputError, match="'a'"):
         widen_history(long, key="acct", period="month")
 
@@ -139,7 +145,10 @@ def test_status_summaries_stay_in_their_range_and_do_not_depend_on_other_rows(ro
     late = built.loc[known, "s_months_late"]
     assert ((late >= 0) & (late <= 6)).all()
     assert (built.loc[known, "s_months_late_2plus"] <= late).all()
-    assert ((built.loc[known, "s_months_since_late"] >= 0) & (built.loc[known, "s_months_since_late"] <= 6)).all()
+    assert (
+        (built.loc[known, "s_months_since_late"] >= 0)
+        & (built.loc[known, "s_months_since_late"] <= 6)
+    ).all()
     assert (built.loc[known, "s_worst"] >= built.loc[known, "s_mean"] - 1e-9).all()
     reversed_rows, _ = history_frame(frame.iloc[::-1], [family])
     pd.testing.assert_frame_equal(reversed_rows.iloc[::-1], built)
@@ -186,7 +195,11 @@ def test_the_card_lists_every_built_feature_with_its_meaning(card_book, tmp_path
     listed = {f["name"]: f for f in record["built_features"]["features"]}
     assert set(listed) == set(built)
     assert all(f["en"] and f["zh"] and f["from"] for f in listed.values())
-    assert {f["stem"] for f in record["built_features"]["families"]} == {"PAY", "BILL_AMT", "PAY_AMT"}
+    assert {f["stem"] for f in record["built_features"]["families"]} == {
+        "PAY",
+        "BILL_AMT",
+        "PAY_AMT",
+    }
     assert card.reasons_["PAY_months_late"]["en"].startswith("Months late")
 
 

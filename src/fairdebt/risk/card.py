@@ -6,7 +6,8 @@ information value, which metrics, and which library versions produced it. :func:
 answers them in one JSON-serialisable dict that is saved beside the model and shown in its
 reports. Features the model built itself (history summaries, ratios between amounts) are listed
 under ``built_features`` with their meaning in English and Chinese and the columns they come
-from, beside the families of monthly columns they summarise. The creation time is passed in by the caller (domain code never reads the clock).
+from, beside the families of monthly columns they summarise. The creation time is passed in
+by the caller (domain code never reads the clock).
 """
 
 from __future__ import annotations

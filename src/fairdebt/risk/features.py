@@ -1,4 +1,4 @@
-"""Built features: history summaries and ratios between amounts, learned from column names and shapes.
+"""Built features: history summaries and amount ratios, learned from column names and shapes.
 
 :class:`FeatureBuilder` runs inside every fairdebt risk model, after input cleaning and before
 binning or boosting (``features="auto"``; ``"none"`` turns it off). At fit time it reads the
@@ -42,8 +42,29 @@ ROLES: dict[str, tuple[str, ...]] = {
     "income": ("income", "inc", "salary", "earnings", "revenue", "wage", "收入", "工资", "月收入"),
     "value": ("value", "collateral", "property", "appraisal", "valuation", "估值", "价值", "房产"),
     "instalment": ("installment", "instalment", "emi", "月供", "每期"),
-    "debt": ("mortdue", "debt", "bal", "balance", "outstanding", "owed", "mortgage", "负债", "余额"),
-    "loan": ("loan", "amount", "amt", "amnt", "principal", "funded", "credit", "借款", "金额", "本金"),
+    "debt": (
+        "mortdue",
+        "debt",
+        "bal",
+        "balance",
+        "outstanding",
+        "owed",
+        "mortgage",
+        "负债",
+        "余额",
+    ),
+    "loan": (
+        "loan",
+        "amount",
+        "amt",
+        "amnt",
+        "principal",
+        "funded",
+        "credit",
+        "借款",
+        "金额",
+        "本金",
+    ),
     "term": ("duration", "term", "tenor", "tenure", "months", "month", "期限", "期数"),
 }
 #: Words that make a column a ratio, a rate or a count, never an amount.
@@ -75,7 +96,13 @@ RATIOS: tuple[tuple[tuple[str, ...], str, str, str, str], ...] = (
     (("debt",), "income", "debt_to_income", "debt against income", "负债与收入之比"),
     (("instalment",), "income", "instalment_to_income", "instalment against income", "月供收入比"),
     (("loan",), "value", "loan_to_value", "loan against the collateral's value", "贷款价值比"),
-    (("debt",), "value", "debt_to_value", "existing debt against the collateral's value", "负债价值比"),
+    (
+        ("debt",),
+        "value",
+        "debt_to_value",
+        "existing debt against the collateral's value",
+        "负债价值比",
+    ),
     (
         ("loan", "debt"),
         "value",

@@ -98,7 +98,9 @@ def lgb_frame(
     return pd.DataFrame(columns, index=X.index)
 
 
-def inner_folds(y: np.ndarray, folds: int, random_state: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def inner_folds(
+    y: np.ndarray, folds: int, random_state: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """The inner folds of the training rows: stratified, shuffled with ``random_state``.
 
     The GBM's search and the ensemble use the same split, so the GBM's out-of-fold scores serve

@@ -1,4 +1,4 @@
-"""Payment history: families of repeated monthly columns, found by name or by shape, and their summaries.
+"""Payment history: families of monthly columns, found by name or by shape, and their summaries.
 
 Behaviour and collection scores live on history: months of repayment status, bill and payment
 amounts. A card extract carries them as *families* of repeated columns (``PAY_0, PAY_2 ...
@@ -389,11 +389,18 @@ def _status_features(family: Family, values: np.ndarray) -> list[tuple[Built, np
 
     return [
         (
-            Built(f"{s}_worst", f"worst {s} status over {k} months", f"近{k}个月「{s}」最差状态", cols),
+            Built(
+                f"{s}_worst", f"worst {s} status over {k} months", f"近{k}个月「{s}」最差状态", cols
+            ),
             _nan_reduce(values, "max"),
         ),
         (
-            Built(f"{s}_mean", f"average {s} status over {k} months", f"近{k}个月「{s}」平均状态", cols),
+            Built(
+                f"{s}_mean",
+                f"average {s} status over {k} months",
+                f"近{k}个月「{s}」平均状态",
+                cols,
+            ),
             _nan_reduce(values, "mean"),
         ),
         (
@@ -623,11 +630,7 @@ def history_frame(
     amounts = [f for f in families if f.kind == "amount"]
     for payment in [f for f in amounts if f.role == "payment"]:
         for balance in [f for f in amounts if f.role == "balance"]:
-            add(
-                _payment_features(
-                    payment, balance, matrices[payment.stem], matrices[balance.stem]
-                )
-            )
+            add(_payment_features(payment, balance, matrices[payment.stem], matrices[balance.stem]))
     if limit is not None:
         cap = frame[limit].to_numpy(dtype=float)
         cap = np.where(cap > 0, cap, np.nan)
@@ -759,7 +762,7 @@ def _find_period(long: pd.DataFrame, key: str) -> str:
 
 
 def _period_order(values: pd.Series) -> pd.Series:
-    """Months as consecutive integers: dates and ``2024-03`` text by calendar, numbers as they are."""
+    """Months as consecutive integers: dates and ``2024-03`` text by calendar, numbers as is."""
     if pd.api.types.is_numeric_dtype(values):
         numbers = values.astype(float)
         if numbers.isna().any() or not np.all(numbers == np.round(numbers)):

@@ -108,7 +108,9 @@ class ScorecardLearner(Learner):
         points, segment = model._points_and_segment(model.clean(X))
         factor = model.scale_.factor
         contrib = -(points - self.mean_points_[None, :]) / factor
-        base = (model.scale_.offset - self.mean_points_.sum() - model.base_points_[segment]) / factor
+        base = (
+            model.scale_.offset - self.mean_points_.sum() - model.base_points_[segment]
+        ) / factor
         return base, pd.DataFrame(contrib, columns=model.features_, index=X.index)
 
     def describe(self) -> dict[str, Any]:
@@ -149,6 +151,8 @@ class GBMLearner(Learner):
 class _BoosterLearner(Learner):
     """A LightGBM booster on the ensemble's columns (categories fixed at fit time)."""
 
+    booster_: lgb.Booster
+
     def _frame(self, X: pd.DataFrame) -> pd.DataFrame:
         return lgb_frame(X, self.columns_, self.categories_, self.context["special_codes"])
 
@@ -171,10 +175,9 @@ class _BoosterLearner(Learner):
         return np.asarray(raw, dtype=float)
 
     def contributions(self, X: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-        raw = np.asarray(
-            self.booster_.predict(self._frame(X), pred_contrib=True, num_threads=self._threads()),
-            dtype=float,
-        )
+        raw: np.ndarray = np.asarray(
+            self.booster_.predict(self._frame(X), pred_contrib=True, num_threads=self._threads())
+        ).astype(float)
         return raw[:, -1], pd.DataFrame(raw[:, :-1], columns=self.columns_, index=X.index)
 
 

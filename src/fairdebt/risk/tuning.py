@@ -145,8 +145,11 @@ def tune_lightgbm(
         pruner=optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=0),
     )
     study.enqueue_trial(DEFAULT_TRIAL)
-    remaining = max(time_budget - (time.perf_counter() - started), 0.0)
-    study.optimize(objective, n_trials=max_trials, timeout=max(remaining, 1e-3))
+    # the usual settings run whatever the budget (Optuna checks its timeout before a trial)
+    study.optimize(objective, n_trials=1)
+    remaining = time_budget - (time.perf_counter() - started)
+    if max_trials > 1 and remaining > 0:
+        study.optimize(objective, n_trials=max_trials - 1, timeout=remaining)
     best = study.best_trial
     margins, trees = results[best.number]
     setting = {**DEFAULT_TRIAL, **best.params}
@@ -154,7 +157,7 @@ def tune_lightgbm(
         params=_booster_params(setting, seed=random_state, threads=threads),
         trees=max(1, int(np.mean(trees))),
         margins=margins,
-        auc=float(best.value),
+        auc=float(best.value or 0.0),
         trials=trials,
         seconds=time.perf_counter() - started,
     )
