@@ -8,9 +8,11 @@ eight credit data sets, and among them HCES-Bag: Caruana's hill-climbing ensembl
 that recipe on fairdebt's learners (:mod:`fairdebt.risk.learners`):
 
 1. The training rows are split into ``folds`` stratified inner folds (the GBM's own inner
-   folds, so its held-out scores come free). Every learner gives its out-of-fold log-odds of
-   bad; tuning (Optuna for the LightGBM, the GBM's shape and constraints) happens inside these
-   training rows only, within ``time_budget`` seconds for the Optuna study.
+   folds, so its held-out scores come free; five up to 20 000 rows, three above). Every learner
+   gives its out-of-fold log-odds of bad, put on one scale by Platt scaling (a forest's raw
+   scores in LightGBM's rf mode run to the hundreds); tuning (Optuna for the LightGBM, the
+   GBM's shape and constraints) happens inside these training rows only, within
+   ``time_budget`` seconds for the Optuna study.
 2. Selection: on each of ``bags`` bootstrap samples of the out-of-fold rows, start from the best
    single learner and add, ``steps`` times with replacement, the learner whose addition gives
    the highest AUC of the averaged log-odds; a learner's weight is its share of the picks,
@@ -21,8 +23,9 @@ that recipe on fairdebt's learners (:mod:`fairdebt.risk.learners`):
 
 Reason codes: each learner's log-odds is a base plus one contribution per feature (points
 against the average for the scorecard, TreeSHAP for the trees), so the calibrated blend is too:
-``a + b * sum_i w_i * (base_i + sum_j c_ij)``. A feature's contribution to the blend,
-``b * sum_i w_i * c_ij``, is its SHAP value for the ensemble; reason codes rank the features that
+``a + b * sum_i w_i * (a_i + b_i * (base_i + sum_j c_ij))``, with ``(a_i, b_i)`` the learner's
+own Platt scaling. A feature's contribution to the blend, ``b * sum_i w_i * b_i * c_ij``, is its
+SHAP value for the ensemble; reason codes rank the features that
 raised the log-odds of bad most (``feature_impacts``, in points), as the GBM's do.
 """
 
@@ -113,11 +116,18 @@ def select_ensemble(
     return np.asarray(weights / weights.sum(), dtype=float)
 
 
+def _platt(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Slope and intercept of a logistic regression of ``y`` on ``score`` (Platt scaling)."""
+    fitted = LogisticRegression(C=1e6).fit(np.asarray(score).reshape(-1, 1), y)
+    return float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
+
+
 class EnsembleModel(RiskModel):
     """A heterogeneous ensemble on raw frames (see the module docstring).
 
     ``learners`` names the members (default: scorecard, gbm, lightgbm, forest); ``folds`` the
-    inner folds; ``time_budget`` (seconds) and ``max_trials`` bound the LightGBM tuning;
+    inner folds (``None``: 5 up to 20 000 rows, where each inner fit needs most of the rows, 3
+    above); ``time_budget`` (seconds) and ``max_trials`` bound the LightGBM tuning;
     ``bags`` and ``steps`` the selection. ``weights_`` maps each learner to its blend weight,
     ``oof_auc_`` each learner's and the blend's out-of-fold AUC on the inner folds,
     ``learners_`` the fitted learners and ``settings_`` what each chose.
@@ -127,7 +137,7 @@ class EnsembleModel(RiskModel):
         self,
         *,
         learners: Sequence[str] = LEARNERS,
-        folds: int = 3,
+        folds: int | None = None,
         time_budget: float = 60.0,
         max_trials: int = 40,
         bags: int = 20,
@@ -162,7 +172,8 @@ class EnsembleModel(RiskModel):
         if not names:
             raise ValueError("an ensemble needs at least one learner")
         fewest = int(np.bincount(y, minlength=2).min())
-        folds = min(int(self.folds), fewest)
+        wanted = int(self.folds) if self.folds is not None else (5 if len(y) <= 20_000 else 3)
+        folds = min(wanted, fewest)
         if folds < 2:
             raise ValueError(
                 f"the ensemble needs at least 2 rows of each class for its inner folds "
@@ -184,14 +195,18 @@ class EnsembleModel(RiskModel):
             learner = make_learner(name, context)
             oof[name] = learner.fit(X, y, split)
             self.learners_[name] = learner
-        Z = np.column_stack([oof[name] for name in names])
+        # each learner's scores on the log-odds scale first: a forest's raw scores in
+        # LightGBM's rf mode run to the hundreds, and averaging would let one scale win
+        self.learner_platt_ = {name: _platt(oof[name], y) for name in names}
+        Z = np.column_stack(
+            [self.learner_platt_[n][0] * oof[n] + self.learner_platt_[n][1] for n in names]
+        )
         weights = select_ensemble(
             Z, y, bags=self.bags, steps=self.steps, random_state=self.random_state
         )
         self.weights_ = {name: float(w) for name, w in zip(names, weights, strict=True)}
         blend = Z @ weights
-        platt = LogisticRegression(C=1e6).fit(blend.reshape(-1, 1), y)
-        self.platt_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
+        self.platt_ = _platt(blend, y)
         self.oof_auc_ = {name: fast_auc(y, oof[name]) for name in names}
         self.oof_auc_["ensemble"] = fast_auc(y, blend)
         self.settings_ = {name: learner.describe() for name, learner in self.learners_.items()}
@@ -205,7 +220,8 @@ class EnsembleModel(RiskModel):
         check_is_fitted(self, "weights_")
         blend = np.zeros(len(X))
         for name, weight in self._active():
-            blend += weight * self.learners_[name].log_odds(X)
+            scale, shift = self.learner_platt_[name]
+            blend += weight * (scale * self.learners_[name].log_odds(X) + shift)
         slope, intercept = self.platt_
         return np.asarray(slope * blend + intercept, dtype=float)
 
@@ -228,8 +244,9 @@ class EnsembleModel(RiskModel):
         total = np.zeros((len(X), len(self.features_)))
         position = {c: i for i, c in enumerate(self.features_)}
         for name, weight in self._active():
+            scale, shift = self.learner_platt_[name]
             learner_base, contrib = self.learners_[name].contributions(X)
-            base += slope * weight * learner_base
+            base += slope * weight * (scale * learner_base + shift)
             columns = [position[c] for c in contrib.columns]
-            total[:, columns] += slope * weight * contrib.to_numpy()
+            total[:, columns] += slope * weight * scale * contrib.to_numpy()
         return base, pd.DataFrame(total, columns=self.features_, index=X.index)
