@@ -344,7 +344,13 @@ def _write(rows: list[dict[str, Any]], speed: list[dict[str, Any]], command: str
         "  installs it);",
         f"  numeric columns with over {TOAD_LEVELS} distinct values are cut at training",
         "  quantiles for toad, whose chi-merge starts from every distinct value.",
-        "- LightGBM runs with n_jobs=1 in both fairdebt's GBM and plain LightGBM.",
+        "- LightGBM runs with n_jobs=1 in fairdebt's GBM and ensemble and in plain and tuned",
+        "  LightGBM.",
+        "- LightGBM (tuned) and the ensemble's LightGBM: Optuna inside the training folds, at",
+        f"  most {TUNING['max_trials']:.0f} trials or {TUNING['time_budget']:.0f} s per fit, "
+        "whichever first (on a loaded",
+        "  machine the budget ends the search first, so fewer trials run).",
+        '- fairdebt scorecard, no built features: `features="none"`, the card before issue 15.',
         "- Scoring times are wall-clock for the whole call on raw frames (cleaning included).",
         "",
     ]
