@@ -45,14 +45,19 @@ def card_book(rows: int = 30_000, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     n = rows
     age = np.clip(rng.gamma(4.0, 3.8, n) + 20, 21, 79).round()
-    education = rng.choice([1, 2, 3, 4, 5, 6, 0], n, p=[0.35, 0.47, 0.16, 0.005, 0.01, 0.003, 0.002])
+    education = rng.choice(
+        [1, 2, 3, 4, 5, 6, 0], n, p=[0.35, 0.47, 0.16, 0.005, 0.01, 0.003, 0.002]
+    )
     marriage = rng.choice([1, 2, 3, 0], n, p=[0.455, 0.532, 0.011, 0.002])
     sex = rng.choice([1, 2], n, p=[0.4, 0.6])
     # hidden propensity to fall behind: worse for the young, the less educated, the unmarried
     risk = rng.normal(0, 1, n) + 0.25 * (education >= 3) - 0.01 * (age - 35) + 0.1 * (sex == 1)
-    limit = np.round(
-        np.exp(11.6 - 0.35 * risk + 0.012 * (age - 35) + rng.normal(0, 0.6, n)) / 10_000
-    ).clip(1, 100) * 10_000
+    limit = (
+        np.round(
+            np.exp(11.6 - 0.35 * risk + 0.012 * (age - 35) + rng.normal(0, 0.6, n)) / 10_000
+        ).clip(1, 100)
+        * 10_000
+    )
     transactor = rng.random(n) < 1 / (1 + np.exp(0.8 + 1.2 * risk))
     active = rng.random(n) < 0.93
     spend_share = rng.beta(2, 5, n)
@@ -150,7 +155,9 @@ def card_book(rows: int = 30_000, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
-def long_history(book: pd.DataFrame, last_month: str = "2005-09") -> tuple[pd.DataFrame, pd.DataFrame]:
+def long_history(
+    book: pd.DataFrame, last_month: str = "2005-09"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The book as an application table and a long monthly table (client, month, values).
 
     The long table's columns have no month number in their names (``ID, month, status, bill,
