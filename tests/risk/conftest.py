@@ -28,6 +28,13 @@ def german_scorecard(german: tuple[pd.DataFrame, np.ndarray]) -> Scorecard:
 
 
 @pytest.fixture(scope="session")
+def german_plain_scorecard(german: tuple[pd.DataFrame, np.ndarray]) -> Scorecard:
+    """The German card without built features: one feature per input column."""
+    X, y = german
+    return Scorecard(features="none").fit(X, y)
+
+
+@pytest.fixture(scope="session")
 def german_gbm(german: tuple[pd.DataFrame, np.ndarray]) -> GBMModel:
     X, y = german
     return GBMModel(n_estimators=60, n_jobs=1).fit(X, y)

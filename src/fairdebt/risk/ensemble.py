@@ -83,8 +83,9 @@ def select_ensemble(
     >>> rng = np.random.default_rng(0)
     >>> y = rng.integers(0, 2, 2000)
     >>> good, noise = y + rng.normal(0, 1, 2000), rng.normal(0, 1, 2000)
-    >>> select_ensemble(np.column_stack([good, noise]), y).round(2).tolist()
-    [1.0, 0.0]
+    >>> weights = select_ensemble(np.column_stack([good, noise]), y)
+    >>> bool(weights[0] > 0.9 and weights.sum() == 1.0)
+    True
     """
     rng = np.random.default_rng(random_state)
     n, m = Z.shape

@@ -122,8 +122,8 @@ def amount_roles(frame: pd.DataFrame, kinds: Mapping[str, str]) -> dict[str, lis
 
     >>> frame = pd.DataFrame({"LOAN": np.arange(30.0) * 100, "VALUE": np.arange(30.0) * 900,
     ...                       "DebtRatio": np.linspace(0, 1, 30)})
-    >>> amount_roles(frame, {c: "numeric" for c in frame})
-    {'value': ['VALUE'], 'loan': ['LOAN']}
+    >>> sorted(amount_roles(frame, {c: "numeric" for c in frame}).items())
+    [('loan', ['LOAN']), ('value', ['VALUE'])]
     """
     roles: dict[str, list[str]] = {}
     for column in frame.columns:

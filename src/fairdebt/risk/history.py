@@ -691,7 +691,7 @@ def widen_history(
 
     >>> long = pd.DataFrame({"acct": [1, 1, 1, 2, 2, 2], "month": [1, 2, 3, 1, 2, 3],
     ...                      "status": [0, 1, 2, 0, 0, 0]})
-    >>> widen_history(long).reset_index().to_dict("list")
+    >>> widen_history(long, key="acct").reset_index().to_dict("list")
     {'acct': [1, 2], 'status_1': [2, 0], 'status_2': [1, 0], 'status_3': [0, 0]}
     """
     if long.empty:
