@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,6 +25,13 @@ def german() -> tuple[pd.DataFrame, np.ndarray]:
 def german_scorecard(german: tuple[pd.DataFrame, np.ndarray]) -> Scorecard:
     X, y = german
     return Scorecard().fit(X, y)
+
+
+@pytest.fixture(scope="session")
+def german_plain_scorecard(german: tuple[pd.DataFrame, np.ndarray]) -> Scorecard:
+    """The German card without built features: one feature per input column."""
+    X, y = german
+    return Scorecard(features="none").fit(X, y)
 
 
 @pytest.fixture(scope="session")
@@ -51,4 +63,24 @@ def lender_extract(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, np.ndarra
             "status": np.where(y == 1, "default", "paid"),
         }
     )
+    return frame, y
+
+
+def card_book_module() -> Any:
+    """benchmarks/risk_card_book.py, the seeded generator of a UCI-layout card book."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "risk_card_book.py"
+    spec = importlib.util.spec_from_file_location("risk_card_book", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("risk_card_book", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def card_book() -> tuple[pd.DataFrame, np.ndarray]:
+    """A synthetic card book in the UCI 'default of credit card clients' layout, 4 000 rows."""
+    module = card_book_module()
+    frame = module.card_book(4_000, seed=3)
+    y = frame.pop(module.TARGET).to_numpy()
     return frame, y

@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from fairdebt.risk import GBMModel, Scorecard
+from fairdebt.risk import EnsembleModel, GBMModel, Scorecard
 from fairdebt.risk.cleaning import FrameCleaner
 
 ESTIMATORS = [
     Scorecard(max_n_prebins=5, min_prebin_size=0.1),
     GBMModel(n_estimators=10, min_child_samples=5, calibration_folds=2, n_jobs=1),
+    EnsembleModel(folds=2, time_budget=0.0, max_trials=1, bags=2, steps=3, n_jobs=1),
     FrameCleaner(),
 ]
 NOT_RUN = {"check_array_api_input"}

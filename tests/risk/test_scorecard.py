@@ -65,8 +65,12 @@ def test_a_missing_value_scores_the_same_at_fit_and_at_score_time(rows) -> None:
 @SETTINGS
 @given(row=st.integers(0, 999))
 def test_removing_the_top_reason_raises_the_score_by_its_stated_points(
-    german_scorecard, german, row
+    german_plain_scorecard, german, row
 ) -> None:
+    # a card without built features: with them, moving one input column can move a built
+    # feature too (duration_in_month also moves amount_per_month), so the property is the
+    # card's per feature, and a borrower's columns are not always separate features
+    german_scorecard = german_plain_scorecard
     X, _ = german
     applicant = X.iloc[[row]].copy()
     reasons = reason_codes(german_scorecard, applicant, k=4)

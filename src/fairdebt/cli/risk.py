@@ -41,13 +41,14 @@ class ModelKind(StrEnum):
 
     scorecard = "scorecard"
     gbm = "gbm"
+    ensemble = "ensemble"
 
 
 DATA = typer.Option(..., "--data", help="CSV or Parquet file. 数据文件（CSV 或 Parquet）。")
 TARGET = typer.Option(..., "--target", help="Target column. 目标列。")
 BAD = typer.Option(..., "--bad", help="Target value meaning bad. 代表坏客户的目标值。")
 MODEL_DIR = typer.Option(..., "--model", help="Saved model folder. 已保存的模型目录。")
-KIND = typer.Option(..., "--model", help="scorecard or gbm. 模型类型。")
+KIND = typer.Option(..., "--model", help="scorecard, gbm or ensemble. 模型类型。")
 OUT_DIR = typer.Option(..., "--out", help="Folder for the model. 模型输出目录。")
 OUT_FILE = typer.Option(..., "--out", help="Output CSV or Parquet. 输出文件。")
 OUT_HTML = typer.Option(..., "--out", help="Report HTML file. 报告文件（HTML）。")
@@ -61,6 +62,12 @@ MIN_PER_CLASS = typer.Option(
     10, "--min-per-class", min=1, help="Fewest rows of each class to fit on. 每类最少样本数。"
 )
 FORCE = typer.Option(False, "--force", help="Replace an existing model folder. 覆盖已有模型。")
+TIME_BUDGET = typer.Option(
+    60.0,
+    "--time-budget",
+    min=0.0,
+    help="Ensemble only: seconds for tuning LightGBM per fit. 集成模型调参时间（秒）。",
+)
 
 
 def read_frame(path: str | Path) -> Any:
@@ -237,12 +244,17 @@ def _model_columns(model: Any, frame: Any, source: Path) -> Any:
     return frame[names]
 
 
-def _make_model(kind: ModelKind, drop: list[str]) -> Any:
-    from fairdebt.risk import GBMModel, Scorecard
+def _make_model(kind: ModelKind, drop: list[str], time_budget: float = 60.0) -> Any:
+    from fairdebt.risk import EnsembleModel, GBMModel, Scorecard
 
-    return (
-        Scorecard(drop=tuple(drop)) if kind == ModelKind.scorecard else GBMModel(drop=tuple(drop))
-    )
+    models = {
+        ModelKind.scorecard: Scorecard,
+        ModelKind.gbm: GBMModel,
+        ModelKind.ensemble: EnsembleModel,
+    }
+    if kind == ModelKind.ensemble:
+        return EnsembleModel(drop=tuple(drop), time_budget=time_budget)
+    return models[kind](drop=tuple(drop))
 
 
 @app.command()
@@ -255,6 +267,7 @@ def train(
     drop: list[str] = DROP,
     min_per_class: int = MIN_PER_CLASS,
     force: bool = FORCE,
+    time_budget: float = TIME_BUDGET,
 ) -> None:
     """Fit a model, write its card and save it. 训练模型并保存（含模型卡）。"""
     from fairdebt.risk import save_model
@@ -272,7 +285,7 @@ def train(
     X, y = _labelled(data, target, bad)
     _enough(y, min_per_class, target)
     _warn_text_in_numbers(X, data)
-    estimator = _make_model(model, drop)
+    estimator = _make_model(model, drop, time_budget)
     with _plain_errors(), _stderr().status(f"fitting {model.value} on {len(y):,} rows 训练中…"):
         estimator.fit(X, y)
         metrics = evaluate(estimator, X, y)
@@ -324,6 +337,7 @@ def cv(
         None, "--group", help="Keep each value's rows in one fold (e.g. loan_id). 分组列。"
     ),
     min_per_class: int = MIN_PER_CLASS,
+    time_budget: float = TIME_BUDGET,
 ) -> None:
     """Stratified cross-validation: mean and std of AUC and KS (JSON). 分层交叉验证。"""
     from fairdebt.risk import cross_validate
@@ -346,7 +360,7 @@ def cv(
     with _plain_errors(), bars:
         task = bars.add_task("folds", total=folds)
         result = cross_validate(
-            _make_model(model, drop),
+            _make_model(model, drop, time_budget),
             X,
             y,
             folds=folds,

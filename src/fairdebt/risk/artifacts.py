@@ -32,7 +32,8 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "load_card", "load_model", "save_model"]
 FORMAT = "fairdebt.risk.model"
 #: Bump when a saved folder stops being readable by other code; load_model refuses any other.
 #: 1: fairdebt 0.1 (one-table scorecards). 2: fairdebt 0.2 (segmented scorecards, GBM settings).
-FORMAT_VERSION = 2
+#: 3: built features (history summaries, amount ratios) and the ensemble.
+FORMAT_VERSION = 3
 
 
 def _sha256(path: Path) -> str:

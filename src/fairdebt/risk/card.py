@@ -4,7 +4,10 @@ A model-risk team asks the same questions of every model: which file (and exactl
 by SHA-256), how many rows and what bad rate, which time window, which features with which
 information value, which metrics, and which library versions produced it. :func:`make_card`
 answers them in one JSON-serialisable dict that is saved beside the model and shown in its
-reports. The creation time is passed in by the caller (domain code never reads the clock).
+reports. Features the model built itself (history summaries, ratios between amounts) are listed
+under ``built_features`` with their meaning in English and Chinese and the columns they come
+from, beside the families of monthly columns they summarise. The creation time is passed in
+by the caller (domain code never reads the clock).
 """
 
 from __future__ import annotations
@@ -123,6 +126,36 @@ def _features(model: Any, X: pandas.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
+def _built_features(model: Any) -> dict[str, Any] | None:
+    """Every feature the model built (history summaries, ratios): meaning, sources, IV, use.
+
+    ``None`` when the model builds none.
+    """
+    built = model.built_features() if callable(getattr(model, "built_features", None)) else {}
+    builder = getattr(model, "builder_", None)
+    if not built and builder is None:
+        return None
+    tables = getattr(model, "binning_tables_", None) or {}
+    ivs = dict(getattr(model, "iv_", None) or {})
+    used = set(getattr(model, "features_", []))
+    features = []
+    for name, meaning in built.items():
+        table = tables.get(name)
+        iv = feature_iv(table) if table is not None and "iv" in table.columns else ivs.get(name)
+        features.append({**meaning.as_dict(), "iv": _plain(iv), "used": name in used})
+    families = [
+        {
+            "stem": family.stem,
+            "kind": family.kind,
+            "role": family.role or None,
+            "found_by": family.found_by,
+            "columns": list(family.columns),
+        }
+        for family in getattr(builder, "families_", [])
+    ]
+    return {"families": families, "features": features}
+
+
 def _model_identity(model: Any) -> dict[str, Any]:
     kind = type(model)
     params = model.get_params(deep=False) if hasattr(model, "get_params") else {}
@@ -168,6 +201,16 @@ def make_card(
         },
         "time_window": _time_window(time_window),
         "features": _features(model, X),
+        "built_features": _built_features(model),
+        "ensemble": (
+            {
+                "weights": _plain(model.weights_),
+                "inner_auc": _plain(model.oof_auc_),
+                "learners": _plain(model.settings_),
+            }
+            if hasattr(model, "weights_")
+            else None
+        ),
         "segments": [segment.rule for segment in getattr(model, "segments_", [])] or None,
         "metrics": _plain(dict(metrics)),
         "libraries": library_versions(),

@@ -20,6 +20,8 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from fairdebt.risk.cleaning import FrameCleaner, read_input
+from fairdebt.risk.features import FeatureBuilder
+from fairdebt.risk.history import Built
 from fairdebt.risk.points import PointsScale
 from fairdebt.risk.reasons import default_catalogue
 
@@ -29,12 +31,16 @@ __all__ = ["RiskModel"]
 class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Base of :class:`~fairdebt.risk.scorecard.Scorecard` and :class:`~fairdebt.risk.gbm.GBMModel`.
 
-    Subclasses declare ``drop``, ``special_codes``, ``pdo``, ``base_score`` and ``base_odds``
-    as constructor parameters.
+    Subclasses declare ``drop``, ``special_codes``, ``features``, ``pdo``, ``base_score`` and
+    ``base_odds`` as constructor parameters. With ``features="auto"`` the cleaned frame gets the
+    built features of :class:`~fairdebt.risk.features.FeatureBuilder` (history summaries,
+    amount ratios) before the model sees it; ``kinds_`` and ``special_codes_`` then describe the
+    built columns too.
     """
 
     drop: Any
     special_codes: Any
+    features: str
     pdo: float
     base_score: float
     base_odds: float
@@ -74,10 +80,41 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         y01 = (target == self.classes_[1]).astype(np.int64)
         self.cleaner_ = FrameCleaner(drop=tuple(self.drop), special_codes=self.special_codes)
         clean = self.cleaner_.fit(frame).transform(frame)
+        self.kinds_ = dict(self.cleaner_.kinds_)
+        self.special_codes_ = dict(self.cleaner_.special_codes_)
+        self.builder_: FeatureBuilder | None = None
+        built_notes: list[str] = []
+        if self._features_setting() == "auto":
+            self.builder_ = FeatureBuilder(kinds=self.kinds_, special_codes=self.special_codes_)
+            clean = self.builder_.fit(clean).transform(clean)
+            self.kinds_.update({name: "numeric" for name in self.builder_.built_names_})
+            built_notes = [
+                f"{family.stem}: a family of {family.months} monthly {family.kind} columns "
+                f"(found by {family.found_by}), summarised"
+                for family in self.builder_.families_
+            ]
         self.scale_ = PointsScale(self.pdo, self.base_score, self.base_odds)
-        self.notes_ = [*self.cleaner_.notes_, *self._fit_clean(clean, y01)]
+        self.notes_ = [*self.cleaner_.notes_, *built_notes, *self._fit_clean(clean, y01)]
         self.reasons_ = default_catalogue(self.features_)
+        for name, built in self.built_features().items():
+            if name in self.reasons_:
+                self.reasons_[name] = {
+                    **self.reasons_[name],
+                    "zh": f"{built.zh}对评分不利",
+                    "en": f"{built.en[0].upper()}{built.en[1:]}: unfavourable",
+                }
         return self
+
+    def _features_setting(self) -> str:
+        setting = getattr(self, "features", "none")
+        if setting not in ("auto", "none"):
+            raise ValueError(f"features must be 'auto' or 'none' (got {setting!r})")
+        return str(setting)
+
+    def built_features(self) -> dict[str, Built]:
+        """Built feature name -> its meaning (en, zh) and source columns; empty if none."""
+        builder = getattr(self, "builder_", None)
+        return {} if builder is None else builder.meanings()
 
     def _fit_clean(self, X: pd.DataFrame, y: np.ndarray) -> list[str]:
         """Fit on cleaned columns and a 0/1 target; return notes on features left out."""
@@ -88,7 +125,9 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """Return the cleaned model columns of a raw frame, read as at fit time."""
         check_is_fitted(self, "cleaner_")
         frame = read_input(self, X, reset=False)
-        return self.cleaner_.transform(frame)
+        clean = self.cleaner_.transform(frame)
+        builder = getattr(self, "builder_", None)
+        return clean if builder is None else builder.transform(clean)
 
     def _log_odds_bad(self, X: pd.DataFrame) -> np.ndarray:
         raise NotImplementedError

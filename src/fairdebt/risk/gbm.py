@@ -51,7 +51,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from fairdebt.risk.estimator import RiskModel
 
-__all__ = ["GBMModel", "trend_of"]
+__all__ = ["GBMModel", "inner_folds", "lgb_frame", "trend_of"]
 
 
 def trend_of(event_rates: np.ndarray) -> int:
@@ -74,6 +74,40 @@ def trend_of(event_rates: np.ndarray) -> int:
 #: tree for small or smooth books (German credit, GMSC) and a deep one for books with sharp
 #: local structure (HMEQ, where it adds about 0.002 AUC over LightGBM's default 31 leaves).
 SHAPES = ((15, 40), (63, 10))
+
+
+def lgb_frame(
+    X: pd.DataFrame,
+    features: Sequence[str],
+    categories: Mapping[str, Sequence[Any]],
+    special_codes: Mapping[str, Sequence[float]],
+) -> pd.DataFrame:
+    """Cleaned columns as LightGBM reads them: categories fixed at fit time (unseen ones
+    missing), special codes missing."""
+    columns: dict[str, Any] = {}
+    for column in features:
+        values = X[column]
+        if column in categories:
+            known = list(categories[column])
+            # an unseen category is missing (pandas would warn, then refuse, to code it)
+            values = values.where(values.isin(known), None)
+            columns[column] = pd.Categorical(values, categories=known)
+        else:
+            codes = special_codes.get(column)
+            columns[column] = values.where(~values.isin(codes), np.nan) if codes else values
+    return pd.DataFrame(columns, index=X.index)
+
+
+def inner_folds(
+    y: np.ndarray, folds: int, random_state: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The inner folds of the training rows: stratified, shuffled with ``random_state``.
+
+    The GBM's search and the ensemble use the same split, so the GBM's out-of-fold scores serve
+    the ensemble as held-out predictions.
+    """
+    split = StratifiedKFold(folds, shuffle=True, random_state=random_state)
+    return [(train, held) for train, held in split.split(np.zeros(len(y)), y)]
 
 
 @dataclass(frozen=True)
@@ -124,12 +158,14 @@ class GBMModel(RiskModel):
         monotone_method: str = "intermediate",
         free_constraints: bool = True,
         min_auc_gain: float = 0.0002,
+        max_free_trials: int = 12,
         calibration: str = "sigmoid",
         calibration_folds: int = 3,
         early_stopping_rounds: int = 50,
         pdo: float = 20.0,
         base_score: float = 600.0,
         base_odds: float = 50.0,
+        features: str = "auto",
         drop: Sequence[str] = (),
         special_codes: Mapping[str, Sequence[float]] | None = None,
         random_state: int = 0,
@@ -147,12 +183,14 @@ class GBMModel(RiskModel):
         self.monotone_method = monotone_method
         self.free_constraints = free_constraints
         self.min_auc_gain = min_auc_gain
+        self.max_free_trials = max_free_trials
         self.calibration = calibration
         self.calibration_folds = calibration_folds
         self.early_stopping_rounds = early_stopping_rounds
         self.pdo = pdo
         self.base_score = base_score
         self.base_odds = base_odds
+        self.features = features
         self.drop = drop
         self.special_codes = special_codes
         self.random_state = random_state
@@ -167,9 +205,10 @@ class GBMModel(RiskModel):
         self.features_ = list(X.columns)
         self.categories_ = {
             c: sorted(X[c].dropna().unique().tolist())
-            for c, kind in self.cleaner_.kinds_.items()
+            for c, kind in self.kinds_.items()
             if kind == "categorical"
         }
+        self.monotone_iv_: dict[str, float] = {}
         self.binning_trends_ = {c: self._constraint(X[c], y) for c in self.features_}
         frame = self._lgb_frame(X)
         self.trials_: list[dict[str, Any]] = []
@@ -185,6 +224,11 @@ class GBMModel(RiskModel):
         )
         margins = best.margins if len(best.margins) else self._raw(frame, raw_score=True)
         self._fit_calibration(margins, y)
+        # the chosen setting's out-of-fold scores on the inner folds, calibrated (empty when
+        # there were too few bads for inner folds)
+        self.oof_log_odds_ = (
+            self.platt_[0] * best.margins + self.platt_[1] if len(best.margins) else best.margins
+        )
         self.settings_ = {
             "num_leaves": best.shape[0],
             "min_child_samples": best.shape[1],
@@ -204,10 +248,10 @@ class GBMModel(RiskModel):
         missing and extreme values both mean risk) and the feature is left free.
         """
         name = str(values.name)
-        if not self.monotone or self.cleaner_.kinds_[name] == "categorical":
+        if not self.monotone or self.kinds_[name] == "categorical":
             return 0
         x = values.to_numpy(dtype=float)
-        codes = self.cleaner_.special_codes_.get(name) or None
+        codes = self.special_codes_.get(name) or None
         binnings = {}
         for trend in ("auto_asc_desc", None):
             binning = OptimalBinning(
@@ -222,6 +266,7 @@ class GBMModel(RiskModel):
         table = monotone.binning_table.build()
         rates = table["Event rate"].to_numpy(dtype=float)[:n_bins]
         iv_monotone = float(table["IV"].to_numpy(dtype=float)[:n_bins].sum())
+        self.monotone_iv_[name] = iv_monotone
         free_table = free.binning_table.build()
         iv_free = float(free_table["IV"].to_numpy(dtype=float)[: len(free.splits) + 1].sum())
         if iv_free <= 0 or iv_monotone < self.monotone_min_iv_share * iv_free:
@@ -229,15 +274,7 @@ class GBMModel(RiskModel):
         return trend_of(rates)
 
     def _lgb_frame(self, X: pd.DataFrame) -> pd.DataFrame:
-        columns: dict[str, Any] = {}
-        for column in self.features_:
-            values = X[column]
-            if column in self.categories_:
-                columns[column] = pd.Categorical(values, categories=self.categories_[column])
-            else:
-                codes = self.cleaner_.special_codes_.get(column)
-                columns[column] = values.where(~values.isin(codes), np.nan) if codes else values
-        return pd.DataFrame(columns, index=X.index)
+        return lgb_frame(X, self.features_, self.categories_, self.special_codes_)
 
     def _shapes(self) -> list[tuple[int, int]]:
         """Candidate (num_leaves, min_child_samples); ``None`` parameters are chosen by CV."""
@@ -305,9 +342,8 @@ class GBMModel(RiskModel):
         return best
 
     def _inner_folds(self, frame: pd.DataFrame, y: np.ndarray, folds: int) -> list[_Fold]:
-        split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
         inner = []
-        for train, held in split.split(frame, y):
+        for train, held in inner_folds(y, folds, self.random_state):
             data = self._dataset(frame.iloc[train], y[train])
             inner.append(_Fold(held, data, self._dataset(frame.iloc[held], y[held], data)))
         return inner
@@ -373,23 +409,29 @@ class GBMModel(RiskModel):
     ) -> _Trial:
         """Free the constraints that cost held-out AUC, if freeing them helps on most folds.
 
-        Each constrained feature is freed alone on the first inner fold; those that raise its
+        Each constrained feature (the ``max_free_trials`` strongest, by the information value
+        of their monotone binning) is freed alone on the first inner fold; those that raise its
         AUC are freed together on every fold, and so, as a second candidate, is every
         constraint. A candidate is kept only if it beats the constrained model on every inner
         fold and by ``min_auc_gain`` out of fold, so that noise on a small book does not drop
         a constraint; the better of the two wins.
         """
         gains: dict[int, float] = {}
-        for index, trend in enumerate(constrained.constraints):
-            if trend == 0:
-                continue
+        # one trial per constrained feature: on a wide book (a card's history summaries) only
+        # the strongest ones, by the information value of their monotone binning
+        constrained_ones = [i for i, t in enumerate(constrained.constraints) if t != 0]
+        strongest = sorted(
+            constrained_ones,
+            key=lambda i: -self.monotone_iv_.get(self.features_[i], 0.0),
+        )[: self.max_free_trials]
+        for index in sorted(strongest):
             alone = tuple(0 if i == index else t for i, t in enumerate(constrained.constraints))
             trial = self._trial(frame, y, inner[:1], constrained.shape, alone)
             gains[index] = trial.fold_aucs[0] - constrained.fold_aucs[0]
         costly = [i for i, gain in gains.items() if gain > 0]
         # the costly ones together, then every trend: constraints can cost AUC only jointly
         # (two collinear past-due counts, each harmless alone), which one-at-a-time misses
-        candidates = [c for c in (costly, list(gains)) if c]
+        candidates = [c for c in (costly, constrained_ones) if c]
         best, best_freed = constrained, []
         for freeing in dict.fromkeys(tuple(c) for c in candidates):
             freed = tuple(0 if i in freeing else t for i, t in enumerate(constrained.constraints))
@@ -404,7 +446,7 @@ class GBMModel(RiskModel):
         self.freed_constraints_ = {
             self.features_[i]: {
                 "trend": float(constrained.constraints[i]),
-                "auc_gain": gains[i],
+                "auc_gain": gains.get(i, float("nan")),
                 "oof_auc_gain": best.auc - constrained.auc,
             }
             for i in best_freed

@@ -292,6 +292,16 @@ def _name_bins(
     return None
 
 
+def _with_built(model: Any, X: pandas.DataFrame) -> pandas.DataFrame:
+    """``X`` with the model's built feature columns appended, when it builds any."""
+    builder = getattr(model, "builder_", None)
+    names = list(getattr(builder, "built_names_", []) or [])
+    if not names or not callable(getattr(model, "clean", None)):
+        return X
+    built = model.clean(X)[names]
+    return pandas.concat([X, built.set_axis(X.index)], axis=1)
+
+
 def _check_columns(features: list[str], frame: pandas.DataFrame, which: str) -> None:
     missing = [name for name in features if name not in frame.columns]
     if missing:
@@ -313,11 +323,13 @@ def feature_tables(
     The binning reads ``model`` when the model's own bins were used (see the module
     docstring), ``quantile`` for deciles of the expected sample and ``category`` for labels.
     """
+    e_model = _model_bins(model, model_features(model, X_expected), X_expected)
+    a_model = _model_bins(model, model_features(model, X_actual), X_actual)
+    # built features (history summaries, ratios) are read from the model's own columns
+    X_expected, X_actual = _with_built(model, X_expected), _with_built(model, X_actual)
     features = model_features(model, X_expected)
     _check_columns(features, X_expected, "expected")
     _check_columns(features, X_actual, "actual")
-    e_model = _model_bins(model, features, X_expected)
-    a_model = _model_bins(model, features, X_actual)
     tables: dict[str, tuple[pandas.DataFrame, str]] = {}
     for feature in features:  # a loop over features, each one vectorised over the rows
         if e_model is not None and a_model is not None and feature in e_model.keys() & a_model:

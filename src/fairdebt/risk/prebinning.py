@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeClassifier, _tree
 
 __all__ = ["Histogram", "WeightedColumn", "cart_prebins", "histogram", "weighted_column"]
 
@@ -79,7 +79,7 @@ def cart_prebins(hist: Histogram, *, min_bin_size: int, max_bins: int) -> np.nda
     ``min_bin_size`` is the fewest rows a pre-bin may hold and ``max_bins`` the most
     pre-bins, as in optbinning's ``PreBinning(method="cart")``. A cut lies midway between the
     largest value below it and the smallest at or above it, as scikit-learn places its
-    thresholds.
+    thresholds; a cut at exactly -2.0 is left out, as optbinning leaves it out.
     """
     if len(hist.low) < 2 or max_bins < 2 or hist.rows == 0:
         return np.array([], dtype=float)
@@ -98,6 +98,11 @@ def cart_prebins(hist: Histogram, *, min_bin_size: int, max_bins: int) -> np.nda
     cuts = (hist.high[left] + hist.low[left + 1]) / 2.0
     # two neighbouring doubles have no midpoint: cut at the upper one (bins are [left, right))
     cuts = np.where(cuts > hist.high[left], cuts, hist.low[left + 1])
+    # optbinning's PreBinning drops its tree's thresholds by value, not by node: it keeps
+    # ``threshold != TREE_UNDEFINED``, and scikit-learn's marker for "no split" is -2.0, so a
+    # real cut at exactly -2.0 never reaches optbinning from the raw rows. Dropping it here too
+    # keeps the pre-bins optbinning's own (the two neighbouring pre-bins stay one).
+    cuts = cuts[cuts != _tree.TREE_UNDEFINED]
     return np.asarray(cuts, dtype=float)
 
 

@@ -134,6 +134,7 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         min_iv: float = 0.0,
         C: float = 1.0,
         segments: str = "auto",
+        features: str = "auto",
         drop: Sequence[str] = (),
         special_codes: Mapping[str, Sequence[float]] | None = None,
         n_jobs: int | None = None,
@@ -147,6 +148,7 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         self.min_iv = min_iv
         self.C = C
         self.segments = segments
+        self.features = features
         self.drop = drop
         self.special_codes = special_codes
         self.n_jobs = n_jobs
@@ -206,7 +208,7 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         return share, int(most)
 
     def _fit_binnings(self, X: pd.DataFrame, y: np.ndarray) -> dict[str, OptimalBinning]:
-        kinds = self.cleaner_.kinds_
+        kinds = self.kinds_
         share, most = self._prebins(len(X))
         self.prebinning_ = {"min_prebin_size": share, "max_n_prebins": most}
         params = {
@@ -215,7 +217,7 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
                 "monotonic_trend": self.monotonic_trend,
                 "max_n_prebins": most,
                 "min_prebin_size": share,
-                "special_codes": list(self.cleaner_.special_codes_.get(column, [])) or None,
+                "special_codes": list(self.special_codes_.get(column, [])) or None,
             }
             for column in X.columns
         }

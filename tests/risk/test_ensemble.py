@@ -1,0 +1,146 @@
+"""The ensemble: selection, blend, SHAP reason codes that add up, tuning within its bounds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from fairdebt.cli import app
+from fairdebt.risk import EnsembleModel, load_model, reason_codes, save_model
+from fairdebt.risk.ensemble import fast_auc, select_ensemble
+from fairdebt.risk.gbm import inner_folds
+from fairdebt.risk.tuning import DEFAULT_TRIAL, tune_lightgbm
+
+SMALL = {"time_budget": 5.0, "max_trials": 3, "bags": 5, "steps": 10, "n_jobs": 1}
+
+
+@pytest.fixture(scope="module")
+def ensemble(german) -> EnsembleModel:
+    X, y = german
+    return EnsembleModel(**SMALL).fit(X.iloc[:700], y[:700])
+
+
+def test_weights_are_a_share_of_the_picks_and_the_blend_is_scored(ensemble, german) -> None:
+    weights = np.array(list(ensemble.weights_.values()))
+    assert set(ensemble.weights_) == {"scorecard", "gbm", "lightgbm", "forest"}
+    assert np.all(weights >= 0) and weights.sum() == pytest.approx(1.0)
+    assert set(ensemble.oof_auc_) == {*ensemble.weights_, "ensemble"}
+    X, y = german
+    p = ensemble.predict_proba(X.iloc[700:])[:, 1]
+    assert fast_auc(y[700:], p) > 0.7
+
+
+def test_contributions_add_up_to_the_ensembles_log_odds(ensemble, german) -> None:
+    X, _ = german
+    rows = X.iloc[700:760]
+    base, contributions = ensemble.contributions(rows)
+    p = ensemble.predict_proba(rows)[:, 1]
+    np.testing.assert_allclose(base + contributions.sum(axis=1), np.log(p / (1 - p)), atol=1e-8)
+
+
+def test_reason_codes_name_the_features_that_raised_the_risk_most(ensemble, german) -> None:
+    X, _ = german
+    rows = X.iloc[700:720]
+    _, contributions = ensemble.contributions(rows)
+    reasons = reason_codes(ensemble, rows, k=2)
+    top = contributions.idxmax(axis=1)
+    expected = [ensemble.reasons_[feature]["code"] for feature in top]
+    assert reasons["reason_1"].tolist() == expected
+    points = contributions.max(axis=1) * ensemble.scale_.factor
+    np.testing.assert_allclose(reasons["reason_1_points"], points.round(2), atol=0.01)
+
+
+def test_an_ensemble_folder_is_saved_and_scores_the_same_when_loaded(
+    ensemble, german, tmp_path
+) -> None:
+    X, _ = german
+    folder = save_model(ensemble, tmp_path / "ensemble")
+    loaded = load_model(folder)
+    np.testing.assert_array_equal(
+        loaded.decision_score(X.iloc[:50]), ensemble.decision_score(X.iloc[:50])
+    )
+
+
+def test_selection_gives_no_weight_to_a_learner_that_never_helps() -> None:
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 2, 3_000)
+    signal = y + rng.normal(0, 1.0, 3_000)
+    other = y + rng.normal(0, 1.0, 3_000)
+    noise = rng.normal(0, 1, 3_000)
+    weights = select_ensemble(np.column_stack([signal, other, noise]), y, random_state=1)
+    assert weights[2] == 0.0
+    assert weights[0] > 0.2 and weights[1] > 0.2  # two views of the signal are averaged
+
+
+def test_tuning_stops_at_its_trial_cap_and_always_tries_the_usual_settings(german) -> None:
+    X, y = german
+    frame = X.select_dtypes("number")
+    tuned = tune_lightgbm(
+        frame, y, inner_folds(y, 3, 0), time_budget=3600.0, max_trials=3, threads=1
+    )
+    assert len(tuned.trials) == 3
+    first = tuned.trials[0]
+    assert {k: first[k] for k in DEFAULT_TRIAL} == DEFAULT_TRIAL
+    assert np.isfinite(tuned.margins).all() and tuned.trees >= 1
+
+
+def test_with_no_time_left_tuning_still_runs_the_usual_settings_once(german) -> None:
+    X, y = german
+    frame = X.select_dtypes("number")
+    tuned = tune_lightgbm(frame, y, inner_folds(y, 3, 0), time_budget=0.0, max_trials=40, threads=1)
+    assert len(tuned.trials) == 1
+
+
+def test_an_ensemble_needs_two_rows_of_each_class_for_its_inner_folds() -> None:
+    X = pd.DataFrame({"x": np.arange(20.0)})
+    y = np.array([1] + [0] * 19)
+    with pytest.raises(ValueError, match="at least 2 rows of each class"):
+        EnsembleModel(**SMALL).fit(X, y)
+
+
+def test_cv_with_the_ensemble_prints_the_same_json_as_the_other_models(
+    tmp_path: Path, german
+) -> None:
+    X, y = german
+    data = tmp_path / "german.csv"
+    X.iloc[:300].assign(creditability=np.where(y[:300] == 1, "bad", "good")).to_csv(
+        data, index=False
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "risk",
+            "cv",
+            "--data",
+            str(data),
+            "--target",
+            "creditability",
+            "--bad",
+            "bad",
+            "--model",
+            "ensemble",
+            "--folds",
+            "2",
+            "--time-budget",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout.strip().splitlines()[-1])
+    assert printed["model"] == "ensemble"
+    assert {
+        "auc_mean",
+        "auc_std",
+        "ks_mean",
+        "ks_std",
+        "folds",
+        "seed",
+        "n",
+        "fit_seconds",
+        "seconds",
+    } <= set(printed)
