@@ -1,0 +1,464 @@
+"""What a loan costs the borrower a year, by the IRR method, and the room left under its legal cap.
+
+The PBOC's announcement on disclosing annualised loan rates (中国人民银行公告〔2021〕第3号, 31 March
+2021) defines the rate as every cost charged to the borrower (interest and the fees directly
+related to the loan) over the principal the borrower actually holds: with instalments, the
+principal left after each period's repayment. Its compound method is the internal rate of return
+(内部收益率法), annualised in its own worked example as 12 × the monthly IRR. Here:
+
+* **contract cost** (:func:`contract_cost_rate`): 12 × the monthly IRR of a contract's schedule,
+  periods as the schedule's months. A product at 12 % a year plus a 1 %-a-month fee on the
+  original principal costs 32.76 % over 12 months, not the "24 %" of 12 % + 12 × 1 %.
+* **running cost** (:func:`running_costs`): the same IRR on the loan's own history up to a
+  business date: the principal lent, every amount applied to it (allocation lines, reversals
+  negative), and what it owes on that date as the closing flow. What it owes counts interest and
+  fees already due, penalties accrued, and the current period's scheduled interest and fee pro
+  rata (so that penalties granted mid-month cannot use room the next due's interest needs).
+* **cap room** (:func:`penalty_room_cents`): the most that may still be charged on a date with
+  the running cost at or under the cap. With the cap's growth factor ``V`` the loan's IRR is at
+  most the cap exactly when ``owed <= P·V(T) − Σ paid·V(T)/V(τ)``, because the value of a loan's
+  flows falls as the rate rises; room is the difference, in whole cents, rounded down.
+
+Time runs on the **month clock** of the schedule (:func:`month_clock`): the k-th monthly
+anniversary of disbursement (clamped to the month's end, as dues are) is time k, and a date
+between two anniversaries is the fraction of that month's days gone. Growth compounds at each
+anniversary and is simple within a month, so a contract priced exactly at its cap runs exactly at
+its cap on every date, February or not. An amount paid towards a due before its due date counts
+on the due date (the announcement measures principal after each period's repayment), so paying a
+due early never makes its interest look dearer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Date, bindparam, select, text
+from sqlalchemy.orm import Session
+
+from fairdebt.errors import RuleViolation, UnknownRecord
+from fairdebt.ledger.schedules import schedule_rows
+from fairdebt.models import Loan, Product
+
+__all__ = [
+    "CHECKED_TERMS",
+    "CostFigures",
+    "contract_cost_rate",
+    "growth",
+    "loan_cost",
+    "month_clock",
+    "penalty_room_cents",
+    "rate_figure",
+    "running_costs",
+    "worst_contract_cost",
+]
+
+# Terms a product's contractual cost is checked over when it is created (a product has no term
+# of its own; Chinese online consumer loans run 1 to 36 months).
+CHECKED_TERMS = range(1, 37)
+# The contract IRR is measured on a large principal so that cent rounding of the schedule does
+# not move the figure (at 1,000,000.00 a cent is 1e-8 of the principal).
+_NOMINAL = Decimal("1000000.00")
+_FIGURE = Decimal("0.0001")
+# Bisection bounds of the annual rate: a monthly factor above 0, and 100 000 % a year.
+_LOW, _HIGH = -11.999, 1000.0
+
+
+def rate_figure(rate: float) -> Decimal:
+    """An annual rate as the figure shown and compared: a decimal to 0.01 %, half up.
+
+    >>> rate_figure(0.327582009), rate_figure(0.24)
+    (Decimal('0.3276'), Decimal('0.2400'))
+    """
+    return Decimal(repr(float(rate))).quantize(_FIGURE, rounding=ROUND_HALF_UP)
+
+
+def _monthly_irr(principal: float, flows: np.ndarray) -> float:
+    """The monthly IRR of lending ``principal`` at time 0 and receiving ``flows[k-1]`` at k."""
+    periods = np.arange(1, len(flows) + 1, dtype=np.float64)
+    low, high = _LOW / 12, _HIGH / 12
+    for _ in range(200):
+        mid = (low + high) / 2
+        value = float(np.sum(flows / (1 + mid) ** periods)) - principal
+        low, high = (mid, high) if value > 0 else (low, mid)
+        if high - low < 1e-15:
+            break
+    return (low + high) / 2
+
+
+@lru_cache(maxsize=4096)
+def contract_cost_rate(
+    *, annual_rate: Decimal, monthly_fee_rate: Decimal, term_months: int, method: str
+) -> Decimal:
+    """12 × the monthly IRR of a contract's schedule (interest and fee), as a figure.
+
+    >>> contract_cost_rate(annual_rate=Decimal("0.12"), monthly_fee_rate=Decimal("0.01"),
+    ...                    term_months=12, method="equal_installment")
+    Decimal('0.3276')
+    >>> contract_cost_rate(annual_rate=Decimal("0.24"), monthly_fee_rate=Decimal(0),
+    ...                    term_months=12, method="equal_installment")
+    Decimal('0.2400')
+    """
+    if Decimal(monthly_fee_rate) == 0:
+        # Interest at rate / 12 on each month's opening balance, nothing else: the IRR is the
+        # rate itself (every method here), so no schedule is built (loan tapes price each loan).
+        return rate_figure(float(annual_rate))
+    rows = schedule_rows(
+        principal_amount=_NOMINAL,
+        annual_rate=Decimal(annual_rate),
+        term_months=term_months,
+        method=method,
+        disbursed_on=dt.date(2000, 1, 1),
+        monthly_fee_rate=Decimal(monthly_fee_rate),
+    )
+    flows = np.array([float(p + i + f) for _, _, p, i, f in rows], dtype=np.float64)
+    return rate_figure(12 * _monthly_irr(float(_NOMINAL), flows))
+
+
+def worst_contract_cost(
+    *,
+    annual_rate: Decimal,
+    monthly_fee_rate: Decimal,
+    method: str,
+    terms: Iterable[int] = CHECKED_TERMS,
+) -> tuple[Decimal, int]:
+    """The highest contract cost over ``terms`` and the term it falls on (the shortest of ties).
+
+    A flat fee on the original principal costs more the longer the principal is repaid while the
+    fee is not: the 12 % + 1 % product costs 24.00 % over one month and 32.76 % over twelve.
+
+    >>> worst_contract_cost(annual_rate=Decimal("0.12"), monthly_fee_rate=Decimal("0.01"),
+    ...                     method="equal_installment", terms=[1, 12])
+    (Decimal('0.3276'), 12)
+    """
+    worst: tuple[Decimal, int] | None = None
+    for term in terms:
+        cost = contract_cost_rate(
+            annual_rate=Decimal(annual_rate),
+            monthly_fee_rate=Decimal(monthly_fee_rate),
+            term_months=term,
+            method=method,
+        )
+        if worst is None or cost > worst[0]:
+            worst = (cost, term)
+    if worst is None:
+        raise ValueError("no term to check")
+    return worst
+
+
+def _anniversary(start_month: np.ndarray, months: np.ndarray, day: np.ndarray) -> np.ndarray:
+    month = start_month + months.astype("timedelta64[M]")
+    first = month.astype("datetime64[D]")
+    length = ((month + np.timedelta64(1, "M")).astype("datetime64[D]") - first).astype(np.int64)
+    result: np.ndarray = first + (np.minimum(day, length) - 1).astype("timedelta64[D]")
+    return result
+
+
+def month_clock(start: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """Months from ``start`` to ``on`` on the schedule's clock (anniversaries are whole numbers).
+
+    >>> days = np.array(["2026-02-28", "2026-03-15", "2026-03-31"], dtype="datetime64[D]")
+    >>> month_clock(np.full(3, np.datetime64("2026-01-31")), days).round(4).tolist()
+    [1.0, 1.4839, 2.0]
+    """
+    start = np.asarray(start, dtype="datetime64[D]")
+    on = np.asarray(on, dtype="datetime64[D]")
+    start_month = start.astype("datetime64[M]")
+    day = (start - start_month.astype("datetime64[D]")).astype(np.int64) + 1
+    months = (on.astype("datetime64[M]") - start_month).astype(np.int64)
+    months = np.where(_anniversary(start_month, months, day) > on, months - 1, months)
+    this = _anniversary(start_month, months, day)
+    following = _anniversary(start_month, months + 1, day)
+    gone = (on - this).astype(np.int64) / (following - this).astype(np.int64)
+    result: np.ndarray = months + gone
+    return result
+
+
+def growth(annual_rate: np.ndarray | float, clock: np.ndarray) -> np.ndarray:
+    """What 1 lent at time 0 has grown to at ``clock`` (months) at ``annual_rate``.
+
+    Compound at each monthly anniversary, simple within a month.
+
+    >>> growth(0.24, np.array([0.0, 0.5, 1.0, 2.0])).round(6).tolist()
+    [1.0, 1.01, 1.02, 1.0404]
+    """
+    monthly = np.asarray(annual_rate, dtype=np.float64) / 12
+    whole = np.floor(clock)
+    result: np.ndarray = (1 + monthly) ** whole * (1 + monthly * (clock - whole))
+    return result
+
+
+def _cents(expression: str) -> str:
+    # Whole cents as integers on both backends (SQLite sums Numeric as floats).
+    return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
+
+
+_LOANS_SQL = f"""
+SELECT l.id, {_cents("l.principal_amount")}, l.disbursed_on,
+       CAST(ROUND(l.cost_cap_rate * 100000000) AS BIGINT)
+FROM loan l JOIN ({{ids}}) k ON k.loan_id = l.id
+"""
+# Money applied to the loan, by the date it counts: an amount paid towards a due before the
+# due date counts on the due date.
+_PAID_SQL = f"""
+SELECT a.loan_id, a.effective_on, i.due_on, {_cents("SUM(a.amount)")}
+FROM allocation_line a JOIN ({{ids}}) k ON k.loan_id = a.loan_id
+JOIN installment i ON i.id = a.installment_id
+WHERE a.effective_on <= :day
+GROUP BY a.loan_id, a.effective_on, i.due_on
+"""
+# Everything charged by the date, less what was forgiven: interest and fees of dues fallen due
+# (rows a plan superseded before their due never fell due), accruals, and waivers of any part.
+_CHARGED_SQL = f"""
+SELECT c.loan_id, SUM(c.cents) FROM (
+  SELECT i.loan_id AS loan_id, {_cents("SUM(i.interest_due + i.fee_due)")} AS cents
+  FROM installment i JOIN ({{ids}}) k ON k.loan_id = i.loan_id
+  WHERE i.due_on <= :day AND (i.superseded_on IS NULL OR i.superseded_on > i.due_on)
+  GROUP BY i.loan_id
+  UNION ALL
+  SELECT a.loan_id, {_cents("SUM(a.amount)")}
+  FROM accrual a JOIN ({{ids}}) k ON k.loan_id = a.loan_id
+  WHERE a.accrued_on <= :day GROUP BY a.loan_id
+  UNION ALL
+  SELECT w.loan_id, -{_cents("SUM(w.amount)")}
+  FROM waiver w JOIN ({{ids}}) k ON k.loan_id = w.loan_id
+  WHERE w.waived_on <= :day GROUP BY w.loan_id
+) c GROUP BY c.loan_id
+"""
+# The current period: the next due of the schedule in force, its interest and fee, and when
+# its period began (the previous due, or the schedule's first day).
+_PERIOD_SQL = f"""
+WITH cur AS (
+  SELECT i.loan_id, i.due_on, i.created_on, i.interest_due + i.fee_due AS charge
+  FROM installment i JOIN ({{ids}}) k ON k.loan_id = i.loan_id
+  WHERE i.created_on <= :day AND (i.superseded_on IS NULL OR i.superseded_on > :day)
+), nxt AS (
+  SELECT loan_id, MIN(due_on) AS due_on FROM cur WHERE due_on > :day GROUP BY loan_id
+), prv AS (
+  SELECT loan_id, MAX(due_on) AS due_on FROM cur WHERE due_on <= :day GROUP BY loan_id
+)
+SELECT c.loan_id, c.due_on, MAX(c.created_on), {_cents("SUM(c.charge)")}, MAX(p.due_on)
+FROM cur c JOIN nxt n ON n.loan_id = c.loan_id AND n.due_on = c.due_on
+LEFT JOIN prv p ON p.loan_id = c.loan_id
+GROUP BY c.loan_id, c.due_on
+"""
+
+
+def _query(session: Session, sql: str, loan_ids: Sequence[int], day: dt.date) -> list[Any]:
+    argument: str | list[int]
+    if session.connection().dialect.name == "sqlite":
+        ids, argument = "SELECT value AS loan_id FROM json_each(:ids)", json.dumps(list(loan_ids))
+    else:
+        ids, argument = "SELECT unnest(CAST(:ids AS BIGINT[])) AS loan_id", list(loan_ids)
+    statement = text(sql.format(ids=ids))
+    if ":day" not in sql:
+        return list(session.execute(statement, {"ids": argument}).all())
+    statement = statement.bindparams(bindparam("day", type_=Date))
+    return list(session.execute(statement, {"ids": argument, "day": day}).all())
+
+
+def _days(values: Sequence[Any]) -> np.ndarray:
+    # ISO text on SQLite, dates on PostgreSQL; None stays NaT.
+    return np.array([None if v is None else str(v) for v in values], dtype="datetime64[D]").reshape(
+        -1
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Book:
+    """The cost inputs of some loans on one date: one row per loan, one per paid amount."""
+
+    loans: pd.DataFrame  # loan_id, principal, start, cap, clock, owed (cents, months)
+    paid: pd.DataFrame  # position (row in loans), clock, cents
+
+
+def _book(session: Session, loan_ids: Sequence[int], day: dt.date) -> _Book:
+    ids = sorted({int(i) for i in loan_ids})
+    loans = _query(session, _LOANS_SQL, ids, day)
+    columns = list(zip(*loans, strict=True)) if loans else [()] * 4
+    frame = pd.DataFrame(
+        {
+            "loan_id": np.array(columns[0], dtype=np.int64),
+            "principal": np.array(columns[1], dtype=np.int64),
+            "start": _days(columns[2]),
+            "cap": np.array(columns[3], dtype=np.float64) / 1e8,
+        }
+    )
+    frame = frame.sort_values("loan_id").reset_index(drop=True)
+    position = pd.Series(frame.index.to_numpy(), index=frame["loan_id"].to_numpy())
+    today = np.datetime64(day, "D")
+    frame["clock"] = month_clock(frame["start"].to_numpy(), np.full(len(frame), today))
+
+    paid_rows = _query(session, _PAID_SQL, ids, day)
+    pc = list(zip(*paid_rows, strict=True)) if paid_rows else [()] * 4
+    paid_at = np.maximum(_days(pc[1]), _days(pc[2]))
+    paid_at = np.minimum(paid_at, today)
+    where = position.reindex(np.array(pc[0], dtype=np.int64)).to_numpy(dtype=np.int64)
+    starts = frame["start"].to_numpy()[where] if len(where) else _days([])
+    paid = pd.DataFrame(
+        {
+            "position": where,
+            "clock": month_clock(starts, paid_at) if len(where) else np.zeros(0),
+            "cents": np.array(pc[3], dtype=np.int64),
+        }
+    )
+    paid_total = np.bincount(where, weights=paid["cents"].to_numpy(), minlength=len(frame))
+
+    charged = np.zeros(len(frame))
+    for loan_id, cents in _query(session, _CHARGED_SQL, ids, day):
+        charged[position[int(loan_id)]] += int(cents or 0)
+
+    period = _query(session, _PERIOD_SQL, ids, day)
+    pr = list(zip(*period, strict=True)) if period else [()] * 5
+    if period:
+        where = position.reindex(np.array(pr[0], dtype=np.int64)).to_numpy(dtype=np.int64)
+        begun = _days(pr[2])
+        previous = _days(pr[4])
+        begun = np.where(np.isnat(previous), begun, np.maximum(begun, previous))
+        starts = frame["start"].to_numpy()[where]
+        began, due = month_clock(starts, begun), month_clock(starts, _days(pr[1]))
+        gone = np.clip(
+            (frame["clock"].to_numpy()[where] - began) / np.maximum(due - began, 1e-9), 0, 1
+        )
+        np.add.at(charged, where, np.array(pr[3], dtype=np.float64) * gone)
+    frame["owed"] = frame["principal"] + charged - paid_total
+    return _Book(frame, paid)
+
+
+def _cap_balance(book: _Book, rate: np.ndarray) -> np.ndarray:
+    """Per loan: the principal lent grown at ``rate`` less every paid amount grown likewise."""
+    loans, paid = book.loans, book.paid
+    now = growth(rate, loans["clock"].to_numpy())
+    where = paid["position"].to_numpy()
+    grown = paid["cents"].to_numpy() * now[where] / growth(rate[where], paid["clock"].to_numpy())
+    returned = np.bincount(where, weights=grown, minlength=len(loans))
+    result: np.ndarray = loans["principal"].to_numpy() * now - returned
+    return result
+
+
+def penalty_room_cents(
+    session: Session, *, loan_ids: Sequence[int], business_date: dt.date
+) -> dict[int, int]:
+    """Cents each loan may still be charged on ``business_date`` without passing its cap.
+
+    Reads dated rows only (payments by effective date, accruals, waivers, schedule rows by their
+    dates), so a past date gives the same answer whenever it is asked.
+    """
+    if not loan_ids:
+        return {}
+    book = _book(session, loan_ids, business_date)
+    balance = _cap_balance(book, book.loans["cap"].to_numpy())
+    # 1e-6 of a cent: float noise on an exact fit must not grant a cent the law does not.
+    room = np.floor(balance - book.loans["owed"].to_numpy() + 1e-6)
+    return dict(
+        zip(
+            book.loans["loan_id"].tolist(),
+            np.maximum(room, 0).astype(np.int64).tolist(),
+            strict=True,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CostFigures:
+    """A loan's running cost on a date: the IRR figure, its cap, and the cents still allowed."""
+
+    loan_id: int
+    annual_rate: Decimal | None  # None when nothing has come back and nothing is owed
+    annual_rate_exact: float
+    cap: Decimal
+    room_cents: int
+    owed_cents: float
+
+
+def _irr(book: _Book) -> np.ndarray:
+    """Per loan, the annual rate at which the flows so far and what is owed now break even."""
+    count = len(book.loans)
+    low, high = np.full(count, _LOW), np.full(count, _HIGH)
+    owed = book.loans["owed"].to_numpy()
+    for _ in range(100):
+        mid = (low + high) / 2
+        # Owing more than the flows grow to at ``mid``: the loan costs more than ``mid``.
+        too_low = _cap_balance(book, mid) - owed < 0
+        low, high = np.where(too_low, mid, low), np.where(too_low, high, mid)
+    result: np.ndarray = (low + high) / 2
+    return result
+
+
+def running_costs(
+    session: Session, *, loan_ids: Sequence[int], business_date: dt.date
+) -> list[CostFigures]:
+    """The running cost (12 × monthly IRR) of each loan on ``business_date``, in id order."""
+    if not loan_ids:
+        return []
+    book = _book(session, loan_ids, business_date)
+    cap = book.loans["cap"].to_numpy()
+    room = np.floor(_cap_balance(book, cap) - book.loans["owed"].to_numpy() + 1e-6)
+    rates = _irr(book)
+    returned = np.bincount(
+        book.paid["position"].to_numpy(),
+        weights=book.paid["cents"].to_numpy(),
+        minlength=len(book.loans),
+    )
+    figures = []
+    for row, rate, left, back in zip(
+        book.loans.itertuples(index=False), rates, room, returned, strict=True
+    ):
+        nothing = back <= 0 and row.owed <= 0
+        figures.append(
+            CostFigures(
+                loan_id=int(row.loan_id),
+                annual_rate=None if nothing else rate_figure(rate),
+                annual_rate_exact=float(rate),
+                cap=rate_figure(row.cap),
+                room_cents=max(int(left), 0),
+                owed_cents=float(row.owed),
+            )
+        )
+    return figures
+
+
+def loan_cost(session: Session, *, external_id: str, business_date: dt.date) -> dict[str, Any]:
+    """What ``fairdebt ledger cost`` shows: the running and contract cost of one loan, its cap.
+
+    Rates are decimal strings to 0.01 % (``"0.1834"``); ``room`` is the money that may still be
+    charged on the date without passing the cap.
+    """
+    record = f"loan {external_id}"
+    found = session.execute(
+        select(Loan, Product.monthly_fee_rate)
+        .join(Product, Product.id == Loan.product_id)
+        .where(Loan.external_id == external_id)
+    ).one_or_none()
+    if found is None:
+        raise UnknownRecord(f"no loan has id {external_id!r}", record=record, field="loan")
+    loan, fee_rate = found
+    if business_date < loan.disbursed_on:
+        raise RuleViolation(
+            f"the date {business_date} is before disbursement ({loan.disbursed_on})",
+            record=record,
+            field="date",
+        )
+    (figures,) = running_costs(session, loan_ids=[loan.id], business_date=business_date)
+    contract = contract_cost_rate(
+        annual_rate=Decimal(loan.annual_rate),
+        monthly_fee_rate=Decimal(fee_rate),
+        term_months=loan.term_months,
+        method=loan.repayment_method,
+    )
+    return {
+        "loan": external_id,
+        "as_of": business_date.isoformat(),
+        "annual_rate": None if figures.annual_rate is None else str(figures.annual_rate),
+        "cap": str(figures.cap),
+        "contract_rate": str(contract),
+        "room": str((Decimal(figures.room_cents) / 100).quantize(Decimal("0.01"))),
+        "within_cap": figures.annual_rate is None or figures.annual_rate <= figures.cap,
+    }
