@@ -75,6 +75,7 @@ SOURCES: dict[str, dict[str, Kind]] = {
         "penalty_due": "money",
         "created_on": "date",
         "superseded_on": "date",
+        "repayment_plan_id": "int",
     },
     "allocation_line": {
         "installment_id": "int",
@@ -95,6 +96,12 @@ SOURCES: dict[str, dict[str, Kind]] = {
         "waived_on": "date",
     },
     "hold": {"loan_id": "int", "started_on": "date", "ended_on": "date"},
+    "repayment_plan": {
+        "id": "int",
+        "loan_id": "int",
+        "starts_on": "date",
+        "carried_due_on": "date",
+    },
 }
 # Every stored column of loan_day, for reports and exports.
 LOAN_DAY_COLUMNS_STORED: dict[str, Kind] = {
@@ -111,6 +118,8 @@ LOAN_DAY_COLUMNS_STORED: dict[str, Kind] = {
     "penalty_overdue": "money",
     "principal_outstanding": "money",
     "is_held": "bool",
+    "risk_class": "text",
+    "is_restructured": "bool",
 }
 ARROW: dict[Kind, pa.DataType] = {
     "int": pa.int64(),
@@ -320,6 +329,8 @@ _OUT = (
     *(f"{c}_overdue" for c in COMPONENTS),
     "principal_outstanding",
     "is_held",
+    "risk_class",
+    "is_restructured",
 )
 _MONEY = {f"{c}_overdue" for c in COMPONENTS} | {"principal_outstanding"}
 _ROWS_PER_STATEMENT = 100
@@ -394,7 +405,8 @@ def _copy_postgres(connection: Connection, rows: pa.Table) -> None:
         "CREATE TEMP TABLE IF NOT EXISTS loan_day_load (business_day integer, loan_id bigint, "
         "status text, overdue_since_day integer, dpd integer, delinquent_days integer, "
         "bucket text, principal_overdue bigint, interest_overdue bigint, fee_overdue bigint, "
-        "penalty_overdue bigint, principal_outstanding bigint, is_held integer) "
+        "penalty_overdue bigint, principal_outstanding bigint, is_held integer, "
+        "risk_class text, is_restructured integer) "
         "ON COMMIT DROP"
     )
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -404,7 +416,8 @@ def _copy_postgres(connection: Connection, rows: pa.Table) -> None:
     connection.exec_driver_sql(
         f"INSERT INTO loan_day ({', '.join(_OUT)}) SELECT DATE '1970-01-01' + business_day, "
         "loan_id, status, DATE '1970-01-01' + overdue_since_day, dpd, delinquent_days, bucket, "
-        f"{money}, principal_outstanding / 100.0, is_held = 1 FROM loan_day_load"
+        f"{money}, principal_outstanding / 100.0, is_held = 1, risk_class, "
+        "is_restructured = 1 FROM loan_day_load"
     )
     connection.exec_driver_sql("DELETE FROM loan_day_load")
 

@@ -214,40 +214,27 @@ JOIN installment i ON i.id = a.installment_id
 WHERE a.effective_on <= :day
 GROUP BY a.loan_id, a.effective_on, i.due_on
 """
-# Everything charged by the date, less what was forgiven: interest and fees of dues fallen due
-# (rows a plan superseded before their due never fell due), accruals, and waivers of any part.
-_CHARGED_SQL = f"""
-SELECT c.loan_id, SUM(c.cents) FROM (
-  SELECT i.loan_id AS loan_id, {_cents("SUM(i.interest_due + i.fee_due)")} AS cents
-  FROM installment i JOIN ({{ids}}) k ON k.loan_id = i.loan_id
-  WHERE i.due_on <= :day AND (i.superseded_on IS NULL OR i.superseded_on > i.due_on)
-  GROUP BY i.loan_id
-  UNION ALL
-  SELECT a.loan_id, {_cents("SUM(a.amount)")}
-  FROM accrual a JOIN ({{ids}}) k ON k.loan_id = a.loan_id
-  WHERE a.accrued_on <= :day GROUP BY a.loan_id
-  UNION ALL
-  SELECT w.loan_id, -{_cents("SUM(w.amount)")}
-  FROM waiver w JOIN ({{ids}}) k ON k.loan_id = w.loan_id
-  WHERE w.waived_on <= :day GROUP BY w.loan_id
-) c GROUP BY c.loan_id
+# Every schedule row that existed by the date, with its interest and fee and the penalties it
+# has accrued (``penalty_due`` is the running sum of its penalty accruals).
+_ROWS_SQL = f"""
+SELECT i.loan_id, i.due_on, i.created_on, i.superseded_on,
+       {_cents("i.interest_due + i.fee_due")}, {_cents("i.penalty_due")}
+FROM installment i JOIN ({{ids}}) k ON k.loan_id = i.loan_id
+WHERE i.created_on <= :day
 """
-# The current period: the next due of the schedule in force, its interest and fee, and when
-# its period began (the previous due, or the schedule's first day).
-_PERIOD_SQL = f"""
-WITH cur AS (
-  SELECT i.loan_id, i.due_on, i.created_on, i.interest_due + i.fee_due AS charge
-  FROM installment i JOIN ({{ids}}) k ON k.loan_id = i.loan_id
-  WHERE i.created_on <= :day AND (i.superseded_on IS NULL OR i.superseded_on > :day)
-), nxt AS (
-  SELECT loan_id, MIN(due_on) AS due_on FROM cur WHERE due_on > :day GROUP BY loan_id
-), prv AS (
-  SELECT loan_id, MAX(due_on) AS due_on FROM cur WHERE due_on <= :day GROUP BY loan_id
-)
-SELECT c.loan_id, c.due_on, MAX(c.created_on), {_cents("SUM(c.charge)")}, MAX(p.due_on)
-FROM cur c JOIN nxt n ON n.loan_id = c.loan_id AND n.due_on = c.due_on
-LEFT JOIN prv p ON p.loan_id = c.loan_id
-GROUP BY c.loan_id, c.due_on
+# Corrections to those rows as of the date: penalties accrued after it (a past date asked
+# again) and waivers of any part up to it. The accrual part seeks the (installment, component,
+# date) key rather than reading every daily accrual of the loan. Penalties are the only
+# accruals any verb writes; another kind must grow its own cache column and be counted here.
+_ADJUSTED_SQL = f"""
+SELECT i.loan_id, -{_cents("SUM(a.amount)")}
+FROM ({{ids}}) k JOIN installment i ON i.loan_id = k.loan_id
+JOIN accrual a ON a.installment_id = i.id AND a.component = 'penalty' AND a.accrued_on > :day
+GROUP BY i.loan_id
+UNION ALL
+SELECT w.loan_id, -{_cents("SUM(w.amount)")}
+FROM waiver w JOIN ({{ids}}) k ON k.loan_id = w.loan_id
+WHERE w.waived_on <= :day GROUP BY w.loan_id
 """
 
 
@@ -312,24 +299,54 @@ def _book(session: Session, loan_ids: Sequence[int], day: dt.date) -> _Book:
     paid_total = np.bincount(where, weights=paid["cents"].to_numpy(), minlength=len(frame))
 
     charged = np.zeros(len(frame))
-    for loan_id, cents in _query(session, _CHARGED_SQL, ids, day):
+    for loan_id, cents in _query(session, _ADJUSTED_SQL, ids, day):
         charged[position[int(loan_id)]] += int(cents or 0)
-
-    period = _query(session, _PERIOD_SQL, ids, day)
-    pr = list(zip(*period, strict=True)) if period else [()] * 5
-    if period:
-        where = position.reindex(np.array(pr[0], dtype=np.int64)).to_numpy(dtype=np.int64)
-        begun = _days(pr[2])
-        previous = _days(pr[4])
-        begun = np.where(np.isnat(previous), begun, np.maximum(begun, previous))
-        starts = frame["start"].to_numpy()[where]
-        began, due = month_clock(starts, begun), month_clock(starts, _days(pr[1]))
-        gone = np.clip(
-            (frame["clock"].to_numpy()[where] - began) / np.maximum(due - began, 1e-9), 0, 1
-        )
-        np.add.at(charged, where, np.array(pr[3], dtype=np.float64) * gone)
+    charged += _scheduled(session, ids, day, frame, position)
     frame["owed"] = frame["principal"] + charged - paid_total
     return _Book(frame, paid)
+
+
+def _scheduled(
+    session: Session, ids: Sequence[int], day: dt.date, frame: pd.DataFrame, position: pd.Series
+) -> np.ndarray:
+    """Per loan: interest and fees fallen due, penalties accrued, and the current period's
+    interest and fee pro rata, as of ``day`` (cents, before the corrections of _ADJUSTED_SQL)."""
+    rows = _query(session, _ROWS_SQL, ids, day)
+    c = list(zip(*rows, strict=True)) if rows else [()] * 6
+    where = position.reindex(np.array(c[0], dtype=np.int64)).to_numpy(dtype=np.int64)
+    due, created, superseded = _days(c[1]), _days(c[2]), _days(c[3])
+    charge = np.array(c[4], dtype=np.float64)
+    today = np.datetime64(day, "D")
+    # NaT compares False: "not superseded" is spelled with isnat.
+    fell = (due <= today) & (np.isnat(superseded) | (superseded > due))
+    total = np.bincount(where, weights=np.where(fell, charge, 0), minlength=len(frame))
+    total += np.bincount(where, weights=np.array(c[5], dtype=np.float64), minlength=len(frame))
+    current = np.isnat(superseded) | (superseded > today)
+    # The current period: the next due of the schedule in force, from the previous due (or the
+    # schedule's first day).
+    ahead = current & (due > today)
+    if not ahead.any():
+        return total
+    table = pd.DataFrame({"where": where, "due": due, "created": created, "charge": charge})
+    upcoming = table[ahead].sort_values(["where", "due"])
+    nearest = upcoming.groupby("where", sort=False).head(1).set_index("where")
+    nearest = nearest.join(
+        upcoming.merge(nearest[["due"]], left_on=["where", "due"], right_on=["where", "due"])
+        .groupby("where")["charge"]
+        .sum()
+        .rename("period_charge")
+    )
+    behind = table[current & (due <= today)].groupby("where")["due"].max()
+    begun = nearest["created"].to_numpy()
+    previous = behind.reindex(nearest.index).to_numpy(dtype="datetime64[D]")
+    begun = np.where(np.isnat(previous), begun, np.maximum(begun, previous))
+    at = nearest.index.to_numpy(dtype=np.int64)
+    starts = frame["start"].to_numpy()[at]
+    began = month_clock(starts, begun)
+    ends = month_clock(starts, nearest["due"].to_numpy(dtype="datetime64[D]"))
+    gone = np.clip((frame["clock"].to_numpy()[at] - began) / np.maximum(ends - began, 1e-9), 0, 1)
+    np.add.at(total, at, nearest["period_charge"].to_numpy() * gone)
+    return total
 
 
 def _cap_balance(book: _Book, rate: np.ndarray) -> np.ndarray:
