@@ -157,7 +157,8 @@ def states_at_offset(ledger: Ledger, installments: ir.Table, offset_days: int) -
     """Outstanding amounts of each given installment as of its own ``due_day + offset_days``.
 
     ``installments`` has ``installment_id`` and ``due_day`` (a subset of the schedule); the
-    result adds the four outstanding components and ``is_overdue`` on that day.
+    result adds the four outstanding components, ``is_open`` (anything outstanding) and
+    ``is_overdue`` (open and past its due date) on that day.
     """
     sched = _schedule(ledger)
     chosen = installments.select("installment_id").join(sched, "installment_id")
@@ -178,7 +179,8 @@ def states_at_offset(ledger: Ledger, installments: ir.Table, offset_days: int) -
         "as_of",
         **{c: joined[c] + ibis.coalesce(joined[f"{c}_moved"], 0) for c in COMPONENTS},
     )
-    return state.mutate(is_overdue=(state.due_day < state.as_of) & _any_outstanding(state))
+    is_open = _any_outstanding(state)
+    return state.mutate(is_open=is_open, is_overdue=(state.due_day < state.as_of) & is_open)
 
 
 def _live_loans(ledger: Ledger) -> ir.Table:
@@ -381,7 +383,7 @@ def _plan_dues(ledger: Ledger) -> ir.Table:
         d_plan_id=planned.repayment_plan_id.cast("int64"),
     )
     state = states_at_offset(ledger, planned.select("installment_id", "due_day"), 0)
-    state = state.select("installment_id", kept=ibis.ifelse(_any_outstanding(state), 0, 1))
+    state = state.select("installment_id", kept=ibis.ifelse(state.is_open, 0, 1))
     return planned.join(state, "installment_id")
 
 
