@@ -204,3 +204,16 @@ def test_a_pack_with_thresholds_out_of_order_is_refused() -> None:
         ClassificationPack("bad", substandard_dpd=400)
     with pytest.raises(ConfigurationError, match="restructured_floor must be one of"):
         ClassificationPack("bad", restructured_floor="fine")
+
+
+def test_every_row_s_class_is_the_pack_s_rule_applied_to_that_row(
+    plans_db: tuple[Engine, dict[str, int]], spring: Any
+) -> None:
+    loans = plans_db[1]
+    carried = {loans["at_37"]: 37, loans["slipped"]: 37, loans["at_100"]: 100}
+    for (loan_id, _), row in spring.items():
+        since = carried.get(loan_id) if row["is_restructured"] else None
+        expected = CN_2023.class_of(
+            row["dpd"], charged_off=row["status"] == "charged_off", restructured_since=since
+        )
+        assert row["risk_class"] == expected, row
