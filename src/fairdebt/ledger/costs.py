@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -201,14 +202,14 @@ def _cents(expression: str) -> str:
 
 
 _LOANS_SQL = f"""
-SELECT l.id, {_cents("l.principal_amount")}, l.disbursed_on,
+SELECT l.id, {_cents("l.principal_amount")}, DAYNUM(l.disbursed_on),
        CAST(ROUND(l.cost_cap_rate * 100000000) AS BIGINT)
 FROM loan l JOIN ({{ids}}) k ON k.loan_id = l.id
 """
 # Money applied to the loan, by the date it counts: an amount paid towards a due before the
 # due date counts on the due date.
 _PAID_SQL = f"""
-SELECT a.loan_id, a.effective_on, i.due_on, {_cents("SUM(a.amount)")}
+SELECT a.loan_id, DAYNUM(a.effective_on), DAYNUM(i.due_on), {_cents("SUM(a.amount)")}
 FROM allocation_line a JOIN ({{ids}}) k ON k.loan_id = a.loan_id
 JOIN installment i ON i.id = a.installment_id
 WHERE a.effective_on <= :day
@@ -217,7 +218,7 @@ GROUP BY a.loan_id, a.effective_on, i.due_on
 # Every schedule row that existed by the date, with its interest and fee and the penalties it
 # has accrued (``penalty_due`` is the running sum of its penalty accruals).
 _ROWS_SQL = f"""
-SELECT i.loan_id, i.due_on, i.created_on, i.superseded_on,
+SELECT i.loan_id, DAYNUM(i.due_on), DAYNUM(i.created_on), DAYNUM(i.superseded_on),
        {_cents("i.interest_due + i.fee_due")}, {_cents("i.penalty_due")}
 FROM installment i JOIN ({{ids}}) k ON k.loan_id = i.loan_id
 WHERE i.created_on <= :day
@@ -238,12 +239,23 @@ WHERE w.waived_on <= :day GROUP BY w.loan_id
 """
 
 
+# Dates come back as day numbers computed by the database (never: a far day), not as text or
+# date objects parsed one by one in Python.
+_NEVER = 1_000_000
+_DAYNUM = {
+    "sqlite": rf"COALESCE(CAST(julianday(\1) - 2440587.5 AS INTEGER), {_NEVER})",
+    "postgresql": rf"COALESCE((\1 - DATE '1970-01-01'), {_NEVER})",
+}
+
+
 def _query(session: Session, sql: str, loan_ids: Sequence[int], day: dt.date) -> list[Any]:
     argument: str | list[int]
-    if session.connection().dialect.name == "sqlite":
+    dialect = session.connection().dialect.name
+    if dialect == "sqlite":
         ids, argument = "SELECT value AS loan_id FROM json_each(:ids)", json.dumps(list(loan_ids))
     else:
         ids, argument = "SELECT unnest(CAST(:ids AS BIGINT[])) AS loan_id", list(loan_ids)
+    sql = re.sub(r"DAYNUM\(([^)]*)\)", _DAYNUM[dialect], sql)
     statement = text(sql.format(ids=ids))
     if ":day" not in sql:
         return list(session.execute(statement, {"ids": argument}).all())
@@ -252,10 +264,8 @@ def _query(session: Session, sql: str, loan_ids: Sequence[int], day: dt.date) ->
 
 
 def _days(values: Sequence[Any]) -> np.ndarray:
-    # ISO text on SQLite, dates on PostgreSQL; None stays NaT.
-    return np.array([None if v is None else str(v) for v in values], dtype="datetime64[D]").reshape(
-        -1
-    )
+    """Day numbers (from the DAYNUM columns) as dates."""
+    return np.array(values, dtype=np.int64).astype("datetime64[D]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,11 +327,10 @@ def _scheduled(
     due, created, superseded = _days(c[1]), _days(c[2]), _days(c[3])
     charge = np.array(c[4], dtype=np.float64)
     today = np.datetime64(day, "D")
-    # NaT compares False: "not superseded" is spelled with isnat.
-    fell = (due <= today) & (np.isnat(superseded) | (superseded > due))
+    fell = (due <= today) & (superseded > due)  # never superseded: a far day
     total = np.bincount(where, weights=np.where(fell, charge, 0), minlength=len(frame))
     total += np.bincount(where, weights=np.array(c[5], dtype=np.float64), minlength=len(frame))
-    current = np.isnat(superseded) | (superseded > today)
+    current = superseded > today
     # The current period: the next due of the schedule in force, from the previous due (or the
     # schedule's first day).
     ahead = current & (due > today)
