@@ -15,9 +15,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-from fairdebt.cycle.classification import CN_2023, ClassificationPack
+from fairdebt.cycle.classification import CN_2023, RISK_CLASSES, ClassificationPack
 from fairdebt.cycle.delinquency import EPOCH
 from fairdebt.cycle.engines import computing
 from fairdebt.cycle.runs import compute_loan_days
@@ -217,3 +219,21 @@ def test_every_row_s_class_is_the_pack_s_rule_applied_to_that_row(
             row["dpd"], charged_off=row["status"] == "charged_off", restructured_since=since
         )
         assert row["risk_class"] == expected, row
+
+
+@given(
+    dpd=st.integers(min_value=0, max_value=2000),
+    more=st.integers(min_value=0, max_value=400),
+    since=st.none() | st.integers(min_value=0, max_value=2000),
+)
+def test_a_class_never_improves_as_days_past_due_grow_or_a_plan_is_observed(
+    dpd: int, more: int, since: int | None
+) -> None:
+    rank = RISK_CLASSES.index
+    plain = CN_2023.class_of(dpd)
+    assert rank(CN_2023.class_of(dpd + more)) >= rank(plain)
+    planned = CN_2023.class_of(dpd, restructured_since=since)
+    assert rank(planned) >= rank(plain)
+    if since is not None:
+        assert rank(planned) >= rank("special_mention")
+    assert CN_2023.class_of(dpd, charged_off=True, restructured_since=since) == "loss"

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from fairdebt.cli import app
 from fairdebt.errors import ConfigurationError, RuleViolation
 from fairdebt.ledger.accruals import accrue_penalties
-from fairdebt.ledger.costs import running_costs
+from fairdebt.ledger.costs import contract_cost_rate, running_costs
 from fairdebt.ledger.loans import LoanIn, disburse, waive
 from fairdebt.ledger.payments import PaymentIn, post_payment
 from fairdebt.ledger.products import set_lpr
@@ -301,3 +301,23 @@ def test_no_accrual_ever_takes_a_loan_s_running_cost_past_its_cap(
             continue
         (cost,) = running_costs(session, loan_ids=[loan.id], business_date=day)
         assert cost.annual_rate_exact <= 0.24 + 1e-9, (day, cost)
+
+
+@given(
+    rate=st.decimals(min_value=Decimal("0"), max_value=Decimal("0.36"), places=4),
+    fee=st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("0.02"), places=4),
+    term=st.integers(min_value=1, max_value=36),
+    method=st.sampled_from(["equal_installment", "equal_principal", "bullet"]),
+)
+def test_a_monthly_fee_always_costs_more_than_the_rate_alone_and_a_bullet_adds_12_fees(
+    rate: Decimal, fee: Decimal, term: int, method: str
+) -> None:
+    cost = contract_cost_rate(
+        annual_rate=rate, monthly_fee_rate=fee, term_months=term, method=method
+    )
+    assert cost > rate.quantize(Decimal("0.0001"))
+    if method == "bullet" or term == 1:
+        # the fee is charged on principal held the whole time: exactly 12 × fee more
+        assert abs(cost - rate - 12 * fee) <= Decimal("0.0001")
+    else:
+        assert cost >= (rate + 12 * fee).quantize(Decimal("0.0001"))
