@@ -344,7 +344,7 @@ def _held(ledger: Ledger, rows: ir.Table) -> ir.Table:
     )
 
 
-def _plans(ledger: Ledger, pack: ClassificationPack) -> ir.Table:
+def _plans(ledger: Ledger, dues: ir.Table, pack: ClassificationPack) -> ir.Table:
     """Per repayment plan: its start, the dpd it carries, its first due and when it re-aged."""
     plan = ledger.repayment_plan
     plans = plan.select(
@@ -355,7 +355,6 @@ def _plans(ledger: Ledger, pack: ClassificationPack) -> ir.Table:
     )
     following = ibis.window(group_by=plans.p_loan_id, order_by=[plans.plan_start, plans.plan_id])
     plans = plans.mutate(next_start=ibis.coalesce(plans.plan_start.lead().over(following), FAR_DAY))
-    dues = _plan_dues(ledger)
     # A run of ``reage_after_dues`` consecutive dues paid in full by their due dates.
     run = ibis.window(
         group_by=dues.d_plan_id,
@@ -390,8 +389,13 @@ def _plan_dues(ledger: Ledger) -> ir.Table:
 def _restructured(ledger: Ledger, rows: ir.Table, pack: ClassificationPack) -> ir.Table:
     """Per loan and day under a plan: days it carries, whether it is under observation, and the
     class it may not be better than (rank), for the few rows with a plan in force."""
-    plans = _plans(ledger, pack)
+    # Named, so that the plans and the missed dues read one computation of the plan dues.
+    dues = _plan_dues(ledger).alias("cycle_plan_dues")
+    plans = _plans(ledger, dues, pack)
     keys = rows.select("loan_id", "business_day")
+    # Only loans with a plan take part: a semi-join first keeps the joins below small.
+    planned = ledger.repayment_plan.select(s_loan_id=ledger.repayment_plan.loan_id.cast("int64"))
+    keys = keys.semi_join(planned, keys.loan_id == planned.s_loan_id)
     days = keys.join(
         plans,
         [
@@ -400,8 +404,7 @@ def _restructured(ledger: Ledger, rows: ir.Table, pack: ClassificationPack) -> i
             keys.business_day < plans.next_start,
         ],
     )
-    missed = _plan_dues(ledger)
-    missed = missed.filter(missed.kept == 0).select(m_plan_id="d_plan_id", missed_day="due_day")
+    missed = dues.filter(dues.kept == 0).select(m_plan_id="d_plan_id", missed_day="due_day")
     late = days.select("loan_id", "business_day", "plan_id").join(
         missed,
         [

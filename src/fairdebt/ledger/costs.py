@@ -40,7 +40,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Date, bindparam, select, text
 from sqlalchemy.orm import Session
 
@@ -270,102 +269,110 @@ def _days(values: Sequence[Any]) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class _Book:
-    """The cost inputs of some loans on one date: one row per loan, one per paid amount."""
+    """The cost inputs of some loans on one date, as NumPy columns (cents, months).
 
-    loans: pd.DataFrame  # loan_id, principal, start, cap, clock, owed (cents, months)
-    paid: pd.DataFrame  # position (row in loans), clock, cents
+    One entry per loan (``loan_id`` ascending): ``principal``, ``start``, ``cap``, ``clock`` (the
+    date on the month clock), ``owed``; one per paid amount: ``paid_at`` (the loan's position),
+    ``paid_clock``, ``paid_cents``.
+    """
+
+    loan_id: np.ndarray
+    principal: np.ndarray
+    start: np.ndarray
+    cap: np.ndarray
+    clock: np.ndarray
+    owed: np.ndarray
+    paid_at: np.ndarray
+    paid_clock: np.ndarray
+    paid_cents: np.ndarray
+
+
+def _columns(rows: Sequence[Any], width: int) -> list[Sequence[Any]]:
+    return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
 def _book(session: Session, loan_ids: Sequence[int], day: dt.date) -> _Book:
     ids = sorted({int(i) for i in loan_ids})
-    loans = _query(session, _LOANS_SQL, ids, day)
-    columns = list(zip(*loans, strict=True)) if loans else [()] * 4
-    frame = pd.DataFrame(
-        {
-            "loan_id": np.array(columns[0], dtype=np.int64),
-            "principal": np.array(columns[1], dtype=np.int64),
-            "start": _days(columns[2]),
-            "cap": np.array(columns[3], dtype=np.float64) / 1e8,
-        }
-    )
-    frame = frame.sort_values("loan_id").reset_index(drop=True)
-    position = pd.Series(frame.index.to_numpy(), index=frame["loan_id"].to_numpy())
+    c = _columns(sorted(_query(session, _LOANS_SQL, ids, day)), 4)
+    loan_id = np.array(c[0], dtype=np.int64)
+    start = _days(c[2])
     today = np.datetime64(day, "D")
-    frame["clock"] = month_clock(frame["start"].to_numpy(), np.full(len(frame), today))
+    clock = month_clock(start, np.full(len(loan_id), today))
 
-    paid_rows = _query(session, _PAID_SQL, ids, day)
-    pc = list(zip(*paid_rows, strict=True)) if paid_rows else [()] * 4
-    paid_at = np.maximum(_days(pc[1]), _days(pc[2]))
-    paid_at = np.minimum(paid_at, today)
-    where = position.reindex(np.array(pc[0], dtype=np.int64)).to_numpy(dtype=np.int64)
-    starts = frame["start"].to_numpy()[where] if len(where) else _days([])
-    paid = pd.DataFrame(
-        {
-            "position": where,
-            "clock": month_clock(starts, paid_at) if len(where) else np.zeros(0),
-            "cents": np.array(pc[3], dtype=np.int64),
-        }
+    p = _columns(_query(session, _PAID_SQL, ids, day), 4)
+    paid_at = np.searchsorted(loan_id, np.array(p[0], dtype=np.int64))
+    counts_on = np.minimum(np.maximum(_days(p[1]), _days(p[2])), today)
+    paid_clock = month_clock(start[paid_at], counts_on)
+    paid_cents = np.array(p[3], dtype=np.int64)
+
+    charged = np.zeros(len(loan_id))
+    for row_loan, cents in _query(session, _ADJUSTED_SQL, ids, day):
+        charged[np.searchsorted(loan_id, int(row_loan))] += int(cents or 0)
+    charged += _scheduled(session, ids, day, loan_id, start, clock)
+    paid_total = np.bincount(paid_at, weights=paid_cents, minlength=len(loan_id))
+    owed = np.array(c[1], dtype=np.float64) + charged - paid_total
+    return _Book(
+        loan_id,
+        np.array(c[1], dtype=np.float64),
+        start,
+        np.array(c[3], dtype=np.float64) / 1e8,
+        clock,
+        owed,
+        paid_at,
+        paid_clock,
+        paid_cents,
     )
-    paid_total = np.bincount(where, weights=paid["cents"].to_numpy(), minlength=len(frame))
-
-    charged = np.zeros(len(frame))
-    for loan_id, cents in _query(session, _ADJUSTED_SQL, ids, day):
-        charged[position[int(loan_id)]] += int(cents or 0)
-    charged += _scheduled(session, ids, day, frame, position)
-    frame["owed"] = frame["principal"] + charged - paid_total
-    return _Book(frame, paid)
 
 
 def _scheduled(
-    session: Session, ids: Sequence[int], day: dt.date, frame: pd.DataFrame, position: pd.Series
+    session: Session,
+    ids: Sequence[int],
+    day: dt.date,
+    loan_id: np.ndarray,
+    start: np.ndarray,
+    clock: np.ndarray,
 ) -> np.ndarray:
     """Per loan: interest and fees fallen due, penalties accrued, and the current period's
     interest and fee pro rata, as of ``day`` (cents, before the corrections of _ADJUSTED_SQL)."""
-    rows = _query(session, _ROWS_SQL, ids, day)
-    c = list(zip(*rows, strict=True)) if rows else [()] * 6
-    where = position.reindex(np.array(c[0], dtype=np.int64)).to_numpy(dtype=np.int64)
+    c = _columns(_query(session, _ROWS_SQL, ids, day), 6)
+    where = np.searchsorted(loan_id, np.array(c[0], dtype=np.int64))
     due, created, superseded = _days(c[1]), _days(c[2]), _days(c[3])
     charge = np.array(c[4], dtype=np.float64)
     today = np.datetime64(day, "D")
+    count = len(loan_id)
     fell = (due <= today) & (superseded > due)  # never superseded: a far day
-    total = np.bincount(where, weights=np.where(fell, charge, 0), minlength=len(frame))
-    total += np.bincount(where, weights=np.array(c[5], dtype=np.float64), minlength=len(frame))
+    total = np.bincount(where, weights=np.where(fell, charge, 0), minlength=count)
+    total += np.bincount(where, weights=np.array(c[5], dtype=np.float64), minlength=count)
     current = superseded > today
     # The current period: the next due of the schedule in force, from the previous due (or the
     # schedule's first day).
     ahead = current & (due > today)
     if not ahead.any():
         return total
-    table = pd.DataFrame({"where": where, "due": due, "created": created, "charge": charge})
-    upcoming = table[ahead].sort_values(["where", "due"])
-    nearest = upcoming.groupby("where", sort=False).head(1).set_index("where")
-    nearest = nearest.join(
-        upcoming.merge(nearest[["due"]], left_on=["where", "due"], right_on=["where", "due"])
-        .groupby("where")["charge"]
-        .sum()
-        .rename("period_charge")
-    )
-    behind = table[current & (due <= today)].groupby("where")["due"].max()
-    begun = nearest["created"].to_numpy()
-    previous = behind.reindex(nearest.index).to_numpy(dtype="datetime64[D]")
-    begun = np.where(np.isnat(previous), begun, np.maximum(begun, previous))
-    at = nearest.index.to_numpy(dtype=np.int64)
-    starts = frame["start"].to_numpy()[at]
-    began = month_clock(starts, begun)
-    ends = month_clock(starts, nearest["due"].to_numpy(dtype="datetime64[D]"))
-    gone = np.clip((frame["clock"].to_numpy()[at] - began) / np.maximum(ends - began, 1e-9), 0, 1)
-    np.add.at(total, at, nearest["period_charge"].to_numpy() * gone)
+    never = np.datetime64(_NEVER, "D")
+    upcoming = np.full(count, never)
+    np.minimum.at(upcoming, where[ahead], due[ahead])
+    nearest = ahead & (due == upcoming[where])
+    period_charge = np.bincount(where[nearest], weights=charge[nearest], minlength=count)
+    begun = np.full(count, np.datetime64(0, "D"))
+    np.maximum.at(begun, where[nearest], created[nearest])
+    behind = current & (due <= today)
+    np.maximum.at(begun, where[behind], due[behind])
+    has = upcoming != never
+    began = month_clock(start[has], begun[has])
+    ends = month_clock(start[has], upcoming[has])
+    gone = np.clip((clock[has] - began) / np.maximum(ends - began, 1e-9), 0, 1)
+    total[has] += period_charge[has] * gone
     return total
 
 
 def _cap_balance(book: _Book, rate: np.ndarray) -> np.ndarray:
     """Per loan: the principal lent grown at ``rate`` less every paid amount grown likewise."""
-    loans, paid = book.loans, book.paid
-    now = growth(rate, loans["clock"].to_numpy())
-    where = paid["position"].to_numpy()
-    grown = paid["cents"].to_numpy() * now[where] / growth(rate[where], paid["clock"].to_numpy())
-    returned = np.bincount(where, weights=grown, minlength=len(loans))
-    result: np.ndarray = loans["principal"].to_numpy() * now - returned
+    now = growth(rate, book.clock)
+    at = book.paid_at
+    grown = book.paid_cents * now[at] / growth(rate[at], book.paid_clock)
+    returned = np.bincount(at, weights=grown, minlength=len(book.loan_id))
+    result: np.ndarray = book.principal * now - returned
     return result
 
 
@@ -380,15 +387,10 @@ def penalty_room_cents(
     if not loan_ids:
         return {}
     book = _book(session, loan_ids, business_date)
-    balance = _cap_balance(book, book.loans["cap"].to_numpy())
     # 1e-6 of a cent: float noise on an exact fit must not grant a cent the law does not.
-    room = np.floor(balance - book.loans["owed"].to_numpy() + 1e-6)
+    room = np.floor(_cap_balance(book, book.cap) - book.owed + 1e-6)
     return dict(
-        zip(
-            book.loans["loan_id"].tolist(),
-            np.maximum(room, 0).astype(np.int64).tolist(),
-            strict=True,
-        )
+        zip(book.loan_id.tolist(), np.maximum(room, 0).astype(np.int64).tolist(), strict=True)
     )
 
 
@@ -406,13 +408,12 @@ class CostFigures:
 
 def _irr(book: _Book) -> np.ndarray:
     """Per loan, the annual rate at which the flows so far and what is owed now break even."""
-    count = len(book.loans)
+    count = len(book.loan_id)
     low, high = np.full(count, _LOW), np.full(count, _HIGH)
-    owed = book.loans["owed"].to_numpy()
     for _ in range(100):
         mid = (low + high) / 2
         # Owing more than the flows grow to at ``mid``: the loan costs more than ``mid``.
-        too_low = _cap_balance(book, mid) - owed < 0
+        too_low = _cap_balance(book, mid) - book.owed < 0
         low, high = np.where(too_low, mid, low), np.where(too_low, high, mid)
     result: np.ndarray = (low + high) / 2
     return result
@@ -425,27 +426,20 @@ def running_costs(
     if not loan_ids:
         return []
     book = _book(session, loan_ids, business_date)
-    cap = book.loans["cap"].to_numpy()
-    room = np.floor(_cap_balance(book, cap) - book.loans["owed"].to_numpy() + 1e-6)
+    room = np.floor(_cap_balance(book, book.cap) - book.owed + 1e-6)
     rates = _irr(book)
-    returned = np.bincount(
-        book.paid["position"].to_numpy(),
-        weights=book.paid["cents"].to_numpy(),
-        minlength=len(book.loans),
-    )
+    returned = np.bincount(book.paid_at, weights=book.paid_cents, minlength=len(book.loan_id))
     figures = []
-    for row, rate, left, back in zip(
-        book.loans.itertuples(index=False), rates, room, returned, strict=True
-    ):
-        nothing = back <= 0 and row.owed <= 0
+    for index, loan_id in enumerate(book.loan_id.tolist()):
+        nothing = returned[index] <= 0 and book.owed[index] <= 0
         figures.append(
             CostFigures(
-                loan_id=int(row.loan_id),
-                annual_rate=None if nothing else rate_figure(rate),
-                annual_rate_exact=float(rate),
-                cap=rate_figure(row.cap),
-                room_cents=max(int(left), 0),
-                owed_cents=float(row.owed),
+                loan_id=loan_id,
+                annual_rate=None if nothing else rate_figure(rates[index]),
+                annual_rate_exact=float(rates[index]),
+                cap=rate_figure(book.cap[index]),
+                room_cents=max(int(room[index]), 0),
+                owed_cents=float(book.owed[index]),
             )
         )
     return figures
