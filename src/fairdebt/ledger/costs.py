@@ -40,7 +40,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Date, bindparam, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairdebt.errors import RuleViolation, UnknownRecord
@@ -248,18 +248,26 @@ _DAYNUM = {
 
 
 def _query(session: Session, sql: str, loan_ids: Sequence[int], day: dt.date) -> list[Any]:
-    argument: str | list[int]
-    dialect = session.connection().dialect.name
-    if dialect == "sqlite":
-        ids, argument = "SELECT value AS loan_id FROM json_each(:ids)", json.dumps(list(loan_ids))
-    else:
-        ids, argument = "SELECT unnest(CAST(:ids AS BIGINT[])) AS loan_id", list(loan_ids)
+    """Run one of the queries above on the session's own connection (its transaction), with
+    the DBAPI cursor: SQLAlchemy's row objects cost more than the fetch itself here."""
+    connection = session.connection()
+    dialect = connection.dialect.name
     sql = re.sub(r"DAYNUM\(([^)]*)\)", _DAYNUM[dialect], sql)
-    statement = text(sql.format(ids=ids))
-    if ":day" not in sql:
-        return list(session.execute(statement, {"ids": argument}).all())
-    statement = statement.bindparams(bindparam("day", type_=Date))
-    return list(session.execute(statement, {"ids": argument, "day": day}).all())
+    params: dict[str, Any]
+    if dialect == "sqlite":
+        sql = sql.format(ids="SELECT value AS loan_id FROM json_each(:ids)")
+        params = {"ids": json.dumps(list(loan_ids)), "day": day.isoformat()}
+    else:
+        sql = sql.format(ids="SELECT unnest(CAST(:ids AS BIGINT[])) AS loan_id")
+        sql = re.sub(r":(ids|day)\b", r"%(\1)s", sql)
+        params = {"ids": list(loan_ids), "day": day}
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        rows: list[Any] = cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows
 
 
 def _days(values: Sequence[Any]) -> np.ndarray:
