@@ -2,11 +2,13 @@
 
 The portfolio is generated directly in DuckDB (vectorised SQL, no ORM): 1 M loans disbursed over
 2024, 6 monthly installments each, principal and interest payment lines for most dues (on time,
-late, partial or never), penalty accruals, waivers and holds. For one business date it times
+late, partial or never), penalty accruals, waivers, holds, and one loan in 101 restructured (a
+repayment plan carrying its first due, 4 new dues). For one business date it times
 
 * the cycle: building the Ibis expressions, compiling and running them on DuckDB, rows to Arrow;
-* the floor: one hand-written DuckDB SQL query computing the same columns (dpd, delinquent days,
-  bucket, overdue amounts, principal outstanding, hold), rows to Arrow;
+* the floor: one hand-written DuckDB SQL query computing the same columns (dpd with the days a
+  restructure carries until it re-ages, delinquent days, bucket, overdue amounts, principal
+  outstanding, hold, five-tier class, restructure flag), rows to Arrow;
 
 checks that both give identical rows, and reports the ratio (target: cycle <= 2 x floor). It also
 measures the cost of writing ``loan_day`` rows into SQLite, the path that dominates the daily
@@ -34,6 +36,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from fairdebt.cycle import DEFAULT_SCHEME
+from fairdebt.cycle.classification import CN_2023, RISK_CLASSES, ClassificationPack
 from fairdebt.cycle.delinquency import EPOCH
 from fairdebt.cycle.engines import _insert_many, open_arrow
 from fairdebt.cycle.runs import compute_loan_days
@@ -56,14 +59,27 @@ def generate(loans: int) -> dict[str, pa.Table]:
         FROM range(1, {loans} + 1) t(i);
         CREATE TABLE product AS
         SELECT * FROM (VALUES (1::BIGINT, 0::BIGINT), (2, 3), (3, 0)) t(id, grace_days);
+        -- one loan in 101 restructured 75 days after disbursement, carrying its first due
+        CREATE TABLE repayment_plan AS
+        SELECT (row_number() OVER (ORDER BY id))::BIGINT AS id, id AS loan_id,
+               disbursed_on + 75 AS starts_on, disbursed_on + 30 AS carried_due_on
+        FROM loan WHERE id % 101 = 0;
         CREATE TABLE installment AS
         SELECT ((l.id - 1) * 6 + s)::BIGINT AS id, l.id AS loan_id, s::BIGINT AS seq,
                l.disbursed_on + (30 * s)::INTEGER AS due_on,
                round(l.principal_amount / 6, 2) AS principal_due,
                round(l.principal_amount * 0.015, 2) AS interest_due,
                0.0::DOUBLE AS fee_due, 0.0::DOUBLE AS penalty_due,
-               l.disbursed_on AS created_on, NULL::DATE AS superseded_on
-        FROM loan l, range(1, 7) t(s);
+               l.disbursed_on AS created_on,
+               CASE WHEN p.id IS NOT NULL AND l.disbursed_on + (30 * s)::INTEGER > p.starts_on
+                    THEN p.starts_on END AS superseded_on,
+               NULL::BIGINT AS repayment_plan_id
+        FROM loan l CROSS JOIN range(1, 7) t(s) LEFT JOIN repayment_plan p ON p.loan_id = l.id
+        UNION ALL
+        SELECT ({loans} * 6 + (p.id - 1) * 4 + s)::BIGINT, p.loan_id, (10 + s)::BIGINT,
+               p.starts_on + (30 * s)::INTEGER, round(l.principal_amount / 4, 2),
+               round(l.principal_amount * 0.005, 2), 0.0, 0.0, p.starts_on, NULL, p.id
+        FROM repayment_plan p JOIN loan l ON l.id = p.loan_id, range(1, 5) t(s);
         -- behaviour by a hash of the installment: 90 % on time, 4 % late, 3 % partial, 3 % never
         CREATE TABLE fate AS
         SELECT id, due_on, principal_due, interest_due, hash(id) % 100 AS h FROM installment
@@ -90,15 +106,34 @@ def generate(loans: int) -> dict[str, pa.Table]:
                CASE WHEN id % 2 = 0 THEN DATE '2024-12-25' END AS ended_on
         FROM loan WHERE id % 197 = 0;
     """)
-    names = ["loan", "product", "installment", "allocation_line", "accrual", "waiver", "hold"]
+    names = [
+        "loan",
+        "product",
+        "installment",
+        "allocation_line",
+        "accrual",
+        "waiver",
+        "hold",
+        "repayment_plan",
+    ]
     tables = {name: con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in names}
     con.close()
     return tables
 
 
-def floor_sql(day: dt.date) -> str:
+def floor_sql(day: dt.date, pack: ClassificationPack = CN_2023) -> str:
     """The hand-written query: the same rows as the cycle, in one DuckDB statement."""
     d = f"DATE '{day}'"
+    steps = pack.dpd_steps
+    rank = " + ".join(f"CASE WHEN dpd >= {step} THEN 1 ELSE 0 END" for step in steps)
+    rank_before = "(" + " + ".join(f"CASE WHEN r.carried >= {x} THEN 1 ELSE 0 END" for x in steps)
+    rank_before += ")"
+    rank_floor = RISK_CLASSES.index(pack.restructured_floor)
+    classes = "\n".join(
+        f"WHEN greatest({rank}, floor_rank) <= {index} THEN '{name}'"
+        for index, name in enumerate(RISK_CLASSES[:-1])
+    )
+    classes += f" ELSE '{RISK_CLASSES[-1]}'"
     buckets = "\n".join(
         f"WHEN {days} <= {b.max_dpd} THEN '{b.name}'"
         for b in DEFAULT_SCHEME.buckets[:-1]
@@ -147,20 +182,67 @@ def floor_sql(day: dt.date) -> str:
                max(CASE WHEN h.ended_on IS NULL OR h.ended_on > {d} THEN 1 ELSE 0 END) AS held
         FROM hold h JOIN live v ON v.loan_id = h.loan_id
         WHERE h.started_on <= {d} GROUP BY h.loan_id
+    ), plan AS (
+        SELECT id AS plan_id, loan_id, starts_on,
+               coalesce(starts_on - carried_due_on, 0) AS carried,
+               coalesce(lead(starts_on) OVER (PARTITION BY loan_id ORDER BY starts_on, id),
+                        DATE '4000-01-01') AS next_start
+        FROM repayment_plan
+    ), pdue AS (
+        -- each due of a plan that fell, and whether it was paid in full by its due date
+        SELECT s.id, s.repayment_plan_id AS plan_id, s.due_on,
+               CASE WHEN round(s.principal_due * 100) + coalesce(sum(m.cents) FILTER
+                        (WHERE m.component = 'principal'), 0) <= 0
+                     AND round(s.interest_due * 100) + coalesce(sum(m.cents) FILTER
+                        (WHERE m.component = 'interest'), 0) <= 0
+                     AND round(s.fee_due * 100) + coalesce(sum(m.cents) FILTER
+                        (WHERE m.component = 'fee'), 0) <= 0
+                     AND coalesce(sum(m.cents) FILTER (WHERE m.component = 'penalty'), 0) <= 0
+                    THEN 1 ELSE 0 END AS kept
+        FROM installment s LEFT JOIN moves m ON m.installment_id = s.id AND m.d <= s.due_on
+        WHERE s.repayment_plan_id IS NOT NULL AND s.created_on <= s.due_on
+          AND (s.superseded_on IS NULL OR s.superseded_on > s.due_on)
+        GROUP BY s.id, s.repayment_plan_id, s.due_on, s.principal_due, s.interest_due, s.fee_due
+    ), pstat AS (
+        SELECT plan_id, min(due_on) AS first_due,
+               min(due_on) FILTER (WHERE run >= {pack.reage_after_dues}) AS reage_on
+        FROM (SELECT *, sum(kept) OVER (PARTITION BY plan_id ORDER BY due_on, id
+                  ROWS BETWEEN {pack.reage_after_dues - 1} PRECEDING AND CURRENT ROW) AS run
+              FROM pdue)
+        GROUP BY plan_id
+    ), inplan AS (
+        SELECT p.loan_id, p.carried,
+               CASE WHEN {d} < coalesce(t.reage_on, DATE '4000-01-01') THEN p.carried ELSE 0
+                    END AS carry,
+               {d} < greatest(coalesce(t.first_due, p.starts_on),
+                              coalesce(m.last_missed, t.first_due, p.starts_on))
+                     + {pack.observation_days} AS observed
+        FROM plan p LEFT JOIN pstat t ON t.plan_id = p.plan_id
+        LEFT JOIN (SELECT plan_id, max(due_on) AS last_missed FROM pdue
+                   WHERE kept = 0 AND due_on <= {d} GROUP BY plan_id) m ON m.plan_id = p.plan_id
+        WHERE p.starts_on <= {d} AND p.next_start > {d}
     ), days AS (
-        SELECT v.*, coalesce({d} - v.oldest, 0) AS dpd, coalesce(h.held_days, 0) AS held_days,
-               coalesce(h.held, 0) AS is_held,
+        SELECT v.*, coalesce({d} - v.oldest, 0) AS own,
+               coalesce({d} - v.oldest, 0) + coalesce(r.carry, 0) AS dpd,
+               coalesce(h.held_days, 0) AS held_days, coalesce(h.held, 0) AS is_held,
+               coalesce(r.observed, false) AS observed,
+               CASE WHEN coalesce(r.observed, false) THEN greatest(
+                   {rank_floor}, CASE WHEN {rank_before} >= 2 THEN {rank_before} ELSE 0 END)
+                   ELSE 0 END AS floor_rank,
                v.charged_off_on IS NOT NULL AND v.charged_off_on <= {d} AS off
         FROM live v LEFT JOIN held h ON h.loan_id = v.loan_id
+        LEFT JOIN inplan r ON r.loan_id = v.loan_id
     )
     SELECT loan_id, CASE WHEN off THEN 'charged_off' ELSE 'active' END AS status,
-           oldest + 1 AS overdue_since, dpd,
-           greatest(dpd - grace_days - least(held_days, dpd), 0) AS delinquent_days,
+           CASE WHEN dpd > 0 THEN {d} - (dpd - 1)::INTEGER END AS overdue_since, dpd,
+           greatest(dpd - grace_days - least(held_days, own), 0) AS delinquent_days,
            CASE WHEN off THEN '{DEFAULT_SCHEME.charged_off}' {buckets}
                 ELSE '{DEFAULT_SCHEME.buckets[-1].name}' END AS bucket,
            coalesce(po, 0) AS principal_overdue, coalesce(io, 0) AS interest_overdue,
            coalesce(fo, 0) AS fee_overdue, coalesce(no, 0) AS penalty_overdue,
-           coalesce(principal_outstanding, 0) AS principal_outstanding, is_held
+           coalesce(principal_outstanding, 0) AS principal_outstanding, is_held,
+           CASE WHEN off THEN '{pack.charged_off_class}' {classes} END AS risk_class,
+           CASE WHEN observed THEN 1 ELSE 0 END AS is_restructured
     FROM days ORDER BY loan_id
     """
 
@@ -197,6 +279,8 @@ def agree(cycle_rows: pa.Table, floor_rows: pa.Table) -> int:
         "penalty_overdue",
         "principal_outstanding",
         "is_held",
+        "risk_class",
+        "is_restructured",
     ):
         left = ours.column(name).to_pylist()
         right = theirs.column(name).to_pylist()
@@ -258,6 +342,14 @@ def _fill_sqlite(path: str, tables: dict[str, pa.Table]) -> None:
         "accrual": {"loan_id": 1},
         "waiver": {"loan_id": 1, "reason": "bench", "actor": "bench"},
         "hold": {"kind": "complaint"},
+        "repayment_plan": {
+            "kind": "restructure",
+            "term_months": 4,
+            "annual_rate": 0.06,
+            "restructured_amount": 0,
+            "reason": "bench",
+            "actor": "bench",
+        },
     }
     con = sqlite3.connect(path)
     con.execute("PRAGMA foreign_keys=OFF")  # borrowers and payments are not generated
@@ -347,7 +439,9 @@ def main() -> None:
         "",
         f"Portfolio: {sizes['loan']:,} loans, {sizes['installment']:,} installments, "
         f"{sizes['allocation_line']:,} allocation lines, {sizes['accrual']:,} accruals, "
-        f"{sizes['waiver']:,} waivers, {sizes['hold']:,} holds (generated in {generated:.1f} s).",
+        f"{sizes['waiver']:,} waivers, {sizes['hold']:,} holds, {sizes['repayment_plan']:,} "
+        f"restructures (4 new dues each; re-ageing and 五级分类 computed by both) "
+        f"(generated in {generated:.1f} s).",
         f"One business date ({BUSINESS_DATE}); {compared:,} loan_day rows, identical in every "
         "column between the two.",
         "",

@@ -399,6 +399,9 @@ class RepaymentPlan(Base):
     restructured_amount: Mapped[Decimal] = mapped_column(MONEY)
     reason: Mapped[str | None] = mapped_column(String(300))
     actor: Mapped[str] = mapped_column(String(80))
+    # The oldest due that was overdue when the plan started (None: the loan was current). The
+    # loan keeps that delinquency until it re-ages (docs/decisions/classification.md).
+    carried_due_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class ContactEvent(Base):
@@ -500,6 +503,10 @@ class LoanDay(Base):
     penalty_overdue: Mapped[Decimal] = mapped_column(MONEY)
     principal_outstanding: Mapped[Decimal] = mapped_column(MONEY)
     is_held: Mapped[bool] = mapped_column(Boolean)
+    # 五级分类 (normal ... loss) and whether a restructure is under observation; None on rows
+    # closed before revision 0004.
+    risk_class: Mapped[str | None] = mapped_column(String(16))
+    is_restructured: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class CycleRun(Base):

@@ -24,6 +24,7 @@ from fairdebt.models import (
     Loan,
     Payment,
     Product,
+    RepaymentPlan,
     Waiver,
 )
 
@@ -137,6 +138,50 @@ class LedgerFactory:
             penalty_due=Decimal("0.00"),
             created_on=created_on,
         )
+
+    def plan(
+        self,
+        loan_id: int,
+        *,
+        starts_on: dt.date,
+        carried_due_on: dt.date | None,
+        dues: int = 3,
+        principal: Decimal = Decimal("400.00"),
+    ) -> list[int]:
+        """A restructure as plans.restructure writes it: the open dues superseded on
+        ``starts_on``, a plan row, and ``dues`` new monthly dues; returns the new ids."""
+        for i in self.installments[loan_id]:
+            self.supersede(i, starts_on)
+        plan_id = self._insert(
+            RepaymentPlan,
+            loan_id=loan_id,
+            kind="restructure",
+            starts_on=starts_on,
+            term_months=dues,
+            annual_rate=Decimal("0.06"),
+            restructured_amount=principal * dues,
+            reason="hardship",
+            actor="tester",
+            carried_due_on=carried_due_on,
+        )
+        new = []
+        for seq in range(1, dues + 1):
+            installment_id = self.installment(
+                loan_id=loan_id,
+                seq=10 + seq,
+                due_on=add_months(starts_on, seq),
+                principal=principal,
+                interest=Decimal("12.00"),
+                created_on=starts_on,
+            )
+            self.connection.execute(
+                update(Installment.__table__)
+                .where(Installment.__table__.c.id == installment_id)
+                .values(repayment_plan_id=plan_id)
+            )
+            new.append(installment_id)
+        self.installments[loan_id].extend(new)
+        return new
 
     def supersede(self, installment_id: int, on: dt.date) -> None:
         table = Installment.__table__
@@ -324,21 +369,19 @@ def make_portfolio(connection: Connection) -> dict[str, int]:
         f.pay_in_full(i, on=START + dt.timedelta(days=20))
     f.close(loans["closed_early"], on=START + dt.timedelta(days=20))
 
+    # Restructured 15 days after its first due went unpaid; the plan's dues are never paid.
     loans["restructured"] = f.loan(product_id=plain, disbursed_on=START)
-    old = f.installments[loans["restructured"]]
     switch = add_months(START, 1) + dt.timedelta(days=15)
-    for i in old:
-        f.supersede(i, switch)
-    for seq in (1, 2, 3):
-        new = f.installment(
-            loan_id=loans["restructured"],
-            seq=10 + seq,
-            due_on=add_months(switch, seq),
-            principal=Decimal("400.00"),
-            interest=Decimal("12.00"),
-            created_on=switch,
-        )
-        f.installments[loans["restructured"]].append(new)
+    f.plan(loans["restructured"], starts_on=switch, carried_due_on=add_months(START, 1))
+
+    # Restructured at 15 dpd too, then every due of the plan paid on its due date: re-ages on
+    # the third (2024-05-25).
+    loans["reaged"] = f.loan(product_id=plain, disbursed_on=START)
+    for i in f.plan(loans["reaged"], starts_on=switch, carried_due_on=add_months(START, 1)):
+        row = connection.execute(
+            Installment.__table__.select().where(Installment.__table__.c.id == i)
+        ).one()
+        f.pay_in_full(i, on=row.due_on)
 
     loans["late_disbursed"] = f.loan(product_id=plain, disbursed_on=add_months(START, 2))
     return loans

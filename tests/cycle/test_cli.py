@@ -55,7 +55,7 @@ def test_cycle_commands_close_dates_report_and_export_and_refuse_an_earlier_date
     )
     assert exported.exit_code == 0, exported.output
     assert out.read_text().splitlines()[0].startswith('"business_date","loan_id"')
-    assert len(out.read_text().splitlines()) == 1 + 9
+    assert len(out.read_text().splitlines()) == 1 + 10
 
     refused = subprocess.run(
         [

@@ -92,8 +92,14 @@ def test_charged_off_closed_restructured_and_undisbursed_loans(
     assert (closed, D(2024, 1, 30)) not in rows
     moved = portfolio["restructured"]
     assert _day(rows, moved, D(2024, 2, 24))["dpd"] == 14
-    fresh = _day(rows, moved, D(2024, 2, 25))
-    assert (fresh["dpd"], fresh["principal_outstanding"]) == (0, 120000)
+    # The plan does not cure the loan: it keeps its 15 days until it re-ages.
+    planned = _day(rows, moved, D(2024, 2, 25))
+    assert (planned["dpd"], planned["bucket"], planned["principal_outstanding"]) == (
+        15,
+        "M1",
+        120000,
+    )
+    assert (planned["risk_class"], planned["is_restructured"]) == ("special_mention", 1)
     late = portfolio["late_disbursed"]
     assert (late, D(2024, 3, 9)) not in rows
     assert _day(rows, late, D(2024, 3, 10))["principal_outstanding"] == 120000

@@ -11,10 +11,10 @@ from sqlalchemy import Engine, select
 from fairdebt import cycle
 from fairdebt.db import make_session
 from fairdebt.ledger.borrowers import BorrowerIn, register_borrowers
-from fairdebt.ledger.loans import LoanIn, disburse
+from fairdebt.ledger.loans import LoanIn, disburse, restructure
 from fairdebt.ledger.payments import PaymentIn, post_payments, reverse_payment
 from fairdebt.ledger.products import create_product
-from fairdebt.models import Installment
+from fairdebt.models import Installment, LoanDay
 
 AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -89,3 +89,79 @@ def test_dpd_follows_payments_and_reversals_posted_through_the_ledger(
     assert dpd[due + 12 * day] == 12
     result = cycle.run(engine, business_date=due + 12 * day, at=AT)
     assert result.bucket_counts == {"M1": 1}
+
+
+def test_a_37_dpd_loan_restructured_through_the_ledger_is_flagged_and_stays_in_m2(
+    engine: Engine,
+) -> None:
+    # Issue 10: restructure put a 37-dpd loan in M0 the same day, with no flag.
+    with make_session(engine) as session, session.begin():
+        create_product(
+            session,
+            code="P6",
+            name="6-month",
+            repayment_method="equal_installment",
+            annual_rate=Decimal("0.18"),
+            monthly_fee_rate=Decimal("0"),
+            penalty_daily_rate=Decimal("0.0005"),
+            cost_cap_kind="apr",
+            cost_cap_rate=Decimal("0.24"),
+            actor="t",
+            at=AT,
+        )
+        borrower = register_borrowers(
+            session,
+            borrowers=[
+                BorrowerIn("B-2", "王芳", None, "zh-CN", "Asia/Shanghai", None, None, None, None)
+            ],
+            actor="t",
+            at=AT,
+        )[0]
+        loan = disburse(
+            session,
+            loan=LoanIn("L-2", borrower, "P6", Decimal("6000.00"), 6, dt.date(2026, 1, 15)),
+            actor="t",
+            at=AT,
+        )
+        loan_id = loan.id
+        starts_on = dt.date(2026, 3, 24)  # 2026-02-15 unpaid: 37 days past due
+        plan = restructure(
+            session,
+            loan_id=loan_id,
+            starts_on=starts_on,
+            term_months=6,
+            annual_rate=Decimal("0.06"),
+            reason="hardship",
+            actor="t",
+            at=AT,
+        )
+        assert plan.carried_due_on == dt.date(2026, 2, 15)
+        dues = session.scalars(
+            select(Installment)
+            .where(Installment.repayment_plan_id == plan.id)
+            .order_by(Installment.due_on)
+        ).all()
+        post_payments(
+            session,
+            payments=[
+                PaymentIn(f"R-{due.seq}", "L-2", due.principal_due + due.interest_due, due.due_on)
+                for due in dues[:3]
+            ],
+            actor="t",
+            at=AT,
+        )
+        third = dues[2].due_on
+    cycle.run_range(engine, start=starts_on, end=third, at=AT)
+    with engine.connect() as connection:
+        rows = {
+            row.business_date: row
+            for row in connection.execute(select(LoanDay).where(LoanDay.loan_id == loan_id))
+        }
+
+    def seen(on: dt.date) -> tuple[Any, ...]:
+        row = rows[on]
+        return (row.dpd, row.bucket, row.risk_class, bool(row.is_restructured))
+
+    assert seen(starts_on) == (37, "M2", "special_mention", True)
+    assert seen(third - dt.timedelta(days=1)) == (37, "M2", "special_mention", True)
+    assert seen(third) == (0, "M0", "special_mention", True)

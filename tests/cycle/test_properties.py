@@ -119,6 +119,7 @@ def tables(story: Story) -> dict[str, pa.Table]:
                     [_date(loans[x["loan_id"] - 1]["disbursed"]) for x in insts], date
                 ),
                 "superseded_on": pa.array([None] * len(insts), date),
+                "repayment_plan_id": pa.array([None] * len(insts), pa.int64()),
             }
         ),
         "allocation_line": _lines(story.lines, "effective_on"),
@@ -129,6 +130,14 @@ def tables(story: Story) -> dict[str, pa.Table]:
                 "loan_id": pa.array([h["loan_id"] for h in story.holds], pa.int64()),
                 "started_on": pa.array([_date(h["start"]) for h in story.holds], pa.date32()),
                 "ended_on": pa.array([_date(h["end"]) for h in story.holds], pa.date32()),
+            }
+        ),
+        "repayment_plan": pa.table(
+            {
+                "id": pa.array([], pa.int64()),
+                "loan_id": pa.array([], pa.int64()),
+                "starts_on": pa.array([], pa.date32()),
+                "carried_due_on": pa.array([], pa.date32()),
             }
         ),
     }

@@ -55,13 +55,21 @@ def test_kpis_follow_their_definitions_on_the_story_portfolio(
     closed: tuple[Engine, dict[str, int]],
 ) -> None:
     k = cycle.kpis(closed[0], business_date=D(2024, 3, 15))
-    assert k["loans"] == 9 and k["principal_outstanding"] == 8800.0
-    assert k["dpd1_count_rate"] == pytest.approx(6 / 9)
-    assert k["dpd30_count_rate"] == pytest.approx(4 / 9)
+    assert k["loans"] == 10 and k["principal_outstanding"] == 10000.0
+    assert k["dpd1_count_rate"] == pytest.approx(8 / 10)
+    assert k["dpd30_count_rate"] == pytest.approx(4 / 10)
     assert k["dpd90_count_rate"] == 0.0
+    assert k["class_normal_count_share"] == pytest.approx(2 / 10)
+    assert k["class_special_mention_balance_share"] == pytest.approx(8400 / 10000)
+    assert k["npl_balance_rate"] == 0.0
     assert k["fpd30"] == pytest.approx(4 / 8)
-    assert k["day1_delinquency_rate"] == pytest.approx(2400 / 3200)
-    assert k["collection_rate_30d"] == pytest.approx(1 - 800 / 1600)
+    # Dues of 2024-03-10 on current loans: on time 400, late 400 + 400 (closed_early paid off
+    # in January: nothing falls due on it; loans already late do not enter collection again).
+    assert k["day1_delinquency_rate"] == pytest.approx(800 / 1200)
+    # The 2024-02-10 dues late at the end of that day (6 × 400): 400 paid 2024-02-12 and 400
+    # on 2024-03-01, within 30 days; a restructure is not collection.
+    assert k["collection_rate_30d"] == pytest.approx(800 / 2400)
+    assert math.isnan(k["m3_recovery"])  # no loan seen to reach 61 dpd by then
 
 
 def test_vintage_curves_are_shares_by_months_on_book(
@@ -88,7 +96,7 @@ def test_export_writes_loan_days_and_roll_rates(
         closed[0], what="loan_day", out=out, start=D(2024, 3, 1), end=D(2024, 3, 2)
     )
     table = pacsv.read_csv(out) if suffix == ".csv" else pq.read_table(out)
-    assert written == table.num_rows == 18
+    assert written == table.num_rows == 20
     if suffix == ".parquet":
         assert table.schema.field("principal_outstanding").type == pa.decimal128(18, 2)
     rolls = tmp_path / f"rolls{suffix}"

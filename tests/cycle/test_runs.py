@@ -22,15 +22,18 @@ def test_a_run_writes_one_row_per_live_loan_its_cycle_run_and_an_audit_entry(
     engine: Engine, portfolio: dict[str, int]
 ) -> None:
     result = cycle.run(engine, business_date=D(2024, 3, 1), at=AT, actor="ops")
-    assert result.loan_count == 9
-    assert result.bucket_counts == {"M0": 4, "M1": 4, "M7+": 1}
+    # The two restructured loans keep the 15 days they carried into their plans (M1).
+    assert result.loan_count == 10
+    assert result.bucket_counts == {"M0": 3, "M1": 6, "M7+": 1}
+    assert result.class_counts == {"loss": 1, "normal": 3, "special_mention": 6}
     with engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(LoanDay)).scalar_one() == 9
+        assert connection.execute(select(func.count()).select_from(LoanDay)).scalar_one() == 10
         run = connection.execute(select(CycleRun)).one()
         entry = connection.execute(select(AuditEntry).where(AuditEntry.action == "cycle.ran")).one()
-    assert (run.engine, run.bucket_scheme, run.loan_count) == ("duckdb", "default", 9)
+    assert (run.engine, run.bucket_scheme, run.loan_count) == ("duckdb", "default", 10)
     assert (entry.actor, entry.entity_id) == ("ops", "2024-03-01")
-    assert json.loads(entry.data)["buckets"] == {"M0": 4, "M1": 4, "M7+": 1}
+    assert json.loads(entry.data)["buckets"] == {"M0": 3, "M1": 6, "M7+": 1}
+    assert json.loads(entry.data)["classes"] == result.class_counts
     assert cycle.last_run_date(engine) == D(2024, 3, 1)
 
 

@@ -110,9 +110,9 @@ def test_the_stories_come_out_as_told(closed: tuple[Engine, dict[str, int]]) -> 
     assert samples["cure"].loc[never, "cured"] == 0
     assert samples["pay"].loc[never, "paid"] == 0
     assert pd.isna(samples["pay"].loc[never, "days_since_payment"])  # never paid: missing
-    # the restructured loan is current again 30 days later: cured, not rolled
+    # a plan alone does not cure: the restructured loan keeps its days until it re-ages
     again = loans["restructured"]
-    assert samples["cure"].loc[again, "cured"] == 1
+    assert samples["cure"].loc[again, "cured"] == 0
     assert samples["roll"].loc[again, "rolled"] == 0
     # a loan on hold is sampled with its hold flag; a charged-off loan is not sampled
     assert samples["roll"].loc[loans["held"], "is_held"] == 1

@@ -171,9 +171,11 @@ KPI_LABELS = {
     "dpd30_balance_rate": "30+ dpd by balance",
     "dpd90_count_rate": "90+ dpd by count",
     "dpd90_balance_rate": "90+ dpd by balance",
+    "npl_balance_rate": "non-performing by balance 不良率(余额)",
     "fpd30": "FPD30 首期逾期30天",
     "day1_delinquency_rate": "day-1 delinquency 入催率",
     "collection_rate_30d": "30-day collection rate 30天回收率",
+    "m3_recovery": "M3 recovery M3回款率",
 }
 
 
@@ -184,12 +186,22 @@ def kpis_command(
 ) -> None:
     """Portfolio KPIs on a closed date. 资产质量指标。"""
     from fairdebt import cycle
+    from fairdebt.cycle.classification import RISK_CLASS_ZH
 
     on = _required_date(date, "--date")
     values = cycle.kpis(_engine(database), business_date=on)
     table = Table(title=f"KPIs 指标 {on}")
     table.add_column("KPI")
     table.add_column("value 数值", justify="right")
+    classes = Table(title=f"by risk class 五级分类 {on} (active loans 在贷)")
+    for column in ("class 分类", "loans 笔数占比", "balance 余额占比"):
+        classes.add_column(column, justify="right")
+    for name in cycle.RISK_CLASSES:
+        count, balance = (values.pop(f"class_{name}_{k}_share") for k in ("count", "balance"))
+        classes.add_row(
+            f"{name} {RISK_CLASS_ZH[name]}",
+            *("n/a" if math.isnan(v) else f"{v:.2%}" for v in (count, balance)),
+        )
     for key, value in values.items():
         if math.isnan(value):
             shown = "n/a"
@@ -200,7 +212,9 @@ def kpis_command(
         else:
             shown = f"{value:.2%}"
         table.add_row(KPI_LABELS.get(key, key), shown)
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    console.print(classes)
 
 
 @app.command("vintages")

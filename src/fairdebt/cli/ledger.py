@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -340,6 +341,43 @@ def end_of_day_command(
     console = Console()
     for label, count in counts.items():
         console.print(f"{label}: {count}")
+
+
+@app.command("cost")
+def cost_command(
+    loan: str = typer.Option(..., "--loan", help="Loan external id. 借据号。"),
+    date: str | None = typer.Option(
+        None, "--date", help="As of YYYY-MM-DD; default today (Beijing). 计算日。"
+    ),
+    database: str | None = DatabaseOption,
+) -> None:
+    """The loan's annualised cost by IRR against its legal cap. 综合年化成本（IRR）与上限。
+
+    The last line is one JSON object: ``annual_rate`` (the running cost, 12 × monthly IRR, as a
+    decimal string such as "0.1834"), ``cap``, ``contract_rate`` and ``room`` (money that may
+    still be charged today).
+    """
+    from fairdebt.cli.db import open_database
+    from fairdebt.db import make_session
+    from fairdebt.ledger.costs import loan_cost
+
+    day = today() if date is None else read_date(date, "--date")
+    engine = open_database(database)
+    with make_session(engine) as session:
+        figures = loan_cost(session, external_id=loan, business_date=day)
+    table = Table(title=f"loan {loan} · {day} 综合年化成本 annualised cost (IRR)")
+    table.add_column("figure 指标")
+    table.add_column("value 数值", justify="right")
+    rate = figures["annual_rate"]
+    for label, value in (
+        ("running cost 实际综合年化成本", "n/a" if rate is None else f"{Decimal(rate):.2%}"),
+        ("contract cost 合同年化成本", f"{Decimal(figures['contract_rate']):.2%}"),
+        ("legal cap 法定上限", f"{Decimal(figures['cap']):.2%}"),
+        ("room today 尚可收取 (¥)", figures["room"]),
+    ):
+        table.add_row(label, value)
+    Console().print(table)
+    typer.echo(json.dumps(figures, ensure_ascii=False))
 
 
 def mount(root: typer.Typer) -> None:

@@ -7,8 +7,10 @@ soon as they are read, so the arithmetic is exact and identical on every backend
 date arithmetic and no decimal type; day numbers and cents need neither).
 
 Everything is derived from dated rows only (schedule rows by ``created_on``/``superseded_on``,
-allocation lines by ``effective_on``, accruals, waivers, holds), so any past business date can be
-recomputed exactly. Two shapes compute the same rows:
+allocation lines by ``effective_on``, accruals, waivers, holds, repayment plans by
+``starts_on``), so any past business date can be recomputed exactly. A restructured loan keeps
+the delinquency it had when its plan started until it re-ages, and every row carries its
+five-tier class (:mod:`fairdebt.cycle.classification`). Two shapes compute the same rows:
 
 * :func:`loan_days_on` — one business date: one aggregation per installment, one per loan;
 * :func:`loan_days_between` — every date of a range in one pass: each installment's outstanding
@@ -27,6 +29,7 @@ import ibis
 import ibis.expr.types as ir
 
 from fairdebt.cycle.buckets import BucketScheme
+from fairdebt.cycle.classification import CN_2023, RISK_CLASSES, ClassificationPack
 
 __all__ = [
     "COMPONENTS",
@@ -62,6 +65,8 @@ LOAN_DAY_COLUMNS = (
     "penalty_overdue",
     "principal_outstanding",
     "is_held",
+    "risk_class",
+    "is_restructured",
 )
 
 
@@ -76,6 +81,7 @@ class Ledger:
     accrual: ir.Table
     waiver: ir.Table
     hold: ir.Table
+    repayment_plan: ir.Table
 
 
 def day_number(value: dt.date) -> int:
@@ -151,7 +157,8 @@ def states_at_offset(ledger: Ledger, installments: ir.Table, offset_days: int) -
     """Outstanding amounts of each given installment as of its own ``due_day + offset_days``.
 
     ``installments`` has ``installment_id`` and ``due_day`` (a subset of the schedule); the
-    result adds the four outstanding components and ``is_overdue`` on that day.
+    result adds the four outstanding components, ``is_open`` (anything outstanding) and
+    ``is_overdue`` (open and past its due date) on that day.
     """
     sched = _schedule(ledger)
     chosen = installments.select("installment_id").join(sched, "installment_id")
@@ -172,7 +179,8 @@ def states_at_offset(ledger: Ledger, installments: ir.Table, offset_days: int) -
         "as_of",
         **{c: joined[c] + ibis.coalesce(joined[f"{c}_moved"], 0) for c in COMPONENTS},
     )
-    return state.mutate(is_overdue=(state.due_day < state.as_of) & _any_outstanding(state))
+    is_open = _any_outstanding(state)
+    return state.mutate(is_open=is_open, is_overdue=(state.due_day < state.as_of) & is_open)
 
 
 def _live_loans(ledger: Ledger) -> ir.Table:
@@ -207,7 +215,13 @@ def _amounts_on(ledger: Ledger, day: int) -> ir.Table:
     )
 
 
-def loan_days_on(ledger: Ledger, *, business_date: dt.date, scheme: BucketScheme) -> ir.Table:
+def loan_days_on(
+    ledger: Ledger,
+    *,
+    business_date: dt.date,
+    scheme: BucketScheme,
+    classification: ClassificationPack = CN_2023,
+) -> ir.Table:
     """One row per live loan on ``business_date`` (see :data:`LOAN_DAY_COLUMNS`)."""
     day = day_number(business_date)
     loans = _live_loans(ledger)
@@ -215,7 +229,7 @@ def loan_days_on(ledger: Ledger, *, business_date: dt.date, scheme: BucketScheme
         business_day=ibis.literal(day, "int64")
     )
     rows = loans.left_join(_amounts_on(ledger, day), "loan_id")
-    return _finish(ledger, rows, scheme)
+    return _finish(ledger, rows, scheme, classification)
 
 
 def _segments(ledger: Ledger, end_day: int) -> ir.Table:
@@ -277,7 +291,12 @@ def _overdue_by_day(segments: ir.Table, spine: ir.Table) -> ir.Table:
 
 
 def loan_days_between(
-    ledger: Ledger, *, spine: ir.Table, end_day: int, scheme: BucketScheme
+    ledger: Ledger,
+    *,
+    spine: ir.Table,
+    end_day: int,
+    scheme: BucketScheme,
+    classification: ClassificationPack = CN_2023,
 ) -> ir.Table:
     """One row per live loan per day of ``spine`` (a table of ``business_day``), in one pass.
 
@@ -300,7 +319,7 @@ def loan_days_between(
         ],
     ).drop("p_loan_id", "p_from", "p_to")
     rows = rows.left_join(_overdue_by_day(segments, spine), ["loan_id", "business_day"])
-    return _finish(ledger, rows, scheme)
+    return _finish(ledger, rows, scheme, classification)
 
 
 def _held(ledger: Ledger, rows: ir.Table) -> ir.Table:
@@ -325,6 +344,107 @@ def _held(ledger: Ledger, rows: ir.Table) -> ir.Table:
     )
 
 
+def _plans(ledger: Ledger, dues: ir.Table, pack: ClassificationPack) -> ir.Table:
+    """Per repayment plan: its start, the dpd it carries, its first due and when it re-aged."""
+    plan = ledger.repayment_plan
+    plans = plan.select(
+        plan_id=plan.id.cast("int64"),
+        p_loan_id=plan.loan_id.cast("int64"),
+        plan_start=as_day(plan.starts_on),
+        carried_dpd=ibis.coalesce(as_day(plan.starts_on) - as_day(plan.carried_due_on), 0),
+    )
+    following = ibis.window(group_by=plans.p_loan_id, order_by=[plans.plan_start, plans.plan_id])
+    plans = plans.mutate(next_start=ibis.coalesce(plans.plan_start.lead().over(following), FAR_DAY))
+    # A run of ``reage_after_dues`` consecutive dues paid in full by their due dates.
+    run = ibis.window(
+        group_by=dues.d_plan_id,
+        order_by=[dues.due_day, dues.installment_id],
+        preceding=pack.reage_after_dues - 1,
+        following=0,
+    )
+    dues = dues.mutate(run=dues.kept.sum().over(run))
+    stats = dues.group_by("d_plan_id").agg(
+        first_due=dues.due_day.min(),
+        reage_day=dues.due_day.min(where=dues.run >= pack.reage_after_dues),
+    )
+    plans = plans.left_join(stats, plans.plan_id == stats.d_plan_id).drop("d_plan_id")
+    return plans.mutate(reage_day=ibis.coalesce(plans.reage_day, FAR_DAY))
+
+
+def _plan_dues(ledger: Ledger) -> ir.Table:
+    """Every due of a plan that fell (not superseded first), and whether it was paid in full
+    by the end of its due date (``kept``: 1 or 0)."""
+    inst = ledger.installment
+    planned = inst.filter(inst.repayment_plan_id.notnull())
+    planned = planned.select(
+        installment_id=planned.id.cast("int64"),
+        due_day=as_day(planned.due_on),
+        d_plan_id=planned.repayment_plan_id.cast("int64"),
+    )
+    state = states_at_offset(ledger, planned.select("installment_id", "due_day"), 0)
+    state = state.select("installment_id", kept=ibis.ifelse(state.is_open, 0, 1))
+    return planned.join(state, "installment_id")
+
+
+def _restructured(ledger: Ledger, rows: ir.Table, pack: ClassificationPack) -> ir.Table:
+    """Per loan and day under a plan: days it carries, whether it is under observation, and the
+    class it may not be better than (rank), for the few rows with a plan in force."""
+    # Named, so that the plans and the missed dues read one computation of the plan dues.
+    dues = _plan_dues(ledger).alias("cycle_plan_dues")
+    plans = _plans(ledger, dues, pack)
+    keys = rows.select("loan_id", "business_day")
+    # Only loans with a plan take part: a semi-join first keeps the joins below small.
+    planned = ledger.repayment_plan.select(s_loan_id=ledger.repayment_plan.loan_id.cast("int64"))
+    keys = keys.semi_join(planned, keys.loan_id == planned.s_loan_id)
+    days = keys.join(
+        plans,
+        [
+            keys.loan_id == plans.p_loan_id,
+            keys.business_day >= plans.plan_start,
+            keys.business_day < plans.next_start,
+        ],
+    )
+    missed = dues.filter(dues.kept == 0).select(m_plan_id="d_plan_id", missed_day="due_day")
+    late = days.select("loan_id", "business_day", "plan_id").join(
+        missed,
+        [
+            ibis._.plan_id == missed.m_plan_id,
+            ibis._.business_day >= missed.missed_day,
+        ],
+    )
+    late = late.group_by("loan_id", "business_day").agg(last_missed=late.missed_day.max())
+    days = days.left_join(late, ["loan_id", "business_day"])
+    first = ibis.coalesce(days.first_due, days.plan_start)
+    observed_from = ibis.greatest(first, ibis.coalesce(days.last_missed, first))
+    observed = days.business_day < observed_from + pack.observation_days
+    before = _rank(pack, days.carried_dpd)
+    floor = ibis.greatest(
+        RISK_CLASSES.index(pack.restructured_floor),
+        ibis.ifelse(before >= RISK_CLASSES.index("substandard"), before, 0),
+    )
+    return days.select(
+        "loan_id",
+        "business_day",
+        carry_days=ibis.ifelse(days.business_day < days.reage_day, days.carried_dpd, 0),
+        under_plan=ibis.ifelse(observed, 1, 0),
+        floor_rank=ibis.ifelse(observed, floor, 0),
+    )
+
+
+def _rank(pack: ClassificationPack, dpd: Any) -> Any:
+    rank = ibis.literal(0, "int64")
+    for step in pack.dpd_steps:
+        rank = rank + ibis.ifelse(dpd >= step, 1, 0)
+    return rank
+
+
+def _risk_class(pack: ClassificationPack, rank: Any, is_charged_off: Any) -> Any:
+    branches: list[tuple[Any, Any]] = [(is_charged_off, pack.charged_off_class)]
+    for index, name in enumerate(RISK_CLASSES[:-1]):
+        branches.append((rank <= index, name))
+    return ibis.cases(*branches, else_=RISK_CLASSES[-1])
+
+
 def _bucket(scheme: BucketScheme, days_late: Any, is_charged_off: Any) -> Any:
     branches: list[tuple[Any, Any]] = [(is_charged_off, scheme.charged_off)]
     for bucket in scheme.buckets[:-1]:
@@ -332,27 +452,34 @@ def _bucket(scheme: BucketScheme, days_late: Any, is_charged_off: Any) -> Any:
     return ibis.cases(*branches, else_=scheme.buckets[-1].name)
 
 
-def _finish(ledger: Ledger, rows: ir.Table, scheme: BucketScheme) -> ir.Table:
+def _finish(
+    ledger: Ledger, rows: ir.Table, scheme: BucketScheme, pack: ClassificationPack
+) -> ir.Table:
     product = ledger.product.select(
         g_product_id=ledger.product.id.cast("int64"),
         grace_days=ledger.product.grace_days.cast("int64"),
     )
     # A projection (not a join chain) is compiled as one CTE, so the amounts are computed once
-    # although both the hold arithmetic and the final rows read them.
+    # although the hold arithmetic, the plans and the final rows all read them.
     joined = rows.join(product, rows.product_id == product.g_product_id)
     rows = joined.alias("cycle_rows")
     held = _held(ledger, rows)
+    planned = _restructured(ledger, rows, pack)
     rows = rows.left_join(held, ["loan_id", "business_day"])
-    dpd = ibis.ifelse(rows.oldest_due_day.isnull(), 0, rows.business_day - rows.oldest_due_day)
-    held_days = ibis.least(ibis.coalesce(rows.held_days, 0), dpd)
+    rows = rows.left_join(planned, ["loan_id", "business_day"])
+    own = ibis.ifelse(rows.oldest_due_day.isnull(), 0, rows.business_day - rows.oldest_due_day)
+    # A restructured loan keeps the days it carried into the plan until it re-ages.
+    dpd = own + ibis.coalesce(rows.carry_days, 0)
+    held_days = ibis.least(ibis.coalesce(rows.held_days, 0), own)
     delinquent = ibis.greatest(dpd - rows.grace_days - held_days, 0)
     is_charged_off = rows.charged_off_day <= rows.business_day
     days_late = dpd if scheme.metric == "dpd" else delinquent
+    rank = ibis.greatest(_rank(pack, dpd), ibis.coalesce(rows.floor_rank, 0))
     return rows.select(
         business_day=rows.business_day,
         loan_id=rows.loan_id,
         status=ibis.ifelse(is_charged_off, "charged_off", "active"),
-        overdue_since_day=rows.oldest_due_day + 1,
+        overdue_since_day=ibis.ifelse(dpd > 0, rows.business_day - dpd + 1, ibis.null("int64")),
         dpd=dpd.cast("int64"),
         delinquent_days=delinquent.cast("int64"),
         bucket=_bucket(scheme, days_late, is_charged_off),
@@ -361,4 +488,6 @@ def _finish(ledger: Ledger, rows: ir.Table, scheme: BucketScheme) -> ir.Table:
         },
         principal_outstanding=ibis.coalesce(rows.principal_outstanding, 0).cast("int64"),
         is_held=ibis.coalesce(rows.held_flag, 0).cast("int64"),
+        risk_class=_risk_class(pack, rank, is_charged_off),
+        is_restructured=ibis.coalesce(rows.under_plan, 0).cast("int64"),
     )

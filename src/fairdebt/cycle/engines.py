@@ -47,6 +47,7 @@ __all__ = [
     "delete_loan_days",
     "open_arrow",
     "open_compute",
+    "read_late_days",
     "write_loan_days",
 ]
 
@@ -75,6 +76,7 @@ SOURCES: dict[str, dict[str, Kind]] = {
         "penalty_due": "money",
         "created_on": "date",
         "superseded_on": "date",
+        "repayment_plan_id": "int",
     },
     "allocation_line": {
         "installment_id": "int",
@@ -95,6 +97,12 @@ SOURCES: dict[str, dict[str, Kind]] = {
         "waived_on": "date",
     },
     "hold": {"loan_id": "int", "started_on": "date", "ended_on": "date"},
+    "repayment_plan": {
+        "id": "int",
+        "loan_id": "int",
+        "starts_on": "date",
+        "carried_due_on": "date",
+    },
 }
 # Every stored column of loan_day, for reports and exports.
 LOAN_DAY_COLUMNS_STORED: dict[str, Kind] = {
@@ -111,6 +119,8 @@ LOAN_DAY_COLUMNS_STORED: dict[str, Kind] = {
     "penalty_overdue": "money",
     "principal_outstanding": "money",
     "is_held": "bool",
+    "risk_class": "text",
+    "is_restructured": "bool",
 }
 ARROW: dict[Kind, pa.DataType] = {
     "int": pa.int64(),
@@ -133,9 +143,12 @@ class Compute:
 
     def spine(self, days: Sequence[int]) -> ir.Table:
         """A one-column table ``business_day`` holding the given day numbers."""
-        data = pa.table({"business_day": pa.array(list(days), pa.int64())})
+        return self.rows("spine", pa.table({"business_day": pa.array(list(days), pa.int64())}))
+
+    def rows(self, name: str, data: pa.Table) -> ir.Table:
+        """Arrow rows made into a table of this engine (registered on DuckDB, inline else)."""
         if self.name == "duckdb":
-            return self._register("spine", data)
+            return self._register(name, data)
         return ibis.memtable(data)
 
     def table(self, name: str) -> ir.Table:
@@ -217,25 +230,51 @@ def read_table(
     return _to_arrow(rows, columns)
 
 
+# The delinquent rows of closed dates, for the flow KPIs (a small share of loan_day).
+LATE_DAY_COLUMNS: dict[str, Kind] = {
+    "business_date": "date",
+    "loan_id": "int",
+    "status": "text",
+    "dpd": "int",
+    "principal_outstanding": "money",
+}
+
+
+def read_late_days(connection: Connection, until: dt.date) -> pa.Table:
+    """The ``loan_day`` rows with dpd > 0 dated on or before ``until``, as Arrow."""
+    where = " WHERE dpd > 0 AND business_date <= :until"
+    sql = _select_sql(connection.dialect.name, "loan_day", LATE_DAY_COLUMNS, where)
+    statement = text(sql).bindparams(bindparam("until", type_=Date()))
+    rows = connection.execute(statement, {"until": until}).fetchall()
+    return _to_arrow(rows, LATE_DAY_COLUMNS)
+
+
 def _ledger(tables: dict[str, ir.Table]) -> Ledger:
     return Ledger(**{name: tables[name] for name in SOURCES})
 
 
 def open_compute(
-    engine: Engine, name: str, *, loan_day_dates: Sequence[dt.date] | None = None
+    engine: Engine,
+    name: str,
+    *,
+    loan_day_dates: Sequence[dt.date] | None = None,
+    late_until: dt.date | None = None,
 ) -> Compute:
     """Open the named compute engine on the ledger held by ``engine``.
 
-    ``loan_day_dates`` also makes those dates of ``loan_day`` available as ``table("loan_day")``.
+    ``loan_day_dates`` also makes those dates of ``loan_day`` available as ``table("loan_day")``;
+    ``late_until`` makes its delinquent rows up to that date ``table("loan_day_late")``.
     """
     if name not in ENGINES:
         raise ConfigurationError(f"compute engine must be one of {list(ENGINES)} (got {name!r})")
     if name == "duckdb":
-        return _open_duckdb(engine, loan_day_dates)
-    return _open_native(engine)
+        return _open_duckdb(engine, loan_day_dates, late_until)
+    return _open_native(engine, late_until)
 
 
-def _open_duckdb(engine: Engine, loan_day_dates: Sequence[dt.date] | None) -> Compute:
+def _open_duckdb(
+    engine: Engine, loan_day_dates: Sequence[dt.date] | None, late_until: dt.date | None
+) -> Compute:
     backend = ibis.duckdb.connect()
     compute = Compute("duckdb", backend, ledger=None)  # type: ignore[arg-type]
     with engine.connect() as connection:
@@ -246,6 +285,9 @@ def _open_duckdb(engine: Engine, loan_day_dates: Sequence[dt.date] | None) -> Co
         if loan_day_dates is not None:
             data = read_table(connection, "loan_day", LOAN_DAY_COLUMNS_STORED, dates=loan_day_dates)
             compute._tables["loan_day"] = compute._register("loan_day", data)
+        if late_until is not None:
+            late = read_late_days(connection, late_until)
+            compute._tables["loan_day_late"] = compute._register("loan_day_late", late)
     compute.ledger = _ledger(compute._tables)
     compute._close = backend.disconnect
     return compute
@@ -265,7 +307,7 @@ def open_arrow(tables: dict[str, pa.Table]) -> Compute:
     return compute
 
 
-def _open_native(engine: Engine) -> Compute:
+def _open_native(engine: Engine, late_until: dt.date | None) -> Compute:
     raw = engine.raw_connection()
     driver = raw.driver_connection
     if engine.dialect.name == "sqlite":
@@ -278,6 +320,11 @@ def _open_native(engine: Engine) -> Compute:
             f"the native engine runs on sqlite or postgresql (got {engine.dialect.name})"
         )
     tables = {name: backend.table(name) for name in [*SOURCES, "loan_day"]}
+    if late_until is not None:
+        day = tables["loan_day"]
+        tables["loan_day_late"] = day.filter(
+            day.dpd > 0, day.business_date <= ibis.literal(late_until, "date")
+        )
     return Compute("native", backend, _ledger(tables), tables, raw.close)
 
 
@@ -320,6 +367,8 @@ _OUT = (
     *(f"{c}_overdue" for c in COMPONENTS),
     "principal_outstanding",
     "is_held",
+    "risk_class",
+    "is_restructured",
 )
 _MONEY = {f"{c}_overdue" for c in COMPONENTS} | {"principal_outstanding"}
 _ROWS_PER_STATEMENT = 100
@@ -394,7 +443,8 @@ def _copy_postgres(connection: Connection, rows: pa.Table) -> None:
         "CREATE TEMP TABLE IF NOT EXISTS loan_day_load (business_day integer, loan_id bigint, "
         "status text, overdue_since_day integer, dpd integer, delinquent_days integer, "
         "bucket text, principal_overdue bigint, interest_overdue bigint, fee_overdue bigint, "
-        "penalty_overdue bigint, principal_outstanding bigint, is_held integer) "
+        "penalty_overdue bigint, principal_outstanding bigint, is_held integer, "
+        "risk_class text, is_restructured integer) "
         "ON COMMIT DROP"
     )
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -404,7 +454,8 @@ def _copy_postgres(connection: Connection, rows: pa.Table) -> None:
     connection.exec_driver_sql(
         f"INSERT INTO loan_day ({', '.join(_OUT)}) SELECT DATE '1970-01-01' + business_day, "
         "loan_id, status, DATE '1970-01-01' + overdue_since_day, dpd, delinquent_days, bucket, "
-        f"{money}, principal_outstanding / 100.0, is_held = 1 FROM loan_day_load"
+        f"{money}, principal_outstanding / 100.0, is_held = 1, risk_class, "
+        "is_restructured = 1 FROM loan_day_load"
     )
     connection.exec_driver_sql("DELETE FROM loan_day_load")
 

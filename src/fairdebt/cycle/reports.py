@@ -1,19 +1,16 @@
-"""What the closed days say: roll rates, portfolio KPIs, vintage curves and exports.
+"""What the closed days say: roll rates, vintage curves and exports (KPIs: ``indicators``).
 
-Everything here reads dates the cycle has already closed (``loan_day``) and, for the
-installment-level KPIs, the dated ledger rows, through the same Ibis expressions on the same
-engines as the cycle. Definitions (also in docs/decisions/delinquency-definitions.md):
+Everything here reads dates the cycle has already closed (``loan_day``) through the same Ibis
+expressions on the same engines as the cycle. Definitions (also in
+docs/decisions/delinquency-definitions.md):
 
-* delinquency rates: share of active (not charged-off) loans, by count or by principal
-  outstanding, with dpd >= 1, >= 30 and >= 90 on the business date;
-* FPD30: of loans whose first installment reached 30 days after its due date within the window,
-  the share whose first installment still had anything outstanding on that day;
-* day-1 delinquency (入催率): of principal falling due within the window, the share still unpaid
-  on the installment's first day past due (dpd 1);
-* 30-day collection rate: of that day-1 delinquent principal, the share no longer outstanding on
-  the installment's 30th day past due (so the window looks at installments due 30 days earlier);
+* roll rates: for the loans of each bucket on one date, the share in each bucket (or closed) on
+  a later date, by count or weighted by principal outstanding; rows sum to 1;
 * vintage curves: per disbursement month and months on book (month-end snapshots), a balance or
   count share of the vintage's original principal or loans.
+
+The portfolio KPIs (delinquency rates, classes, FPD30, 入催率, 30-day collection, M3 recovery)
+are :mod:`fairdebt.cycle.indicators`, the one place each is defined.
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -33,7 +30,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine, select
 
 from fairdebt.cycle.buckets import DEFAULT_SCHEME, BucketScheme
-from fairdebt.cycle.delinquency import as_cents, as_day, day_number, states_at_offset
+from fairdebt.cycle.delinquency import as_cents, as_day, day_number
 from fairdebt.cycle.engines import (
     LOAN_DAY_COLUMNS_STORED,
     computing,
@@ -46,7 +43,6 @@ __all__ = [
     "CLOSED",
     "VINTAGE_METRICS",
     "export",
-    "kpis",
     "on_date",
     "require_closed",
     "roll_rates",
@@ -132,113 +128,6 @@ def _matrix(flows: pd.DataFrame, scheme: BucketScheme) -> pd.DataFrame:
     matrix = matrix[totals > 0].div(totals[totals > 0], axis=0).astype(float)
     matrix.index.name, matrix.columns.name = "from_bucket", "to_bucket"
     return matrix
-
-
-def _ratio(numerator: Any, denominator: Any) -> float:
-    num, den = float(numerator or 0), float(denominator or 0)
-    return num / den if den else math.nan
-
-
-def kpis(
-    engine: Engine, *, business_date: dt.date, window_days: int = 30, compute: str = "duckdb"
-) -> dict[str, float]:
-    """Portfolio KPIs on a closed business date (definitions in the module docstring).
-
-    ``window_days`` is the look-back of the flow KPIs (FPD30, 入催率, 30-day collection rate):
-    installments whose measuring day falls in ``(business_date - window_days, business_date]``.
-    """
-    if window_days < 1:
-        raise InputError(f"window_days must be at least 1 (got {window_days})", field="window")
-    require_closed(engine, business_date)
-    with computing(engine, compute, loan_day_dates=[business_date]) as engine_in_use:
-        today = on_date(engine_in_use.table("loan_day"), business_date)
-        stock = engine_in_use.execute(_stock(today))
-        ledger = engine_in_use.ledger
-        day = day_number(business_date)
-        flows = {
-            "fpd30": engine_in_use.execute(_fpd30(ledger, day, window_days)),
-            "day1": engine_in_use.execute(_day1(ledger, day, window_days)),
-            "collected": engine_in_use.execute(_collection(ledger, day, window_days)),
-        }
-    s = stock.to_pylist()[0]
-    f, d1, c = (flows[k].to_pylist()[0] for k in ("fpd30", "day1", "collected"))
-    result = {
-        "loans": float(s["loans"] or 0),
-        "principal_outstanding": float(s["balance"] or 0) / 100,
-    }
-    for threshold in (1, 30, 90):
-        result[f"dpd{threshold}_count_rate"] = _ratio(s[f"n{threshold}"], s["loans"])
-        result[f"dpd{threshold}_balance_rate"] = _ratio(s[f"b{threshold}"], s["balance"])
-    result["fpd30"] = _ratio(f["defaulted"], f["loans"])
-    result["day1_delinquency_rate"] = _ratio(d1["late"], d1["due"])
-    result["collection_rate_30d"] = 1 - _ratio(c["left"], c["late"]) if c["late"] else math.nan
-    return result
-
-
-def _stock(loan_day: ir.Table) -> ir.Table:
-    active = loan_day.filter(loan_day.status == "active")
-    balance = as_cents(active.principal_outstanding)
-    measures: dict[str, Any] = {"loans": active.count(), "balance": balance.sum()}
-    for threshold in (1, 30, 90):
-        late = active.dpd >= threshold
-        measures[f"n{threshold}"] = active.count(where=late)
-        measures[f"b{threshold}"] = balance.sum(where=late)
-    return active.aggregate(**measures)
-
-
-def _in_window(column: Any, day: int, window_days: int) -> Any:
-    return (column > day - window_days) & (column <= day)
-
-
-def _first_installments(ledger: Any) -> ir.Table:
-    inst = ledger.installment
-    loan = ledger.loan
-    original = inst.join(loan, inst.loan_id == loan.id).filter(inst.created_on == loan.disbursed_on)
-    firsts = original.group_by(original.loan_id).agg(first_due=as_day(original.due_on).min())
-    chosen = original.join(
-        firsts,
-        [original.loan_id == firsts.loan_id, as_day(original.due_on) == firsts.first_due],
-    )
-    return chosen.select(installment_id=chosen.id.cast("int64"), due_day=chosen.first_due)
-
-
-def _fpd30(ledger: Any, day: int, window_days: int) -> ir.Table:
-    firsts = _first_installments(ledger)
-    cohort = firsts.filter(_in_window(firsts.due_day + 30, day, window_days))
-    state = states_at_offset(ledger, cohort, 30)
-    return state.aggregate(loans=state.count(), defaulted=state.count(where=state.is_overdue))
-
-
-def _due_installments(ledger: Any, lo_offset: int, day: int, window_days: int) -> ir.Table:
-    inst = ledger.installment
-    due = as_day(inst.due_on)
-    chosen = inst.filter(_in_window(due + lo_offset, day, window_days))
-    return chosen.select(
-        installment_id=chosen.id.cast("int64"),
-        due_day=due,
-        principal_due=as_cents(chosen.principal_due),
-    )
-
-
-def _day1(ledger: Any, day: int, window_days: int) -> ir.Table:
-    cohort = _due_installments(ledger, 1, day, window_days)
-    state = states_at_offset(ledger, cohort, 1)
-    joined = cohort.join(
-        state.select("installment_id", "principal", "is_overdue"), "installment_id"
-    )
-    late = ibis.ifelse(joined.is_overdue, joined.principal, 0)
-    return joined.aggregate(due=joined.principal_due.sum(), late=late.sum())
-
-
-def _collection(ledger: Any, day: int, window_days: int) -> ir.Table:
-    cohort = _due_installments(ledger, 30, day, window_days)
-    first = states_at_offset(ledger, cohort, 1)
-    first = first.filter(first.is_overdue).select("installment_id", late=first.principal)
-    later = states_at_offset(ledger, cohort, 30).select(
-        later_id="installment_id", left=ibis.greatest(ibis._.principal, 0)
-    )
-    joined = first.join(later, first.installment_id == later.later_id)
-    return joined.aggregate(late=joined.late.sum(), left=joined.left.sum())
 
 
 def _month_ends(dates: list[dt.date]) -> list[dt.date]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 from sqlalchemy import Engine, delete, func, insert, select
 
 from fairdebt import audit
 from fairdebt.cycle.buckets import DEFAULT_SCHEME, BucketScheme
+from fairdebt.cycle.classification import CN_2023, ClassificationPack
 from fairdebt.cycle.delinquency import day_number, loan_days_between, loan_days_on
 from fairdebt.cycle.engines import Compute, computing, delete_loan_days, write_loan_days
 from fairdebt.db import make_session
@@ -40,6 +41,7 @@ class CycleResult:
     loan_count: int
     bucket_counts: dict[str, int]
     rerun: bool
+    class_counts: dict[str, int] = field(default_factory=dict)
 
 
 def last_run_date(engine: Engine) -> dt.date | None:
@@ -71,37 +73,54 @@ def _check_dates(engine: Engine, start: dt.date, end: dt.date, rerun: bool) -> N
 
 
 def compute_loan_days(
-    compute: Compute, *, start: dt.date, end: dt.date, scheme: BucketScheme = DEFAULT_SCHEME
+    compute: Compute,
+    *,
+    start: dt.date,
+    end: dt.date,
+    scheme: BucketScheme = DEFAULT_SCHEME,
+    classification: ClassificationPack = CN_2023,
 ) -> pa.Table:
     """The ``loan_day`` rows of ``start..end`` (day numbers and cents), not yet written."""
     if start == end:
-        expr = loan_days_on(compute.ledger, business_date=start, scheme=scheme)
+        expr = loan_days_on(
+            compute.ledger, business_date=start, scheme=scheme, classification=classification
+        )
     else:
         days = range(day_number(start), day_number(end) + 1)
         expr = loan_days_between(
-            compute.ledger, spine=compute.spine(days), end_day=days[-1], scheme=scheme
+            compute.ledger,
+            spine=compute.spine(days),
+            end_day=days[-1],
+            scheme=scheme,
+            classification=classification,
         )
     rows = compute.execute(expr.order_by("business_day", "loan_id"))
     return rows
 
 
-def _results(rows: pa.Table, dates: list[dt.date], name: str, rerun: bool) -> list[CycleResult]:
+def _counts(rows: pa.Table, dates: list[dt.date], column: str) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {day_number(d): {} for d in dates}
-    grouped = rows.group_by(["business_day", "bucket"]).aggregate([("loan_id", "count")])
-    for day, bucket, count in zip(
+    grouped = rows.group_by(["business_day", column]).aggregate([("loan_id", "count")])
+    for day, label, count in zip(
         grouped.column("business_day").to_pylist(),
-        grouped.column("bucket").to_pylist(),
+        grouped.column(column).to_pylist(),
         grouped.column("loan_id_count").to_pylist(),
         strict=True,
     ):
-        counts[day][bucket] = count
+        counts[day][label] = count
+    return counts
+
+
+def _results(rows: pa.Table, dates: list[dt.date], name: str, rerun: bool) -> list[CycleResult]:
+    buckets, classes = _counts(rows, dates, "bucket"), _counts(rows, dates, "risk_class")
     return [
         CycleResult(
             d,
             name,
-            sum(counts[day_number(d)].values()),
-            dict(sorted(counts[day_number(d)].items())),
+            sum(buckets[day_number(d)].values()),
+            dict(sorted(buckets[day_number(d)].items())),
             rerun,
+            dict(sorted(classes[day_number(d)].items())),
         )
         for d in dates
     ]
@@ -153,6 +172,7 @@ def _write(
                         "metric": scheme.metric,
                         "loans": r.loan_count,
                         "buckets": r.bucket_counts,
+                        "classes": r.class_counts,
                         "rerun": r.rerun,
                     },
                 )
@@ -169,6 +189,7 @@ def run_range(
     compute: str = "duckdb",
     rerun: bool = False,
     scheme: BucketScheme = DEFAULT_SCHEME,
+    classification: ClassificationPack = CN_2023,
     actor: str = "cycle",
     at: dt.datetime,
     progress: Progress | None = None,
@@ -186,7 +207,13 @@ def run_range(
     results: list[CycleResult] = []
     with computing(engine, compute) as engine_in_use:
         for chunk in chunks:
-            rows = compute_loan_days(engine_in_use, start=chunk[0], end=chunk[-1], scheme=scheme)
+            rows = compute_loan_days(
+                engine_in_use,
+                start=chunk[0],
+                end=chunk[-1],
+                scheme=scheme,
+                classification=classification,
+            )
             done = _results(rows, chunk, compute, rerun)
             _write(engine, rows, done, scheme=scheme, actor=actor, at=at)
             results.extend(done)
@@ -202,6 +229,7 @@ def run(
     compute: str = "duckdb",
     rerun: bool = False,
     scheme: BucketScheme = DEFAULT_SCHEME,
+    classification: ClassificationPack = CN_2023,
     actor: str = "cycle",
     at: dt.datetime,
 ) -> CycleResult:
@@ -213,6 +241,7 @@ def run(
         compute=compute,
         rerun=rerun,
         scheme=scheme,
+        classification=classification,
         actor=actor,
         at=at,
     )[0]

@@ -5,26 +5,18 @@ product's grace days, with principal still owed, accrues ``round_half_up(overdue
 penalty_daily_rate)`` as one Accrual row (unique per installment, component and date), and its
 ``penalty_due`` grows by the same amount. Loans on a hold accrue nothing while it lasts.
 
-The cost cap, exactly (all amounts in cents, floors so the cap is never overshot by rounding)::
-
-    cap(D)  = floor(floor(cost_cap_rate × principal_amount) × days(disbursed_on, D) / 365)
-    cost(D) = interest + fee of the dues falling on or before D (that were not superseded
-              before they fell due) + every penalty accrued on or before D
-              − every interest, fee or penalty waived on or before D
-    room(D) = max(cap(D) − cost(D), 0)
-
-A loan's penalties for D are granted oldest due first until ``room`` runs out, so a loan at its
-cap stops accruing and resumes only as time (or a waiver) makes room. Rerunning a date writes
-nothing new: installments that already have that date's accrual are skipped and their amount
-counts in ``cost``. The arithmetic is integer cents in numpy, over every loan at once; the two
-reads are single statements that hand back integer cents (``CAST(ROUND(x * 100))``), so the
-daily step costs a few hundred milliseconds at 20 k delinquent loans rather than seconds.
+The cost cap is the loan's annualised comprehensive cost by the IRR method on the principal it
+actually holds (:mod:`fairdebt.ledger.costs`): ``room(D)`` is the most, in whole cents, that may
+still be charged on D with that cost at or under the cap. A loan's penalties for D are granted
+oldest due first until its room runs out, so a loan at its cap stops accruing and resumes only as
+time (a payment, a waiver) makes room. Rerunning a date writes nothing new: installments that
+already have that date's accrual are skipped and their amount counts as charged. The arithmetic
+is integer cents in numpy, over every loan at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import numpy as np
@@ -34,10 +26,11 @@ from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.db import execute_many, insert_rows
+from fairdebt.ledger.costs import penalty_room_cents
 from fairdebt.ledger.installments import decimal_of
 from fairdebt.models import LoanStatus
 
-__all__ = ["accrue_penalties", "cap_cents", "penalty_cents"]
+__all__ = ["accrue_penalties", "penalty_cents"]
 
 RATE_UNITS = 10**8  # rates are Numeric(12, 8): exact integers of 1e-8
 
@@ -49,17 +42,6 @@ def penalty_cents(overdue_cents: np.ndarray, rate_units: np.ndarray) -> np.ndarr
     [50, 0]
     """
     result: np.ndarray = (overdue_cents * rate_units + RATE_UNITS // 2) // RATE_UNITS
-    return result
-
-
-def cap_cents(cap_units: np.ndarray, principal_cents: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """The most a loan may have cost after ``days``, in cents (two floors, never above the law).
-
-    >>> cap_cents(np.array([24_000_000]), np.array([1_000_000]), np.array([365])).tolist()
-    [240000]
-    """
-    annual = cap_units * principal_cents // RATE_UNITS
-    result: np.ndarray = annual * days // 365
     return result
 
 
@@ -86,23 +68,6 @@ WHERE l.status = :active AND i.superseded_on IS NULL AND i.due_on < :day
   AND NOT EXISTS (
     SELECT 1 FROM accrual a WHERE a.installment_id = i.id AND a.component = 'penalty'
       AND a.accrued_on = :day)
-"""
-# Cost so far per candidate loan: one statement, grouped in the database.
-_COSTS_SQL = f"""
-SELECT c.loan_id, SUM(c.cents) FROM (
-  SELECT i.loan_id AS loan_id, {_cents_sql("SUM(i.interest_due + i.fee_due)")} AS cents
-  FROM installment i JOIN ({{loans}}) k ON k.loan_id = i.loan_id
-  WHERE i.due_on <= :day AND (i.superseded_on IS NULL OR i.superseded_on > i.due_on)
-  GROUP BY i.loan_id
-  UNION ALL
-  SELECT a.loan_id, {_cents_sql("SUM(a.amount)")}
-  FROM accrual a JOIN ({{loans}}) k ON k.loan_id = a.loan_id
-  WHERE a.accrued_on <= :day GROUP BY a.loan_id
-  UNION ALL
-  SELECT w.loan_id, -{_cents_sql("SUM(w.amount)")}
-  FROM waiver w JOIN ({{loans}}) k ON k.loan_id = w.loan_id
-  WHERE w.waived_on <= :day AND w.component != 'principal' GROUP BY w.loan_id
-) c GROUP BY c.loan_id
 """
 
 
@@ -131,22 +96,6 @@ def _candidates(session: Session, business_date: dt.date) -> pd.DataFrame:
     return frame[frame["late_days"] > frame["grace"]]
 
 
-def _costs(session: Session, loan_ids: list[int], business_date: dt.date) -> dict[int, int]:
-    """Cost so far (cents) of each loan: interest and fees fallen due, penalties, less waivers."""
-    cost: dict[int, int] = dict.fromkeys(loan_ids, 0)
-    if session.connection().dialect.name == "sqlite":
-        loans, argument = "SELECT value AS loan_id FROM json_each(:ids)", json.dumps(loan_ids)
-        statement = text(_COSTS_SQL.format(loans=loans))
-    else:
-        loans = "SELECT unnest(CAST(:ids AS BIGINT[])) AS loan_id"
-        statement = text(_COSTS_SQL.format(loans=loans))
-        argument = loan_ids  # type: ignore[assignment]
-    statement = statement.bindparams(bindparam("day", type_=Date))
-    for loan_id, cents in session.execute(statement, {"ids": argument, "day": business_date}):
-        cost[int(loan_id)] += int(cents or 0)
-    return cost
-
-
 def accrue_penalties(
     session: Session, *, business_date: dt.date, actor: str, at: dt.datetime
 ) -> int:
@@ -156,12 +105,12 @@ def accrue_penalties(
     if frame.empty:
         return 0
     frame = frame.sort_values(["loan_id", "due_on", "installment_id"])
-    cost = _costs(session, sorted(set(frame["loan_id"].tolist())), business_date)
     frame["penalty"] = penalty_cents(frame["overdue"].to_numpy(), frame["rate"].to_numpy())
-    cap = cap_cents(
-        frame["cap_rate"].to_numpy(), frame["principal"].to_numpy(), frame["days"].to_numpy()
+    # The legal cost cap, by IRR on the principal actually held (ledger/costs.py).
+    room_by_loan = penalty_room_cents(
+        session, loan_ids=sorted(set(frame["loan_id"].tolist())), business_date=business_date
     )
-    room = np.maximum(cap - frame["loan_id"].map(cost).to_numpy(dtype=np.int64), 0)
+    room = frame["loan_id"].map(room_by_loan).to_numpy(dtype=np.int64)
     before = frame.groupby("loan_id")["penalty"].cumsum().to_numpy() - frame["penalty"].to_numpy()
     frame["granted"] = np.clip(room - before, 0, frame["penalty"].to_numpy())
     capped = int((frame["granted"] < frame["penalty"]).sum())

@@ -33,8 +33,8 @@ from fairdebt.ledger.installments import (
 )
 from fairdebt.ledger.plans import extend, restructure
 from fairdebt.ledger.products import (
+    contract_cost_problem,
     load_lpr_table,
-    nominal_cost_rate,
     products_by_code,
     resolve_cost_cap,
 )
@@ -164,11 +164,16 @@ def _loan_row(
         lpr_table=lpr_table,
         record=record,
     )
-    own = nominal_cost_rate(rate, product.monthly_fee_rate)
-    if own > cap:
+    problem = contract_cost_problem(
+        annual_rate=rate,
+        monthly_fee_rate=product.monthly_fee_rate,
+        term_months=loan.term_months,
+        method=product.repayment_method,
+        cap=cap,
+    )
+    if problem is not None:
         raise RuleViolation(
-            f"the loan's cost rate {own.normalize()} is above its legal cap {cap.normalize()} "
-            f"({product.cost_cap_kind} of product {product.code})",
+            f"{problem} (the legal cap: {product.cost_cap_kind} of product {product.code})",
             record=record,
             field="annual_rate",
         )

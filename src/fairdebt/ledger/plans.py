@@ -6,6 +6,10 @@ date. The restructured amount is all outstanding principal plus the interest, fe
 already due on or before the start (capitalised, as lenders do on a re-age); interest and fee of
 dues after the start were never charged and fall away with their rows, to be replaced by the
 new schedule's own. A plan's rate may not exceed the loan's legal cost cap.
+
+A plan is the restructure flag: its row records the oldest due that was overdue when it started
+(``carried_due_on``), and the daily cycle keeps the loan at that delinquency until it re-ages
+after the qualifying payments its classification pack asks for (docs/decisions/classification.md).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from fairdebt.ledger.schedules import build_schedule
 from fairdebt.models import Installment, Loan, LoanStatus, RepaymentPlan
 from fairdebt.money import ZERO
 
-__all__ = ["extend", "restructure", "restructured_amount"]
+__all__ = ["carried_due_on", "extend", "restructure", "restructured_amount"]
 
 
 def restructured_amount(states: list[InstallmentState], starts_on: dt.date) -> Decimal:
@@ -35,6 +39,20 @@ def restructured_amount(states: list[InstallmentState], starts_on: dt.date) -> D
         if state.due_on <= starts_on:
             total += sum((state.outstanding(c) for c in COMPONENTS if c != "principal"), ZERO)
     return total
+
+
+def carried_due_on(states: list[InstallmentState], starts_on: dt.date) -> dt.date | None:
+    """The oldest due still owing something that fell before ``starts_on``, if any.
+
+    >>> from decimal import Decimal as D
+    >>> due = {"principal": D("100.00")}
+    >>> states = [InstallmentState(id=1, loan_id=1, seq=1, due_on=dt.date(2026, 2, 15), due=due),
+    ...           InstallmentState(id=2, loan_id=1, seq=2, due_on=dt.date(2026, 3, 15), due=due)]
+    >>> carried_due_on(states, dt.date(2026, 3, 15)), carried_due_on(states, dt.date(2026, 2, 15))
+    (datetime.date(2026, 2, 15), None)
+    """
+    late = [s.due_on for s in states if s.due_on < starts_on and s.total_outstanding() > 0]
+    return min(late, default=None)
 
 
 def _make_plan(
@@ -89,6 +107,7 @@ def _make_plan(
         restructured_amount=amount,
         reason=reason,
         actor=actor,
+        carried_due_on=carried_due_on(states, starts_on),
     )
     session.add(plan)
     session.flush()
@@ -139,6 +158,7 @@ def _make_plan(
             "term_months": term_months,
             "annual_rate": rate,
             "restructured_amount": amount,
+            "carried_due_on": plan.carried_due_on,
             "superseded_installment_ids": superseded,
             "reason": reason,
         },

@@ -3,8 +3,11 @@
 A product's cost cap is either a fixed APR ceiling (``apr``: 0.24 or 0.36, the Chinese
 judicial-protection lines) or a multiple of the one-year Loan Prime Rate in force on the
 contract date (``lpr_multiple``: 4 -> 4 × LPR, the private-lending line of the Supreme People's
-Court). :func:`resolve_cost_cap` turns either into one annual rate when a loan is disbursed,
-and refuses a loan whose own nominal cost (annual rate + 12 × monthly fee rate) is above it.
+Court). :func:`resolve_cost_cap` turns either into one annual rate when a loan is disbursed.
+The cost compared with the cap is the contract's annualised comprehensive cost by the IRR method
+(:mod:`fairdebt.ledger.costs`): an APR product is refused when it is created if any term of 1 to
+36 months would cost more than its cap; every loan is checked again at disbursement on its own
+term and its own cap (:func:`contract_cost_problem`).
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.errors import ConfigurationError, ConflictError, RuleViolation
+from fairdebt.ledger.costs import CHECKED_TERMS, contract_cost_rate, worst_contract_cost
 from fairdebt.models import Component, CostCapKind, LprRate, Overpayment, Product, RepaymentMethod
 
 __all__ = [
+    "contract_cost_problem",
     "create_product",
     "load_lpr_table",
-    "nominal_cost_rate",
     "parse_allocation_order",
     "products_by_code",
     "resolve_cost_cap",
@@ -48,13 +52,37 @@ def parse_allocation_order(text: str) -> tuple[str, ...]:
     return order
 
 
-def nominal_cost_rate(annual_rate: Decimal, monthly_fee_rate: Decimal) -> Decimal:
-    """The loan's own yearly cost rate compared with the cap: annual rate + 12 × monthly fee.
+def _percent(rate: Decimal) -> str:
+    return f"{rate * 100:.2f} %"
 
-    >>> nominal_cost_rate(Decimal("0.18"), Decimal("0.005"))
-    Decimal('0.240')
+
+def contract_cost_problem(
+    *,
+    annual_rate: Decimal,
+    monthly_fee_rate: Decimal,
+    term_months: int,
+    method: str,
+    cap: Decimal,
+) -> str | None:
+    """Why a contract costs more than its cap (its IRR figure and the cap), or None.
+
+    >>> contract_cost_problem(annual_rate=Decimal("0.12"), monthly_fee_rate=Decimal("0.01"),
+    ...     term_months=12, method="equal_installment", cap=Decimal("0.24"))
+    'its annualised cost by IRR is 0.3276 (32.76 %) over 12 months, above its cap 0.2400 (24.00 %)'
     """
-    return Decimal(annual_rate) + 12 * Decimal(monthly_fee_rate)
+    cost = contract_cost_rate(
+        annual_rate=Decimal(annual_rate),
+        monthly_fee_rate=Decimal(monthly_fee_rate),
+        term_months=term_months,
+        method=method,
+    )
+    ceiling = Decimal(cap).quantize(Decimal("0.0001"))
+    if cost <= ceiling:
+        return None
+    return (
+        f"its annualised cost by IRR is {cost} ({_percent(cost)}) over {term_months} months, "
+        f"above its cap {ceiling} ({_percent(ceiling)})"
+    )
 
 
 def _choice(value: str, allowed: type[StrEnum], field: str) -> None:
@@ -80,10 +108,11 @@ def create_product(
     charge_off_days: int = 180,
     allocation_order: str = "penalty,fee,interest,principal",
     overpayment: str = "prepay",
+    checked_terms: range = CHECKED_TERMS,
     actor: str,
     at: dt.datetime,
 ) -> Product:
-    """Add a product; an APR cap below the product's own nominal cost is refused."""
+    """Add a product; an APR product costing more than its cap at any checked term is refused."""
     _choice(repayment_method, RepaymentMethod, "repayment_method")
     _choice(cost_cap_kind, CostCapKind, "cost_cap_kind")
     _choice(overpayment, Overpayment, "overpayment")
@@ -102,11 +131,23 @@ def create_product(
             f"product {code}: grace_days must be >= 0 and charge_off_days >= 1 "
             f"(got {grace_days}, {charge_off_days})"
         )
-    own = nominal_cost_rate(annual_rate, monthly_fee_rate)
-    if cost_cap_kind == CostCapKind.APR and own > Decimal(cost_cap_rate):
-        raise ConfigurationError(
-            f"product {code}: its own cost {own} is above its cap {cost_cap_rate}"
+    if cost_cap_kind == CostCapKind.APR:
+        # A product has no term of its own: its worst term must fit under the cap.
+        _, term = worst_contract_cost(
+            annual_rate=annual_rate,
+            monthly_fee_rate=monthly_fee_rate,
+            method=repayment_method,
+            terms=checked_terms,
         )
+        problem = contract_cost_problem(
+            annual_rate=annual_rate,
+            monthly_fee_rate=monthly_fee_rate,
+            term_months=term,
+            method=repayment_method,
+            cap=cost_cap_rate,
+        )
+        if problem is not None:
+            raise ConfigurationError(f"product {code}: {problem}")
     if session.scalar(select(Product.id).where(Product.code == code)) is not None:
         raise ConflictError(f"product {code} already exists")
     product = Product(

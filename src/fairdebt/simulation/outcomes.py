@@ -36,17 +36,73 @@ from fairdebt.models import (
     LoanDay,
     Promise,
 )
-from fairdebt.simulation.measures import _earlier_settled, _installments
 
 __all__ = ["Outcomes", "collection_outcomes"]
 
 CURVE_DAYS = 30
+NEVER = pd.Timestamp("2262-01-01")
 
 
 def _frame(engine: Engine, statement: Any) -> pd.DataFrame:
     with engine.connect() as connection:
         result = connection.execute(statement)
         return pd.DataFrame([tuple(r) for r in result.fetchall()], columns=list(result.keys()))
+
+
+def _installments(engine: Engine) -> pd.DataFrame:
+    """Current installments with the day each was fully paid (:data:`NEVER` if still open)."""
+    inst = _frame(
+        engine,
+        select(
+            Installment.id,
+            Installment.loan_id,
+            Installment.seq,
+            Installment.due_on,
+            Installment.principal_due,
+            (
+                Installment.principal_due
+                + Installment.interest_due
+                + Installment.fee_due
+                + Installment.penalty_due
+                - Installment.principal_waived
+                - Installment.interest_waived
+                - Installment.fee_waived
+                - Installment.penalty_waived
+            ).label("total_due"),
+        ).where(Installment.superseded_on.is_(None)),
+    )
+    lines = _frame(
+        engine,
+        select(
+            AllocationLine.installment_id,
+            AllocationLine.effective_on,
+            AllocationLine.component,
+            func.sum(AllocationLine.amount).label("amount"),
+        ).group_by(
+            AllocationLine.installment_id, AllocationLine.effective_on, AllocationLine.component
+        ),
+    )
+    for frame, columns in ((inst, ("principal_due", "total_due")), (lines, ("amount",))):
+        for column in columns:
+            frame[column] = frame[column].astype(float)
+    inst["due_on"] = pd.to_datetime(inst["due_on"])
+    lines["effective_on"] = pd.to_datetime(lines["effective_on"])
+    lines = lines.sort_values(["installment_id", "effective_on"])
+    daily = lines.groupby(["installment_id", "effective_on"], as_index=False)["amount"].sum()
+    daily["paid"] = daily.groupby("installment_id")["amount"].cumsum()
+    daily = daily.merge(inst[["id", "total_due"]], left_on="installment_id", right_on="id")
+    settled = daily[daily["paid"] >= daily["total_due"] - 0.005]
+    settled_on = settled.groupby("installment_id")["effective_on"].min()
+    inst["settled_on"] = inst["id"].map(settled_on).fillna(NEVER)
+    principal = lines[lines["component"] == "principal"]
+    inst.attrs["principal_lines"] = principal
+    return inst.sort_values(["loan_id", "seq"]).reset_index(drop=True)
+
+
+def _earlier_settled(inst: pd.DataFrame) -> pd.Series:
+    """For each due, when the last of the loan's earlier dues was settled (NaT for the first)."""
+    previous = inst.groupby("loan_id")["settled_on"].shift(1)
+    return previous.groupby(inst["loan_id"]).cummax()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,13 +26,14 @@ from fairdebt.terminal import print_table
 
 __all__ = ["TARGETS", "print_summary", "write_html"]
 
-# calibration.md rows 25-31: (label, key, target text, low, high).
+# calibration.md rows 25-31: (label, key, target text, low, high). The keys are the rows of
+# measures.CALIBRATION, each the cycle's own KPI (docs/glossary.md).
 TARGETS = (
     ("Day-1 delinquency 入催率", "day1_delinquency", "4–5 %", 0.04, 0.05),
     ("30-day collection 30天回收率", "collected_30d", "≈ 86 %", 0.83, 0.89),
     ("90+ balance share 90+余额占比 (loan_day)", "share_90_plus", "2–3.5 %", 0.02, 0.035),
     (
-        "90+ balance share (ledger) 90+余额占比(账务)",
+        "90+ balance share (recomputed) 90+余额占比(重算)",
         "share_90_plus_ledger",
         "2–3.5 %",
         0.02,

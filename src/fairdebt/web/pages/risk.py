@@ -25,8 +25,9 @@ from markupsafe import Markup
 from sqlalchemy import Engine, func, select
 from starlette.exceptions import HTTPException
 
+from fairdebt.cycle import kpis
 from fairdebt.cycle.buckets import DEFAULT_SCHEME
-from fairdebt.cycle.reports import kpis, roll_rates, vintage_curves
+from fairdebt.cycle.reports import roll_rates, vintage_curves
 from fairdebt.models import CycleRun, LoanDay
 from fairdebt.users import Role
 from fairdebt.web.app import Web
