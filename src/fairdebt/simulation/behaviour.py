@@ -70,7 +70,7 @@ def sigmoid(x: FloatArray) -> FloatArray:
 class BehaviourParams:
     """The calibrated parameters; defaults reproduce calibration.md rows 25-31."""
 
-    miss_intercept: float = -3.02  # logit of missing a due for an average, unshocked borrower
+    miss_intercept: float = -3.3  # logit of missing a due for an average, unshocked borrower
     miss_risk: float = 0.85  # per sd of latent risk
     miss_first_due: float = 0.0  # first dues are missed more often (thin history, fraud)
     shock_monthly_rate: float = 0.001  # chance per month of an income shock starting
@@ -80,11 +80,11 @@ class BehaviourParams:
     # Distress the approval could not see: a share of new loans' borrowers start an income
     # shock a few weeks after disbursement, so defaults come early in a loan's life (concave
     # vintage curves) when little of its principal has been repaid.
-    early_shock_share: float = 0.08
+    early_shock_share: float = 0.12
     early_shock_after_days: int = 28  # the shock starts this many days after disbursement ...
     early_shock_mean_days: float = 20.0  # ... plus a geometric wait with this mean
     early_shock_tenor_power: float = 4.0  # chance ∝ (term / 12) ** this
-    cure_base: float = 0.085  # daily repayment intensity at dpd 1, average borrower, no contact
+    cure_base: float = 0.10  # daily repayment intensity at dpd 1, average borrower, no contact
     cure_willingness: float = 0.75  # log-intensity per sd of willingness
     cure_ability: float = 0.35
     cure_decay_days: float = 10.0  # the intensity decays from its dpd-1 level ...
@@ -348,8 +348,9 @@ class Book:
         grace = np.where(dpd <= self.grace[loans], p.grace_cure_boost, 0.0)
         lam = p.cure_base * np.exp(log_level) * shape + self.excite[loans] + grace
         # Contact and promises add to (sleeping dogs: take from) the repayment intensity, as
-        # far as the borrower can pay: pressure does not create income a shock took away.
-        able = np.exp(p.shock_cure * self.shocked(b, day))
+        # far as the borrower can pay: pressed hard, a borrower whose income has gone may
+        # scrape together one due (never all arrears: see step), no more.
+        able = np.where(self.shocked(b, day), self.response.world.shock_treatment, 1.0)
         lam = np.maximum(lam + self.response.intensity(day, loans) * able, 0.0)
         return np.where(pop.is_fraud[b], 0.0, lam)
 
@@ -421,7 +422,8 @@ class Book:
         with np.errstate(divide="ignore", invalid="ignore"):
             v = np.where(event, u_late / (1 - np.exp(-lam)), 1.0)[event]
         payers = late[event]
-        is_cure = v < share[event]
+        # A borrower in an income shock pays the oldest due at most, never every arrear.
+        is_cure = (v < share[event]) & ~self.shocked(self.borrower[late[event]], day)
         cured = payers[is_cure]
         partial = payers[~is_cure]
         partial_slot = self.paid[partial].copy()

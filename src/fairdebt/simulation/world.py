@@ -55,6 +55,7 @@ class World:
     treatment_decay: float
     treatment_dpd_days: float
     treatment_floor: float
+    shock_treatment: float
     reminder_window_days: int
     forgetful_share: float
     actions: Mapping[str, ActionEffect]
@@ -198,6 +199,7 @@ def _build(source: str, raw: Mapping[str, Any]) -> World:
             "treatment_decay",
             "treatment_dpd_days",
             "treatment_floor",
+            "shock_treatment",
             "reminder_window_days",
             "forgetful_share",
             "actions",
@@ -261,6 +263,7 @@ def _build(source: str, raw: Mapping[str, Any]) -> World:
         treatment_decay=top.number("treatment_decay", 0, 10),
         treatment_dpd_days=top.number("treatment_dpd_days", 1, 10_000),
         treatment_floor=top.number("treatment_floor", 0, 1),
+        shock_treatment=top.number("shock_treatment", 0, 1),
         reminder_window_days=top.whole("reminder_window_days", 0, 30),
         forgetful_share=top.number("forgetful_share", 0, 1),
         actions=_actions(source, raw["actions"]),
