@@ -59,7 +59,7 @@ def _fmt(key: str, value: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--borrowers", type=int, default=20_000)
+    parser.add_argument("--borrowers", type=int, default=12_000)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--output", type=Path, default=RESULTS)

@@ -80,7 +80,7 @@ class BehaviourParams:
     # Distress the approval could not see: a share of new loans' borrowers start an income
     # shock a few weeks after disbursement, so defaults come early in a loan's life (concave
     # vintage curves) when little of its principal has been repaid.
-    early_shock_share: float = 0.12
+    early_shock_share: float = 0.15
     early_shock_after_days: int = 28  # the shock starts this many days after disbursement ...
     early_shock_mean_days: float = 20.0  # ... plus a geometric wait with this mean
     early_shock_tenor_power: float = 4.0  # chance ∝ (term / 12) ** this

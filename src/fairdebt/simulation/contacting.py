@@ -174,6 +174,8 @@ def _promises(book: Book, day: int, c: Columns, conversation: np.ndarray) -> Non
         world.promise_visit,
         np.where(c["mode"][rows] == "robot", world.promise_robot, world.promise_agent),
     )
+    # A borrower whose income has gone mostly says they cannot pay rather than promise.
+    rate = rate * np.where(book.shocked(borrower, day), 0.25, 1.0)
     promised = keyed.uniforms(_PROMISE, day, borrower, attempt) < rate * np.sqrt(propensity)
     span = world.promise_days_max - world.promise_days_min + 1
     wait = world.promise_days_min + np.floor(
