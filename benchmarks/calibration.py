@@ -1,7 +1,7 @@
 """Calibration of the simulator against calibration.md rows 25-31, and the demo's running time.
 
 Runs the demo pipeline itself (``fairdebt.simulation.demo.run_demo``: fresh SQLite database,
-20,000 borrowers over 12 months through the ledger verbs, the daily cycle per month, the
+12,000 borrowers over 12 months through the ledger verbs, the daily cycle per month, the
 summary and the HTML report), times it, measures the calibration figures from the ledger and
 loan_day it wrote, and writes ``benchmarks/results/calibration.md`` with: target vs achieved,
 the same figures from the simulator's own mirror on the paper ledger (same seed, same random
@@ -28,11 +28,14 @@ from sqlalchemy import func, select
 
 from fairdebt.db import make_engine
 from fairdebt.models import Loan
+from fairdebt.simulation.collections import SimCollections
 from fairdebt.simulation.demo import DEMO_START, run_demo
 from fairdebt.simulation.paper import PaperLedger, paper_metrics
 from fairdebt.simulation.portfolio import make_portfolio, run_days
 from fairdebt.simulation.report import TARGETS
 from fairdebt.simulation.scenarios import plan_scenario
+from fairdebt.strategy.catalogue import load_catalogue
+from fairdebt.strategy.champion import Champion
 
 RESULTS = Path(__file__).parent / "results" / "calibration.md"
 
@@ -41,9 +44,11 @@ def _paper(borrowers: int, months: int, seed: int) -> dict[str, float]:
     rng = np.random.Generator(np.random.PCG64(seed))
     plan = plan_scenario(None, start_on=DEMO_START, months=months, province="", province_index=0)
     portfolio = make_portfolio(
-        rng, borrowers=borrowers, months=months, start_on=DEMO_START, plan=plan
+        rng, borrowers=borrowers, months=months, start_on=DEMO_START, plan=plan, seed=seed
     )
-    run_days(portfolio, PaperLedger(DEMO_START), rng)
+    # The same loop as the demo's: the champion with its 5 % hold-out.
+    loop = SimCollections(portfolio, policy=Champion(), catalogue=load_catalogue())
+    run_days(portfolio, PaperLedger(DEMO_START), collections=loop)
     return paper_metrics(portfolio.book, portfolio.days)
 
 
