@@ -12,12 +12,18 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
 from fairdebt.db import make_engine, make_session, upgrade
 
 POSTGRES_URL = os.environ.get("FAIRDEBT_TEST_POSTGRES_URL")
+# CI runs every property test on the same examples (a landing must not hang on a new random
+# counterexample); a developer's run explores new ones and keeps what it finds in .hypothesis/.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 _deselected: list[str] = []
 
 
