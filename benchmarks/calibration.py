@@ -1,7 +1,7 @@
 """Calibration of the simulator against calibration.md rows 25-31, and the demo's running time.
 
 Runs the demo pipeline itself (``fairdebt.simulation.demo.run_demo``: fresh SQLite database,
-12,000 borrowers over 12 months through the ledger verbs, the daily cycle per month, the
+10,000 borrowers over 12 months through the ledger verbs, the daily cycle per month, the
 summary and the HTML report), times it, measures the calibration figures from the ledger and
 loan_day it wrote, and writes ``benchmarks/results/calibration.md`` with: target vs achieved,
 the same figures from the simulator's own mirror on the paper ledger (same seed, same random
@@ -64,7 +64,7 @@ def _fmt(key: str, value: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--borrowers", type=int, default=12_000)
+    parser.add_argument("--borrowers", type=int, default=10_000)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--output", type=Path, default=RESULTS)

@@ -69,8 +69,11 @@ def test_the_demo_replaces_its_database_and_writes_a_self_contained_report(
         assert "…" not in follow.stdout
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".db") == ["fairdebt-demo.db"]
     page = (tmp_path / "fairdebt-demo.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 3
+    # Trend, roll rates and vintages; then the collections section's recovery curves and its
+    # contacts and complaints per ¥10,000 recovered.
+    assert page.count("<svg") == 5
     assert "演示报告" in page and "demo report" in page
+    assert "催收闭环 Collections" in page and "holdout" in page
     for external in ('src="http', "src='http", 'href="http', "<link", "url(http"):
         assert external not in page  # no external assets: the file stands alone
 

@@ -112,7 +112,7 @@ DemoDatabaseOption = typer.Option(
 )
 ReportOption = typer.Option(Path(DEMO_REPORT), "--report", help="HTML report path 报告路径")
 # Hidden: smaller demos for the tests.
-DemoBorrowersOption = typer.Option(12_000, "--borrowers", hidden=True)
+DemoBorrowersOption = typer.Option(10_000, "--borrowers", hidden=True)
 DemoMonthsOption = typer.Option(12, "--months", hidden=True)
 DemoSeedOption = typer.Option(2026, "--seed", hidden=True)
 WorldOption = typer.Option(

@@ -97,32 +97,30 @@ class DatabaseFacts:
         self.at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         self._ids = np.zeros(0, dtype=np.int64)
         self._tables: GateTables | None = None
+        self._made: list[pd.DataFrame] = []
 
     def start_day(self, on: dt.date) -> None:
         """Read facts as of the end of ``on``: the gate counts only events before each attempt."""
         self.at = dt.datetime.combine(on + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC)
         self._tables = None
+        self._made = []
 
     def _read(self, borrower_ids: np.ndarray) -> GateTables:
         ids = np.unique(self.ledger.borrower_id[np.asarray(borrower_ids, dtype=np.int64)])
         if self._tables is None or not np.isin(ids, self._ids).all():
             self._tables = gate_facts(self.ledger.session_now(), ids.tolist(), at=self.at)
             self._ids = ids
+            self._made = []
         return self._tables
 
     def add(self, contacts: pd.DataFrame) -> None:
-        """The sink recorded these contacts: add them to the facts already read today.
+        """The sink recorded these contacts: count them with the facts already read today.
 
         The same rows a new read of the ledger would return (the sink wrote exactly these), so
-        a retry's gate check counts them without another round trip.
+        a retry's gate check sees them without another round trip.
         """
-        if self._tables is None or contacts.empty:
-            return
-        made = as_history(contacts)
-        made["debtor_id"] = self.ledger.borrower_id[made["debtor_id"].to_numpy(np.int64)]
-        made["direction"], made["debt_id"] = "outbound", None
-        history = pd.concat([self._tables.history, made], ignore_index=True)
-        self._tables = GateTables(history, self._tables.debtors, self._tables.consents)
+        if self._tables is not None and not contacts.empty:
+            self._made.append(contacts)
 
     def _to_mirror(self, frame: pd.DataFrame) -> pd.DataFrame:
         db = self.ledger.borrower_id
@@ -135,8 +133,14 @@ class DatabaseFacts:
     def history(self, borrower_ids: np.ndarray) -> pd.DataFrame:
         tables = self._read(borrower_ids)
         wanted = self.ledger.borrower_id[np.asarray(borrower_ids, dtype=np.int64)]
-        rows = tables.history[np.isin(tables.history["debtor_id"].to_numpy(np.int64), wanted)]
-        return self._to_mirror(rows)
+        rows = self._to_mirror(
+            tables.history[np.isin(tables.history["debtor_id"].to_numpy(np.int64), wanted)]
+        )
+        if not self._made:
+            return rows
+        made = as_history(pd.concat(self._made, ignore_index=True))
+        made = made[np.isin(made["debtor_id"].to_numpy(np.int64), borrower_ids)]
+        return pd.concat([rows, made.assign(direction="outbound", debt_id=None)], ignore_index=True)
 
     def debtors(self, borrower_ids: np.ndarray) -> pd.DataFrame:
         tables = self._read(borrower_ids)
