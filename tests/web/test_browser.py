@@ -160,7 +160,7 @@ def test_a_strategist_reads_the_plan_and_the_experiment(site: tuple[str, str, Pa
     page = _sign_in(site, "strategist")
     expect(page.get_by_test_id("arms")).to_contain_text("holdout")
     expect(page.get_by_test_id("plan-mix")).to_contain_text("agent_call")
-    expect(page.get_by_test_id("no-catalogue")).to_be_visible()
+    expect(page.get_by_test_id("catalogue")).to_contain_text("robot_call")
     _shot(site, "strategist")
 
 

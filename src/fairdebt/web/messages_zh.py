@@ -223,7 +223,6 @@ ZH: dict[str, str] = {
     "Cost": "成本",
     "Stages": "适用阶段",
     "Fallback": "降级动作",
-    "The action catalogue is not installed yet (it comes with the collection loop).": "动作目录尚未安装（随催收流程一起提供）。",
     # risk
     "Active loans": "在贷笔数",
     "Principal outstanding": "在贷余额",

@@ -1,19 +1,19 @@
 """The strategist's screen: the action catalogue, today's plan by action and stage, and the
 experiments (the randomised arms of the decision log) with their results.
 
-The catalogue is the collection loop's YAML file when it is installed
-(``fairdebt/strategy/actions.yaml``); until then the page says so. Results are read from the
-tables, not from strategy code: for each arm, the share of its decisions whose loan had a
-payment posted within 7 days of the decision date (a simple, policy-free outcome that the
-loop's own evaluation refines), with a 95 % Wilson interval so a small arm does not look
-better than it is.
+The catalogue is the collection loop's own (``fairdebt/strategy/actions.yaml``), read by the
+same loader as the daily plan, so the page never shows an action the plan would refuse.
+Results are read from the tables, not from strategy code: for each arm, the share of its
+decisions whose loan had a payment posted within 7 days of the decision date (a simple, policy-
+free outcome that the loop's own evaluation refines), with a 95 % Wilson interval so a small arm
+does not look better than it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fairdebt.models import Decision, Payment, PaymentStatus
+from fairdebt.strategy.catalogue import load_catalogue
 from fairdebt.users import Role
 from fairdebt.web.charts import bars
 from fairdebt.web.pages.forms import web_of
@@ -50,25 +51,20 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def read_catalogue() -> list[dict[str, Any]] | None:
-    """The actions of the catalogue YAML, or None when the strategy package is not installed."""
-    try:
-        source = resources.files("fairdebt") / "strategy" / "actions.yaml"
-        if not source.is_file():
-            return None
-        import yaml
-
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except (ModuleNotFoundError, OSError, ValueError):
-        return None
-    actions = data.get("actions", data) if isinstance(data, dict) else data
-    if isinstance(actions, dict):
-        return [
-            {"code": k, **(v if isinstance(v, dict) else {"value": v})} for k, v in actions.items()
-        ]
-    if isinstance(actions, list):
-        return [a for a in actions if isinstance(a, dict)]
-    return None
+@functools.cache
+def read_catalogue() -> list[dict[str, Any]]:
+    """The actions of the shipped catalogue, read and screened as the daily plan reads them."""
+    return [
+        {
+            "code": a.code,
+            "channel": a.channel or "—",
+            "pool": a.pool or "—",
+            "cost": a.cost,
+            "stages": list(a.stages),
+            "fallback": a.fallback or "—",
+        }
+        for a in load_catalogue().actions.values()
+    ]
 
 
 def arm_results(session: Session, *, day: dt.date, window_days: int = 60) -> list[dict[str, Any]]:
