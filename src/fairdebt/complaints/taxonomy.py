@@ -55,6 +55,7 @@ ROOT_CAUSES: dict[str, tuple[str, str]] = {
 # Codes used before the taxonomy (the web portal's form, the simulator): read as these causes.
 ALIASES: dict[str, str] = {
     "conduct": "debt_collection",
+    "harassment": "debt_collection",
     "excessive_contact": "debt_collection",
     "third_party_contact": "information_security",
     "wrong_party_contact": "information_security",
