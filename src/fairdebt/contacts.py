@@ -31,6 +31,7 @@ __all__ = [
     "ACTOR_KINDS",
     "CONTACT_COLUMNS",
     "DIRECTIONS",
+    "PROMISE_GRACE_DAYS",
     "RESULTS",
     "GateTables",
     "LedgerFacts",
@@ -42,6 +43,9 @@ __all__ = [
 ]
 
 DIRECTIONS = ("outbound", "inbound")
+# A live promise to pay stops collection contact until its due date plus these days, so that a
+# payment in transit is not chased (docs/decisions/complaints.md).
+PROMISE_GRACE_DAYS = 2
 
 
 def record_contact_event(
@@ -304,7 +308,13 @@ class GateTables:
 
 
 def gate_facts(
-    session: Session, borrower_ids: Sequence[int], *, at: dt.datetime, days: int = 8
+    session: Session,
+    borrower_ids: Sequence[int],
+    *,
+    at: dt.datetime,
+    days: int = 8,
+    by: str | None = None,
+    promise_grace_days: int = PROMISE_GRACE_DAYS,
 ) -> GateTables:
     """Everything the gate needs about these borrowers at the instant ``at``.
 
@@ -312,6 +322,11 @@ def gate_facts(
     (lender, robots, agencies). Debtors: time zone, the holds in force on any of their loans,
     the times they asked not to be contacted and any request to stop. Consents not withdrawn.
     The one place that assembles a gate case from the database.
+
+    A hold scoped to one actor (a conduct complaint's) counts only for contacts ``by`` that
+    actor; when ``by`` is None every hold counts. A live promise to pay (not kept or
+    cancelled, made on or before the day, due no more than ``promise_grace_days`` days before
+    it) shows as the hold ``promise``.
     """
     ids = sorted({int(b) for b in borrower_ids})
     since = at - dt.timedelta(days=days)
@@ -346,15 +361,29 @@ def gate_facts(
     debtors = pd.DataFrame(borrowers, columns=["debtor_id", "timezone"])
     holds = select_by_keys(
         session,
-        "SELECT l.borrower_id, h.kind, h.started_on, h.ended_on FROM hold h"
+        "SELECT l.borrower_id, h.kind, h.started_on, h.ended_on, h.scope FROM hold h"
         " JOIN loan l ON l.id = h.loan_id",
         "l.borrower_id",
         ids,
     )
     in_force: dict[int, set[str]] = {}
-    for borrower, kind, started, ended in holds:
+    for borrower, kind, started, ended, scope in holds:
+        if scope is not None and by is not None and scope != by:
+            continue
         if _as_date(started) <= day and (ended is None or _as_date(ended) > day):
             in_force.setdefault(int(borrower), set()).add(str(kind))
+    promised = select_by_keys(
+        session,
+        "SELECT l.borrower_id, p.promised_on, p.due_on FROM promise p"
+        " JOIN loan l ON l.id = p.loan_id",
+        "l.borrower_id",
+        ids,
+        where="p.status NOT IN ('kept', 'cancelled')",
+    )
+    grace = dt.timedelta(days=promise_grace_days)
+    for borrower, promised_on, due_on in promised:
+        if _as_date(promised_on) <= day <= _as_date(due_on) + grace:
+            in_force.setdefault(int(borrower), set()).add("promise")
     debtors["holds"] = [sorted(in_force.get(int(b), ())) for b in debtors["debtor_id"]]
     prefs = select_by_keys(
         session,
@@ -408,10 +437,11 @@ def _hhmm(value: Any) -> str:
 
 
 def gate_case(
-    session: Session, *, borrower_id: int, at: dt.datetime
+    session: Session, *, borrower_id: int, at: dt.datetime, by: str | None = None
 ) -> tuple[tuple[ContactRecord, ...], Debtor, tuple[Consent, ...]]:
-    """The gate's history, debtor and consents for one borrower at ``at``, from the database."""
-    tables = gate_facts(session, [borrower_id], at=at)
+    """The gate's history, debtor and consents for one borrower at ``at``, from the database,
+    for a contact ``by`` an actor (None: holds on any actor count)."""
+    tables = gate_facts(session, [borrower_id], at=at, by=by)
     if tables.debtors.empty:
         raise UnknownRecord(
             f"no borrower has id {borrower_id}", record=f"borrower {borrower_id}", field="borrower"

@@ -68,6 +68,7 @@ __all__ = [
     "PaymentStatus",
     "Product",
     "Promise",
+    "PromiseKind",
     "PromiseStatus",
     "RepaymentMethod",
     "RepaymentPlan",
@@ -365,6 +366,17 @@ class Hold(Base):
     started_on: Mapped[dt.date] = mapped_column(Date)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)  # exclusive; None while in force
     reason: Mapped[str | None] = mapped_column(String(300))
+    # Whose contact it stops: None for everyone, else the ``by`` of contact events it covers
+    # (``lender`` or ``agency:NAME``); a conduct complaint holds only the actors involved.
+    scope: Mapped[str | None] = mapped_column(String(80))
+    # The complaint that opened it, lifted when the complaint is resolved.
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+
+
+class PromiseKind(StrEnum):
+    FULL = "full"  # everything overdue, by one date
+    PARTIAL = "partial"  # part of what is overdue, by one date
+    INSTALMENT = "instalment"  # one of several amounts on several dates (a series)
 
 
 class Promise(Base):
@@ -383,6 +395,10 @@ class Promise(Base):
     actor: Mapped[str] = mapped_column(String(80))
     # The conversation in which it was made, when it came from a contact.
     contact_event_id: Mapped[int | None] = mapped_column(ForeignKey("contact_event.id"))
+    kind: Mapped[str] = mapped_column(String(16), default=PromiseKind.FULL)
+    # An instalment promise: the id of the series' first promise, and its place (1, 2, ...).
+    series_id: Mapped[int | None] = mapped_column(Integer)
+    sequence: Mapped[int | None] = mapped_column(Integer)
 
 
 class RepaymentPlan(Base):
@@ -455,6 +471,19 @@ class Complaint(Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # The contact that caused it, when the borrower names one (conduct complaints).
     contact_event_id: Mapped[int | None] = mapped_column(ForeignKey("contact_event.id"))
+    # What stands behind it: the template, the collector and the agency (None: the lender).
+    template: Mapped[str | None] = mapped_column(String(64))
+    collector_id: Mapped[int | None] = mapped_column(ForeignKey("collector.id"))
+    agency: Mapped[str | None] = mapped_column(String(80))
+    is_conduct: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Deadlines (docs/decisions/complaints.md): acknowledge, then decide.
+    acknowledge_by: Mapped[dt.date | None] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    assigned_to: Mapped[str | None] = mapped_column(String(80))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    root_cause: Mapped[str | None] = mapped_column(String(40))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditHead(Base):

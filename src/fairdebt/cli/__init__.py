@@ -167,9 +167,19 @@ app = typer.Typer(
 def _mount() -> None:
     # Imported here so that `fairdebt --help` stays fast and a group's heavy imports
     # (LightGBM, jieba) load only inside its own commands.
-    from fairdebt.cli import audit, compliance, cycle, db, ledger, risk, simulation, strategy
+    from fairdebt.cli import (
+        audit,
+        complaints,
+        compliance,
+        cycle,
+        db,
+        ledger,
+        risk,
+        simulation,
+        strategy,
+    )
 
-    for module in (db, audit, ledger, cycle, simulation, compliance, risk, strategy):
+    for module in (db, audit, ledger, cycle, simulation, compliance, risk, strategy, complaints):
         module.mount(app)
     __import__("fairdebt.cli.web", fromlist=["mount"]).mount(app)  # serve, users
 

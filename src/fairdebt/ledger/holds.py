@@ -2,7 +2,9 @@
 
 While a hold is in force (``started_on`` ≤ day < ``ended_on``) the loan's delinquent days stop
 counting, contact stops and penalties do not accrue. One loan may carry holds of different
-kinds at once, but not two open holds of the same kind.
+kinds at once, but not two open holds of the same kind and scope. A hold's ``scope`` names
+whose contact it stops (the ``by`` of contact events: ``lender`` or ``agency:NAME``); None,
+the default, stops everyone's. A conduct complaint holds only the actors it names.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def place_hold(
     reason: str | None,
     actor: str,
     at: dt.datetime,
+    scope: str | None = None,
+    complaint_id: int | None = None,
 ) -> Hold:
     """Pause collection on a loan from ``started_on`` until the hold is lifted."""
     record = f"loan {loan_id}"
@@ -46,11 +50,24 @@ def place_hold(
             field="started_on",
         )
     open_hold = session.scalar(
-        select(Hold.id).where(Hold.loan_id == loan_id, Hold.kind == kind, Hold.ended_on.is_(None))
+        select(Hold.id).where(
+            Hold.loan_id == loan_id,
+            Hold.kind == kind,
+            Hold.ended_on.is_(None),
+            Hold.scope.is_(None) if scope is None else Hold.scope == scope,
+        )
     )
     if open_hold is not None:
-        raise ConflictError(f"{record} already has an open {kind} hold (hold {open_hold})")
-    hold = Hold(loan_id=loan_id, kind=kind, started_on=started_on, reason=reason)
+        whose = "" if scope is None else f" for {scope}"
+        raise ConflictError(f"{record} already has an open {kind} hold{whose} (hold {open_hold})")
+    hold = Hold(
+        loan_id=loan_id,
+        kind=kind,
+        started_on=started_on,
+        reason=reason,
+        scope=scope,
+        complaint_id=complaint_id,
+    )
     session.add(hold)
     session.flush()
     audit.record(
@@ -60,7 +77,14 @@ def place_hold(
         entity_id=hold.id,
         actor=actor,
         at=at,
-        data={"loan_id": loan_id, "kind": kind, "started_on": started_on, "reason": reason},
+        data={
+            "loan_id": loan_id,
+            "kind": kind,
+            "started_on": started_on,
+            "reason": reason,
+            "scope": scope,
+            "complaint_id": complaint_id,
+        },
     )
     return hold
 

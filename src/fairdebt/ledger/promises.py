@@ -1,10 +1,15 @@
-"""Promises to pay (ptp): an amount by a date, settled kept, partly kept or broken.
+"""Promises to pay (ptp): full, partial or instalment; settled kept, partly kept or broken.
 
+A *full* promise is to pay everything overdue by a date, a *partial* one part of it; an
+*instalment* promise is a series of amounts on several dates (:func:`record_instalments`).
 A promise counts the loan's posted (not reversed) payments dated from ``promised_on`` to
-``due_on``. It is settled *kept* as soon as they reach the amount; otherwise, once its due date
-has passed the close of business, *partly kept* if some money came and *broken* if none did.
-Settlement is set-based: one query sums payments for every open promise. Two open promises on
-one loan with overlapping windows both count the same payment; agents should cancel the older.
+``due_on``; an instalment counts what is left of them after the series' earlier instalments
+(payments fill the instalments in date order, so paying early counts). It is settled *kept* as
+soon as they reach the amount; otherwise, once its due date has passed the close of business,
+*partly kept* if some money came and *broken* if none did. Settlement is set-based: one query
+sums payments for every open promise. Two open promises on one loan with overlapping windows
+both count the same payment; agents should cancel the older. While a promise is live, the
+contact gate holds collection (:data:`fairdebt.contacts.PROMISE_GRACE_DAYS`).
 """
 
 from __future__ import annotations
@@ -19,11 +24,18 @@ from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.db import execute_many
-from fairdebt.errors import RuleViolation, UnknownRecord
-from fairdebt.models import Loan, Payment, PaymentStatus, Promise, PromiseStatus
+from fairdebt.errors import InputError, RuleViolation, UnknownRecord
+from fairdebt.models import Loan, Payment, PaymentStatus, Promise, PromiseKind, PromiseStatus
 from fairdebt.money import ZERO, parse_amount
 
-__all__ = ["PromiseIn", "promise_outcome", "record_promise", "record_promises", "settle_promises"]
+__all__ = [
+    "PromiseIn",
+    "promise_outcome",
+    "record_instalments",
+    "record_promise",
+    "record_promises",
+    "settle_promises",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +58,21 @@ def record_promise(
     promised_on: dt.date,
     actor: str,
     at: dt.datetime,
+    kind: str = PromiseKind.FULL.value,
+    contact_event_id: int | None = None,
 ) -> Promise:
-    """Record a borrower's promise, made on ``promised_on``, to pay ``amount`` by ``due_on``."""
+    """Record a borrower's promise, made on ``promised_on``, to pay ``amount`` by ``due_on``.
+
+    ``kind`` is ``full`` or ``partial``; a series of instalments goes through
+    :func:`record_instalments`.
+    """
     record = f"promise on loan {loan_id}"
+    if kind not in (PromiseKind.FULL, PromiseKind.PARTIAL):
+        raise InputError(
+            f"must be full or partial (got {kind!r}); instalments go through record_instalments",
+            record=record,
+            field="kind",
+        )
     value = parse_amount(amount, record=record)
     if session.get(Loan, loan_id) is None:
         raise UnknownRecord(f"no loan has id {loan_id}", record=record, field="loan_id")
@@ -59,7 +83,13 @@ def record_promise(
             field="due_on",
         )
     promise = Promise(
-        loan_id=loan_id, amount=value, promised_on=promised_on, due_on=due_on, actor=actor
+        loan_id=loan_id,
+        amount=value,
+        promised_on=promised_on,
+        due_on=due_on,
+        actor=actor,
+        kind=kind,
+        contact_event_id=contact_event_id,
     )
     session.add(promise)
     session.flush()
@@ -70,9 +100,83 @@ def record_promise(
         entity_id=promise.id,
         actor=actor,
         at=at,
-        data={"loan_id": loan_id, "amount": value, "promised_on": promised_on, "due_on": due_on},
+        data={
+            "loan_id": loan_id,
+            "amount": value,
+            "promised_on": promised_on,
+            "due_on": due_on,
+            "kind": kind,
+            "contact_event_id": contact_event_id,
+        },
     )
     return promise
+
+
+def record_instalments(
+    session: Session,
+    *,
+    loan_id: int,
+    instalments: Sequence[tuple[dt.date, Decimal]],
+    promised_on: dt.date,
+    actor: str,
+    at: dt.datetime,
+    contact_event_id: int | None = None,
+) -> list[Promise]:
+    """Record an instalment promise: ``(due_on, amount)`` pairs in date order, one series."""
+    record = f"instalment promise on loan {loan_id}"
+    if len(instalments) < 2:
+        raise InputError("needs at least two instalments", record=record, field="instalments")
+    if session.get(Loan, loan_id) is None:
+        raise UnknownRecord(f"no loan has id {loan_id}", record=record, field="loan_id")
+    dates = [d for d, _ in instalments]
+    if dates != sorted(set(dates)) or dates[0] < promised_on:
+        raise RuleViolation(
+            f"due dates must rise, on or after {promised_on} (got {[str(d) for d in dates]})",
+            record=record,
+            field="instalments",
+        )
+    rows = [
+        Promise(
+            loan_id=loan_id,
+            amount=parse_amount(amount, record=f"{record}, instalment {k}"),
+            promised_on=promised_on,
+            due_on=due_on,
+            actor=actor,
+            kind=PromiseKind.INSTALMENT.value,
+            sequence=k,
+            contact_event_id=contact_event_id,
+        )
+        for k, (due_on, amount) in enumerate(instalments, start=1)
+    ]
+    session.add_all(rows)
+    session.flush()
+    for row in rows:
+        row.series_id = rows[0].id
+    session.flush()
+    audit.record_many(
+        session,
+        [
+            audit.AuditEvent(
+                "promise.recorded",
+                "promise",
+                str(r.id),
+                actor,
+                at,
+                {
+                    "loan_id": loan_id,
+                    "amount": r.amount,
+                    "promised_on": promised_on,
+                    "due_on": r.due_on,
+                    "kind": r.kind,
+                    "series_id": r.series_id,
+                    "sequence": r.sequence,
+                    "contact_event_id": contact_event_id,
+                },
+            )
+            for r in rows
+        ],
+    )
+    return rows
 
 
 def record_promises(
@@ -160,15 +264,29 @@ def settle_promises(
             Promise.amount,
             Promise.due_on,
             func.coalesce(func.sum(Payment.amount), 0).label("paid"),
+            Promise.series_id,
+            Promise.sequence,
         )
         .outerjoin(Payment, window)
         .where(Promise.status == PromiseStatus.OPEN, Promise.promised_on <= business_date)
-        .group_by(Promise.id, Promise.loan_id, Promise.amount, Promise.due_on)
+        .group_by(
+            Promise.id,
+            Promise.loan_id,
+            Promise.amount,
+            Promise.due_on,
+            Promise.series_id,
+            Promise.sequence,
+        )
     ).all()
+    before = _earlier_instalments(session, {int(r.series_id) for r in rows if r.series_id})
     updates: list[tuple[str, Decimal, dt.date, int]] = []
     events: list[audit.AuditEvent] = []
-    for promise_id, loan_id, amount, due_on, paid in rows:
+    for promise_id, loan_id, amount, due_on, paid, series_id, sequence in rows:
         paid_amount = Decimal(paid).quantize(Decimal("0.01")) if paid else ZERO
+        if series_id is not None:
+            # Payments fill the series' instalments in order: this one gets what is left.
+            earlier = before.get((int(series_id), int(sequence or 0)), ZERO)
+            paid_amount = max(ZERO, paid_amount - earlier)
         status = promise_outcome(Decimal(amount), paid_amount, due_on, business_date)
         if status is None:
             continue
@@ -192,3 +310,21 @@ def settle_promises(
     audit.record_many(session, events)
     session.expire_all()
     return len(updates)
+
+
+def _earlier_instalments(session: Session, series: set[int]) -> dict[tuple[int, int], Decimal]:
+    """For each instalment of these series, the total amount of the instalments before it."""
+    if not series:
+        return {}
+    rows = session.execute(
+        select(Promise.series_id, Promise.sequence, Promise.amount)
+        .where(Promise.series_id.in_(sorted(series)))
+        .order_by(Promise.series_id, Promise.sequence)
+    ).all()
+    out: dict[tuple[int, int], Decimal] = {}
+    running: dict[int, Decimal] = {}
+    for series_id, sequence, amount in rows:
+        key = int(series_id or 0)
+        out[(key, int(sequence or 0))] = running.get(key, ZERO)
+        running[key] = running.get(key, ZERO) + Decimal(amount)
+    return out
