@@ -341,7 +341,7 @@ def _fill_sqlite(path: str, tables: dict[str, pa.Table]) -> None:
         "allocation_line": {"payment_id": 1, "loan_id": 1},
         "accrual": {"loan_id": 1},
         "waiver": {"loan_id": 1, "reason": "bench", "actor": "bench"},
-        "hold": {"kind": "complaint"},
+        "hold": {"kind": "dispute"},
         "repayment_plan": {
             "kind": "restructure",
             "term_months": 4,

@@ -162,6 +162,11 @@ class HoldKind(StrEnum):
     LEGAL = "legal"
 
 
+# Holds that only stop contact (a conduct complaint holds the actors complained about): the debt
+# still ages and accrues, unlike a dispute, hardship or legal hold, which stop the clock too.
+CONTACT_ONLY_HOLDS = (HoldKind.COMPLAINT.value,)
+
+
 class PromiseStatus(StrEnum):
     OPEN = "open"
     KEPT = "kept"

@@ -272,10 +272,10 @@ class LedgerFactory:
             actor="tester",
         )
 
-    def hold(self, loan_id: int, *, start: dt.date, end: dt.date | None) -> None:
-        self._insert(
-            Hold, loan_id=loan_id, kind="complaint", started_on=start, ended_on=end, reason="t"
-        )
+    def hold(
+        self, loan_id: int, *, start: dt.date, end: dt.date | None, kind: str = "dispute"
+    ) -> None:
+        self._insert(Hold, loan_id=loan_id, kind=kind, started_on=start, ended_on=end, reason="t")
 
     def close(self, loan_id: int, *, on: dt.date) -> None:
         table = Loan.__table__

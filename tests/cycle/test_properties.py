@@ -128,6 +128,7 @@ def tables(story: Story) -> dict[str, pa.Table]:
         "hold": pa.table(
             {
                 "loan_id": pa.array([h["loan_id"] for h in story.holds], pa.int64()),
+                "kind": pa.array(["dispute"] * len(story.holds), pa.string()),
                 "started_on": pa.array([_date(h["start"]) for h in story.holds], pa.date32()),
                 "ended_on": pa.array([_date(h["end"]) for h in story.holds], pa.date32()),
             }

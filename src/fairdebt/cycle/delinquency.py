@@ -30,6 +30,7 @@ import ibis.expr.types as ir
 
 from fairdebt.cycle.buckets import BucketScheme
 from fairdebt.cycle.classification import CN_2023, RISK_CLASSES, ClassificationPack
+from fairdebt.models import CONTACT_ONLY_HOLDS
 
 __all__ = [
     "COMPONENTS",
@@ -325,6 +326,7 @@ def loan_days_between(
 def _held(ledger: Ledger, rows: ir.Table) -> ir.Table:
     """Per loan and day with a hold: whether a hold is in force, and held days while overdue."""
     hold = ledger.hold
+    hold = hold.filter(~hold.kind.isin(CONTACT_ONLY_HOLDS))
     holds = hold.select(
         h_loan_id=hold.loan_id.cast("int64"),
         started_day=as_day(hold.started_on),

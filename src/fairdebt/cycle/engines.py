@@ -96,7 +96,7 @@ SOURCES: dict[str, dict[str, Kind]] = {
         "amount": "money",
         "waived_on": "date",
     },
-    "hold": {"loan_id": "int", "started_on": "date", "ended_on": "date"},
+    "hold": {"loan_id": "int", "kind": "text", "started_on": "date", "ended_on": "date"},
     "repayment_plan": {
         "id": "int",
         "loan_id": "int",

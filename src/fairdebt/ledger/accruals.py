@@ -28,7 +28,7 @@ from fairdebt import audit
 from fairdebt.db import execute_many, insert_rows
 from fairdebt.ledger.costs import penalty_room_cents
 from fairdebt.ledger.installments import decimal_of
-from fairdebt.models import LoanStatus
+from fairdebt.models import CONTACT_ONLY_HOLDS, LoanStatus
 
 __all__ = ["accrue_penalties", "penalty_cents"]
 
@@ -52,6 +52,7 @@ def _cents_sql(expression: str) -> str:
 
 
 _OVERDUE = "i.principal_due - i.principal_paid - i.principal_waived"
+_CONTACT_ONLY = ", ".join(f"'{kind}'" for kind in CONTACT_ONLY_HOLDS)
 _CANDIDATES_SQL = f"""
 SELECT i.id, i.loan_id, i.due_on, {_cents_sql(_OVERDUE)},
        CAST(ROUND(p.penalty_daily_rate * {RATE_UNITS}) AS BIGINT), p.grace_days,
@@ -64,7 +65,7 @@ WHERE l.status = :active AND i.superseded_on IS NULL AND i.due_on < :day
   AND ({_OVERDUE}) > 0 AND p.penalty_daily_rate > 0
   AND NOT EXISTS (
     SELECT 1 FROM hold h WHERE h.loan_id = i.loan_id AND h.started_on <= :day
-      AND (h.ended_on IS NULL OR h.ended_on > :day))
+      AND (h.ended_on IS NULL OR h.ended_on > :day) AND h.kind NOT IN ({_CONTACT_ONLY}))
   AND NOT EXISTS (
     SELECT 1 FROM accrual a WHERE a.installment_id = i.id AND a.component = 'penalty'
       AND a.accrued_on = :day)
