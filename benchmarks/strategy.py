@@ -207,7 +207,7 @@ def time_simulator(borrowers: int, days: int, collect: bool) -> dict[str, float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--accounts", type=int, default=1_000_000)
-    parser.add_argument("--borrowers", type=int, default=720_000)
+    parser.add_argument("--borrowers", type=int, default=950_000)  # about 1 M loans in 180 days
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--skip-simulator", action="store_true")
     args = parser.parse_args()
