@@ -109,7 +109,7 @@ def _curve_chart(outcomes: Outcomes) -> str:
     axis.set_ylim(0, 100)
     axis.grid(alpha=0.3)
     axis.legend()
-    axis.set_title("Recovery curves: policy arm and no-contact hold-out")
+    axis.set_title("Days to cure (recovery curves): policy arm and no-contact hold-out")
     return _svg(figure)
 
 
