@@ -27,7 +27,7 @@ from fairdebt.ledger.plan_offers import (
 )
 from fairdebt.models import AuditEntry, Hold, Loan, LoanStatus, PlanOffer
 
-from .conftest import ACTOR, AT, START, LoanFactory, tx
+from .conftest import ACTOR, AT, LoanFactory, tx
 
 POLICY = load_plan_policy()
 LATE_ON = dt.date(2026, 3, 20)  # 33 days after the first due: bucket M2, the "mid" rule
@@ -293,5 +293,26 @@ def test_the_cli_offers_accepts_checks_and_reports_plans(
     assert again.exit_code == 2 and "breached" in again.output
 
 
-def test_the_shipped_policy_starts_a_day_with_the_ledger(session: Session) -> None:
-    assert START < LATE_ON and POLICY.rule_for("M7+", "ANY") is not None
+def test_the_web_apps_policy_offers_show_and_accept_the_rescheduling_plans(
+    session: Session, make_loan: LoanFactory
+) -> None:
+    from fairdebt.web.offers import PolicyOffers
+
+    loan = _late_loan(session, make_loan)
+    web = PolicyOffers(POLICY)
+    with tx(session):
+        shown = web.offers(session, loan_id=loan.id, business_date=LATE_ON)
+    assert shown and {o.kind for o in shown} <= {"instalment", "extension", "interest_freeze"}
+    assert all(o.annual_rate <= Decimal("0.24") for o in shown)
+    with tx(session):
+        plan = web.accept(
+            session,
+            loan_id=loan.id,
+            code=shown[-1].code,
+            business_date=LATE_ON,
+            actor=ACTOR,
+            at=AT,
+        )
+    assert plan.term_months == shown[-1].months
+    with tx(session):
+        assert web.offers(session, loan_id=loan.id, business_date=LATE_ON) == []
