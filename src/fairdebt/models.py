@@ -66,6 +66,9 @@ __all__ = [
     "Overpayment",
     "Payment",
     "PaymentStatus",
+    "PlanKind",
+    "PlanOffer",
+    "PlanOfferStatus",
     "Product",
     "Promise",
     "PromiseKind",
@@ -160,6 +163,9 @@ class HoldKind(StrEnum):
     BANKRUPTCY = "bankruptcy"
     DECEASED = "deceased"
     LEGAL = "legal"
+    # A repayment plan the borrower is keeping (docs/decisions/plan-offers.md): contact stops and
+    # the clock stops, as under a hardship hold, until the plan is completed or breached.
+    PLAN = "plan"
 
 
 # Holds that only stop contact (a conduct complaint holds the actors complained about): the debt
@@ -423,6 +429,60 @@ class RepaymentPlan(Base):
     # The oldest due that was overdue when the plan started (None: the loan was current). The
     # loan keeps that delinquency until it re-ages (docs/decisions/classification.md).
     carried_due_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class PlanKind(StrEnum):
+    INSTALMENT = "instalment"  # 分期: what is owed over a new term at up to the loan's rate
+    EXTENSION = "extension"  # 展期: the remaining dues plus some months, at the loan's rate
+    INTEREST_FREEZE = "interest_freeze"  # 停息挂账 / 个性化分期: no interest, up to 60 months
+    PENALTY_WAIVER = "penalty_waiver"  # 减免罚息: penalties forgiven, the arrears paid by a date
+    SETTLEMENT = "settlement"  # 折扣结清: a discounted payoff, forgiven the rest once paid
+
+
+class PlanOfferStatus(StrEnum):
+    OFFERED = "offered"
+    DECLINED = "declined"  # another offer of the same loan was accepted
+    PERFORMING = "performing"  # accepted: the plan is in force and being kept
+    COMPLETED = "completed"
+    BREACHED = "breached"  # a payment missed beyond the grace period: back to collections
+
+
+class PlanOffer(Base):
+    """A plan offered for a loan and, once accepted, the plan itself and how it ended.
+
+    ``instalments`` is the JSON list ``[{"due_on", "amount"}]`` the plan asks to be paid; the
+    figures are those shown to the borrower when it was offered (docs/decisions/plan-offers.md).
+    """
+
+    __tablename__ = "plan_offer"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # PlanKind
+    status: Mapped[str] = mapped_column(String(16), default=PlanOfferStatus.OFFERED)
+    rank: Mapped[int] = mapped_column(Integer)  # 1 = the highest expected recovery
+    offered_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    bucket: Mapped[str] = mapped_column(String(8))
+    segment: Mapped[str] = mapped_column(String(40))
+    term_months: Mapped[int] = mapped_column(Integer)
+    plan_rate: Mapped[Decimal] = mapped_column(RATE)  # the nominal rate of the new dues
+    owed_amount: Mapped[Decimal] = mapped_column(MONEY)  # the payoff on offered_on
+    total_amount: Mapped[Decimal] = mapped_column(MONEY)  # everything paid from offered_on
+    total_cost: Mapped[Decimal] = mapped_column(MONEY)  # total_amount less principal owed
+    forgiven_amount: Mapped[Decimal] = mapped_column(MONEY)  # penalty waived, discount given
+    cost_rate: Mapped[Decimal] = mapped_column(RATE)  # the loan's IRR cost if the plan is kept
+    cap_rate: Mapped[Decimal] = mapped_column(RATE)
+    instalments: Mapped[str] = mapped_column(Text)
+    capacity_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    completion_probability: Mapped[float] = mapped_column(Float)
+    expected_recovery_amount: Mapped[Decimal] = mapped_column(MONEY)
+    approved_by: Mapped[str | None] = mapped_column(String(80))  # an exception's approver
+    actor: Mapped[str] = mapped_column(String(80))
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    repayment_plan_id: Mapped[int | None] = mapped_column(ForeignKey("repayment_plan.id"))
+    hold_id: Mapped[int | None] = mapped_column(ForeignKey("hold.id"))
 
 
 class ContactEvent(Base):

@@ -174,12 +174,14 @@ def _mount() -> None:
         cycle,
         db,
         ledger,
+        plans,
         risk,
         simulation,
         strategy,
     )
 
-    for module in (db, audit, ledger, cycle, simulation, compliance, risk, strategy, complaints):
+    modules = (db, audit, ledger, cycle, simulation, compliance, risk, strategy, complaints, plans)
+    for module in modules:
         module.mount(app)
     __import__("fairdebt.cli.web", fromlist=["mount"]).mount(app)  # serve, users
 

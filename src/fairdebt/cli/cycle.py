@@ -184,12 +184,17 @@ def kpis_command(
     date: str = typer.Option(..., "--date", help="A closed business date. 业务日期。"),
     database: str | None = DatabaseOption,
 ) -> None:
-    """Portfolio KPIs on a closed date. 资产质量指标。"""
+    """Portfolio KPIs on a closed date, and loans under plan. 资产质量指标。"""
     from fairdebt import cycle
     from fairdebt.cycle.classification import RISK_CLASS_ZH
+    from fairdebt.db import make_session
+    from fairdebt.ledger.plan_offers import plans_report
 
     on = _required_date(date, "--date")
-    values = cycle.kpis(_engine(database), business_date=on)
+    engine = _engine(database)
+    values = cycle.kpis(engine, business_date=on)
+    with make_session(engine) as session:
+        planned = plans_report(session, as_of=on)
     table = Table(title=f"KPIs 指标 {on}")
     table.add_column("KPI")
     table.add_column("value 数值", justify="right")
@@ -212,9 +217,15 @@ def kpis_command(
         else:
             shown = f"{value:.2%}"
         table.add_row(KPI_LABELS.get(key, key), shown)
+    plans = Table(title=f"loans under plan 还款计划 {on} (kind 类型 × outcome 结果)")
+    for column in ("kind", "outcome", "loans 笔数", "amount 金额"):
+        plans.add_column(column, justify="right")
+    for row in planned["rows"]:
+        plans.add_row(row["kind"], row["outcome"], str(row["loans"]), row["amount"])
     console = Console()
     console.print(table)
     console.print(classes)
+    console.print(plans)
 
 
 @app.command("vintages")

@@ -312,17 +312,20 @@ def end_of_day_command(
 ) -> None:
     """The ledger's close of a business date, in one transaction. 账务日终。
 
-    In order: held credits pay what has fallen due, the day's penalties accrue (after credits,
-    so a borrower with money on account is not charged), loans at charge-off dpd are charged off,
-    and promises to pay are settled. Run it before ``fairdebt cycle run`` for the same date.
-    A date more than a day after today is refused unless ``--allow-future``.
+    In order: held credits pay what has fallen due, repayment plans are checked (completed when
+    paid, breached past the plan policy's grace period), the day's penalties accrue (after
+    credits, so a borrower with money on account is not charged), loans at charge-off dpd are
+    charged off, and promises to pay are settled. Run it before ``fairdebt cycle run`` for the
+    same date. A date more than a day after today is refused unless ``--allow-future``.
     """
     from fairdebt.ledger.accruals import accrue_penalties
     from fairdebt.ledger.loans import charge_off_due
     from fairdebt.ledger.payments import apply_credits
+    from fairdebt.ledger.plan_offers import check_plans, load_plan_policy
     from fairdebt.ledger.promises import settle_promises
 
     day = read_date(date, "date")
+    grace = load_plan_policy().grace_days
     refuse_future(day, "date", today=today(), allow_future=allow_future)
     at = _now()
     with make_session(open_database(database)) as session, session.begin():
@@ -330,6 +333,9 @@ def end_of_day_command(
             "credits applied 溢缴款冲抵": apply_credits(
                 session, business_date=day, actor=actor, at=at
             ),
+            "plans ended 还款计划结束": check_plans(
+                session, business_date=day, grace_days=grace, actor=actor, at=at
+            ).count,
             "penalty accruals 罚息计提": accrue_penalties(
                 session, business_date=day, actor=actor, at=at
             ),

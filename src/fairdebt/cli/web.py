@@ -130,6 +130,7 @@ def serve_command(
     from fairdebt.compliance.packs import get_pack
     from fairdebt.db import make_engine, make_session, upgrade
     from fairdebt.web.app import WebConfig, create_app
+    from fairdebt.web.offers import PolicyOffers
 
     get_pack(pack)
     url = _database(database)
@@ -152,6 +153,7 @@ def serve_command(
         models_dir=models_dir,
         secure_cookies=os.environ.get("FAIRDEBT_SECURE_COOKIES") == "1",
         warm_up=True,
+        offers=PolicyOffers(),
     )
     console.print(f"fairdebt on http://{host}:{port}/  database 数据库: {url}", highlight=False)
     uvicorn.run(create_app(config), host=host, port=port, log_level="info")

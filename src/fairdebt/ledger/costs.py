@@ -50,11 +50,13 @@ from fairdebt.models import Loan, Product
 __all__ = [
     "CHECKED_TERMS",
     "CostFigures",
+    "ProjectedCost",
     "contract_cost_rate",
     "growth",
     "loan_cost",
     "month_clock",
     "penalty_room_cents",
+    "projected_cost",
     "rate_figure",
     "running_costs",
     "worst_contract_cost",
@@ -451,6 +453,51 @@ def running_costs(
             )
         )
     return figures
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectedCost:
+    """A loan's cost over its whole life if, from a date, it is paid exactly some flows."""
+
+    annual_rate: Decimal
+    cap: Decimal
+    within_cap: bool
+
+
+def projected_cost(
+    session: Session,
+    *,
+    loan_id: int,
+    business_date: dt.date,
+    flows: Sequence[tuple[dt.date, Decimal]],
+) -> ProjectedCost:
+    """The running cost (12 × monthly IRR) of the loan's history up to ``business_date`` followed
+    by ``flows`` (a plan's payments, later dates) in place of what it owes; within the cap
+    exactly when the flows, discounted at the cap, fit in the cap balance (as for the room)."""
+    book = _book(session, [loan_id], business_date)
+    if len(book.loan_id) != 1:
+        raise UnknownRecord(f"no loan has id {loan_id}", record=f"loan {loan_id}", field="loan_id")
+    dates = np.array([d for d, _ in flows], dtype="datetime64[D]")
+    cents = np.array([float(a) * 100 for _, a in flows], dtype=np.float64)
+    clock = month_clock(np.full(len(dates), book.start[0]), dates)
+
+    def gap(rate: float) -> float:
+        """What the flows leave of the cap balance at ``rate``: ≥ 0 when they cost ≤ ``rate``."""
+        rates = np.array([rate])
+        now = growth(rates, book.clock)[0]
+        future = float(np.sum(cents * now / growth(rates, clock)))
+        return float(_cap_balance(book, rates)[0]) - future
+
+    low, high = _LOW, _HIGH
+    for _ in range(100):
+        mid = (low + high) / 2
+        low, high = (mid, high) if gap(mid) < 0 else (low, mid)
+    cap = float(book.cap[0])
+    return ProjectedCost(
+        annual_rate=rate_figure((low + high) / 2),
+        cap=rate_figure(cap),
+        within_cap=gap(cap) >= -1e-6,
+    )
 
 
 def loan_cost(session: Session, *, external_id: str, business_date: dt.date) -> dict[str, Any]:

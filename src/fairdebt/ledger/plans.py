@@ -67,6 +67,7 @@ def _make_plan(
     reason: str,
     actor: str,
     at: dt.datetime,
+    method: str | None = None,
 ) -> RepaymentPlan:
     record = f"loan {loan_id}"
     session.flush()
@@ -115,7 +116,7 @@ def _make_plan(
         principal_amount=amount,
         annual_rate=rate,
         term_months=term_months,
-        method=loan.repayment_method,
+        method=method or loan.repayment_method,
         disbursed_on=starts_on,
     )
     last_seq = session.scalar(
@@ -177,8 +178,10 @@ def restructure(
     reason: str,
     actor: str,
     at: dt.datetime,
+    method: str | None = None,
 ) -> RepaymentPlan:
-    """Replace the loan's open installments by a new schedule at a new term and rate."""
+    """Replace the loan's open installments by a new schedule at a new term and rate (in the
+    loan's own repayment method unless ``method`` names another)."""
     return _make_plan(
         session,
         loan_id=loan_id,
@@ -190,6 +193,7 @@ def restructure(
         reason=reason,
         actor=actor,
         at=at,
+        method=method,
     )
 
 

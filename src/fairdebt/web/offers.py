@@ -4,28 +4,39 @@ The collector's "offer a plan" and the borrower's "plan offers and acceptance" b
 :class:`PlanOffers`: ``offers`` lists what the lender would accept for a loan on a business
 date, ``accept`` makes the chosen one a repayment plan through the ledger. The shipped
 :class:`ExtensionOffers` offers to spread what is owed over 3, 6 or 12 more months at the loan's
-own rate (never a higher one), through :func:`fairdebt.ledger.plans.extend`; issue 12's
-affordability-based offers replace it by passing another object with the same two methods to
-the app.
+own rate (never a higher one), through :func:`fairdebt.ledger.plans.extend`.
+:class:`PolicyOffers` (what ``fairdebt serve`` passes) offers instead the re-scheduling plans of
+the lender's plan policy (instalments, extensions, interest freeze), affordable, under the cost
+cap and best expected recovery first, through :mod:`fairdebt.ledger.plan_offers`; waivers and
+settlements make no new schedule, so they stay with ``fairdebt plans offer`` until the protocol
+returns a plan offer rather than a repayment plan (docs/decisions/plan-offers.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fairdebt.errors import InputError, UnknownRecord
+from fairdebt.errors import ConflictError, InputError, UnknownRecord
 from fairdebt.ledger.installments import load_states
+from fairdebt.ledger.plan_offers import (
+    PlanPolicy,
+    Ranked,
+    accept_offer,
+    load_plan_policy,
+    offer_plans,
+    rank_offers,
+)
 from fairdebt.ledger.plans import extend, restructured_amount
 from fairdebt.ledger.schedules import level_payment
 from fairdebt.models import Installment, Loan, LoanStatus, RepaymentPlan
 
-__all__ = ["ExtensionOffers", "PlanOffer", "PlanOffers", "owed_today"]
+__all__ = ["ExtensionOffers", "PlanOffer", "PlanOffers", "PolicyOffers", "owed_today"]
 
 CENT = Decimal("0.01")
 
@@ -35,7 +46,7 @@ class PlanOffer:
     """One plan the lender offers: ``code`` names it for acceptance."""
 
     code: str
-    kind: str  # extend | restructure
+    kind: str  # extend | restructure, or a plan kind (instalment, extension, interest_freeze)
     months: int  # the dues the owed amount is spread over
     monthly_amount: Decimal
     total_amount: Decimal
@@ -156,3 +167,87 @@ class ExtensionOffers:
             actor=actor,
             at=at,
         )
+
+
+# The plan kinds that write a new schedule, and so a RepaymentPlan, when accepted.
+RESCHEDULING = ("instalment", "extension", "interest_freeze")
+
+
+def _shown(ranked: Ranked) -> PlanOffer:
+    draft = ranked.draft
+    return PlanOffer(
+        code=draft.code,
+        kind=draft.kind,
+        months=len(draft.instalments),
+        monthly_amount=draft.largest_instalment,
+        total_amount=draft.total_amount,
+        annual_rate=ranked.cost.annual_rate,
+        owed_amount=ranked.owed_amount,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyOffers:
+    """The re-scheduling plans of the lender's plan policy, ranked by expected recovery.
+
+    ``offers`` writes nothing (the page may be read many times); ``accept`` stores the day's
+    offers (each audited ``plan.offered``) and accepts the chosen one, in one transaction.
+    """
+
+    policy: PlanPolicy = field(default_factory=load_plan_policy)
+
+    def _ranked(self, session: Session, loan_id: int, business_date: dt.date) -> list[Ranked]:
+        loan = session.get(Loan, loan_id)
+        if loan is None or loan.status != LoanStatus.ACTIVE:
+            return []
+        try:
+            ranked = rank_offers(
+                session, loan_id=loan_id, business_date=business_date, policy=self.policy
+            )
+        except ConflictError:  # a plan already in force
+            return []
+        return [r for r in ranked if r.draft.kind in RESCHEDULING]
+
+    def offers(self, session: Session, *, loan_id: int, business_date: dt.date) -> list[PlanOffer]:
+        return [_shown(r) for r in self._ranked(session, loan_id, business_date)]
+
+    def accept(
+        self,
+        session: Session,
+        *,
+        loan_id: int,
+        code: str,
+        business_date: dt.date,
+        actor: str,
+        at: dt.datetime,
+    ) -> RepaymentPlan:
+        codes = [r.draft.code for r in self._ranked(session, loan_id, business_date)]
+        if code not in codes:
+            if session.get(Loan, loan_id) is None:
+                raise UnknownRecord(
+                    f"no loan has id {loan_id}", record=f"loan {loan_id}", field="loan_id"
+                )
+            raise InputError(
+                f"no such offer today (offered: {', '.join(codes) or 'none'}; got {code!r})",
+                record=f"loan {loan_id}",
+                field="offer",
+            )
+        # offer_plans stores rank_offers' list in its order: the same inputs give the same list.
+        every = rank_offers(
+            session, loan_id=loan_id, business_date=business_date, policy=self.policy
+        )
+        stored = offer_plans(
+            session,
+            loan_id=loan_id,
+            business_date=business_date,
+            policy=self.policy,
+            actor=actor,
+            at=at,
+        )
+        chosen = next(o for o, r in zip(stored, every, strict=True) if r.draft.code == code)
+        accepted = accept_offer(
+            session, offer_id=chosen.id, business_date=business_date, actor=actor, at=at
+        )
+        plan = session.get(RepaymentPlan, accepted.repayment_plan_id)
+        assert plan is not None, "a re-scheduling plan writes a repayment plan"
+        return plan
