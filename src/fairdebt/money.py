@@ -11,7 +11,15 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from fairdebt.errors import InputError
 
-__all__ = ["CENT", "ZERO", "parse_amount", "split_evenly", "split_weighted", "to_money"]
+__all__ = [
+    "CENT",
+    "ZERO",
+    "decimal_of",
+    "parse_amount",
+    "split_evenly",
+    "split_weighted",
+    "to_money",
+]
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -81,3 +89,12 @@ def split_weighted(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
         raise InputError("weights must be non-empty and sum to more than zero", field="weights")
     head = [(total * w / weight_sum).quantize(CENT, rounding=ROUND_DOWN) for w in weights[:-1]]
     return [*head, to_money(total - sum(head, ZERO))]
+
+
+def decimal_of(cents: int) -> Decimal:
+    """Cents as an exact Decimal with two places.
+
+    >>> decimal_of(12345), decimal_of(-5), decimal_of(0)
+    (Decimal('123.45'), Decimal('-0.05'), Decimal('0.00'))
+    """
+    return Decimal(cents).scaleb(-2) if cents else ZERO

@@ -268,7 +268,7 @@ def reverse_payment_command(
     allow_future: bool = AllowFutureOption,
 ) -> None:
     """Reverse a posted payment. 冲正一笔还款。"""
-    from fairdebt.ledger.payments import reverse_payment
+    from fairdebt.ledger.reversal import reverse_payment
 
     external_id = _id(external_id, "EXTERNAL_ID")
     reason = _id(reason, "reason")
@@ -318,8 +318,8 @@ def end_of_day_command(
     A date more than a day after today is refused unless ``--allow-future``.
     """
     from fairdebt.ledger.accruals import accrue_penalties
+    from fairdebt.ledger.credits import apply_credits
     from fairdebt.ledger.loans import charge_off_due
-    from fairdebt.ledger.payments import apply_credits
     from fairdebt.ledger.promises import settle_promises
 
     day = read_date(date, "date")

@@ -20,7 +20,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import insert_keyed, insert_rows
+from fairdebt.db import get_or_raise, insert_keyed, insert_rows
 from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
 from fairdebt.ledger.installments import (
     COMPONENTS,
@@ -355,9 +355,7 @@ def waive(
     if amount <= 0:
         raise InputError(f"must be a positive amount (got {amount})", record=record, field="amount")
     session.flush()
-    loan = session.get(Loan, loan_id)
-    if loan is None:
-        raise UnknownRecord(f"no loan has id {loan_id}", record=record, field="loan_id")
+    get_or_raise(session, Loan, loan_id, what="loan", column="id", field="loan_id")
     states = load_states(session, [loan_id])[loan_id]
     available = sum((s.outstanding(component) for s in states), ZERO)
     if amount > available:
