@@ -258,6 +258,84 @@ def post_payment_command(
     )
 
 
+@app.command("payoff-quote")
+def payoff_quote_command(
+    loan: str = typer.Option(..., "--loan", help="Loan external id. 借据号。"),
+    date: str = typer.Option(..., "--date", help="Payoff date, YYYY-MM-DD. 结清日。"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """What paying a loan off on a date costs. 提前结清试算。
+
+    Interest to the payoff date only (the current period pro rata by days), plus the
+    product's prepayment fee within the legal cost cap. The last line is one JSON object,
+    amounts as decimal strings.
+    """
+    from fairdebt.ledger.prepayments import payoff_quote
+
+    day = read_date(date, "--date")
+    with make_session(open_database(database)) as session:
+        quote = payoff_quote(session, loan_external_id=_id(loan, "loan"), on=day)
+    figures = quote.as_json()
+    table = Table(title=f"loan {escape(quote.loan)} · payoff on {day} 提前结清")
+    table.add_column("part 项目")
+    table.add_column("¥", justify="right")
+    for label, key in (
+        ("due by the date 已到期应还", "overdue"),
+        ("principal not yet due 未到期本金", "principal"),
+        ("interest to the date 利息（按日计）", "interest"),
+        ("fee to the date 费用（按日计）", "fee"),
+        ("prepayment fee 提前还款手续费", "prepayment_fee"),
+        ("total 合计", "total"),
+    ):
+        table.add_row(label, figures[key])
+    Console().print(table)
+    typer.echo(json.dumps(figures, ensure_ascii=False))
+
+
+@app.command("prepay")
+def prepay_command(
+    external_id: str = typer.Argument(..., help="The lender's payment id. 还款流水号。"),
+    loan: str = typer.Option(..., "--loan", help="Loan external id. 借据号。"),
+    amount: str = typer.Option(..., "--amount", help="Amount paid. 金额。"),
+    paid_on: str = typer.Option(..., "--paid-on", help="YYYY-MM-DD"),
+    database: str | None = DatabaseOption,
+    actor: str = ActorOption,
+    allow_future: bool = AllowFutureOption,
+) -> None:
+    """Post a prepayment: a full payoff, or a partial one as the product says. 提前还款。
+
+    An amount covering ``payoff-quote`` pays the loan off; less reschedules the rest
+    (``lower_instalment`` or ``shorten_term``, per product). The last line is one JSON object.
+    """
+    from fairdebt.ledger.payments import PaymentIn
+    from fairdebt.ledger.prepayments import prepay
+
+    external_id = _id(external_id, "EXTERNAL_ID")
+    loan = _id(loan, "loan")
+    day = read_date(paid_on, "paid_on")
+    refuse_future(day, "paid_on", today=today(), allow_future=allow_future)
+    payment = PaymentIn(external_id, loan, _amount(amount, f"payment {external_id}"), day)
+    with make_session(open_database(database)) as session, session.begin():
+        result = prepay(session, payment=payment, actor=actor, at=_now())
+    posted = result.payment
+    Console().print(
+        f"{result.kind} prepayment {escape(external_id)}: principal {result.principal_amount}, "
+        f"prepayment fee {result.prepayment_fee_amount}, dues left {result.dues_left}  已提前还款"
+    )
+    figures = {
+        "payment": external_id,
+        "kind": result.kind,
+        "mode": result.mode,
+        "principal": str(result.principal_amount),
+        "prepayment_fee": str(result.prepayment_fee_amount),
+        "dues_left": result.dues_left,
+        "allocated": str(posted.allocated_amount),
+        "credit": str(posted.credit_amount),
+        "was_duplicate": posted.was_duplicate,
+    }
+    typer.echo(json.dumps(figures, ensure_ascii=False))
+
+
 @app.command("reverse-payment")
 def reverse_payment_command(
     external_id: str = typer.Argument(..., help="The lender's payment id. 还款流水号。"),
