@@ -228,6 +228,7 @@ def select_by_keys(
     *,
     chunk: int = 50_000,
     where: str = "",
+    group_by: str = "",
     order_by: str = "",
 ) -> list[tuple[Any, ...]]:
     """Rows of ``select_sql`` (a SELECT without WHERE) whose ``key`` is one of ``keys``.
@@ -236,8 +237,9 @@ def select_by_keys(
     PostgreSQL (``= ANY``), so a 300 k-key lookup is a few statements, not 60 statements of
     5 000 bound parameters each. Values come back as the driver gives them (on SQLite: float
     or int for numbers, ISO text for dates).
-    ``where`` adds conditions (SQL text, no parameters); ``order_by`` orders each chunk, so
-    with sorted keys and ``key`` first in ``order_by`` the whole answer is in order.
+    ``where`` adds conditions (SQL text, no parameters); ``group_by`` groups each chunk (a
+    group never spans chunks when ``key`` is among its columns); ``order_by`` orders each
+    chunk, so with sorted keys and ``key`` first in ``order_by`` the whole answer is in order.
     """
     connection = session.connection()
     is_sqlite = connection.dialect.name == "sqlite"
@@ -247,6 +249,8 @@ def select_by_keys(
         sql = f"{select_sql} WHERE {key} = ANY(%s)"
     if where:
         sql += f" AND {where}"
+    if group_by:
+        sql += f" GROUP BY {group_by}"
     if order_by:
         sql += f" ORDER BY {order_by}"
     found: list[tuple[Any, ...]] = []

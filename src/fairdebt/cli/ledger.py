@@ -396,8 +396,8 @@ def end_of_day_command(
     A date more than a day after today is refused unless ``--allow-future``.
     """
     from fairdebt.ledger.accruals import accrue_penalties
+    from fairdebt.ledger.chargeoffs import charge_off_due
     from fairdebt.ledger.credits import apply_credits
-    from fairdebt.ledger.loans import charge_off_due
     from fairdebt.ledger.promises import settle_promises
 
     day = read_date(date, "date")
@@ -419,6 +419,42 @@ def end_of_day_command(
     console = Console()
     for label, count in counts.items():
         console.print(f"{label}: {count}")
+
+
+@app.command("recoveries")
+def recoveries_command(
+    date_from: str | None = typer.Option(None, "--from", help="From YYYY-MM-DD. 起始日。"),
+    date_to: str | None = typer.Option(None, "--to", help="To YYYY-MM-DD. 截止日。"),
+    loan: str | None = typer.Option(None, "--loan", help="One loan's external id. 借据号。"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Money received on charged-off loans, listed and summed. 核销后回收。
+
+    Each recovery's own allocation over what was written off (principal first); reversed ones
+    are left out. The last line is one JSON object of totals, amounts as decimal strings.
+    """
+    from fairdebt.ledger.recoveries import recoveries_report
+
+    start = None if date_from is None else read_date(date_from, "--from")
+    end = None if date_to is None else read_date(date_to, "--to")
+    with make_session(open_database(database)) as session:
+        lines, totals = recoveries_report(session, from_on=start, to_on=end, loan_external_id=loan)
+    table = Table(title="recoveries 核销后回收")
+    for column in ("loan 借据", "date 日期", "amount 金额", "principal 本金", "interest 利息"):
+        table.add_column(column, justify="left" if column.startswith(("loan", "date")) else "right")
+    for line in lines[:SHOWN]:
+        table.add_row(
+            escape(line.loan),
+            str(line.recovered_on),
+            str(line.amount),
+            str(line.principal_amount),
+            str(line.interest_amount),
+        )
+    console = Console()
+    console.print(table)
+    if len(lines) > SHOWN:
+        console.print(f"... and {len(lines) - SHOWN} more  另有 {len(lines) - SHOWN} 笔")
+    typer.echo(json.dumps(totals, ensure_ascii=False))
 
 
 @app.command("cost")

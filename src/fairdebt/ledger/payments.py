@@ -33,7 +33,8 @@ from fairdebt.ledger.installments import (
     settle_owed,
     write_paid_cents,
 )
-from fairdebt.models import Overpayment, PaymentStatus
+from fairdebt.ledger.recoveries import RecoveryIn, record_recoveries
+from fairdebt.models import LoanStatus, Overpayment, PaymentStatus
 from fairdebt.money import CENT, ZERO, parse_amount
 
 __all__ = ["PaymentIn", "PostResult", "post_payment", "post_payments"]
@@ -69,6 +70,8 @@ class PostResult:
     allocated_amount: Decimal
     prepaid_amount: Decimal
     credit_amount: Decimal
+    # On a charged-off loan the whole amount is a recovery (ledger/recoveries.py).
+    recovered_amount: Decimal = ZERO
 
 
 class _Known(NamedTuple):
@@ -89,13 +92,15 @@ class _LoanTerms:
     order: tuple[str, ...]
     overpayment: str
     order_index: tuple[int, ...]
+    is_charged_off: bool
 
 
 def _load_loans(session: Session, external_ids: Sequence[str]) -> dict[str, _LoanTerms]:
     rows = select_by_keys(
         session,
         "SELECT loan.external_id, loan.id, loan.disbursed_on, product.allocation_order, "
-        "product.overpayment FROM loan JOIN product ON product.id = loan.product_id",
+        "product.overpayment, loan.status "
+        "FROM loan JOIN product ON product.id = loan.product_id",
         "loan.external_id",
         sorted(set(external_ids)),
     )
@@ -106,8 +111,9 @@ def _load_loans(session: Session, external_ids: Sequence[str]) -> dict[str, _Loa
             tuple(order.split(",")),
             overpayment,
             tuple(COMPONENTS.index(c) for c in order.split(",")),
+            status == LoanStatus.CHARGED_OFF,
         )
-        for external_id, loan_id, day, order, overpayment in rows
+        for external_id, loan_id, day, order, overpayment, status in rows
     }
 
 
@@ -198,10 +204,12 @@ def post_payments(
             first_in_batch[payment.external_id] = index
             fresh.append(index)
     fresh.sort(key=lambda i: (payments[i].paid_on, i))
-    dues = load_open_dues(session, {checked[i][1].id for i in fresh})
+    recovered = [i for i in fresh if checked[i][1].is_charged_off]
+    live = [i for i in fresh if not checked[i][1].is_charged_off]
+    dues = load_open_dues(session, {checked[i][1].id for i in live})
     # The waterfall in integer cents (exact for whole-cent amounts), Decimal again at the edges.
-    allocations: dict[int, CentsAllocation] = {}
-    for index in fresh:
+    allocations = dict.fromkeys(recovered, CentsAllocation([], 0, 0, 0))
+    for index in live:
         amount, terms = checked[index]
         allocations[index] = waterfall_cents(
             round(amount * 100),
@@ -213,6 +221,7 @@ def post_payments(
     ids = _write(session, payments, checked, fresh, allocations)
     write_paid_cents(session, (due for loan_dues in dues.values() for due in loan_dues))
     events = _events(payments, checked, fresh, allocations, ids, actor, at)
+    events += _recoveries(session, payments, checked, recovered, ids, actor, at)
     for index in fresh:
         a = allocations[index]
         results[index] = PostResult(
@@ -222,6 +231,7 @@ def post_payments(
             decimal_of(a.allocated),
             decimal_of(a.prepaid),
             decimal_of(a.credit),
+            checked[index][0] if index in recovered else ZERO,
         )
     for index, payment in enumerate(payments):
         if results[index] is None:
@@ -237,7 +247,7 @@ def post_payments(
                 )
             )
     on_by_loan: dict[int, dt.date] = {}
-    for index in fresh:
+    for index in live:
         on_by_loan[checked[index][1].id] = payments[index].paid_on
     owed_by = {
         loan_id: decimal_of(sum(sum(due.owed) for due in dues.get(loan_id, ())))
@@ -247,6 +257,29 @@ def post_payments(
     audit.record_many(session, events)
     session.expire_all()
     return [cast(PostResult, result) for result in results]
+
+
+def _recoveries(
+    session: Session,
+    payments: Sequence[PaymentIn],
+    checked: Sequence[tuple[Decimal, _LoanTerms]],
+    recovered: Sequence[int],
+    ids: dict[int, int],
+    actor: str,
+    at: dt.datetime,
+) -> list[audit.AuditEvent]:
+    """Record the payments on charged-off loans as recoveries (rare: one row each)."""
+    items = [
+        RecoveryIn(
+            ids[i],
+            checked[i][1].id,
+            round(checked[i][0] * 100),
+            payments[i].paid_on,
+            payments[i].external_id,
+        )
+        for i in recovered
+    ]
+    return record_recoveries(session, recoveries=items, actor=actor, at=at)
 
 
 def _as_known(payment: PaymentIn, checked: tuple[Decimal, _LoanTerms]) -> _Known:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
@@ -21,7 +21,7 @@ from fairdebt.db import get_or_raise, insert_rows
 from fairdebt.errors import ConflictError, RuleViolation
 from fairdebt.ledger.allocation import LINE_COLUMNS
 from fairdebt.ledger.installments import load_states, settle_loans, write_states
-from fairdebt.models import AllocationLine, Installment, Loan, Payment, PaymentStatus
+from fairdebt.models import AllocationLine, Installment, Loan, Payment, PaymentStatus, Recovery
 
 __all__ = ["reverse_payment"]
 
@@ -100,6 +100,10 @@ def reverse_payment(
     payment.status = PaymentStatus.REVERSED
     payment.reversed_on = reversed_on
     payment.reversal_reason = reason
+    # A recovery's own allocation is taken back with it (the loan stays charged off).
+    session.execute(
+        update(Recovery).where(Recovery.payment_id == payment.id).values(reversed_on=reversed_on)
+    )
     session.flush()
     events = [
         audit.AuditEvent(
