@@ -85,8 +85,10 @@ def _id(value: str, field: str) -> str:
 
 
 def _amount(raw: str, record: str) -> Decimal:
+    from fairdebt.settings import Settings
+
     try:
-        return parse_amount(raw, record=record)
+        return parse_amount(raw, record=record, max_amount=Settings().max_amount)
     except ArithmeticError:  # a number too large to hold in cents, such as 1e999
         raise InputError(
             f"must be an amount in yuan (got {raw[:40]!r})", record=record, field="amount"

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy.orm import Session
@@ -35,7 +35,7 @@ from fairdebt.ledger.installments import (
 )
 from fairdebt.ledger.recoveries import RecoveryIn, record_recoveries
 from fairdebt.models import LoanStatus, Overpayment, PaymentStatus
-from fairdebt.money import CENT, ZERO, parse_amount
+from fairdebt.money import CENT, DEFAULT_MAX_AMOUNT, ZERO, parse_amount
 
 __all__ = ["PaymentIn", "PostResult", "post_payment", "post_payments"]
 
@@ -160,8 +160,13 @@ def _validate(
         record = f"payment {payment.external_id}"
         raw = payment.amount
         # The common case, a positive Decimal, skips parse_amount's text round trip.
-        if type(raw) is Decimal and raw.is_finite() and raw >= CENT:
-            amount = raw.quantize(CENT, rounding=ROUND_HALF_UP)
+        if (
+            type(raw) is Decimal
+            and raw.is_finite()
+            and CENT <= raw <= DEFAULT_MAX_AMOUNT
+            and raw == (amount := raw.quantize(CENT))
+        ):
+            pass  # whole cents within the bound, as nearly every payment is
         else:
             amount = parse_amount(raw, record=record)
         terms = loans.get(payment.loan_external_id)
