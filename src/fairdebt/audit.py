@@ -136,6 +136,7 @@ WITNESSES: tuple[Witness, ...] = (
     Witness("reversal of payment", "payment", "reversed_on IS NOT NULL", "payment.reversed"),
     Witness("waiver", "waiver", "", "charge.waived", data_key="waiver_ids"),
     Witness("charge-off of loan", "loan", "charged_off_on IS NOT NULL", "loan.charged_off"),
+    Witness("recovery", "recovery", "", "recovery.recorded"),
 )
 
 

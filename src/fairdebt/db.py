@@ -17,18 +17,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from fairdebt.errors import UnknownRecord
+from fairdebt.money import decimal_of
+
+_Model = TypeVar("_Model")
+
 __all__ = [
+    "NEVER_DAY",
+    "DriverTypes",
+    "cents_sql",
+    "day_number_sql",
+    "driver_types",
     "driver_values",
     "execute_many",
+    "fetch_for_ids",
+    "get_or_raise",
     "insert_keyed",
     "insert_returning_ids",
     "insert_rows",
@@ -214,6 +228,7 @@ def select_by_keys(
     *,
     chunk: int = 50_000,
     where: str = "",
+    group_by: str = "",
     order_by: str = "",
 ) -> list[tuple[Any, ...]]:
     """Rows of ``select_sql`` (a SELECT without WHERE) whose ``key`` is one of ``keys``.
@@ -222,8 +237,9 @@ def select_by_keys(
     PostgreSQL (``= ANY``), so a 300 k-key lookup is a few statements, not 60 statements of
     5 000 bound parameters each. Values come back as the driver gives them (on SQLite: float
     or int for numbers, ISO text for dates).
-    ``where`` adds conditions (SQL text, no parameters); ``order_by`` orders each chunk, so
-    with sorted keys and ``key`` first in ``order_by`` the whole answer is in order.
+    ``where`` adds conditions (SQL text, no parameters); ``group_by`` groups each chunk (a
+    group never spans chunks when ``key`` is among its columns); ``order_by`` orders each
+    chunk, so with sorted keys and ``key`` first in ``order_by`` the whole answer is in order.
     """
     connection = session.connection()
     is_sqlite = connection.dialect.name == "sqlite"
@@ -233,6 +249,8 @@ def select_by_keys(
         sql = f"{select_sql} WHERE {key} = ANY(%s)"
     if where:
         sql += f" AND {where}"
+    if group_by:
+        sql += f" GROUP BY {group_by}"
     if order_by:
         sql += f" ORDER BY {order_by}"
     found: list[tuple[Any, ...]] = []
@@ -271,3 +289,125 @@ def insert_keyed(
     insert_rows(session, table, columns, rows)
     position = list(columns).index(key)
     return read_ids(session, table, key, [row[position] for row in rows])
+
+
+def get_or_raise(
+    session: Session,
+    model: type[_Model],
+    key: int | str,
+    *,
+    what: str,
+    column: str = "external_id",
+    record: str | None = None,
+    field: str | None = None,
+) -> _Model:
+    """The row of ``model`` whose ``column`` (its lender's ``external_id`` unless told, or
+    ``"id"``) holds ``key``, or :class:`~fairdebt.errors.UnknownRecord` naming what was asked.
+
+    ``what`` is the noun of the message (``no loan has external id 'L-9'``); ``record`` and
+    ``field`` locate it as every input error does (default: ``what key`` and ``column``).
+    """
+    if column == "id":
+        found = session.get(model, key)
+    else:
+        found = session.scalars(
+            select(model).where(getattr(model, column) == key)  # type: ignore[arg-type]
+        ).first()
+    if found is None:
+        name = column.replace("_", " ")
+        raise UnknownRecord(
+            f"no {what} has {name} {key!r}",
+            record=record if record is not None else f"{what} {key}",
+            field=field if field is not None else column,
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class DriverTypes:
+    """How the session's own driver takes values that skip SQLAlchemy's binding (bulk paths).
+
+    ``money(cents)`` and ``day(date)`` give what SQLAlchemy itself would bind for a money or
+    date column on this backend, without an adapter call per value; ``is_sqlite`` is for the
+    few statements whose SQL differs.
+    """
+
+    is_sqlite: bool
+    money: Callable[[int], Any]
+    day: Callable[[dt.date], Any]
+
+
+def _same_day(day: dt.date) -> dt.date:
+    return day
+
+
+_SQLITE_TYPES = DriverTypes(True, lambda cents: cents / 100, dt.date.isoformat)
+_POSTGRES_TYPES = DriverTypes(False, decimal_of, _same_day)
+
+
+def driver_types(session: Session) -> DriverTypes:
+    """The :class:`DriverTypes` of the session's backend."""
+    if session.connection().dialect.name == "sqlite":
+        register_sqlite_adapters()
+        return _SQLITE_TYPES
+    return _POSTGRES_TYPES
+
+
+def cents_sql(expression: str) -> str:
+    """SQL for a money expression as exact integer cents on every backend.
+
+    >>> cents_sql("a.amount")
+    'CAST(ROUND((a.amount) * 100) AS BIGINT)'
+    """
+    return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
+
+
+# The day number a missing date reads as: far beyond any business date.
+NEVER_DAY = 1_000_000
+_DAY_NUMBER = {
+    "sqlite": "COALESCE(CAST(julianday({0}) - 2440587.5 AS INTEGER), {1})",
+    "postgresql": "COALESCE(({0} - DATE '1970-01-01'), {1})",
+}
+
+
+def day_number_sql(dialect: str, expression: str, *, missing: int = NEVER_DAY) -> str:
+    """SQL for a date column as its day number (days since 1970-01-01), ``missing`` for NULL:
+    computed by the database rather than parsed in Python one value at a time.
+
+    >>> day_number_sql("postgresql", "i.due_on", missing=0)
+    "COALESCE((i.due_on - DATE '1970-01-01'), 0)"
+    """
+    return _DAY_NUMBER[dialect].format(expression, missing)
+
+
+def fetch_for_ids(
+    session: Session, sql: str, ids: Sequence[int], **params: dt.date | int | str
+) -> list[Any]:
+    """Rows of ``sql`` for a set of ids, on the session's own connection (its transaction).
+
+    ``sql`` is written once for both backends: ``{ids}`` stands for a one-column subquery
+    ``loan_id`` holding ``ids`` (``json_each`` on SQLite, ``unnest`` of an array on
+    PostgreSQL), ``DAYNUM(column)`` for the column's day number (:func:`day_number_sql`, a
+    missing date as :data:`NEVER_DAY`), and ``:name`` for ``params`` (dates bound as each
+    driver takes them). The DBAPI cursor is used directly: SQLAlchemy's row objects cost more
+    than the fetch itself for the ledger's per-loan queries.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    sql = re.sub(r"DAYNUM\(([^)]*)\)", lambda m: day_number_sql(dialect, m.group(1)), sql)
+    bound: dict[str, Any]
+    if dialect == "sqlite":
+        sql = sql.format(ids="SELECT value AS loan_id FROM json_each(:ids)")
+        bound = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
+        bound["ids"] = json.dumps(list(ids))
+    else:
+        sql = sql.format(ids="SELECT unnest(CAST(:ids AS BIGINT[])) AS loan_id")
+        sql = re.sub(r"(?<!:):([a-z_]+)\b", r"%(\1)s", sql)
+        bound = {**params, "ids": list(ids)}
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, bound)
+        rows: list[Any] = cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows

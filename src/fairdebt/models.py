@@ -64,6 +64,7 @@ __all__ = [
     "LoanStatus",
     "LprRate",
     "Overpayment",
+    "PartialPrepayment",
     "Payment",
     "PaymentStatus",
     "PlanKind",
@@ -73,6 +74,7 @@ __all__ = [
     "Promise",
     "PromiseKind",
     "PromiseStatus",
+    "Recovery",
     "RepaymentMethod",
     "RepaymentPlan",
     "SimulationRun",
@@ -136,6 +138,13 @@ class CostCapKind(StrEnum):
 class Overpayment(StrEnum):
     PREPAY = "prepay"  # reduce outstanding principal, latest installments first
     CREDIT = "credit"  # hold as a credit on the loan
+
+
+class PartialPrepayment(StrEnum):
+    """What a partial prepayment changes: the number of dues left or the amount of each."""
+
+    SHORTEN_TERM = "shorten_term"  # 缩短期限: the instalment stays, the last dues fall away
+    LOWER_INSTALMENT = "lower_instalment"  # 减少月供: the dues stay, each is smaller
 
 
 class LoanStatus(StrEnum):
@@ -248,6 +257,12 @@ class Product(Base):
         String(80), default="penalty,fee,interest,principal"
     )
     overpayment: Mapped[str] = mapped_column(String(16), default=Overpayment.PREPAY)
+    # A fee on the principal a borrower repays before it falls due (None: no fee); it counts
+    # toward the loan's cost cap (ledger/prepayments.py).
+    prepayment_fee_rate: Mapped[Decimal | None] = mapped_column(RATE)
+    partial_prepayment: Mapped[str] = mapped_column(
+        String(16), default=PartialPrepayment.LOWER_INSTALMENT
+    )
 
 
 class LprRate(Base):
@@ -337,6 +352,29 @@ class AllocationLine(Base):
     amount: Mapped[Decimal] = mapped_column(MONEY)
     # The business date the line takes effect: paid_on, or reversed_on for a negative line.
     effective_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Recovery(Base):
+    """Money received on a charged-off loan: its own allocation over what was written off.
+
+    The payment row keeps idempotency and the audit trail; the recovery never touches the
+    installments, so the loan stays charged off (ledger/recoveries.py).
+    """
+
+    __tablename__ = "recovery"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    recovered_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    principal_amount: Mapped[Decimal] = mapped_column(MONEY)
+    interest_amount: Mapped[Decimal] = mapped_column(MONEY)
+    fee_amount: Mapped[Decimal] = mapped_column(MONEY)
+    penalty_amount: Mapped[Decimal] = mapped_column(MONEY)
+    # Beyond everything written off: owed back to the borrower.
+    excess_amount: Mapped[Decimal] = mapped_column(MONEY)
+    reversed_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Accrual(Base):

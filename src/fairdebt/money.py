@@ -6,12 +6,23 @@ borrower passes through :func:`to_money` first.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from fairdebt.errors import InputError
 
-__all__ = ["CENT", "ZERO", "parse_amount", "split_evenly", "split_weighted", "to_money"]
+__all__ = [
+    "CENT",
+    "DEFAULT_MAX_AMOUNT",
+    "ZERO",
+    "decimal_of",
+    "parse_amount",
+    "split_evenly",
+    "split_weighted",
+    "to_money",
+]
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -28,28 +39,82 @@ def to_money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_amount(
-    raw: object, *, record: str, field: str = "amount", allow_zero: bool = False
-) -> Decimal:
-    """Read an amount from user input, refusing floats' cousins: text, NaN, negatives.
+# The largest amount accepted anywhere money is read (a setting at the edge: max_amount):
+# a trillion yuan is beyond any consumer loan, and far inside Numeric(18, 2).
+DEFAULT_MAX_AMOUNT = Decimal("1000000000000")
+_PLAIN = re.compile(r"[0-9]+(\.[0-9]+)?")
 
-    >>> parse_amount("12.345", record="payment P-1")
-    Decimal('12.35')
-    >>> parse_amount("-1", record="payment P-1")
+
+def _refuse(message: str, raw: object, record: str, field: str) -> InputError:
+    return InputError(f"{message} (got {str(raw)[:40]!r})", record=record, field=field)
+
+
+def _read_text(text: str, raw: object, record: str, field: str) -> Decimal:
+    """Digits 0-9 and one point, nothing else: full-width (１０００) and other non-ASCII digits,
+    exponents (1e3) and separators (1,000) are refused by name, never guessed at."""
+    foreign = next((ch for ch in text if ord(ch) > 127), None)
+    if foreign is not None:
+        name = unicodedata.name(foreign, f"U+{ord(foreign):04X}")
+        raise _refuse(
+            f"must be written with ASCII digits 0-9 and a point; {foreign!r} is {name}",
+            raw,
+            record,
+            field,
+        )
+    if text.startswith("-") and _PLAIN.fullmatch(text[1:]):
+        raise _refuse("must be a positive amount", raw, record, field)
+    if not _PLAIN.fullmatch(text):
+        raise _refuse(
+            "must be a number written as digits and a point, e.g. 1234.50", raw, record, field
+        )
+    return Decimal(text)
+
+
+def parse_amount(
+    raw: object,
+    *,
+    record: str,
+    field: str = "amount",
+    allow_zero: bool = False,
+    max_amount: Decimal = DEFAULT_MAX_AMOUNT,
+) -> Decimal:
+    """Read an amount in yuan exactly, or refuse it naming the record, the field and the value.
+
+    Never rounds: more than two decimal places is refused as typed (``12.340`` is 12.34 and
+    kept). Above ``max_amount`` is refused. Text must be ASCII digits with one optional point
+    (docs/decisions/exact-money.md); Decimal and int values are checked the same way.
+
+    >>> parse_amount("12.34", record="payment P-1")
+    Decimal('12.34')
+    >>> parse_amount("12.345", record="payment P-1")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    fairdebt.errors.InputError: payment P-1, field amount: must be a positive amount (got '-1')
+    fairdebt.errors.InputError: payment P-1, field amount: has more than 2 decimal places; ...
+    >>> parse_amount("１０００", record="P-1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    fairdebt.errors.InputError: P-1, field amount: ...; '１' is FULLWIDTH DIGIT ONE (got '１０００')
     """
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise InputError(f"must be a number (got {raw!r})", record=record, field=field) from None
-    if not value.is_finite():
-        raise InputError(f"must be a number (got {raw!r})", record=record, field=field)
-    if value < 0 or (value == 0 and not allow_zero):
-        kind = "a non-negative" if allow_zero else "a positive"
-        raise InputError(f"must be {kind} amount (got {raw!r})", record=record, field=field)
-    return to_money(value)
+    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise _refuse("must be a number", raw, record, field)
+        if value < 0:
+            raise _refuse("must be a positive amount", raw, record, field)
+    else:
+        value = _read_text(str(raw).strip(), raw, record, field)
+    if value == 0 and not allow_zero:
+        raise _refuse("must be a positive amount", raw, record, field)
+    if value > max_amount:
+        raise _refuse(f"is above the largest amount accepted, {max_amount}", raw, record, field)
+    if value != value.quantize(CENT):
+        raise _refuse(
+            "has more than 2 decimal places; amounts are yuan to the fen, never rounded",
+            raw,
+            record,
+            field,
+        )
+    return value.quantize(CENT)
 
 
 def split_evenly(total: Decimal, parts: int) -> list[Decimal]:
@@ -81,3 +146,12 @@ def split_weighted(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
         raise InputError("weights must be non-empty and sum to more than zero", field="weights")
     head = [(total * w / weight_sum).quantize(CENT, rounding=ROUND_DOWN) for w in weights[:-1]]
     return [*head, to_money(total - sum(head, ZERO))]
+
+
+def decimal_of(cents: int) -> Decimal:
+    """Cents as an exact Decimal with two places.
+
+    >>> decimal_of(12345), decimal_of(-5), decimal_of(0)
+    (Decimal('123.45'), Decimal('-0.05'), Decimal('0.00'))
+    """
+    return Decimal(cents).scaleb(-2) if cents else ZERO

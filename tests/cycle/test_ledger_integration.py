@@ -12,8 +12,9 @@ from fairdebt import cycle
 from fairdebt.db import make_session
 from fairdebt.ledger.borrowers import BorrowerIn, register_borrowers
 from fairdebt.ledger.loans import LoanIn, disburse, restructure
-from fairdebt.ledger.payments import PaymentIn, post_payments, reverse_payment
+from fairdebt.ledger.payments import PaymentIn, post_payments
 from fairdebt.ledger.products import create_product
+from fairdebt.ledger.reversal import reverse_payment
 from fairdebt.models import Installment, LoanDay
 
 AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)

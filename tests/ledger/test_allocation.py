@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fairdebt.ledger.allocation import allocate, waterfall_cents
 from fairdebt.ledger.installments import InstallmentState
-from fairdebt.ledger.payments import allocate
 from fairdebt.ledger.schedules import build_schedule
 
 START = dt.date(2026, 1, 15)
@@ -177,7 +177,6 @@ def test_the_bulk_paths_integer_cents_waterfall_splits_exactly_like_allocate(
 ) -> None:
     # post_payments runs the waterfall in integer cents; allocate is the Decimal reference.
     from fairdebt.ledger.installments import COMPONENTS, OpenDue
-    from fairdebt.ledger.payments import _waterfall_cents
 
     states = _states(principal, term, method, Decimal("0.005"))
     dues = [
@@ -194,7 +193,7 @@ def test_the_bulk_paths_integer_cents_waterfall_splits_exactly_like_allocate(
             order=order,
             overpayment=overpayment,
         )
-        got = _waterfall_cents(
+        got = waterfall_cents(
             int(amount * 100), paid_on.isoformat(), dues, index, overpayment == "credit"
         )
         assert [(i, COMPONENTS[c], Decimal(p) / 100) for i, c, p in got.lines] == list(

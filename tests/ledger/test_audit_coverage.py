@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.ledger.loans import charge_off_due, waive
-from fairdebt.ledger.payments import PaymentIn, post_payment, reverse_payment
+from fairdebt.ledger.payments import PaymentIn, post_payment
+from fairdebt.ledger.reversal import reverse_payment
 
 from .conftest import ACTOR, AT, START, LoanFactory, tx
 

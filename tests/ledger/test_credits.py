@@ -1,4 +1,4 @@
-"""A credit held on a loan pays its next dues as they fall due (payments.apply_credits)."""
+"""A credit held on a loan pays its next dues as they fall due (credits.apply_credits)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fairdebt.errors import ConflictError
-from fairdebt.ledger.payments import PaymentIn, apply_credits, post_payment, reverse_payment
+from fairdebt.ledger.credits import apply_credits
+from fairdebt.ledger.payments import PaymentIn, post_payment
+from fairdebt.ledger.reversal import reverse_payment
 from fairdebt.models import AllocationLine, AuditEntry, Installment, Loan
 
 from .conftest import ACTOR, AT, LoanFactory, tx

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from fairdebt.ledger.installments import COMPONENTS
 from fairdebt.ledger.loans import LoanIn, disburse
-from fairdebt.ledger.payments import PaymentIn, post_payments, reverse_payment
+from fairdebt.ledger.payments import PaymentIn, post_payments
+from fairdebt.ledger.reversal import reverse_payment
 from fairdebt.models import AllocationLine, Installment, Loan, Payment, Product
 
 from .conftest import ACTOR, AT, START, add_product, tx

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fairdebt.errors import ConflictError
-from fairdebt.ledger.payments import PaymentIn, post_payment, post_payments, reverse_payment
+from fairdebt.ledger.payments import PaymentIn, post_payment, post_payments
+from fairdebt.ledger.reversal import reverse_payment
 from fairdebt.models import AllocationLine, AuditEntry, Installment, Loan, Payment
 
 from .conftest import ACTOR, AT, LoanFactory, tx

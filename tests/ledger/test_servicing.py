@@ -16,8 +16,9 @@ from fairdebt.errors import ConflictError
 from fairdebt.ledger.accruals import accrue_penalties
 from fairdebt.ledger.holds import lift_hold, place_hold
 from fairdebt.ledger.loans import charge_off_due, restructure, waive
-from fairdebt.ledger.payments import PaymentIn, post_payment, reverse_payment
+from fairdebt.ledger.payments import PaymentIn, post_payment
 from fairdebt.ledger.promises import record_promise, settle_promises
+from fairdebt.ledger.reversal import reverse_payment
 from fairdebt.models import AuditEntry, Promise
 
 from .conftest import ACTOR, AT, LoanFactory, tx

@@ -85,8 +85,10 @@ def _id(value: str, field: str) -> str:
 
 
 def _amount(raw: str, record: str) -> Decimal:
+    from fairdebt.settings import Settings
+
     try:
-        return parse_amount(raw, record=record)
+        return parse_amount(raw, record=record, max_amount=Settings().max_amount)
     except ArithmeticError:  # a number too large to hold in cents, such as 1e999
         raise InputError(
             f"must be an amount in yuan (got {raw[:40]!r})", record=record, field="amount"
@@ -258,6 +260,84 @@ def post_payment_command(
     )
 
 
+@app.command("payoff-quote")
+def payoff_quote_command(
+    loan: str = typer.Option(..., "--loan", help="Loan external id. 借据号。"),
+    date: str = typer.Option(..., "--date", help="Payoff date, YYYY-MM-DD. 结清日。"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """What paying a loan off on a date costs. 提前结清试算。
+
+    Interest to the payoff date only (the current period pro rata by days), plus the
+    product's prepayment fee within the legal cost cap. The last line is one JSON object,
+    amounts as decimal strings.
+    """
+    from fairdebt.ledger.prepayments import payoff_quote
+
+    day = read_date(date, "--date")
+    with make_session(open_database(database)) as session:
+        quote = payoff_quote(session, loan_external_id=_id(loan, "loan"), on=day)
+    figures = quote.as_json()
+    table = Table(title=f"loan {escape(quote.loan)} · payoff on {day} 提前结清")
+    table.add_column("part 项目")
+    table.add_column("¥", justify="right")
+    for label, key in (
+        ("due by the date 已到期应还", "overdue"),
+        ("principal not yet due 未到期本金", "principal"),
+        ("interest to the date 利息（按日计）", "interest"),
+        ("fee to the date 费用（按日计）", "fee"),
+        ("prepayment fee 提前还款手续费", "prepayment_fee"),
+        ("total 合计", "total"),
+    ):
+        table.add_row(label, figures[key])
+    Console().print(table)
+    typer.echo(json.dumps(figures, ensure_ascii=False))
+
+
+@app.command("prepay")
+def prepay_command(
+    external_id: str = typer.Argument(..., help="The lender's payment id. 还款流水号。"),
+    loan: str = typer.Option(..., "--loan", help="Loan external id. 借据号。"),
+    amount: str = typer.Option(..., "--amount", help="Amount paid. 金额。"),
+    paid_on: str = typer.Option(..., "--paid-on", help="YYYY-MM-DD"),
+    database: str | None = DatabaseOption,
+    actor: str = ActorOption,
+    allow_future: bool = AllowFutureOption,
+) -> None:
+    """Post a prepayment: a full payoff, or a partial one as the product says. 提前还款。
+
+    An amount covering ``payoff-quote`` pays the loan off; less reschedules the rest
+    (``lower_instalment`` or ``shorten_term``, per product). The last line is one JSON object.
+    """
+    from fairdebt.ledger.payments import PaymentIn
+    from fairdebt.ledger.prepayments import prepay
+
+    external_id = _id(external_id, "EXTERNAL_ID")
+    loan = _id(loan, "loan")
+    day = read_date(paid_on, "paid_on")
+    refuse_future(day, "paid_on", today=today(), allow_future=allow_future)
+    payment = PaymentIn(external_id, loan, _amount(amount, f"payment {external_id}"), day)
+    with make_session(open_database(database)) as session, session.begin():
+        result = prepay(session, payment=payment, actor=actor, at=_now())
+    posted = result.payment
+    Console().print(
+        f"{result.kind} prepayment {escape(external_id)}: principal {result.principal_amount}, "
+        f"prepayment fee {result.prepayment_fee_amount}, dues left {result.dues_left}  已提前还款"
+    )
+    figures = {
+        "payment": external_id,
+        "kind": result.kind,
+        "mode": result.mode,
+        "principal": str(result.principal_amount),
+        "prepayment_fee": str(result.prepayment_fee_amount),
+        "dues_left": result.dues_left,
+        "allocated": str(posted.allocated_amount),
+        "credit": str(posted.credit_amount),
+        "was_duplicate": posted.was_duplicate,
+    }
+    typer.echo(json.dumps(figures, ensure_ascii=False))
+
+
 @app.command("reverse-payment")
 def reverse_payment_command(
     external_id: str = typer.Argument(..., help="The lender's payment id. 还款流水号。"),
@@ -268,7 +348,7 @@ def reverse_payment_command(
     allow_future: bool = AllowFutureOption,
 ) -> None:
     """Reverse a posted payment. 冲正一笔还款。"""
-    from fairdebt.ledger.payments import reverse_payment
+    from fairdebt.ledger.reversal import reverse_payment
 
     external_id = _id(external_id, "EXTERNAL_ID")
     reason = _id(reason, "reason")
@@ -319,8 +399,8 @@ def end_of_day_command(
     same date. A date more than a day after today is refused unless ``--allow-future``.
     """
     from fairdebt.ledger.accruals import accrue_penalties
-    from fairdebt.ledger.loans import charge_off_due
-    from fairdebt.ledger.payments import apply_credits
+    from fairdebt.ledger.chargeoffs import charge_off_due
+    from fairdebt.ledger.credits import apply_credits
     from fairdebt.ledger.plan_offers import check_plans, load_plan_policy
     from fairdebt.ledger.promises import settle_promises
 
@@ -347,6 +427,42 @@ def end_of_day_command(
     console = Console()
     for label, count in counts.items():
         console.print(f"{label}: {count}")
+
+
+@app.command("recoveries")
+def recoveries_command(
+    date_from: str | None = typer.Option(None, "--from", help="From YYYY-MM-DD. 起始日。"),
+    date_to: str | None = typer.Option(None, "--to", help="To YYYY-MM-DD. 截止日。"),
+    loan: str | None = typer.Option(None, "--loan", help="One loan's external id. 借据号。"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Money received on charged-off loans, listed and summed. 核销后回收。
+
+    Each recovery's own allocation over what was written off (principal first); reversed ones
+    are left out. The last line is one JSON object of totals, amounts as decimal strings.
+    """
+    from fairdebt.ledger.recoveries import recoveries_report
+
+    start = None if date_from is None else read_date(date_from, "--from")
+    end = None if date_to is None else read_date(date_to, "--to")
+    with make_session(open_database(database)) as session:
+        lines, totals = recoveries_report(session, from_on=start, to_on=end, loan_external_id=loan)
+    table = Table(title="recoveries 核销后回收")
+    for column in ("loan 借据", "date 日期", "amount 金额", "principal 本金", "interest 利息"):
+        table.add_column(column, justify="left" if column.startswith(("loan", "date")) else "right")
+    for line in lines[:SHOWN]:
+        table.add_row(
+            escape(line.loan),
+            str(line.recovered_on),
+            str(line.amount),
+            str(line.principal_amount),
+            str(line.interest_amount),
+        )
+    console = Console()
+    console.print(table)
+    if len(lines) > SHOWN:
+        console.print(f"... and {len(lines) - SHOWN} more  另有 {len(lines) - SHOWN} 笔")
+    typer.echo(json.dumps(totals, ensure_ascii=False))
 
 
 @app.command("cost")

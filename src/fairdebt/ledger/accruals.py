@@ -17,7 +17,6 @@ is integer cents in numpy, over every loan at once.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +24,7 @@ from sqlalchemy import Date, bindparam, text
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import execute_many, insert_rows
+from fairdebt.db import cents_sql, driver_types, execute_many, insert_rows
 from fairdebt.ledger.costs import penalty_room_cents
 from fairdebt.ledger.installments import decimal_of
 from fairdebt.models import CONTACT_ONLY_HOLDS, LoanStatus
@@ -45,18 +44,12 @@ def penalty_cents(overdue_cents: np.ndarray, rate_units: np.ndarray) -> np.ndarr
     return result
 
 
-def _cents_sql(expression: str) -> str:
-    # Whole cents (or 1e-8 rate units) as integers on both backends: SQLite's float arithmetic
-    # on Numeric(18, 2) values is off by far less than half a unit, PostgreSQL's is exact.
-    return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
-
-
 _OVERDUE = "i.principal_due - i.principal_paid - i.principal_waived"
 _CONTACT_ONLY = ", ".join(f"'{kind}'" for kind in CONTACT_ONLY_HOLDS)
 _CANDIDATES_SQL = f"""
-SELECT i.id, i.loan_id, i.due_on, {_cents_sql(_OVERDUE)},
+SELECT i.id, i.loan_id, i.due_on, {cents_sql(_OVERDUE)},
        CAST(ROUND(p.penalty_daily_rate * {RATE_UNITS}) AS BIGINT), p.grace_days,
-       {_cents_sql("l.principal_amount")}, l.disbursed_on,
+       {cents_sql("l.principal_amount")}, l.disbursed_on,
        CAST(ROUND(l.cost_cap_rate * {RATE_UNITS}) AS BIGINT)
 FROM installment i
 JOIN loan l ON l.id = i.loan_id
@@ -119,10 +112,9 @@ def accrue_penalties(
     cents = granted["granted"].tolist()
     ids = granted["installment_id"].tolist()
     loans = granted["loan_id"].tolist()
-    is_sqlite = session.connection().dialect.name == "sqlite"
-    # The driver's own types (float and ISO text on SQLite, as SQLAlchemy binds them).
-    amounts: list[Any] = [c / 100 for c in cents] if is_sqlite else [decimal_of(c) for c in cents]
-    day: Any = business_date.isoformat() if is_sqlite else business_date
+    driver = driver_types(session)
+    amounts = [driver.money(c) for c in cents]
+    day = driver.day(business_date)
     insert_rows(
         session,
         "accrual",

@@ -31,8 +31,6 @@ due early never makes its interest look dearer.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,9 +38,9 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fairdebt.db import NEVER_DAY, cents_sql, fetch_for_ids, get_or_raise
 from fairdebt.errors import RuleViolation, UnknownRecord
 from fairdebt.ledger.schedules import schedule_rows
 from fairdebt.models import Loan, Product
@@ -197,20 +195,15 @@ def growth(annual_rate: np.ndarray | float, clock: np.ndarray) -> np.ndarray:
     return result
 
 
-def _cents(expression: str) -> str:
-    # Whole cents as integers on both backends (SQLite sums Numeric as floats).
-    return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
-
-
 _LOANS_SQL = f"""
-SELECT l.id, {_cents("l.principal_amount")}, DAYNUM(l.disbursed_on),
+SELECT l.id, {cents_sql("l.principal_amount")}, DAYNUM(l.disbursed_on),
        CAST(ROUND(l.cost_cap_rate * 100000000) AS BIGINT)
 FROM loan l JOIN ({{ids}}) k ON k.loan_id = l.id
 """
 # Money applied to the loan, by the date it counts: an amount paid towards a due before the
 # due date counts on the due date.
 _PAID_SQL = f"""
-SELECT a.loan_id, DAYNUM(a.effective_on), DAYNUM(i.due_on), {_cents("SUM(a.amount)")}
+SELECT a.loan_id, DAYNUM(a.effective_on), DAYNUM(i.due_on), {cents_sql("SUM(a.amount)")}
 FROM allocation_line a JOIN ({{ids}}) k ON k.loan_id = a.loan_id
 JOIN installment i ON i.id = a.installment_id
 WHERE a.effective_on <= :day
@@ -220,7 +213,7 @@ GROUP BY a.loan_id, a.effective_on, i.due_on
 # has accrued (``penalty_due`` is the running sum of its penalty accruals).
 _ROWS_SQL = f"""
 SELECT i.loan_id, DAYNUM(i.due_on), DAYNUM(i.created_on), DAYNUM(i.superseded_on),
-       {_cents("i.interest_due + i.fee_due")}, {_cents("i.penalty_due")}
+       {cents_sql("i.interest_due + i.fee_due")}, {cents_sql("i.penalty_due")}
 FROM installment i JOIN ({{ids}}) k ON k.loan_id = i.loan_id
 WHERE i.created_on <= :day
 """
@@ -229,47 +222,20 @@ WHERE i.created_on <= :day
 # date) key rather than reading every daily accrual of the loan. Penalties are the only
 # accruals any verb writes; another kind must grow its own cache column and be counted here.
 _ADJUSTED_SQL = f"""
-SELECT i.loan_id, -{_cents("SUM(a.amount)")}
+SELECT i.loan_id, -{cents_sql("SUM(a.amount)")}
 FROM ({{ids}}) k JOIN installment i ON i.loan_id = k.loan_id
 JOIN accrual a ON a.installment_id = i.id AND a.component = 'penalty' AND a.accrued_on > :day
 GROUP BY i.loan_id
 UNION ALL
-SELECT w.loan_id, -{_cents("SUM(w.amount)")}
+SELECT w.loan_id, -{cents_sql("SUM(w.amount)")}
 FROM waiver w JOIN ({{ids}}) k ON k.loan_id = w.loan_id
 WHERE w.waived_on <= :day GROUP BY w.loan_id
 """
 
 
-# Dates come back as day numbers computed by the database (never: a far day), not as text or
-# date objects parsed one by one in Python.
-_NEVER = 1_000_000
-_DAYNUM = {
-    "sqlite": rf"COALESCE(CAST(julianday(\1) - 2440587.5 AS INTEGER), {_NEVER})",
-    "postgresql": rf"COALESCE((\1 - DATE '1970-01-01'), {_NEVER})",
-}
-
-
 def _query(session: Session, sql: str, loan_ids: Sequence[int], day: dt.date) -> list[Any]:
-    """Run one of the queries above on the session's own connection (its transaction), with
-    the DBAPI cursor: SQLAlchemy's row objects cost more than the fetch itself here."""
-    connection = session.connection()
-    dialect = connection.dialect.name
-    sql = re.sub(r"DAYNUM\(([^)]*)\)", _DAYNUM[dialect], sql)
-    params: dict[str, Any]
-    if dialect == "sqlite":
-        sql = sql.format(ids="SELECT value AS loan_id FROM json_each(:ids)")
-        params = {"ids": json.dumps(list(loan_ids)), "day": day.isoformat()}
-    else:
-        sql = sql.format(ids="SELECT unnest(CAST(:ids AS BIGINT[])) AS loan_id")
-        sql = re.sub(r":(ids|day)\b", r"%(\1)s", sql)
-        params = {"ids": list(loan_ids), "day": day}
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, params)
-        rows: list[Any] = cursor.fetchall()
-    finally:
-        cursor.close()
-    return rows
+    """Run one of the queries above for ``loan_ids`` as of ``day`` (see db.fetch_for_ids)."""
+    return fetch_for_ids(session, sql, loan_ids, day=day)
 
 
 def _days(values: Sequence[Any]) -> np.ndarray:
@@ -359,7 +325,7 @@ def _scheduled(
     ahead = current & (due > today)
     if not ahead.any():
         return total
-    never = np.datetime64(_NEVER, "D")
+    never = np.datetime64(NEVER_DAY, "D")
     upcoming = np.full(count, never)
     np.minimum.at(upcoming, where[ahead], due[ahead])
     nearest = ahead & (due == upcoming[where])
@@ -507,14 +473,10 @@ def loan_cost(session: Session, *, external_id: str, business_date: dt.date) -> 
     charged on the date without passing the cap.
     """
     record = f"loan {external_id}"
-    found = session.execute(
-        select(Loan, Product.monthly_fee_rate)
-        .join(Product, Product.id == Loan.product_id)
-        .where(Loan.external_id == external_id)
-    ).one_or_none()
-    if found is None:
-        raise UnknownRecord(f"no loan has id {external_id!r}", record=record, field="loan")
-    loan, fee_rate = found
+    loan = get_or_raise(session, Loan, external_id, what="loan", field="loan")
+    product = session.get(Product, loan.product_id)
+    assert product is not None
+    fee_rate = product.monthly_fee_rate
     if business_date < loan.disbursed_on:
         raise RuleViolation(
             f"the date {business_date} is before disbursement ({loan.disbursed_on})",

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
+from fairdebt.db import get_or_raise
+from fairdebt.errors import ConflictError, InputError, RuleViolation
 from fairdebt.models import Hold, HoldKind, Loan
 
 __all__ = ["lift_hold", "place_hold"]
@@ -40,9 +41,7 @@ def place_hold(
         raise InputError(
             f"must be one of {', '.join(kinds)} (got {kind!r})", record=record, field="kind"
         )
-    loan = session.get(Loan, loan_id)
-    if loan is None:
-        raise UnknownRecord(f"no loan has id {loan_id}", record=record, field="loan_id")
+    loan = get_or_raise(session, Loan, loan_id, what="loan", column="id", field="loan_id")
     if started_on < loan.disbursed_on:
         raise RuleViolation(
             f"a hold cannot start ({started_on}) before disbursement ({loan.disbursed_on})",
@@ -94,9 +93,7 @@ def lift_hold(
 ) -> Hold:
     """End a hold; ``ended_on`` is the first day collection may resume."""
     record = f"hold {hold_id}"
-    hold = session.get(Hold, hold_id)
-    if hold is None:
-        raise UnknownRecord(f"no hold has id {hold_id}", record=record, field="hold_id")
+    hold = get_or_raise(session, Hold, hold_id, what="hold", column="id", field="hold_id")
     if hold.ended_on is not None:
         raise ConflictError(f"{record} was already lifted on {hold.ended_on}")
     if ended_on < hold.started_on:

@@ -24,9 +24,9 @@ from sqlalchemy import ColumnElement, Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from fairdebt.audit import AuditEvent
-from fairdebt.db import execute_many, select_by_keys, update_rows
+from fairdebt.db import cents_sql, driver_types, execute_many, select_by_keys, update_rows
 from fairdebt.models import Component, Installment, Loan, LoanStatus
-from fairdebt.money import ZERO
+from fairdebt.money import ZERO, decimal_of
 
 __all__ = [
     "COMPONENTS",
@@ -123,17 +123,11 @@ class OpenDue:
         self.changed = False
 
 
-def _cents_sql(expression: str) -> str:
-    # Exact on both backends: SQLite's float arithmetic on whole-cent amounts is off by far
-    # less than half a cent, and PostgreSQL's numeric arithmetic is exact.
-    return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
-
-
 _OPEN_DUE_SQL = (
     "SELECT loan_id, id, due_on, "
-    + ", ".join(_cents_sql(f"{c}_due - {c}_paid - {c}_waived") for c in COMPONENTS)
+    + ", ".join(cents_sql(f"{c}_due - {c}_paid - {c}_waived") for c in COMPONENTS)
     + ", "
-    + ", ".join(_cents_sql(f"{c}_paid") for c in COMPONENTS)
+    + ", ".join(cents_sql(f"{c}_paid") for c in COMPONENTS)
     + " FROM installment"
 )
 _OWED_SQL = " + ".join(f"{c}_due - {c}_paid - {c}_waived" for c in COMPONENTS)
@@ -160,27 +154,11 @@ def load_open_dues(session: Session, loan_ids: Iterable[int]) -> dict[int, list[
 
 def write_paid_cents(session: Session, dues: Iterable[OpenDue]) -> int:
     """Write back the paid columns of every changed due (driver executemany)."""
-    is_sqlite = session.connection().dialect.name == "sqlite"
-    money = _float_of if is_sqlite else decimal_of
+    money = driver_types(session).money
     rows = [(*(money(p) for p in due.paid), due.id) for due in dues if due.changed]
     columns = ", ".join(f"{c}_paid = ?" for c in COMPONENTS)
     execute_many(session, f"UPDATE installment SET {columns} WHERE id = ?", rows)
     return len(rows)
-
-
-def _float_of(cents: int) -> float:
-    # What SQLAlchemy's Numeric binds on SQLite: float(Decimal) is the nearest double, and so
-    # is an int's true division by 100.
-    return cents / 100
-
-
-def decimal_of(cents: int) -> Decimal:
-    """Cents as an exact Decimal with two places.
-
-    >>> decimal_of(12345), decimal_of(-5), decimal_of(0)
-    (Decimal('123.45'), Decimal('-0.05'), Decimal('0.00'))
-    """
-    return Decimal(cents).scaleb(-2) if cents else ZERO
 
 
 # Money columns are floats on SQLite: whole-cent sums can miss zero by 1e-14, so "owes

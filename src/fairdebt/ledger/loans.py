@@ -3,9 +3,9 @@
 :func:`disburse_many` is the bulk path used by the simulator and loan tapes: it checks every
 loan, resolves its legal cost cap at the contract date, builds (or takes) its schedule, and
 writes loans, installments and ``loan.disbursed`` entries with one executemany each.
-:func:`charge_off_due` is set-based: one query finds every active loan whose oldest unpaid due
-is ``charge_off_days`` old. :func:`restructure` and :func:`extend` live in
-:mod:`fairdebt.ledger.plans` and are re-exported here because they are verbs on a loan.
+:func:`restructure` and :func:`extend` live in :mod:`fairdebt.ledger.plans` and
+:func:`charge_off_due` in :mod:`fairdebt.ledger.chargeoffs`; they are re-exported here because
+they are verbs on a loan.
 """
 
 from __future__ import annotations
@@ -14,20 +14,19 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import insert_keyed, insert_rows
+from fairdebt.db import get_or_raise, insert_keyed, insert_rows
 from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
+from fairdebt.ledger.chargeoffs import charge_off_due
 from fairdebt.ledger.installments import (
     COMPONENTS,
-    HALF_CENT,
     chunked,
     load_states,
-    owed_expression,
     settle_loans,
     write_states,
 )
@@ -39,7 +38,7 @@ from fairdebt.ledger.products import (
     resolve_cost_cap,
 )
 from fairdebt.ledger.schedules import ScheduleLine, schedule_rows
-from fairdebt.models import Borrower, Installment, Loan, LoanStatus, Product, Waiver
+from fairdebt.models import Borrower, Loan, LoanStatus, Product, Waiver
 from fairdebt.money import ZERO, to_money
 
 __all__ = [
@@ -276,59 +275,6 @@ def disburse(session: Session, *, loan: LoanIn, actor: str, at: dt.datetime) -> 
     return found
 
 
-def charge_off_due(session: Session, *, business_date: dt.date, actor: str, at: dt.datetime) -> int:
-    """Charge off every active loan whose days past due reached its product's charge-off days.
-
-    Days past due are counted from the oldest due still unpaid: dpd = business_date − due_on.
-    Returns the number of loans charged off.
-    """
-    session.flush()
-    inst = cast(Table, Installment.__table__)
-    owed = owed_expression()
-    oldest = (
-        select(inst.c.loan_id, func.min(inst.c.due_on).label("oldest_due_on"))
-        .where(inst.c.superseded_on.is_(None), owed > HALF_CENT, inst.c.due_on < business_date)
-        .group_by(inst.c.loan_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Loan.id, oldest.c.oldest_due_on, Product.charge_off_days)
-        .join(oldest, oldest.c.loan_id == Loan.id)
-        .join(Product, Product.id == Loan.product_id)
-        .where(Loan.status == LoanStatus.ACTIVE)
-    ).all()
-    due = [
-        (loan_id, (business_date - oldest_due_on).days)
-        for loan_id, oldest_due_on, days in rows
-        if (business_date - oldest_due_on).days >= days
-    ]
-    if not due:
-        return 0
-    table = cast(Table, Loan.__table__)
-    for chunk in chunked([loan_id for loan_id, _ in due]):
-        session.connection().execute(
-            update(table)
-            .where(table.c.id.in_(chunk))
-            .values(status=LoanStatus.CHARGED_OFF, charged_off_on=business_date)
-        )
-    audit.record_many(
-        session,
-        [
-            audit.AuditEvent(
-                "loan.charged_off",
-                "loan",
-                str(loan_id),
-                actor,
-                at,
-                {"charged_off_on": business_date, "dpd": dpd},
-            )
-            for loan_id, dpd in due
-        ],
-    )
-    session.expire_all()
-    return len(due)
-
-
 def waive(
     session: Session,
     *,
@@ -355,9 +301,7 @@ def waive(
     if amount <= 0:
         raise InputError(f"must be a positive amount (got {amount})", record=record, field="amount")
     session.flush()
-    loan = session.get(Loan, loan_id)
-    if loan is None:
-        raise UnknownRecord(f"no loan has id {loan_id}", record=record, field="loan_id")
+    get_or_raise(session, Loan, loan_id, what="loan", column="id", field="loan_id")
     states = load_states(session, [loan_id])[loan_id]
     available = sum((s.outstanding(component) for s in states), ZERO)
     if amount > available:

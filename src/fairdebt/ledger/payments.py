@@ -1,20 +1,13 @@
-"""Payments: posting through the product's waterfall, idempotent on the lender's id, and reversal.
-
-:func:`allocate` is the pure waterfall. Dues are paid oldest first; within a due, components in
-the product's order (default penalty, fee, interest, principal). The *current* dues are those
-already due on the payment date plus the next one to fall due (borrowers pay a few days early);
-money beyond them is an overpayment: with ``prepay`` it pays the later dues ahead, in due order
-(no interest is recalculated: an early payoff with interest relief is an explicit waive or
-restructure), and only what exceeds the whole loan becomes a credit; with ``credit`` it is held
-as a credit on the loan. So allocated + prepaid + credit is always exactly the amount paid.
+"""Payments: posting through the product's waterfall, idempotent on the lender's id.
 
 :func:`post_payments` is the bulk path (hundreds of thousands of payments): one query for the
 loans, one for known external ids, one for the open installments (read as integer cents), the
-same waterfall in integer cents (exact; Decimal again at the edges), and one driver
-executemany per table. Posting the same external id again posts nothing and
-says so (``was_duplicate``, audit ``payment.duplicate_ignored``); the same id with a different
-loan, amount or date is a :class:`~fairdebt.errors.ConflictError`. :func:`apply_credits` is the
-daily step that pays dues falling due from the credit a ``credit`` product held back.
+waterfall of :mod:`fairdebt.ledger.allocation` in integer cents (exact; Decimal again at the
+edges), and one driver executemany per table. Posting the same external id again posts nothing
+and says so (``was_duplicate``, audit ``payment.duplicate_ignored``); the same id with a
+different loan, amount or date is a :class:`~fairdebt.errors.ConflictError`. The daily credit
+step is :mod:`fairdebt.ledger.credits`, undoing a payment :mod:`fairdebt.ledger.reversal`; a
+payment on a charged-off loan is a recovery (:mod:`fairdebt.ledger.recoveries`).
 """
 
 from __future__ import annotations
@@ -23,51 +16,29 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.audit import json_text
-from fairdebt.db import execute_many, insert_keyed, insert_rows, select_by_keys
+from fairdebt.db import driver_types, execute_many, insert_keyed, insert_rows, select_by_keys
 from fairdebt.errors import ConflictError, RuleViolation, UnknownRecord
+from fairdebt.ledger.allocation import LINE_COLUMNS, CentsAllocation, cents_text, waterfall_cents
 from fairdebt.ledger.installments import (
     COMPONENTS,
-    InstallmentState,
-    OpenDue,
     decimal_of,
     load_open_dues,
-    load_states,
-    settle_loans,
     settle_owed,
     write_paid_cents,
-    write_states,
 )
-from fairdebt.models import (
-    AllocationLine,
-    Installment,
-    Loan,
-    Overpayment,
-    Payment,
-    PaymentStatus,
-)
-from fairdebt.money import CENT, ZERO, parse_amount
+from fairdebt.ledger.recoveries import RecoveryIn, record_recoveries
+from fairdebt.models import LoanStatus, Overpayment, PaymentStatus
+from fairdebt.money import CENT, DEFAULT_MAX_AMOUNT, ZERO, parse_amount
 
-__all__ = [
-    "Allocation",
-    "PaymentIn",
-    "PostResult",
-    "allocate",
-    "apply_credits",
-    "post_payment",
-    "post_payments",
-    "reverse_payment",
-]
+__all__ = ["PaymentIn", "PostResult", "post_payment", "post_payments"]
 
-_LOANS = cast(Table, Loan.__table__)
-_PAYMENTS = cast(Table, Payment.__table__)
 _CREDIT = Overpayment.CREDIT.value
 _POSTED = PaymentStatus.POSTED.value
 PAYMENT_COLUMNS = (
@@ -80,7 +51,6 @@ PAYMENT_COLUMNS = (
     "prepaid_amount",
     "credit_amount",
 )
-LINE_COLUMNS = ("payment_id", "installment_id", "loan_id", "component", "amount", "effective_on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,82 +70,8 @@ class PostResult:
     allocated_amount: Decimal
     prepaid_amount: Decimal
     credit_amount: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Allocation:
-    """The waterfall's answer: (installment id, component, amount) lines and the three totals."""
-
-    lines: tuple[tuple[int, str, Decimal], ...]
-    allocated_amount: Decimal
-    prepaid_amount: Decimal
-    credit_amount: Decimal
-
-
-def _due_order(state: InstallmentState) -> tuple[dt.date, int]:
-    return state.due_on, state.seq
-
-
-def allocate(
-    *,
-    amount: Decimal,
-    paid_on: dt.date,
-    installments: Sequence[InstallmentState],
-    order: Sequence[str] = ("penalty", "fee", "interest", "principal"),
-    overpayment: str = Overpayment.PREPAY,
-) -> Allocation:
-    """Split ``amount`` over the open installments (oldest due first); changes nothing.
-
-    >>> due = {"interest": Decimal("10.00"), "principal": Decimal("90.00")}
-    >>> first = InstallmentState(id=1, loan_id=1, seq=1, due_on=dt.date(2026, 2, 1), due=due)
-    >>> second = InstallmentState(id=2, loan_id=1, seq=2, due_on=dt.date(2026, 3, 1), due=due)
-    >>> a = allocate(amount=Decimal("250.00"), paid_on=dt.date(2026, 2, 5),
-    ...              installments=[first, second], overpayment="credit")
-    >>> a.lines[0], a.allocated_amount, a.credit_amount
-    ((1, 'interest', Decimal('10.00')), Decimal('200.00'), Decimal('50.00'))
-    """
-    ordered = sorted(installments, key=_due_order)
-    return _waterfall(amount, paid_on, ordered, order, overpayment)
-
-
-def _waterfall(
-    amount: Decimal,
-    paid_on: dt.date,
-    installments: Sequence[InstallmentState],
-    order: Sequence[str],
-    overpayment: str,
-) -> Allocation:
-    """:func:`allocate` on installments already in due order (the bulk path's own order)."""
-    left = amount
-    lines: list[tuple[int, str, Decimal]] = []
-    allocated = prepaid = ZERO
-    seen_future = False
-    credit_only = overpayment == _CREDIT
-    for state in installments:
-        if state.total_outstanding() <= 0:
-            continue
-        is_current = state.due_on <= paid_on or not seen_future
-        seen_future = seen_future or state.due_on > paid_on
-        if not is_current and credit_only:
-            break
-        due, paid, waived = state.due, state.paid, state.waived
-        for component in order:
-            part = due[component] - paid[component] - waived[component]
-            if part <= 0:
-                continue
-            if part > left:
-                part = left
-            lines.append((state.id, component, part))
-            left -= part
-            if is_current:
-                allocated += part
-            else:
-                prepaid += part
-            if not left:
-                break
-        if not left:
-            break
-    return Allocation(tuple(lines), allocated, prepaid, left)
+    # On a charged-off loan the whole amount is a recovery (ledger/recoveries.py).
+    recovered_amount: Decimal = ZERO
 
 
 class _Known(NamedTuple):
@@ -196,13 +92,15 @@ class _LoanTerms:
     order: tuple[str, ...]
     overpayment: str
     order_index: tuple[int, ...]
+    is_charged_off: bool
 
 
 def _load_loans(session: Session, external_ids: Sequence[str]) -> dict[str, _LoanTerms]:
     rows = select_by_keys(
         session,
         "SELECT loan.external_id, loan.id, loan.disbursed_on, product.allocation_order, "
-        "product.overpayment FROM loan JOIN product ON product.id = loan.product_id",
+        "product.overpayment, loan.status "
+        "FROM loan JOIN product ON product.id = loan.product_id",
         "loan.external_id",
         sorted(set(external_ids)),
     )
@@ -213,8 +111,9 @@ def _load_loans(session: Session, external_ids: Sequence[str]) -> dict[str, _Loa
             tuple(order.split(",")),
             overpayment,
             tuple(COMPONENTS.index(c) for c in order.split(",")),
+            status == LoanStatus.CHARGED_OFF,
         )
-        for external_id, loan_id, day, order, overpayment in rows
+        for external_id, loan_id, day, order, overpayment, status in rows
     }
 
 
@@ -261,8 +160,13 @@ def _validate(
         record = f"payment {payment.external_id}"
         raw = payment.amount
         # The common case, a positive Decimal, skips parse_amount's text round trip.
-        if type(raw) is Decimal and raw.is_finite() and raw >= CENT:
-            amount = raw.quantize(CENT, rounding=ROUND_HALF_UP)
+        if (
+            type(raw) is Decimal
+            and raw.is_finite()
+            and CENT <= raw <= DEFAULT_MAX_AMOUNT
+            and raw == (amount := raw.quantize(CENT))
+        ):
+            pass  # whole cents within the bound, as nearly every payment is
         else:
             amount = parse_amount(raw, record=record)
         terms = loans.get(payment.loan_external_id)
@@ -305,12 +209,14 @@ def post_payments(
             first_in_batch[payment.external_id] = index
             fresh.append(index)
     fresh.sort(key=lambda i: (payments[i].paid_on, i))
-    dues = load_open_dues(session, {checked[i][1].id for i in fresh})
+    recovered = [i for i in fresh if checked[i][1].is_charged_off]
+    live = [i for i in fresh if not checked[i][1].is_charged_off]
+    dues = load_open_dues(session, {checked[i][1].id for i in live})
     # The waterfall in integer cents (exact for whole-cent amounts), Decimal again at the edges.
-    allocations: dict[int, _CentsAllocation] = {}
-    for index in fresh:
+    allocations = dict.fromkeys(recovered, CentsAllocation([], 0, 0, 0))
+    for index in live:
         amount, terms = checked[index]
-        allocations[index] = _waterfall_cents(
+        allocations[index] = waterfall_cents(
             round(amount * 100),
             payments[index].paid_on.isoformat(),
             dues[terms.id],
@@ -320,6 +226,7 @@ def post_payments(
     ids = _write(session, payments, checked, fresh, allocations)
     write_paid_cents(session, (due for loan_dues in dues.values() for due in loan_dues))
     events = _events(payments, checked, fresh, allocations, ids, actor, at)
+    events += _recoveries(session, payments, checked, recovered, ids, actor, at)
     for index in fresh:
         a = allocations[index]
         results[index] = PostResult(
@@ -329,6 +236,7 @@ def post_payments(
             decimal_of(a.allocated),
             decimal_of(a.prepaid),
             decimal_of(a.credit),
+            checked[index][0] if index in recovered else ZERO,
         )
     for index, payment in enumerate(payments):
         if results[index] is None:
@@ -344,7 +252,7 @@ def post_payments(
                 )
             )
     on_by_loan: dict[int, dt.date] = {}
-    for index in fresh:
+    for index in live:
         on_by_loan[checked[index][1].id] = payments[index].paid_on
     owed_by = {
         loan_id: decimal_of(sum(sum(due.owed) for due in dues.get(loan_id, ())))
@@ -356,51 +264,27 @@ def post_payments(
     return [cast(PostResult, result) for result in results]
 
 
-class _CentsAllocation(NamedTuple):
-    """:class:`Allocation` in cents; lines are (installment id, component index, cents)."""
-
-    lines: list[tuple[int, int, int]]
-    allocated: int
-    prepaid: int
-    credit: int
-
-
-def _waterfall_cents(
-    left: int, paid_key: str, dues: Sequence[OpenDue], order: Sequence[int], credit_only: bool
-) -> _CentsAllocation:
-    """:func:`allocate` in integer cents over dues in due order, applying each line to them."""
-    lines: list[tuple[int, int, int]] = []
-    allocated = prepaid = 0
-    seen_future = False
-    for due in dues:
-        owed = due.owed
-        if owed[0] + owed[1] + owed[2] + owed[3] <= 0:
-            continue
-        is_current = due.due_key <= paid_key or not seen_future
-        seen_future = seen_future or due.due_key > paid_key
-        if not is_current and credit_only:
-            break
-        paid = due.paid
-        for c in order:
-            part = owed[c]
-            if part <= 0:
-                continue
-            if part > left:
-                part = left
-            lines.append((due.id, c, part))
-            owed[c] -= part
-            paid[c] += part
-            due.changed = True
-            left -= part
-            if is_current:
-                allocated += part
-            else:
-                prepaid += part
-            if not left:
-                break
-        if not left:
-            break
-    return _CentsAllocation(lines, allocated, prepaid, left)
+def _recoveries(
+    session: Session,
+    payments: Sequence[PaymentIn],
+    checked: Sequence[tuple[Decimal, _LoanTerms]],
+    recovered: Sequence[int],
+    ids: dict[int, int],
+    actor: str,
+    at: dt.datetime,
+) -> list[audit.AuditEvent]:
+    """Record the payments on charged-off loans as recoveries (rare: one row each)."""
+    items = [
+        RecoveryIn(
+            ids[i],
+            checked[i][1].id,
+            round(checked[i][0] * 100),
+            payments[i].paid_on,
+            payments[i].external_id,
+        )
+        for i in recovered
+    ]
+    return record_recoveries(session, recoveries=items, actor=actor, at=at)
 
 
 def _as_known(payment: PaymentIn, checked: tuple[Decimal, _LoanTerms]) -> _Known:
@@ -435,15 +319,12 @@ def _write(
     payments: Sequence[PaymentIn],
     checked: Sequence[tuple[Decimal, _LoanTerms]],
     fresh: Sequence[int],
-    allocations: dict[int, _CentsAllocation],
+    allocations: dict[int, CentsAllocation],
 ) -> dict[int, int]:
     if not fresh:
         return {}
-    is_sqlite = session.connection().dialect.name == "sqlite"
-    # The driver's own parameter types: what SQLAlchemy would bind (float and ISO text on
-    # SQLite), without a Python adapter call per value.
-    money: Any = (lambda c: c / 100) if is_sqlite else decimal_of
-    day: Any = dt.date.isoformat if is_sqlite else (lambda d: d)
+    driver = driver_types(session)
+    money, day = driver.money, driver.day
     rows = [
         (
             payments[i].external_id,
@@ -462,16 +343,10 @@ def _write(
     lines: list[tuple[Any, ...]] = []
     for i in fresh:
         payment_id, loan_id, on = ids[i], checked[i][1].id, day(payments[i].paid_on)
-        if is_sqlite:
-            lines += [
-                (payment_id, installment_id, loan_id, COMPONENTS[c], part / 100, on)
-                for installment_id, c, part in allocations[i].lines
-            ]
-        else:
-            lines += [
-                (payment_id, installment_id, loan_id, COMPONENTS[c], decimal_of(part), on)
-                for installment_id, c, part in allocations[i].lines
-            ]
+        lines += [
+            (payment_id, installment_id, loan_id, COMPONENTS[c], money(part), on)
+            for installment_id, c, part in allocations[i].lines
+        ]
     insert_rows(session, "allocation_line", LINE_COLUMNS, lines)
     credits: dict[int, int] = defaultdict(int)
     for i in fresh:
@@ -489,7 +364,7 @@ def _events(
     payments: Sequence[PaymentIn],
     checked: Sequence[tuple[Decimal, _LoanTerms]],
     fresh: Sequence[int],
-    allocations: dict[int, _CentsAllocation],
+    allocations: dict[int, CentsAllocation],
     ids: dict[int, int],
     actor: str,
     at: dt.datetime,
@@ -500,10 +375,10 @@ def _events(
         # The canonical JSON of the entry (sorted keys, no spaces) written directly: this runs
         # once per payment; tests/ledger/test_payments.py checks it against canonical_json.
         text = (
-            f'{{"allocated":"{_text(a.allocated)}","amount":"{checked[i][0]}",'
-            f'"credit":"{_text(a.credit)}","external_id":{json_text(payments[i].external_id)},'
+            f'{{"allocated":"{cents_text(a.allocated)}","amount":"{checked[i][0]}",'
+            f'"credit":"{cents_text(a.credit)}","external_id":{json_text(payments[i].external_id)},'
             f'"loan_id":{checked[i][1].id},"paid_on":"{payments[i].paid_on.isoformat()}",'
-            f'"prepaid":"{_text(a.prepaid)}"}}'
+            f'"prepaid":"{cents_text(a.prepaid)}"}}'
         )
         events.append(
             audit.AuditEvent(
@@ -513,232 +388,8 @@ def _events(
     return events
 
 
-def _text(cents: int) -> str:
-    """Non-negative cents as Decimal would print them with two places, without the Decimal.
-
-    >>> _text(5), _text(0), _text(123456)
-    ('0.05', '0.00', '1234.56')
-    """
-    return f"{cents // 100}.{cents % 100:02d}"
-
-
-_CREDIT_LOANS_SQL = (
-    "SELECT loan.id, CAST(ROUND(loan.credit_amount * 100) AS BIGINT), product.allocation_order "
-    "FROM loan JOIN product ON product.id = loan.product_id "
-    "WHERE loan.status = 'active' AND loan.credit_amount > 0"
-)
-# What each posted payment still holds as credit: its credit less the lines that applied it
-# (lines effective after the payment date with a positive amount; reversals are negative).
-_CREDIT_SOURCES_SQL = (
-    "SELECT p.loan_id, p.id, CAST(ROUND(p.credit_amount * 100) AS BIGINT) - COALESCE(("
-    "SELECT CAST(ROUND(SUM(a.amount) * 100) AS BIGINT) FROM allocation_line a "
-    "WHERE a.payment_id = p.id AND a.effective_on > p.paid_on AND a.amount > 0), 0) "
-    "FROM payment p"
-)
-
-
-def apply_credits(session: Session, *, business_date: dt.date, actor: str, at: dt.datetime) -> int:
-    """Apply every active loan's credit to its dues that have fallen due by ``business_date``.
-
-    The daily step for products whose overpayment is held as a credit: dues on or before the
-    business date are paid oldest first, in the product's allocation order, with allocation
-    lines effective that date that belong to the payments which brought the credit (oldest
-    credit first), so a payment's story stays in its own lines. One ``credit.applied`` audit
-    entry per loan. Returns the number of loans whose credit paid something.
-    """
-    session.flush()
-    connection = session.connection()
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(_CREDIT_LOANS_SQL)
-        loans = {int(i): (int(c), order) for i, c, order in cursor.fetchall()}
-    finally:
-        cursor.close()
-    if not loans:
-        return 0
-    day_key = business_date.isoformat()
-    dues = load_open_dues(session, loans)
-    sources: dict[int, list[list[int]]] = defaultdict(list)
-    rows = select_by_keys(
-        session,
-        _CREDIT_SOURCES_SQL,
-        "p.loan_id",
-        sorted(loans),
-        where=f"p.status = '{_POSTED}' AND p.credit_amount > 0",
-        order_by="p.loan_id, p.paid_on, p.id",
-    )
-    for loan_id, payment_id, left in rows:
-        if left > 0:
-            sources[int(loan_id)].append([int(payment_id), int(left)])
-    lines: list[tuple[int, int, int, int, int]] = []  # payment, installment, loan, c, cents
-    used: dict[int, int] = {}
-    for loan_id, (credit, order) in loans.items():
-        fallen = [due for due in dues[loan_id] if due.due_key <= day_key]
-        if not fallen:
-            continue
-        order_index = tuple(COMPONENTS.index(c) for c in order.split(","))
-        allocation = _waterfall_cents(credit, day_key, fallen, order_index, True)
-        if allocation.allocated:
-            used[loan_id] = allocation.allocated
-            lines += _attribute(loan_id, allocation.lines, sources[loan_id])
-    if not used:
-        return 0
-    is_sqlite = connection.dialect.name == "sqlite"
-    money: Any = (lambda c: c / 100) if is_sqlite else decimal_of
-    on: Any = day_key if is_sqlite else business_date
-    insert_rows(
-        session,
-        "allocation_line",
-        LINE_COLUMNS,
-        [(p, i, loan, COMPONENTS[c], money(cents), on) for p, i, loan, c, cents in lines],
-    )
-    write_paid_cents(session, (due for loan_dues in dues.values() for due in loan_dues))
-    execute_many(
-        session,
-        "UPDATE loan SET credit_amount = credit_amount - ? WHERE id = ?",
-        [(money(cents), loan_id) for loan_id, cents in used.items()],
-    )
-    events = [
-        audit.AuditEvent(
-            "credit.applied",
-            "loan",
-            str(loan_id),
-            actor,
-            at,
-            {
-                "applied_on": day_key,
-                "amount": _text(cents),
-                "left": _text(loans[loan_id][0] - cents),
-            },
-        )
-        for loan_id, cents in used.items()
-    ]
-    owed_by = {loan_id: decimal_of(sum(sum(due.owed) for due in dues[loan_id])) for loan_id in used}
-    on_by_loan = dict.fromkeys(used, business_date)
-    events += settle_owed(session, owed_by=owed_by, on_by_loan=on_by_loan, actor=actor, at=at)
-    audit.record_many(session, events)
-    session.expire_all()
-    return len(used)
-
-
-def _attribute(
-    loan_id: int, lines: Sequence[tuple[int, int, int]], sources: list[list[int]]
-) -> list[tuple[int, int, int, int, int]]:
-    """Split credit lines over the payments that hold the credit, oldest first."""
-    out: list[tuple[int, int, int, int, int]] = []
-    for installment_id, component, cents in lines:
-        while cents:
-            source = sources[0]
-            part = min(cents, source[1])
-            out.append((source[0], installment_id, loan_id, component, part))
-            source[1] -= part
-            cents -= part
-            if not source[1]:
-                sources.pop(0)
-    return out
-
-
 def post_payment(
     session: Session, *, payment: PaymentIn, actor: str, at: dt.datetime
 ) -> PostResult:
     """Post one payment (see :func:`post_payments`)."""
     return post_payments(session, payments=[payment], actor=actor, at=at)[0]
-
-
-def reverse_payment(
-    session: Session,
-    *,
-    external_id: str,
-    reversed_on: dt.date,
-    reason: str,
-    actor: str,
-    at: dt.datetime,
-) -> Payment:
-    """Undo a posted payment with negative allocation lines effective ``reversed_on``.
-
-    A payment whose installments were since superseded by a repayment plan cannot be reversed
-    here: the plan was sized on it, so the plan must be revisited first.
-    """
-    record = f"payment {external_id}"
-    session.flush()
-    payment = session.scalars(select(Payment).where(Payment.external_id == external_id)).first()
-    if payment is None:
-        raise UnknownRecord(
-            f"no payment has external id {external_id!r}", record=record, field="external_id"
-        )
-    if payment.status == PaymentStatus.REVERSED:
-        raise ConflictError(f"{record} was already reversed on {payment.reversed_on}")
-    if reversed_on < payment.paid_on:
-        raise RuleViolation(
-            f"reversed on {reversed_on}, before it was paid on {payment.paid_on}",
-            record=record,
-            field="reversed_on",
-        )
-    lines = session.execute(
-        select(AllocationLine.installment_id, AllocationLine.component, AllocationLine.amount)
-        .where(AllocationLine.payment_id == payment.id)
-        .order_by(AllocationLine.id)
-    ).all()
-    superseded = session.scalar(
-        select(Installment.id).where(
-            Installment.id.in_({line.installment_id for line in lines}),
-            Installment.superseded_on.is_not(None),
-        )
-    )
-    if superseded is not None:
-        raise ConflictError(f"{record} paid installment {superseded}, since superseded by a plan")
-    loan = session.get(Loan, payment.loan_id)
-    assert loan is not None
-    applied = session.scalar(
-        select(AllocationLine.id).where(
-            AllocationLine.payment_id == payment.id,
-            AllocationLine.effective_on > payment.paid_on,
-            AllocationLine.amount > 0,
-        )
-    )
-    # A credit already applied by apply_credits (its lines are dated after the payment) or
-    # drawn down below this payment's share cannot be taken back here.
-    if loan.credit_amount < payment.credit_amount or applied is not None:
-        raise ConflictError(f"{record}: its credit of {payment.credit_amount} was already used")
-    states = load_states(session, [payment.loan_id], open_only=False)[payment.loan_id]
-    by_id = {s.id: s for s in states}
-    for installment_id, component, amount in lines:
-        by_id[installment_id].paid[component] -= Decimal(amount)
-        by_id[installment_id].changed = True
-    negative = [
-        (
-            payment.id,
-            line.installment_id,
-            payment.loan_id,
-            line.component,
-            -line.amount,
-            reversed_on,
-        )
-        for line in lines
-    ]
-    insert_rows(session, "allocation_line", LINE_COLUMNS, negative)
-    write_states(session, by_id.values())
-    loan.credit_amount -= payment.credit_amount
-    payment.status = PaymentStatus.REVERSED
-    payment.reversed_on = reversed_on
-    payment.reversal_reason = reason
-    session.flush()
-    events = [
-        audit.AuditEvent(
-            "payment.reversed",
-            "payment",
-            str(payment.id),
-            actor,
-            at,
-            {
-                "external_id": external_id,
-                "amount": payment.amount,
-                "reversed_on": reversed_on,
-                "reason": reason,
-            },
-        )
-    ]
-    events += settle_loans(session, on_by_loan={payment.loan_id: reversed_on}, actor=actor, at=at)
-    audit.record_many(session, events)
-    session.expire_all()
-    return payment

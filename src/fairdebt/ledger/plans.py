@@ -22,7 +22,8 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
+from fairdebt.db import get_or_raise
+from fairdebt.errors import ConflictError, InputError, RuleViolation
 from fairdebt.ledger.installments import COMPONENTS, InstallmentState, load_states
 from fairdebt.ledger.schedules import build_schedule
 from fairdebt.models import Installment, Loan, LoanStatus, RepaymentPlan
@@ -71,9 +72,7 @@ def _make_plan(
 ) -> RepaymentPlan:
     record = f"loan {loan_id}"
     session.flush()
-    loan = session.get(Loan, loan_id)
-    if loan is None:
-        raise UnknownRecord(f"no loan has id {loan_id}", record=record, field="loan_id")
+    loan = get_or_raise(session, Loan, loan_id, what="loan", column="id", field="loan_id")
     if loan.status == LoanStatus.CLOSED:
         raise ConflictError(f"{record} is closed; there is nothing to {kind}")
     if starts_on < loan.disbursed_on:

@@ -24,7 +24,15 @@ from sqlalchemy.orm import Session
 from fairdebt import audit
 from fairdebt.errors import ConfigurationError, ConflictError, RuleViolation
 from fairdebt.ledger.costs import CHECKED_TERMS, contract_cost_rate, worst_contract_cost
-from fairdebt.models import Component, CostCapKind, LprRate, Overpayment, Product, RepaymentMethod
+from fairdebt.models import (
+    Component,
+    CostCapKind,
+    LprRate,
+    Overpayment,
+    PartialPrepayment,
+    Product,
+    RepaymentMethod,
+)
 
 __all__ = [
     "contract_cost_problem",
@@ -108,6 +116,8 @@ def create_product(
     charge_off_days: int = 180,
     allocation_order: str = "penalty,fee,interest,principal",
     overpayment: str = "prepay",
+    prepayment_fee_rate: Decimal | None = None,
+    partial_prepayment: str = PartialPrepayment.LOWER_INSTALMENT,
     checked_terms: range = CHECKED_TERMS,
     actor: str,
     at: dt.datetime,
@@ -116,6 +126,12 @@ def create_product(
     _choice(repayment_method, RepaymentMethod, "repayment_method")
     _choice(cost_cap_kind, CostCapKind, "cost_cap_kind")
     _choice(overpayment, Overpayment, "overpayment")
+    _choice(partial_prepayment, PartialPrepayment, "partial_prepayment")
+    if prepayment_fee_rate is not None and not 0 <= Decimal(prepayment_fee_rate) < 1:
+        raise ConfigurationError(
+            f"product {code}: prepayment_fee_rate must be at least 0 and below 1 "
+            f"(got {prepayment_fee_rate})"
+        )
     order = ",".join(parse_allocation_order(allocation_order))
     rates = {
         "annual_rate": annual_rate,
@@ -156,6 +172,8 @@ def create_product(
         repayment_method=repayment_method,
         allocation_order=order,
         overpayment=overpayment,
+        prepayment_fee_rate=None if prepayment_fee_rate is None else Decimal(prepayment_fee_rate),
+        partial_prepayment=partial_prepayment,
         cost_cap_kind=cost_cap_kind,
         grace_days=grace_days,
         charge_off_days=charge_off_days,
@@ -170,7 +188,14 @@ def create_product(
         entity_id=product.id,
         actor=actor,
         at=at,
-        data={"code": code, "order": order, "overpayment": overpayment, **rates},
+        data={
+            "code": code,
+            "order": order,
+            "overpayment": overpayment,
+            "prepayment_fee_rate": prepayment_fee_rate,
+            "partial_prepayment": partial_prepayment,
+            **rates,
+        },
     )
     return product
 

@@ -23,8 +23,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import execute_many
-from fairdebt.errors import InputError, RuleViolation, UnknownRecord
+from fairdebt.db import execute_many, get_or_raise
+from fairdebt.errors import InputError, RuleViolation
 from fairdebt.models import Loan, Payment, PaymentStatus, Promise, PromiseKind, PromiseStatus
 from fairdebt.money import ZERO, parse_amount
 
@@ -74,8 +74,7 @@ def record_promise(
             field="kind",
         )
     value = parse_amount(amount, record=record)
-    if session.get(Loan, loan_id) is None:
-        raise UnknownRecord(f"no loan has id {loan_id}", record=record, field="loan_id")
+    get_or_raise(session, Loan, loan_id, what="loan", column="id", record=record, field="loan_id")
     if due_on < promised_on:
         raise RuleViolation(
             f"due {due_on} is before the promise was made ({promised_on})",
@@ -126,8 +125,7 @@ def record_instalments(
     record = f"instalment promise on loan {loan_id}"
     if len(instalments) < 2:
         raise InputError("needs at least two instalments", record=record, field="instalments")
-    if session.get(Loan, loan_id) is None:
-        raise UnknownRecord(f"no loan has id {loan_id}", record=record, field="loan_id")
+    get_or_raise(session, Loan, loan_id, what="loan", column="id", record=record, field="loan_id")
     dates = [d for d, _ in instalments]
     if dates != sorted(set(dates)) or dates[0] < promised_on:
         raise RuleViolation(

@@ -2,7 +2,7 @@
 the plan each accepted offer became, with how it ended
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06 10:00:00
 
 A new table only: ``plan_offer``. The hold kind ``plan`` needs no change (``hold.kind`` is a
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
