@@ -18,9 +18,7 @@ from fairdebt.risk.report import render_monitoring_report, render_validation_rep
 from fairdebt.risk.scorecard import Scorecard
 from fairdebt.risk.validation import evaluate
 
-BUILT_IN = Path(__file__).parents[2] / "src" / "fairdebt" / "data" / "german_credit.csv"
-SHARED = Path("/work/shared/data/german_credit.csv")  # until the built-in copy lands
-GERMAN = BUILT_IN if BUILT_IN.exists() else SHARED
+GERMAN = Path(__file__).parents[2] / "src" / "fairdebt" / "data" / "german_credit.csv"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ self-exciting (Hawkes-like) intensity, as suggested by Chehrazi & Weber (2015): 
 decays with days past due toward a floor, plus excitation that jumps after each payment and decays
 back. A repayment event either clears all arrears (a cure) or pays the oldest due only. Roll rates,
 the 30-day collection rate and the 90+ stock are outputs of these few parameters, calibrated
-against /work/shared/calibration.md rows 25-31 (see ``benchmarks/calibration.py``).
+against ../shared/calibration.md rows 25-31 (see ``benchmarks/calibration.py``).
 
 :class:`Book` is the simulator's mirror of the portfolio: plain numpy columns per loan and per
 installment slot, grown as loans are originated. It decides who pays what kind of payment each
