@@ -168,18 +168,32 @@ def _mount() -> None:
     # Imported here so that `fairdebt --help` stays fast and a group's heavy imports
     # (LightGBM, jieba) load only inside its own commands.
     from fairdebt.cli import (
+        agencies,
         audit,
         complaints,
         compliance,
         cycle,
         db,
         ledger,
+        reports,
         risk,
         simulation,
         strategy,
     )
 
-    for module in (db, audit, ledger, cycle, simulation, compliance, risk, strategy, complaints):
+    for module in (
+        db,
+        audit,
+        ledger,
+        cycle,
+        simulation,
+        compliance,
+        risk,
+        strategy,
+        complaints,
+        agencies,
+        reports,
+    ):
         module.mount(app)
     __import__("fairdebt.cli.web", fromlist=["mount"]).mount(app)  # serve, users
 
