@@ -3,8 +3,8 @@
 The policy (:class:`AllocationPolicy`, read from ``fairdebt/data/agency_allocation.yaml`` or a
 file the lender gives) sets the weights: each agency's score is its recovery rate times the
 recovery weight, less its complaints, screening findings and gate refusals per 1,000 accounts
-times theirs (:func:`score`). Shares follow the positive scores with a floor for every eligible
-agency (:func:`shares`); whole accounts are apportioned by largest remainder
+times theirs (:func:`score`). Shares are a softmax of the scores with a floor for every
+eligible agency (:func:`shares`); whole accounts are apportioned by largest remainder
 (:func:`apportion`) and dealt largest balance first to the agency furthest below its share, so
 each gets a like mix. Only agencies that may receive placements on the date, and whose
 commission schedule covers every bucket in the batch, take part; the placements are made by
@@ -14,6 +14,7 @@ commission schedule covers every bucket in the batch, take part; the placements 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -59,6 +60,7 @@ class AllocationPolicy:
     window_days: int = 180
     min_accounts: int = 30
     floor_share: float = 0.05
+    temperature: float = 5.0
 
 
 def load_policy(path: Path | None = None) -> AllocationPolicy:
@@ -84,7 +86,11 @@ def load_policy(path: Path | None = None) -> AllocationPolicy:
     floor = float(raw.get("floor_share", 0.05))
     if not 0 <= floor < 1:
         raise ConfigurationError(f"{source}: floor_share must be 0 to below 1 (got {floor})")
+    temperature = float(raw.get("temperature", 5.0))
+    if temperature <= 0:
+        raise ConfigurationError(f"{source}: temperature must be positive (got {temperature})")
     return AllocationPolicy(
+        temperature=temperature,
         weights={k: float(weights[k]) for k in _WEIGHTS},
         window_days=int(raw.get("window_days", 180)),
         min_accounts=int(raw.get("min_accounts", 30)),
@@ -114,23 +120,23 @@ def score(card: Scorecard, policy: AllocationPolicy) -> float:
     )
 
 
-def shares(scores: Mapping[str, float], floor_share: float) -> dict[str, float]:
-    """Shares that follow the positive scores, each at least ``floor_share`` (equal shares when
-    no score is positive).
+def shares(scores: Mapping[str, float], floor_share: float, temperature: float) -> dict[str, float]:
+    """Shares by a softmax of the scores: a lead of ``temperature`` points multiplies an
+    agency's share by e (about 2.7); equal scores share equally; each keeps ``floor_share``.
 
-    >>> shares({"A": 3.0, "B": 1.0}, 0.0)
-    {'A': 0.75, 'B': 0.25}
-    >>> shares({"A": 3.0, "B": -2.0}, 0.1)
-    {'A': 0.9, 'B': 0.1}
+    >>> {k: round(v, 3) for k, v in shares({"A": 5.0, "B": 0.0}, 0.0, 5.0).items()}
+    {'A': 0.731, 'B': 0.269}
+    >>> shares({"A": 1.0, "B": 1.0}, 0.1, 5.0)
+    {'A': 0.5, 'B': 0.5}
     """
     if not scores:
         return {}
     n = len(scores)
     floor = min(floor_share, 1 / n)
-    positive = {k: max(v, 0.0) for k, v in scores.items()}
-    total = sum(positive.values())
-    base = {k: (v / total if total else 1 / n) for k, v in positive.items()}
-    return {k: floor + (1 - n * floor) * v for k, v in base.items()}
+    top = max(scores.values())
+    raw = {k: math.exp((v - top) / temperature) for k, v in scores.items()}
+    total = sum(raw.values())
+    return {k: floor + (1 - n * floor) * v / total for k, v in raw.items()}
 
 
 def apportion(count: int, weights: Mapping[str, float]) -> dict[str, int]:
@@ -228,7 +234,7 @@ def allocate_loans(
         if c.agency in names
     ]
     scored = _scores(cards, policy)
-    share = shares(scored, policy.floor_share)
+    share = shares(scored, policy.floor_share, policy.temperature)
     counts = apportion(len(loans), share)
     dealt = _deal([(loan.id, p.balance_amount) for loan, p in loans], counts)
     for agency in eligible:

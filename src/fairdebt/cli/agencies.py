@@ -112,15 +112,16 @@ def _loan_ids(session: Session, text: str) -> list[int]:
     wanted = [p.strip() for p in text.split(",") if p.strip()]
     if not wanted:
         raise InputError("name at least one loan", field="--loans")
-    found = dict(
-        session.execute(select(Loan.external_id, Loan.id).where(Loan.external_id.in_(wanted)))
-        .tuples()
-        .all()
-    )
+    found: dict[str, int] = {
+        str(e): int(i)
+        for e, i in session.execute(
+            select(Loan.external_id, Loan.id).where(Loan.external_id.in_(wanted))
+        )
+    }
     missing = [w for w in wanted if w not in found]
     if missing:
         raise UnknownRecord(f"no loan has external id {missing[0]!r}", field="--loans")
-    return [int(found[w]) for w in wanted]
+    return [found[w] for w in wanted]
 
 
 @app.command("add")
