@@ -69,25 +69,34 @@ def load_policy(path: Path | None = None) -> AllocationPolicy:
     if path is None:
         text = (resources.files("fairdebt") / "data" / "agency_allocation.yaml").read_text("utf-8")
     else:
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ConfigurationError(f"{source}: not UTF-8 text") from None
     try:
         raw = yaml.safe_load(text)
+        return _policy(raw, source)
     except yaml.YAMLError as error:
         raise ConfigurationError(f"{source}: not YAML ({error})") from None
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ConfigurationError(f"{source}: {error}") from None
+
+
+def _policy(raw: Any, source: str) -> AllocationPolicy:
     if not isinstance(raw, dict) or not isinstance(raw.get("weights"), dict):
         raise ConfigurationError(f"{source}: expected a mapping with 'weights'")
     weights = raw["weights"]
     missing = [k for k in _WEIGHTS if not isinstance(weights.get(k), int | float)]
-    if missing or any(float(weights[k]) < 0 for k in _WEIGHTS):
+    if missing or any(not 0 <= float(weights[k]) < math.inf for k in _WEIGHTS):
         raise ConfigurationError(
             f"{source}: weights needs non-negative numbers for {', '.join(_WEIGHTS)} "
             f"(got {weights})"
         )
     floor = float(raw.get("floor_share", 0.05))
-    if not 0 <= floor < 1:
+    if not 0 <= floor < 1:  # NaN fails too
         raise ConfigurationError(f"{source}: floor_share must be 0 to below 1 (got {floor})")
     temperature = float(raw.get("temperature", 5.0))
-    if temperature <= 0:
+    if not 0 < temperature < math.inf:
         raise ConfigurationError(f"{source}: temperature must be positive (got {temperature})")
     return AllocationPolicy(
         temperature=temperature,

@@ -24,7 +24,15 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from fairdebt.compliance.attempts import CHANNELS, OUTCOMES, PURPOSES, RECIPIENTS, Attempt
+from fairdebt.compliance.attempts import (
+    CHANNELS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    OUTCOMES,
+    PURPOSES,
+    RECIPIENTS,
+    Attempt,
+)
 from fairdebt.compliance.gate import check, record_decision
 from fairdebt.compliance.packs import get_pack
 from fairdebt.compliance.verdicts import Verdict
@@ -127,6 +135,13 @@ def read_contact(values: Mapping[str, str], record: str) -> AgencyContact:
     if at.tzinfo is None:
         raise InputError(
             f"must carry a UTC offset (got {values['at']!r})", record=record, field="at"
+        )
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        # the gate counts days and weeks either side: year 1 or 9999 runs off the calendar
+        raise InputError(
+            f"the year must be {FIRST_YEAR} to {LAST_YEAR} (got {values['at']!r})",
+            record=record,
+            field="at",
         )
     raw_collectors = _text(values, "collectors")
     if raw_collectors is not None and not raw_collectors.isdigit():

@@ -65,7 +65,7 @@ def _check_schedule(commission: Mapping[str, Decimal], record: str) -> None:
                 record=record,
                 field="commission",
             )
-        if not Decimal(0) <= rate < Decimal(1):
+        if not rate.is_finite() or not Decimal(0) <= rate < Decimal(1):
             raise InputError(
                 f"a commission rate is a share of recoveries, 0 to below 1 (got {rate} for "
                 f"{bucket})",
