@@ -242,3 +242,30 @@ def test_allocation_prefers_the_better_conduct_agency_at_equal_recovery(
     assert len(done.loans["POLITE"]) > len(done.loans["RUDE"]) >= 1  # the floor keeps RUDE in
     assert sum(len(v) for v in done.loans.values()) == 10
     assert len(active_placements(session, on=TODAY)) == 10
+
+
+def test_the_planner_sees_a_loan_as_placed_until_it_is_recalled(
+    session: Session, loans: list[Loan], make_agency: AgencyFactory
+) -> None:
+    from fairdebt.strategy.reading import read_state
+
+    agency = make_agency("ACME")
+    with tx(session):
+        place_loans(
+            session, agency=agency, loan_ids=[loans[0].id], placed_on=TODAY, actor=ACTOR, at=AT
+        )
+        recall_loans(
+            session,
+            agency=agency,
+            recalled_on=TODAY + dt.timedelta(days=5),
+            reason="end",
+            actor=ACTOR,
+            at=AT,
+        )
+
+    def placed(day: dt.date) -> set[int]:
+        state = read_state(session, business_date=day)
+        return set(state.loc[state["is_placed"], "loan_id"].tolist())
+
+    assert placed(TODAY) == {loans[0].id}
+    assert placed(TODAY + dt.timedelta(days=5)) == set()
