@@ -36,6 +36,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "Accrual",
+    "Agency",
+    "AgencyCommission",
+    "AgencyEvaluation",
     "AllocationLine",
     "ApiToken",
     "AppUser",
@@ -67,6 +70,7 @@ __all__ = [
     "PartialPrepayment",
     "Payment",
     "PaymentStatus",
+    "Placement",
     "PlanKind",
     "PlanOffer",
     "PlanOfferStatus",
@@ -842,3 +846,77 @@ class WebhookDelivery(Base):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class Agency(Base):
+    """A third-party collection agency (委外催收机构) the lender places accounts with.
+
+    Its staff are :class:`Collector` rows naming it; its contacts are contact events ``by``
+    ``agency:NAME``; its yearly evaluations and placements are rows of their own.
+    """
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)  # the NAME of ``agency:NAME``
+    legal_name: Mapped[str] = mapped_column(String(200))
+    # The end of the outsourcing contract; an evaluation is due before it (GB/T 45251-2025).
+    contract_ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AgencyCommission(Base):
+    """The agency's commission on recoveries, as a rate per bucket at placement."""
+
+    __tablename__ = "agency_commission"
+    __table_args__ = (UniqueConstraint("agency_id", "bucket"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    bucket: Mapped[str] = mapped_column(String(8))
+    rate: Mapped[Decimal] = mapped_column(RATE)  # 0.25: a quarter of what is recovered
+
+
+class AgencyEvaluation(Base):
+    """One evaluation of an agency: conduct, task quality and information security.
+
+    GB/T 45251-2025 (as reported): at least once a year and once before the contract expires;
+    the result decides whether the agency may receive placements (docs/decisions/agencies.md).
+    """
+
+    __tablename__ = "agency_evaluation"
+    __table_args__ = (
+        Index("ix_agency_evaluation_agency_id_evaluated_on", "agency_id", "evaluated_on"),
+    )
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    evaluated_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # annual | pre_expiry | ad_hoc
+    conduct_passed: Mapped[bool] = mapped_column(Boolean)
+    quality_passed: Mapped[bool] = mapped_column(Boolean)
+    security_passed: Mapped[bool] = mapped_column(Boolean)
+    passed: Mapped[bool] = mapped_column(Boolean)  # all three
+    evaluator: Mapped[str] = mapped_column(String(80))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Placement(Base):
+    """A loan handed to an agency from ``placed_on`` until ``recalled_on`` (exclusive)."""
+
+    __tablename__ = "placement"
+    __table_args__ = (Index("ix_placement_agency_id_placed_on", "agency_id", "placed_on"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    placed_on: Mapped[dt.date] = mapped_column(Date)
+    bucket: Mapped[str] = mapped_column(String(8))  # the loan's bucket on placed_on
+    dpd: Mapped[int] = mapped_column(Integer)
+    balance_amount: Mapped[Decimal] = mapped_column(MONEY)  # outstanding when placed
+    commission_rate: Mapped[Decimal] = mapped_column(RATE)  # the schedule's rate for the bucket
+    recalled_on: Mapped[dt.date | None] = mapped_column(Date)
+    recall_reason: Mapped[str | None] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(80))

@@ -168,6 +168,7 @@ def _mount() -> None:
     # Imported here so that `fairdebt --help` stays fast and a group's heavy imports
     # (LightGBM, jieba) load only inside its own commands.
     from fairdebt.cli import (
+        agencies,
         audit,
         complaints,
         compliance,
@@ -175,13 +176,26 @@ def _mount() -> None:
         db,
         ledger,
         plans,
+        reports,
         risk,
         simulation,
         strategy,
     )
 
-    modules = (db, audit, ledger, cycle, simulation, compliance, risk, strategy, complaints, plans)
-    for module in modules:
+    for module in (
+        db,
+        audit,
+        ledger,
+        cycle,
+        simulation,
+        compliance,
+        risk,
+        strategy,
+        complaints,
+        agencies,
+        plans,
+        reports,
+    ):
         module.mount(app)
     __import__("fairdebt.cli.web", fromlist=["mount"]).mount(app)  # serve, users
 

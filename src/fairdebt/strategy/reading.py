@@ -31,6 +31,7 @@ from fairdebt.models import (
     LoanStatus,
     Payment,
     PaymentStatus,
+    Placement,
     Promise,
     PromiseStatus,
 )
@@ -69,7 +70,9 @@ def _dues(session: Session, business_date: dt.date) -> pd.DataFrame:
     for frame in (dues, amounts):
         for column in ("oldest_due", "next_due"):
             if column in frame:
-                frame[column] = pd.to_datetime(frame[column]).dt.date
+                # object dtype on both sides, even when every value is missing (a book whose
+                # loans all matured has no next due; pandas then keeps datetime64)
+                frame[column] = pd.to_datetime(frame[column]).dt.date.astype(object)
     dues = dues.merge(amounts, on=["loan_id", "next_due"], how="left")
     return dues
 
@@ -193,6 +196,18 @@ def read_state(session: Session, *, business_date: dt.date) -> pd.DataFrame:
         .group_by(ContactEvent.loan_id),
         "placements",
     )
+    # A placement made with `fairdebt agencies place` and not recalled by the morning.
+    placed_now = _per_loan(
+        session,
+        select(Placement.loan_id, func.count())
+        .where(
+            Placement.loan_id.in_(ids),
+            Placement.placed_on <= business_date,
+            (Placement.recalled_on.is_(None)) | (Placement.recalled_on > business_date),
+        )
+        .group_by(Placement.loan_id),
+        "placed_now",
+    )
     held = _per_loan(
         session,
         select(Hold.loan_id, func.count())
@@ -216,7 +231,7 @@ def read_state(session: Session, *, business_date: dt.date) -> pd.DataFrame:
         ["borrower_id", "address"],
     )
     frame = dues.assign(dpd=dpd).merge(info, on="loan_id", how="left")
-    for part in (repaid, worst, paid, promises, placed, held):
+    for part in (repaid, worst, paid, promises, placed, placed_now, held):
         frame = frame.merge(part, on="loan_id", how="left")
     frame = frame.merge(contacts, on="borrower_id", how="left").merge(
         phones, on="borrower_id", how="left"
@@ -261,7 +276,7 @@ def _finish(frame: pd.DataFrame, business_date: dt.date) -> pd.DataFrame:
             "contacts_7": number("contacts_7").astype(np.int64),
             "reached_7": number("reached_7").astype(np.int64),
             "days_since_rpc": np.minimum(rpc_days.fillna(999).to_numpy(), 999).astype(np.int64),
-            "is_placed": number("placements") > 0,
+            "is_placed": number("placements") + number("placed_now") > 0,
             "is_held": number("holds") > 0,
             "timezone": frame["timezone"].fillna("Asia/Shanghai").to_numpy(dtype=object),
         }
