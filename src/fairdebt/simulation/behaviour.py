@@ -99,11 +99,13 @@ class BehaviourParams:
     cure_willingness: float = 0.75  # log-intensity per sd of willingness
     cure_ability: float = 0.35
     cure_decay_days: float = 10.0  # the intensity decays from its dpd-1 level ...
-    cure_floor: float = 0.001  # ... toward this share of it (λ∞ / λ₀)
+    # ... toward this share of it (λ∞ / λ₀); 0.0003 since the simulator runs repayment plans
+    # (plans take late accounts out of the 90+ stock, which then fell below row 27's 2 %).
+    cure_floor: float = 0.0003
     excite_jump: float = 0.02  # intensity added by each repayment (Hawkes self-excitation)
     excite_decay: float = 0.10  # per day
     cure_share_early: float = 0.92  # share of repayment events that clear all arrears at dpd 1
-    cure_share_late: float = 0.3  # ... and late (dpd >> 30)
+    cure_share_late: float = 0.2  # ... and late (dpd >> 30); 0.3 before plans (see cure_floor)
     macro_sd: float = 0.10  # monthly innovation of the shared macro factor (logit units)
     macro_persistence: float = 0.7
     grace_cure_boost: float = 0.6  # extra daily intensity inside a product's grace days
