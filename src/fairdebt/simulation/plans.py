@@ -246,7 +246,7 @@ class SimPlans:
         made = offers.offer(day, loans, scores)
         room = self.capacity(book, loans, day)
         u = book.keyed.uniforms(_ACCEPT, day, book.key[loans])
-        taken = []
+        taken: list[tuple[int, Offer]] = []
         for k, (loan, choices) in enumerate(zip(loans.tolist(), made, strict=True)):
             if not choices:
                 continue
@@ -258,27 +258,35 @@ class SimPlans:
             if u[k] >= chance:
                 continue
             offers.accept(day, loan, choices[pick])
-            self._add(book, day, loan, choices[pick])
-            taken.append(loan)
-        return np.asarray(taken, dtype=np.int64)
+            taken.append((loan, choices[pick]))
+        self._add(book, day, taken)
+        return np.asarray([loan for loan, _ in taken], dtype=np.int64)
 
-    def _add(self, book: Book, day: int, loan: int, offer: Offer) -> None:
-        n = min(offer.cents.size, LONGEST)
-        due = np.full((1, LONGEST), NO_DUE, dtype=np.int64)
-        cents = np.zeros((1, LONGEST), dtype=np.int64)
-        due[0, :n], cents[0, :n] = offer.due[:n], offer.cents[:n]
-        self.loan = np.r_[self.loan, loan]
-        self.kind = np.r_[self.kind, np.array([offer.kind], dtype=object)]
-        self.offer_id = np.r_[self.offer_id, -1 if offer.offer_id is None else offer.offer_id]
+    def _add(self, book: Book, day: int, taken: list[tuple[int, Offer]]) -> None:
+        """Append the day's plans in one step (the columns grow once a day, not per plan)."""
+        if not taken:
+            return
+        m = len(taken)
+        loans = np.array([loan for loan, _ in taken], dtype=np.int64)
+        due = np.full((m, LONGEST), NO_DUE, dtype=np.int64)
+        cents = np.zeros((m, LONGEST), dtype=np.int64)
+        count = np.zeros(m, dtype=np.int64)
+        for i, (_, offer) in enumerate(taken):
+            n = min(offer.cents.size, LONGEST)
+            due[i, :n], cents[i, :n], count[i] = offer.due[:n], offer.cents[:n], n
+        ids = [-1 if o.offer_id is None else o.offer_id for _, o in taken]
+        self.loan = np.r_[self.loan, loans]
+        self.kind = np.r_[self.kind, np.array([o.kind for _, o in taken], dtype=object)]
+        self.offer_id = np.r_[self.offer_id, np.array(ids, dtype=np.int64)]
         self.due = np.vstack([self.due, due])
         self.cents = np.vstack([self.cents, cents])
-        self.count = np.r_[self.count, n]
-        self.paid = np.r_[self.paid, 0]
-        self.status = np.r_[self.status, PERFORMING]
-        self.missed = np.r_[self.missed, -1]
-        self.accepted = np.r_[self.accepted, day]
-        self.ended = np.r_[self.ended, -1]
-        book.status[loan] = UNDER_PLAN
+        self.count = np.r_[self.count, count]
+        self.paid = np.r_[self.paid, np.zeros(m, dtype=np.int64)]
+        self.status = np.r_[self.status, np.full(m, PERFORMING, dtype=np.int64)]
+        self.missed = np.r_[self.missed, np.full(m, -1, dtype=np.int64)]
+        self.accepted = np.r_[self.accepted, np.full(m, day, dtype=np.int64)]
+        self.ended = np.r_[self.ended, np.full(m, -1, dtype=np.int64)]
+        book.status[loans] = UNDER_PLAN
 
     def step(self, day: int, book: Book) -> tuple[IntArray, FloatArray]:
         """Today's plan instalments paid (loans, yuan); complete and breach plans in the mirror."""
