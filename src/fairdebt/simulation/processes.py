@@ -146,6 +146,8 @@ class LenderProcesses:
             "placements_refused": 0,
             "complaints_resolved": 0,
         }
+        # Why the agency verbs refused a placement (a mirror and ledger that disagree on dpd).
+        self.refusals: dict[str, int] = {}
 
     def set_up(self, session: Session, *, at: dt.datetime) -> None:
         """Register the lender's agency with its commission and evaluate it before day 0."""
@@ -210,18 +212,34 @@ class LenderProcesses:
         if not loan_ids:
             return
         session, on = self.ledger.session_now(), self.start_on + dt.timedelta(days=day)
+        agency = self._agency(session)
         try:
             rows = place_loans(
                 session,
-                agency=self._agency(session),
+                agency=agency,
                 loan_ids=loan_ids,
                 placed_on=on,
                 actor=ACTOR,
                 at=_evening(on),
             )
         except FairdebtError:
-            self.counts["placements_refused"] += len(loan_ids)
-            return
+            # All or nothing refused the day's batch (the verb writes nothing then): place
+            # loan by loan so that only the loans the verb refuses stay with the lender.
+            rows = []
+            for loan_id in loan_ids:
+                try:
+                    rows += place_loans(
+                        session,
+                        agency=agency,
+                        loan_ids=[loan_id],
+                        placed_on=on,
+                        actor=ACTOR,
+                        at=_evening(on),
+                    )
+                except FairdebtError as error:
+                    self.counts["placements_refused"] += 1
+                    reason = str(error).split(" (")[0][:80]
+                    self.refusals[reason] = self.refusals.get(reason, 0) + 1
         self.counts["placed"] += len(rows)
 
     def recall(self, day: int, loan_ids: list[int]) -> None:
