@@ -30,6 +30,7 @@ from fairdebt.db import make_engine
 from fairdebt.models import Loan
 from fairdebt.simulation.collections import SimCollections
 from fairdebt.simulation.demo import DEMO_START, run_demo
+from fairdebt.simulation.loop_report import comparisons
 from fairdebt.simulation.paper import PaperLedger, paper_metrics
 from fairdebt.simulation.portfolio import make_portfolio, run_days
 from fairdebt.simulation.report import TARGETS
@@ -119,6 +120,27 @@ def main() -> None:
             f" | {inside} |"
         )
     mirror_charged = round(paper["charged_off_share"] * paper["loans"])
+    if outcome.outcomes is not None and not outcome.outcomes.by_arm.empty:
+        lines += [
+            "",
+            "## The collection loop and the lender's processes (from the ledger)",
+            "",
+            "| measure | published | achieved |",
+            "|---|---|---|",
+            *(f"| {a} | {b} | {c} |" for a, b, c in comparisons(outcome.outcomes)),
+        ]
+    if outcome.processes is not None and result.processes is not None:
+        p = outcome.processes
+        lines += [
+            "",
+            f"Plans: {p.plan_totals['offered']:,} loans offered plans, "
+            f"{p.plan_totals['accepted']:,} accepted; by outcome at the end "
+            f"{p.plan_totals['by_outcome']}. Promises: {p.promises_made:,} made, "
+            f"{dict(zip(p.promises['status'], p.promises['promises'], strict=True))}. "
+            f"Complaints: {p.complaint_totals['complaints']:,} "
+            f"({p.complaint_totals['per_10k']} per 10,000 accounts), "
+            f"{p.complaint_totals['resolved']:,} resolved. Agency: {result.processes.counts}.",
+        ]
     lines += [
         "",
         f"Loans charged off by the end: {charged_off:,} in the ledger, {mirror_charged:,} in "

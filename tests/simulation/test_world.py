@@ -31,7 +31,8 @@ def _inert(tmp_path: Path) -> Path:
     )  # fmt: skip
     return _world(
         tmp_path,
-        f"actions:\n{actions}\npromises: {{boost: 0}}\ntokens: {{on_contact: 0}}\n",
+        f"actions:\n{actions}\npromises: {{boost: 0, keep: 0}}\ntokens: {{on_contact: 0}}\n"
+        "plans: {ask: 0}\n",
     )
 
 

@@ -28,6 +28,7 @@ from fairdebt.keyed import Keyed
 from fairdebt.simulation.population import Population
 
 if TYPE_CHECKING:
+    from fairdebt.simulation.plans import SimPlans
     from fairdebt.simulation.response import Response
 
 __all__ = [
@@ -36,7 +37,9 @@ __all__ = [
     "MAX_TERM",
     "NO_DUE",
     "PARTIAL",
+    "PLAN",
     "TOKEN",
+    "UNDER_PLAN",
     "BehaviourParams",
     "Book",
     "DayPayments",
@@ -50,11 +53,16 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-# Payment kinds: an on-time due, all arrears, the oldest due only, part of the oldest due.
-DUE, CURE, PARTIAL, TOKEN = 0, 1, 2, 3
+# Payment kinds: an on-time due, all arrears, the oldest due only, part of the oldest due,
+# an instalment of a repayment plan.
+DUE, CURE, PARTIAL, TOKEN, PLAN = 0, 1, 2, 3, 4
 MAX_TERM = 12
 NO_DUE = 10**9  # the day of an installment slot beyond the loan's term
-ACTIVE, CLOSED, CHARGED_OFF = 1, 2, 3
+# UNDER_PLAN: a repayment plan is in force (held from collections; its own instalments only).
+ACTIVE, CLOSED, CHARGED_OFF, UNDER_PLAN = 1, 2, 3, 4
+
+
+_NO_LOANS = np.zeros(0, dtype=np.int64)
 
 
 def sigmoid(x: FloatArray) -> FloatArray:
@@ -91,11 +99,13 @@ class BehaviourParams:
     cure_willingness: float = 0.75  # log-intensity per sd of willingness
     cure_ability: float = 0.35
     cure_decay_days: float = 10.0  # the intensity decays from its dpd-1 level ...
-    cure_floor: float = 0.001  # ... toward this share of it (λ∞ / λ₀)
+    # ... toward this share of it (λ∞ / λ₀); 0.0003 since the simulator runs repayment plans
+    # (plans take late accounts out of the 90+ stock, which then fell below row 27's 2 %).
+    cure_floor: float = 0.0003
     excite_jump: float = 0.02  # intensity added by each repayment (Hawkes self-excitation)
     excite_decay: float = 0.10  # per day
     cure_share_early: float = 0.92  # share of repayment events that clear all arrears at dpd 1
-    cure_share_late: float = 0.3  # ... and late (dpd >> 30)
+    cure_share_late: float = 0.2  # ... and late (dpd >> 30); 0.3 before plans (see cure_floor)
     macro_sd: float = 0.10  # monthly innovation of the shared macro factor (logit units)
     macro_persistence: float = 0.7
     grace_cure_boost: float = 0.6  # extra daily intensity inside a product's grace days
@@ -193,6 +203,7 @@ class Book:
     # strategy arms even when repeat borrowing differs).
     key: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     instalment: FloatArray = field(default_factory=lambda: np.zeros(0))  # scheduled payment
+    apr: FloatArray = field(default_factory=lambda: np.zeros(0))  # the contract's annual rate
     disbursed: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     grace: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     term: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -214,6 +225,8 @@ class Book:
     charged_today: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     # Token payments (loan, day, principal-equivalent amount), kept for paper metrics only.
     token_log: list[tuple[IntArray, IntArray, FloatArray]] = field(default_factory=list)
+    # Repayment plans in force and their instalments (set by the collection loop).
+    plans: SimPlans | None = None
 
     def __post_init__(self) -> None:
         self.shocked_until = np.full(len(self.population), -1, dtype=np.int64)
@@ -233,6 +246,7 @@ class Book:
         principal_due: FloatArray,
         repeat: IntArray,
         instalment: FloatArray,
+        apr: FloatArray | None = None,
     ) -> IntArray:
         """Append new loans (``due`` in days, NO_DUE padded); return their mirror indices.
 
@@ -247,6 +261,7 @@ class Book:
                 "borrower",
                 "key",
                 "instalment",
+                "apr",
                 "disbursed",
                 "grace",
                 "term",
@@ -268,6 +283,7 @@ class Book:
         self.borrower[idx] = borrower
         self.key[idx] = borrower * 64 + np.minimum(repeat, 63)
         self.instalment[idx] = instalment
+        self.apr[idx] = 0.0 if apr is None else apr
         self.disbursed[idx] = day
         self.grace[idx] = grace
         self.term[idx] = term
@@ -419,11 +435,13 @@ class Book:
         self.m3_entry[entering] = np.minimum(self.m3_entry[entering], day)
         lam = self.repay_intensity(day, late, dpd)
         u_late = u[late_mask]
-        event = u_late < 1 - np.exp(-lam)
+        # A borrower keeping a promise pays what was promised (all arrears) today.
+        promised = self.response.pays_promise(day, late)
+        event = (u_late < 1 - np.exp(-lam)) | promised
         share = p.cure_share_late + (p.cure_share_early - p.cure_share_late) * np.exp(-dpd / 30)
         # Reuse the same uniform, rescaled, to split events into cures and partials.
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = np.where(event, u_late / (1 - np.exp(-lam)), 1.0)[event]
+            v = np.where(event & ~promised, u_late / (1 - np.exp(-lam)), 0.0)[event]
         payers = late[event]
         # A borrower in an income shock pays the oldest due at most, never every arrear.
         is_cure = (v < share[event]) & ~self.shocked(self.borrower[late[event]], day)
@@ -451,18 +469,36 @@ class Book:
         self.charged_today = charged
         done = live[self.paid[live] >= self.term[live]]
         self.status[done] = CLOSED
+        # Plan instalments (loans under a plan were not live above).
+        plan_loan, plan_amount = (
+            self.plans.step(day, self) if self.plans is not None else (_NO_LOANS, np.zeros(0))
+        )
 
-        loans = np.concatenate([pays_due, cured, partial, token])
+        loans = np.concatenate([pays_due, cured, partial, token, plan_loan])
         kinds = np.concatenate(
             [
                 np.full(pays_due.size, DUE),
                 np.full(cured.size, CURE),
                 np.full(partial.size, PARTIAL),
                 np.full(token.size, TOKEN),
+                np.full(plan_loan.size, PLAN),
             ]
         )
-        slots = np.concatenate([np.full(pays_due.size + cured.size, -1), partial_slot, token_slot])
-        fraction = np.concatenate([np.ones(loans.size - token.size), token_fraction])
+        slots = np.concatenate(
+            [
+                np.full(pays_due.size + cured.size, -1),
+                partial_slot,
+                token_slot,
+                np.full(plan_loan.size, -1),
+            ]
+        )
+        fraction = np.concatenate(
+            [
+                np.ones(loans.size - token.size - plan_loan.size),
+                token_fraction,
+                np.ones(plan_loan.size),
+            ]
+        )
         count = np.concatenate(
             [
                 np.ones(pays_due.size),
@@ -471,9 +507,15 @@ class Book:
                 np.ones(token.size),
             ]
         )
-        amount = count * fraction * self.instalment[loans]
+        regular = loans[: loans.size - plan_loan.size]
+        amount = np.concatenate(
+            [count * fraction[: regular.size] * self.instalment[regular], plan_amount]
+        )
         is_late = np.concatenate(
-            [np.zeros(pays_due.size, bool), np.ones(cured.size + partial.size + token.size, bool)]
+            [
+                np.zeros(pays_due.size, bool),
+                np.ones(cured.size + partial.size + token.size + plan_loan.size, bool),
+            ]
         )
         order = np.argsort(loans, kind="stable")
         return DayPayments(

@@ -5,9 +5,11 @@ the morning of each simulated day it builds the accounts' state from the mirror 
 of :mod:`fairdebt.strategy.state`), runs the same planning as production
 (:func:`fairdebt.strategy.planning.plan_day`: hold-out, policy, gate, capacity), and lets the
 world answer the planned contacts (:mod:`fairdebt.simulation.contacting`); in the evening it
-sees the payments, settles promises and counts what was recovered. The gate's facts are the
-contacts made so far (:class:`MemoryFacts`). A ``sink`` receives each day's decisions, contacts
-and settled promises: the database run writes them through the ledger verbs.
+sees the payments, settles promises and counts what was recovered. Borrowers reached by a plan
+offer may ask for the lender's plans and take one (:mod:`fairdebt.simulation.plans`). The
+gate's facts are the contacts made so far (:class:`MemoryFacts`). A ``sink`` receives each
+day's decisions, contacts and settled promises: the database run writes them through the
+ledger verbs.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from fairdebt.compliance.batch import check_batch
+from fairdebt.ledger.plan_offers import PlanPolicy, load_plan_policy
 from fairdebt.simulation.behaviour import ACTIVE, MAX_TERM, NO_DUE, DayPayments
 from fairdebt.simulation.contacting import make_contacts
+from fairdebt.simulation.plans import Offers, PaperOffers, SimPlans
 from fairdebt.simulation.portfolio import Portfolio
 from fairdebt.strategy.catalogue import Catalogue
 from fairdebt.strategy.planning import GateFacts, PlanSettings, plan_day, utc_index
@@ -53,7 +57,11 @@ HISTORY_DAYS = 8  # the gate's longest look-back in the shipped packs is a week
 class Sink(Protocol):
     """Receives each simulated day's plan, then each round of contacts as it is made."""
 
+    def start_day(self, day: int) -> None: ...
+
     def record_plan(self, day: int, plan: pd.DataFrame) -> None: ...
+
+    def record_recalls(self, day: int, loans: IntArray) -> None: ...
 
     def record_contacts(self, day: int, contacts: pd.DataFrame) -> None: ...
 
@@ -201,6 +209,8 @@ class SimCollections:
         sink: Sink | None = None,
         facts: Facts | None = None,
         audit_gate: bool = False,
+        plan_policy: PlanPolicy | None = None,
+        offers: Offers | None = None,
     ) -> None:
         self.portfolio = portfolio
         self.book = portfolio.book
@@ -231,6 +241,11 @@ class SimCollections:
         self.promise_arm = np.zeros(0, dtype=object)
         self.broken_on: list[tuple[IntArray, int]] = []
         self.arm_of_loan = np.zeros(0, dtype=object)
+        # Repayment plans: offered by the lender's policy, taken and kept as the world says.
+        self.plan_policy = plan_policy or load_plan_policy()
+        self.plans = SimPlans(portfolio.book.response.world, grace_days=self.plan_policy.grace_days)
+        self.book.plans = self.plans
+        self.offers: Offers = offers or PaperOffers(self.book, self.plan_policy, portfolio.start_on)
 
     # -- bookkeeping ------------------------------------------------------------------------
 
@@ -332,6 +347,9 @@ class SimCollections:
     def act(self, day: int) -> None:
         self._grow()
         on = self.portfolio.start_on + dt.timedelta(days=day)
+        if self.sink is not None:
+            with self._timed("lender's morning"):
+                self.sink.start_day(day)
         self.facts.start_day(on)
         with self._timed("state"):
             state = self.state(day)
@@ -354,6 +372,18 @@ class SimCollections:
                 self.book, day, plan, self.catalogue, gate=self._gate, on_round=made
             )
         self._after_contacts(day, plan, contacts.frame)
+        with self._timed("plans"):
+            self._plan_asks(day, plan, contacts.frame)
+
+    def _plan_asks(self, day: int, plan: pd.DataFrame, frame: pd.DataFrame) -> None:
+        """Borrowers who asked for the plans get the lender's offers and may take one."""
+        asked = frame["plan_ask"].to_numpy(dtype=bool)
+        if not asked.any():
+            return
+        decision = frame["decision"].to_numpy()[asked]
+        loans, first = np.unique(frame["loan"].to_numpy(np.int64)[asked], return_index=True)
+        scores = plan["score"].to_numpy(dtype=np.float64)[decision[first]]
+        self.plans.consider(self.book, day, loans, scores, self.offers)
 
     def _plan(self, on: dt.date, state: pd.DataFrame) -> pd.DataFrame:
         plan = plan_day(
@@ -426,6 +456,11 @@ class SimCollections:
         np.add.at(self.promise_paid, payments.loan[open_promise], payments.amount[open_promise])
         self._settle_promises(day)
         cured = book.status[: book.n] != ACTIVE
+        if self.sink is not None:
+            # Recalled from the next day, so the agency earns on today's payment.
+            self.sink.record_recalls(
+                day + 1, np.flatnonzero(cured & (self.placed_on[: book.n] >= 0))
+            )
         self.placed_on[: book.n][cured] = -1
 
     def _settle_promises(self, day: int) -> None:

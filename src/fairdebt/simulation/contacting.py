@@ -4,8 +4,10 @@
 each attempt reaches the borrower or not (calls by the callee's local hour, with wrong-party
 answers; messages by read rates), a call nobody answered is retried later that day when the
 action allows and the gate agrees, conversations end in a promise to pay with a chance that
-rises with the borrower's own propensity to pay, and an attempt that reaches someone becomes a
-complaint with a chance that rises with recent contact, wrong-party answers and harsh actions.
+rises with the borrower's own propensity to pay (kept outright at the world's rate), a plan
+offer that reaches a borrower in arrears makes them ask for the plans at the world's rate,
+and an attempt that reaches someone becomes a complaint with a chance that rises with recent
+contact, wrong-party answers and harsh actions.
 Reaching the borrower changes their repayment intensity or, before a due, their chance of
 forgetting it (:class:`~fairdebt.simulation.response.Response`). Every draw is keyed by (day,
 borrower, attempt), so strategy arms see the same luck.
@@ -31,6 +33,7 @@ IntArray = NDArray[np.int64]
 
 # Keyed-draw purposes of this module (see fairdebt.keyed).
 _ANSWER, _RIGHT, _PROMISE, _PROMISE_DAYS, _COMPLAINT, _READ = 40, 41, 42, 43, 44, 45
+_PROMISE_KEEP, _PROMISE_PAY, _PLAN_ASK = 46, 47, 48
 # Channels whose effect runs through the borrower's response to voice (the rest: messages).
 _VOICE = ("call", "visit")
 RETRY_AFTER = pd.Timedelta(hours=3)
@@ -53,6 +56,7 @@ CONTACT_COLUMNS = (
     "complaint",
     "promise_due",  # day index of the promised payment (-1: none)
     "promise_amount",
+    "plan_ask",  # the borrower asked for the plans a plan offer told them about
     "cost",
 )
 
@@ -187,6 +191,22 @@ def _promises(book: Book, day: int, c: Columns, conversation: np.ndarray) -> Non
     c["result"][chosen] = "ptp"
     book.response.promise_until[loan[promised]] = due
     book.response.promise_boost[loan[promised]] = world.promise_boost
+    # Who keeps it outright (promises.keep) pays on a day from today to the promised date.
+    keeps = keyed.uniforms(_PROMISE_KEEP, day, borrower, attempt)[promised] < world.promise_keep
+    ahead = np.floor(
+        keyed.uniforms(_PROMISE_PAY, day, borrower, attempt)[promised] * (wait[promised] + 1)
+    ).astype(np.int64)
+    book.response.promise_pay_day[loan[promised]] = np.where(keeps, day + ahead, -1)
+
+
+def _plan_asks(book: Book, day: int, c: Columns, rp: np.ndarray) -> None:
+    """Borrowers in arrears reached by a plan offer who ask for the plans (``plans.ask``)."""
+    rows = np.flatnonzero(rp & (c["action"] == "plan_offer") & (c["dpd"] >= 1))
+    if len(rows) == 0:
+        return
+    world, keyed = book.response.world, book.keyed
+    u = keyed.uniforms(_PLAN_ASK, day, c["borrower"][rows], c["attempt"][rows])
+    c["plan_ask"][rows[u < world.plan_ask]] = True
 
 
 def _complaints(book: Book, day: int, c: Columns, reached: np.ndarray, wrong: np.ndarray) -> None:
@@ -224,6 +244,7 @@ def _carry_out(book: Book, day: int, c: Columns) -> Columns:
     c["reached"] = rp
     c["complaint"] = np.zeros(n, dtype=bool)
     c["promise_due"] = np.full(n, -1, dtype=np.int64)
+    c["plan_ask"] = np.zeros(n, dtype=bool)
     wrong = voice & reached & ~rp
     result = np.full(n, "no_result", dtype=object)
     result[voice & rp] = "callback"
@@ -232,6 +253,7 @@ def _carry_out(book: Book, day: int, c: Columns) -> Columns:
     _complaints(book, day, c, reached, wrong)
     _effects(book, day, c, rp)
     _promises(book, day, c, rp & voice)
+    _plan_asks(book, day, c, rp)
     unpromised = (result == "callback") & voice
     dog = book.response.traits.sleeping_dog[c["borrower"]]
     willing = book.population.willingness[c["borrower"]]

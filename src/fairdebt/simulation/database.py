@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,13 +31,17 @@ from fairdebt.ledger.borrowers import BorrowerIn, ContactIn, register_borrowers
 from fairdebt.ledger.installments import HALF_CENT, owed_expression
 from fairdebt.ledger.loans import LoanIn, charge_off_due, disburse_many
 from fairdebt.ledger.payments import PaymentIn, post_payments
+from fairdebt.ledger.plan_offers import check_plans
 from fairdebt.ledger.products import create_product, products_by_code, set_lpr
 from fairdebt.ledger.promises import settle_promises
 from fairdebt.models import Installment, Loan, SimulationRun
-from fairdebt.simulation.behaviour import CURE, DUE, TOKEN, DayPayments
+from fairdebt.simulation.behaviour import CURE, DUE, PLAN, TOKEN, DayPayments
 from fairdebt.simulation.origination import LPR_HISTORY, PRODUCTS
 from fairdebt.simulation.paper import PaperLedger
 from fairdebt.simulation.population import Population
+
+if TYPE_CHECKING:
+    from fairdebt.simulation.plans import SimPlans
 
 __all__ = [
     "ACTOR",
@@ -154,6 +158,10 @@ class DatabaseLedger:
         # Days simulated: the last month's end, or no monthly commits without a calendar.
         self.days = self.month_first_day[-1] if self.month_first_day else 0
         self.paper = PaperLedger(start_on)
+        # The mirror's repayment plans: the ledger checks those that ended that day.
+        self.plans: SimPlans | None = None
+        self.plan_grace_days = 0
+        self.plan_mismatches = 0  # plans the ledger ended differently from the mirror
 
     # -- set-up ------------------------------------------------------------------------------
 
@@ -366,6 +374,9 @@ class DatabaseLedger:
             cents = np.where(
                 whole, total, np.minimum(np.where(payments.kind == TOKEN, part, oldest), oldest)
             )
+            # A plan instalment pays what the accepted offer asks (the mirror holds its cents).
+            is_plan = payments.kind == PLAN
+            cents = np.where(is_plan, np.round(payments.amount * 100), cents).astype(np.int64)
             channel = CHANNELS[self.channel_rng.integers(0, len(CHANNELS), ids.size)]
             keep = np.flatnonzero(cents > 0)  # nothing owed after all: no payment
             batch = []
@@ -391,6 +402,22 @@ class DatabaseLedger:
             accrue_penalties(session, business_date=on, actor=ACTOR, at=at)
         with self._timed("settle_promises", 0):
             settle_promises(session, business_date=on, actor=ACTOR, at=at)
+        if self.plans is not None and (self.plans.ended_today or day + 1 in self.month_first_day):
+            # The plans the mirror ended today, and every plan at a month's end (a check that
+            # the ledger and the mirror agree: mismatches are counted, never hidden).
+            ended = None if day + 1 in self.month_first_day else self.plans.ended_today
+            with self._timed("check_plans", len(self.plans.ended_today)):
+                found = check_plans(
+                    session,
+                    business_date=on,
+                    grace_days=self.plan_grace_days,
+                    actor=ACTOR,
+                    at=at,
+                    offer_ids=ended,
+                )
+            self.plan_mismatches += len(
+                set(self.plans.ended_today) ^ set(found.completed + found.breached)
+            )
         if not charging:
             # The ledger's charge-off pass scans every open due; it runs on the days the
             # mirror charges off (both count dpd from the oldest due still owed), and on the

@@ -20,6 +20,12 @@ from fairdebt.db import make_engine, upgrade
 from fairdebt.simulation.loop_report import collections_html, print_collections
 from fairdebt.simulation.measures import Measures, measure
 from fairdebt.simulation.outcomes import Outcomes, collection_outcomes
+from fairdebt.simulation.process_report import (
+    ProcessFigures,
+    print_processes,
+    processes_html,
+    read_processes,
+)
 from fairdebt.simulation.report import print_summary, write_html
 from fairdebt.simulation.runs import Progress, SimulationResult, simulate
 from fairdebt.simulation.world import World
@@ -35,6 +41,7 @@ class DemoOutcome:
     measures: Measures
     report: Path
     outcomes: Outcomes | None = None
+    processes: ProcessFigures | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -99,8 +106,14 @@ def run_demo(
     print_summary(console, result, figures)
     outcomes = collection_outcomes(engine, end_on=result.end_on, month_ends=ends)
     print_collections(console, outcomes)
+    processes = read_processes(engine, since=result.start_on, until=result.end_on)
+    print_processes(console, processes)
     path = write_html(
-        report, result, figures, generated_at=generated_at, sections=collections_html(outcomes)
+        report,
+        result,
+        figures,
+        generated_at=generated_at,
+        sections=collections_html(outcomes) + processes_html(processes),
     )
     engine.dispose()
     done, cpu_done = time.perf_counter(), time.process_time()
@@ -121,6 +134,7 @@ def run_demo(
         measures=figures,
         report=path,
         outcomes=outcomes,
+        processes=processes,
         seconds=seconds,
         cpu_seconds=cpu,
     )

@@ -202,6 +202,7 @@ def run_days(
                 principal_due=pdue,
                 repeat=loans_of[new],
                 instalment=_instalment(terms.principal, terms.apr, terms.term),
+                apr=terms.apr,
             )
             loans_of[new] += 1
         if collections is not None:

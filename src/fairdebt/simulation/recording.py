@@ -5,9 +5,11 @@ ledger rows, not memory: :class:`DatabaseFacts` answers the gate from ``contact_
 preferences and consents through :func:`fairdebt.contacts.gate_facts` (the same function a
 dialer's check uses), and :class:`DatabaseSink` writes each day through the verbs: the plan
 allocated to collectors (``record_plan``), the contacts with their rendered messages
-(``record_contacts``), the promises made in conversations (``record_promises``) and the
-complaints (``file_complaint``). :func:`staff_collectors` registers the simulated lender's
-collectors and agency staff, sized by the catalogue's staffing.
+(``record_contacts``), the promises made in conversations (``record_promises``), the
+complaints (``file_complaint``) and, through :mod:`fairdebt.simulation.processes`, the
+placements with the agency, their recalls and the complaints' resolution.
+:func:`staff_collectors` registers the simulated lender's collectors and agency staff, sized
+by the catalogue's staffing.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from fairdebt.strategy.catalogue import Catalogue
 
 if TYPE_CHECKING:
     from fairdebt.simulation.database import DatabaseLedger
+    from fairdebt.simulation.processes import LenderProcesses
 
 __all__ = ["DatabaseFacts", "DatabaseSink", "staff_collectors"]
 
@@ -159,8 +162,10 @@ class DatabaseSink:
         catalogue: Catalogue,
         population: Population,
         start_on: dt.date,
+        processes: LenderProcesses | None = None,
     ) -> None:
         self.ledger = ledger
+        self.processes = processes
         self.catalogue = catalogue
         self.population = population
         self.start_on = start_on
@@ -173,6 +178,16 @@ class DatabaseSink:
         if self.collectors is None:
             self.collectors = read_collectors(session)
         return self.collectors
+
+    def start_day(self, day: int) -> None:
+        """The lender's morning work before planning (evaluations, complaints resolved)."""
+        if self.processes is not None:
+            self.processes.start_day(day)
+
+    def record_recalls(self, day: int, loans: IntArray) -> None:
+        """Recall from the agency the placed loans (mirror indices) that left collections."""
+        if self.processes is not None and loans.size:
+            self.processes.recall(day, self.ledger.loan_id[loans].tolist())
 
     def record_plan(self, day: int, plan: pd.DataFrame) -> None:
         """Allocate the day's plan to collectors and record it; keep the decision ids."""
@@ -202,6 +217,9 @@ class DatabaseSink:
         self.counts["contacts"] += len(contact_ids)
         self._promises(session, contacts, events, contact_ids, on, at)
         self._complaints(session, contacts, events, contact_ids, at)
+        if self.processes is not None:
+            placed = contacts["channel"].to_numpy() == "placement"
+            self.processes.place(day, events["loan_id"].to_numpy()[placed].astype(int).tolist())
         done = self.ids[np.unique(contacts["decision"].to_numpy(np.int64))]
         mark_done(session, decision_ids=done.tolist(), status="done", actor=ACTOR, at=at)
 

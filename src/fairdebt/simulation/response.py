@@ -5,7 +5,8 @@ that jumps after each repayment and, here, after each contact that reaches the b
 jump is the action's effect in the world file times the borrower's responsiveness (lognormal,
 separately for messages and calls), shrunk by fatigue (contacts that reached them in the past
 week) and negative for "sleeping dogs" under a pressing action. The treatment part fades at
-``treatment_decay`` a day. A promise to pay adds a commitment boost until its date. Before a
+``treatment_decay`` a day. A promise to pay adds a commitment boost until its date, and a
+borrower who will keep the promise (``promises.keep``) pays on a day up to it. Before a
 due, a reminder that is read prevents a share of the misses that are forgetfulness rather than
 inability. :class:`Response` holds this state as numpy columns (per loan and per borrower);
 :mod:`fairdebt.simulation.contacting` changes it when contacts are made.
@@ -45,6 +46,8 @@ class Response:
     treat: FloatArray = field(default_factory=lambda: np.zeros(0))  # contact-driven intensity
     promise_until: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     promise_boost: FloatArray = field(default_factory=lambda: np.zeros(0))
+    # The day a borrower who will keep their promise pays what was promised (-1: none).
+    promise_pay_day: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     # The due day a read reminder covers and how much of a forgetful miss it prevents.
     reminder_due: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     reminder_strength: FloatArray = field(default_factory=lambda: np.zeros(0))
@@ -66,6 +69,7 @@ class Response:
         self.treat = _grow(self.treat, size)
         self.promise_until = _grow(self.promise_until, size, -1)
         self.promise_boost = _grow(self.promise_boost, size)
+        self.promise_pay_day = _grow(self.promise_pay_day, size, -1)
         self.reminder_due = _grow(self.reminder_due, size, -1)
         self.reminder_strength = _grow(self.reminder_strength, size)
         self.pressed_on = _grow(self.pressed_on, size, -1)
@@ -97,6 +101,10 @@ class Response:
         covered = self.reminder_due[loans] == day
         prevented = self.world.forgetful_share * np.minimum(self.reminder_strength[loans], 1.0)
         return np.where(covered, 1.0 - prevented, 1.0)
+
+    def pays_promise(self, day: int, loans: IntArray) -> BoolArray:
+        """Loans whose borrower keeps a promise by paying on ``day``."""
+        return np.asarray(self.promise_pay_day[loans] == day, dtype=np.bool_)
 
     def pressed_today(self, day: int, loans: IntArray) -> BoolArray:
         return np.asarray(self.pressed_on[loans] == day, dtype=np.bool_)

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from fairdebt.db import make_session
 from fairdebt.errors import InputError
+from fairdebt.ledger.plan_offers import load_plan_policy
 from fairdebt.simulation.behaviour import BehaviourParams, sigmoid
 from fairdebt.simulation.collections import SimCollections, staffing
 from fairdebt.simulation.database import (
@@ -34,6 +35,7 @@ from fairdebt.simulation.database import (
 from fairdebt.simulation.origination import PRODUCTS
 from fairdebt.simulation.population import load_regions
 from fairdebt.simulation.portfolio import Portfolio, make_portfolio, run_days
+from fairdebt.simulation.processes import DatabaseOffers, LenderProcesses
 from fairdebt.simulation.recording import DatabaseFacts, DatabaseSink, staff_collectors
 from fairdebt.simulation.scenarios import SCENARIOS, plan_scenario
 from fairdebt.simulation.world import World
@@ -70,6 +72,8 @@ class SimulationResult:
     ledger_timings: dict[str, list[float]] = field(default_factory=dict)
     # The collection loop as it ended (its mirror state and figures), when the lender collected.
     collections: SimCollections | None = field(default=None, repr=False, compare=False)
+    # The lender's processes (agency, placements, complaint resolution) as they ended.
+    processes: LenderProcesses | None = field(default=None, repr=False, compare=False)
 
 
 def _cycle_function(name: str) -> Callable[..., Any] | None:
@@ -204,6 +208,7 @@ def simulate(
             month_first_day=portfolio.month_first_day,
         )
         ledger.set_up(session)
+        processes = None
         if collect:
             catalogue = catalogue or load_catalogue()
             staff_collectors(
@@ -212,9 +217,18 @@ def simulate(
                 lender=LENDER,
                 at=at,
             )
+            processes = LenderProcesses(
+                ledger,
+                lender=LENDER,
+                commission_rate=float(catalogue.actions["agency_placement"].commission),
+                resolve_days=portfolio.world.complaint_resolve_days,
+                start_on=start_on,
+            )
+            processes.set_up(session, at=at)
     collections = None
     if collect:
         assert catalogue is not None
+        plan_policy = load_plan_policy()
         collections = SimCollections(
             portfolio,
             policy=policy or Champion(),
@@ -225,9 +239,14 @@ def simulate(
                 catalogue=catalogue,
                 population=portfolio.population,
                 start_on=start_on,
+                processes=processes,
             ),
             facts=DatabaseFacts(ledger),
+            plan_policy=plan_policy,
+            offers=DatabaseOffers(ledger, plan_policy, start_on),
         )
+        ledger.plans = collections.plans
+        ledger.plan_grace_days = plan_policy.grace_days
     truth = dict(plan.truth)
     if plan.kind == "policy_change":
         truth["where"] = {
@@ -278,6 +297,8 @@ def simulate(
         cpu["cycle"] += cpu_clock[0] - cpu_now
 
     run_days(portfolio, ledger, collections=collections, on_day=on_day)
+    if processes is not None:
+        processes.counts["plans_ledger_disagreed"] = ledger.plan_mismatches
     if collections is not None:  # the loop's CPU seconds by phase, beside the ledger verbs'
         for phase, spent in collections.timings.items():
             ledger.timings[f"loop: {phase}"] = [portfolio.days, 0, spent]
@@ -303,4 +324,5 @@ def simulate(
         cpu_seconds=cpu,
         ledger_timings=ledger.timings,
         collections=collections,
+        processes=processes,
     )

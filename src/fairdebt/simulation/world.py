@@ -2,7 +2,8 @@
 
 The world is what the strategy must never read: the effect of each action on repayment
 (a jump of the Hawkes repayment intensity, Chehrazi & Weber 2015), who answers the phone at
-which hour, who promises and keeps it, who complains, who pays *less* when pressed (sleeping
+which hour, who promises and keeps it, who asks for a repayment plan, takes it and keeps it,
+who complains and how long the lender takes to resolve it, who pays *less* when pressed (sleeping
 dogs), and how fast contact wears out (fatigue). The shipped ``world.yaml`` is the calibrated
 default; ``--world FILE`` overlays any subset of its keys. docs/world.md documents the schema.
 """
@@ -68,11 +69,19 @@ class World:
     promise_boost: float
     promise_days_min: int
     promise_days_max: int
+    promise_keep: float
     complaint_frequency_factor: float
     complaint_free_contacts: int
     complaint_wrong_party_factor: float
+    complaint_resolve_days: int
     token_on_contact: float
     token_autonomous: float
+    plan_ask: float = 0.0
+    plan_accept: float = 0.0
+    plan_income_share: float = 0.0
+    plan_shock_capacity: float = 0.0
+    plan_keep: float = 0.0
+    plan_stretch: float = 0.0
     source: str = "world.yaml"
 
     def effect(self, action: str) -> ActionEffect:
@@ -207,6 +216,7 @@ def _build(source: str, raw: Mapping[str, Any]) -> World:
             "promises",
             "complaints",
             "tokens",
+            "plans",
         }
     )
     if raw.get("version") != 1:
@@ -217,6 +227,7 @@ def _build(source: str, raw: Mapping[str, Any]) -> World:
     promises = _Section(source, "promises", raw["promises"])
     complaints = _Section(source, "complaints", raw["complaints"])
     tokens = _Section(source, "tokens", raw["tokens"])
+    plans = _Section(source, "plans", raw["plans"])
     traits.check_keys(
         {
             "responsiveness_sd",
@@ -231,9 +242,12 @@ def _build(source: str, raw: Mapping[str, Any]) -> World:
         {"app_push", "sms", "email", "letter", "visit", "placement", "social"}
         | {"call_answer_by_hour", "right_party"}
     )
-    promises.check_keys({"agent", "robot", "visit", "boost", "days_min", "days_max"})
-    complaints.check_keys({"frequency_factor", "free_contacts", "wrong_party_factor"})
+    promises.check_keys({"agent", "robot", "visit", "boost", "days_min", "days_max", "keep"})
+    complaints.check_keys(
+        {"frequency_factor", "free_contacts", "wrong_party_factor", "resolve_days"}
+    )
     tokens.check_keys({"on_contact", "autonomous"})
+    plans.check_keys({"ask", "accept", "income_share", "shock_capacity", "keep", "stretch"})
     hours = reach.data.get("call_answer_by_hour")
     if not (isinstance(hours, list) and len(hours) == 24):
         raise ConfigurationError(
@@ -276,11 +290,19 @@ def _build(source: str, raw: Mapping[str, Any]) -> World:
         promise_boost=promises.number("boost", 0, 10),
         promise_days_min=low,
         promise_days_max=high,
+        promise_keep=promises.number("keep", 0, 1),
         complaint_frequency_factor=complaints.number("frequency_factor", 0, 100),
         complaint_free_contacts=complaints.whole("free_contacts", 0, 100),
         complaint_wrong_party_factor=complaints.number("wrong_party_factor", 0, 1000),
+        complaint_resolve_days=complaints.whole("resolve_days", 1, 60),
         token_on_contact=tokens.number("on_contact", 0, 1),
         token_autonomous=tokens.number("autonomous", 0, 1),
+        plan_ask=plans.number("ask", 0, 1),
+        plan_accept=plans.number("accept", 0, 1),
+        plan_income_share=plans.number("income_share", 0, 1),
+        plan_shock_capacity=plans.number("shock_capacity", 0, 1),
+        plan_keep=plans.number("keep", 0, 1),
+        plan_stretch=plans.number("stretch", 0, 20),
         source=source,
     )
 

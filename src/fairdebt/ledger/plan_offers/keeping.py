@@ -12,6 +12,7 @@ stays; a penalty waiver already granted stands). Each is one audited step (``pla
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -126,19 +127,28 @@ def _forgive_rest(
 
 
 def check_plans(
-    session: Session, *, business_date: dt.date, grace_days: int, actor: str, at: dt.datetime
+    session: Session,
+    *,
+    business_date: dt.date,
+    grace_days: int,
+    actor: str,
+    at: dt.datetime,
+    offer_ids: Collection[int] | None = None,
 ) -> PlanCheck:
-    """Complete the performing plans that are paid and breach those missed beyond grace."""
+    """Complete the performing plans that are paid and breach those missed beyond grace.
+
+    ``offer_ids`` limits the check to those plans (a caller that knows which plans can have
+    changed today, such as the simulator, need not read every plan every day).
+    """
     completed: list[int] = []
     breached: list[int] = []
-    performing = session.scalars(
-        select(PlanOffer)
-        .where(
-            PlanOffer.status == PlanOfferStatus.PERFORMING.value,
-            PlanOffer.accepted_on <= business_date,
-        )
-        .order_by(PlanOffer.id)
-    ).all()
+    query = select(PlanOffer).where(
+        PlanOffer.status == PlanOfferStatus.PERFORMING.value,
+        PlanOffer.accepted_on <= business_date,
+    )
+    if offer_ids is not None:
+        query = query.where(PlanOffer.id.in_(sorted(set(offer_ids))))
+    performing = session.scalars(query.order_by(PlanOffer.id)).all()
     for offer in performing:
         assert offer.accepted_on is not None
         paid = paid_since(
