@@ -24,13 +24,13 @@ How the text is folded (traditional characters, spacing, homophones, pinyin, lee
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fairdebt.compliance.screening.findings import RECIPIENTS, Facts, Finding, verdict
 from fairdebt.compliance.screening.folding import fold
 from fairdebt.compliance.screening.lexicon import Entry
-from fairdebt.compliance.screening.matching import Matcher, applies, matcher, negated
+from fairdebt.compliance.screening.matching import Matcher, applies, matcher
 from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
 from fairdebt.errors import InputError
 
@@ -41,12 +41,17 @@ _DEFAULT_FACTS = Facts()
 
 
 def screen(
-    text: str, facts: Facts | Mapping[str, Any] | None = None, pack: str = "cn"
+    text: str,
+    facts: Facts | Mapping[str, Any] | None = None,
+    pack: str = "cn",
+    *,
+    lexicons: Sequence[str] = (),
 ) -> list[Finding]:
     """Screen one message or transcript; return its findings ordered by position.
 
     ``facts`` may be :class:`Facts`, a mapping with any subset of its fields, or None (the
-    debtor, no judgment, not time-barred, no legal action intended).
+    debtor, no judgment, not time-barred, no legal action intended). ``lexicons`` names extra
+    lexicon files (a lender's own, docs/screening.md) read after the pack's.
     """
     if not isinstance(text, str):
         raise InputError(f"text must be a string (got {type(text).__name__})", field="text")
@@ -55,7 +60,7 @@ def screen(
         facts = _DEFAULT_FACTS
     elif not isinstance(facts, Facts):
         facts = Facts.from_mapping(facts)
-    compiled = matcher()
+    compiled = matcher((*rules.lexicons, *lexicons))
     folded = fold(text)
     truthful: list[tuple[int, int]] | None = None
     found: dict[tuple[str, int, int], str] = {}
@@ -66,7 +71,7 @@ def screen(
             truthful = compiled.truthful(folded)
         if any(s <= hit.start and hit.end <= e for s, e in truthful):
             continue
-        if hit.entry.negatable and negated(text, hit.start):
+        if hit.entry.negatable and compiled.negation.negated(text, hit.start):
             continue
         category, action = meaning
         key = (category, hit.start, hit.end)
