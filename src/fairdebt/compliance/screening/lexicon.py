@@ -79,6 +79,7 @@ _SECTIONS = frozenset(
 _ENTRY_FIELDS = frozenset({"category", "action", "when", "legal", "negatable", "homophones"})
 
 
+
 class LexiconError(InputError):
     """A lexicon file that cannot be used: names the file, the entry and the field."""
 
@@ -93,6 +94,8 @@ class Entry:
     legal: bool = False
     negatable: bool = True
     homophones: bool = True
+    #: Initials only: also in a message without Chinese characters (nmsl is no English word).
+    anywhere: bool = False
     #: Where the entry was written: ``file:section[index]``.
     source: str = ""
 
@@ -269,7 +272,7 @@ def _regex(value: Any, fragments: Mapping[str, str], where: str, fld: str) -> st
     return pattern
 
 
-def _entry(item: Any, where: str, extra: frozenset[str]) -> Entry:
+def _entry(item: Any, where: str, extra: frozenset[str]) -> Entry:  # noqa: C901
     if not isinstance(item, dict):
         raise LexiconError(f"{where}: expected a mapping", field="entry")
     unknown = set(item) - _ENTRY_FIELDS - extra
@@ -293,7 +296,8 @@ def _entry(item: Any, where: str, extra: frozenset[str]) -> Entry:
             f"{where}: when must be one of {list(CONDITIONS)} (got {when!r})", field="when"
         )
     flags = {}
-    for name, default in (("legal", False), ("negatable", True), ("homophones", True)):
+    names = (("legal", False), ("negatable", True), ("homophones", True), ("anywhere", False))
+    for name, default in names:
         value = item.get(name, default)
         if not isinstance(value, bool):
             raise LexiconError(f"{where}: {name} must be true or false (got {value!r})", field=name)
@@ -328,7 +332,9 @@ def _read_document(
     for section, target in (("patterns", f"{language}_patterns"), ("initials", "initials")):
         for n, item in enumerate(_items(doc, section, name)):
             where = f"{name}: {section}[{n}]"
-            entry = _entry(item, where, frozenset({"pattern"}))
+            entry = _entry(item, where, frozenset({"pattern", "anywhere"}))
+            if entry.anywhere and section != "initials":
+                raise LexiconError(f"{where}: anywhere is for initials only", field="anywhere")
             parts[target].append((entry, _regex(item.get("pattern"), fragments, where, "pattern")))
     for n, item in enumerate(_items(doc, "compositions", name)):
         where = f"{name}: compositions[{n}]"

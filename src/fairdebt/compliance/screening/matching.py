@@ -364,8 +364,9 @@ class Matcher:
         words = folded.words_text
         starts = _word_starts(words)
         patterns = plan.en.candidates(starts)
-        if folded.has_cjk:
-            patterns += plan.initials.candidates(starts)
+        patterns += [
+            p for p in plan.initials.candidates(starts) if folded.has_cjk or p.entry.anywhere
+        ]
         for p in patterns:
             for m in p.regex.finditer(words):
                 if m.end() > m.start():
