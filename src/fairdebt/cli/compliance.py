@@ -326,6 +326,7 @@ def screen_line(data: Any, where: str, *, pack: str) -> dict[str, Any]:
                 "end": f.end,
                 "rule": f.rule,
                 "citation": f.citation,
+                "score": f.score,
             }
             for f in findings
         ],

@@ -23,12 +23,15 @@ How the text is folded (traditional characters, spacing, homophones, pinyin, lee
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from fairdebt.compliance.screening.classifier import classifier
 from fairdebt.compliance.screening.findings import RECIPIENTS, Facts, Finding, verdict
-from fairdebt.compliance.screening.folding import fold
+from fairdebt.compliance.screening.folding import CJK, fold
 from fairdebt.compliance.screening.lexicon import Entry
 from fairdebt.compliance.screening.matching import Matcher, applies, matcher
 from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
@@ -38,6 +41,10 @@ __all__ = ["CATEGORIES", "PACKS", "RECIPIENTS", "Facts", "Finding", "screen", "v
 
 
 _DEFAULT_FACTS = Facts()
+#: Below this many letters and ideographs the n-gram evidence is too thin: the lexicon alone.
+_MIN_CHARS = 10
+#: A classifier finding covers the message from its first to its last letter or ideograph.
+_CONTENT = re.compile(f"[0-9A-Za-z{CJK}]")
 
 
 def screen(
@@ -46,12 +53,16 @@ def screen(
     pack: str = "cn",
     *,
     lexicons: Sequence[str] = (),
+    statistical: bool = True,
 ) -> list[Finding]:
     """Screen one message or transcript; return its findings ordered by position.
 
     ``facts`` may be :class:`Facts`, a mapping with any subset of its fields, or None (the
     debtor, no judgment, not time-barred, no legal action intended). ``lexicons`` names extra
-    lexicon files (a lender's own, docs/screening.md) read after the pack's.
+    lexicon files (a lender's own, docs/screening.md) read after the pack's. With
+    ``statistical`` (the default) every finding carries the classifier's calibrated ``score``,
+    and a message the lexicon passes but the classifier scores at or above its threshold gets
+    one finding of the likeliest category, to review (:mod:`.classifier`).
     """
     if not isinstance(text, str):
         raise InputError(f"text must be a string (got {type(text).__name__})", field="text")
@@ -77,7 +88,34 @@ def screen(
         key = (category, hit.start, hit.end)
         if found.get(key) != "block":
             found[key] = "review" if hit.weak else action
-    return _findings(found, rules.rules)
+    findings = _findings(found, rules.rules)
+    if not statistical:
+        return findings
+    scored = classifier().score(folded.words_text)
+    probability = round(scored.probability, 4)
+    findings = [dataclasses.replace(f, score=probability) for f in findings]
+    if not findings and scored.category is not None and len(folded.compact_text) >= _MIN_CHARS:
+        span = _CONTENT.search(text)
+        if span is not None:
+            rule = rules.rules[scored.category]
+            start = span.start()
+            end = next(i + 1 for i in range(len(text) - 1, -1, -1) if _CONTENT.match(text[i]))
+            findings.append(
+                Finding(
+                    category=scored.category,
+                    start=start,
+                    end=end,
+                    rule=rule.rule,
+                    citation=rule.citation,
+                    action="review",
+                    message_zh=rule.message_zh,
+                    message_en=rule.message_en,
+                    grade=rule.grade,
+                    score=probability,
+                    source="classifier",
+                )
+            )
+    return findings
 
 
 @functools.lru_cache(maxsize=256)
