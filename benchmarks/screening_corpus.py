@@ -354,6 +354,107 @@ HAND_OK = [
     "we will never threaten you with jail; this is a civil matter",
 ]
 
+#: A second batch of cores, written after the first model met held-out round 7 (docs/screening.md).
+MORE_BAD_ZH = {
+    "V": ["你家楼道的灯坏了吧，晚上回家小心台阶", "我们兄弟不讲道理，只讲结果", "你那辆车停在小区门口挺显眼的",
+          "别让我们在你{kin}学校门口碰到你", "下次见面就不是说话这么简单了", "你有几根骨头够我们折腾的",
+          "你以为换个城市我们就找不到你？", "晚上睡觉记得锁好门", "再不还你就准备去医院躺着吧"],
+    "L": ["你这性质已经变了，不是民事是刑事了", "法务已经把你的材料整理好送去派出所了", "你就等着被戴上银手镯吧",
+          "这种情况按诈骗处理，少说三年", "再拖着不还，警察叔叔会请你喝茶", "你的案子够立案标准了，等着被传唤吧",
+          "进去之后你家里人还得给你送饭"],
+    "I": ["我是人民法院执行局的工作人员，现在通知你", "你好，这里是市公安局反诈中心，你的借款涉嫌违法",
+          "本人是法院指派的调解法官", "我们是最高法执行部门的，你的名字已经在系统里", "我是检察院的，跟你核实一笔借款",
+          "我代表法院给你最后一次机会"],
+    "B": ["你的征信我们已经标记了，以后哪家都不敢借你", "影响你子女上学考编政审，你自己想清楚",
+          "全国联网，你去哪都是黑户", "你的信用这辈子算是毁了", "以后你连手机号都办不了", "你全家的信用都要被连累"],
+    "T": ["你媳妇单位的电话我们查到了", "你爸妈那边我们已经打过招呼了", "要不要让你们老板评评理",
+          "我们会挨个通知你微信里的好友", "你表哥说会转告你，我们把你欠钱的事都跟他讲了",
+          "你小区物业我们已经联系了", "明天你们公司前台会收到一封关于你的信", "给你家亲戚挨个打电话说说你的事"],
+    "P": ["你的裸照我们也有", "你的家庭住址和电话会出现在每个催收群里", "把你做成表情包发网上",
+          "你的照片会印在传单上发遍你们小区", "我们会在网上给你开个专帖"],
+    "A": ["你脑子有病吧，欠钱还这么横", "白眼狼一个，借钱的时候说得比唱的好听", "你爹妈生你有什么用",
+          "丢人现眼的东西", "你这种人就是社会的渣滓", "蠢得跟猪一样", "没脸没皮的老赖", "你算个什么东西",
+          "瞧你那穷酸样"],
+    "H": ["接下来每个小时都会有人打给你", "你换多少个号码我们都能找到", "我们在你家门口蹲了三天了",
+          "你上下班的路线我们都摸清楚了，天天跟着你", "从现在起你的手机别想安静"],
+    "F": ["先交五百块的保证金，不然不给你办减免", "把钱转到我老婆的卡上就行", "你可以去借网贷先把我们这个平了",
+          "信用卡刷出来先还我们", "现在交个加急费今天就能给你停催", "微信转我，公司那边我帮你说"],
+    "M": ["利滚利已经翻了五倍了", "本来三千，现在你得还三万", "每天的违约金是欠款的十分之一",
+          "你不还就按照最高罚息算，至少翻两番", "现在一次性还清要交两倍的钱"],
+    "C": ["我不是公司的人，你别问那么多", "用我私人微信沟通，公司电话别打", "这事不走公司流程，你跟我单聊",
+          "你打官方客服也没用，只有我能处理"],
+    "Q": ["那笔十几年前的账照样追你到底，不还就起诉", "过了时效也一样能告，你别心存侥幸",
+          "老账新算，法院一样受理"],
+}
+MORE_BAD_EN = {
+    "V": ["it'd be a real pity if your car got keyed tonight", "accidents happen to people who don't pay",
+          "we know what time your {ekin} gets off the bus", "nice place you've got, would be a shame to lose it",
+          "people who ignore me tend to get hurt", "sleep with one eye open", "my boys are getting restless",
+          "you won't like it when we come to collect in person"],
+    "L": ["this is criminal theft and the cops are already involved", "you'll be booked and fingerprinted",
+          "a judge will put you away for this", "skipping payments is a felony where you live",
+          "the sheriff is on his way with a warrant", "you'll be doing time if this isn't paid"],
+    "I": ["this is Agent Morris, federal debt enforcement", "I'm calling on behalf of the county prosecutor",
+          "official notice from the Department of Justice collections division",
+          "this is the state court clerk regarding your case", "Sergeant Bell here from the police department"],
+    "B": ["no bank will ever open an account for you again", "we'll make sure you're flagged in every system",
+          "your kids will be denied student loans because of you", "you'll be on a permanent blacklist",
+          "you'll never rent an apartment again"],
+    "T": ["we already spoke to your sister and she's not happy", "your coworkers will get a memo about your debt",
+          "I'll be calling your dad at his office", "we'll explain everything to your neighbors",
+          "your landlord will hear from us by noon", "we'll let your whole family group chat know",
+          "your manager Tom will get an email today", "we're reaching out to everyone on your contact list"],
+    "P": ["your photo and address are going up on a debtors page", "we'll post your selfies with a caption about this debt",
+          "flyers with your name are being printed", "your ID is going to be shared in local groups"],
+    "A": ["you're a pathetic excuse for an adult", "what kind of lowlife doesn't pay his bills",
+          "you worthless moocher", "grow up and pay, you spineless coward", "you're garbage and everyone knows it",
+          "you useless sack of crap", "your mother must be ashamed of you"],
+    "H": ["your phone will ring every ten minutes until you pay", "we'll park outside your house every night",
+          "expect us at your door every morning", "we'll text you from a new number every hour",
+          "we'll follow you to work every day"],
+    "F": ["borrow it from your parents and pay us today", "put it on a credit card, I don't care how",
+          "send the money to my PayPal, not the office", "there's a $200 fee to stop the calls",
+          "buy gift cards and read me the numbers", "take a cash advance and clear this now"],
+    "M": ["your $300 balance is now $3,000", "we add $50 every single day you're late",
+          "you owe five times what you borrowed now", "with our fees it's quadrupled"],
+    "C": ["I won't tell you what company I'm with", "forget the official line, message me here",
+          "we can handle this off the books", "don't go through the company, pay me directly"],
+    "Q": ["it's a 15-year-old debt but we'll still sue you", "old or not, we're taking this to court",
+          "the statute of limitations won't save you, see you in court"],
+}
+MORE_OK_ZH = [
+    "您的账户目前处于逾期状态，为避免产生更多罚息，请尽快还款", "请您在方便的时候回电，我们一起商量还款安排",
+    "我们不会向您的亲友透露任何借款信息", "您的投诉我们已转交合规部门处理", "欠款逾期不会被判刑，请勿相信恐吓信息",
+    "如您被人以征信、坐牢等名义恐吓，请拨打官方客服投诉", "律师提醒：民间借贷纠纷属于民事案件",
+    "我们已为您申请暂停催收十五天", "还款后请保留凭证，以便核对", "孩子上学用钱紧的话，可以申请延期一个月",
+    "本公司催收员均持证上岗，通话全程录音", "您的邻居不会收到任何关于您的信息", "您可以选择到营业网点现场办理还款",
+    "根据监管要求，我们每天联系您不超过三次", "您的逾期记录已在结清后更新", "您好，我们是XX银行，您的信用卡已逾期12天",
+    "我们尊重您的隐私，不会上门打扰", "诉讼不是我们的首选，希望与您协商解决", "法院判决后，执行由法院依法进行",
+    "若您认为本笔债务有误，可提供材料申请复核", "请勿将验证码告诉任何人", "您本月已还款，下月无需操作",
+    "SB公司的工作人员不会向您索要密码", "您的楼号2B已登记为账单地址",
+]
+MORE_OK_EN = [
+    "your account is 45 days past due; please call us to discuss options", "we'd rather work out a plan than go to court",
+    "if someone threatens you with jail over a debt, report them to us", "your neighbors will never hear from us",
+    "we only call between 8am and 9pm and never on holidays", "you can send payment to the address on your statement",
+    "under SB 1234, you have new rights about medical debt", "your unit 2B address has been updated",
+    "we won't share your information with anyone but you", "the court case was dismissed after your payment",
+    "collection has stopped while we verify the debt", "we appreciate your partial payment of {eamt}",
+    "talk to us before it grows; we can waive late fees", "we'll send a written notice before any legal action",
+    "you are welcome to have a lawyer or friend on the call", "your family members are not responsible for this debt",
+    "we never visit your workplace", "your kids' credit is not affected by your debt",
+    "please do not send cash through the mail", "this message is from Acme Recovery, a licensed collection agency",
+    "you can review your credit report for errors for free", "no payment is required while your dispute is open",
+    "hey, just a friendly nudge that your payment is due tomorrow", "sorry we missed you! call back anytime",
+]
+
+for _k, _v in MORE_BAD_ZH.items():
+    BAD_ZH[_k] += _v
+for _k, _v in MORE_BAD_EN.items():
+    BAD_EN[_k] += _v
+OK_ZH += MORE_OK_ZH
+OK_EN += MORE_OK_EN
+
 _TC = None
 
 

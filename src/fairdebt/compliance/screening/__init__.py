@@ -75,14 +75,20 @@ def screen(
     folded = fold(text)
     truthful: list[tuple[int, int]] | None = None
     found: dict[tuple[str, int, int], str] = {}
+    explained = False  # a hit was cancelled: the risky words are negated or a lawful formula
     meanings, plan = _plan(compiled, facts, pack)
     for hit in compiled.hits(folded, meanings.__contains__, plan):
         meaning = meanings[hit.entry]
+        if hit.cancelled:
+            explained = True
+            continue
         if truthful is None:
             truthful = compiled.truthful(folded)
         if any(s <= hit.start and hit.end <= e for s, e in truthful):
+            explained = True
             continue
         if hit.entry.negatable and compiled.negation.negated(text, hit.start):
+            explained = True
             continue
         category, action = meaning
         key = (category, hit.start, hit.end)
@@ -94,7 +100,12 @@ def screen(
     scored = classifier().score(folded.words_text)
     probability = round(scored.probability, 4)
     findings = [dataclasses.replace(f, score=probability) for f in findings]
-    if not findings and scored.category is not None and len(folded.compact_text) >= _MIN_CHARS:
+    if (
+        not findings
+        and not explained
+        and scored.category is not None
+        and len(folded.compact_text) >= _MIN_CHARS
+    ):
         span = _CONTENT.search(text)
         if span is not None:
             rule = rules.rules[scored.category]

@@ -140,7 +140,8 @@ class Lexicon:
         """The categories some entry of the lexicon evidences."""
         entries = [e for e, _ in (*self.zh_phrases, *self.zh_patterns, *self.en_patterns)]
         entries += [e for e, _ in self.initials] + [c.entry for c in self.compositions]
-        return {e.category for e in entries}
+        # A mention of legal action is category Q on a time-barred debt.
+        return {e.category for e in entries} | ({"Q"} if any(e.legal for e in entries) else set())
 
 
 def load_lexicon(files: Sequence[str | Path]) -> Lexicon:

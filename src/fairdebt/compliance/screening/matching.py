@@ -67,6 +67,8 @@ class Hit:
     entry: Entry
     #: A weak hit (a two-character homophone): review at most, whatever the entry says.
     weak: bool = False
+    #: A composition whose slots a negation governs: no finding, but the words were seen.
+    cancelled: bool = False
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -462,11 +464,10 @@ def _composed_hits(
                 continue
             # A negation before either slot cancels the pair; read on the view as well, where
             # emoji and symbols between the words are gone ("won't 😡 ruin your credit").
-            if c.rule.entry.negatable and negation.pair_negated(
+            cancelled = c.rule.entry.negatable and negation.pair_negated(
                 original, text, a[0], b[0], ma.start(), mb.start()
-            ):
-                continue
-            yield Hit(start, end, c.rule.entry)
+            )
+            yield Hit(start, end, c.rule.entry, cancelled=cancelled)
 
 
 def _sentence(original: str, start: int, end: int, view: str) -> str:
