@@ -448,12 +448,115 @@ MORE_OK_EN = [
     "hey, just a friendly nudge that your payment is due tomorrow", "sorry we missed you! call back anytime",
 ]
 
-for _k, _v in MORE_BAD_ZH.items():
+#: A third batch: questions, politeness that threatens, long letters, emoji, whole-sentence pinyin.
+THIRD_BAD_ZH = {
+    "V": ["你想让你{kin}天天提心吊胆过日子吗", "要不要我们派人去你家坐坐，顺便认识一下你{kin}", "友情提示：夜里一个人别去停车场",
+          "😊 你家门锁挺结实吧", "ni zui hao xiao xin dian", "你猜我们现在在哪？你家楼下"],
+    "L": ["请问您是想在看守所里过年吗", "友情提醒：拒不还款属于违法犯罪，公安机关会依法处理", "ni deng zhe zuo lao ba",
+          "你是想坐几年牢才肯还钱？", "本中心已将您的骗贷行为移交司法机关"],
+    "I": ["【人民法院】您的借款纠纷案已进入强制执行程序，请联系书记员", "【公安提醒】您涉嫌恶意拖欠，请到辖区派出所说明情况",
+          "我是xx律所的主任律师，法院委托我通知您", "这里是仲裁委，你已被裁定败诉"],
+    "B": ["你想让你孩子以后政审过不了吗？", "你一个人不要紧，连累孩子考公就不好了吧", "hei ming dan shang le jiu xia bu lai le",
+          "友情提示：失信名单会同步到所有航空公司和铁路"],
+    "T": ["请问您希望我们先联系您的父亲还是您的领导？", "您同事张某某的电话是您留的紧急联系人吧，我们这就打", "要不我去你们单位当面跟你谈？当着你同事的面",
+          "你老婆知道你在外面欠这么多钱吗？要不要我们告诉她", "您家人电话已在我们外呼名单中"],
+    "P": ["您的个人信息即将在催收公示平台公开", "我们已经把你的资料整理成曝光帖，今晚发", "你女儿朋友圈的照片我们都存了"],
+    "A": ["欠钱不还，你还是人吗？", "请问您的脸皮是什么做的？", "这么大人了还赖账，你爸妈怎么教的", "穷鬼就别借钱", "loser，还不还"],
+    "H": ["我们每天会准时七点给你打电话，风雨无阻", "以后你下班我们都会在公司门口接你", "你拉黑一个号我们换十个号"],
+    "F": ["可以先在别的平台借一笔周转一下，还完我们再说", "转账备注写还款，转到下面这个个人账户", "办理减免需要先交一笔风险保证金"],
+    "M": ["您的欠款已产生高额违约金，目前应还五万元", "不还的话每天加收百分之十的罚息"],
+    "C": ["工号就不报了，你知道我是催款的就行", "这个微信号是我私人的，别截图给客服"],
+    "Q": ["虽然是2010年的借款，但我们仍将向法院起诉您"],
+}
+THIRD_BAD_EN = {
+    "V": ["do you really want your {ekin} to find out the hard way?", "we'd hate for anything to happen to that pretty face",
+          "how's the new baby? would be a shame if...", "you seem to enjoy having working legs 🙂",
+          "just a friendly reminder that we know where you park"],
+    "L": ["would you prefer to discuss this with a judge from a jail cell?", "kindly be advised that non-payment will result in your arrest",
+          "we've filed a police report for theft of services", "you're one missed payment away from handcuffs"],
+    "I": ["NOTICE FROM THE SUPERIOR COURT: contact our collections officer immediately", "hello, this is Lieutenant Grant with the county sheriff",
+          "I'm with the attorney general's debt recovery task force"],
+    "B": ["do you want your children paying for your mistakes on their credit?", "kindly note you will be permanently barred from all lenders"],
+    "T": ["should we call your wife or your boss first?", "would your coworkers like to know about this?", "we're happy to discuss this with your father if you won't",
+          "your emergency contact will be receiving a call about your balance today"],
+    "P": ["your profile and debt will be featured on our public wall of shame", "we've prepared a post with your photo for the local Facebook group"],
+    "A": ["are you really this stupid or just pretending?", "how do you live with yourself, you leech?", "grown adult acting like a child, pathetic"],
+    "H": ["we'll be calling at 6am every day until you answer", "block us and we'll use another number, and another"],
+    "F": ["you can always borrow from a payday lender and pay us the same day", "send a money order made out to me personally"],
+    "M": ["kindly note your balance has increased to five times the original amount"],
+    "C": ["I'd rather not say which agency I'm with", "let's keep this between us and off the recorded line"],
+    "Q": ["though this debt is from 2008, we intend to file suit immediately"],
+}
+THIRD_OK_ZH = [
+    "请问您方便在什么时间接听我们的电话？", "您是否需要我们为您申请延期还款？", "您好，请问您对账单金额有疑问吗？",
+    "😊 温馨提示，明天是您的还款日哦", "您的欠款我们只会与您本人沟通，请问现在方便吗", "您好，我是XX金融的回访专员，工号1023，请问您是李先生本人吗",
+    "为保障您的权益，本次通话将被录音", "您可以先还最低额，剩余部分我们帮您申请分期", "如果您觉得我们的催收方式有问题，欢迎随时投诉",
+    "您的案件已撤诉，感谢您的配合", "法院调解书已生效，请按调解书约定分期履行", "nin hao, ni de huan kuan ri shi ming tian",
+    "您好，系统显示您已逾期，请问是遇到什么困难了吗？", "我们不会联系您的紧急联系人，除非无法联系到您本人，且只询问您的联系方式",
+]
+THIRD_OK_EN = [
+    "would a smaller monthly payment help you right now?", "is now a good time to talk about your account?",
+    "do you have any questions about the amount we say you owe?", "😊 friendly reminder: your payment is due tomorrow",
+    "kindly note this call may be recorded for training purposes", "we're sorry for the trouble; the late fee has been removed",
+    "the lawsuit was withdrawn after your settlement", "the court approved your payment plan of {eamt} a month",
+    "should we call you in the morning or the evening?", "would you like us to email you a copy of the agreement?",
+    "we only contact your emergency contact to ask how to reach you, never about the debt",
+    "if we can't reach you, we'll send a letter, nothing more",
+]
+
+for _k, _v in (*MORE_BAD_ZH.items(), *THIRD_BAD_ZH.items()):
     BAD_ZH[_k] += _v
-for _k, _v in MORE_BAD_EN.items():
+for _k, _v in (*MORE_BAD_EN.items(), *THIRD_BAD_EN.items()):
     BAD_EN[_k] += _v
-OK_ZH += MORE_OK_ZH
-OK_EN += MORE_OK_EN
+OK_ZH += MORE_OK_ZH + THIRD_OK_ZH
+OK_EN += MORE_OK_EN + THIRD_OK_EN
+
+#: Neutral text that uses the threats' nouns (family, employer, police, court, hospital, photo)
+#: in ordinary sentences, so that a noun alone is no evidence: notices, service messages, chat.
+NEUTRAL_ZH = [
+    "您{kin}的医保卡已办好，请到窗口领取", "家长会通知：请各位家长本周五下午到校", "您的快递已放在小区门口快递柜",
+    "{auth}办事大厅周一至周五对外办公", "您预约的体检时间为{m}月{d}日上午九点", "公司年会定于{m}月{d}日举行，请各部门{third}准时参加",
+    "请上传近期免冠照片用于办理证件", "您的{kin}已成功为您充值话费", "本周六小区停水，请提前储水", "医院挂号成功，就诊时间为明天上午",
+    "您的航班已值机成功，祝您旅途愉快", "孩子的校车时间调整为早上七点半", "派出所户籍窗口办理身份证需本人到场", "法院旁边的停车场本周维修",
+    "您好，您的{third}推荐您办理我行储蓄卡", "老板说明天开会讨论年度计划", "邻居家的猫跑到我们阳台上了", "请于{m}月{d}日前提交报销单据",
+    "您的社保缴费已成功", "今天天气晴，适合带{kin}出去走走", "律师事务所招聘启事：欢迎应届毕业生投递简历", "您的个人信息已更新成功",
+    "周末和同事一起去爬山", "感谢您参加本次问卷调查", "您订的蛋糕已送到家门口", "学校通知：明天放假一天", "您的车辆年检即将到期",
+    "物业提醒：电梯明天上午例行检修", "您的包裹因地址不详被退回", "银行网点营业时间调整通知",
+]
+NEUTRAL_EN = [
+    "your {ekin}'s bus pass is ready for pickup", "the courthouse is closed on Monday for the holiday",
+    "your appointment at the hospital is confirmed for June {d}", "the police department is hiring crossing guards",
+    "please upload a recent photo for your new card", "your {ethird} referred you to our savings account",
+    "your package was left at the front door", "the school bus schedule changes next week",
+    "reminder: parent-teacher night is on Thursday", "your flight is confirmed, have a great trip",
+    "our office will be closed for the holidays", "your neighbors' package was delivered to you by mistake",
+    "your {ekin} added you to the family plan", "your profile photo was updated", "the sheriff's office hosts a safety fair on Saturday",
+    "thanks for attending our community event", "your prescription is ready at the pharmacy", "the court of appeals published new guidance today",
+    "your boss approved your vacation request", "we sent your tax documents by mail", "the bank branch on Main Street is moving",
+    "happy birthday from your friends at the credit union", "your car is due for an oil change", "your subscription renews on the 15th",
+    "please review the attached invoice", "the lecture on criminal law starts at 10am", "your daughter's school photos are ready",
+    "your coworker shared a document with you", "the jail visiting hours page has moved", "you have a new message from your landlord",
+]
+
+#: Lawful English with the everyday verbs threats also use (get, take, know, see, keep, let, tell).
+MORE_OK_EN_VERBS = [
+    "if you are struggling, you can get free debt advice from a charity", "you can get help from a free money adviser",
+    "let us know if your circumstances change", "we know times are hard; take the time you need to reply",
+    "you'll get a letter confirming your new plan", "we'll keep your details safe and private",
+    "see our website for ways to pay", "tell us what you can afford and we'll see what we can do",
+    "you can take a payment holiday of up to two months", "we'll call you back at a time that suits you",
+    "keep this message for your records", "you'll never be charged for setting up a plan",
+    "come to any branch and we'll help you in person", "make a payment any time in the app",
+    "we'll let you know before anything changes on your account", "get in touch if you think this is wrong",
+    "you can see your balance and statements online", "take a look at your options on our help page",
+    "we're here to help, not to judge", "your family can call on your behalf if you give permission",
+    "get your free budget planner at our website", "we'll stop calling if you ask us in writing",
+    "your employer won't be told anything about this account", "know your rights: read the enclosed leaflet",
+    "no action will be taken while we discuss your plan", "impartial advice is available from MoneyHelper and StepChange",
+    "please call when you're ready; there's no pressure", "you can keep paying what you agreed, nothing more",
+    "we will get back to you within five working days", "if you've already paid, please ignore this message",
+]
+OK_EN += MORE_OK_EN_VERBS
 
 _TC = None
 
@@ -518,6 +621,11 @@ def _style(text: str, lang: str, rng: random.Random) -> tuple[str, str]:
     """Rewrite a share of messages, whatever their label: the same styles on both sides."""
     roll = rng.random()
     if lang == "zh":
+        # 您 or 你 says nothing about a label: lenders write 你, collectors write 您.
+        if "您" in text and rng.random() < 0.4:
+            text = text.replace("您", "你")
+        elif "你" in text and rng.random() < 0.25:
+            text = text.replace("你", "您")
         if roll < 0.15:
             return _trad(text), "traditional"
         if roll < 0.27:
@@ -548,6 +656,12 @@ def _fill(template: str, rng: random.Random) -> str:
 
 def _en_fill(template: str, rng: random.Random) -> str:
     return _fill(template.replace("{n}", rng.choice(N_EN)), rng)
+
+
+def _compound(core: str, lawful: str, joint: str, rng: random.Random) -> str:
+    """A core and a lawful sentence in either order: a threat hides in boilerplate, and a
+    lawful message runs to two sentences."""
+    return f"{lawful}{joint}{core}" if rng.random() < 0.5 else f"{core}{joint}{lawful}"
 
 
 def _frame(own: list[str], other: list[str], rng: random.Random) -> str:
@@ -593,12 +707,16 @@ def make_corpus(per_label: int = 3300, seed: int = SEED) -> list[dict[str, objec
         if rng.random() < 0.5:
             pick = rng.randrange(len(BAD_ZH[category]))
             core = _fill(BAD_ZH[category][pick], rng)
+            if rng.random() < 0.2:
+                core = _compound(core, _fill(rng.choice(OK_ZH), rng), "，", rng)
             text = _fill(_frame(FRAME_ZH, FRAME_OK_ZH, rng).replace("{c}", core), rng)
             text, style = _style(text, "zh", rng)
             add(text, 1, category, "zh", style, f"zh-{category}-{pick}")
         else:
             pick = rng.randrange(len(BAD_EN[category]))
             core = _en_fill(BAD_EN[category][pick], rng)
+            if rng.random() < 0.2:
+                core = _compound(core, _en_fill(rng.choice(OK_EN), rng), ". ", rng)
             frame = _frame(FRAME_EN, FRAME_OK_EN, rng)
             text = _en_fill(frame.replace("{c}", core), rng)
             text, style = _style(text[0].upper() + text[1:], "en", rng)
@@ -606,15 +724,28 @@ def make_corpus(per_label: int = 3300, seed: int = SEED) -> list[dict[str, objec
     tries = 0
     while sum(1 for r in rows if r["label"] == 0) < per_label and tries < 50 * per_label:
         tries += 1
+        if rng.random() < 0.2:
+            zh = rng.random() < 0.5
+            pool = NEUTRAL_ZH if zh else NEUTRAL_EN
+            pick = rng.randrange(len(pool))
+            text = _fill(pool[pick], rng) if zh else _en_fill(pool[pick], rng)
+            lang = "zh" if zh else "en"
+            text, style = _style(text if zh else text[0].upper() + text[1:], lang, rng)
+            add(text, 0, None, lang, style, f"{lang}-neutral-{pick}")
+            continue
         if rng.random() < 0.5:
             pick = rng.randrange(len(OK_ZH))
             core = _fill(OK_ZH[pick], rng)
+            if rng.random() < 0.2:
+                core = _compound(core, _fill(rng.choice(OK_ZH), rng), "，", rng)
             text = _fill(_frame(FRAME_OK_ZH, FRAME_ZH, rng).replace("{c}", core), rng)
             text, style = _style(text, "zh", rng)
             add(text, 0, None, "zh", style, f"zh-ok-{pick}")
         else:
             pick = rng.randrange(len(OK_EN))
             core = _en_fill(OK_EN[pick], rng)
+            if rng.random() < 0.2:
+                core = _compound(core, _en_fill(rng.choice(OK_EN), rng), ". ", rng)
             text = _en_fill(_frame(FRAME_OK_EN, FRAME_EN, rng).replace("{c}", core), rng)
             text, style = _style(text, "en", rng)
             add(text, 0, None, "en", style, f"en-ok-{pick}")

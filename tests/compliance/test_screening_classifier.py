@@ -61,18 +61,17 @@ def test_every_finding_carries_the_score_of_its_message() -> None:
 
 
 def test_a_classifier_finding_goes_to_review_never_to_block() -> None:
-    text = "We know which bus your daughter takes."
-    findings = screen(text, pack="us")
+    text = "我们知道你女儿每天坐哪路公交"
+    findings = screen(text)
     assert verdict(findings) == "review"
     (finding,) = findings
     assert finding.source == "classifier" and finding.action == "review"
     assert finding.score >= classifier().threshold
-    assert text[finding.start : finding.end] == "We know which bus your daughter takes"
+    assert text[finding.start : finding.end] == text
 
 
 def test_without_the_statistical_layer_the_lexicon_answers_alone() -> None:
-    text = "We know which bus your daughter takes."
-    assert screen(text, pack="us", statistical=False) == []
+    assert screen("我们知道你女儿每天坐哪路公交", statistical=False) == []
 
 
 #: The misses named in issue 15, and new wordings of the same families.

@@ -43,6 +43,7 @@ __all__ = ["CATEGORIES", "PACKS", "RECIPIENTS", "Facts", "Finding", "screen", "v
 _DEFAULT_FACTS = Facts()
 #: Below this many letters and ideographs the n-gram evidence is too thin: the lexicon alone.
 _MIN_CHARS = 10
+_LEGAL = frozenset("LQI")
 #: A classifier finding covers the message from its first to its last letter or ideograph.
 _CONTENT = re.compile(f"[0-9A-Za-z{CJK}]")
 
@@ -104,6 +105,8 @@ def screen(
         not findings
         and not explained
         and scored.category is not None
+        # Legal notices are true when the facts say so: the lexicon's ``no_legal`` reading.
+        and not (scored.category in _LEGAL and (facts.legal_action_intended or facts.has_judgment))
         and len(folded.compact_text) >= _MIN_CHARS
     ):
         span = _CONTENT.search(text)

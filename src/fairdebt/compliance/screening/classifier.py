@@ -3,7 +3,8 @@
 The lexicon blocks what it can explain span by span; new wording it has never seen passes it.
 This layer reads the folded word view of the message (traditional characters simplified,
 full-width and case folded, leetspeak restored, spelled-out letters joined) as character
-n-grams of one to four characters inside word boundaries, weights them by TF-IDF, and scores
+n-grams of one to four characters inside word boundaries plus Latin words and word pairs,
+weights them by TF-IDF (sublinear term frequency), and scores
 them with a logistic regression whose output is calibrated (Platt scaling on cross-validated
 decision values): ``score`` is an estimate of the probability that the message is prohibited.
 A second, multinomial head names the most likely of the twelve categories.
@@ -25,6 +26,7 @@ import gzip
 import hashlib
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,7 +41,11 @@ __all__ = [
     "DATA",
     "Classifier",
     "Score",
-    "char_ngrams", "classifier", "corpus_digest"]
+    "char_ngrams",
+    "classifier",
+    "corpus_digest",
+    "features",
+]
 
 ARTIFACT = "screening_classifier.json.gz"
 CORPUS = "screening_corpus.jsonl"
@@ -64,6 +70,23 @@ def char_ngrams(text: str) -> list[str]:
             if size < n:
                 break
             grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    return grams
+
+
+_LATIN_WORD = re.compile("[a-z]+")
+
+
+def features(text: str) -> list[str]:
+    """What the classifier reads: the character n-grams, and Latin words and word pairs
+    (``w:`` and ``b:`` prefixed), which carry English meaning past four characters.
+
+    >>> features("pay now")[-3:]
+    ['w:pay', 'w:now', 'b:pay now']
+    """
+    words = _LATIN_WORD.findall(text)
+    grams = char_ngrams(text)
+    grams.extend(f"w:{w}" for w in words)
+    grams.extend(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
     return grams
 
 
@@ -108,10 +131,11 @@ class Classifier:
         total = 0.0
         dot = 0.0
         table = self.table
-        for gram, count in Counter(char_ngrams(text)).items():
+        for gram, count in Counter(features(text)).items():
             row = table.get(gram)
             if row is not None:
-                value = count * row[0]
+                # sublinear term frequency, as in training (TfidfVectorizer(sublinear_tf=True))
+                value = (1.0 + math.log(count)) * row[0]
                 total += value * value
                 dot += value * row[1]
                 known.append((row[2], value))
