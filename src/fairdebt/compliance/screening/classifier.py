@@ -61,16 +61,13 @@ def char_ngrams(text: str) -> list[str]:
     >>> char_ngrams("ab")[:5]
     [' ', 'a', 'b', ' ', ' a']
     """
-    grams: list[str] = []
     low, high = NGRAMS
-    for word in text.split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, high + 1):
-            if size < n:
-                break
-            grams.extend(padded[i : i + n] for i in range(size - n + 1))
-    return grams
+    return [
+        padded[i : i + n]
+        for padded in [f" {word} " for word in text.split()]
+        for n in range(low, min(high, len(padded)) + 1)
+        for i in range(len(padded) - n + 1)
+    ]
 
 
 _LATIN_WORD = re.compile("[a-z]+")
@@ -119,28 +116,44 @@ class Classifier:
             raise ConfigurationError(f"screening classifier artifact is malformed ({exc})") from None
         if not (len(grams) == len(idf) == len(weights) == len(category_weights)):
             raise ConfigurationError("screening classifier artifact: arrays differ in length")
-        self.table: dict[str, tuple[float, float, int]] = {
-            g: (i, w, n) for n, (g, i, w) in enumerate(zip(grams, idf, weights, strict=True))
+        #: n-gram -> (idf squared, idf times weight, idf, row of the category weights)
+        self.table: dict[str, tuple[float, float, float, int]] = {
+            g: (i * i, i * w, i, n)
+            for n, (g, i, w) in enumerate(zip(grams, idf, weights, strict=True))
         }
         self.category_weights = category_weights
 
-    def _vector(self, text: str) -> tuple[list[tuple[int, float]], float]:
-        """The message's known n-grams with their TF-IDF values, L2-normalised, and the binary
-        head's decision value."""
-        known: list[tuple[int, float]] = []
+    def _decision(self, counts: Counter[str]) -> tuple[float, float]:
+        """The binary head's decision value and the TF-IDF norm (sublinear term frequency, as
+        in training); the common case of an n-gram seen once takes no logarithm."""
         total = 0.0
         dot = 0.0
-        table = self.table
-        for gram, count in Counter(features(text)).items():
-            row = table.get(gram)
-            if row is not None:
-                # sublinear term frequency, as in training (TfidfVectorizer(sublinear_tf=True))
-                value = (1.0 + math.log(count)) * row[0]
-                total += value * value
-                dot += value * row[1]
-                known.append((row[2], value))
+        get = self.table.get
+        for gram, count in counts.items():
+            row = get(gram)
+            if row is None:
+                continue
+            if count == 1:
+                total += row[0]
+                dot += row[1]
+            else:
+                tf = 1.0 + math.log(count)
+                total += tf * tf * row[0]
+                dot += tf * row[1]
         norm = math.sqrt(total) or 1.0
-        return [(n, v / norm) for n, v in known], dot / norm + self.intercept
+        return dot / norm + self.intercept, norm
+
+    def _category(self, counts: Counter[str], norm: float) -> str:
+        """The likeliest category (the multinomial head), for messages at the threshold."""
+        logits = list(self.category_intercepts)
+        for gram, count in counts.items():
+            row = self.table.get(gram)
+            if row is None:
+                continue
+            value = (1.0 + math.log(count)) * row[2] / norm
+            for k, w in enumerate(self.category_weights[row[3]]):
+                logits[k] += w * value
+        return self.categories[max(range(len(logits)), key=logits.__getitem__)]
 
     def probability(self, text: str) -> float:
         """Calibrated probability that ``text`` (the folded word view) is prohibited."""
@@ -148,17 +161,13 @@ class Classifier:
 
     def score(self, text: str) -> Score:
         """Probability and, at or above the threshold, the most likely category."""
-        known, decision = self._vector(text)
+        counts = Counter(features(text))
+        decision, norm = self._decision(counts)
         a, b = self.calibration
         probability = 1.0 / (1.0 + math.exp(min(50.0, a * decision + b)))
         if probability < self.threshold:
             return Score(probability, None)
-        logits = list(self.category_intercepts)
-        for n, value in known:
-            for k, w in enumerate(self.category_weights[n]):
-                logits[k] += w * value
-        best = max(range(len(logits)), key=logits.__getitem__)
-        return Score(probability, self.categories[best])
+        return Score(probability, self._category(counts, norm))
 
 
 def corpus_digest(lines: Iterable[bytes]) -> str:
