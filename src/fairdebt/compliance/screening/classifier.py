@@ -26,6 +26,7 @@ import gzip
 import hashlib
 import json
 import math
+from operator import add
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -49,6 +50,7 @@ __all__ = [
 
 ARTIFACT = "screening_classifier.json.gz"
 CORPUS = "screening_corpus.jsonl"
+#: The n-gram lengths :func:`char_ngrams` builds (one to four, fixed by its code).
 NGRAMS = (1, 4)
 #: Where the corpus and the artifact are shipped.
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -56,18 +58,22 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 
 def char_ngrams(text: str) -> list[str]:
     """Character n-grams (one to four) of each word padded with a space, as scikit-learn's
-    ``char_wb`` analyzer builds them; training and scoring both call this function.
+    ``char_wb`` analyzer builds them (in another order); training and scoring both call this.
 
-    >>> char_ngrams("ab")[:5]
-    [' ', 'a', 'b', ' ', ' a']
+    >>> sorted(char_ngrams("ab"))
+    [' ', ' ', ' a', ' a ', ' ab', ' ab ', 'a', 'ab', 'ab ', 'b', 'b ']
     """
-    low, high = NGRAMS
-    return [
-        padded[i : i + n]
-        for padded in [f" {word} " for word in text.split()]
-        for n in range(low, min(high, len(padded)) + 1)
-        for i in range(len(padded) - n + 1)
-    ]
+    grams: list[str] = []
+    extend = grams.extend
+    for word in text.split():
+        p = f" {word} "
+        two = list(map(add, p, p[1:]))
+        three = list(map(add, two, p[2:]))
+        extend(p)
+        extend(two)
+        extend(three)
+        extend(map(add, three, p[3:]))
+    return grams
 
 
 _LATIN_WORD = re.compile("[a-z]+")
