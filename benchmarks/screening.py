@@ -194,7 +194,12 @@ def main() -> None:
             f"{single_cpu:,.0f}",
             f"{single_cpu / baseline_cpu:.3f}",
         ),
-        ("screen with the classifier, 2 processes", f"{double:,.0f}", f"{2 * single_cpu:,.0f} (2 x 1 core)", "—"),
+        (
+            "screen with the classifier, 2 processes",
+            f"{double:,.0f}",
+            f"{2 * single_cpu:,.0f} (2 x 1 core)",
+            "—",
+        ),
     ]
     table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
     verdict_2 = "met" if max(double, 2 * single_cpu) >= FLOOR else "NOT met"

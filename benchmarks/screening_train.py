@@ -9,7 +9,7 @@ is the calibrated probability at which a message with no lexicon finding goes to
 Run from the project root::
 
     .venv/bin/python benchmarks/screening_corpus.py    # the corpus (if it changed)
-    .venv/bin/python benchmarks/screening_train.py     # writes fairdebt/data/screening_classifier.json.gz
+    .venv/bin/python benchmarks/screening_train.py   # fairdebt/data/screening_classifier.json.gz
 """
 
 from __future__ import annotations

@@ -28,10 +28,7 @@ def test_a_lender_file_adds_a_phrase_and_uses_a_shipped_fragment(tmp_path: Path)
     text = "你不还的话，周末约你丈母娘喝茶聊聊"
     extra = _write(
         tmp_path,
-        "language: zh\n"
-        "patterns:\n"
-        "- category: T\n"
-        '  pattern: "约{YOURS}(?:丈母娘|老丈人)"\n',
+        'language: zh\npatterns:\n- category: T\n  pattern: "约{YOURS}(?:丈母娘|老丈人)"\n',
     )
     before = screen(text)
     after = screen(text, lexicons=[extra])

@@ -37,7 +37,9 @@ def test_the_collector_turn_that_threatens_is_found_with_its_turn_and_span() -> 
 
 
 def test_a_plain_text_transcript_is_read_by_its_speaker_labels() -> None:
-    turns = parse_transcript("坐席：您好，我是XX金融客服\n客户：我没钱\n坐席：没钱就去借高利贷先还上\n")
+    turns = parse_transcript(
+        "坐席：您好，我是XX金融客服\n客户：我没钱\n坐席：没钱就去借高利贷先还上\n"
+    )
     assert [t.speaker for t in turns] == ["collector", "debtor", "collector"]
     assert [f.finding.category for f in screen_transcript(turns)] == ["F"]
 

@@ -24,13 +24,14 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import itertools
 import json
 import math
-from operator import add
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ def features(text: str) -> list[str]:
     words = _LATIN_WORD.findall(text)
     grams = char_ngrams(text)
     grams.extend(f"w:{w}" for w in words)
-    grams.extend(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    grams.extend(f"b:{a} {b}" for a, b in itertools.pairwise(words))
     return grams
 
 
@@ -119,7 +120,9 @@ class Classifier:
             weights: list[float] = data["weights"]
             category_weights: list[list[float]] = data["category_weights"]
         except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise ConfigurationError(f"screening classifier artifact is malformed ({exc})") from None
+            raise ConfigurationError(
+                f"screening classifier artifact is malformed ({exc})"
+            ) from None
         if not (len(grams) == len(idf) == len(weights) == len(category_weights)):
             raise ConfigurationError("screening classifier artifact: arrays differ in length")
         #: n-gram -> (idf squared, idf times weight, idf, row of the category weights)
@@ -192,5 +195,7 @@ def classifier() -> Classifier:
         raw = gzip.decompress(path.read_bytes())
         data = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConfigurationError(f"cannot read the screening classifier {ARTIFACT} ({exc})") from None
+        raise ConfigurationError(
+            f"cannot read the screening classifier {ARTIFACT} ({exc})"
+        ) from None
     return Classifier(data)

@@ -8,8 +8,8 @@ A lexicon file (``lexicons/zh.yaml``, ``lexicons/en.yaml``, or a lender's own fi
 - ``fragments``: named regular expressions, used as ``{NAME}`` in any pattern of any loaded file
   (a name is upper case; ``{0,6}`` stays a quantifier);
 - ``phrases`` (zh): entries with a list of literal Chinese phrases, matched on the pinyin view, so
-  that traditional characters, spacing, spelled-out pinyin (「zuo lao」), mixtures (「hei名单」) and,
-  where ``homophones`` allows, homophone characters (「做劳」) all hit;
+  that traditional characters, spacing, spelled-out pinyin (「zuo lao」), mixtures
+  (「hei名单」) and, where ``homophones`` allows, homophone characters (「做劳」) all hit;
 - ``patterns``: entries with one regular expression;
 - ``initials``: pinyin initials used as insults or shorthand (``nmsl``, ``hmd``), whole Latin words;
 - ``compositions``: two slot classes (``first``, ``second``) that count when both occur in one
@@ -77,7 +77,6 @@ _SECTIONS = frozenset(
     }
 )
 _ENTRY_FIELDS = frozenset({"category", "action", "when", "legal", "negatable", "homophones"})
-
 
 
 class LexiconError(InputError):
@@ -273,7 +272,7 @@ def _regex(value: Any, fragments: Mapping[str, str], where: str, fld: str) -> st
     return pattern
 
 
-def _entry(item: Any, where: str, extra: frozenset[str]) -> Entry:  # noqa: C901
+def _entry(item: Any, where: str, extra: frozenset[str]) -> Entry:
     if not isinstance(item, dict):
         raise LexiconError(f"{where}: expected a mapping", field="entry")
     unknown = set(item) - _ENTRY_FIELDS - extra
@@ -320,7 +319,9 @@ def _read_document(
     for n, item in enumerate(_items(doc, "phrases", name)):
         where = f"{name}: phrases[{n}]"
         if language != "zh":
-            raise LexiconError(f"{where}: literal phrases are Chinese (language zh)", field="phrases")
+            raise LexiconError(
+                f"{where}: literal phrases are Chinese (language zh)", field="phrases"
+            )
         entry = _entry(item, where, frozenset({"phrases"}))
         phrases = item.get("phrases")
         if (

@@ -27,7 +27,6 @@ import importlib
 import logging
 import operator
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any

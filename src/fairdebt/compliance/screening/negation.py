@@ -10,9 +10,9 @@ something between the cue and the hit shows the cue does not govern it:
 - a contrast or a new subject with a modal (而是, 但, 只会, 我们会, but, instead, we will, we'll):
   「我们不会起诉你而是直接让你坐牢」 and "We won't sue, we'll just break your legs" block.
 
-Some cues do not negate the threat at all: a negated hedge (「不是开玩笑」「不会手软」「别怪我不客气」,
-"not kidding", "won't hesitate") affirms it, and a negation of a negation (「别以为我们不会」,
-"don't think we won't") is an affirmation. Both keep the hit.
+Some cues do not negate the threat at all: a negated hedge (「不是开玩笑」「不会手软」,
+「别怪我不客气」, "not kidding", "won't hesitate") affirms it, and a negation of a negation
+(「别以为我们不会」, "don't think we won't") is an affirmation. Both keep the hit.
 
 >>> NEGATION.negated("我们不会联系您的家人", 4)
 True
@@ -96,9 +96,7 @@ class Negation:
             ):
                 return False
             clause = _clause_before(window, cue.start())
-            if _DOUBLE.search(clause):
-                return False
-            return True
+            return not _DOUBLE.search(clause)
         return False
 
     def pair_negated(self, original: str, view: str, *starts: int) -> bool:

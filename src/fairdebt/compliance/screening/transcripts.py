@@ -92,7 +92,7 @@ def read_turns(data: Any, *, record: str | None = None) -> list[Turn]:
         if not isinstance(item, dict):
             raise InputError("expected an object", record=record, field=f"turns[{n}]")
         speaker = item.get("speaker")
-        if speaker not in SPEAKERS:
+        if not isinstance(speaker, str) or speaker not in SPEAKERS:
             raise InputError(
                 f"speaker must be one of {sorted(SPEAKERS)} (got {speaker!r})",
                 record=record,
