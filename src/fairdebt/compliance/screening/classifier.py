@@ -62,7 +62,7 @@ def char_ngrams(text: str) -> list[str]:
     ``char_wb`` analyzer builds them (in another order); training and scoring both call this.
 
     >>> sorted(char_ngrams("ab"))
-    [' ', ' ', ' a', ' a ', ' ab', ' ab ', 'a', 'ab', 'ab ', 'b', 'b ']
+    [' ', ' ', ' a', ' ab', ' ab ', 'a', 'ab', 'ab ', 'b', 'b ']
     """
     grams: list[str] = []
     extend = grams.extend
