@@ -17,6 +17,8 @@ NEGATED = [
     ("us", "We will never contact your employer about this debt."),
     ("us", "At no time will we call your boss."),
     ("us", "Nobody will be arrested over a consumer debt."),
+    ("us", "Courts don't phone people about unpaid loans."),
+    ("cn", "公安机关不会打电话催收，请谨防诈骗"),
 ]
 
 #: (pack, text, category): a negation sits inside or before a real threat; the threat blocks.
@@ -31,6 +33,7 @@ TRAPS = [
     ("us", "I'm not kidding, we will have you arrested.", "L"),
     ("us", "We will never threaten you with arrest, but if you don't pay you'll be arrested.", "L"),
     ("us", "If you do not pay we will contact your employer.", "T"),
+    ("us", "The police will arrest you, don't ignore this.", "L"),
 ]
 
 

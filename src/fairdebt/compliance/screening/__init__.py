@@ -88,7 +88,7 @@ def screen(
         if any(s <= hit.start and hit.end <= e for s, e in truthful):
             explained = True
             continue
-        if hit.entry.negatable and compiled.negation.negated(text, hit.start):
+        if hit.entry.negatable and compiled.negation.negated(text, hit.start, hit.end):
             explained = True
             continue
         category, action = meaning

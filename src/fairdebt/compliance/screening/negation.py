@@ -58,6 +58,12 @@ _CONTRAST = re.compile(
     r"we are going|we re going|they will|they ll|we can|we could|we would|we d|we might|"
     r"we may)(?![a-z])"
 )
+#: After a hit: a negated verb whose subject the hit is (a noun, maybe joined to another).
+_SUBJECT_NEGATED = re.compile(
+    r"(?:\s*(?:and|or|&)\s+[a-z]+|(?:和|或|与|及)[\u4e00-\u9fff]{1,4})?(?:机关|部门|人员)?\s*"
+    r"(?:(?:do not|don t|does not|doesn t|never|will never|won t|will not|cannot|can t|"
+    r"are not allowed to|may not)(?![a-z])|不会|从不|从来不|绝不|不能|并不|不得|无权)"
+)
 _DEFAULT_CUES = (
     "不会|不得|不能|无权|绝不|决不|不可能|不再|并未|并不|从未|从不|没有|无需担心|不用担心|不必担心|"
     "不是|不将|切勿|请勿|不要|严禁|禁止|谨防|警惕"
@@ -71,8 +77,14 @@ class Negation:
         self.cues = re.compile("|".join(f"(?:{c})" for c in cues) or "(?!)")
         self.breaks = re.compile("|".join(f"(?:{b})" for b in breaks) or "(?!)")
 
-    def negated(self, text: str, start: int) -> bool:
-        """True when a negation in the same clause governs the hit that starts at ``start``."""
+    def negated(self, text: str, start: int, end: int | None = None) -> bool:
+        """True when a negation in the same clause governs the hit that starts at ``start``;
+        with ``end``, also when the hit is the subject of a negated verb right after it
+        ("Police and courts don't call to collect debts", 「公安机关不会打电话催收」)."""
+        if end is not None and _SUBJECT_NEGATED.match(
+            "".join(fold_char(c) for c in _without_symbols(text[end : end + 24]))
+        ):
+            return True
         # Emoji, joiners and variation selectors are dropped first: 「不🙂会🙂告🙂诉」 is negated.
         before = _without_symbols(text[max(0, start - 3 * _WINDOW) : start])[-_WINDOW:]
         # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
