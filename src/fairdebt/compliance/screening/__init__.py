@@ -12,8 +12,11 @@ rule and citation of the pack in force, and whether it blocks the message or sen
 Truthful statements pass: 「逾期信息将按规定报送征信」, "we may report to credit bureaus as
 permitted by law", and a notice of a real lawsuit when the facts say one is intended or decided.
 How the text is folded (traditional characters, spacing, homophones, pinyin, leetspeak) is in
-:mod:`.folding`; what is looked for, in :mod:`.lexicon`; which rule it breaks where, in
-:mod:`.packs`. See docs/screening.md.
+:mod:`.folding`; what is looked for, in the YAML lexicon files read by :mod:`.lexicon`; which
+negation cancels a hit, in :mod:`.negation`; which rule it breaks where, in :mod:`.packs`. A
+character n-gram classifier (:mod:`.classifier`) gives every finding a calibrated ``score`` and
+sends likely abuse the lexicon missed to review, never to block; call transcripts are screened
+turn by turn, the collector's only (:mod:`.transcripts`). See docs/screening.md.
 
 >>> [f.category for f in screen("再不还钱就爆你通讯录，通知你单位领导")]
 ['P', 'T', 'T']
@@ -35,9 +38,27 @@ from fairdebt.compliance.screening.folding import CJK, fold
 from fairdebt.compliance.screening.lexicon import Entry
 from fairdebt.compliance.screening.matching import Matcher, applies, matcher
 from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
+from fairdebt.compliance.screening.transcripts import (
+    Turn,
+    TurnFinding,
+    parse_transcript,
+    screen_transcript,
+)
 from fairdebt.errors import InputError
 
-__all__ = ["CATEGORIES", "PACKS", "RECIPIENTS", "Facts", "Finding", "screen", "verdict"]
+__all__ = [
+    "CATEGORIES",
+    "PACKS",
+    "RECIPIENTS",
+    "Facts",
+    "Finding",
+    "Turn",
+    "TurnFinding",
+    "parse_transcript",
+    "screen",
+    "screen_transcript",
+    "verdict",
+]
 
 
 _DEFAULT_FACTS = Facts()
