@@ -116,7 +116,8 @@ def test_screen_prints_the_verdict_and_findings_per_line(tmp_path: Path) -> None
     threat, truth, bad, suit = _lines(result.output)
     assert set(threat) == {"id", "verdict", "findings"} and threat["verdict"] == "block"
     for finding in threat["findings"]:  # type: ignore[attr-defined]
-        assert set(finding) == {"category", "start", "end", "rule", "citation"}
+        assert set(finding) == {"category", "start", "end", "rule", "citation", "score"}
+        assert 0.0 <= finding["score"] <= 1.0
     assert truth == {"id": "truth", "verdict": "pass", "findings": []}
     assert "field text" in bad["error"]
     assert suit["verdict"] in ("pass", "review")

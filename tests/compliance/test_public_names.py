@@ -27,6 +27,11 @@ MODULES = [
     "fairdebt.compliance.rules.stops",
     "fairdebt.compliance.rules.channels",
     "fairdebt.cli.compliance",
+    "fairdebt.compliance.screening",
+    "fairdebt.compliance.screening.classifier",
+    "fairdebt.compliance.screening.lexicon",
+    "fairdebt.compliance.screening.negation",
+    "fairdebt.compliance.screening.transcripts",
 ]
 
 

@@ -259,13 +259,28 @@ def check_command(
             session.close()
 
 
+LexiconOption = typer.Option(
+    None,
+    "--lexicon",
+    help="Extra lexicon YAML file, read after the pack's (repeatable). 额外词库文件（可重复）。",
+)
+
+
 @app.command("screen")
-def screen_command(file: str = FileArgument, pack: str = PackOption) -> None:
-    """Screen each message or transcript. 逐条筛查催收话术。"""
+def screen_command(
+    file: str = FileArgument, pack: str = PackOption, lexicon: list[str] | None = LexiconOption
+) -> None:
+    """Screen each message or call transcript (``text``, or speaker-labelled ``turns``).
+    逐条筛查催收话术或通话记录。"""
     base = _pack_or_refuse(pack, file).id.split("-")[0]
+    extra = tuple(lexicon or ())
+    if extra:
+        from fairdebt.compliance.screening.lexicon import load_lexicon
+
+        load_lexicon(extra)  # a bad lexicon file is a usage error, named once, before any line
 
     def answer(data: Any, where: str) -> dict[str, Any]:
-        return screen_line(data, where, pack=base)
+        return screen_line(data, where, pack=base, lexicons=extra)
 
     _run(file, answer)
 
@@ -289,15 +304,23 @@ def check_line(
     return verdict.to_json(id=data.get("id"), lang=lang), verdict, attempt
 
 
-def screen_line(data: Any, where: str, *, pack: str) -> dict[str, Any]:
+def screen_line(
+    data: Any, where: str, *, pack: str, lexicons: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Answer one ``compliance screen`` object under the base pack (cn, us, uk); the CLI and
-    ``POST /v1/screen`` both call it."""
+    ``POST /v1/screen`` both call it. The object holds ``text`` (a message) or ``turns`` (a call
+    transcript: ``[{"speaker": "collector" | "debtor" | ..., "text": ...}]``, of which only the
+    collector's turns are screened; each finding then names its ``turn``)."""
     from fairdebt.compliance import screening
+    from fairdebt.compliance.screening.transcripts import read_turns, screen_transcript
 
     if not isinstance(data, dict):
         raise InputError(f"expected a JSON object (got {type(data).__name__})", record=where)
     text = data.get("text")
-    if not isinstance(text, str):
+    turns = None
+    if "turns" in data and text is None:
+        turns = read_turns(data["turns"], record=where)
+    elif not isinstance(text, str):
         raise InputError(f"expected a string (got {text!r})", record=where, field="text")
     facts = data.get("facts")
     facts = {} if facts is None else facts
@@ -315,20 +338,30 @@ def screen_line(data: Any, where: str, *, pack: str) -> dict[str, Any]:
                 f"expected true or false (got {value!r})", record=where, field=f"facts.{name}"
             )
         clean[name] = value
-    findings = screening.screen(text, clean, pack=pack)
+    if turns is not None:
+        in_turns = screen_transcript(turns, clean, pack=pack, lexicons=lexicons)
+        return {
+            "id": data.get("id"),
+            "verdict": screening.verdict(t.finding for t in in_turns),
+            "findings": [{"turn": t.turn, **_finding_json(t.finding)} for t in in_turns],
+        }
+    assert isinstance(text, str)
+    findings = screening.screen(text, clean, pack=pack, lexicons=lexicons)
     return {
         "id": data.get("id"),
         "verdict": screening.verdict(findings),
-        "findings": [
-            {
-                "category": f.category,
-                "start": f.start,
-                "end": f.end,
-                "rule": f.rule,
-                "citation": f.citation,
-            }
-            for f in findings
-        ],
+        "findings": [_finding_json(f) for f in findings],
+    }
+
+
+def _finding_json(f: Any) -> dict[str, Any]:
+    return {
+        "category": f.category,
+        "start": f.start,
+        "end": f.end,
+        "rule": f.rule,
+        "citation": f.citation,
+        "score": f.score,
     }
 
 

@@ -12,8 +12,11 @@ rule and citation of the pack in force, and whether it blocks the message or sen
 Truthful statements pass: 「逾期信息将按规定报送征信」, "we may report to credit bureaus as
 permitted by law", and a notice of a real lawsuit when the facts say one is intended or decided.
 How the text is folded (traditional characters, spacing, homophones, pinyin, leetspeak) is in
-:mod:`.folding`; what is looked for, in :mod:`.lexicon`; which rule it breaks where, in
-:mod:`.packs`. See docs/screening.md.
+:mod:`.folding`; what is looked for, in the YAML lexicon files read by :mod:`.lexicon`; which
+negation cancels a hit, in :mod:`.negation`; which rule it breaks where, in :mod:`.packs`. A
+character n-gram classifier (:mod:`.classifier`) gives every finding a calibrated ``score`` and
+sends likely abuse the lexicon missed to review, never to block; call transcripts are screened
+turn by turn, the collector's only (:mod:`.transcripts`). See docs/screening.md.
 
 >>> [f.category for f in screen("再不还钱就爆你通讯录，通知你单位领导")]
 ['P', 'T', 'T']
@@ -23,30 +26,65 @@ How the text is folded (traditional characters, spacing, homophones, pinyin, lee
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from fairdebt.compliance.screening.classifier import classifier
 from fairdebt.compliance.screening.findings import RECIPIENTS, Facts, Finding, verdict
-from fairdebt.compliance.screening.folding import fold
+from fairdebt.compliance.screening.folding import CJK, fold
 from fairdebt.compliance.screening.lexicon import Entry
-from fairdebt.compliance.screening.matching import Matcher, applies, matcher, negated
+from fairdebt.compliance.screening.matching import Matcher, applies, matcher
 from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
+from fairdebt.compliance.screening.transcripts import (
+    Turn,
+    TurnFinding,
+    parse_transcript,
+    screen_transcript,
+)
 from fairdebt.errors import InputError
 
-__all__ = ["CATEGORIES", "PACKS", "RECIPIENTS", "Facts", "Finding", "screen", "verdict"]
+__all__ = [
+    "CATEGORIES",
+    "PACKS",
+    "RECIPIENTS",
+    "Facts",
+    "Finding",
+    "Turn",
+    "TurnFinding",
+    "parse_transcript",
+    "screen",
+    "screen_transcript",
+    "verdict",
+]
 
 
 _DEFAULT_FACTS = Facts()
+#: Below this many letters and ideographs the n-gram evidence is too thin: the lexicon alone.
+_MIN_CHARS = 10
+_LEGAL = frozenset("LQI")
+#: A classifier finding covers the message from its first to its last letter or ideograph.
+_CONTENT = re.compile(f"[0-9A-Za-z{CJK}]")
 
 
 def screen(
-    text: str, facts: Facts | Mapping[str, Any] | None = None, pack: str = "cn"
+    text: str,
+    facts: Facts | Mapping[str, Any] | None = None,
+    pack: str = "cn",
+    *,
+    lexicons: Sequence[str] = (),
+    statistical: bool = True,
 ) -> list[Finding]:
     """Screen one message or transcript; return its findings ordered by position.
 
     ``facts`` may be :class:`Facts`, a mapping with any subset of its fields, or None (the
-    debtor, no judgment, not time-barred, no legal action intended).
+    debtor, no judgment, not time-barred, no legal action intended). ``lexicons`` names extra
+    lexicon files (a lender's own, docs/screening.md) read after the pack's. With
+    ``statistical`` (the default) every finding carries the classifier's calibrated ``score``,
+    and a message the lexicon passes but the classifier scores at or above its threshold gets
+    one finding of the likeliest category, to review (:mod:`.classifier`).
     """
     if not isinstance(text, str):
         raise InputError(f"text must be a string (got {type(text).__name__})", field="text")
@@ -55,24 +93,64 @@ def screen(
         facts = _DEFAULT_FACTS
     elif not isinstance(facts, Facts):
         facts = Facts.from_mapping(facts)
-    compiled = matcher()
+    compiled = matcher((*rules.lexicons, *lexicons))
     folded = fold(text)
     truthful: list[tuple[int, int]] | None = None
     found: dict[tuple[str, int, int], str] = {}
+    explained = False  # a hit was cancelled: the risky words are negated or a lawful formula
     meanings, plan = _plan(compiled, facts, pack)
     for hit in compiled.hits(folded, meanings.__contains__, plan):
         meaning = meanings[hit.entry]
+        if hit.cancelled:
+            explained = True
+            continue
         if truthful is None:
             truthful = compiled.truthful(folded)
         if any(s <= hit.start and hit.end <= e for s, e in truthful):
+            explained = True
             continue
-        if hit.entry.negatable and negated(text, hit.start):
+        if hit.entry.negatable and compiled.negation.negated(text, hit.start, hit.end):
+            explained = True
             continue
         category, action = meaning
         key = (category, hit.start, hit.end)
         if found.get(key) != "block":
             found[key] = "review" if hit.weak else action
-    return _findings(found, rules.rules)
+    findings = _findings(found, rules.rules)
+    if not statistical:
+        return findings
+    scored = classifier().score(folded.words_text)
+    probability = round(scored.probability, 4)
+    findings = [dataclasses.replace(f, score=probability) for f in findings]
+    if (
+        not findings
+        and not explained
+        and scored.category is not None
+        # Legal notices are true when the facts say so: the lexicon's ``no_legal`` reading.
+        and not (scored.category in _LEGAL and (facts.legal_action_intended or facts.has_judgment))
+        and len(folded.compact_text) >= _MIN_CHARS
+    ):
+        span = _CONTENT.search(text)
+        if span is not None:
+            rule = rules.rules[scored.category]
+            start = span.start()
+            end = next(i + 1 for i in range(len(text) - 1, -1, -1) if _CONTENT.match(text[i]))
+            findings.append(
+                Finding(
+                    category=scored.category,
+                    start=start,
+                    end=end,
+                    rule=rule.rule,
+                    citation=rule.citation,
+                    action="review",
+                    message_zh=rule.message_zh,
+                    message_en=rule.message_en,
+                    grade=rule.grade,
+                    score=probability,
+                    source="classifier",
+                )
+            )
+    return findings
 
 
 @functools.lru_cache(maxsize=256)

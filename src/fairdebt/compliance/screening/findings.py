@@ -74,6 +74,10 @@ class Finding:
     message_en: str
     #: How sure the citation is (RULES.md): P primary text read, S secondary source, M memory.
     grade: str = "S"
+    #: The statistical layer's calibrated probability that the text is prohibited (0 to 1).
+    score: float = 0.0
+    #: Where the finding came from: "lexicon" or "classifier" (review only).
+    source: str = "lexicon"
 
 
 def verdict(findings: Iterable[Finding]) -> str:

@@ -27,12 +27,10 @@ import importlib
 import logging
 import operator
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fairdebt.compliance.screening import lexicon
 from fairdebt.compliance.screening.findings import Facts
 from fairdebt.compliance.screening.folding import (
     CJK,
@@ -41,7 +39,8 @@ from fairdebt.compliance.screening.folding import (
     pinyin_syllables,
     sound_of,
 )
-from fairdebt.compliance.screening.lexicon import Composition, Entry
+from fairdebt.compliance.screening.lexicon import Composition, Entry, Lexicon, load_lexicon
+from fairdebt.compliance.screening.negation import Negation
 from fairdebt.compliance.screening.packs import ScreeningPack
 
 __all__ = ["Hit", "Matcher", "matcher"]
@@ -49,12 +48,6 @@ __all__ = ["Hit", "Matcher", "matcher"]
 _IDEOGRAPH = re.compile(f"[{CJK}]")
 _LATIN_OR_DIGIT = re.compile("[0-9a-z]")
 _HOMOPHONE_WORD_FREQ = 20  # jieba frequency above which a homophone is a word of its own
-_NEGATION_WINDOW = 24
-_NEGATION_GAP = 10
-_DROPPED = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
-_CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n]")
-_NEGATION = re.compile(f"{lexicon.NEGATION_ZH}|{lexicon.NEGATION_EN}")
-_NEGATION_BREAK = re.compile(lexicon.NEGATION_BREAK)
 _NOT_COMPACT = re.compile(f"[^0-9a-z{CJK}$£¥€]+")
 _WORD_PREFIX = 5  # "pay m" (pay my...) is rarer than "pay": longer prefixes run fewer patterns
 _LATIN_START = re.compile(f"(?<![0-9a-z$£¥€@!])(?=([0-9a-z$£¥€@!].{{0,{_WORD_PREFIX - 1}}}))")
@@ -73,6 +66,8 @@ class Hit:
     entry: Entry
     #: A weak hit (a two-character homophone): review at most, whatever the entry says.
     weak: bool = False
+    #: A composition whose slots a negation governs: no finding, but the words were seen.
+    cancelled: bool = False
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -269,15 +264,17 @@ class _Pattern:
 class Matcher:
     """The lexicon compiled for matching (built once per process by :func:`matcher`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, lexicon: Lexicon) -> None:
         from pypinyin import lazy_pinyin
+
+        self.negation = Negation(lexicon.negation, lexicon.negation_break)
 
         # Sound view: phrase spellings keyed by their first two sound characters.
         self.by_anchor: dict[str, list[tuple[str, str, Entry]]] = {}
         # Pinyin (letter) view, for spelled-out pinyin and mixtures.
         self.by_pinyin: dict[str, list[tuple[str, Entry]]] = {}
         table = pinyin_syllables()
-        for entry, phrases in lexicon.ZH_PHRASES:
+        for entry, phrases in lexicon.zh_phrases:
             for phrase in phrases:
                 surface = _compact(phrase)
                 readings = {
@@ -296,30 +293,30 @@ class Matcher:
         # alternatives whose prefixes it holds.
         self.zh = [
             _Pattern(re.compile(alt), e, _prefixes(alt, 2))
-            for e, p in lexicon.ZH_PATTERNS
+            for e, p in lexicon.zh_patterns
             for alt in _alternatives(p)
         ]
         self.en = [
-            self._english(alt, e) for e, p in lexicon.EN_PATTERNS for alt in _alternatives(p)
+            self._english(alt, e) for e, p in lexicon.en_patterns for alt in _alternatives(p)
         ]
-        self.initials = [self._english(p, e) for e, p in lexicon.INITIALS]
-        composed = [self._compose(c) for c in lexicon.COMPOSITIONS]
+        self.initials = [self._english(p, e) for e, p in lexicon.initials]
+        composed = [self._compose(c) for c in lexicon.compositions]
         self.composed_zh = _Compositions.of([c for c in composed if c.rule.view == "zh"])
         self.composed_en = _Compositions.of([c for c in composed if c.rule.view == "en"])
-        self.truthful_zh = _Pattern(re.compile("|".join(lexicon.TRUTHFUL_ZH)), _TRUTH, None)
-        self.truthful_en = self._english("|".join(lexicon.TRUTHFUL_EN), _TRUTH)
+        self.truthful_zh = _Pattern(re.compile("|".join(lexicon.truthful_zh)), _TRUTH, None)
+        self.truthful_en = self._english("|".join(lexicon.truthful_en), _TRUTH)
         #: Every entry of the lexicon, once.
         self.entries = tuple(
             {
                 id(e): e
                 for e, _ in [
-                    *lexicon.ZH_PHRASES,
-                    *lexicon.ZH_PATTERNS,
-                    *lexicon.EN_PATTERNS,
-                    *lexicon.INITIALS,
+                    *lexicon.zh_phrases,
+                    *lexicon.zh_patterns,
+                    *lexicon.en_patterns,
+                    *lexicon.initials,
                 ]
             }.values()
-        ) + tuple(c.entry for c in lexicon.COMPOSITIONS)
+        ) + tuple(c.entry for c in lexicon.compositions)
 
     def _compose(self, rule: Composition) -> _Composed:
         if rule.view == "zh":
@@ -360,7 +357,7 @@ class Matcher:
                         yield Hit(*folded.compact.span(m.start(), m.end()), p.entry)
             for c in self.composed_zh.candidates(grams):
                 if live(c.rule.entry):
-                    yield from _composed_hits(c, folded, text, folded.compact.span)
+                    yield from _composed_hits(c, folded, text, folded.compact.span, self.negation)
         if not folded.has_latin:
             return
         if folded.has_pinyin_word if folded.has_cjk else folded.looks_pinyin:
@@ -368,15 +365,16 @@ class Matcher:
         words = folded.words_text
         starts = _word_starts(words)
         patterns = plan.en.candidates(starts)
-        if folded.has_cjk:
-            patterns += plan.initials.candidates(starts)
+        patterns += [
+            p for p in plan.initials.candidates(starts) if folded.has_cjk or p.entry.anywhere
+        ]
         for p in patterns:
             for m in p.regex.finditer(words):
                 if m.end() > m.start():
                     yield Hit(*folded.words.span(m.start(), m.end()), p.entry)
         for c in self.composed_en.candidates(starts):
             if live(c.rule.entry):
-                yield from _composed_hits(c, folded, words, folded.words.span)
+                yield from _composed_hits(c, folded, words, folded.words.span, self.negation)
 
     def truthful(self, folded: Folded) -> list[tuple[int, int]]:
         """Original spans of lawful formulas (「按规定报送征信」) inside which no hit counts."""
@@ -434,7 +432,11 @@ _TRUTH = Entry("")
 
 
 def _composed_hits(
-    c: _Composed, folded: Folded, text: str, span: Callable[[int, int], tuple[int, int]]
+    c: _Composed,
+    folded: Folded,
+    text: str,
+    span: Callable[[int, int], tuple[int, int]],
+    negation: Negation,
 ) -> Iterator[Hit]:
     """Hits of a composition: its two slots close together in one sentence of the original."""
     firsts = [(m, span(m.start(), m.end())) for m in c.first.regex.finditer(text)]
@@ -461,23 +463,10 @@ def _composed_hits(
                 continue
             # A negation before either slot cancels the pair; read on the view as well, where
             # emoji and symbols between the words are gone ("won't 😡 ruin your credit").
-            if c.rule.entry.negatable and _pair_negated(
+            cancelled = c.rule.entry.negatable and negation.pair_negated(
                 original, text, a[0], b[0], ma.start(), mb.start()
-            ):
-                continue
-            yield Hit(start, end, c.rule.entry)
-
-
-def _pair_negated(original: str, view: str, *starts: int) -> bool:
-    """True when a negation precedes either slot, in the original or in the folded view.
-
-    The view counts too because emoji and symbols between the words are gone from it ("won't
-    😡 ruin your credit forever"). ``starts`` are two original then two view positions.
-    """
-    a, b, at_a, at_b = starts
-    return (
-        negated(original, a) or negated(original, b) or negated(view, at_a) or negated(view, at_b)
-    )
+            )
+            yield Hit(start, end, c.rule.entry, cancelled=cancelled)
 
 
 def _sentence(original: str, start: int, end: int, view: str) -> str:
@@ -507,9 +496,10 @@ def _word_starts(words: str) -> set[str]:
 
 
 @functools.cache
-def matcher() -> Matcher:
-    """The compiled lexicon, built on first use and shared by every call in the process."""
-    return Matcher()
+def matcher(files: tuple[str, ...] = ("zh", "en")) -> Matcher:
+    """The compiled lexicon of ``files``, built on first use and shared by every call in the
+    process."""
+    return Matcher(load_lexicon(files))
 
 
 @functools.cache
@@ -532,36 +522,6 @@ def _is_other_word(original: str, a: int, b: int, surface: str) -> bool:
     for word in jieba.lcut(left + surface + right, HMM=False):  # type: ignore[attr-defined]
         cuts.add(max(cuts) + len(word))
     return len(left) not in cuts or len(left) + len(surface) not in cuts
-
-
-def negated(text: str, start: int) -> bool:
-    """True when a negation closely precedes ``start`` in the same clause.
-
-    >>> negated("我们不会起诉您", 4)
-    True
-    >>> negated("如果您不能按时还款，我们将起诉您", 13)
-    False
-    """
-    # Emoji, joiners and variation selectors are dropped first: 「不🙂会🙂告🙂诉」 is still negated.
-    before = _without_symbols(text[max(0, start - 3 * _NEGATION_WINDOW) : start])
-    before = before[-_NEGATION_WINDOW:]
-    # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
-    window = "".join(fold_char(c) for c in before + _without_symbols(text[start : start + 8])[:2])
-    cues = [m for m in _NEGATION.finditer(window) if m.start() < len(before)]
-    if not cues:
-        return False
-    between = window[cues[-1].end() : len(before)]
-    original_between = before[cues[-1].end() :]
-    return not (
-        len(between.replace(" ", "")) > _NEGATION_GAP
-        or _CLAUSE_BREAK.search(original_between)
-        or _NEGATION_BREAK.search(between)
-    )
-
-
-def _without_symbols(text: str) -> str:
-    """``text`` without emoji, other symbols (currency signs kept), joiners and combining marks."""
-    return "".join(c for c in text if unicodedata.category(c) not in _DROPPED)
 
 
 def applies(entry: Entry, facts: Facts, pack: ScreeningPack) -> tuple[str, str] | None:

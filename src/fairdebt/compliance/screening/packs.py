@@ -79,6 +79,8 @@ class ScreeningPack:
     #: Recipients to whom the debt itself may be mentioned (the consumer and their attorney;
     #: in the US the spouse is the consumer, 12 CFR 1006.6(a)(1)).
     consumer_recipients: frozenset[str]
+    #: The lexicon files the pack screens with (shipped names or paths), in order.
+    lexicons: tuple[str, ...] = ("zh", "en")
 
 
 _CN = {

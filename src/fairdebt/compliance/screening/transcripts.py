@@ -1,0 +1,151 @@
+"""Call transcripts: speaker-labelled turns, of which only the collector's can break a rule.
+
+A debtor who says 「你们是不是要让我坐牢」 or "are you going to call my boss?" has broken no rule;
+the collector who answers "we will call your boss" has. ``screen_transcript`` screens each
+collector turn on its own (negation and composition never reach across turns) and returns the
+findings with the index of their turn; spans are positions inside that turn's text.
+
+Input shape (the CLI and ``POST /v1/screen`` take the same in a ``turns`` field)::
+
+    [{"speaker": "collector", "text": "您好，我是XX金融的客服"},
+     {"speaker": "debtor", "text": "你们会不会告诉我家人？"},
+     {"speaker": "collector", "text": "不会，我们不会联系您的家人"}]
+
+Speakers: ``collector`` (also ``agent``) is screened; ``debtor``, ``third_party`` and ``other``
+are not. A plain-text transcript with one turn per line, ``Speaker: text`` (「坐席：」「客户：」,
+"Agent:", "Customer:"), is read by :func:`parse_transcript`.
+
+>>> turns = parse_transcript("客户：你们要让我坐牢吗？\\n坐席：不会，欠款是民事纠纷")
+>>> [t.speaker for t in turns], screen_transcript(turns)
+(['debtor', 'collector'], [])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fairdebt.compliance.screening.findings import Facts, Finding
+from fairdebt.errors import InputError
+
+__all__ = ["SPEAKERS", "Turn", "TurnFinding", "parse_transcript", "read_turns", "screen_transcript"]
+
+#: Speaker labels and whom they stand for; only collectors are screened.
+SPEAKERS: Mapping[str, str] = {
+    "collector": "collector",
+    "agent": "collector",
+    "debtor": "debtor",
+    "customer": "debtor",
+    "borrower": "debtor",
+    "third_party": "third_party",
+    "other": "other",
+}
+_LABELS = {
+    "坐席": "collector",
+    "催收员": "collector",
+    "客服": "collector",
+    "业务员": "collector",
+    "调解员": "collector",
+    "collector": "collector",
+    "agent": "collector",
+    "rep": "collector",
+    "客户": "debtor",
+    "债务人": "debtor",
+    "借款人": "debtor",
+    "用户": "debtor",
+    "debtor": "debtor",
+    "customer": "debtor",
+    "borrower": "debtor",
+    "consumer": "debtor",
+    "第三方": "third_party",
+    "联系人": "third_party",
+    "third party": "third_party",
+}
+_LINE = re.compile(r"^\s*([^:：]{1,20}?)\s*[:：]\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn of a call: who spoke and what they said."""
+
+    speaker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TurnFinding:
+    """A finding in one collector turn (its span is inside that turn's text)."""
+
+    turn: int
+    finding: Finding
+
+
+def read_turns(data: Any, *, record: str | None = None) -> list[Turn]:
+    """Turns from a JSON list of ``{"speaker", "text"}``; a bad one is named by index and field."""
+    if not isinstance(data, list) or not data:
+        raise InputError("expected a non-empty list of turns", record=record, field="turns")
+    turns = []
+    for n, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise InputError("expected an object", record=record, field=f"turns[{n}]")
+        speaker = item.get("speaker")
+        if not isinstance(speaker, str) or speaker not in SPEAKERS:
+            raise InputError(
+                f"speaker must be one of {sorted(SPEAKERS)} (got {speaker!r})",
+                record=record,
+                field=f"turns[{n}].speaker",
+            )
+        text = item.get("text")
+        if not isinstance(text, str):
+            raise InputError(
+                f"expected a string (got {text!r})", record=record, field=f"turns[{n}].text"
+            )
+        turns.append(Turn(SPEAKERS[speaker], text))
+    return turns
+
+
+def parse_transcript(text: str) -> list[Turn]:
+    """Turns of a plain-text transcript, one ``Speaker: text`` per line.
+
+    A line without a known label continues the previous turn; an unknown label before any
+    turn is refused, naming the line.
+    """
+    turns: list[Turn] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        label = match.group(1).strip().lower() if match else None
+        if match and label in _LABELS:
+            turns.append(Turn(_LABELS[label], match.group(2)))
+        elif turns:
+            turns[-1] = Turn(turns[-1].speaker, f"{turns[-1].text}\n{line}")
+        else:
+            raise InputError(
+                f"line {number}: expected 'Speaker: text' with a known speaker "
+                f"(e.g. {', '.join(sorted(_LABELS)[:6])})",
+                field="transcript",
+            )
+    return turns
+
+
+def screen_transcript(
+    turns: Sequence[Turn],
+    facts: Facts | Mapping[str, Any] | None = None,
+    pack: str = "cn",
+    *,
+    lexicons: Sequence[str] = (),
+) -> list[TurnFinding]:
+    """Screen the collector's turns of a call; the other speakers' turns never violate."""
+    from fairdebt.compliance.screening import screen
+
+    found = []
+    for n, turn in enumerate(turns):
+        if turn.speaker != "collector":
+            continue
+        for finding in screen(turn.text, facts, pack, lexicons=lexicons):
+            found.append(TurnFinding(n, dataclasses.replace(finding)))
+    return found

@@ -1,0 +1,107 @@
+"""The statistical layer (issue 15): review only, a calibrated score on every finding, a shipped
+artifact that matches the shipped corpus, and the misses named in the issue caught."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from fairdebt.compliance.screening import screen, verdict
+from fairdebt.compliance.screening.classifier import (
+    CORPUS,
+    DATA,
+    char_ngrams,
+    classifier,
+    corpus_digest,
+)
+from fairdebt.compliance.screening.folding import fold
+
+
+def _corpus() -> list[dict[str, object]]:
+    lines = (DATA / CORPUS).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_the_corpus_has_3000_prohibited_messages_in_every_category_and_as_many_compliant() -> None:
+    rows = _corpus()
+    labels = Counter(row["label"] for row in rows)
+    assert labels[1] >= 3000 and labels[0] >= labels[1]
+    categories = Counter(row["category"] for row in rows if row["label"] == 1)
+    assert set(categories) == set("VLIBTPAHFMCQ") and min(categories.values()) >= 150
+    styles = {row["style"] for row in rows}
+    assert {"traditional", "pinyin", "mixed", "texting", "hand"} <= styles
+    assert {row["lang"] for row in rows} == {"zh", "en"}
+
+
+def test_the_shipped_artifact_was_trained_on_the_shipped_corpus() -> None:
+    assert classifier().corpus_sha256 == corpus_digest([(DATA / CORPUS).read_bytes()])
+
+
+def test_char_ngrams_are_those_of_the_char_wb_analyzer() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    text = "pay now 再不还钱 ok"
+    analyzer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4)).build_analyzer()
+    assert sorted(char_ngrams(text)) == sorted(analyzer(text))
+
+
+def test_scores_are_probabilities_and_higher_for_a_threat_than_for_a_reminder() -> None:
+    model = classifier()
+    threat = model.probability(fold("兄弟们已经在你家楼下等着了，自己看着办").words_text)
+    reminder = model.probability(fold("您的账单将于6月5日到期，请按时还款").words_text)
+    assert 0.0 <= reminder < model.threshold <= threat <= 1.0
+
+
+def test_every_finding_carries_the_score_of_its_message() -> None:
+    findings = screen("再不还钱就爆你通讯录，通知你单位领导")
+    assert findings and len({f.score for f in findings}) == 1
+    assert 0.0 <= findings[0].score <= 1.0
+
+
+def test_a_classifier_finding_goes_to_review_never_to_block() -> None:
+    text = "我们知道你女儿每天坐哪路公交"
+    findings = screen(text)
+    assert verdict(findings) == "review"
+    (finding,) = findings
+    assert finding.source == "classifier" and finding.action == "review"
+    assert finding.score >= classifier().threshold
+    assert text[finding.start : finding.end] == text
+
+
+def test_without_the_statistical_layer_the_lexicon_answers_alone() -> None:
+    assert screen("我们知道你女儿每天坐哪路公交", statistical=False) == []
+
+
+#: The misses named in issue 15, and new wordings of the same families.
+MISSES = [
+    ("cn", "外访人员明天到你家门口等你，到时候邻居都看得到", "T"),
+    ("cn", "我们的人下午就到你家楼下，让街坊邻居都看看", "T"),
+    ("us", "Our field agent will be waiting outside your house so your neighbors can see.", "T"),
+    ("us", "We'll be knocking on your door where the whole street can see.", "T"),
+    ("us", "We have your boss's number.", "T"),
+    ("us", "We've got your mother's phone number, so pay up.", "T"),
+    ("cn", "我们有你领导的电话，再不还就打过去", "T"),
+    ("cn", "垃圾", "A"),
+    ("cn", "全家不得好死", "A"),
+    ("cn", "像你这种人渣迟早遭报应", "A"),
+    ("us", "Losers like you never pay.", "A"),
+    ("us", "Deadbeats like you make me sick.", "A"),
+    ("cn", "送进去蹲几年你就老实了", "L"),
+    ("cn", "再拖下去抓进去关几个月", "L"),
+    ("us", "nmsl", "A"),
+    ("us", "pay now sb", "A"),
+    ("us", "hmd is waiting for you", "B"),
+]
+
+
+@pytest.mark.parametrize(("pack", "text", "category"), MISSES)
+def test_the_misses_named_in_the_issue_are_caught(pack: str, text: str, category: str) -> None:
+    findings = screen(text, pack=pack)
+    assert verdict(findings) != "pass"
+    assert category in {f.category for f in findings}
+
+
+def test_latin_initials_that_are_english_stay_quiet_without_chinese() -> None:
+    assert screen("See SB 1234 for the new state rules.", pack="us") == []

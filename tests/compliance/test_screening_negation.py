@@ -1,0 +1,52 @@
+"""Negation and its scope (issue 15): a negated threat passes, a real threat around it blocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from fairdebt.compliance.screening import screen, verdict
+
+#: (pack, text): compliant sentences that negate a prohibited act.
+NEGATED = [
+    ("cn", "不会联系您的家人"),
+    ("cn", "我们不会联系您的家人和单位，请放心"),
+    ("cn", "欠款属于民事纠纷，不涉及刑事责任"),
+    ("cn", "如有人以坐牢恐吓您，请向我们举报"),
+    ("us", "We will not contact you at work if you tell us it is inconvenient."),
+    ("us", "We will never threaten you with arrest: debt is a civil matter."),
+    ("us", "We will never contact your employer about this debt."),
+    ("us", "At no time will we call your boss."),
+    ("us", "Nobody will be arrested over a consumer debt."),
+    ("us", "Courts don't phone people about unpaid loans."),
+    ("cn", "公安机关不会打电话催收，请谨防诈骗"),
+]
+
+#: (pack, text, category): a negation sits inside or before a real threat; the threat blocks.
+TRAPS = [
+    ("cn", "不是吓唬你，明天就去你单位找你领导", "T"),
+    ("cn", "别以为我们不会联系你的家人", "T"),
+    ("cn", "我们不会起诉你而是直接让你坐牢", "L"),
+    ("cn", "我们不会报警，但会把你欠钱的事告诉你全家", "T"),
+    ("us", "Don't think we won't tell your boss about your debt.", "T"),
+    ("us", "We won't sue you, we'll just tell your boss.", "T"),
+    ("us", "We will not hesitate to contact your employer.", "T"),
+    ("us", "I'm not kidding, we will have you arrested.", "L"),
+    ("us", "We will never threaten you with arrest, but if you don't pay you'll be arrested.", "L"),
+    ("us", "If you do not pay we will contact your employer.", "T"),
+    ("us", "The police will arrest you, don't ignore this.", "L"),
+]
+
+
+@pytest.mark.parametrize(("pack", "text"), NEGATED)
+def test_a_negated_prohibited_act_passes(pack: str, text: str) -> None:
+    findings = screen(text, pack=pack)
+    assert verdict(findings) == "pass", [(f.category, text[f.start : f.end]) for f in findings]
+
+
+@pytest.mark.parametrize(("pack", "text", "category"), TRAPS)
+def test_a_negation_inside_a_real_threat_does_not_save_it(
+    pack: str, text: str, category: str
+) -> None:
+    findings = screen(text, pack=pack)
+    assert verdict(findings) == "block"
+    assert category in {f.category for f in findings if f.action == "block"}

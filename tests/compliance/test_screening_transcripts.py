@@ -1,0 +1,66 @@
+"""Call transcripts: only the collector's turns can violate (issue 15)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fairdebt.cli import app
+from fairdebt.compliance.screening.transcripts import (
+    Turn,
+    parse_transcript,
+    read_turns,
+    screen_transcript,
+)
+from fairdebt.errors import InputError
+
+
+def test_the_debtor_saying_a_threat_word_is_no_violation() -> None:
+    turns = [
+        Turn("debtor", "你们是不是要让我坐牢？还要告诉我领导？"),
+        Turn("collector", "不会的，欠款是民事纠纷，我们也不会联系您的单位"),
+    ]
+    assert screen_transcript(turns) == []
+
+
+def test_the_collector_turn_that_threatens_is_found_with_its_turn_and_span() -> None:
+    turns = [
+        Turn("debtor", "Are you going to call my boss?"),
+        Turn("collector", "Yes, we will call your boss and tell him you owe us."),
+    ]
+    (found,) = screen_transcript(turns, pack="us")
+    assert found.turn == 1 and found.finding.category == "T"
+    assert "your boss" in turns[1].text[found.finding.start : found.finding.end]
+
+
+def test_a_plain_text_transcript_is_read_by_its_speaker_labels() -> None:
+    turns = parse_transcript(
+        "坐席：您好，我是XX金融客服\n客户：我没钱\n坐席：没钱就去借高利贷先还上\n"
+    )
+    assert [t.speaker for t in turns] == ["collector", "debtor", "collector"]
+    assert [f.finding.category for f in screen_transcript(turns)] == ["F"]
+
+
+def test_an_unknown_speaker_is_refused_naming_the_turn() -> None:
+    with pytest.raises(InputError, match=r"turns\[1\]\.speaker"):
+        read_turns([{"speaker": "collector", "text": "hi"}, {"speaker": "boss", "text": "x"}])
+
+
+def test_the_cli_screens_turns_and_names_the_turn_of_each_finding(tmp_path: Path) -> None:
+    line = {
+        "id": "call-1",
+        "turns": [
+            {"speaker": "customer", "text": "Will I go to jail?"},
+            {"speaker": "agent", "text": "You will go to jail if you don't pay today."},
+        ],
+    }
+    path = tmp_path / "calls.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["compliance", "screen", "--pack", "us", str(path)])
+    answer = json.loads(result.output.strip().splitlines()[-1])
+    assert answer["verdict"] == "block"
+    assert {f["turn"] for f in answer["findings"]} == {1}
+    assert all(0.0 <= f["score"] <= 1.0 for f in answer["findings"])
