@@ -1,0 +1,195 @@
+"""The explainer's benchmarks: root-cause localisation (RS, B0) and the mechanism on scenarios.
+
+    nice -n 10 python benchmarks/explain.py [--only rs,b0,scenarios] [--seeds 20]
+        [--borrowers 1500] [--months 8]
+
+Writes benchmarks/results/explain.md. Localisation: exact-match and relaxed (a parent or a
+child of a true element counts) F1 over all cases, from the summed true positives, false
+positives and false negatives (RiskLoc's evaluation), with run time per case, for the
+published baseline (Adtributor, NSDI 2014, its paper's thresholds) and ripple search. The
+scenario benchmark simulates each of the four scenarios for every seed into a fresh SQLite
+database and runs ``fairdebt explain``'s engine on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from fairdebt.explain.adtributor import adtributor
+from fairdebt.explain.localize import element_label, localize, make_leaves
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "rca"
+RESULTS = ROOT / "benchmarks" / "results" / "explain.md"
+
+Method = Callable[[pd.DataFrame, list[str], dict[str, str]], list[str]]
+
+
+def _norm(label: str) -> str:
+    return "&".join(sorted(label.split("&")))
+
+
+def _pairs(label: str) -> frozenset[str]:
+    return frozenset(label.split("&"))
+
+
+def score_case(predicted: list[str], truth: list[str]) -> tuple[int, int, int, int, int, int]:
+    """(tp, fp, fn) exact and relaxed: relaxed also counts a parent or child of a truth."""
+    pred = list(dict.fromkeys(_norm(p) for p in predicted))
+    true = list(dict.fromkeys(_norm(t) for t in truth))
+    tp = sum(t in pred for t in true)
+    exact = (tp, max(len(pred) - tp, 0), len(true) - tp)
+    hit = [any(_pairs(p) <= _pairs(t) or _pairs(t) <= _pairs(p) for p in pred) for t in true]
+    rtp = sum(hit)
+    return (*exact, rtp, max(len(pred) - rtp, 0), len(true) - rtp)
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def rs_cases() -> Iterable[tuple[str, pd.DataFrame, list[str], list[str]]]:
+    """RS cases: the anomalous minute against the mean of the 4 minutes before, per leaf."""
+    folder = DATA / "RS"
+    labels = yaml.safe_load((folder / "anomaly.yaml").read_text(encoding="utf-8"))
+    for entry in labels:
+        raw = pd.read_csv(folder / f"{entry['data']}.csv")
+        dims = [c for c in raw.columns if c not in ("min", "value", "cnt")]
+        raw["success"] = raw["cnt"] - raw["value"]
+        t = int(entry["timestamp"])
+        history = raw[raw["min"].isin([t - 60 * i for i in range(1, 5)])]
+        forecast = history.groupby(dims)[["success", "cnt"]].mean()
+        now = raw[raw["min"] == t].groupby(dims)[["success", "cnt"]].sum()
+        leaves = now.join(forecast, how="left", suffixes=("", "_f")).fillna(0.0).reset_index()
+        leaves[dims] = leaves[dims].astype(str)
+        cause = entry["cause"]
+        causes = cause if isinstance(cause, list) else [cause]
+        truth = [element_label([(k, str(v)) for k, v in c.items()]) for c in causes]
+        yield entry["data"], leaves, dims, truth
+
+
+def b0_cases() -> Iterable[tuple[str, pd.DataFrame, list[str], list[str]]]:
+    folder = DATA / "B0"
+    labels = pd.read_csv(folder / "labels.csv")
+    for case, cause in labels.itertuples(index=False):
+        frame = pd.read_csv(folder / case)
+        dims = [c for c in frame.columns if c not in ("real", "predict")]
+        frame[dims] = frame[dims].astype(str)
+        yield case, frame, dims, str(cause).split(";")
+
+
+RATIO = {
+    "numerator_actual": "success",
+    "numerator_expected": "success_f",
+    "denominator_actual": "cnt",
+    "denominator_expected": "cnt_f",
+}
+ADDITIVE = {"actual": "real", "expected": "predict"}
+
+
+def ripple(frame: pd.DataFrame, dims: list[str], columns: dict[str, str]) -> list[str]:
+    return [c.label for c in localize(make_leaves(frame, dims=dims, **columns))]
+
+
+def baseline(frame: pd.DataFrame, dims: list[str], columns: dict[str, str]) -> list[str]:
+    return [c.label for c in adtributor(frame, dims=dims, **columns)]
+
+
+def run_family(
+    name: str,
+    cases: Iterable[tuple[str, pd.DataFrame, list[str], list[str]]],
+    columns: dict[str, str],
+    methods: dict[str, Method],
+) -> list[dict[str, object]]:
+    totals = {m: [0] * 6 for m in methods}
+    seconds = dict.fromkeys(methods, 0.0)
+    n = 0
+    misses: dict[str, list[str]] = {m: [] for m in methods}
+    for case, frame, dims, truth in cases:
+        n += 1
+        for m, method in methods.items():
+            began = time.perf_counter()
+            predicted = method(frame, dims, columns)
+            seconds[m] += time.perf_counter() - began
+            counts = score_case(predicted, truth)
+            totals[m] = [x + y for x, y in zip(totals[m], counts, strict=True)]
+            if counts[1] or counts[2]:
+                misses[m].append(f"{case}: {';'.join(truth)} → {';'.join(predicted) or '∅'}")
+    rows = []
+    for m in methods:
+        t = totals[m]
+        rows.append(
+            {
+                "family": name,
+                "method": m,
+                "cases": n,
+                "exact_f1": f1(*t[:3]),
+                "relaxed_f1": f1(*t[3:]),
+                "ms_per_case": 1000 * seconds[m] / max(n, 1),
+                "misses": misses[m],
+            }
+        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", default="rs,b0,scenarios")
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--borrowers", type=int, default=1500)
+    parser.add_argument("--months", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    methods: dict[str, Method] = {"Adtributor (baseline)": baseline, "ripple search": ripple}
+    rows: list[dict[str, object]] = []
+    if "rs" in only:
+        rows += run_family("RS (ratio)", rs_cases(), RATIO, methods)
+    if "b0" in only:
+        rows += run_family("B0 (additive)", b0_cases(), ADDITIVE, methods)
+    lines = [
+        "# The explainer's benchmarks",
+        "",
+        f"Run {dt.date.today().isoformat()} with `nice -n 10 python benchmarks/explain.py "
+        f"--only {args.only}`.",
+        "",
+    ]
+    if rows:
+        lines += [
+            "## Root-cause localisation",
+            "",
+            "| family | method | cases | exact F1 | relaxed F1 | ms per case |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            lines.append(
+                f"| {r['family']} | {r['method']} | {r['cases']} | {r['exact_f1']:.3f} | "
+                f"{r['relaxed_f1']:.3f} | {r['ms_per_case']:.0f} |"
+            )
+            print(lines[-1], flush=True)
+    if "scenarios" in only:
+        from benchmarks_explain_scenarios import run_scenarios  # type: ignore[import-not-found]
+
+        lines += run_scenarios(args.seeds, args.borrowers, args.months, Path(tempfile.mkdtemp()))
+    if rows:
+        lines += ["", "### Cases missed (first 15 per method and family)", ""]
+        for r in rows:
+            lines.append(f"- {r['family']}, {r['method']}:")
+            lines += [f"  - {m}" for m in list(r["misses"])[:15]]  # type: ignore[call-overload]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
