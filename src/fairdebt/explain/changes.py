@@ -115,3 +115,40 @@ def detect_change(
         before=float(bins["num"][:split].sum() / bins["den"][:split].sum()),
         after=float(bins["num"][split:].sum() / bins["den"][split:].sum()),
     )
+
+
+def detect_episode(
+    dates: pd.Series,
+    numerator: pd.Series,
+    denominator: pd.Series,
+    *,
+    expected: pd.Series,
+    min_weeks: int = 3,
+) -> tuple[dt.date, dt.date | None] | None:
+    """Where a series stepped, and where it stepped back if it did (a bad vintage is a bump).
+
+    One and two change points are fitted with ``Dynp`` under :class:`WeightedL2`; the second is
+    kept when it lowers the cost by more than BIC's ``2 log n sigma**2`` (one mean and one
+    place more). Returns ``(start, end)`` with ``end`` None for a lasting step.
+    """
+    bins = weekly(dates, numerator, denominator)
+    reference = weekly(dates, expected, denominator)
+    bins = bins.merge(reference[["start", "num"]].rename(columns={"num": "exp"}), on="start")
+    bins = bins[bins["exp"] > 0].reset_index(drop=True)
+    n = len(bins)
+    if n < 2 * min_weeks:
+        return None
+    y, w = (bins["num"] / bins["exp"]).to_numpy(), bins["exp"].to_numpy()
+    signal = np.c_[y, w / w.mean()]
+    cost = WeightedL2().fit(signal)
+    one = int(ruptures.Dynp(custom_cost=WeightedL2(), min_size=min_weeks, jump=1).fit(signal).predict(n_bkps=1)[0])
+    cost_one = cost.error(0, one) + cost.error(one, n)
+    starts = bins["start"]
+    if n >= 3 * min_weeks:
+        a, b = (int(x) for x in ruptures.Dynp(custom_cost=WeightedL2(), min_size=min_weeks, jump=1).fit(signal).predict(n_bkps=2)[:2])
+        cost_two = cost.error(0, a) + cost.error(a, b) + cost.error(b, n)
+        sigma2 = cost_two / max(n - 3, 1)
+        bump = y[a:b].mean() > max(y[:a].mean(), y[b:].mean())
+        if bump and cost_one - cost_two > 2 * np.log(n) * sigma2:
+            return starts.iloc[a].date(), starts.iloc[b].date()
+    return starts.iloc[one].date(), None

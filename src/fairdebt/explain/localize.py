@@ -11,11 +11,14 @@ RiskLoc: a cause moves every leaf below it by about the same relative amount):
   deviation ``2 (a - f) / (a + f)``, its noise a single relative scale ``tau``;
 * ratio measures (a delinquency rate, a failure share): the numerator's rarer outcome is the
   event count; the expected events of a leaf are its *actual* denominator times its *forecast*
-  rate (a volume change alone is no cause), and the deviation is the log ratio
-  ``log((a + 1/2) / (e + 1/2))`` with Poisson variance plus ``tau**2``.
+  rate (a volume change alone is no cause). For dense counts the deviation is the log ratio
+  ``log((a + 1/2) / (e + 1/2))`` with Poisson variance plus ``tau**2``; for sparse events
+  (``model="poisson"``) it is ``(a - e) / e`` with the overdispersed Poisson variance
+  ``(e + kappa e**2) / e**2``, so a leaf expecting a fraction of an event adds its count and
+  not a biased logarithm.
 
-``tau`` is estimated from the quarter of leaves nearest their forecast, so it holds while up to
-three quarters of the leaves are abnormal. An element's score is the chi-square statistic of one
+``tau`` and ``kappa`` are estimated from the quarter of leaves nearest their forecast, so they
+hold while up to three quarters of the leaves are abnormal. An element's score is the chi-square statistic of one
 common shift of its leaves, ``(sum w d)**2 / sum w`` with ``w = 1 / var``: a parent dilutes the
 shift with normal leaves and a child misses part of it, so the exact element scores highest.
 Elements are taken greedily, each time on the leaves not yet explained, while the best score
@@ -30,6 +33,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -125,8 +129,15 @@ def make_leaves(
     numerator_expected: str | None = None,
     denominator_actual: str | None = None,
     denominator_expected: str | None = None,
+    model: Literal["lognormal", "poisson"] = "lognormal",
+    kappa: float | None = None,
 ) -> Leaves:
-    """Aggregate ``frame`` to leaves and put each leaf's deviation on a relative scale."""
+    """Aggregate ``frame`` to leaves and put each leaf's deviation on a relative scale.
+
+    ``model`` is the ratio's noise: ``lognormal`` (dense counts whose forecast is itself noisy,
+    as in monitoring data) or ``poisson`` (sparse events such as dues entering collection,
+    overdispersed by ``kappa``, estimated unless given: 0 for independent events).
+    """
     if not dims:
         raise InputError("at least one dimension column is needed", field="--dims")
     ratio_columns = (numerator_actual, numerator_expected, denominator_actual, denominator_expected)
@@ -157,13 +168,23 @@ def make_leaves(
         # Forecast rate per leaf, shrunk toward the whole by one pseudo-trial (empirical Bayes).
         rate = (num_f + global_rate) / (den_f + 1.0)
         a, e = num_a, den_a * rate
-        d = np.log((a + 0.5) / (e + 0.5))
-        poisson = 1 / (a + 0.5) + 1 / (e + 0.5)
-        informative = ((a + e) > 0).astype(float)
-        # tau: the relative noise beyond Poisson, from the standardised deviations near zero.
-        z_scale = _robust_tau(d / np.sqrt(poisson), informative)
-        tau2 = max(z_scale**2 - 1.0, 0.0) * float(np.median(poisson[informative > 0]))
-        w = informative / (poisson + tau2)
+        if model == "poisson":
+            kappa = _overdispersion(a, e) if kappa is None else kappa
+            variance = e + kappa * e**2
+            positive = variance > 0
+            safe = np.where(positive, variance, 1.0)
+            # Relative deviation (a - e) / e weighted by e**2 / variance, kept as the products
+            # w and w*d so that a leaf expecting nothing adds nothing.
+            w = np.where(positive, e**2 / safe, 0.0)
+            d = np.where(w > 0, e * (a - e) / safe / np.where(w > 0, w, 1.0), 0.0)
+        else:
+            d = np.log((a + 0.5) / (e + 0.5))
+            poisson = 1 / (a + 0.5) + 1 / (e + 0.5)
+            informative = ((a + e) > 0).astype(float)
+            # tau: the relative noise beyond Poisson, from standardised deviations near zero.
+            z_scale = _robust_tau(d / np.sqrt(poisson), informative)
+            tau2 = max(z_scale**2 - 1.0, 0.0) * float(np.median(poisson[informative > 0]))
+            w = informative / (poisson + tau2)
         out = leaves[list(dims)].copy()
         out[_D], out[_W], out[_A], out[_E] = d, w, a, e
         return Leaves(out, tuple(dims), ratio=True)
@@ -172,6 +193,32 @@ def make_leaves(
         "--numerator-expected, --denominator-actual, --denominator-expected (a ratio)",
         field="--actual",
     )
+
+
+def _overdispersion(a: np.ndarray, e: np.ndarray) -> float:
+    """``kappa`` of the variance ``e + kappa e**2``, from the quarter of leaves nearest forecast.
+
+    Counts vary more than Poisson when the forecast itself is noisy; the relative part is
+    estimated so that the lower quartile of the standardised residuals is a normal's (0.319).
+    """
+    informative = e >= 5  # where a count is near normal; sparse leaves cannot tell kappa
+    if informative.sum() < 8:
+        return 0.0
+    r, big = (a - e)[informative], e[informative]
+
+    def quartile(kappa: float) -> float:
+        return float(np.quantile(np.abs(r) / np.sqrt(big + kappa * big**2), 0.25))
+
+    target = _LOWER_QUARTILE_ABS_Z
+    if quartile(0.0) <= target:
+        return 0.0
+    low, high = 0.0, 1.0
+    while quartile(high) > target and high < 1e6:
+        high *= 10
+    for _ in range(40):
+        mid = (low + high) / 2
+        low, high = (mid, high) if quartile(mid) > target else (low, mid)
+    return high
 
 
 def _surprise(a: np.ndarray, f: np.ndarray, a_total: float, f_total: float) -> np.ndarray:
@@ -195,10 +242,15 @@ def localize(
     alpha: float = 0.001,
     min_power: float = 0.0,
     max_causes: int = 10,
+    direction: int = 0,
+    rank: Literal["score", "power"] = "score",
 ) -> list[Cause]:
     """The smallest set of elements that explains the change, the most likely first.
 
-    Returns ``[]`` when no element's leaves moved together beyond noise.
+    ``direction`` +1 (or -1) considers only elements that rose (fell); 0 either. ``rank``
+    ``power`` takes, among the elements past the bound, the one with the largest excess
+    ``actual - expected`` (in ``direction``) instead of the highest score. Returns ``[]``
+    when no element's leaves moved together beyond noise.
     """
     frame = leaves.frame
     dims = leaves.dims
@@ -218,7 +270,13 @@ def localize(
         for cuboid in cuboids:
             g = rest.groupby(list(cuboid), sort=False)[[_WD, _W, _A, _E]].sum()
             w = g[_W].to_numpy()
-            score = np.where(w > 0, g[_WD].to_numpy() ** 2 / np.where(w > 0, w, 1), 0.0)
+            wd = g[_WD].to_numpy()
+            score = np.where(w > 0, wd**2 / np.where(w > 0, w, 1), 0.0)
+            if direction:
+                score = np.where(np.sign(wd) == np.sign(direction), score, 0.0)
+            if rank == "power":
+                excess = (g[_A] - g[_E]).to_numpy() * (direction or 1)
+                score = np.where(score >= bound, np.maximum(excess, 0.0) + bound, 0.0)
             power = (g[_A] - g[_E]).to_numpy() / change if change else 0 * score
             # An element must carry its share of the change, in either direction.
             score = np.where(np.abs(np.asarray(power)) >= min_power, score, 0.0)

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from fairdebt.errors import InputError
-from fairdebt.explain.changes import ChangePoint, detect_change
+from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
 from fairdebt.explain.localize import Cause, localize, make_leaves
 
 __all__ = ["MECHANISMS", "METRICS", "Explanation", "explain_dues", "expected_rates"]
@@ -41,6 +41,7 @@ METRICS = ("entry_rate",)
 # A segment named as a cause must carry at least this share of the excess over expectation.
 SEGMENT_SHARE = 0.2
 _VERSION = "version"
+PRIOR_EVENTS = 10.0
 
 
 @dataclass(slots=True)
@@ -90,12 +91,18 @@ def expected_rates(before: pd.DataFrame, after: pd.DataFrame, *, iterations: int
             base = fitted / (before[column].map(current).fillna(1.0).to_numpy() if current is not None else 1.0)
             frame = pd.DataFrame({"k": before[column].to_numpy(), "y": y, "e": base * w})
             g = frame.groupby("k").sum()
-            # Shrunk toward 1 by one average due's worth of evidence (a sparse cell stays near 1).
-            prior = w.mean() * max(overall, 1e-6)
+            # Shrunk toward 1 by PRIOR_EVENTS expected entries' worth of evidence (a gamma prior,
+            # credibility-style): a province with 40 dues and no entry is not declared riskless.
+            prior = PRIOR_EVENTS * w.mean() * max(overall, 1e-6)
             factors[column] = (g["y"] + prior) / (g["e"] + prior)
             fitted = base * before[column].map(factors[column]).fillna(1.0).to_numpy()
     rate = np.full(len(after), overall)
     for column, factor in factors.items():
+        if column == "seq" and len(factor):
+            # An age not yet reached before the change takes the oldest age seen (a young
+            # book's curve is carried forward, not reset to the average).
+            ages = np.union1d(factor.index.to_numpy(), after[column].unique())
+            factor = factor.reindex(ages).ffill().bfill()
         rate = rate * after[column].map(factor).fillna(1.0).to_numpy()
     return np.clip(rate, 0.0, 1.0)
 
@@ -122,20 +129,38 @@ def explain_dues(
     if dues.empty:
         raise InputError("no dues on current loans in the period: nothing to explain", field="--from")
     dues = dues.assign(num=dues["entered"] * dues["principal"])
-    # The whole period's age curve and relative risks: the series' change is age-adjusted.
-    dues["expected"] = expected_rates(dues, dues) * dues["principal"]
+    # The reference cohorts' age curve and relative risks (the first third of the book's
+    # disbursement dates, as APC's reference cohort): the series are age- and mix-adjusted, and
+    # a product first sold later is not absorbed into its own relative risk.
+    span = dues["disbursed_on"].max() - dues["disbursed_on"].min()
+    reference = dues[dues["disbursed_on"] <= dues["disbursed_on"].min() + span / 3]
+    dues["expected"] = expected_rates(reference, dues) * dues["principal"]
     change = detect_change(dues["due_on"], dues["num"], dues["principal"], expected=dues["expected"])
     if change is None:
         raise InputError("the period is too short to find a change: give at least 6 weeks", field="--from")
     cut = pd.Timestamp(change.on)
-    before, after = dues[dues["due_on"] < cut], dues[dues["due_on"] >= cut].copy()
-    rate = expected_rates(before, after)
+    # Cohort time: each vintage's first due against expectation, by disbursement date.
+    first = dues[dues["seq"] == 1]
+    episode = detect_episode(
+        first["disbursed_on"], first["num"], first["principal"], expected=first["expected"]
+    )
+    cohort_from = pd.Timestamp(episode[0]) if episode else dues["disbursed_on"].max() + pd.Timedelta(days=1)
+    cohort_to = pd.Timestamp(episode[1]) if episode and episode[1] else None
+    is_new = (dues["disbursed_on"] >= cohort_from).to_numpy()
+    if cohort_to is not None:
+        is_new &= (dues["disbursed_on"] < cohort_to).to_numpy()
+    # The baseline: existing cohorts before the change (new cohorts and new products unseen).
+    baseline = dues[(~is_new) & (dues["due_on"] < cut).to_numpy()]
+    if baseline.empty:
+        baseline = dues[dues["due_on"] < cut]
+    after = dues[dues["due_on"] >= cut].copy()
+    new_after = is_new[(dues["due_on"] >= cut).to_numpy()]
+    rate = expected_rates(baseline, after)
     after["expected"] = rate * after["principal"]
     after["expected_count"] = rate
-    known = set(before["product"].astype(str))
+    known = set(dues.loc[~is_new, "product"].astype(str))
     after[_VERSION] = np.where(after["product"].astype(str).isin(known), "existing", "new")
-    dims = dims or tuple(c for c in ("province", "product", "channel", "vintage", "score_band") if c in after)
-    causes = _causes(after, (*dims, _VERSION))
+    before = dues[dues["due_on"] < cut]
 
     days_before = max((cut - before["due_on"].min()).days, 1) if len(before) else 1
     days_after = max((after["due_on"].max() - cut).days + 1, 1)
@@ -146,36 +171,61 @@ def explain_dues(
     bridge = dict.fromkeys(MECHANISMS, 0.0)
     bridge["volume"] = (d_a - d_b) * r_b
     bridge["mix"] = e_a - d_a * r_b
-    excess = (after["num"] - after["expected"]).to_numpy()
-    open_rows = np.ones(len(after), dtype=bool)
+    # Age-period-cohort: existing cohorts' move is period; new cohorts beyond it are cohort.
+    old = after[~new_after]
+    period_factor = old["num"].sum() / old["expected"].sum() if old["expected"].sum() else 1.0
+    new = after[new_after]
+    cohort_excess = (new["num"] - new["expected"] * period_factor).to_numpy()
+    period_excess = float((old["num"] - old["expected"]).sum() + (new["expected"] * (period_factor - 1)).sum())
+    policy_rows = (new[_VERSION] == "new").to_numpy()
+    policy_excess = float(cohort_excess[policy_rows].sum())
+    vintage_excess = float(cohort_excess[~policy_rows].sum())
+    bridge["period"] = period_excess / days_after
+    bridge["policy"] = policy_excess / days_after
+    bridge["vintage"] = vintage_excess / days_after
+
     segments: list[str] = []
     described: list[dict[str, Any]] = []
-    for cause in causes:
-        inside = _mask(after, cause.element) & open_rows
-        open_rows &= ~inside
-        kind = _kind(cause.element)
-        bridge[kind] += float(excess[inside].sum()) / days_after
-        labels = _segment_labels(after[inside], cause, excess[inside])
-        segments += [s for s in labels if s not in segments]
-        described.append(
-            {"segment": labels, "mechanism": kind, "explanatory_power": cause.explanatory_power,
-             "surprise": cause.surprise}
+    cohort = policy_excess + vintage_excess
+    if cohort > max(period_excess, 0.0) and episode is not None:
+        kind = "policy" if policy_excess > vintage_excess else "vintage"
+        rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
+        excess = pd.Series(
+            cohort_excess[policy_rows] if kind == "policy" else cohort_excess[~policy_rows],
+            index=rows.index,
         )
-    bridge["period"] += float(excess[open_rows].sum()) / days_after
-    mechanism = _name(bridge, causes, change, before)
-    change_date = change.on
-    if causes and mechanism in ("vintage", "policy"):
-        first = after[_mask(after, causes[0].element)]["disbursed_on"].min()
-        change_date = first.date()
-    elif causes and mechanism == "period":
-        inside = _mask(dues.assign(**{_VERSION: "existing"}), causes[0].element)
-        local = detect_change(
-            dues["due_on"][inside],
-            dues["num"][inside],
-            dues["principal"][inside],
-            expected=dues["expected"][inside],
-        )
-        change_date = local.on if local is not None else change.on
+        dim = "product" if kind == "policy" else "vintage"
+        by = excess.groupby(rows[dim].astype(str)).sum().sort_values(ascending=False)
+        total = float(by[by > 0].sum())
+        for value, amount in by.items():
+            if total and amount / total >= SEGMENT_SHARE / 2:
+                segments.append(f"{dim}={value}")
+                described.append({"segment": [f"{dim}={value}"], "mechanism": kind,
+                                  "explanatory_power": float(amount / cohort), "surprise": 0.0})
+        mechanism = kind
+        change_date = cohort_from.date()
+    else:
+        dims = dims or tuple(c for c in ("province", "product", "channel", "vintage", "score_band") if c in old)
+        causes = _causes(after.assign(**{_VERSION: "existing"}), dims)
+        for cause in causes:
+            labels = ["&".join(f"{d}={v}" for d, v in sorted(cause.element))]
+            segments += labels
+            described.append({"segment": labels, "mechanism": "period",
+                              "explanatory_power": cause.explanatory_power, "surprise": cause.surprise})
+        mechanism = "period"
+        change_date = change.on
+        if causes:
+            inside = _mask(dues, causes[0].element)
+            local = detect_change(
+                dues["due_on"][inside], dues["num"][inside], dues["principal"][inside],
+                expected=dues["expected"][inside],
+            )
+            change_date = local.on if local is not None else change.on
+    rate_parts = abs(bridge["period"]) + abs(bridge["vintage"]) + abs(bridge["policy"])
+    if abs(bridge["mix"]) > rate_parts:
+        mechanism = "mix"
+    if abs(bridge["volume"]) > rate_parts + abs(bridge["mix"]) and not segments:
+        mechanism = "volume"
     bridge["before"], bridge["after"] = n_b, n_a
     return Explanation(metric, change_date, change, mechanism, segments, bridge, described)
 
@@ -193,10 +243,12 @@ def _causes(after: pd.DataFrame, dims: tuple[str, ...]) -> list[Cause]:
         numerator_expected="absorbed",
         denominator_actual="count",
         denominator_expected="count_f",
+        model="poisson",
+        kappa=0.0,  # dues are independent events: no dispersion beyond Poisson
     )
     raw_excess = total_a - total_e
     kept = []
-    for cause in localize(leaves, max_layer=2, max_causes=5):
+    for cause in localize(leaves, max_layer=2, max_causes=5, direction=1, rank="power"):
         inside = _mask(frame, cause.element)
         power = (frame["entered"][inside].sum() - frame["expected_count"][inside].sum()) / raw_excess if raw_excess else 0.0
         if power >= SEGMENT_SHARE:
