@@ -40,8 +40,10 @@ MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
 METRICS = ("entry_rate",)
 # A segment named as a cause must carry at least this share of the excess over expectation.
 SEGMENT_SHARE = 0.2
+SEGMENT_LIFT = 1.5
 _VERSION = "version"
 PRIOR_EVENTS = 10.0
+RATE_Z = 3.0  # the rate moved when entries exceed the composition's expectation by 3 sd
 
 
 @dataclass(slots=True)
@@ -75,36 +77,61 @@ class Explanation:
         }
 
 
-def expected_rates(before: pd.DataFrame, after: pd.DataFrame, *, iterations: int = 4) -> np.ndarray:
-    """Each ``after`` due's rate under the ``before`` regime: age curve × province × product.
+def rake(
+    frame: pd.DataFrame,
+    columns: tuple[str, ...],
+    *,
+    iterations: int = 6,
+    neutral: dict[str, set[str]] | None = None,
+    offset: np.ndarray | None = None,
+) -> tuple[float, dict[str, pd.Series]]:
+    """Main-effect relative risks of ``columns`` on principal-weighted rates (raking).
 
-    Relative risks are raked on principal-weighted rates; a value never seen before gets 1.
+    A Poisson log-linear model fitted by iterative proportional fitting: each factor in turn is
+    observed over expected within its values. Each value is shrunk toward 1 by PRIOR_EVENTS
+    expected entries' worth of evidence (a gamma prior, credibility-style): a province with 40
+    dues and no entry is not declared riskless. Values in ``neutral[column]`` keep factor 1
+    (a product version first sold with a block of cohorts must not absorb that block's move).
     """
-    w = before["principal"].to_numpy(float)
-    y = before["entered"].to_numpy(float) * w
-    overall = y.sum() / w.sum() if w.sum() else 0.0
+    w = frame["principal"].to_numpy(float)
+    y = frame["entered"].to_numpy(float) * w
+    known = np.ones(len(frame)) if offset is None else offset
+    overall = y.sum() / (w * known).sum() if (w * known).sum() else 0.0
+    prior = PRIOR_EVENTS * (w.mean() if len(w) else 0.0) * max(overall, 1e-6)
     factors: dict[str, pd.Series] = {}
-    fitted = np.full(len(before), overall)
+    fitted = overall * known
     for _ in range(iterations):
-        for column in ("seq", "province", "product"):
+        for column in columns:
             current = factors.get(column)
-            base = fitted / (before[column].map(current).fillna(1.0).to_numpy() if current is not None else 1.0)
-            frame = pd.DataFrame({"k": before[column].to_numpy(), "y": y, "e": base * w})
-            g = frame.groupby("k").sum()
-            # Shrunk toward 1 by PRIOR_EVENTS expected entries' worth of evidence (a gamma prior,
-            # credibility-style): a province with 40 dues and no entry is not declared riskless.
-            prior = PRIOR_EVENTS * w.mean() * max(overall, 1e-6)
-            factors[column] = (g["y"] + prior) / (g["e"] + prior)
-            fitted = base * before[column].map(factors[column]).fillna(1.0).to_numpy()
-    rate = np.full(len(after), overall)
+            keys = frame[column].to_numpy()
+            base = fitted / (frame[column].map(current).to_numpy(float) if current is not None else 1.0)
+            g = pd.DataFrame({"k": keys, "y": y, "e": base * w}).groupby("k").sum()
+            factor = (g["y"] + prior) / (g["e"] + prior)
+            fixed = [k for k in (neutral or {}).get(column, ()) if k in factor.index]
+            factor[fixed] = 1.0
+            factors[column] = factor
+            fitted = base * frame[column].map(factors[column]).to_numpy(float)
+    return overall, factors
+
+
+def apply_factors(
+    frame: pd.DataFrame, overall: float, factors: dict[str, pd.Series]
+) -> np.ndarray:
+    """Rates of ``frame``'s dues under fitted factors; an unseen value gets 1, an unseen age
+    the oldest age seen (a young book's curve is carried forward, not reset to the average)."""
+    rate = np.full(len(frame), overall)
     for column, factor in factors.items():
         if column == "seq" and len(factor):
-            # An age not yet reached before the change takes the oldest age seen (a young
-            # book's curve is carried forward, not reset to the average).
-            ages = np.union1d(factor.index.to_numpy(), after[column].unique())
+            ages = np.union1d(factor.index.to_numpy(), frame[column].unique())
             factor = factor.reindex(ages).ffill().bfill()
-        rate = rate * after[column].map(factor).fillna(1.0).to_numpy()
+        rate = rate * frame[column].map(factor).fillna(1.0).to_numpy(float)
     return np.clip(rate, 0.0, 1.0)
+
+
+def expected_rates(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
+    """Each ``after`` due's rate under the ``before`` regime: age curve × province × product."""
+    overall, factors = rake(before, ("seq", "province", "product"))
+    return apply_factors(after, overall, factors)
 
 
 def _mask(frame: pd.DataFrame, element: tuple[tuple[str, str], ...]) -> np.ndarray:
@@ -139,28 +166,44 @@ def explain_dues(
     if change is None:
         raise InputError("the period is too short to find a change: give at least 6 weeks", field="--from")
     cut = pd.Timestamp(change.on)
-    # Cohort time: each vintage's first due against expectation, by disbursement date.
-    first = dues[dues["seq"] == 1]
+    # Cohort time: each cohort's dues against expectation (age-adjusted), by disbursement date.
+    first = dues
     episode = detect_episode(
         first["disbursed_on"], first["num"], first["principal"], expected=first["expected"]
     )
     cohort_from = pd.Timestamp(episode[0]) if episode else dues["disbursed_on"].max() + pd.Timedelta(days=1)
     cohort_to = pd.Timestamp(episode[1]) if episode and episode[1] else None
-    is_new = (dues["disbursed_on"] >= cohort_from).to_numpy()
+    is_new = (dues["disbursed_on"] >= cohort_from).to_numpy().copy()
     if cohort_to is not None:
         is_new &= (dues["disbursed_on"] < cohort_to).to_numpy()
-    # The baseline: existing cohorts before the change (new cohorts and new products unseen).
-    baseline = dues[(~is_new) & (dues["due_on"] < cut).to_numpy()]
-    if baseline.empty:
-        baseline = dues[dues["due_on"] < cut]
-    after = dues[dues["due_on"] >= cut].copy()
-    new_after = is_new[(dues["due_on"] >= cut).to_numpy()]
-    rate = expected_rates(baseline, after)
+    # A product version is new when the reference cohorts never had it (first sold later).
+    known = set(reference["product"].astype(str))
+    version_new = ~dues["product"].astype(str).isin(known).to_numpy()
+    # The period's cut is the KPI's change point. (Choosing instead, by deviance, the month
+    # new cohorts' first dues arrive was tried and lost more than it won: decision record.)
+    cuts = [cut]
+    fits = [_apc(dues, c, is_new, version_new) for c in cuts]
+    cut, (blocks, offset, overall, factors, deviance) = min(
+        zip(cuts, fits, strict=True), key=lambda pair: pair[1][4]
+    )
+    before = dues[dues["due_on"] < cut]
+    after_rows = (dues["due_on"] >= cut).to_numpy()
+    period_f = float(factors["period_block"].get("after", 1.0) / factors["period_block"].get("before", 1.0))
+    cohort_f = factors["cohort_block"] / factors["cohort_block"].get("existing", 1.0)
+    after = blocks[after_rows].copy()
+    # The expectation with neither the period's nor the cohorts' move: as if before, existing.
+    rate = np.clip(
+        offset[after_rows]
+        * apply_factors(
+            after.assign(period_block="before", cohort_block="existing"), overall, factors
+        ),
+        0.0,
+        1.0,
+    )
     after["expected"] = rate * after["principal"]
     after["expected_count"] = rate
-    known = set(dues.loc[~is_new, "product"].astype(str))
-    after[_VERSION] = np.where(after["product"].astype(str).isin(known), "existing", "new")
-    before = dues[dues["due_on"] < cut]
+    after[_VERSION] = np.where(version_new[after_rows], "new", "existing")
+    new_after = is_new[after_rows]
 
     days_before = max((cut - before["due_on"].min()).days, 1) if len(before) else 1
     days_after = max((after["due_on"].max() - cut).days + 1, 1)
@@ -171,23 +214,25 @@ def explain_dues(
     bridge = dict.fromkeys(MECHANISMS, 0.0)
     bridge["volume"] = (d_a - d_b) * r_b
     bridge["mix"] = e_a - d_a * r_b
-    # Age-period-cohort: existing cohorts' move is period; new cohorts beyond it are cohort.
-    old = after[~new_after]
-    period_factor = old["num"].sum() / old["expected"].sum() if old["expected"].sum() else 1.0
-    new = after[new_after]
-    cohort_excess = (new["num"] - new["expected"] * period_factor).to_numpy()
-    period_excess = float((old["num"] - old["expected"]).sum() + (new["expected"] * (period_factor - 1)).sum())
-    policy_rows = (new[_VERSION] == "new").to_numpy()
-    policy_excess = float(cohort_excess[policy_rows].sum())
-    vintage_excess = float(cohort_excess[~policy_rows].sum())
+    e = after["expected"].to_numpy()
+    period_part = e * (period_f - 1)
+    block = after["cohort_block"].to_numpy()
+    cohort_part = e * period_f * (after["cohort_block"].map(cohort_f).fillna(1.0).to_numpy() - 1)
+    policy_excess = float(cohort_part[block == "policy"].sum())
+    vintage_excess = float(cohort_part[block == "vintage"].sum())
+    residual = float(after["num"].sum() - e.sum() - period_part.sum() - cohort_part.sum())
+    period_excess = float(period_part.sum()) + residual
     bridge["period"] = period_excess / days_after
     bridge["policy"] = policy_excess / days_after
     bridge["vintage"] = vintage_excess / days_after
+    new = after[new_after]
+    policy_rows = (new["cohort_block"] == "policy").to_numpy()
+    cohort_excess = (new["num"] - new["expected"] * period_f).to_numpy()
 
     segments: list[str] = []
     described: list[dict[str, Any]] = []
     cohort = policy_excess + vintage_excess
-    if cohort > max(period_excess, 0.0) and episode is not None:
+    if cohort > max(float(period_part.sum()), 0.0) and episode is not None:
         kind = "policy" if policy_excess > vintage_excess else "vintage"
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
         excess = pd.Series(
@@ -205,7 +250,7 @@ def explain_dues(
         mechanism = kind
         change_date = cohort_from.date()
     else:
-        dims = dims or tuple(c for c in ("province", "product", "channel", "vintage", "score_band") if c in old)
+        dims = dims or tuple(c for c in ("province", "product", "channel", "vintage", "score_band") if c in after)
         causes = _causes(after.assign(**{_VERSION: "existing"}), dims)
         for cause in causes:
             labels = ["&".join(f"{d}={v}" for d, v in sorted(cause.element))]
@@ -214,20 +259,61 @@ def explain_dues(
                               "explanatory_power": cause.explanatory_power, "surprise": cause.surprise})
         mechanism = "period"
         change_date = change.on
-        if causes:
+        top = dict(causes[0].element) if causes else {}
+        new_products = set(dues.loc[version_new, "product"].astype(str))
+        if top.get("product") in new_products:
+            # The segment is a product version first sold after the reference cohorts: terms.
+            mechanism = "policy"
+            first_sold = dues.loc[dues["product"].astype(str) == top["product"], "disbursed_on"].min()
+            change_date = first_sold.date()
+        elif causes:
             inside = _mask(dues, causes[0].element)
             local = detect_change(
                 dues["due_on"][inside], dues["num"][inside], dues["principal"][inside],
                 expected=dues["expected"][inside],
             )
             change_date = local.on if local is not None else change.on
-    rate_parts = abs(bridge["period"]) + abs(bridge["vintage"]) + abs(bridge["policy"])
-    if abs(bridge["mix"]) > rate_parts:
-        mechanism = "mix"
-    if abs(bridge["volume"]) > rate_parts + abs(bridge["mix"]) and not segments:
-        mechanism = "volume"
+    # Did the rate move beyond what the new composition explains? A Poisson z on the count of
+    # dues entering collection after the change against the composition's expectation.
+    expected_count = float(after["expected_count"].sum())
+    moved = (after["entered"].sum() - expected_count) / np.sqrt(max(expected_count, 1.0)) > RATE_Z
+    if not moved and not segments:
+        mechanism = "mix" if abs(bridge["mix"]) > abs(bridge["volume"]) else "volume"
     bridge["before"], bridge["after"] = n_b, n_a
     return Explanation(metric, change_date, change, mechanism, segments, bridge, described)
+
+
+def _apc(
+    dues: pd.DataFrame, cut: pd.Timestamp, is_new: np.ndarray, version_new: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, float, dict[str, pd.Series], float]:
+    """Age-period-cohort with two-level blocks (Breeden's dual time, stepwise).
+
+    Period is identified by existing cohorts before and after ``cut`` at the same ages, cohort
+    by new cohorts against existing ones in the same period at the same ages; new cohorts on
+    product versions first sold with them are their own block (policy). Who the borrower is
+    (province, product) is priced on the dues before the cut, so a province's shock stays a move
+    in time and not a riskier province; age, period and cohort are then raked on every due with
+    that as an offset. Returns the blocks, the offset, the fit and its Bernoulli deviance.
+    """
+    after_rows = (dues["due_on"] >= cut).to_numpy()
+    blocks = dues.assign(
+        period_block=np.where(after_rows, "after", "before"),
+        cohort_block=np.where(is_new, np.where(version_new, "policy", "vintage"), "existing"),
+    )
+    stage = blocks[~after_rows] if (~after_rows).any() else blocks
+    _, who = rake(
+        stage,
+        ("seq", "province", "product"),
+        neutral={"product": set(dues.loc[version_new, "product"].astype(str))},
+    )
+    offset = np.ones(len(blocks))
+    for column in ("province", "product"):
+        offset = offset * blocks[column].map(who[column]).fillna(1.0).to_numpy(float)
+    overall, factors = rake(blocks, ("seq", "period_block", "cohort_block"), offset=offset)
+    p = np.clip(offset * apply_factors(blocks, overall, factors), 1e-9, 1 - 1e-9)
+    y = blocks["entered"].to_numpy(float)
+    deviance = float(-2 * (y * np.log(p) + (1 - y) * np.log(1 - p)).sum())
+    return blocks, offset, overall, factors, deviance
 
 
 def _causes(after: pd.DataFrame, dims: tuple[str, ...]) -> list[Cause]:
@@ -251,7 +337,10 @@ def _causes(after: pd.DataFrame, dims: tuple[str, ...]) -> list[Cause]:
     for cause in localize(leaves, max_layer=2, max_causes=5, direction=1, rank="power"):
         inside = _mask(frame, cause.element)
         power = (frame["entered"][inside].sum() - frame["expected_count"][inside].sum()) / raw_excess if raw_excess else 0.0
-        if power >= SEGMENT_SHARE:
+        share = frame["expected_count"][inside].sum() / total_e if total_e else 0.0
+        # Named only when it carries its share of the excess and well beyond its share of the
+        # book: a big product moving with everyone else is not a cause.
+        if power >= SEGMENT_SHARE and power >= SEGMENT_LIFT * share:
             kept.append(Cause(cause.element, float(power), cause.surprise, cause.score))
     return sorted(kept, key=lambda c: -c.explanatory_power)
 
