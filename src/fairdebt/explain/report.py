@@ -25,7 +25,15 @@ from fairdebt.explain.changes import weekly
 from fairdebt.explain.mechanism import Explanation, expected_rates
 from fairdebt.web.charts import bars, heatmap, lines
 
-__all__ = ["ReportTables", "TEXT", "make_tables", "read_report_tables", "render_report", "write_report"]
+__all__ = [
+    "TEXT",
+    "ReportTables",
+    "headline",
+    "make_tables",
+    "read_report_tables",
+    "render_report",
+    "write_report",
+]
 
 TEXT: dict[str, dict[str, str]] = {
     "zh-CN": {
@@ -142,11 +150,11 @@ def _rolls(frame: pd.DataFrame | None, label: str) -> str:
     )
 
 
-def render_report(explanation: Explanation, tables: ReportTables, *, lang: str = "zh-CN") -> str:
-    """The page as a string."""
+def headline(explanation: Explanation, lang: str) -> str:
+    """One sentence: what moved, from when, by how much, and the mechanism."""
     t = TEXT[lang]
     k = explanation.kpi_change
-    headline = t["headline"].format(
+    return t["headline"].format(
         metric=t.get(explanation.metric, explanation.metric),
         date=explanation.change_date.isoformat(),
         before=_pct(k.before),
@@ -154,12 +162,19 @@ def render_report(explanation: Explanation, tables: ReportTables, *, lang: str =
         change=f"{100 * k.size:+.2f} pp",
         mechanism=t[explanation.mechanism],
     )
+
+
+def render_report(explanation: Explanation, tables: ReportTables, *, lang: str = "zh-CN") -> str:
+    """The page as a string."""
+    t = TEXT[lang]
+    k = explanation.kpi_change
+    title = headline(explanation, lang)
     parts = [
         f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{t['title']}</title>",
         "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}</style></head><body>",
         f"<h1>{t['title']}</h1>",
-        f"<p data-testid='headline'><strong>{html.escape(headline)}</strong></p>",
+        f"<p data-testid='headline'><strong>{html.escape(title)}</strong></p>",
         f"<p>{html.escape(t['range'].format(kpi=k.on, low=k.low, high=k.high))}</p>",
         f"<h2>{t['bridge']}</h2>",
     ]
