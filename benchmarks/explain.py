@@ -14,7 +14,6 @@ database and runs ``fairdebt explain``'s engine on it.
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime as dt
 import sys
 import tempfile
@@ -166,7 +165,11 @@ def judge(truth: dict[str, Any], answer: dict[str, Any]) -> dict[str, bool]:
         segment_ok = first in {f"vintage={v}" for v in where["vintages"]}
     else:
         segment_ok = first in {f"product={p}" for p in where["products"]}
-    days = abs((dt.date.fromisoformat(answer["change_date"]) - dt.date.fromisoformat(truth["from_on"])).days)
+    days = abs(
+        (
+            dt.date.fromisoformat(answer["change_date"]) - dt.date.fromisoformat(truth["from_on"])
+        ).days
+    )
     mechanism_ok = answer["mechanism"] == EXPECTED[kind]
     return {
         "mechanism": mechanism_ok,
@@ -207,7 +210,9 @@ def one_scenario(job: tuple[str, int, int, int, str]) -> dict[str, Any]:
 
 
 def run_scenarios(seeds: int, borrowers: int, months: int, folder: Path, workers: int) -> list[str]:
-    jobs = [(s, seed, borrowers, months, str(folder)) for seed in range(1, seeds + 1) for s in EXPECTED]
+    jobs = [
+        (s, seed, borrowers, months, str(folder)) for seed in range(1, seeds + 1) for s in EXPECTED
+    ]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         runs = list(pool.map(one_scenario, jobs))
     lines = [
@@ -218,7 +223,8 @@ def run_scenarios(seeds: int, borrowers: int, months: int, folder: Path, workers
         "from 2025-01-01, simulated without the collection loop (`collect=False`) into a fresh "
         "SQLite database each; `explain_dues(read_dues(engine))` is what `fairdebt explain` runs.",
         "",
-        "| scenario | runs | mechanism named | first segment right | date within 31 days | all three | explain s per run |",
+        "| scenario | runs | mechanism named | first segment right | date within 31 days "
+        "| all three | explain s per run |",
         "|---|---|---|---|---|---|---|",
     ]
     total = {"mechanism": 0, "segment": 0, "date": 0, "all": 0}

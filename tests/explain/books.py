@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 START = dt.date(2025, 1, 1)
-PROVINCES = np.array(["广东", "江苏", "山东", "河南", "四川", "浙江", "湖南", "河北", "湖北", "上海"])
+PROVINCES = np.array(
+    ["广东", "江苏", "山东", "河南", "四川", "浙江", "湖南", "河北", "湖北", "上海"]
+)
 PRODUCTS = np.array(["P-3M", "P-6M", "P-12M"])
 
 
@@ -22,7 +24,9 @@ def shock_start(months: int) -> pd.Timestamp:
     return pd.Timestamp(START) + pd.DateOffset(months=months // 2)
 
 
-def make_book(scenario: str, seed: int, *, loans_per_day: int = 40, months: int = 8) -> pd.DataFrame:
+def make_book(
+    scenario: str, seed: int, *, loans_per_day: int = 40, months: int = 8
+) -> pd.DataFrame:
     """A dues frame as ``read_dues`` returns it, with ``scenario``'s shock injected."""
     rng = np.random.default_rng(seed)
     days = pd.date_range(START, periods=months * 30, freq="D")
@@ -45,7 +49,11 @@ def make_book(scenario: str, seed: int, *, loans_per_day: int = 40, months: int 
     dues = pd.concat(rows, ignore_index=True)
     dues = dues[dues["due_on"] <= days[-1]].reset_index(drop=True)
     age = np.array([0, 0.05, 0.04, 0.035, 0.03, 0.03, 0.03])[dues["seq"].to_numpy()]
-    risk = age * np.where(dues["province"] == "四川", 1.3, 1.0) * np.where(dues["product"] == "P-12M", 1.2, 1.0)
+    risk = (
+        age
+        * np.where(dues["province"] == "四川", 1.3, 1.0)
+        * np.where(dues["product"] == "P-12M", 1.2, 1.0)
+    )
     after = (dues["due_on"] >= start).to_numpy()
     if scenario == "macro_shock":
         risk = risk * np.where(after, 2.2, 1.0)

@@ -1,4 +1,4 @@
-"""``fairdebt explain`` on a simulated book in the database: the JSON line, the report, the panel."""
+"""``fairdebt explain`` on a simulated book in a database: the JSON line, report and panel."""
 
 from __future__ import annotations
 

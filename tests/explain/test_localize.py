@@ -117,7 +117,8 @@ def test_the_localize_command_prints_the_causes_as_its_last_line(tmp_path: Path)
     path = tmp_path / "leaves.csv"
     frame.to_csv(path, index=False)
     result = CliRunner().invoke(
-        app, ["explain", "localize", "--data", str(path), "--actual", "real", "--expected", "predict"]
+        app,
+        ["explain", "localize", "--data", str(path), "--actual", "real", "--expected", "predict"],
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1]) == {"causes": ["d=d2"]}
@@ -144,7 +145,8 @@ def test_the_localize_command_refuses_a_missing_measure_with_exit_2(tmp_path: Pa
     path = tmp_path / "leaves.csv"
     _cube(1).to_csv(path, index=False)
     result = CliRunner().invoke(
-        app, ["explain", "localize", "--data", str(path), "--actual", "gone", "--expected", "predict"]
+        app,
+        ["explain", "localize", "--data", str(path), "--actual", "gone", "--expected", "predict"],
     )
     assert result.exit_code == 2
     assert "gone" in result.output

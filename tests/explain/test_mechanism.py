@@ -24,7 +24,10 @@ def _near(day: dt.date, truth: dt.date = FROM_ON) -> bool:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_bad_vintage_is_named_vintage_with_its_months_first(seed: int) -> None:
     answer = explain_dues(make_book("bad_vintage", seed, months=MONTHS))
-    surge = {(pd.Timestamp(FROM_ON) - pd.DateOffset(months=1)).strftime("%Y-%m"), FROM_ON.strftime("%Y-%m")}
+    surge = {
+        (pd.Timestamp(FROM_ON) - pd.DateOffset(months=1)).strftime("%Y-%m"),
+        FROM_ON.strftime("%Y-%m"),
+    }
     assert answer.mechanism == "vintage"
     assert answer.segments[0] in {f"vintage={v}" for v in surge}
     assert _near(answer.change_date, FROM_ON - dt.timedelta(days=31))

@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 
 LANGUAGES = ("zh-CN", "en")
+OutOption = typer.Option(None, "--out", help="HTML report to write. 报告路径。")
+DataOption = typer.Option(..., "--data", help="CSV of leaves. 叶子数据（CSV）。")
 
 
 @app.callback(invoke_without_command=True)
@@ -33,7 +35,7 @@ def explain_command(
     metric: str = typer.Option("entry_rate", "--metric", help="entry_rate (入催率)"),
     start: str | None = typer.Option(None, "--from", help="First due date, YYYY-MM-DD. 起始日。"),
     end: str | None = typer.Option(None, "--to", help="Last due date, YYYY-MM-DD. 截止日。"),
-    out: Path | None = typer.Option(None, "--out", help="HTML report to write. 报告路径。"),
+    out: Path | None = OutOption,
     lang: str = typer.Option("zh-CN", "--lang", help="zh-CN or en (the report's language)"),
     database: str | None = DatabaseOption,
 ) -> None:
@@ -65,7 +67,7 @@ def explain_command(
 
 @app.command("localize")
 def localize_command(
-    data: Path = typer.Option(..., "--data", help="CSV of leaves. 叶子数据（CSV）。"),
+    data: Path = DataOption,
     actual: str | None = typer.Option(None, "--actual", help="Actual value (additive)"),
     expected: str | None = typer.Option(None, "--expected", help="Forecast value (additive)"),
     numerator_actual: str | None = typer.Option(None, "--numerator-actual"),
@@ -102,11 +104,19 @@ def localize_command(
     measures = {c for c in columns.values() if c}
     names = [d.strip() for d in dims.split(",") if d.strip()] if dims else None
     chosen = names or [c for c in frame.columns if c not in measures]
-    given = {k: v for k, v in columns.items() if v}
     if method == "adtributor":
-        causes = adtributor(frame, dims=chosen, **given)
+        causes = adtributor(
+            frame, dims=chosen, actual=actual, expected=expected,
+            numerator_actual=numerator_actual, numerator_expected=numerator_expected,
+            denominator_actual=denominator_actual, denominator_expected=denominator_expected,
+        )  # fmt: skip
     else:
-        causes = localize(make_leaves(frame, dims=chosen, **given))
+        leaves = make_leaves(
+            frame, dims=chosen, actual=actual, expected=expected,
+            numerator_actual=numerator_actual, numerator_expected=numerator_expected,
+            denominator_actual=denominator_actual, denominator_expected=denominator_expected,
+        )  # fmt: skip
+        causes = localize(leaves)
     typer.echo(json.dumps({"causes": [c.label for c in causes]}, ensure_ascii=False))
 
 

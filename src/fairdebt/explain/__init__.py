@@ -30,6 +30,7 @@ def web_panel(engine: Engine, business_date: dt.date, lang: str) -> str:
 
     return panel(engine, business_date, lang)
 
+
 __all__ = [
     "DIMENSIONS",
     "MECHANISMS",

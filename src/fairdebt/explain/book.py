@@ -23,7 +23,9 @@ __all__ = ["DIMENSIONS", "read_dues"]
 DIMENSIONS = ("province", "product", "channel", "vintage", "score_band")
 
 
-def read_dues(engine: Engine, *, from_on: dt.date | None = None, to_on: dt.date | None = None) -> pd.DataFrame:
+def read_dues(
+    engine: Engine, *, from_on: dt.date | None = None, to_on: dt.date | None = None
+) -> pd.DataFrame:
     """Dues on current loans with ``entered`` (0/1), ``principal`` and the book's dimensions."""
     i, d = Installment.__table__, LoanDay.__table__
     query = (
@@ -51,18 +53,34 @@ def read_dues(engine: Engine, *, from_on: dt.date | None = None, to_on: dt.date 
         query = query.where(i.c.due_on <= to_on)
         entries = entries.where(d.c.business_date <= to_on + dt.timedelta(days=1))
     with engine.connect() as connection:
-        dues = pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
-        entered = pd.DataFrame(connection.execute(entries).all(), columns=["loan_id", "business_date"])
+        dues = pd.DataFrame(
+            connection.execute(query).all(), columns=list(query.selected_columns.keys())
+        )
+        entered = pd.DataFrame(
+            connection.execute(entries).all(), columns=["loan_id", "business_date"]
+        )
     if dues.empty:
         return pd.DataFrame(
-            columns=["loan_id", "seq", "due_on", "principal", "entered", "province", "product", "vintage", "disbursed_on"]
+            columns=[
+                "loan_id",
+                "seq",
+                "due_on",
+                "principal",
+                "entered",
+                "province",
+                "product",
+                "vintage",
+                "disbursed_on",
+            ]
         )
     dues["due_on"] = pd.to_datetime(dues["due_on"])
     dues["disbursed_on"] = pd.to_datetime(dues["disbursed_on"])
     dues["principal"] = dues.pop("principal_due").astype(float)
     entered["due_on"] = pd.to_datetime(entered.pop("business_date")) - pd.Timedelta(days=1)
     entered["entered"] = 1
-    dues = dues.merge(entered.drop_duplicates(["loan_id", "due_on"]), on=["loan_id", "due_on"], how="left")
+    dues = dues.merge(
+        entered.drop_duplicates(["loan_id", "due_on"]), on=["loan_id", "due_on"], how="left"
+    )
     dues["entered"] = dues["entered"].fillna(0).astype(int)
     dues["province"] = dues["province"].fillna("unknown").astype(str)
     dues["vintage"] = dues["disbursed_on"].dt.strftime("%Y-%m")

@@ -64,7 +64,9 @@ def weekly(dates: pd.Series, numerator: pd.Series, denominator: pd.Series) -> pd
     """Sum numerator and denominator into 7-day bins from the first date; rate per bin."""
     start = dates.min()
     week = ((dates - start).dt.days // 7).to_numpy()
-    frame = pd.DataFrame({"week": week, "num": numerator.to_numpy(float), "den": denominator.to_numpy(float)})
+    frame = pd.DataFrame(
+        {"week": week, "num": numerator.to_numpy(float), "den": denominator.to_numpy(float)}
+    )
     g = frame.groupby("week").sum()
     g = g[g["den"] > 0]
     g["rate"] = g["num"] / g["den"]
@@ -141,11 +143,20 @@ def detect_episode(
     y, w = (bins["num"] / bins["exp"]).to_numpy(), bins["exp"].to_numpy()
     signal = np.c_[y, w / w.mean()]
     cost = WeightedL2().fit(signal)
-    one = int(ruptures.Dynp(custom_cost=WeightedL2(), min_size=min_weeks, jump=1).fit(signal).predict(n_bkps=1)[0])
+    one = int(
+        ruptures.Dynp(custom_cost=WeightedL2(), min_size=min_weeks, jump=1)
+        .fit(signal)
+        .predict(n_bkps=1)[0]
+    )
     cost_one = cost.error(0, one) + cost.error(one, n)
     starts = bins["start"]
     if n >= 3 * min_weeks:
-        a, b = (int(x) for x in ruptures.Dynp(custom_cost=WeightedL2(), min_size=min_weeks, jump=1).fit(signal).predict(n_bkps=2)[:2])
+        a, b = (
+            int(x)
+            for x in ruptures.Dynp(custom_cost=WeightedL2(), min_size=min_weeks, jump=1)
+            .fit(signal)
+            .predict(n_bkps=2)[:2]
+        )
         cost_two = cost.error(0, a) + cost.error(a, b) + cost.error(b, n)
         sigma2 = cost_two / max(n - 3, 1)
         bump = y[a:b].mean() > max(y[:a].mean(), y[b:].mean())

@@ -18,9 +18,10 @@ RiskLoc: a cause moves every leaf below it by about the same relative amount):
   not a biased logarithm.
 
 ``tau`` and ``kappa`` are estimated from the quarter of leaves nearest their forecast, so they
-hold while up to three quarters of the leaves are abnormal. An element's score is the chi-square statistic of one
-common shift of its leaves, ``(sum w d)**2 / sum w`` with ``w = 1 / var``: a parent dilutes the
-shift with normal leaves and a child misses part of it, so the exact element scores highest.
+hold while up to three quarters of the leaves are abnormal. An element's score is the
+chi-square statistic of one common shift of its leaves, ``(sum w d)**2 / sum w`` with
+``w = 1 / var``: a parent dilutes the shift with normal leaves and a child misses part of it,
+so the exact element scores highest.
 Elements are taken greedily, each time on the leaves not yet explained, while the best score
 passes a Bonferroni bound over every candidate element (the succinctness penalty: naming one of
 many possible elements must buy its description) and explains at least ``min_power`` of the
@@ -29,7 +30,6 @@ change.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -288,16 +288,14 @@ def localize(
                 best = (float(score[k]), cuboid, values, float(row[_A]), float(row[_E]))
         if best is None or best[0] < bound:
             break
-        score, cuboid, values, a_e, f_e = best
-        surprise = float(
-            _surprise(np.array([a_e]), np.array([f_e]), a_total, f_total)[0]
-        )
+        top, cuboid, values, a_e, f_e = best
+        surprise = float(_surprise(np.array([a_e]), np.array([f_e]), a_total, f_total)[0])
         causes.append(
             Cause(
                 element=tuple(sorted(zip(cuboid, values, strict=True))),
                 explanatory_power=(a_e - f_e) / change if change else 0.0,
                 surprise=surprise,
-                score=score,
+                score=top,
             )
         )
         covered = np.logical_and.reduce(

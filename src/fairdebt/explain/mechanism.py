@@ -34,7 +34,7 @@ from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
 from fairdebt.explain.localize import Cause, localize, make_leaves
 
-__all__ = ["MECHANISMS", "METRICS", "Explanation", "explain_dues", "expected_rates"]
+__all__ = ["MECHANISMS", "METRICS", "Explanation", "expected_rates", "explain_dues"]
 
 MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
 METRICS = ("entry_rate",)
@@ -104,7 +104,9 @@ def rake(
         for column in columns:
             current = factors.get(column)
             keys = frame[column].to_numpy()
-            base = fitted / (frame[column].map(current).to_numpy(float) if current is not None else 1.0)
+            base = fitted / (
+                frame[column].map(current).to_numpy(float) if current is not None else 1.0
+            )
             g = pd.DataFrame({"k": keys, "y": y, "e": base * w}).groupby("k").sum()
             factor = (g["y"] + prior) / (g["e"] + prior)
             fixed = [k for k in (neutral or {}).get(column, ()) if k in factor.index]
@@ -114,9 +116,7 @@ def rake(
     return overall, factors
 
 
-def apply_factors(
-    frame: pd.DataFrame, overall: float, factors: dict[str, pd.Series]
-) -> np.ndarray:
+def apply_factors(frame: pd.DataFrame, overall: float, factors: dict[str, pd.Series]) -> np.ndarray:
     """Rates of ``frame``'s dues under fitted factors; an unseen value gets 1, an unseen age
     the oldest age seen (a young book's curve is carried forward, not reset to the average)."""
     rate = np.full(len(frame), overall)
@@ -125,7 +125,8 @@ def apply_factors(
             ages = np.union1d(factor.index.to_numpy(), frame[column].unique())
             factor = factor.reindex(ages).ffill().bfill()
         rate = rate * frame[column].map(factor).fillna(1.0).to_numpy(float)
-    return np.clip(rate, 0.0, 1.0)
+    clipped: np.ndarray = np.clip(rate, 0.0, 1.0)
+    return clipped
 
 
 def expected_rates(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
@@ -135,7 +136,10 @@ def expected_rates(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
 
 
 def _mask(frame: pd.DataFrame, element: tuple[tuple[str, str], ...]) -> np.ndarray:
-    return np.logical_and.reduce([frame[d].astype(str).to_numpy() == v for d, v in element])
+    inside: np.ndarray = np.logical_and.reduce(
+        [frame[d].astype(str).to_numpy() == v for d, v in element]
+    )
+    return inside
 
 
 def _kind(element: tuple[tuple[str, str], ...]) -> str:
@@ -154,7 +158,9 @@ def explain_dues(
     if metric not in METRICS:
         raise InputError(f"must be one of {', '.join(METRICS)} (got {metric!r})", field="--metric")
     if dues.empty:
-        raise InputError("no dues on current loans in the period: nothing to explain", field="--from")
+        raise InputError(
+            "no dues on current loans in the period: nothing to explain", field="--from"
+        )
     dues = dues.assign(num=dues["entered"] * dues["principal"])
     # The reference cohorts' age curve and relative risks (the first third of the book's
     # disbursement dates, as APC's reference cohort): the series are age- and mix-adjusted, and
@@ -162,16 +168,22 @@ def explain_dues(
     span = dues["disbursed_on"].max() - dues["disbursed_on"].min()
     reference = dues[dues["disbursed_on"] <= dues["disbursed_on"].min() + span / 3]
     dues["expected"] = expected_rates(reference, dues) * dues["principal"]
-    change = detect_change(dues["due_on"], dues["num"], dues["principal"], expected=dues["expected"])
+    change = detect_change(
+        dues["due_on"], dues["num"], dues["principal"], expected=dues["expected"]
+    )
     if change is None:
-        raise InputError("the period is too short to find a change: give at least 6 weeks", field="--from")
+        raise InputError(
+            "the period is too short to find a change: give at least 6 weeks", field="--from"
+        )
     cut = pd.Timestamp(change.on)
     # Cohort time: each cohort's dues against expectation (age-adjusted), by disbursement date.
     first = dues
     episode = detect_episode(
         first["disbursed_on"], first["num"], first["principal"], expected=first["expected"]
     )
-    cohort_from = pd.Timestamp(episode[0]) if episode else dues["disbursed_on"].max() + pd.Timedelta(days=1)
+    cohort_from = (
+        pd.Timestamp(episode[0]) if episode else dues["disbursed_on"].max() + pd.Timedelta(days=1)
+    )
     cohort_to = pd.Timestamp(episode[1]) if episode and episode[1] else None
     is_new = (dues["disbursed_on"] >= cohort_from).to_numpy().copy()
     if cohort_to is not None:
@@ -183,12 +195,14 @@ def explain_dues(
     # new cohorts' first dues arrive was tried and lost more than it won: decision record.)
     cuts = [cut]
     fits = [_apc(dues, c, is_new, version_new) for c in cuts]
-    cut, (blocks, offset, overall, factors, deviance) = min(
+    cut, (blocks, offset, overall, factors, _) = min(
         zip(cuts, fits, strict=True), key=lambda pair: pair[1][4]
     )
     before = dues[dues["due_on"] < cut]
     after_rows = (dues["due_on"] >= cut).to_numpy()
-    period_f = float(factors["period_block"].get("after", 1.0) / factors["period_block"].get("before", 1.0))
+    period_f = float(
+        factors["period_block"].get("after", 1.0) / factors["period_block"].get("before", 1.0)
+    )
     cohort_f = factors["cohort_block"] / factors["cohort_block"].get("existing", 1.0)
     after = blocks[after_rows].copy()
     # The expectation with neither the period's nor the cohorts' move: as if before, existing.
@@ -245,18 +259,32 @@ def explain_dues(
         for value, amount in by.items():
             if total and amount / total >= SEGMENT_SHARE / 2:
                 segments.append(f"{dim}={value}")
-                described.append({"segment": [f"{dim}={value}"], "mechanism": kind,
-                                  "explanatory_power": float(amount / cohort), "surprise": 0.0})
+                described.append(
+                    {
+                        "segment": [f"{dim}={value}"],
+                        "mechanism": kind,
+                        "explanatory_power": float(amount / cohort),
+                        "surprise": 0.0,
+                    }
+                )
         mechanism = kind
         change_date = cohort_from.date()
     else:
-        dims = dims or tuple(c for c in ("province", "product", "channel", "vintage", "score_band") if c in after)
+        dims = dims or tuple(
+            c for c in ("province", "product", "channel", "vintage", "score_band") if c in after
+        )
         causes = _causes(after.assign(**{_VERSION: "existing"}), dims)
         for cause in causes:
             labels = ["&".join(f"{d}={v}" for d, v in sorted(cause.element))]
             segments += labels
-            described.append({"segment": labels, "mechanism": "period",
-                              "explanatory_power": cause.explanatory_power, "surprise": cause.surprise})
+            described.append(
+                {
+                    "segment": labels,
+                    "mechanism": "period",
+                    "explanatory_power": cause.explanatory_power,
+                    "surprise": cause.surprise,
+                }
+            )
         mechanism = "period"
         change_date = change.on
         top = dict(causes[0].element) if causes else {}
@@ -264,12 +292,16 @@ def explain_dues(
         if top.get("product") in new_products:
             # The segment is a product version first sold after the reference cohorts: terms.
             mechanism = "policy"
-            first_sold = dues.loc[dues["product"].astype(str) == top["product"], "disbursed_on"].min()
+            first_sold = dues.loc[
+                dues["product"].astype(str) == top["product"], "disbursed_on"
+            ].min()
             change_date = first_sold.date()
         elif causes:
             inside = _mask(dues, causes[0].element)
             local = detect_change(
-                dues["due_on"][inside], dues["num"][inside], dues["principal"][inside],
+                dues["due_on"][inside],
+                dues["num"][inside],
+                dues["principal"][inside],
                 expected=dues["expected"][inside],
             )
             change_date = local.on if local is not None else change.on
@@ -336,7 +368,11 @@ def _causes(after: pd.DataFrame, dims: tuple[str, ...]) -> list[Cause]:
     kept = []
     for cause in localize(leaves, max_layer=2, max_causes=5, direction=1, rank="power"):
         inside = _mask(frame, cause.element)
-        power = (frame["entered"][inside].sum() - frame["expected_count"][inside].sum()) / raw_excess if raw_excess else 0.0
+        power = (
+            (frame["entered"][inside].sum() - frame["expected_count"][inside].sum()) / raw_excess
+            if raw_excess
+            else 0.0
+        )
         share = frame["expected_count"][inside].sum() / total_e if total_e else 0.0
         # Named only when it carries its share of the excess and well beyond its share of the
         # book: a big product moving with everyone else is not a cause.
@@ -350,12 +386,16 @@ def _segment_labels(rows: pd.DataFrame, cause: Cause, excess: np.ndarray) -> lis
     element = [(d, v) for d, v in cause.element if d != _VERSION]
     if len(element) == len(cause.element):
         return ["&".join(f"{d}={v}" for d, v in sorted(element))]
-    by_product = pd.Series(excess, index=rows["product"].astype(str).to_numpy()).groupby(level=0).sum()
+    by_product = (
+        pd.Series(excess, index=rows["product"].astype(str).to_numpy()).groupby(level=0).sum()
+    )
     prefix = "".join(f"&{d}={v}" for d, v in sorted(element))
     return [f"product={p}{prefix}" for p in by_product.sort_values(ascending=False).index]
 
 
-def _name(bridge: dict[str, float], causes: list[Cause], change: ChangePoint, before: pd.DataFrame) -> str:
+def _name(
+    bridge: dict[str, float], causes: list[Cause], change: ChangePoint, before: pd.DataFrame
+) -> str:
     if causes:
         first = _kind(causes[0].element)
         if abs(bridge["mix"]) <= abs(bridge[first]) + abs(bridge["period"]):

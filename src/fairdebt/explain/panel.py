@@ -39,7 +39,9 @@ def web_panel(engine: Engine, business_date: dt.date, lang: str) -> str:
         explanation = explain_dues(read_dues(engine, to_on=business_date))
     except FairdebtError as error:
         reason = html.escape(str(error))
-        return f"<p class='empty' data-testid='explain-none'>{_CANNOT[lang].format(reason=reason)}</p>"
+        return (
+            f"<p class='empty' data-testid='explain-none'>{_CANNOT[lang].format(reason=reason)}</p>"
+        )
     segments = "".join(f"<li>{html.escape(s)}</li>" for s in explanation.segments[:5])
     chart = bars(
         [t[m] for m in MECHANISMS],
@@ -47,7 +49,8 @@ def web_panel(engine: Engine, business_date: dt.date, lang: str) -> str:
         label=t["bridge"],
     )
     return (
-        f"<p data-testid='explain-headline'><strong>{html.escape(headline(explanation, lang))}</strong></p>"
+        "<p data-testid='explain-headline'><strong>"
+        f"{html.escape(headline(explanation, lang))}</strong></p>"
         + (f"<p>{t['segments']}</p><ul>{segments}</ul>" if segments else f"<p>{t['none']}</p>")
         + f"<p>{t['bridge']}</p>{chart}<p class='empty'>{_MORE[lang]}</p>"
     )

@@ -38,7 +38,8 @@ __all__ = [
 TEXT: dict[str, dict[str, str]] = {
     "zh-CN": {
         "title": "催收为何增加：归因分析",
-        "headline": "{metric}自 {date} 起由 {before} 变为 {after}（{change}）；主要机制：{mechanism}。",
+        "headline": "{metric}自 {date} 起由 {before} 变为 {after}（{change}）；"
+        "主要机制：{mechanism}。",
         "range": "指标变化点 {kpi}（95% 区间 {low} 至 {high}）",
         "bridge": "变化分解（每日新入催本金，元）",
         "segments": "主要客群（按解释力排序）",
@@ -47,16 +48,28 @@ TEXT: dict[str, dict[str, str]] = {
         "vintages": "批次曲线：各账龄的入催率",
         "rolls": "迁移率：变化前后 30 天",
         "approvals": "新放款证据（按月）",
-        "no_scores": "账务库中没有申请与评分数据：评分分布与审批通过率需在贷款数据中提供 score_band。",
-        "segment": "客群", "power": "解释力", "mechanism_col": "机制",
-        "month": "月份", "loans": "放款笔数", "principal": "放款本金", "first_due": "首期入催率",
-        "before": "变化前", "after": "变化后",
-        "volume": "规模", "mix": "结构", "vintage": "批次", "period": "时期", "policy": "政策",
+        "no_scores": "账务库中没有申请与评分数据：评分分布与审批通过率需在贷款数据中"
+        "提供 score_band。",
+        "segment": "客群",
+        "power": "解释力",
+        "mechanism_col": "机制",
+        "month": "月份",
+        "loans": "放款笔数",
+        "principal": "放款本金",
+        "first_due": "首期入催率",
+        "before": "变化前",
+        "after": "变化后",
+        "volume": "规模",
+        "mix": "结构",
+        "vintage": "批次",
+        "period": "时期",
+        "policy": "政策",
         "entry_rate": "入催率",
     },
     "en": {
         "title": "Why collections rose: the explainer",
-        "headline": "{metric} moved from {before} to {after} ({change}) from {date}; mechanism: {mechanism}.",
+        "headline": "{metric} moved from {before} to {after} ({change}) from {date}; "
+        "mechanism: {mechanism}.",
         "range": "KPI change point {kpi} (95 % range {low} to {high})",
         "bridge": "Bridge of the change (principal entering collection per day, yuan)",
         "segments": "Top segments (by explanatory power)",
@@ -67,10 +80,20 @@ TEXT: dict[str, dict[str, str]] = {
         "approvals": "Evidence from new loans, by month",
         "no_scores": "The ledger holds no applications or scores: score distributions and approval "
         "rates by month need a score_band column in the loan tape.",
-        "segment": "segment", "power": "explanatory power", "mechanism_col": "mechanism",
-        "month": "month", "loans": "loans", "principal": "principal", "first_due": "first-due day-1 delinquency",
-        "before": "before", "after": "after",
-        "volume": "volume", "mix": "mix", "vintage": "vintage", "period": "period", "policy": "policy",
+        "segment": "segment",
+        "power": "explanatory power",
+        "mechanism_col": "mechanism",
+        "month": "month",
+        "loans": "loans",
+        "principal": "principal",
+        "first_due": "first-due day-1 delinquency",
+        "before": "before",
+        "after": "after",
+        "volume": "volume",
+        "mix": "mix",
+        "vintage": "vintage",
+        "period": "period",
+        "policy": "policy",
         "entry_rate": "day-1 delinquency (入催率)",
     },
 }
@@ -90,7 +113,9 @@ class ReportTables:
 def make_tables(dues: pd.DataFrame, explanation: Explanation) -> ReportTables:
     """The report's tables from the dues alone (no roll rates)."""
     num = dues["entered"] * dues["principal"]
-    expected = pd.Series(expected_rates(dues, dues) * dues["principal"].to_numpy(), index=dues.index)
+    expected = pd.Series(
+        expected_rates(dues, dues) * dues["principal"].to_numpy(), index=dues.index
+    )
     w = weekly(dues["due_on"], num, dues["principal"])
     e = weekly(dues["due_on"], expected, dues["principal"])
     series = w[["start"]].assign(ratio=(w["num"] / e["num"].where(e["num"] > 0)).to_numpy())
@@ -106,11 +131,17 @@ def make_tables(dues: pd.DataFrame, explanation: Explanation) -> ReportTables:
     loans = first.groupby("vintage").agg(
         loans=("loan_id", "nunique"), principal=("principal", "sum")
     )
-    loans["first_due"] = (first["entered"] * first["principal"]).groupby(first["vintage"]).sum() / loans["principal"]
-    return ReportTables(series, curves, loans.reset_index().rename(columns={"vintage": "month"}), None, None)
+    loans["first_due"] = (first["entered"] * first["principal"]).groupby(
+        first["vintage"]
+    ).sum() / loans["principal"]
+    return ReportTables(
+        series, curves, loans.reset_index().rename(columns={"vintage": "month"}), None, None
+    )
 
 
-def read_report_tables(engine: Engine, dues: pd.DataFrame, explanation: Explanation) -> ReportTables:
+def read_report_tables(
+    engine: Engine, dues: pd.DataFrame, explanation: Explanation
+) -> ReportTables:
     """``make_tables`` plus the cycle's roll rates in the 30 days either side of the change."""
     from fairdebt.cycle import roll_rates
 
@@ -132,7 +163,9 @@ def _pct(value: float) -> str:
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -170,9 +203,11 @@ def render_report(explanation: Explanation, tables: ReportTables, *, lang: str =
     k = explanation.kpi_change
     title = headline(explanation, lang)
     parts = [
-        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{t['title']}</title>",
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<title>{t['title']}</title>",
         "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}</style></head><body>",
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}</style>"
+        "</head><body>",
         f"<h1>{t['title']}</h1>",
         f"<p data-testid='headline'><strong>{html.escape(title)}</strong></p>",
         f"<p>{html.escape(t['range'].format(kpi=k.on, low=k.low, high=k.high))}</p>",
@@ -235,7 +270,9 @@ def render_report(explanation: Explanation, tables: ReportTables, *, lang: str =
     return "\n".join(parts)
 
 
-def write_report(explanation: Explanation, tables: ReportTables, path: Path, *, lang: str = "zh-CN") -> Path:
+def write_report(
+    explanation: Explanation, tables: ReportTables, path: Path, *, lang: str = "zh-CN"
+) -> Path:
     """Write the page to ``path`` (UTF-8) and return it."""
     path.write_text(render_report(explanation, tables, lang=lang), encoding="utf-8")
     return path
