@@ -26,7 +26,7 @@ _MORE = {
     "en": "The full report: fairdebt explain --out report.html",
 }
 _CANNOT = {
-    "zh-CN": "暂无法归因：{reason}",
+    "zh-CN": "暂无法归因：账龄太短或样本太少，找不到变化点。",
     "en": "Nothing to explain yet: {reason}",
 }
 
