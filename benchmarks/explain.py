@@ -209,19 +209,61 @@ def one_scenario(job: tuple[str, int, int, int, str]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def run_scenarios(seeds: int, borrowers: int, months: int, folder: Path, workers: int) -> list[str]:
-    jobs = [
-        (s, seed, borrowers, months, str(folder)) for seed in range(1, seeds + 1) for s in EXPECTED
-    ]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        runs = list(pool.map(one_scenario, jobs))
+def explain_existing(path: Path) -> dict[str, Any]:
+    """Explain a database a scenario run already wrote (its truth read from simulation_run)."""
+    import json
+
+    from sqlalchemy import create_engine, select
+
+    from fairdebt.explain import explain_dues, read_dues
+    from fairdebt.models import SimulationRun
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        run = connection.execute(select(SimulationRun.seed, SimulationRun.truth)).one()
+    truth = json.loads(run.truth)
+    began = time.perf_counter()
+    answer = explain_dues(read_dues(engine)).as_json()
+    explained = time.perf_counter() - began
+    engine.dispose()
+    return {
+        "scenario": truth["kind"], "seed": run.seed, "answer": answer, "truth": truth,
+        "checks": judge(truth, answer), "simulate_s": 0.0, "explain_s": explained,
+    }  # fmt: skip
+
+
+def run_scenarios(
+    seeds: int,
+    borrowers: int,
+    months: int,
+    folder: Path,
+    workers: int,
+    existing: Path | None = None,
+) -> list[str]:
+    if existing is not None:
+        runs = [explain_existing(path) for path in sorted(existing.glob("*.db"))]
+        what = (
+            f"the {len(runs)} scenario databases in `{existing.name}/` (written earlier by "
+            "`fairdebt simulate --scenario … --no-collect`)"
+        )
+    else:
+        jobs = [
+            (s, seed, borrowers, months, str(folder))
+            for seed in range(1, seeds + 1)
+            for s in EXPECTED
+        ]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            runs = list(pool.map(one_scenario, jobs))
+        what = (
+            f"{seeds} seeds (1–{seeds}) × 4 scenarios, {borrowers:,} borrowers over {months} "
+            "months from 2025-01-01, simulated without the collection loop (`collect=False`) "
+            "into a fresh SQLite database each"
+        )
     lines = [
         "",
         "## The mechanism on the simulator's scenarios",
         "",
-        f"{seeds} seeds (1–{seeds}) × 4 scenarios, {borrowers:,} borrowers over {months} months "
-        "from 2025-01-01, simulated without the collection loop (`collect=False`) into a fresh "
-        "SQLite database each; `explain_dues(read_dues(engine))` is what `fairdebt explain` runs.",
+        f"On {what}; `explain_dues(read_dues(engine))` is what `fairdebt explain` runs.",
         "",
         "| scenario | runs | mechanism named | first segment right | date within 31 days "
         "| all three | explain s per run |",
@@ -262,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--borrowers", type=int, default=4000)
     parser.add_argument("--months", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--existing", type=Path, default=None, help="explain the scenario databases in this folder"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -275,8 +320,12 @@ def main(argv: list[str] | None = None) -> int:
         "# The explainer's benchmarks",
         "",
         f"Run {dt.date.today().isoformat()} with `nice -n 10 python benchmarks/explain.py "
-        f"--only {args.only} --seeds {args.seeds} --borrowers {args.borrowers} "
-        f"--months {args.months}`.",
+        f"--only {args.only} "
+        + (
+            f"--existing {args.existing.name}`."
+            if args.existing
+            else f"--seeds {args.seeds} --borrowers {args.borrowers} --months {args.months}`."
+        ),
         "",
     ]
     if rows:
@@ -294,7 +343,12 @@ def main(argv: list[str] | None = None) -> int:
             print(lines[-1], flush=True)
     if "scenarios" in only:
         lines += run_scenarios(
-            args.seeds, args.borrowers, args.months, Path(tempfile.mkdtemp()), args.workers
+            args.seeds,
+            args.borrowers,
+            args.months,
+            Path(tempfile.mkdtemp()),
+            args.workers,
+            args.existing,
         )
     if rows:
         lines += ["", "### Cases missed (first 15 per method and family)", ""]
