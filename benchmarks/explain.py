@@ -325,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
             f"--existing {args.existing.name}`."
             if args.existing
             else f"--seeds {args.seeds} --borrowers {args.borrowers} --months {args.months}`."
+            if "scenarios" in only
+            else "`."
         ),
         "",
     ]
