@@ -142,15 +142,6 @@ def _mask(frame: pd.DataFrame, element: tuple[tuple[str, str], ...]) -> np.ndarr
     return inside
 
 
-def _kind(element: tuple[tuple[str, str], ...]) -> str:
-    names = dict(element)
-    if names.get(_VERSION) == "new":
-        return "policy"
-    if "vintage" in names:
-        return "vintage"
-    return "period"
-
-
 def explain_dues(
     dues: pd.DataFrame, *, metric: str = "entry_rate", dims: tuple[str, ...] | None = None
 ) -> Explanation:
@@ -379,29 +370,3 @@ def _causes(after: pd.DataFrame, dims: tuple[str, ...]) -> list[Cause]:
         if power >= SEGMENT_SHARE and power >= SEGMENT_LIFT * share:
             kept.append(Cause(cause.element, float(power), cause.surprise, cause.score))
     return sorted(kept, key=lambda c: -c.explanatory_power)
-
-
-def _segment_labels(rows: pd.DataFrame, cause: Cause, excess: np.ndarray) -> list[str]:
-    """The cause as ``dim=value`` labels; a new product version is named by its products."""
-    element = [(d, v) for d, v in cause.element if d != _VERSION]
-    if len(element) == len(cause.element):
-        return ["&".join(f"{d}={v}" for d, v in sorted(element))]
-    by_product = (
-        pd.Series(excess, index=rows["product"].astype(str).to_numpy()).groupby(level=0).sum()
-    )
-    prefix = "".join(f"&{d}={v}" for d, v in sorted(element))
-    return [f"product={p}{prefix}" for p in by_product.sort_values(ascending=False).index]
-
-
-def _name(
-    bridge: dict[str, float], causes: list[Cause], change: ChangePoint, before: pd.DataFrame
-) -> str:
-    if causes:
-        first = _kind(causes[0].element)
-        if abs(bridge["mix"]) <= abs(bridge[first]) + abs(bridge["period"]):
-            return first
-        return "mix"
-    rate_parts = {k: bridge[k] for k in ("mix", "vintage", "period", "policy")}
-    if sum(abs(v) for v in rate_parts.values()) >= abs(bridge["volume"]):
-        return max(rate_parts, key=lambda k: abs(rate_parts[k]))
-    return "volume"
