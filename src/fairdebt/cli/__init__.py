@@ -38,7 +38,7 @@ from typer.core import TyperGroup
 
 from fairdebt.errors import FairdebtError, IntegrityError
 
-__all__ = ["ExitCode", "FairdebtGroup", "app", "explain", "main", "say_error"]
+__all__ = ["ExitCode", "FairdebtGroup", "app", "explain_error", "main", "say_error"]
 
 
 class ExitCode(IntEnum):
@@ -61,7 +61,7 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def explain(error: Exception) -> tuple[str, ExitCode] | None:
+def explain_error(error: Exception) -> tuple[str, ExitCode] | None:
     """The one line and exit code for an error a user can act on; None for a bug.
 
     Database errors are explained here, once, so that every command (including ones added
@@ -139,7 +139,7 @@ class FairdebtGroup(TyperGroup):
             say_error(f"the input is nested too deeply to read ({error})")
             raise typer.Exit(ExitCode.USAGE) from None
         except Exception as error:
-            known = explain(error)
+            known = explain_error(error)
             if known is not None:
                 message, code = known
                 say_error(message)
@@ -174,6 +174,7 @@ def _mount() -> None:
         compliance,
         cycle,
         db,
+        explain,
         ledger,
         plans,
         reports,
@@ -195,6 +196,7 @@ def _mount() -> None:
         agencies,
         plans,
         reports,
+        explain,
     ):
         module.mount(app)
     __import__("fairdebt.cli.web", fromlist=["mount"]).mount(app)  # serve, users

@@ -145,7 +145,11 @@ def portfolio(request: Request) -> Response:
             },
             label="30+ balance share by months on book",
         )
-    panel = explain_panel(web.engine, figures["day"], request.session.get("lang") or "en")
+    lang = request.session.get("lang") or "en"
+    panels = figures.setdefault("explain", {})  # cached with the closed date's figures
+    if lang not in panels:
+        panels[lang] = explain_panel(web.engine, figures["day"], lang)
+    panel = panels[lang]
     return render(
         request,
         "portfolio.html",

@@ -1,0 +1,88 @@
+"""The mechanism, its segments and its date on synthetic books with a known shock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fairdebt.errors import InputError
+from fairdebt.explain import MECHANISMS, detect_change, explain_dues
+
+from .books import make_book, shock_start
+
+MONTHS = 8
+FROM_ON = shock_start(MONTHS).date()
+
+
+def _near(day: dt.date, truth: dt.date = FROM_ON) -> bool:
+    return abs((day - truth).days) <= 31
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_bad_vintage_is_named_vintage_with_its_months_first(seed: int) -> None:
+    answer = explain_dues(make_book("bad_vintage", seed, months=MONTHS))
+    surge = {
+        (pd.Timestamp(FROM_ON) - pd.DateOffset(months=1)).strftime("%Y-%m"),
+        FROM_ON.strftime("%Y-%m"),
+    }
+    assert answer.mechanism == "vintage"
+    assert answer.segments[0] in {f"vintage={v}" for v in surge}
+    assert _near(answer.change_date, FROM_ON - dt.timedelta(days=31))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_macro_shock_is_a_period_change_with_no_segment(seed: int) -> None:
+    answer = explain_dues(make_book("macro_shock", seed, months=MONTHS))
+    assert (answer.mechanism, answer.segments) == ("period", [])
+    assert _near(answer.change_date)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_province_shock_is_a_period_change_with_the_province_first(seed: int) -> None:
+    answer = explain_dues(make_book("province_shock", seed, months=MONTHS))
+    assert answer.mechanism == "period"
+    assert answer.segments[0] == "province=广东"
+    assert _near(answer.change_date)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_policy_change_is_named_policy_with_the_new_versions_first(seed: int) -> None:
+    answer = explain_dues(make_book("policy_change", seed, months=MONTHS))
+    assert answer.mechanism == "policy"
+    assert answer.segments[0].startswith("product=") and answer.segments[0].endswith("-G3")
+    assert _near(answer.change_date)
+
+
+def test_the_bridge_adds_up_to_the_change_in_principal_entering_collection() -> None:
+    answer = explain_dues(make_book("province_shock", 3, months=MONTHS))
+    bridge = answer.bridge
+    parts = sum(bridge[m] for m in MECHANISMS)
+    assert parts == pytest.approx(bridge["after"] - bridge["before"], rel=1e-9)
+
+
+def test_the_answer_has_the_issue_s_json_shape() -> None:
+    payload = explain_dues(make_book("macro_shock", 4, months=MONTHS)).as_json()
+    assert {"metric", "change_date", "change", "mechanism", "segments", "bridge"} <= set(payload)
+    assert payload["metric"] == "entry_rate" and payload["mechanism"] in MECHANISMS
+    dt.date.fromisoformat(payload["change_date"])
+    assert set(MECHANISMS) <= set(payload["bridge"])
+
+
+def test_an_unknown_metric_is_refused_by_name() -> None:
+    with pytest.raises(InputError, match="entry_rate"):
+        explain_dues(make_book("macro_shock", 1, months=MONTHS), metric="vibes")
+
+
+def test_a_step_is_found_inside_its_interval() -> None:
+    rng = np.random.default_rng(5)
+    dates = pd.Series(pd.date_range("2025-01-01", periods=210, freq="D"))
+    den = pd.Series(rng.uniform(800, 1200, 210))
+    num = den * np.where(np.arange(210) >= 100, 0.08, 0.04) * rng.uniform(0.9, 1.1, 210)
+    change = detect_change(dates, pd.Series(num), den)
+    assert change is not None
+    week = dt.timedelta(days=7)  # the series is binned by week
+    assert change.low - week <= dt.date(2025, 4, 11) <= change.high + week
+    assert change.after > change.before
