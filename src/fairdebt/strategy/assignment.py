@@ -152,7 +152,7 @@ def _solve_lp(
     lp.a_matrix_.value_ = v_all[order]
     lp.sense_ = highspy.ObjSense.kMaximize
     with contextlib.redirect_stdout(io.StringIO()):
-        solver = highspy.Highs()
+        solver = highspy.Highs()  # type: ignore[no-untyped-call]
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("threads", 2)
     solver.setOptionValue("solver", "ipm")

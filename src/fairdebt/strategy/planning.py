@@ -285,8 +285,8 @@ def explore(
     offered_logged = np.zeros(n, dtype=bool)
     for name in np.unique(stage):
         rows = stage == name
-        offered = [c for c in codes if c == "none" or name in catalogue.actions[c].stages]
-        offered_logged[rows] = np.isin(drawn[rows], offered)
+        names = [c for c in codes if c == "none" or name in catalogue.actions[c].stages]
+        offered_logged[rows] = np.isin(drawn[rows], names)
     return drawn, in_cell, np.where(offered_logged, chance, 0.0)
 
 

@@ -67,7 +67,7 @@ class UpliftModel:
                 "bagging_fraction": 0.8,
                 "bagging_freq": 1,
                 "lambda_l2": 1.0,
-                "num_threads": 2,
+                "num_threads": 1,
                 "seed": self.seed,
                 "verbosity": -1,
             }
@@ -90,7 +90,10 @@ class UpliftModel:
             raise InputError("the uplift model is not fitted", field="model")
         x = feature_matrix(state)
         return pd.DataFrame(
-            {a: np.asarray(b.predict(x), dtype=np.float64) for a, b in self.boosters_.items()},
+            {
+                a: np.asarray(b.predict(x, num_threads=1), dtype=np.float64)
+                for a, b in self.boosters_.items()
+            },
             index=state.index,
         )
 
@@ -119,7 +122,9 @@ def load_uplift(path: Path) -> UpliftModel:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read an uplift model from {path.name}: {exc}", field="model")
+        raise InputError(
+            f"cannot read an uplift model from {path.name}: {exc}", field="model"
+        ) from None
     if not isinstance(data, dict) or data.get("kind") != "fairdebt.uplift/1":
         raise InputError(f"{path.name} is not a fairdebt uplift model", field="model")
     model = UpliftModel(horizon=int(data["horizon"]))
