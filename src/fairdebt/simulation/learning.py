@@ -137,8 +137,14 @@ def collect_logs(
 
 
 def learn(
-    decisions: pd.DataFrame, payments: pd.DataFrame, *, horizon: int = 14, seed: int = 0
+    decisions: pd.DataFrame,
+    payments: pd.DataFrame,
+    *,
+    horizon: int = 14,
+    model: UpliftModel | None = None,
 ) -> UpliftModel:
-    """The uplift model fitted on the logs' training rows."""
+    """The uplift model (default parameters unless given) fitted on the logs' training rows."""
     rows = training_rows(decisions, payments, horizon=horizon)
-    return UpliftModel(horizon=horizon, seed=seed).fit(rows)
+    model = model if model is not None else UpliftModel()
+    model.horizon = horizon
+    return model.fit(rows)
