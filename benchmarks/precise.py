@@ -152,7 +152,8 @@ def write_summary(
         )
     lines += [
         "",
-        f"Optimised against the champion: recovered {change(optimised.recovered, champion.recovered)}, "
+        "Optimised against the champion: recovered "
+        f"{change(optimised.recovered, champion.recovered)}, "
         f"net recovery {change(optimised.net_recovery, champion.net_recovery)}, contacts "
         f"{change(optimised.contacts, champion.contacts)}, complaints "
         f"{change(optimised.complaints, champion.complaints)}, collected "
