@@ -197,8 +197,22 @@ def uplift_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("model") / "uplift.json"
     run = CliRunner().invoke(
         app,
-        ["strategy", "learn", "--out", str(path), "--borrowers", "600", "--days", "60"]
-        + ["--seeds", "7", "--exploration", "0.3", "--horizon", "7"],
+        [
+            "strategy",
+            "learn",
+            "--out",
+            str(path),
+            "--borrowers",
+            "600",
+            "--days",
+            "60",
+            "--seeds",
+            "7",
+            "--exploration",
+            "0.3",
+            "--horizon",
+            "7",
+        ],
     )
     assert run.exit_code == 0, run.output
     summary = json.loads(run.stdout.strip().splitlines()[-1])
@@ -211,8 +225,20 @@ def test_strategy_evaluate_compares_champion_optimised_and_none_in_issue_9s_shap
 ) -> None:
     run = CliRunner().invoke(
         app,
-        ["strategy", "evaluate", "--borrowers", "300", "--days", "40", "--seeds", "3"]
-        + ["--arms", "champion,optimised,none", "--model", str(uplift_model)],
+        [
+            "strategy",
+            "evaluate",
+            "--borrowers",
+            "300",
+            "--days",
+            "40",
+            "--seeds",
+            "3",
+            "--arms",
+            "champion,optimised,none",
+            "--model",
+            str(uplift_model),
+        ],
     )
     assert run.exit_code == 0, run.output
     arms = json.loads(run.stdout.strip().splitlines()[-1])["arms"]
@@ -232,8 +258,20 @@ def test_strategy_plan_with_the_optimised_policy_reports_its_gap_to_the_lp_bound
     day = (result.end_on + dt.timedelta(days=2)).isoformat()
     run = CliRunner().invoke(
         app,
-        ["strategy", "plan", "--date", day, "--database", url, "--policy", "optimised"]
-        + ["--model", str(uplift_model), "--lam", "2"],
+        [
+            "strategy",
+            "plan",
+            "--date",
+            day,
+            "--database",
+            url,
+            "--policy",
+            "optimised",
+            "--model",
+            str(uplift_model),
+            "--lam",
+            "2",
+        ],
     )
     assert run.exit_code == 0, run.output
     summary = json.loads(run.stdout.strip().splitlines()[-1])
@@ -247,8 +285,22 @@ def test_strategy_ope_prints_ips_and_dr_estimates_with_intervals(book, uplift_mo
     last = (result.end_on - dt.timedelta(days=10)).isoformat()
     run = CliRunner().invoke(
         app,
-        ["strategy", "ope", "--policy", "champion", "--from", first, "--to", last]
-        + ["--database", url, "--model", str(uplift_model), "--horizon", "7"],
+        [
+            "strategy",
+            "ope",
+            "--policy",
+            "champion",
+            "--from",
+            first,
+            "--to",
+            last,
+            "--database",
+            url,
+            "--model",
+            str(uplift_model),
+            "--horizon",
+            "7",
+        ],
     )
     assert run.exit_code == 0, run.output
     estimates = json.loads(run.stdout.strip().splitlines()[-1])["estimates"]
@@ -258,7 +310,17 @@ def test_strategy_ope_prints_ips_and_dr_estimates_with_intervals(book, uplift_mo
         assert estimates[method]["matched"] > 0
     missing = CliRunner().invoke(
         app,
-        ["strategy", "ope", "--policy", "optimised", "--from", first, "--to", last]
-        + ["--database", url],
+        [
+            "strategy",
+            "ope",
+            "--policy",
+            "optimised",
+            "--from",
+            first,
+            "--to",
+            last,
+            "--database",
+            url,
+        ],
     )
     assert missing.exit_code == 2 and "--model" in missing.output
