@@ -392,8 +392,10 @@ def ope_command(
     """Judge a policy on logged decisions (IPS, DR) with 95 % intervals. 离线策略评估。"""
     from fairdebt.cli.db import open_database
     from fairdebt.cli.guards import read_date
+    from fairdebt.collectors import read_collectors
     from fairdebt.db import make_session
     from fairdebt.simulation.collections import pool_capacity
+    from fairdebt.strategy.allocation import human_capacity
     from fairdebt.strategy.catalogue import load_catalogue
     from fairdebt.strategy.offline import judge, read_logged
 
@@ -401,10 +403,11 @@ def ope_command(
     settings = _optimised_settings(model, lam, weekly_contacts, None, champion_prior)
     target = _policy(policy, settings)
     actions = load_catalogue(catalogue, pack=pack)
-    if policy == "optimised":
-        target.capacity = pool_capacity(actions, 0)  # type: ignore[attr-defined]
     engine = open_database(database)
     with make_session(engine) as session:
+        if policy == "optimised":
+            room = {**pool_capacity(actions, 0), **human_capacity(read_collectors(session))}
+            target.capacity = room  # type: ignore[attr-defined]
         rows = read_logged(
             session, policy=logged_by, date_from=first, date_to=last, horizon=horizon
         )
