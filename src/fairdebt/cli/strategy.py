@@ -400,6 +400,8 @@ def ope_command(
     from fairdebt.strategy.offline import judge, read_logged
 
     first, last = read_date(date_from, "--from"), read_date(date_to, "--to")
+    if horizon < 1:
+        raise InputError(f"must be at least 1 (got {horizon})", field="horizon")
     settings = _optimised_settings(model, lam, weekly_contacts, None, champion_prior)
     target = _policy(policy, settings)
     actions = load_catalogue(catalogue, pack=pack)

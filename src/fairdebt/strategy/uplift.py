@@ -127,7 +127,12 @@ def load_uplift(path: Path) -> UpliftModel:
         ) from None
     if not isinstance(data, dict) or data.get("kind") != "fairdebt.uplift/1":
         raise InputError(f"{path.name} is not a fairdebt uplift model", field="model")
-    model = UpliftModel(horizon=int(data["horizon"]))
-    model.boosters_ = {a: lgb.Booster(model_str=s) for a, s in data["models"].items()}
-    model.rows_ = {a: int(n) for a, n in data.get("rows", {}).items()}
+    try:
+        model = UpliftModel(horizon=int(data["horizon"]))
+        model.boosters_ = {str(a): lgb.Booster(model_str=s) for a, s in data["models"].items()}
+        model.rows_ = {str(a): int(n) for a, n in data.get("rows", {}).items()}
+    except (KeyError, TypeError, ValueError, AttributeError, lgb.basic.LightGBMError) as exc:
+        raise InputError(f"{path.name} holds a broken uplift model: {exc}", field="model") from None
+    if "none" not in model.boosters_:
+        raise InputError(f"{path.name} has no model of doing nothing", field="model")
     return model
