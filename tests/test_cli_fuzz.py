@@ -6,8 +6,9 @@ numbers, empty and non-ASCII text, broken and binary files, bad database URLs) a
 whatever happens is one of the documented exit codes 0, 1 or 2 with no traceback: a crash
 (exit 3) is a bug even when it is reported politely. ``demo``, ``simulate``, ``strategy
 evaluate`` and ``strategy learn`` (simulations) are left out for time, ``serve`` because a
-server runs until it is stopped, and ``--yes`` and ``--allow-future``, which only unlock long work. The number of
-examples is bounded to keep the suite fast; the commands run in-process (CliRunner).
+server runs until it is stopped, and ``--yes`` and ``--allow-future``, which only unlock long
+work. The number of examples is bounded to keep the suite fast; the commands run in-process
+(CliRunner).
 """
 
 from __future__ import annotations
