@@ -34,9 +34,11 @@ from fairdebt.simulation.scenarios import plan_scenario
 from fairdebt.strategy.allocation import allocate
 from fairdebt.strategy.catalogue import load_catalogue
 from fairdebt.strategy.champion import Champion
+from fairdebt.strategy.optimised import Optimised
 from fairdebt.strategy.planning import PlanSettings, plan_day
 from fairdebt.strategy.scores import behaviour_score
 from fairdebt.strategy.state import stage_of
+from fairdebt.strategy.uplift import UpliftModel
 
 DAY = dt.date(2025, 6, 10)
 RESULTS = Path(__file__).parent / "results" / "strategy.md"
@@ -125,16 +127,22 @@ def roster(n: int) -> pd.DataFrame:
     )
 
 
+def capacity(n: int) -> dict[str, int]:
+    """Each pool's room for a book of n accounts (collectors from :func:`roster`)."""
+    people = roster(n)
+    return {p: 10**8 for p in load_catalogue().pools} | {
+        "agent_call": int(90 * (people["pool"] == "agent_call").sum()),
+        "field_visit": int(90 * (people["pool"] == "field_visit").sum()),
+        "agency_call": max(1, n // 200),
+    }
+
+
 def time_plan(n: int) -> dict[str, float]:
     catalogue = load_catalogue()
     state, history = accounts(n)
     facts = Facts(history, state["timezone"].to_numpy())
     people = roster(n)
-    room = {p: 10**8 for p in catalogue.pools} | {
-        "agent_call": int(90 * (people["pool"] == "agent_call").sum()),
-        "field_visit": int(90 * (people["pool"] == "field_visit").sum()),
-        "agency_call": max(1, n // 200),
-    }
+    room = capacity(n)
     began, cpu = time.perf_counter(), time.process_time()
     plan = plan_day(
         state,
@@ -175,6 +183,61 @@ def time_plan(n: int) -> dict[str, float]:
         "planned": float(counts.get("planned", 0)),
         "refused": float(counts.get("refused", 0)),
         "no_capacity": float(counts.get("no_capacity", 0)),
+    }
+
+
+MODEL_ACTIONS = (
+    "none",
+    "app_push",
+    "sms",
+    "email",
+    "robot_call",
+    "agent_call",
+    "letter",
+    "plan_offer",
+    "field_visit",
+    "legal_referral",
+)
+
+
+def time_optimised(state: pd.DataFrame, room: dict[str, int]) -> dict[str, float]:
+    """The optimised policy's day for every account: uplift of 10 actions and the HiGHS plan.
+
+    The uplift model is fitted on synthetic rows (the timing does not depend on what it
+    learned, only on its size: one LightGBM model of 150 trees per action).
+    """
+    rng = np.random.default_rng(8)
+    sample = state.sample(60_000, random_state=1, replace=len(state) < 60_000)
+    treatment = rng.choice(np.array(MODEL_ACTIONS, dtype=object), len(sample))
+    gain = rng.uniform(0, 60, len(MODEL_ACTIONS))
+    effect = gain[pd.Series(treatment).map({a: i for i, a in enumerate(MODEL_ACTIONS)})]
+    rows = sample.assign(
+        treatment=treatment,
+        propensity=1 / len(MODEL_ACTIONS),
+        outcome=np.maximum(
+            rng.normal(300 - 3 * sample["dpd"].clip(0, 90).to_numpy() + effect, 80), 0
+        ),
+    )
+    model = UpliftModel().fit(rows)
+    policy = Optimised(model, anchored=False, capacity=room, weekly_contacts=6)
+    catalogue = load_catalogue()
+    champion_began = time.perf_counter()
+    Champion().decide(state, catalogue, business_date=DAY)
+    champion_seconds = time.perf_counter() - champion_began
+    began, cpu = time.perf_counter(), time.process_time()
+    out = policy.decide(state, catalogue, business_date=DAY)
+    seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu
+    result = policy.last_
+    assert result is not None
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "champion_seconds": champion_seconds,
+        "actions": float(len(model.actions_)),
+        "contacts": float((out["action"] != "none").sum()),
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
     }
 
 
@@ -230,6 +293,27 @@ def main() -> None:
         "",
         f"Planned {int(plan['planned']):,}; refused by the gate {int(plan['refused']):,}; "
         f"no capacity {int(plan['no_capacity']):,}. Floor: 60 s on 2 cores.",
+        "",
+    ]
+    optimised = time_optimised(accounts(args.accounts)[0], capacity(args.accounts))
+    print(optimised)
+    lines += [
+        f"The optimised policy's day for the same {int(plan['accounts']):,} accounts × "
+        f"{int(optimised['actions'])} actions (none included): LightGBM uplift per action, "
+        "then one action or none per account under pool capacity and a weekly contact cap "
+        "(HiGHS on a 40,000-account sample for the shadow prices, every account priced).",
+        "",
+        "| what | seconds | CPU seconds |",
+        "|---|---:|---:|",
+        f"| optimised plan (uplift + assignment) | {optimised['seconds']:.1f} | "
+        f"{optimised['cpu_seconds']:.1f} |",
+        f"| baseline: the champion's rules on the same accounts | "
+        f"{optimised['champion_seconds']:.1f} | |",
+        f"| **ratio** | **{optimised['seconds'] / optimised['champion_seconds']:.0f}** | |",
+        "",
+        f"Objective {optimised['objective']:,.0f}, LP bound {optimised['bound']:,.0f}: gap "
+        f"{100 * optimised['gap']:.3f} % (floor: within 1 %, 60 s on 2 cores); "
+        f"{int(optimised['contacts']):,} contacts chosen.",
         "",
     ]
     if not args.skip_simulator:

@@ -189,3 +189,138 @@ def test_strategy_plan_records_the_next_day_and_ends_with_one_json_line(
     assert out_file.read_text("utf-8").startswith("decision_id,")
     again = CliRunner().invoke(app, ["strategy", "plan", "--date", day, "--database", url])
     assert again.exit_code != 0 and "already recorded" in again.output
+
+
+@pytest.fixture(scope="module")
+def uplift_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An uplift model learned by ``strategy learn`` from a small simulated log."""
+    path = tmp_path_factory.mktemp("model") / "uplift.json"
+    run = CliRunner().invoke(
+        app,
+        [
+            "strategy",
+            "learn",
+            "--out",
+            str(path),
+            "--borrowers",
+            "600",
+            "--days",
+            "60",
+            "--seeds",
+            "7",
+            "--exploration",
+            "0.3",
+            "--horizon",
+            "7",
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    assert summary["by_arm"]["explore"] > 0 and "none" in summary["rows_by_action"]
+    return path
+
+
+def test_strategy_evaluate_compares_champion_optimised_and_none_in_issue_9s_shape(
+    uplift_model: Path,
+) -> None:
+    run = CliRunner().invoke(
+        app,
+        [
+            "strategy",
+            "evaluate",
+            "--borrowers",
+            "300",
+            "--days",
+            "40",
+            "--seeds",
+            "3",
+            "--arms",
+            "champion,optimised,none",
+            "--model",
+            str(uplift_model),
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    arms = json.loads(run.stdout.strip().splitlines()[-1])["arms"]
+    assert set(arms) == {"champion", "optimised", "none"}
+    for figures in arms.values():
+        assert {"recovered", "contact_cost", "net_recovery", "contacts", "complaints"} <= set(
+            figures
+        )
+        assert figures["violations"] == 0
+    assert arms["none"]["contacts"] == 0
+
+
+def test_strategy_plan_with_the_optimised_policy_reports_its_gap_to_the_lp_bound(
+    book, uplift_model: Path
+) -> None:
+    url, _, result = book
+    day = (result.end_on + dt.timedelta(days=2)).isoformat()
+    run = CliRunner().invoke(
+        app,
+        [
+            "strategy",
+            "plan",
+            "--date",
+            day,
+            "--database",
+            url,
+            "--policy",
+            "optimised",
+            "--model",
+            str(uplift_model),
+            "--lam",
+            "2",
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    assert summary["policy"] == "optimised" and summary["decisions"] > 0
+    assert 0 <= summary["lp"]["gap"] < 0.01 and summary["lp"]["lam"] == 2
+
+
+def test_strategy_ope_prints_ips_and_dr_estimates_with_intervals(book, uplift_model: Path) -> None:
+    url, _, result = book
+    first = (START + dt.timedelta(days=20)).isoformat()
+    last = (result.end_on - dt.timedelta(days=10)).isoformat()
+    run = CliRunner().invoke(
+        app,
+        [
+            "strategy",
+            "ope",
+            "--policy",
+            "champion",
+            "--from",
+            first,
+            "--to",
+            last,
+            "--database",
+            url,
+            "--model",
+            str(uplift_model),
+            "--horizon",
+            "7",
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    estimates = json.loads(run.stdout.strip().splitlines()[-1])["estimates"]
+    for method in ("ips", "dr"):
+        low, high = estimates[method]["ci95"]
+        assert low <= estimates[method]["value"] <= high
+        assert estimates[method]["matched"] > 0
+    missing = CliRunner().invoke(
+        app,
+        [
+            "strategy",
+            "ope",
+            "--policy",
+            "optimised",
+            "--from",
+            first,
+            "--to",
+            last,
+            "--database",
+            url,
+        ],
+    )
+    assert missing.exit_code == 2 and "--model" in missing.output

@@ -28,9 +28,18 @@ strategy_app = typer.Typer(
     help="Collection strategy: the day's plan, policies compared. 催收策略：每日计划与评估。",
     no_args_is_help=True,
 )
-POLICIES = ("champion", "none")
+POLICIES = ("champion", "optimised", "none")
 DateOption = typer.Option(..., "--date", help="Business date to plan, YYYY-MM-DD 计划日期")
-PolicyOption = typer.Option("champion", "--policy", help="champion | none 策略")
+PolicyOption = typer.Option("champion", "--policy", help="champion | optimised | none 策略")
+ModelOption = typer.Option(None, "--model", help="Uplift model (JSON from strategy learn) 增益模型")
+LamOption = typer.Option(0.0, "--lam", help="λ: yuan per unit of harm 骚扰惩罚系数")
+WeeklyOption = typer.Option(
+    6, "--weekly-contacts", help="Contacts per person per week cap 每周触达上限"
+)
+HarmBudgetOption = typer.Option(None, "--harm-budget", help="Day's harm budget (sum of weights)")
+PriorOption = typer.Option(
+    0.0, "--champion-prior", help="Yuan added to the champion's own action 对规则动作的先验"
+)
 DatabaseOption = typer.Option(None, "--database", help="Database URL 数据库")
 CatalogueOption = typer.Option(None, "--catalogue", help="Action catalogue YAML")
 HoldoutOption = typer.Option(0.05, "--holdout", help="No-contact hold-out share 留存组比例")
@@ -40,18 +49,55 @@ BorrowersOption = typer.Option(2000, "--borrowers", help="Borrowers per seed 借
 DaysOption = typer.Option(180, "--days", help="Days simulated per seed 模拟天数")
 SeedsOption = typer.Option("1,2,3", "--seeds", help="Comma-separated seeds 随机种子")
 WorldOption = typer.Option(None, "--world", help="World file (YAML) 世界设定文件")
+ModelOutOption = typer.Option(..., "--out", help="Where to write the uplift model (JSON) 模型输出")
+TrainSeedsOption = typer.Option("1001,1002", "--seeds", help="Training seeds 训练种子")
+ExplorationOption = typer.Option(0.2, "--exploration", help="Exploration share 探索比例")
+HorizonOption = typer.Option(14, "--horizon", help="Outcome horizon in days 观察期")
+FromOption = typer.Option(..., "--from", help="First business date 起始日期")
+ToOption = typer.Option(..., "--to", help="Last business date 截止日期")
+LoggedByOption = typer.Option("champion", "--logged-by", help="Logging policy 日志策略")
 ArmsOption = typer.Option("champion,none", "--arms", help="Policies to compare 对比策略")
 
 
-def _policy(name: str) -> object:
+def _policy(name: str, settings: dict[str, object] | None = None) -> object:
+    """A policy by name; ``optimised`` takes its model and settings from ``settings``."""
     from fairdebt.strategy.champion import Champion
+    from fairdebt.strategy.optimised import Optimised
     from fairdebt.strategy.policies import NoContact
 
     if name == "champion":
         return Champion()
     if name == "none":
         return NoContact()
+    if name == "optimised":
+        settings = dict(settings or {})
+        if settings.get("model") is None:
+            raise InputError(
+                "the optimised policy needs --model FILE (strategy learn)", field="model"
+            )
+        return Optimised(**settings)  # type: ignore[arg-type]
     raise InputError(f"must be one of {', '.join(POLICIES)} (got {name!r})", field="policy")
+
+
+def _optimised_settings(
+    model: Path | None,
+    lam: float,
+    weekly_contacts: int,
+    harm_budget: float | None,
+    champion_prior: float,
+) -> dict[str, object]:
+    from fairdebt.strategy.uplift import load_uplift
+
+    if lam < 0 or weekly_contacts < 0 or (harm_budget is not None and harm_budget < 0):
+        field = "lam" if lam < 0 else "weekly_contacts" if weekly_contacts < 0 else "harm_budget"
+        raise InputError("must not be negative", field=field)
+    return {
+        "model": load_uplift(model) if model is not None else None,
+        "lam": lam,
+        "weekly_contacts": weekly_contacts,
+        "harm_budget": harm_budget,
+        "champion_prior": champion_prior,
+    }
 
 
 def _export(frame: object, out: Path) -> None:
@@ -76,6 +122,11 @@ def plan_command(
     pack: str = PackOption,
     out: Path | None = OutOption,
     allow_future: bool = AllowFutureOption,
+    model: Path | None = ModelOption,
+    lam: float = LamOption,
+    weekly_contacts: int = WeeklyOption,
+    harm_budget: float | None = HarmBudgetOption,
+    champion_prior: float = PriorOption,
 ) -> None:
     """Plan a business date, record its decisions and work queues. 生成当日催收计划与工作队列。"""
     from fairdebt.cli.db import open_database
@@ -94,7 +145,12 @@ def plan_command(
     refuse_future(day, "--date", today=today(), allow_future=allow_future)
     if not 0 <= holdout < 1:
         raise InputError(f"must be in [0, 1) (got {holdout})", field="holdout")
-    chosen = _policy(policy)
+    settings = (
+        _optimised_settings(model, lam, weekly_contacts, harm_budget, champion_prior)
+        if policy == "optimised"
+        else None
+    )
+    chosen = _policy(policy, settings)
     actions = load_catalogue(catalogue, pack=pack)
     engine = open_database(database)
     console = Console(stderr=True)
@@ -103,6 +159,8 @@ def plan_command(
         state = read_state(session, business_date=day)
         roster = read_collectors(session)
         room = {**pool_capacity(actions, 0), **human_capacity(roster)}
+        if policy == "optimised":
+            chosen.capacity = room  # type: ignore[attr-defined]
         facts = LedgerFacts(
             session, at=dt.datetime.combine(day + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC)
         )
@@ -141,6 +199,17 @@ def plan_command(
         ),
         "out": str(out) if out else None,
     }
+    last = getattr(chosen, "last_", None)
+    if last is not None:
+        summary["lp"] = {
+            "objective": round(last.objective, 2),
+            "bound": round(last.bound, 2),
+            "gap": round(last.gap, 6),
+            "status": last.status,
+            "lam": lam,
+            "weekly_contacts": weekly_contacts,
+            "harm_budget": harm_budget,
+        }
     typer.echo(json.dumps(summary, ensure_ascii=False))
 
 
@@ -153,8 +222,17 @@ def evaluate_command(
     arms: str = ArmsOption,
     catalogue: Path | None = CatalogueOption,
     pack: str = PackOption,
+    model: Path | None = ModelOption,
+    lam: float = LamOption,
+    weekly_contacts: int = WeeklyOption,
+    harm_budget: float | None = HarmBudgetOption,
+    champion_prior: float = PriorOption,
 ) -> None:
-    """Compare policies on the same simulated borrowers. 在相同模拟借款人上比较策略。"""
+    """Compare policies on the same simulated borrowers. 在相同模拟借款人上比较策略。
+
+    The optimised arm needs ``--model`` (from ``strategy learn`` on other seeds); its pools'
+    capacity is the simulated book's staffing, the same the loop applies.
+    """
     from fairdebt.simulation.evaluation import evaluate
     from fairdebt.simulation.world import load_world
     from fairdebt.strategy.catalogue import load_catalogue
@@ -174,7 +252,15 @@ def evaluate_command(
         raise InputError(
             "borrowers and days must be positive", field="borrowers" if borrowers < 1 else "days"
         )
-    chosen = [(name, _policy(name)) for name in names]
+    from fairdebt.simulation.collections import pool_capacity
+
+    settings = _optimised_settings(model, lam, weekly_contacts, harm_budget, champion_prior)
+    world_file = load_world(world)
+    actions = load_catalogue(catalogue, pack=pack)
+    chosen = [(name, _policy(name, settings)) for name in names]
+    for name, chosen_policy in chosen:
+        if name == "optimised":
+            chosen_policy.capacity = pool_capacity(actions, borrowers)  # type: ignore[attr-defined]
     console = Console(stderr=True)
     bars = Progress(
         TextColumn("{task.description}"),
@@ -197,8 +283,8 @@ def evaluate_command(
             days=days,
             seeds=seed_list,
             arms=chosen,  # type: ignore[arg-type]
-            world=load_world(world),
-            catalogue=load_catalogue(catalogue, pack=pack),
+            world=world_file,
+            catalogue=actions,
             pack=pack,
             progress=progress,
         )
@@ -235,6 +321,130 @@ def evaluate_command(
             ensure_ascii=False,
         )
     )
+
+
+@strategy_app.command("learn")
+def learn_command(
+    out: Path = ModelOutOption,
+    borrowers: int = BorrowersOption,
+    days: int = DaysOption,
+    seeds: str = TrainSeedsOption,
+    world: Path | None = WorldOption,
+    exploration: float = ExplorationOption,
+    holdout: float = HoldoutOption,
+    horizon: int = HorizonOption,
+    catalogue: Path | None = CatalogueOption,
+    pack: str = PackOption,
+) -> None:
+    """Learn per-action uplift from simulated logs with randomised cells. 从日志学习增益模型。"""
+    from fairdebt.simulation.learning import collect_logs, learn
+    from fairdebt.simulation.world import load_world
+    from fairdebt.strategy.catalogue import load_catalogue
+
+    seed_list = _seeds(seeds)
+    if not 0 <= exploration < 1 or not 0 <= holdout < 1:
+        raise InputError(
+            "must be in [0, 1)", field="exploration" if exploration >= 1 else "holdout"
+        )
+    if borrowers < 1 or days < 1 or horizon < 1:
+        raise InputError("borrowers, days and horizon must be positive", field="borrowers")
+    decisions, payments = collect_logs(
+        borrowers=borrowers,
+        days=days,
+        seeds=seed_list,
+        world=load_world(world),
+        catalogue=load_catalogue(catalogue, pack=pack),
+        holdout_share=holdout,
+        exploration_share=exploration,
+        pack=pack,
+    )
+    model = learn(decisions, payments, horizon=horizon)
+    model.save(out)
+    typer.echo(
+        json.dumps(
+            {
+                "out": str(out),
+                "decisions": len(decisions),
+                "by_arm": {str(k): int(v) for k, v in decisions["arm"].value_counts().items()},
+                "rows_by_action": model.rows_,
+                "horizon": horizon,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+@strategy_app.command("ope")
+def ope_command(
+    policy: str = PolicyOption,
+    date_from: str = FromOption,
+    date_to: str = ToOption,
+    logged_by: str = LoggedByOption,
+    database: str | None = DatabaseOption,
+    model: Path | None = ModelOption,
+    horizon: int = HorizonOption,
+    catalogue: Path | None = CatalogueOption,
+    pack: str = PackOption,
+    lam: float = LamOption,
+    weekly_contacts: int = WeeklyOption,
+    champion_prior: float = PriorOption,
+) -> None:
+    """Judge a policy on logged decisions (IPS, DR) with 95 % intervals. 离线策略评估。"""
+    from fairdebt.cli.db import open_database
+    from fairdebt.cli.guards import read_date
+    from fairdebt.collectors import read_collectors
+    from fairdebt.db import make_session
+    from fairdebt.simulation.collections import pool_capacity
+    from fairdebt.strategy.allocation import human_capacity
+    from fairdebt.strategy.catalogue import load_catalogue
+    from fairdebt.strategy.offline import judge, read_logged
+
+    first, last = read_date(date_from, "--from"), read_date(date_to, "--to")
+    if horizon < 1:
+        raise InputError(f"must be at least 1 (got {horizon})", field="horizon")
+    settings = _optimised_settings(model, lam, weekly_contacts, None, champion_prior)
+    target = _policy(policy, settings)
+    actions = load_catalogue(catalogue, pack=pack)
+    engine = open_database(database)
+    with make_session(engine) as session:
+        if policy == "optimised":
+            room = {**pool_capacity(actions, 0), **human_capacity(read_collectors(session))}
+            target.capacity = room  # type: ignore[attr-defined]
+        rows = read_logged(
+            session, policy=logged_by, date_from=first, date_to=last, horizon=horizon
+        )
+        estimates = judge(
+            rows,
+            target,  # type: ignore[arg-type]
+            actions,
+            model=settings["model"],  # type: ignore[arg-type]
+        )
+    typer.echo(
+        json.dumps(
+            {
+                "policy": policy,
+                "logged_by": logged_by,
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "horizon": horizon,
+                "unit": "yuan paid per decision over the horizon",
+                "estimates": {k: v.as_json() for k, v in estimates.items()},
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+def _seeds(seeds: str) -> list[int]:
+    try:
+        seed_list = [int(s) for s in seeds.split(",") if s.strip()]
+    except ValueError:
+        raise InputError(
+            f"must be integers separated by commas (got {seeds!r})", field="seeds"
+        ) from None
+    if not seed_list:
+        raise InputError("give at least one seed", field="seeds")
+    return seed_list
 
 
 def mount(app: typer.Typer) -> None:

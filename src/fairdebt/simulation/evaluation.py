@@ -4,7 +4,9 @@
 paper ledger for every seed, with the same borrowers and, through keyed draws, the same luck,
 so arms differ only by policy. It sums, over seeds, what was recovered (money paid on loans
 that were past due when they paid), the contact cost (unit costs plus agency commission), net
-recovery, contacts, complaints and gate violations. Violations are counted by an independent
+recovery, contacts, complaints and gate violations; also everything collected (on-time
+dues included, so a policy cannot look better by letting more dues fall late) and the harm
+(sum of the catalogue's harm weights of the contacts made). Violations are counted by an independent
 audit: every contact made is checked again by the batch gate against the full history that
 preceded it; the loop asked the gate before each contact, so the audit must find none.
 """
@@ -19,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from fairdebt.compliance.batch import check_batch
-from fairdebt.simulation.collections import SimCollections, as_history
+from fairdebt.simulation.collections import as_history
+from fairdebt.simulation.learning import LoggingCollections
 from fairdebt.simulation.paper import PaperLedger
 from fairdebt.simulation.portfolio import make_portfolio, run_days
 from fairdebt.simulation.scenarios import plan_scenario
@@ -40,6 +43,8 @@ class ArmResult:
     """One arm's totals over every seed (money in yuan)."""
 
     recovered: float = 0.0
+    collected: float = 0.0
+    harm: float = 0.0
     contact_cost: float = 0.0
     contacts: int = 0
     complaints: int = 0
@@ -63,6 +68,8 @@ class ArmResult:
             "contacts": self.contacts,
             "complaints": self.complaints,
             "violations": self.violations,
+            "collected": round(self.collected, 2),
+            "harm": round(self.harm, 2),
             "promises": self.promises,
             "promises_kept": self.promises_kept,
             "right_party_rate": round(self.right_party_calls / self.calls, 4)
@@ -145,12 +152,13 @@ def evaluate(
                 seed=seed,
                 world=world,
             )
-            loop = SimCollections(
+            loop = LoggingCollections(
                 portfolio,
                 policy=policy,
                 catalogue=catalogue,
                 settings=PlanSettings(holdout_share=0.0, pack=pack),
                 audit_gate=True,
+                keep_logs=False,
             )
 
             def tick(day: int, name: str = name, seed: int = seed) -> None:
@@ -159,10 +167,12 @@ def evaluate(
 
             run_days(portfolio, PaperLedger(START), collections=loop, on_day=tick, days=days)
             _add(results[name], loop, portfolio.population.timezone, pack)
+            results[name].collected += sum(loop.collected.values())
     return results
 
 
-def _add(result: ArmResult, loop: SimCollections, timezone: np.ndarray, pack: str) -> None:
+def _add(result: ArmResult, loop: LoggingCollections, timezone: np.ndarray, pack: str) -> None:
+    harm = {code: spec.harm for code, spec in loop.catalogue.actions.items()}
     for figures in loop.figures.values():
         result.recovered += figures.recovered
         result.contact_cost += figures.contact_cost + figures.commission
@@ -174,4 +184,5 @@ def _add(result: ArmResult, loop: SimCollections, timezone: np.ndarray, pack: st
         result.calls += figures.calls
         for code, count in figures.by_action.items():
             result.by_action[code] = result.by_action.get(code, 0) + count
+            result.harm += harm.get(code, 0.0) * count
     result.violations += audit_contacts(loop.log, timezone, pack)

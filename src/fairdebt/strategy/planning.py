@@ -27,7 +27,15 @@ from fairdebt.strategy.catalogue import Catalogue
 from fairdebt.strategy.cells import HOLDOUT, assign_arms, salt_key
 from fairdebt.strategy.policies import Policy
 
-__all__ = ["GateFacts", "PlanSettings", "plan_day", "utc_index"]
+__all__ = [
+    "EXPLORATION_ACTIONS",
+    "EXPLORE",
+    "GateFacts",
+    "PlanSettings",
+    "explore",
+    "plan_day",
+    "utc_index",
+]
 
 
 class GateFacts(Protocol):
@@ -42,14 +50,35 @@ class GateFacts(Protocol):
         ...
 
 
+# Actions an exploration cell may draw (those a stage allows); agency work and legal referral
+# follow placement rules and are left to the policy.
+EXPLORATION_ACTIONS = (
+    "none",
+    "app_push",
+    "sms",
+    "robot_call",
+    "agent_call",
+    "letter",
+    "plan_offer",
+)
+EXPLORE = "explore"
+
+
 @dataclass(frozen=True, slots=True)
 class PlanSettings:
-    """Policy settings of the loop (not of the policy): the experiment and the pack."""
+    """Policy settings of the loop (not of the policy): the experiment and the pack.
+
+    ``exploration_share`` of account-days (outside the hold-out) take an action drawn
+    uniformly from the :data:`EXPLORATION_ACTIONS` their stage allows, in place of the
+    policy's: the randomised cells that let a learned policy see what each action adds.
+    """
 
     holdout_share: float = 0.05
     salt: str = "fairdebt-holdout-1"
     pack: str = "cn"
     lender_name: str = "lender"
+    exploration_share: float = 0.0
+    exploration_actions: tuple[str, ...] = EXPLORATION_ACTIONS
 
 
 def utc_index(values: object) -> pd.DatetimeIndex:
@@ -217,6 +246,50 @@ def _gate_all(
 _NEVER = np.iinfo(np.int64).max
 
 
+def explore(
+    state: pd.DataFrame,
+    policy_action: np.ndarray,
+    catalogue: Catalogue,
+    *,
+    business_date: dt.date,
+    settings: PlanSettings,
+    held_out: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The exploration cell's draw for every row: (action logged, in the cell, cell chance).
+
+    Each account-day outside the hold-out is in the cell with chance ``exploration_share`` (a
+    keyed draw of the salt, the date and the borrower) and draws uniformly among the
+    exploration actions its stage allows. The logged action is the draw in the cell, "none"
+    in the hold-out and the policy's elsewhere; the cell chance is the chance that a uniform
+    draw gives that action (0 when the stage does not offer it).
+    """
+    n = len(state)
+    stage = state["stage"].to_numpy(dtype=object)
+    borrower = state["borrower_id"].to_numpy(dtype=np.int64)
+    action = np.full(n, "none", dtype=object)
+    chance = np.zeros(n)
+    key = salt_key(settings.salt) + 2
+    in_cell = uniforms(key, business_date.toordinal(), borrower) < settings.exploration_share
+    pick = uniforms(key + 1, business_date.toordinal(), borrower)
+    codes = [c for c in settings.exploration_actions if c in catalogue.actions]
+    for name in np.unique(stage):
+        rows = stage == name
+        offered = np.array(
+            [c for c in codes if c == "none" or name in catalogue.actions[c].stages], dtype=object
+        )
+        choice = offered[np.minimum((pick[rows] * len(offered)).astype(np.int64), len(offered) - 1)]
+        action[rows] = choice
+        chance[rows] = 1.0 / len(offered)
+    in_cell &= ~held_out
+    drawn = np.where(in_cell, action, np.where(held_out, "none", policy_action))
+    offered_logged = np.zeros(n, dtype=bool)
+    for name in np.unique(stage):
+        rows = stage == name
+        names = [c for c in codes if c == "none" or name in catalogue.actions[c].stages]
+        offered_logged[rows] = np.isin(drawn[rows], names)
+    return drawn, in_cell, np.where(offered_logged, chance, 0.0)
+
+
 def plan_day(
     state: pd.DataFrame,
     *,
@@ -240,19 +313,28 @@ def plan_day(
     columns = {c: state[c].to_numpy() for c in ("borrower_id", "address", "timezone")}
     arm = assign_arms(columns["borrower_id"], settings.holdout_share, settings.salt, policy.name)
     proposed = policy.decide(state, catalogue, business_date=business_date)
-    proposed_action = proposed["action"].to_numpy(dtype=object)
-    reason = proposed["reason"].to_numpy(dtype=object).copy()
-    priority = proposed["priority"].to_numpy(dtype=np.float64)
+    policy_action = proposed["action"].to_numpy(dtype=object)
     held_out = arm == HOLDOUT
-    acts = proposed_action != "none"
-    h = settings.holdout_share
-    # The logging policy's probability of the logged action, randomised cell included.
-    propensity = np.where(
-        held_out,
-        np.where(acts, h, 1.0),
-        proposed["propensity"].to_numpy(dtype=np.float64) * np.where(acts, 1 - h, 1.0),
+    logged, explored, explore_p = explore(
+        state,
+        policy_action,
+        catalogue,
+        business_date=business_date,
+        settings=settings,
+        held_out=held_out,
     )
-    reason[held_out & acts] = "holdout"
+    proposed_action = np.where(explored, logged, policy_action)
+    arm = np.where(explored, EXPLORE, arm).astype(object)
+    reason = proposed["reason"].to_numpy(dtype=object).copy()
+    reason[explored] = "exploration"
+    priority = proposed["priority"].to_numpy(dtype=np.float64)
+    h, e = settings.holdout_share, settings.exploration_share
+    # The logging policy's probability of the logged action (the hold-out's "none" for its
+    # rows), over the randomised cells: hold-out, exploration, and the policy's own draw.
+    own = proposed["propensity"].to_numpy(dtype=np.float64) * (logged == policy_action)
+    propensity = h * (logged == "none") + (1 - h) * ((1 - e) * own + e * explore_p)
+    reason[held_out & (policy_action != "none")] = "holdout"
+    acts = proposed_action != "none"
     code = pd.Series(proposed_action).map(table.index).to_numpy(dtype=np.int64)
     wants = acts & ~held_out
     loses = _one_per_borrower(columns["borrower_id"], wants, priority)
