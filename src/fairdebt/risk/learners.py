@@ -42,15 +42,17 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
 
 from fairdebt.risk.gbm import GBMModel, inner_folds, lgb_frame
+from fairdebt.risk.linear import SplineDesign, fit_penalised
 from fairdebt.risk.scorecard import Scorecard
 from fairdebt.risk.tuning import lgb_dataset, tune_lightgbm
 
 __all__ = ["LEARNERS", "Learner", "make_learner"]
 
 #: The learners an ensemble can hold, by name.
-LEARNERS = ("scorecard", "gbm", "lightgbm", "forest")
+LEARNERS = ("scorecard", "gbm", "lightgbm", "forest", "extratrees", "logit")
 
 _Folds = Sequence[tuple[np.ndarray, np.ndarray]]
 
@@ -275,11 +277,55 @@ class ForestLearner(_BoosterLearner):
         return {"trees": self.trees, "num_leaves": self.params_["num_leaves"]}
 
 
+class ExtraTreesLearner(ForestLearner):
+    """Geurts' extremely randomised trees: the forest with a random cut per feature per split."""
+
+    name = "extratrees"
+
+    def _params(self, n_rows: int, n_features: int) -> dict[str, Any]:
+        return {**super()._params(n_rows, n_features), "extra_trees": True}
+
+
+class SplineLogitLearner(Learner):
+    """A penalised logistic regression on spline bases (:mod:`fairdebt.risk.linear`)."""
+
+    name = "logit"
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray, folds: _Folds) -> np.ndarray:
+        self.design_ = SplineDesign(
+            kinds=self.context["kinds"], special_codes=self.context["special_codes"]
+        ).fit(X)
+        design = self.design_.transform(X)
+        self.c_, self.grid_auc_ = fit_penalised(design, y, folds)
+        # the chosen penalty looks best on the folds that chose it: fresh split for the blend
+        oof = np.full(len(y), np.nan)
+        for train, held in inner_folds(y, len(folds), self.context["random_state"] + 1):
+            fold = LogisticRegression(C=self.c_, max_iter=2000).fit(design[train], y[train])
+            oof[held] = fold.decision_function(design[held])
+        self.model_ = LogisticRegression(C=self.c_, max_iter=2000).fit(design, y)
+        return oof
+
+    def log_odds(self, X: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.model_.decision_function(self.design_.transform(X)), dtype=float)
+
+    def contributions(self, X: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+        terms = self.design_.contributions(self.design_.transform(X), self.model_.coef_[0])
+        contrib = pd.DataFrame(0.0, index=X.index, columns=list(X.columns))
+        for column in terms.columns:
+            contrib[column] = terms[column].to_numpy()
+        return np.full(len(X), float(self.model_.intercept_[0])), contrib
+
+    def describe(self) -> dict[str, Any]:
+        return {"C": self.c_, "columns": int(self.model_.coef_.shape[1])}
+
+
 _KINDS: dict[str, type[Learner]] = {
     "scorecard": ScorecardLearner,
     "gbm": GBMLearner,
     "lightgbm": TunedLightGBMLearner,
     "forest": ForestLearner,
+    "extratrees": ExtraTreesLearner,
+    "logit": SplineLogitLearner,
 }
 
 
