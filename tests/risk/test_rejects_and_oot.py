@@ -26,7 +26,9 @@ def _last_json(output: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def applications(german: tuple[pd.DataFrame, np.ndarray]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def applications(
+    german: tuple[pd.DataFrame, np.ndarray],
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """German credit split by an old policy: the riskiest fifth by a plain scorecard rejected."""
     X, y = german
     old_policy = model_pd(Scorecard(features="none").fit(X, y), X)

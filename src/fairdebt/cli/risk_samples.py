@@ -39,35 +39,41 @@ from fairdebt.errors import InputError
 
 __all__ = ["oot", "reject_inference"]
 
+ACCEPTED = typer.Option(
+    ..., "--accepted", help="Accepted applicants with outcomes. 已通过申请（含表现）。"
+)
+REJECTED = typer.Option(..., "--rejected", help="Rejected applicants, no outcome. 被拒申请。")
+METHOD = typer.Option("parcel", "--method", help="parcel or hard-cutoff. 分组法或硬截断。")
+UPLIFT = typer.Option(
+    1.0, "--uplift", help="Reject bad rate over the accepted one at a score. 拒绝样本坏率倍数。"
+)
+BANDS = typer.Option(10, "--bands", min=2, help="Score bands. 分数段数。")
+DRAW_SEED = typer.Option(42, "--seed", help="Seed of the parcelling draws. 随机种子。")
+INFERRED = typer.Option(
+    None, "--inferred", help="Write the rejects with PD and inferred outcome. 输出推断结果。"
+)
+REPLACE = typer.Option(False, "--force", help="Replace an existing model folder. 覆盖。")
+TIME_COL = typer.Option(..., "--time-col", help="Application or observation time. 时间列。")
+CUT = typer.Option(..., "--cut", help="Fit before this date (or number), test from it on. 切分点。")
+PERIOD = typer.Option("M", "--period", help="Report the test sample by M, Q, W, D or Y. 分期。")
+
 
 @app.command("reject-inference")
 def reject_inference(
-    accepted: Path = typer.Option(
-        ..., "--accepted", help="Accepted applicants with outcomes. 已通过申请（含表现）。"
-    ),
-    rejected: Path = typer.Option(
-        ..., "--rejected", help="Rejected applicants, no outcome. 被拒申请（无表现）。"
-    ),
+    accepted: Path = ACCEPTED,
+    rejected: Path = REJECTED,
     target: str = TARGET,
     bad: str = BAD,
     model: ModelKind = KIND,
     out: Path = OUT_DIR,
-    method: str = typer.Option(
-        "parcel", "--method", help="parcel or hard-cutoff. 拒绝推断方法：分组法或硬截断。"
-    ),
-    uplift: float = typer.Option(
-        1.0,
-        "--uplift",
-        help="Reject bad rate as a multiple of the accepted one at the same score. 拒绝样本坏率倍数。",
-    ),
-    bands: int = typer.Option(10, "--bands", min=2, help="Score bands. 分数段数。"),
-    seed: int = typer.Option(42, "--seed", help="Seed of the parcelling draws. 随机种子。"),
-    inferred: Path | None = typer.Option(
-        None, "--inferred", help="Write the rejects with PD and inferred outcome. 输出推断结果。"
-    ),
+    method: str = METHOD,
+    uplift: float = UPLIFT,
+    bands: int = BANDS,
+    seed: int = DRAW_SEED,
+    inferred: Path | None = INFERRED,
     drop: list[str] = DROP,
     min_per_class: int = MIN_PER_CLASS,
-    force: bool = typer.Option(False, "--force", help="Replace an existing model folder. 覆盖。"),
+    force: bool = REPLACE,
     time_budget: float = TIME_BUDGET,
 ) -> None:
     """Infer rejected applicants' outcomes and refit on all applicants. 拒绝推断并重新训练。"""
@@ -143,15 +149,9 @@ def oot(
     target: str = TARGET,
     bad: str = BAD,
     model: ModelKind = KIND,
-    time_col: str = typer.Option(
-        ..., "--time-col", help="Application or observation time. 申请或观察时间列。"
-    ),
-    cut: str = typer.Option(
-        ..., "--cut", help="Fit before this date (or number), test from it on. 时间切分点。"
-    ),
-    period: str = typer.Option(
-        "M", "--period", help="Report the test sample by M(onth), Q or W. 分期统计粒度。"
-    ),
+    time_col: str = TIME_COL,
+    cut: str = CUT,
+    period: str = PERIOD,
     drop: list[str] = DROP,
     min_per_class: int = MIN_PER_CLASS,
     time_budget: float = TIME_BUDGET,

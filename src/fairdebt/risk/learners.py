@@ -277,15 +277,6 @@ class ForestLearner(_BoosterLearner):
         return {"trees": self.trees, "num_leaves": self.params_["num_leaves"]}
 
 
-class ExtraTreesLearner(ForestLearner):
-    """Geurts' extremely randomised trees: the forest with a random cut per feature per split."""
-
-    name = "extratrees"
-
-    def _params(self, n_rows: int, n_features: int) -> dict[str, Any]:
-        return {**super()._params(n_rows, n_features), "extra_trees": True}
-
-
 class SplineLogitLearner(Learner):
     """A penalised logistic regression on spline bases (:mod:`fairdebt.risk.linear`)."""
 
@@ -319,18 +310,19 @@ class SplineLogitLearner(Learner):
         return {"C": self.c_, "columns": int(self.model_.coef_.shape[1])}
 
 
-_KINDS: dict[str, type[Learner]] = {
-    "scorecard": ScorecardLearner,
-    "gbm": GBMLearner,
-    "lightgbm": TunedLightGBMLearner,
-    "forest": ForestLearner,
-    "extratrees": ExtraTreesLearner,
-    "logit": SplineLogitLearner,
-}
-
-
 def make_learner(name: str, context: Mapping[str, Any]) -> Learner:
     """The learner called ``name`` (one of :data:`LEARNERS`)."""
-    if name not in _KINDS:
+    # the extra trees live in their own module, which builds on Learner
+    from fairdebt.risk.extratrees import ExtraTreesLearner
+
+    kinds: dict[str, type[Learner]] = {
+        "scorecard": ScorecardLearner,
+        "gbm": GBMLearner,
+        "lightgbm": TunedLightGBMLearner,
+        "forest": ForestLearner,
+        "extratrees": ExtraTreesLearner,
+        "logit": SplineLogitLearner,
+    }
+    if name not in kinds:
         raise ValueError(f"unknown learner {name!r}; choose among {', '.join(LEARNERS)}")
-    return _KINDS[name](context)
+    return kinds[name](context)

@@ -69,7 +69,7 @@ class SplineDesign:
         codes = self.special_codes.get(column)
         if codes:
             values = np.where(np.isin(values, list(codes)), np.nan, values)
-        return values
+        return np.asarray(values, dtype=float)
 
     def fit(self, X: pd.DataFrame) -> SplineDesign:
         self.columns_ = list(X.columns)
@@ -140,9 +140,7 @@ class SplineDesign:
 
     def contributions(self, design: np.ndarray, coef: np.ndarray) -> pd.DataFrame:
         """Each feature's term of the linear predictor (its block of ``design @ coef``)."""
-        terms = {
-            column: design[:, block] @ coef[block] for column, block in self.blocks_.items()
-        }
+        terms = {column: design[:, block] @ coef[block] for column, block in self.blocks_.items()}
         return pd.DataFrame(terms)
 
 

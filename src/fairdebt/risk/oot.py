@@ -121,8 +121,8 @@ def out_of_time(
         if fewest < min_per_class:
             raise InputError(
                 f"{int(rows.sum())} rows {name} the cut {cut}, {fewest} of the rarer class; "
-                f"need at least {min_per_class} of each / 切分点{'前' if name == 'before' else '后'}"
-                "样本不足",
+                f"need at least {min_per_class} of each / 切分点"
+                f"{'前' if name == 'before' else '后'}样本不足",
                 field="cut",
             )
     fitted = clone(model).fit(X[~later], y[~later])

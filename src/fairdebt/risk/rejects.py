@@ -164,9 +164,7 @@ def infer_rejects(
         band = table["band"].to_numpy()
         cuts = table["pd_from"].to_numpy()[1:]
         where = np.searchsorted(cuts, pd_rejected, side="right")
-        table["rejected_bads"] = np.bincount(where, weights=labels, minlength=len(band)).astype(
-            int
-        )
+        table["rejected_bads"] = np.bincount(where, weights=labels, minlength=len(band)).astype(int)
         table["rejected_bad_rate"] = np.divide(
             table["rejected_bads"].to_numpy(dtype=float),
             table["rejected_n"].to_numpy(dtype=float),
