@@ -245,9 +245,9 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         5 %: 8 pre-bins on an 800-row book), with at most 0.4 / share pre-bins and never more
         than 30 (20 at 2 %, 30 at 1 %): small books keep enough rows per bin to estimate its
         bad rate, large ones get bins fine enough for the shapes they can show (+0.0007 AUC on
-        GMSC; 1 % on German credit's thousand rows overfits). optbinning's solver time grows fast with the
-        pre-bins: 40 cost twice the time of 30 on GMSC for the same information value.
-        Set either parameter to fix it.
+        GMSC; 1 % on German credit's thousand rows overfits). optbinning's solver time grows
+        fast with the pre-bins: 40 cost twice the time of 30 on GMSC for the same information
+        value. Set either parameter to fix it.
         """
         share = self.min_prebin_size
         if share is None:
