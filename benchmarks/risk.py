@@ -205,10 +205,17 @@ def _run(data_dir: Path, names: list[str], only_models: list[str]) -> list[dict[
 
 
 def _remember(row: dict[str, Any]) -> None:
-    """Keep the row in ROWS, replacing an earlier run of the same data set and model."""
-    kept = [r for r in _recorded() if (r["data"], r["model"]) != (row["data"], row["model"])]
+    """Keep the row in ROWS, replacing an earlier run of the same data set and model.
+
+    Data sets may run in parallel processes: the read and rewrite happen under a file lock.
+    """
+    import fcntl
+
     ROWS.parent.mkdir(parents=True, exist_ok=True)
-    ROWS.write_text("".join(json.dumps(r) + "\n" for r in [*kept, row]), encoding="utf-8")
+    with (ROWS.parent / "risk-rows.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        kept = [r for r in _recorded() if (r["data"], r["model"]) != (row["data"], row["model"])]
+        ROWS.write_text("".join(json.dumps(r) + "\n" for r in [*kept, row]), encoding="utf-8")
 
 
 def _recorded() -> list[dict[str, Any]]:
@@ -471,7 +478,14 @@ def main() -> None:
     parser.add_argument("--models", default="", help="only these models, separated by ';'")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--timing", type=int, default=0, help="only the GMSC timing, N repeats")
+    parser.add_argument(
+        "--time-budget",
+        type=float,
+        default=TUNING["time_budget"],
+        help="seconds of Optuna tuning per fit (the ensemble's LightGBM and LightGBM (tuned))",
+    )
     args = parser.parse_args()
+    TUNING["time_budget"] = args.time_budget
     if args.timing:
         _timing(args.data, args.timing)
         return
