@@ -20,6 +20,7 @@ columns a feature owns.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -134,7 +135,10 @@ class ExtraTreesLearner(Learner):
         return np.asarray(p, dtype=float)
 
     def contributions(self, X: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-        import shap
+        with warnings.catch_warnings():
+            # shap's import touches matplotlib's colour maps, which warn about their own API
+            warnings.simplefilter("ignore")
+            import shap
 
         explainer = shap.TreeExplainer(self.forest_)
         values = np.asarray(
