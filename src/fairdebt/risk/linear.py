@@ -115,9 +115,10 @@ class SplineDesign:
         for column in self.columns_:
             if column in self.levels_:
                 levels = self.levels_[column]
+                if not levels:
+                    continue
                 values = X[column].to_numpy(dtype=object)
                 block = np.column_stack([values == level for level in levels]).astype(float)
-                block = block.reshape(len(X), len(levels))
             elif column in self.splines_:
                 values = self._numbers(X, column)
                 block = self.splines_[column].transform(self._ranks(column, values)[:, None])
