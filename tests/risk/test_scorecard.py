@@ -192,13 +192,13 @@ def test_auto_penalty_picks_a_grid_value_on_a_small_book_and_one_above_the_row_l
     from fairdebt.risk.scorecard import AUTO_C_ROWS, C_GRID
 
     X, y = german
-    small = Scorecard(features="none").fit(X, y)
+    small = Scorecard(features="none", C="auto").fit(X, y)
     assert small.C_ in C_GRID
     fixed = Scorecard(features="none", C=0.5).fit(X, y)
     assert fixed.C_ == 0.5
     big = pd.concat([X] * (AUTO_C_ROWS // len(X) + 1), ignore_index=True)
     big_y = np.tile(y, AUTO_C_ROWS // len(X) + 1)
-    assert Scorecard(features="none", segments="none").fit(big, big_y).C_ == 1.0
+    assert Scorecard(features="none", segments="none", C="auto").fit(big, big_y).C_ == 1.0
 
 
 def test_a_penalty_that_is_not_positive_is_refused(german: tuple[pd.DataFrame, np.ndarray]) -> None:
@@ -207,7 +207,8 @@ def test_a_penalty_that_is_not_positive_is_refused(german: tuple[pd.DataFrame, n
         Scorecard(C=0.0).fit(X, y)
 
 
-def test_a_small_book_gets_pre_bins_of_at_least_forty_rows() -> None:
-    share, most = Scorecard()._prebins(800)
+def test_min_prebin_rows_raises_the_pre_bin_share_of_a_small_book_only() -> None:
+    share, most = Scorecard(min_prebin_rows=40)._prebins(800)
     assert share * 800 >= 40 and most <= 0.4 / share
-    assert Scorecard()._prebins(5_000)[0] == 0.02
+    assert Scorecard(min_prebin_rows=40)._prebins(5_000)[0] == 0.02
+    assert Scorecard()._prebins(800)[0] == 0.02

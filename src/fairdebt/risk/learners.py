@@ -88,8 +88,11 @@ class ScorecardLearner(Learner):
     name = "scorecard"
 
     def _model(self) -> Scorecard:
+        # the small-book settings: penalty chosen on inner folds, pre-bins of 40 rows or more
         return Scorecard(
             features="none",
+            C="auto",
+            min_prebin_rows=40,
             special_codes=self.context["special_codes"],
             n_jobs=self.context["n_jobs"],
         )

@@ -24,10 +24,10 @@ Logistic regression on the WOE columns (:mod:`fairdebt.risk.regression`) gives t
 bad, with one weight for a feature's regular bins and one for its Special and Missing bins;
 a weight that comes out with the wrong sign (more WOE meaning more risk, a symptom of
 collinearity) is dropped and the regression refitted. The L2 penalty (``C``, scikit-learn's
-inverse strength) is chosen by default (``C="auto"``) on five inner folds of the training rows
-from a small grid, by held-out AUC, for books up to 20 000 rows; a larger book's likelihood
-outweighs any sensible penalty, so it keeps ``C=1`` (and its fit time). Each bin then gets
-integer points::
+inverse strength, default 1) is chosen with ``C="auto"`` on five inner folds of the training
+rows from a small grid, by held-out AUC, for books up to 20 000 rows; a larger book's
+likelihood outweighs any sensible penalty, so it keeps ``C=1`` (and its fit time). Each bin
+then gets integer points::
 
     points[j, b] = round(factor * weight[j, b] * woe[j, b] + (offset - factor * intercept) / m)
 
@@ -59,8 +59,6 @@ from fairdebt.risk.segments import Segment, find_segments, segment_of, within_wo
 #: The penalties ``C="auto"`` tries, and the largest book it tries them on.
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 AUTO_C_ROWS = 20_000
-#: The fewest rows a pre-bin holds on a small book (see ``Scorecard._prebins``).
-MIN_PREBIN_ROWS = 40
 
 __all__ = ["Scorecard", "bin_indices"]
 
@@ -143,8 +141,9 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         monotonic_trend: str = "auto_heuristic",
         max_n_prebins: int | None = None,
         min_prebin_size: float | None = None,
+        min_prebin_rows: int = 0,
         min_iv: float = 0.0,
-        C: float | str = "auto",
+        C: float | str = 1.0,
         segments: str = "auto",
         features: str = "auto",
         drop: Sequence[str] = (),
@@ -157,6 +156,7 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         self.monotonic_trend = monotonic_trend
         self.max_n_prebins = max_n_prebins
         self.min_prebin_size = min_prebin_size
+        self.min_prebin_rows = min_prebin_rows
         self.min_iv = min_iv
         self.C = C
         self.segments = segments
@@ -241,20 +241,21 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         """Smallest pre-bin share and most pre-bins: finer for larger books.
 
         The share is 1 000 rows' worth of the book kept between 1 % and 2 % (2 % up to 50 000
-        rows, 1 % from 100 000), raised on a book under 2 000 rows to 40 rows' worth (at most
-        5 %: 8 pre-bins on an 800-row book), with at most 0.4 / share pre-bins and never more
-        than 30 (20 at 2 %, 30 at 1 %): small books keep enough rows per bin to estimate its
-        bad rate, large ones get bins fine enough for the shapes they can show (+0.0007 AUC on
-        GMSC; 1 % on German credit's thousand rows overfits). optbinning's solver time grows
-        fast with the pre-bins: 40 cost twice the time of 30 on GMSC for the same information
-        value. Set either parameter to fix it.
+        rows, 1 % from 100 000), raised to ``min_prebin_rows`` rows' worth where that is more
+        (at most 5 %; the ensemble's scorecard asks for 40: 8 pre-bins on an 800-row book),
+        with at most 0.4 / share pre-bins and never more than 30 (20 at 2 %, 30 at 1 %): small
+        books keep enough rows per bin to estimate its bad rate, large ones get bins fine
+        enough for the shapes they can show (+0.0007 AUC on GMSC; 1 % on German credit's
+        thousand rows overfits). optbinning's solver time grows fast with the pre-bins: 40
+        cost twice the time of 30 on GMSC for the same information value. Set either
+        parameter to fix it.
         """
         share = self.min_prebin_size
         if share is None:
             share = float(np.clip(1000.0 / max(n_rows, 1), 0.01, 0.02))
-            # a small book: at least MIN_PREBIN_ROWS rows a pre-bin (up to 5 %), since a bad
+            # a small book: at least min_prebin_rows rows a pre-bin (up to 5 %), since a bad
             # rate read off 16 rows (2 % of 800) is noise: +-0.11 at a 30 % bad rate
-            share = max(share, min(0.05, MIN_PREBIN_ROWS / max(n_rows, 1)))
+            share = max(share, min(0.05, self.min_prebin_rows / max(n_rows, 1)))
         most = self.max_n_prebins if self.max_n_prebins is not None else min(30, round(0.4 / share))
         return share, int(most)
 
