@@ -1,4 +1,7 @@
-"""``fairdebt risk reject-inference`` and ``fairdebt risk oot``: models beyond one sample.
+"""``fairdebt risk reject-inference`` and ``fairdebt risk oot``: the population a model meets.
+
+A model is fitted on one population and used on another: the accepted applicants stand in for
+all applicants, and last year's applicants for next year's. These two commands deal with each.
 
 ``reject-inference`` fits on the accepted applicants, infers the rejected ones' outcomes
 (parcelling or a hard cut-off, :mod:`fairdebt.risk.rejects`), refits on both and saves that
