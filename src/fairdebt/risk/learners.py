@@ -26,7 +26,12 @@ The learners:
   that chose it); TreeSHAP;
 - **forest**: a random forest (LightGBM's ``rf`` mode: bagged, deep, decorrelated trees, as in
   Breiman's forest, with missing values and categories handled natively); refitted on each
-  inner fold; TreeSHAP.
+  inner fold; TreeSHAP;
+- **extratrees**: extremely randomised trees from scikit-learn
+  (:mod:`fairdebt.risk.extratrees`); refitted on each inner fold; TreeSHAP from ``shap``;
+- **logit**: a penalised logistic regression on spline bases (:mod:`fairdebt.risk.linear`),
+  its penalty chosen on the inner folds and its held-out scores from a fresh split; its own
+  additive terms.
 
 In a first version the gbm's and the lightgbm's held-out scores were those of their own searches;
 on a synthetic card book the selection then gave most of the weight to whichever had looked best
