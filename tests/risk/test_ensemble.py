@@ -27,7 +27,7 @@ def ensemble(german) -> EnsembleModel:
 
 def test_weights_are_a_share_of_the_picks_and_the_blend_is_scored(ensemble, german) -> None:
     weights = np.array(list(ensemble.weights_.values()))
-    assert set(ensemble.weights_) == {"scorecard", "gbm", "lightgbm", "forest"}
+    assert set(ensemble.weights_) == set(ensemble.learners)
     assert np.all(weights >= 0) and weights.sum() == pytest.approx(1.0)
     assert set(ensemble.oof_auc_) == {*ensemble.weights_, "ensemble"}
     X, y = german
@@ -41,6 +41,27 @@ def test_contributions_add_up_to_the_ensembles_log_odds(ensemble, german) -> Non
     base, contributions = ensemble.contributions(rows)
     p = ensemble.predict_proba(rows)[:, 1]
     np.testing.assert_allclose(base + contributions.sum(axis=1), np.log(p / (1 - p)), atol=1e-8)
+
+
+@pytest.mark.parametrize("learner", ["logit", "extratrees", "forest"])
+def test_each_learner_alone_gives_contributions_that_add_up_to_its_log_odds(
+    learner: str, german
+) -> None:
+    X, y = german
+    model = EnsembleModel(learners=(learner,), **SMALL).fit(X.iloc[:600], y[:600])
+    rows = X.iloc[600:650]
+    base, contributions = model.contributions(rows)
+    p = model.predict_proba(rows)[:, 1]
+    np.testing.assert_allclose(base + contributions.sum(axis=1), np.log(p / (1 - p)), atol=1e-6)
+    assert fast_auc(y[600:], model.predict_proba(X.iloc[600:])[:, 1]) > 0.65
+
+
+def test_the_spline_logit_chooses_its_penalty_on_the_inner_folds(german) -> None:
+    X, y = german
+    model = EnsembleModel(learners=("logit",), **SMALL).fit(X, y)
+    chosen = model.settings_["logit"]
+    learner = model.learners_["logit"]
+    assert chosen["C"] == max(learner.grid_auc_, key=lambda c: (learner.grid_auc_[c], -c))
 
 
 def test_reason_codes_name_the_features_that_raised_the_risk_most(ensemble, german) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.risk.conftest import lender_extract
@@ -183,3 +184,31 @@ def test_numeric_bin_lookup_agrees_with_optbinnings_own_transform(values) -> Non
         theirs = np.asarray(theirs, dtype=np.int64)
         theirs[theirs < 0] = len(binning.splits) + 2
         assert (bin_indices(binning, series) == theirs).all()
+
+
+def test_auto_penalty_picks_a_grid_value_on_a_small_book_and_one_above_the_row_limit(
+    german: tuple[pd.DataFrame, np.ndarray],
+) -> None:
+    from fairdebt.risk.scorecard import AUTO_C_ROWS, C_GRID
+
+    X, y = german
+    small = Scorecard(features="none", C="auto").fit(X, y)
+    assert small.C_ in C_GRID
+    fixed = Scorecard(features="none", C=0.5).fit(X, y)
+    assert fixed.C_ == 0.5
+    big = pd.concat([X] * (AUTO_C_ROWS // len(X) + 1), ignore_index=True)
+    big_y = np.tile(y, AUTO_C_ROWS // len(X) + 1)
+    assert Scorecard(features="none", segments="none", C="auto").fit(big, big_y).C_ == 1.0
+
+
+def test_a_penalty_that_is_not_positive_is_refused(german: tuple[pd.DataFrame, np.ndarray]) -> None:
+    X, y = german
+    with pytest.raises(ValueError, match="C must be"):
+        Scorecard(C=0.0).fit(X, y)
+
+
+def test_min_prebin_rows_raises_the_pre_bin_share_of_a_small_book_only() -> None:
+    share, most = Scorecard(min_prebin_rows=40)._prebins(800)
+    assert share * 800 >= 40 and most <= 0.4 / share
+    assert Scorecard(min_prebin_rows=40)._prebins(5_000)[0] == 0.02
+    assert Scorecard()._prebins(800)[0] == 0.02

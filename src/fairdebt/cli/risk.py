@@ -506,4 +506,6 @@ def samples(
 
 def mount(root: typer.Typer) -> None:
     """Register ``fairdebt risk ...`` on the root command."""
+    import fairdebt.cli.risk_populations  # noqa: F401  (adds reject-inference and oot to the group)
+
     root.add_typer(app, name="risk")

@@ -3,15 +3,17 @@
 - :class:`Scorecard` — optbinning's monotone optimal binning, WOE, logistic regression and
   integer points on a PDO scale;
 - :class:`GBMModel` — LightGBM with monotone constraints from the binning, calibrated;
-- :class:`EnsembleModel` — the scorecard, the GBM, a tuned LightGBM and a random forest blended
-  by bagged ensemble selection, with SHAP reason codes of the blend;
+- :class:`EnsembleModel` — the scorecard, the GBM, a tuned LightGBM, a random forest, extra
+  trees and a spline logit blended by bagged ensemble selection, with SHAP reason codes;
 - :class:`FeatureBuilder` — history summaries of repeated monthly columns and amount ratios,
   built inside every model (``features="auto"``); :func:`widen_history` for long tables;
 - :func:`reason_codes` — the top reasons that lowered a score, with zh-CN and English text;
 - :func:`save_model` / :func:`load_model` — versioned model folders with card and reasons;
 - :func:`load_german_credit` — the built-in UCI German credit data (CC BY 4.0).
 
-Both models take raw frames (text categoricals, missing values, sentinel codes, percentages);
+Reject inference (``fairdebt.risk.rejects``) and out-of-time validation
+(``fairdebt.risk.oot``) refit or judge any of them beyond its own sample. Every model takes raw
+frames (text categoricals, missing values, sentinel codes, percentages);
 see :mod:`fairdebt.risk.cleaning`. Validation and monitoring reports live in
 ``fairdebt.risk.validation``, ``monitoring``, ``report`` and ``card``.
 """

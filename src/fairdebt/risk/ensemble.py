@@ -1,11 +1,13 @@
-"""The ensemble: the scorecard, the GBM, a tuned LightGBM and a random forest, blended by
-bagged hill-climbing ensemble selection, with reason codes that are SHAP values of the blend.
+"""The ensemble: six learners of different kinds, blended by bagged hill-climbing ensemble
+selection, with reason codes that are SHAP values of the blend.
 
 Lessmann et al. (2015, "Benchmarking state-of-the-art classification algorithms for credit
 scoring: an update of research") found heterogeneous ensembles best across 41 classifiers and
 eight credit data sets, and among them HCES-Bag: Caruana's hill-climbing ensemble selection
 (2004) run on bootstrap samples of the held-out predictions, the selections averaged. This is
-that recipe on fairdebt's learners (:mod:`fairdebt.risk.learners`):
+that recipe on fairdebt's learners (:mod:`fairdebt.risk.learners`): the scorecard, the GBM, a
+tuned LightGBM, a random forest, extremely randomised trees (:mod:`fairdebt.risk.extratrees`)
+and a penalised logistic regression on splines (:mod:`fairdebt.risk.linear`):
 
 1. The training rows are split into ``folds`` stratified inner folds (the GBM's own inner
    folds, so its held-out scores come free; five up to 20 000 rows, three above). Every learner
@@ -126,7 +128,7 @@ def _platt(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 class EnsembleModel(RiskModel):
     """A heterogeneous ensemble on raw frames (see the module docstring).
 
-    ``learners`` names the members (default: scorecard, gbm, lightgbm, forest); ``folds`` the
+    ``learners`` names the members (default: all six of ``LEARNERS``); ``folds`` the
     inner folds (``None``: 5 up to 20 000 rows, where each inner fit needs most of the rows, 3
     above); ``time_budget`` (seconds) and ``max_trials`` bound the LightGBM tuning;
     ``bags`` and ``steps`` the selection. ``weights_`` maps each learner to its blend weight,

@@ -87,7 +87,7 @@ def tune_lightgbm(
     time_budget: float = 60.0,
     max_trials: int = 40,
     max_trees: int = 2000,
-    early_stopping_rounds: int = 50,
+    early_stopping_rounds: int = 100,
     random_state: int = 0,
     threads: int = 0,
 ) -> Tuned:
@@ -109,8 +109,8 @@ def tune_lightgbm(
     def objective(trial: Any) -> float:
         setting = {
             "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.2, log=True),
-            "num_leaves": trial.suggest_int("num_leaves", 4, 128, log=True),
-            "min_child_samples": trial.suggest_int("min_child_samples", 5, 300, log=True),
+            "num_leaves": trial.suggest_int("num_leaves", 4, 256, log=True),
+            "min_child_samples": trial.suggest_int("min_child_samples", 2, 300, log=True),
             "colsample_bytree": trial.suggest_float("colsample_bytree", 0.3, 1.0),
             "subsample": trial.suggest_float("subsample", 0.5, 1.0),
             "reg_lambda": trial.suggest_float("reg_lambda", 1e-3, 30.0, log=True),
