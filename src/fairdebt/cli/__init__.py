@@ -70,8 +70,15 @@ def explain(error: Exception) -> tuple[str, ExitCode] | None:
     if isinstance(error, FairdebtError):
         code = ExitCode.REFUSED if isinstance(error, IntegrityError) else ExitCode.USAGE
         return str(error), code
+    from pydantic import ValidationError
     from sqlalchemy import exc as sa
 
+    if isinstance(error, ValidationError) and error.title == "Settings":
+        problem = error.errors()[0]
+        name = "FAIRDEBT_" + "_".join(str(p) for p in problem["loc"]).upper()
+        return f"setting {name}: {problem['msg']} (got {problem['input']!r})", ExitCode.USAGE
+    if isinstance(error, sa.StatementError) and isinstance(error.orig, FairdebtError):
+        return str(error.orig), ExitCode.USAGE  # e.g. an amount no money column can hold
     if isinstance(error, sa.NoSuchModuleError | sa.ArgumentError):
         return (
             f"field --database: cannot use this database URL ({_first_line(error)}); expected "
