@@ -227,6 +227,7 @@ def disburse_many(
                     method=row["repayment_method"],
                     disbursed_on=loan.disbursed_on,
                     monthly_fee_rate=products[loan.product_code].monthly_fee_rate,
+                    cap_rate=row["cost_cap_rate"],
                 )
             )
         else:

@@ -224,7 +224,7 @@ def reschedule(
     ...     fees=[ZERO] * 3, first_share=Decimal("0.5"), method="equal_installment",
     ...     mode="shorten_term", instalment=Decimal("408.03"))
     >>> [(str(d), str(p), str(i)) for d, p, i, _ in rows]
-    [('2026-02-15', '405.03', '3.00'), ('2026-03-15', '194.97', '1.95')]
+    [('2026-02-15', '405.03', '3.00'), ('2026-03-15', '194.97', '1.94')]
     """
     count = len(due_dates)
     shorten = mode == PartialPrepayment.SHORTEN_TERM
@@ -238,7 +238,10 @@ def reschedule(
     left = balance
     for index, (due_on, fee) in enumerate(zip(due_dates, fees, strict=True)):
         share = first_share if index == 0 else Decimal(1)
-        interest = (left * monthly_rate * share).quantize(CENT, rounding=ROUND_HALF_UP)
+        # Rounded down, never up: half up can charge more than the rate on a small balance
+        # (¥0.92 at 2 % a month is 0.0184, and 0.02 is 26.09 % a year), and a loan at its cap
+        # would then run above it (issue 10: a ¥0.08 prepayment on the disbursement day).
+        interest = (left * monthly_rate * share).quantize(CENT, rounding=ROUND_DOWN)
         if method == RepaymentMethod.EQUAL_INSTALLMENT:
             part = min(max(payment - interest, ZERO), left)
         else:
