@@ -16,8 +16,8 @@ are :mod:`fairdebt.cycle.indicators`, the one place each is defined.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import math
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
