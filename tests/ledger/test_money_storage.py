@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import Engine, exc, func, select, text, update
+from sqlalchemy import Engine, exc, func, select, update
 from sqlalchemy.orm import Session
 
 from fairdebt.cycle.engines import computing
@@ -22,12 +22,13 @@ from fairdebt.cycle.indicators import stock_kpis
 from fairdebt.cycle.runs import compute_loan_days
 from fairdebt.db import cents_sql, dialect_sql, driver_types, make_engine, make_session, upgrade
 from fairdebt.errors import InputError
+from fairdebt.ledger.borrowers import register_borrowers
 from fairdebt.ledger.loans import LoanIn, disburse_many
-from fairdebt.models import Loan
-from fairdebt.money import STORAGE_MAX_AMOUNT, parse_amount
+from fairdebt.models import Installment, Loan
+from fairdebt.money import CENT, STORAGE_MAX_AMOUNT, parse_amount
 from fairdebt.settings import Settings
 
-from .conftest import ACTOR, AT, START, LoanFactory, tx
+from .conftest import ACTOR, AT, START, LoanFactory, add_product, make_borrower_in, tx
 
 # Past 2^53 cents (about ¥90 trillion) a double has no cents left; up to the column's limit.
 LARGE = ["1000000000000000.00", "999999999999999.99", "123456789012345.67", "9999999999999999.99"]
@@ -120,30 +121,60 @@ def test_a_sqlite_database_of_real_amounts_is_migrated_to_cents_without_loss(
 ) -> None:
     engine = make_engine(f"sqlite:///{tmp_path}/old.db")
     upgrade(engine, "0011")
-    stored = ["12.34", "0.1", "999999999999.99", "0.07", "100"]
-    with engine.begin() as connection:
-        connection.exec_driver_sql(
-            "INSERT INTO borrower (external_id, name, language, timezone, "
-            "monthly_income_amount, created_at) VALUES "
-            + ", ".join(
-                f"('B-{n}', 'x', 'zh-CN', 'Asia/Shanghai', {v}, '2026-01-01 00:00:00.000000')"
-                for n, v in enumerate(stored)
-            )
+    # A book as an older fairdebt stored it: written by today's verbs, then every money column
+    # turned back into REAL yuan, as NUMERIC(18, 2) kept it on SQLite before 0013.
+    with make_session(engine) as session, session.begin():
+        (borrower,) = register_borrowers(
+            session, borrowers=[make_borrower_in()], actor=ACTOR, at=AT
         )
-        kinds = connection.exec_driver_sql(
-            "SELECT DISTINCT typeof(monthly_income_amount) FROM borrower"
-        ).scalars()
-        assert "real" in set(kinds)
+        add_product(session, "P12")
+        disburse_many(
+            session,
+            loans=[
+                LoanIn(f"L-{n}", borrower, "P12", Decimal(p), 3, START)
+                for n, p in enumerate(PRINCIPALS)
+            ],
+            actor=ACTOR,
+            at=AT,
+        )
+    with engine.begin() as connection:
+        for table, column in (
+            ("loan", "principal_amount"),
+            ("installment", "interest_due"),
+            ("installment", "principal_due"),
+            ("borrower", "monthly_income_amount"),
+        ):
+            connection.exec_driver_sql(f"UPDATE {table} SET {column} = {column} / 100.0")
+        kinds = set(
+            connection.exec_driver_sql(
+                "SELECT DISTINCT typeof(principal_amount) FROM loan"
+            ).scalars()
+        )
+        assert "real" in kinds
+        before = connection.exec_driver_sql(
+            "SELECT id, principal_due, interest_due FROM installment ORDER BY id"
+        ).all()
     upgrade(engine)
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql(
-            "SELECT typeof(monthly_income_amount), monthly_income_amount FROM borrower ORDER BY id"
-        ).all()
-    assert [r[0] for r in rows] == ["integer"] * len(stored)
-    assert [r[1] for r in rows] == [int(Decimal(v) * 100) for v in stored]
+        kinds = set(
+            connection.exec_driver_sql(
+                "SELECT DISTINCT typeof(principal_amount) FROM loan"
+            ).scalars()
+        )
+        assert kinds == {"integer"}
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     with make_session(engine) as session:
-        amounts = session.scalars(text("SELECT monthly_income_amount FROM borrower")).all()
-        assert [driver_types(session).amount(a) for a in amounts] == [
-            Decimal(v).quantize(Decimal("0.01")) for v in stored
-        ]
+        loans = session.scalars(select(Loan.principal_amount).order_by(Loan.id)).all()
+        assert loans == [Decimal(p) for p in PRINCIPALS]
+        after = session.execute(
+            select(Installment.id, Installment.principal_due, Installment.interest_due).order_by(
+                Installment.id
+            )
+        ).all()
+    assert [tuple(r) for r in after] == [
+        (i, Decimal(repr(p)).quantize(CENT), Decimal(repr(n)).quantize(CENT)) for i, p, n in before
+    ]
     engine.dispose()
+
+
+PRINCIPALS = ["1200.00", "0.10", "999999999999.99", "12.34", "333.33"]

@@ -60,9 +60,8 @@ def _is_money_name(name: str) -> bool:
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    # A rebuilt table is dropped and renamed back while other tables still point at it: the
-    # foreign keys are checked at commit instead (this pragma works inside a transaction).
-    op.execute("PRAGMA defer_foreign_keys = ON")
+    # A rebuilt table is dropped and renamed back while other tables point at it: fairdebt's
+    # db.upgrade runs migrations with foreign keys off and checks them all before committing.
     for table, columns in _money_columns(cents=False).items():
         assignments = ", ".join(f"{c} = CAST(ROUND({c} * 100) AS INTEGER)" for c in columns)
         op.execute(f"UPDATE {table} SET {assignments}")
@@ -78,7 +77,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    op.execute("PRAGMA defer_foreign_keys = ON")
     for table, columns in _money_columns(cents=True).items():
         with op.batch_alter_table(table) as batch:
             for column in columns:
