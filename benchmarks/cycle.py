@@ -102,7 +102,7 @@ def generate(loans: int) -> dict[str, pa.Table]:
                due_on + 5 AS waived_on
         FROM fate WHERE h = 95;
         CREATE TABLE hold AS
-        SELECT id AS loan_id, DATE '2024-12-01' AS started_on,
+        SELECT id AS loan_id, 'dispute' AS kind, DATE '2024-12-01' AS started_on,
                CASE WHEN id % 2 = 0 THEN DATE '2024-12-25' END AS ended_on
         FROM loan WHERE id % 197 = 0;
     """)

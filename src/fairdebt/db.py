@@ -7,10 +7,13 @@
 The ledger's batch verbs write hundreds of thousands of rows, and SQLAlchemy's per-row
 parameter processing costs more than the database itself at that size, so :func:`execute_many`
 and the helpers built on it hand plain tuples straight to the driver's ``executemany``, inside
-the caller's transaction like every other write. psycopg takes Decimal and date natively; on
-SQLite the values are adapted as SQLAlchemy's own Numeric and Date bindings would (Decimal to
-float, date to ISO text) by two adapters registered when a SQLite engine is made or first
-written to, never at import (see docs/decisions/bulk-writes.md).
+the caller's transaction like every other write. psycopg takes Decimal and date natively. On
+SQLite money is integer cents (:class:`fairdebt.models.Money`): bulk writers bind
+``driver_types(session).money(cents)``, and SQL that reads money names it ``cents_sql(...)``,
+resolved per database by :func:`dialect_sql`. Two adapters, registered when a SQLite engine is
+made or first written to (never at import), give dates as ISO text and refuse a Decimal that
+reaches the driver unconverted: it would be stored as yuan in a column of cents (see
+docs/decisions/bulk-writes.md and docs/decisions/exact-money.md).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fairdebt.errors import UnknownRecord
-from fairdebt.money import decimal_of
+from fairdebt.money import CENT, cents_of, decimal_of
 
 _Model = TypeVar("_Model")
 
@@ -38,6 +41,7 @@ __all__ = [
     "DriverTypes",
     "cents_sql",
     "day_number_sql",
+    "dialect_sql",
     "driver_types",
     "driver_values",
     "execute_many",
@@ -59,17 +63,26 @@ __all__ = [
 _adapters_registered = False
 
 
+def _refuse_decimal(value: Decimal) -> Any:
+    raise TypeError(
+        f"a Decimal ({value}) reached the SQLite driver unconverted; money columns hold integer "
+        "cents there: bind driver_types(session).money(cents), or a float for a rate"
+    )
+
+
 def register_sqlite_adapters() -> None:
-    """Teach the sqlite3 driver Decimal (as float) and date (as ISO text); idempotent.
+    """Teach the sqlite3 driver date (as ISO text) and refuse Decimal; idempotent.
 
     The sqlite3 module keeps one adapter table per process, so this is process-wide, but it
     only changes values that reach the driver unbound: SQLAlchemy binds its own values first,
-    so only the tuples of :func:`execute_many` ever meet these adapters. Called by
-    :func:`make_engine` for SQLite and, for engines made elsewhere, by the first bulk write.
+    so only the tuples of :func:`execute_many` ever meet these adapters. A Decimal there is a
+    bug: as a float it would land in a column of integer cents as yuan, a hundredth of its
+    value, so it fails loudly instead. Called by :func:`make_engine` for SQLite and, for
+    engines made elsewhere, by the first bulk write.
     """
     global _adapters_registered
     if not _adapters_registered:
-        sqlite3.register_adapter(Decimal, float)
+        sqlite3.register_adapter(Decimal, _refuse_decimal)
         sqlite3.register_adapter(dt.date, dt.date.isoformat)
         _adapters_registered = True
 
@@ -109,9 +122,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     script_location = str(resources.files("fairdebt") / "migrations")
     config = Config()
     config.set_main_option("script_location", script_location)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    is_sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if is_sqlite:
+            # A migration that rebuilds a table (SQLite's ALTER, batch mode) drops it while
+            # other tables point at it; foreign keys can only be switched off outside a
+            # transaction, and are checked in full before the migration commits.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if is_sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+        finally:
+            if is_sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -124,6 +154,7 @@ def execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> N
         marker = "?"
     else:
         marker = "%s"
+    sql = dialect_sql(connection.dialect.name, sql)
     cursor = connection.connection.cursor()
     try:
         cursor.executemany(sql.replace("?", marker), rows)
@@ -253,6 +284,7 @@ def select_by_keys(
         sql += f" GROUP BY {group_by}"
     if order_by:
         sql += f" ORDER BY {order_by}"
+    sql = dialect_sql(connection.dialect.name, sql)
     found: list[tuple[Any, ...]] = []
     cursor = connection.connection.cursor()
     try:
@@ -328,21 +360,46 @@ class DriverTypes:
     """How the session's own driver takes values that skip SQLAlchemy's binding (bulk paths).
 
     ``money(cents)`` and ``day(date)`` give what SQLAlchemy itself would bind for a money or
-    date column on this backend, without an adapter call per value; ``is_sqlite`` is for the
-    few statements whose SQL differs.
+    date column on this backend (integer cents on SQLite, an exact Decimal on PostgreSQL),
+    without an adapter call per value; ``amount(raw)`` reads a money column fetched through
+    the driver back as an exact Decimal and ``bind_amount(decimal)`` is ``money`` for a
+    Decimal amount; ``rate(decimal)`` binds a rate (a REAL on SQLite, where its eight places
+    are exact after rounding: see docs/decisions/exact-money.md); ``is_sqlite`` is for the few
+    statements whose SQL differs.
     """
 
     is_sqlite: bool
     money: Callable[[int], Any]
     day: Callable[[dt.date], Any]
+    amount: Callable[[Any], Decimal]
+    bind_amount: Callable[[Decimal], Any]
+    rate: Callable[[Decimal], Any]
 
 
 def _same_day(day: dt.date) -> dt.date:
     return day
 
 
-_SQLITE_TYPES = DriverTypes(True, lambda cents: cents / 100, dt.date.isoformat)
-_POSTGRES_TYPES = DriverTypes(False, decimal_of, _same_day)
+def _same_cents(cents: int) -> int:
+    return cents
+
+
+def _amount_of_cents(raw: Any) -> Decimal:
+    return decimal_of(int(raw))
+
+
+def _amount_of_decimal(raw: Any) -> Decimal:
+    return Decimal(raw).quantize(CENT)
+
+
+def _same_amount(amount: Decimal) -> Decimal:
+    return amount
+
+
+_SQLITE_TYPES = DriverTypes(True, _same_cents, dt.date.isoformat, _amount_of_cents, cents_of, float)
+_POSTGRES_TYPES = DriverTypes(
+    False, decimal_of, _same_day, _amount_of_decimal, _same_amount, _same_amount
+)
 
 
 def driver_types(session: Session) -> DriverTypes:
@@ -354,12 +411,33 @@ def driver_types(session: Session) -> DriverTypes:
 
 
 def cents_sql(expression: str) -> str:
-    """SQL for a money expression as exact integer cents on every backend.
+    """SQL for a money expression (a sum or difference of money columns) as exact integer
+    cents on every backend: a marker that :func:`dialect_sql` resolves when the statement
+    runs, since the two databases store money differently (cents on SQLite, NUMERIC on
+    PostgreSQL) and the ledger's statements are written once, at import.
 
     >>> cents_sql("a.amount")
-    'CAST(ROUND((a.amount) * 100) AS BIGINT)'
+    'CENTS[[a.amount]]'
     """
-    return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
+    return f"CENTS[[{expression}]]"
+
+
+_CENTS = re.compile(r"CENTS\[\[(.*?)\]\]", re.DOTALL)
+
+
+def dialect_sql(dialect: str, sql: str) -> str:
+    """``sql`` with every :func:`cents_sql` marker written for ``dialect``.
+
+    >>> dialect_sql("sqlite", "SELECT CENTS[[SUM(a.amount)]] FROM a")
+    'SELECT (SUM(a.amount)) FROM a'
+    >>> dialect_sql("postgresql", "SELECT CENTS[[SUM(a.amount)]] FROM a")
+    'SELECT CAST(ROUND((SUM(a.amount)) * 100) AS BIGINT) FROM a'
+    """
+    if "CENTS[[" not in sql:
+        return sql
+    if dialect == "sqlite":
+        return _CENTS.sub(r"(\1)", sql)
+    return _CENTS.sub(r"CAST(ROUND((\1) * 100) AS BIGINT)", sql)
 
 
 # The day number a missing date reads as: far beyond any business date.
@@ -394,6 +472,7 @@ def fetch_for_ids(
     """
     connection = session.connection()
     dialect = connection.dialect.name
+    sql = dialect_sql(dialect, sql)
     sql = re.sub(r"DAYNUM\(([^)]*)\)", lambda m: day_number_sql(dialect, m.group(1)), sql)
     bound: dict[str, Any]
     if dialect == "sqlite":

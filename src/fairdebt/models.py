@@ -1,6 +1,7 @@
 """Every table of the ledger, as SQLAlchemy 2 typed models.
 
-Money is ``Numeric(18, 2)`` read back as Decimal; rates are ``Numeric(12, 8)``; instants are
+Money is :class:`Money` read back as Decimal (NUMERIC(18, 2) on PostgreSQL, integer cents on
+SQLite: exact on both, docs/decisions/exact-money.md); rates are ``Numeric(12, 8)``; instants are
 aware datetimes stored in UTC (:class:`UTCDateTime`), business dates are plain dates. Rows are
 written only by the named verbs in the business-noun modules (``loans``, ``payments``, ...), each
 of which writes its audit entry in the same transaction. Tables are singular snake_case and
@@ -10,7 +11,7 @@ foreign keys are ``<table>_id``, as in docs/glossary.md.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -33,6 +34,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import operators
+
+from fairdebt.money import CENT, cents_of, decimal_of
 
 __all__ = [
     "Accrual",
@@ -66,6 +70,7 @@ __all__ = [
     "LoanDay",
     "LoanStatus",
     "LprRate",
+    "Money",
     "Overpayment",
     "PartialPrepayment",
     "Payment",
@@ -96,7 +101,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-MONEY = Numeric(18, 2, asdecimal=True)
 RATE = Numeric(12, 8, asdecimal=True)
 # BIGINT keys on PostgreSQL; SQLite only autoincrements a column declared INTEGER.
 ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -122,6 +126,50 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if stored.tzinfo is None:  # SQLite drops the offset; we stored UTC
             return stored.replace(tzinfo=dt.UTC)
         return stored.astimezone(dt.UTC)
+
+
+class Money(TypeDecorator[Decimal]):
+    """An exact amount in yuan: NUMERIC(18, 2) on PostgreSQL, BIGINT integer cents on SQLite.
+
+    SQLite has no decimal type: a NUMERIC column keeps 12.34 as an IEEE double. Integer cents
+    keep every amount of NUMERIC(18, 2) exactly, and SQLite's own comparisons and sums over
+    them are exact integer arithmetic. Raw SQL that bypasses this type reads and writes cents
+    on SQLite (``fairdebt.db.driver_types``, ``cents_sql``).
+    """
+
+    impl = Numeric(18, 2, asdecimal=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(18, 2, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        # Both databases refuse what no money column holds, with the same message.
+        cents = cents_of(value)
+        return cents if dialect.name == "sqlite" else decimal_of(cents)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name != "sqlite":
+            return Decimal(value).quantize(CENT)
+        if isinstance(value, int):
+            return decimal_of(value)
+        # Only an expression that is not a plain amount (money × a rate) gives a float here.
+        return (Decimal(repr(value)) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> Any:
+        # ``amount * 2`` multiplies by a number, not by ¥2 (which is 200 cents on SQLite).
+        if op in (operators.mul, operators.truediv, operators.floordiv, operators.mod):
+            return Numeric()
+        return self
+
+
+MONEY = Money()
 
 
 class Base(DeclarativeBase):

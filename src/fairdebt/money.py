@@ -16,7 +16,9 @@ from fairdebt.errors import InputError
 __all__ = [
     "CENT",
     "DEFAULT_MAX_AMOUNT",
+    "STORAGE_MAX_AMOUNT",
     "ZERO",
+    "cents_of",
     "decimal_of",
     "parse_amount",
     "split_evenly",
@@ -42,6 +44,9 @@ def to_money(value: Decimal | int | str) -> Decimal:
 # The largest amount accepted anywhere money is read (a setting at the edge: max_amount):
 # a trillion yuan is beyond any consumer loan, and far inside Numeric(18, 2).
 DEFAULT_MAX_AMOUNT = Decimal("1000000000000")
+# What a money column holds on every database: NUMERIC(18, 2) on PostgreSQL, the same range as
+# integer cents on SQLite (10^18 cents, inside a 64-bit integer). max_amount may not exceed it.
+STORAGE_MAX_AMOUNT = Decimal("9999999999999999.99")
 _PLAIN = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
@@ -155,3 +160,24 @@ def decimal_of(cents: int) -> Decimal:
     (Decimal('123.45'), Decimal('-0.05'), Decimal('0.00'))
     """
     return Decimal(cents).scaleb(-2) if cents else ZERO
+
+
+def cents_of(value: Decimal | int | str | float) -> int:
+    """An amount as exact integer cents, as a money column stores it on SQLite.
+
+    A third decimal is rounded half up, as PostgreSQL's NUMERIC(18, 2) rounds it, so both
+    databases keep the same figure (amounts that come in are refused before this, see
+    :func:`parse_amount`). A float is read by its shortest repr, never its binary expansion.
+    Beyond :data:`STORAGE_MAX_AMOUNT` is refused: no database column could hold it.
+
+    >>> cents_of(Decimal("999999999999999.99")), cents_of("0.10"), cents_of(-5), cents_of(1.1)
+    (99999999999999999, 10, -500, 110)
+    """
+    amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not amount.is_finite() or abs(amount) > STORAGE_MAX_AMOUNT:
+        raise InputError(
+            f"amount {value} is beyond what a money column holds "
+            f"(at most {STORAGE_MAX_AMOUNT} in absolute value)",
+            field="amount",
+        )
+    return int(amount.scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_UP))

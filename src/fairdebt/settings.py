@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from fairdebt.money import DEFAULT_MAX_AMOUNT
+from fairdebt.money import DEFAULT_MAX_AMOUNT, STORAGE_MAX_AMOUNT
 
 __all__ = ["Settings"]
 
@@ -30,5 +31,6 @@ class Settings(BaseSettings):
     cycle_engine: str = "duckdb"
     report_dir: str = "reports"
     # The largest amount, in yuan, any command accepts (FAIRDEBT_MAX_AMOUNT); above it is a
-    # typo, refused naming the record and field (docs/decisions/exact-money.md).
-    max_amount: Decimal = DEFAULT_MAX_AMOUNT
+    # typo, refused naming the record and field (docs/decisions/exact-money.md). It may be
+    # raised up to what a money column holds (NUMERIC(18, 2), integer cents on SQLite).
+    max_amount: Decimal = Field(default=DEFAULT_MAX_AMOUNT, gt=0, le=STORAGE_MAX_AMOUNT)

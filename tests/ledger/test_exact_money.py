@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fairdebt.cli import app
+from fairdebt.db import cents_sql, dialect_sql
 from fairdebt.errors import InputError
 from fairdebt.ledger.payments import PaymentIn, post_payment
 from fairdebt.models import Payment
@@ -72,7 +73,8 @@ def test_the_largest_amount_is_stored_and_read_back_to_the_cent(
     _post(session, loan.external_id, Decimal("999999999999.99"))
     stored = session.scalar(select(Payment.amount))
     assert stored == Decimal("999999999999.99")
-    cents = session.scalar(text("SELECT CAST(ROUND(amount * 100) AS BIGINT) FROM payment"))
+    dialect = session.connection().dialect.name
+    cents = session.scalar(text(dialect_sql(dialect, f"SELECT {cents_sql('amount')} FROM payment")))
     assert cents == 99999999999999
 
 

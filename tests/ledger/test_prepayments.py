@@ -100,10 +100,11 @@ def test_a_partial_prepayment_lowers_the_instalment_by_default(
     assert (result.kind, result.mode, result.dues_left) == ("partial", "lower_instalment", 12)  # type: ignore[attr-defined]
     dues = _dues(session, loan.id)
     assert dues[0] == ("2026-01-20", "3000.00", "24.19", "0.00")
-    # 7,000 left: its first period runs 26 of 31 days (88.06), then 641.76 a month.
+    # 7,000 left: its first period runs 26 of 31 days (88.06), then 641.76 a month; interest
+    # rounded down, never up (a loan at its cap must not run above it).
     assert dues[1] == ("2026-02-15", "553.70", "88.06", "0.00")
     assert dues[2] == ("2026-03-15", "545.07", "96.69", "0.00")
-    assert dues[-1] == ("2027-01-15", "612.62", "9.19", "0.00")
+    assert dues[-1] == ("2027-01-15", "612.55", "9.18", "0.00")
     assert sum(Decimal(d[1]) for d in dues) == Decimal("10000.00")
 
 
@@ -116,8 +117,8 @@ def test_a_partial_prepayment_shortens_the_term_when_the_product_says_so(
     result = _prepay(session, loan, "3024.19")
     assert (result.mode, result.dues_left) == ("shorten_term", 9)  # type: ignore[attr-defined]
     dues = _dues(session, loan.id)
-    assert dues[2] == ("2026-03-15", "824.23", "92.57", "0.00")  # 916.80 kept
-    assert dues[-1] == ("2026-10-15", "135.43", "2.03", "0.00")
+    assert dues[2] == ("2026-03-15", "824.24", "92.56", "0.00")  # 916.80 kept
+    assert dues[-1] == ("2026-10-15", "135.37", "2.03", "0.00")
     assert sum(Decimal(d[1]) for d in dues) == Decimal("10000.00")
 
 

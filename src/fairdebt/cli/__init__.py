@@ -70,8 +70,18 @@ def explain_error(error: Exception) -> tuple[str, ExitCode] | None:
     if isinstance(error, FairdebtError):
         code = ExitCode.REFUSED if isinstance(error, IntegrityError) else ExitCode.USAGE
         return str(error), code
+    from pydantic import ValidationError
     from sqlalchemy import exc as sa
 
+    if isinstance(error, ValidationError) and error.title == "Settings":
+        problem = error.errors()[0]
+        name = "FAIRDEBT_" + "_".join(str(p) for p in problem["loc"]).upper()
+        return f"setting {name}: {problem['msg']} (got {problem['input']!r})", ExitCode.USAGE
+    if isinstance(error, sa.StatementError) and isinstance(error.orig, FairdebtError):
+        return str(error.orig), ExitCode.USAGE  # e.g. an amount no money column can hold
+    if isinstance(error, OverflowError | sa.StatementError) and "too large" in str(error):
+        # sqlite3 refuses an integer past 64 bits (an id typed with 50 digits) before SQL runs
+        return f"a number is too large for the database ({_first_line(error)})", ExitCode.USAGE
     if isinstance(error, sa.NoSuchModuleError | sa.ArgumentError):
         return (
             f"field --database: cannot use this database URL ({_first_line(error)}); expected "

@@ -102,8 +102,14 @@ def as_day(column: Any) -> Any:
 
 
 def as_cents(column: Any) -> Any:
-    """A money column as integer cents."""
-    # Money is Numeric(18, 2) (a float on SQLite): cents are exact after rounding.
+    """A money column as integer cents, whatever its type where the expression runs.
+
+    An integer column already is cents: SQLite stores money so, and the DuckDB engine reads
+    every database's money as cents. A decimal (PostgreSQL's NUMERIC, read natively) or a
+    float (Arrow tables made by hand) is yuan: times 100, rounded, exact to the cent.
+    """
+    if column.type().is_integer():
+        return column.cast("int64")
     return (column * 100).round().cast("int64")
 
 

@@ -13,7 +13,9 @@ A third (PySpark) would add one more branch to :func:`open_compute` and the tabl
 Writes go through the caller's SQLAlchemy connection, so they share its transaction: on SQLite,
 multi-row ``INSERT`` statements with bound parameters (the fastest honest path measured, see
 docs/decisions/cycle-engine.md); on PostgreSQL, ``COPY`` into a temporary table, then one
-``INSERT ... SELECT`` that turns day numbers and cents back into dates and decimals.
+``INSERT ... SELECT`` that turns day numbers and cents back into dates and decimals. Money
+travels as integer cents end to end: SQLite stores it so (:class:`fairdebt.models.Money`), and
+PostgreSQL's NUMERIC is read as ``ROUND(x * 100)`` and written as ``cents / 100.0``.
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ LOAN_DAY_COLUMNS_STORED: dict[str, Kind] = {
 ARROW: dict[Kind, pa.DataType] = {
     "int": pa.int64(),
     "date": pa.date32(),
-    "money": pa.float64(),
+    "money": pa.int64(),  # integer cents
     "text": pa.string(),
     "bool": pa.bool_(),
 }
@@ -177,12 +179,14 @@ _DAYS_SQL = {
 
 
 def _select_sql(dialect: str, table: str, columns: dict[str, Kind], where: str = "") -> str:
-    # Money is read as a double and rounded to cents by the expressions: exact below 2^53 cents.
+    # Money is read as exact integer cents: stored so on SQLite, converted by PostgreSQL.
     days = _DAYS_SQL.get(dialect)
     parts = []
     for name, kind in columns.items():
-        if kind == "money":
-            parts.append(f"CAST({name} AS DOUBLE PRECISION) AS {name}")
+        if kind == "money" and dialect == "sqlite":
+            parts.append(name)
+        elif kind == "money":
+            parts.append(f"CAST(ROUND({name} * 100) AS BIGINT) AS {name}")
         elif kind == "date" and days is not None:
             parts.append(f"{days.format(name=name)} AS {name}")
         else:
@@ -394,8 +398,8 @@ def _python_columns(rows: pa.Table) -> list[list[Any]]:
         if source in ("business_day", "overdue_since_day"):
             columns.append(_repeated(column, is_day=True))
         elif out in _MONEY:
-            # Cents / 100 as a double is the nearest double to the decimal; SQLite stores REAL.
-            columns.append((column.to_numpy() / 100).tolist())
+            # SQLite stores money as integer cents, as the cycle computes it.
+            columns.append(np.asarray(column.to_numpy()).tolist())
         elif column.type == pa.string():
             columns.append(_repeated(column, is_day=False))
         else:

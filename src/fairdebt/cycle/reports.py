@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -246,8 +247,10 @@ def _loan_day_table(engine: Engine, start: dt.date | None, end: dt.date | None) 
     with engine.connect() as connection:
         table = read_table(connection, "loan_day", LOAN_DAY_COLUMNS_STORED, dates=dates)
     money = [name for name, kind in LOAN_DAY_COLUMNS_STORED.items() if kind == "money"]
+    cent = pa.scalar(Decimal("0.01"), pa.decimal128(3, 2))
     for name in money:
-        # Doubles read from the database become exact 2-place decimals again.
-        exact = pa.compute.cast(pa.compute.round(table[name], 2), pa.decimal128(18, 2))
+        # Integer cents (as read_table gives money) become exact 2-place decimals.
+        cents = pa.compute.cast(table[name], pa.decimal128(19, 0))
+        exact = pa.compute.cast(pa.compute.multiply(cents, cent), pa.decimal128(18, 2))
         table = table.set_column(table.schema.get_field_index(name), name, exact)
     return table.sort_by([("business_date", "ascending"), ("loan_id", "ascending")])

@@ -24,7 +24,7 @@ from sqlalchemy import Date, bindparam, text
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import cents_sql, driver_types, execute_many, insert_rows
+from fairdebt.db import cents_sql, dialect_sql, driver_types, execute_many, insert_rows
 from fairdebt.ledger.costs import penalty_room_cents
 from fairdebt.ledger.installments import decimal_of
 from fairdebt.models import CONTACT_ONLY_HOLDS, LoanStatus
@@ -67,7 +67,9 @@ WHERE l.status = :active AND i.superseded_on IS NULL AND i.due_on < :day
 
 def _candidates(session: Session, business_date: dt.date) -> pd.DataFrame:
     rows = session.execute(
-        text(_CANDIDATES_SQL).bindparams(bindparam("day", type_=Date)),
+        text(dialect_sql(session.get_bind().dialect.name, _CANDIDATES_SQL)).bindparams(
+            bindparam("day", type_=Date)
+        ),
         {"active": LoanStatus.ACTIVE.value, "day": business_date},
     ).all()
     columns = list(zip(*rows, strict=True)) if rows else [()] * 9
@@ -123,8 +125,8 @@ def accrue_penalties(
     )
     execute_many(
         session,
-        # Rounded in SQL: SQLite keeps floats, and a running float sum drifts off the cent.
-        "UPDATE installment SET penalty_due = ROUND(penalty_due + ?, 2) WHERE id = ?",
+        # Exact on both: integer cents on SQLite, NUMERIC on PostgreSQL.
+        "UPDATE installment SET penalty_due = penalty_due + ? WHERE id = ?",
         list(zip(amounts, ids, strict=True)),
     )
     audit.record(

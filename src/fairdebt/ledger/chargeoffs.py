@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from fairdebt import audit
 from fairdebt.errors import ConfigurationError
-from fairdebt.ledger.installments import HALF_CENT, chunked, owed_expression
+from fairdebt.ledger.installments import chunked, owed_expression
 from fairdebt.models import (
     CONTACT_ONLY_HOLDS,
     Hold,
@@ -98,7 +98,7 @@ def charge_off_due(
         select(inst.c.loan_id, func.min(inst.c.due_on).label("oldest_due_on"))
         .where(
             inst.c.superseded_on.is_(None),
-            owed_expression() > HALF_CENT,
+            owed_expression() > 0,
             inst.c.due_on < business_date,
         )
         .group_by(inst.c.loan_id)

@@ -17,7 +17,14 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import cents_sql, driver_types, execute_many, insert_rows, select_by_keys
+from fairdebt.db import (
+    cents_sql,
+    dialect_sql,
+    driver_types,
+    execute_many,
+    insert_rows,
+    select_by_keys,
+)
 from fairdebt.ledger.allocation import LINE_COLUMNS, cents_text, waterfall_cents
 from fairdebt.ledger.installments import (
     COMPONENTS,
@@ -48,9 +55,10 @@ _Line = tuple[int, int, int, int, int]  # payment, installment, loan, component 
 
 
 def _credit_loans(session: Session) -> dict[int, tuple[int, str]]:
-    cursor = session.connection().connection.cursor()
+    connection = session.connection()
+    cursor = connection.connection.cursor()
     try:
-        cursor.execute(_CREDIT_LOANS_SQL)
+        cursor.execute(dialect_sql(connection.dialect.name, _CREDIT_LOANS_SQL))
         return {int(i): (int(c), order) for i, c, order in cursor.fetchall()}
     finally:
         cursor.close()

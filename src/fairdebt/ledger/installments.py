@@ -30,7 +30,6 @@ from fairdebt.money import ZERO, decimal_of
 
 __all__ = [
     "COMPONENTS",
-    "HALF_CENT",
     "InstallmentState",
     "OpenDue",
     "chunked",
@@ -161,11 +160,6 @@ def write_paid_cents(session: Session, dues: Iterable[OpenDue]) -> int:
     return len(rows)
 
 
-# Money columns are floats on SQLite: whole-cent sums can miss zero by 1e-14, so "owes
-# something" means at least half a cent, never "> 0".
-HALF_CENT = Decimal("0.005")
-
-
 def owed_expression() -> ColumnElement[Decimal]:
     """SQL for everything an installment row still owes (due − paid − waived, all components)."""
     total: ColumnElement[Decimal] = _T.c.principal_due - _T.c.principal_paid - _T.c.principal_waived
@@ -200,7 +194,7 @@ def load_states(
         _T.c.loan_id.in_(bindparam("ids", expanding=True)), _T.c.superseded_on.is_(None)
     )
     if open_only:
-        query = query.where(owed_expression() > HALF_CENT)
+        query = query.where(owed_expression() > 0)
     query = query.order_by(_T.c.loan_id, _T.c.due_on, _T.c.seq)
     for chunk in chunked(ids):
         for row in session.execute(query, {"ids": list(chunk)}):
@@ -211,11 +205,12 @@ def load_states(
 def write_states(session: Session, states: Iterable[InstallmentState]) -> int:
     """Write back the paid, waived and penalty columns of every changed installment."""
     columns = [f"{c}_{part}" for part in ("paid", "waived") for c in COMPONENTS]
+    bind = driver_types(session).bind_amount
     rows = [
         (
-            *(state.paid[c] for c in COMPONENTS),
-            *(state.waived[c] for c in COMPONENTS),
-            state.due["penalty"],
+            *(bind(state.paid[c]) for c in COMPONENTS),
+            *(bind(state.waived[c]) for c in COMPONENTS),
+            bind(state.due["penalty"]),
             state.id,
         )
         for state in states

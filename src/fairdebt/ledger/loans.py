@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import get_or_raise, insert_keyed, insert_rows
+from fairdebt.db import driver_types, get_or_raise, insert_keyed, insert_rows
 from fairdebt.errors import ConflictError, InputError, RuleViolation, UnknownRecord
 from fairdebt.ledger.chargeoffs import charge_off_due
 from fairdebt.ledger.installments import (
@@ -151,6 +151,10 @@ def _check_loans(session: Session, loans: Sequence[LoanIn]) -> Mapping[str, Prod
     return products
 
 
+_LOAN_MONEY = ("principal_amount", "credit_amount")
+_LOAN_RATES = ("annual_rate", "cost_cap_rate")
+
+
 def _loan_row(
     loan: LoanIn, product: Product, lpr_table: Sequence[tuple[dt.date, Decimal]]
 ) -> dict[str, Any]:
@@ -223,6 +227,7 @@ def disburse_many(
                     method=row["repayment_method"],
                     disbursed_on=loan.disbursed_on,
                     monthly_fee_rate=products[loan.product_code].monthly_fee_rate,
+                    cap_rate=row["cost_cap_rate"],
                 )
             )
         else:
@@ -231,13 +236,29 @@ def disburse_many(
                 [(x.seq, x.due_on, x.principal_due, x.interest_due, x.fee_due) for x in lines]
             )
     columns = list(loan_rows[0])
+    driver = driver_types(session)
+    bind = {c: driver.bind_amount for c in _LOAN_MONEY} | {c: driver.rate for c in _LOAN_RATES}
     ids = insert_keyed(
-        session, "loan", columns, [tuple(row[c] for c in columns) for row in loan_rows]
+        session,
+        "loan",
+        columns,
+        [tuple(bind[c](row[c]) if c in bind else row[c] for c in columns) for row in loan_rows],
     )
-    # Zero as an int: stored the same as Decimal 0 (NUMERIC), without an adapter call each.
+    # Zero as an int: stored the same as Decimal 0 (zero cents, NUMERIC 0) on both databases.
     zeros = (0,) * 8
+    money = driver.bind_amount
     installment_rows = [
-        (loan_id, seq, due_on, principal, interest, fee, 0, loan.disbursed_on, *zeros)
+        (
+            loan_id,
+            seq,
+            due_on,
+            money(principal),
+            money(interest),
+            money(fee),
+            0,
+            loan.disbursed_on,
+            *zeros,
+        )
         for loan_id, loan, lines in zip(ids, loans, plans, strict=True)
         for seq, due_on, principal, interest, fee in lines
     ]

@@ -125,22 +125,18 @@ def _known_payments(session: Session, external_ids: Sequence[str]) -> dict[str, 
         "external_id",
         sorted(set(external_ids)),
     )
+    amount = driver_types(session).amount
     return {
         row[0]: _Known(
             int(row[2]),
-            _money(row[3]),
+            amount(row[3]),
             row[4] if isinstance(row[4], dt.date) else dt.date.fromisoformat(row[4]),
             int(row[1]),
-            _money(row[5]),
-            _money(row[6]),
+            amount(row[5]),
+            amount(row[6]),
         )
         for row in rows
     }
-
-
-def _money(value: Any) -> Decimal:
-    # SQLite hands back floats for NUMERIC; every stored amount is already whole cents.
-    return Decimal(value).quantize(CENT) if isinstance(value, Decimal) else Decimal(f"{value:.2f}")
 
 
 def _same(payment: PaymentIn, amount: Decimal, loan_id: int, known: _Known) -> None:

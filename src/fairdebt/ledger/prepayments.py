@@ -211,20 +211,22 @@ def reschedule(
     method: str,
     mode: str,
     instalment: Decimal,
+    first_ceiling: Decimal | None = None,
 ) -> list[tuple[dt.date, Decimal, Decimal, Decimal]]:
     """The dues (date, principal, interest, fee) of ``balance`` over ``due_dates``.
 
     The first period has ``first_share`` of its length still to run, so its interest is that
     share of a month's. ``mode`` is the product's ``partial_prepayment``; ``instalment`` is
     what ``shorten_term`` keeps (the level payment of 等额本息, the principal part of 等额本金).
-    A bullet loan keeps its one principal due at the end either way.
+    A bullet loan keeps its one principal due at the end either way. ``first_ceiling`` bounds
+    the first period's interest as a share of the balance (what the cost cap allows, below).
 
     >>> rows = reschedule(balance=Decimal("600.00"), monthly_rate=Decimal("0.01"),
     ...     due_dates=[dt.date(2026, 2, 15), dt.date(2026, 3, 15), dt.date(2026, 4, 15)],
     ...     fees=[ZERO] * 3, first_share=Decimal("0.5"), method="equal_installment",
     ...     mode="shorten_term", instalment=Decimal("408.03"))
     >>> [(str(d), str(p), str(i)) for d, p, i, _ in rows]
-    [('2026-02-15', '405.03', '3.00'), ('2026-03-15', '194.97', '1.95')]
+    [('2026-02-15', '405.03', '3.00'), ('2026-03-15', '194.97', '1.94')]
     """
     count = len(due_dates)
     shorten = mode == PartialPrepayment.SHORTEN_TERM
@@ -238,7 +240,12 @@ def reschedule(
     left = balance
     for index, (due_on, fee) in enumerate(zip(due_dates, fees, strict=True)):
         share = first_share if index == 0 else Decimal(1)
-        interest = (left * monthly_rate * share).quantize(CENT, rounding=ROUND_HALF_UP)
+        # Rounded down, never up: half up can charge more than the rate on a small balance
+        # (¥0.92 at 2 % a month is 0.0184, and 0.02 is 26.09 % a year), and a loan at its cap
+        # would then run above it (issue 10: a ¥0.08 prepayment on the disbursement day).
+        interest = (left * monthly_rate * share).quantize(CENT, rounding=ROUND_DOWN)
+        if index == 0 and first_ceiling is not None:
+            interest = min(interest, (left * first_ceiling).quantize(CENT, rounding=ROUND_DOWN))
         if method == RepaymentMethod.EQUAL_INSTALLMENT:
             part = min(max(payment - interest, ZERO), left)
         else:
@@ -270,6 +277,13 @@ def _new_dues(
     current = position.ahead[0]
     fees = [s.due["fee"] for s in position.ahead]
     fees[0] = max(fees[0] - _round_down(current.due["fee"] * position.fraction), ZERO)
+    # The cost cap's clock (ledger/costs.py) grows a month simply and compounds at the due: a
+    # balance repaid a fraction f into the month may grow by (1 + c)/(1 + c·f) to the due at
+    # the cap's monthly rate c, less than simple interest's 1 + c·(1 − f). A loan priced at its
+    # cap would otherwise run above it until the next due (24.02 % on ¥1,340.37 prepaid in part
+    # 25 days into a 31-day month).
+    cap = Decimal(position.loan.cost_cap_rate) / 12
+    ceiling = (1 + cap) / (1 + cap * position.fraction) - 1
     return reschedule(
         balance=balance,
         monthly_rate=position.monthly_rate,
@@ -279,6 +293,7 @@ def _new_dues(
         method=position.loan.repayment_method,
         mode=position.product.partial_prepayment,
         instalment=_instalment(position),
+        first_ceiling=ceiling,
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import execute_many, get_or_raise
+from fairdebt.db import driver_types, execute_many, get_or_raise
 from fairdebt.errors import InputError, RuleViolation
 from fairdebt.models import Loan, Payment, PaymentStatus, Promise, PromiseKind, PromiseStatus
 from fairdebt.money import ZERO, parse_amount
@@ -300,10 +300,11 @@ def settle_promises(
                 {"loan_id": loan_id, "amount": amount, "paid": paid_amount, "on": business_date},
             )
         )
+    bind = driver_types(session).bind_amount
     execute_many(
         session,
         "UPDATE promise SET status = ?, kept_amount = ?, settled_on = ? WHERE id = ?",
-        updates,
+        [(status, bind(kept), on, i) for status, kept, on, i in updates],
     )
     audit.record_many(session, events)
     session.expire_all()

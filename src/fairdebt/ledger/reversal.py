@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fairdebt import audit
-from fairdebt.db import get_or_raise, insert_rows
+from fairdebt.db import driver_types, get_or_raise, insert_rows
 from fairdebt.errors import ConflictError, RuleViolation
 from fairdebt.ledger.allocation import LINE_COLUMNS
 from fairdebt.ledger.installments import load_states, settle_loans, write_states
@@ -81,13 +81,14 @@ def reverse_payment(
     for installment_id, component, amount in lines:
         by_id[installment_id].paid[component] -= Decimal(amount)
         by_id[installment_id].changed = True
+    bind = driver_types(session).bind_amount
     negative = [
         (
             payment.id,
             line.installment_id,
             payment.loan_id,
             line.component,
-            -line.amount,
+            bind(-line.amount),
             reversed_on,
         )
         for line in lines

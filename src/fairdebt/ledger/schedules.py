@@ -86,9 +86,25 @@ def _due_dates(disbursed_on: dt.date, term_months: int) -> tuple[dt.date, ...]:
 
 
 def _parts_and_interest(
-    principal: Decimal, monthly_rate: Decimal, term_months: int, method: str
+    principal: Decimal,
+    monthly_rate: Decimal,
+    term_months: int,
+    method: str,
+    monthly_cap: Decimal | None = None,
 ) -> tuple[list[Decimal], list[Decimal]]:
-    """Principal part and interest of each month, interest on the month's opening balance."""
+    """Principal part and interest of each month, interest on the month's opening balance.
+
+    Interest is rounded half up, but never above ``monthly_cap`` of the balance rounded down:
+    half up on an awkward balance charges more than the rate (¥4.25 at 2 % a month is 0.085,
+    and 0.09 is 25.41 % a year), which would put a loan priced at its legal cap above it.
+    """
+
+    def _owed(balance: Decimal) -> Decimal:
+        owed = _cents(balance * monthly_rate)
+        if monthly_cap is None:
+            return owed
+        return min(owed, (balance * monthly_cap).quantize(CENT, rounding=ROUND_DOWN))
+
     if method == RepaymentMethod.EQUAL_PRINCIPAL:
         # Rounded down, not half up: money.split_evenly can leave a negative last part
         # when the principal is a few cents over many months (0.02 over 4).
@@ -101,31 +117,36 @@ def _parts_and_interest(
         parts, interest = [], []
         balance = principal
         for _ in range(term_months - 1):
-            owed = _cents(balance * monthly_rate)
+            owed = _owed(balance)
             part = min(max(payment - owed, ZERO), balance)
             parts.append(part)
             interest.append(owed)
             balance -= part
-        return [*parts, balance], [*interest, _cents(balance * monthly_rate)]
+        return [*parts, balance], [*interest, _owed(balance)]
     else:
         expected = ", ".join(m.value for m in RepaymentMethod)
         raise InputError(f"must be one of {expected} (got {method!r})", field="repayment_method")
     interest = []
     balance = principal
     for part in parts:
-        interest.append(_cents(balance * monthly_rate))
+        interest.append(_owed(balance))
         balance -= part
     return parts, interest
 
 
 @lru_cache(maxsize=1 << 16)
 def _amounts(
-    principal: Decimal, monthly_rate: Decimal, term_months: int, method: str, fee: Decimal
+    principal: Decimal,
+    monthly_rate: Decimal,
+    term_months: int,
+    method: str,
+    fee: Decimal,
+    monthly_cap: Decimal | None,
 ) -> tuple[tuple[Decimal, Decimal, Decimal], ...]:
     # Cached: a book repeats the same (principal, rate, term) contracts thousands of times.
     # Values, not representations, decide every amount (all are quantised to the cent), so
     # Decimal's equal-hash-for-equal-value keys are safe.
-    parts, interest = _parts_and_interest(principal, monthly_rate, term_months, method)
+    parts, interest = _parts_and_interest(principal, monthly_rate, term_months, method, monthly_cap)
     return tuple((part, owed, fee) for part, owed in zip(parts, interest, strict=True))
 
 
@@ -137,11 +158,13 @@ def schedule_rows(
     method: str,
     disbursed_on: dt.date,
     monthly_fee_rate: Decimal = Decimal(0),
+    cap_rate: Decimal | None = None,
 ) -> list[tuple[int, dt.date, Decimal, Decimal, Decimal]]:
     """:func:`build_schedule` as plain (seq, due_on, principal, interest, fee) tuples.
 
     The bulk disbursement path writes these straight to the database, skipping a
-    :class:`ScheduleLine` object per due.
+    :class:`ScheduleLine` object per due. ``cap_rate`` (the loan's legal cap, a year) bounds
+    each month's interest to the cap on its balance, rounded down (see _parts_and_interest).
 
     >>> schedule_rows(principal_amount=Decimal("100.00"), annual_rate=Decimal(0),
     ...     term_months=1, method="bullet", disbursed_on=dt.date(2026, 1, 31))
@@ -151,7 +174,8 @@ def schedule_rows(
     principal = to_money(principal_amount)
     monthly_rate = Decimal(annual_rate) / 12
     fee = to_money(principal * Decimal(monthly_fee_rate))
-    amounts = _amounts(principal, monthly_rate, term_months, str(method), fee)
+    monthly_cap = None if cap_rate is None else Decimal(cap_rate) / 12
+    amounts = _amounts(principal, monthly_rate, term_months, str(method), fee, monthly_cap)
     dates = _due_dates(disbursed_on, term_months)
     return [
         (seq, dates[seq - 1], part, owed, fee_due)

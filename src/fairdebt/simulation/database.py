@@ -28,7 +28,7 @@ from fairdebt import audit
 from fairdebt.db import make_session
 from fairdebt.ledger.accruals import accrue_penalties
 from fairdebt.ledger.borrowers import BorrowerIn, ContactIn, register_borrowers
-from fairdebt.ledger.installments import HALF_CENT, owed_expression
+from fairdebt.ledger.installments import owed_expression
 from fairdebt.ledger.loans import LoanIn, charge_off_due, disburse_many
 from fairdebt.ledger.payments import PaymentIn, post_payments
 from fairdebt.ledger.plan_offers import check_plans
@@ -340,7 +340,7 @@ class DatabaseLedger:
                 t.c.loan_id.in_(np.unique(loan_ids).tolist()),
                 t.c.superseded_on.is_(None),
                 t.c.due_on <= on,
-                owed_expression() > HALF_CENT,
+                owed_expression() > 0,
             )
             .order_by(t.c.loan_id, t.c.due_on, t.c.seq)
         ).all()

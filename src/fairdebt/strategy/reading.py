@@ -40,8 +40,6 @@ from fairdebt.strategy.state import COLUMNS, REMINDER_DAYS, stage_of
 
 __all__ = ["read_state"]
 
-HALF_CENT = 0.005
-
 
 def _frame(session: Session, statement: Any, columns: list[str]) -> pd.DataFrame:
     rows = session.execute(statement).all()
@@ -52,7 +50,7 @@ def _dues(session: Session, business_date: dt.date) -> pd.DataFrame:
     """Per active loan: its oldest unpaid due, what is overdue, the next due and its amount."""
     t = Installment
     owed = owed_expression()
-    open_ = and_(t.superseded_on.is_(None), owed > HALF_CENT)
+    open_ = and_(t.superseded_on.is_(None), owed > 0)
     statement = (
         select(
             t.loan_id,

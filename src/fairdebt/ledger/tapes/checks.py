@@ -53,6 +53,7 @@ from fairdebt.models import (
     CostCapKind,
     Loan,
     Overpayment,
+    PartialPrepayment,
     Payment,
     Product,
     RepaymentMethod,
@@ -195,10 +196,19 @@ def _known(session: Session, column: Any, values: Iterable[str]) -> set[str]:
     return found
 
 
+def _fee_rate(raw: str) -> Decimal:
+    """A prepayment fee: a share of the principal repaid early, at least 0 and below 1."""
+    value = read_rate(raw)
+    if value >= 1:
+        raise InputError(f"must be at least 0 and below 1 (got {raw[:40]!r})")
+    return value
+
+
 def _check_products(check: _Checker, session: Session, rows: Sequence[Row], tape: Tape) -> None:
     check.unique(rows, "code")
     in_db = _known(session, Product.code, [r.values.get("code", "") for r in rows])
     for row in rows:
+        before = len(check.problems)
         parsed = {
             "code": check.guard(row, "code", required),
             "name": check.guard(row, "name", required),
@@ -214,11 +224,18 @@ def _check_products(check: _Checker, session: Session, rows: Sequence[Row], tape
             ),
             "allocation_order": check.guard(row, "allocation_order", allocation_order),
             "overpayment": check.guard(row, "overpayment", choice(Overpayment, "prepay")),
+            # Blank: no prepayment fee (None is a value here, so success is counted by problems).
+            "prepayment_fee_rate": check.guard(row, "prepayment_fee_rate", optional(_fee_rate)),
+            "partial_prepayment": check.guard(
+                row,
+                "partial_prepayment",
+                choice(PartialPrepayment, PartialPrepayment.LOWER_INSTALMENT.value),
+            ),
         }
         code = parsed["code"]
         if code in in_db:
             check.fail(row, "code", f"product {code} is already in the ledger")
-        elif all(value is not None for value in parsed.values()):
+        elif len(check.problems) == before:
             tape.products.append(parsed)
             tape.lines["product", code] = (row.file, row.line)
 

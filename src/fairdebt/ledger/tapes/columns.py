@@ -73,6 +73,8 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
         "charge_off_days",
         "allocation_order",
         "overpayment",
+        "prepayment_fee_rate",
+        "partial_prepayment",
     ),
     "borrowers": (
         "national_id",
