@@ -62,6 +62,7 @@ __all__ = [
     "HoldKind",
     "IdempotencyKey",
     "Installment",
+    "JournalLine",
     "Loan",
     "LoanDay",
     "LoanStatus",
@@ -393,6 +394,26 @@ class Accrual(Base):
     component: Mapped[str] = mapped_column(String(16))
     amount: Mapped[Decimal] = mapped_column(MONEY)
     accrued_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class JournalLine(Base):
+    """One line of the double-entry general ledger (ledger/journal.py, ledger/accounts.py).
+
+    ``amount`` is signed: positive is a debit, negative a credit, so every entry (the lines of
+    one ``kind``, ``source_id`` and ``posted_on``) sums to zero. ``source_id`` is the id of the
+    row the verb wrote (payment, loan, waiver, plan, recovery); every line names its loan, so
+    the receivables of each loan can be held against its open instalment components.
+    """
+
+    __tablename__ = "journal_line"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))  # the verb's audit action, e.g. payment.posted
+    source_id: Mapped[int] = mapped_column(BigInteger)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"))
+    posted_on: Mapped[dt.date] = mapped_column(Date)
+    account: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
 
 
 class Waiver(Base):

@@ -27,6 +27,7 @@ from fairdebt import audit
 from fairdebt.db import cents_sql, driver_types, execute_many, insert_rows
 from fairdebt.ledger.costs import penalty_room_cents
 from fairdebt.ledger.installments import decimal_of
+from fairdebt.ledger.journal import last_id, post_penalties
 from fairdebt.models import CONTACT_ONLY_HOLDS, LoanStatus
 
 __all__ = ["accrue_penalties", "penalty_cents"]
@@ -115,12 +116,14 @@ def accrue_penalties(
     driver = driver_types(session)
     amounts = [driver.money(c) for c in cents]
     day = driver.day(business_date)
+    after_accrual_id = last_id(session, "accrual")
     insert_rows(
         session,
         "accrual",
         ("installment_id", "loan_id", "component", "amount", "accrued_on"),
         [(i, loan, "penalty", a, day) for i, loan, a in zip(ids, loans, amounts, strict=True)],
     )
+    post_penalties(session, business_date=business_date, after_accrual_id=after_accrual_id)
     execute_many(
         session,
         # Rounded in SQL: SQLite keeps floats, and a running float sum drifts off the cent.

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from fairdebt import audit
 from fairdebt.db import cents_sql, driver_types, execute_many, insert_rows, select_by_keys
 from fairdebt.ledger.allocation import LINE_COLUMNS, cents_text, waterfall_cents
+from fairdebt.ledger.journal import last_id, post_allocations
 from fairdebt.ledger.installments import (
     COMPONENTS,
     decimal_of,
@@ -100,11 +101,19 @@ def apply_credits(session: Session, *, business_date: dt.date, actor: str, at: d
         return 0
     driver = driver_types(session)
     on = driver.day(business_date)
+    after_line_id = last_id(session, "allocation_line")
     insert_rows(
         session,
         "allocation_line",
         LINE_COLUMNS,
         [(p, i, loan, COMPONENTS[c], driver.money(cents), on) for p, i, loan, c, cents in lines],
+    )
+    post_allocations(
+        session,
+        kind="credit.applied",
+        payment_ids=[line[0] for line in lines],
+        after_line_id=after_line_id,
+        funded_by="credit",
     )
     write_paid_cents(session, (due for loan_dues in dues.values() for due in loan_dues))
     execute_many(

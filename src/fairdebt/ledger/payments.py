@@ -33,6 +33,7 @@ from fairdebt.ledger.installments import (
     settle_owed,
     write_paid_cents,
 )
+from fairdebt.ledger.journal import post_allocations, post_payments_cash
 from fairdebt.ledger.recoveries import RecoveryIn, record_recoveries
 from fairdebt.models import LoanStatus, Overpayment, PaymentStatus
 from fairdebt.money import CENT, DEFAULT_MAX_AMOUNT, ZERO, parse_amount
@@ -224,6 +225,10 @@ def post_payments(
             terms.overpayment == _CREDIT,
         )
     ids = _write(session, payments, checked, fresh, allocations)
+    posted_ids = [ids[i] for i in live]
+    # New payments have no earlier lines: every line of theirs is this batch's.
+    post_allocations(session, kind="payment.posted", payment_ids=posted_ids, after_line_id=0)
+    post_payments_cash(session, payment_ids=posted_ids)
     write_paid_cents(session, (due for loan_dues in dues.values() for due in loan_dues))
     events = _events(payments, checked, fresh, allocations, ids, actor, at)
     events += _recoveries(session, payments, checked, recovered, ids, actor, at)
