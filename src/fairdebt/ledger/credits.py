@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from fairdebt import audit
 from fairdebt.db import cents_sql, driver_types, execute_many, insert_rows, select_by_keys
 from fairdebt.ledger.allocation import LINE_COLUMNS, cents_text, waterfall_cents
-from fairdebt.ledger.journal import last_id, post_allocations
 from fairdebt.ledger.installments import (
     COMPONENTS,
     decimal_of,
@@ -27,6 +26,7 @@ from fairdebt.ledger.installments import (
     settle_owed,
     write_paid_cents,
 )
+from fairdebt.ledger.journal import last_id, post_allocations
 from fairdebt.models import PaymentStatus
 
 __all__ = ["apply_credits"]
