@@ -502,6 +502,85 @@ def cost_command(
     typer.echo(json.dumps(figures, ensure_ascii=False))
 
 
+@app.command("trial-balance")
+def trial_balance_command(
+    date: str = typer.Option(..., "--date", help="As of YYYY-MM-DD. 截止日。"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """The general ledger's trial balance on a date. 试算平衡表。
+
+    Every account's balance from the lines posted on or before the date, on its normal side
+    (a receivable and an income both read positive). The last line is one JSON object:
+    ``date``, ``debits``, ``credits`` and ``accounts`` (name: balance), amounts as decimal
+    strings.
+    """
+    from fairdebt.ledger.accounts import ACCOUNTS
+    from fairdebt.ledger.balances import trial_balance
+
+    day = read_date(date, "--date")
+    with make_session(open_database(database)) as session:
+        figures = trial_balance(session, on=day)
+    names = {account.name: f"{account.name} {account.name_zh}" for account in ACCOUNTS}
+    table = Table(title=f"trial balance {day} 试算平衡")
+    table.add_column("account 科目")
+    table.add_column("balance 余额 ¥", justify="right")
+    for name, balance in figures["accounts"].items():
+        table.add_row(names.get(name, name), balance)
+    table.add_row("debits 借方合计", figures["debits"])
+    table.add_row("credits 贷方合计", figures["credits"])
+    Console().print(table)
+    typer.echo(json.dumps(figures, ensure_ascii=False))
+
+
+@app.command("check")
+def check_command(
+    date: str | None = typer.Option(
+        None, "--date", help="As of YYYY-MM-DD; default: the ledger now. 核对日。"
+    ),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Hold the general ledger against the instalments. 总账与分户账核对。
+
+    Every loan's receivables (principal, interest, fee, penalty) must equal its open
+    instalment components (none on a charged-off loan), and debits must equal credits in
+    every entry. Exits 1 naming the loans that differ. The last line is one JSON object.
+    """
+    from fairdebt.ledger.balances import check
+
+    day = None if date is None else read_date(date, "--date")
+    with make_session(open_database(database)) as session:
+        result = check(session, on=day)
+    figures = result.as_json()
+    console = Console()
+    if result.is_ok:
+        console.print(
+            f"ledger holds: {result.loans} loans, debits {result.debits} = credits "
+            f"{result.credits}  总账与分户账一致"
+        )
+    else:
+        table = Table(title="differences 不一致")
+        for column in ("loan 借据", "component 成分", "journal 总账", "open 分户账"):
+            table.add_column(
+                column, justify="left" if column.startswith(("loan", "comp")) else "right"
+            )
+        for difference in result.differences[:SHOWN]:
+            table.add_row(
+                escape(difference.loan),
+                difference.component,
+                str(difference.journal_amount),
+                str(difference.open_amount),
+            )
+        console.print(table)
+        for entry in result.unbalanced[:SHOWN]:
+            console.print(
+                f"unbalanced entry 借贷不平: {entry['kind']} {entry['source_id']} "
+                f"{entry['posted_on']} net {entry['net']}"
+            )
+    typer.echo(json.dumps(figures, ensure_ascii=False))
+    if not result.is_ok:
+        raise typer.Exit(ExitCode.REFUSED)
+
+
 def mount(root: typer.Typer) -> None:
     """Register ``fairdebt load`` and ``fairdebt ledger ...`` on the root command."""
     root.command("load")(load_command)
