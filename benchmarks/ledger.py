@@ -10,6 +10,11 @@ Writes benchmarks/results/ledger.md. Targets (brief): 50 k loans disbursed in a 
 same rows (loans + installments; payments + allocation lines + installment updates) written
 with plain sqlite3 executemany, no checks, no waterfall, no audit. The ratio is what the ledger
 costs over that floor.
+
+The ledger verbs also run a second time in the same process with the general ledger's posting
+functions replaced by no-ops (here only: the code has no switch to turn the journal off); the
+ratio of the two runs is the journal's cost (docs/decisions/general-ledger.md). The run without
+the journal goes second, so warming up is charged to the journal's run, not to its baseline.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ import platform
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 from sqlalchemy import func, select
 
@@ -64,8 +72,28 @@ def _setup(url: str, n_borrowers: int) -> list[int]:
         return register_borrowers(session, borrowers=borrowers, actor="bench", at=AT)
 
 
-def time_ledger(folder: Path, n_loans: int, per_loan: int) -> dict[str, float]:
-    url = f"sqlite:///{folder}/ledger.db"
+# Where the batch verbs call the journal: replaced by no-ops to measure the ledger without it.
+JOURNAL_CALLS = (
+    "fairdebt.ledger.loans.post_disbursements",
+    "fairdebt.ledger.payments.post_allocations",
+    "fairdebt.ledger.payments.post_payments_cash",
+    "fairdebt.ledger.accruals.post_penalties",
+    "fairdebt.ledger.accruals.last_id",
+)
+
+
+@contextmanager
+def without_journal() -> Iterator[None]:
+    with ExitStack() as stack:
+        for target in JOURNAL_CALLS:
+            stack.enter_context(mock.patch(target, return_value=0))
+        yield
+
+
+def time_ledger(
+    folder: Path, n_loans: int, per_loan: int, name: str = "ledger"
+) -> dict[str, float]:
+    url = f"sqlite:///{folder}/{name}.db"
     borrower_ids = _setup(url, min(n_loans, 20_000))
     loans = [
         LoanIn(
@@ -202,6 +230,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         ledger = time_ledger(Path(folder), args.loans, args.payments_per_loan)
+        with without_journal():
+            bare = time_ledger(Path(folder), args.loans, args.payments_per_loan, "bare")
         floor = time_floor(Path(folder), args.loans, args.payments_per_loan, int(ledger["lines"]))
     load = os.getloadavg()[0]
     rows = [
@@ -222,6 +252,16 @@ def main() -> None:
         ),
         f"| accrue_penalties | one business date, {ledger['accrue_rows']:,.0f} rows "
         f"(mean of {ACCRUAL_DAYS}) | {ledger['accrue_cpu']:.2f} | | | | |",
+        "",
+        "The general ledger's journal: the same verbs with and without their postings (same run).",
+        "",
+        "| verb | with journal CPU s | without journal CPU s | ratio |",
+        "|---|---|---|---|",
+        *(
+            f"| {verb} | {ledger[key + '_cpu']:.2f} | {bare[key + '_cpu']:.2f} "
+            f"| {ledger[key + '_cpu'] / bare[key + '_cpu']:.2f}× |"
+            for verb, _, key in [*rows, ("accrue_penalties (one date)", "", "accrue")]
+        ),
         "",
         f"Command: `.venv/bin/python benchmarks/ledger.py --loans {args.loans} "
         f"--payments-per-loan {args.payments_per_loan}`",
