@@ -66,9 +66,24 @@ def _rules_sql(rules: Sequence[Rule]) -> str:
 
 
 def _component_case(template: str) -> str:
-    """SQL picking the installment column of the rule's component, e.g. ``i.{c}_due``."""
+    """SQL picking the column of the rule's component, e.g. ``s.{c}``."""
     whens = " ".join(f"WHEN '{c}' THEN {template.format(c=c)}" for c in RECEIVABLES)
     return f"CASE m.component {whens} END"
+
+
+def _by_loan_sql(kind: str, rules: Sequence[Rule], amount: str, where: str, day: str) -> str:
+    """Lines of each loan from the sums of its instalments' ``amount`` (a template over
+    ``{c}``), summed once per loan and then spread over the rules: the instalments are read
+    once, not once per rule."""
+    sums = ", ".join(f"SUM({amount.format(c=c)}) AS {c}" for c in RECEIVABLES)
+    value = _component_case("s.{c}")
+    return (
+        _INSERT + f"SELECT '{kind}', s.loan_id, s.loan_id, s.day, m.account, "
+        f"ROUND(m.sign * {value}, 2) "
+        f"FROM (SELECT i.loan_id, {day} AS day, {sums} FROM installment i WHERE {where} "
+        f"GROUP BY i.loan_id) s CROSS JOIN {_rules_sql(rules)} m "
+        f"WHERE ROUND({value}, 2) <> 0"
+    )
 
 
 def last_id(session: Session, table: str) -> int:
@@ -102,12 +117,9 @@ def post_lines(session: Session, lines: Sequence[JournalRow], *, is_entry: bool 
         )
 
 
-_DISBURSED_SQL = (
-    _INSERT + "SELECT 'loan.disbursed', i.loan_id, i.loan_id, i.created_on, m.account, "
-    "ROUND(SUM(m.sign * {amount}), 2) "
-    "FROM installment i CROSS JOIN {rules} m WHERE {{keys}} "
-    "GROUP BY i.loan_id, i.created_on, m.account HAVING ROUND(SUM(m.sign * {amount}), 2) <> 0"
-).format(amount=_component_case("i.{c}_due"), rules=_rules_sql(DISBURSEMENT_RULES))
+_DISBURSED_SQL = _by_loan_sql(
+    "loan.disbursed", DISBURSEMENT_RULES, "i.{c}_due", "{keys}", "MIN(i.created_on)"
+)
 
 
 def post_disbursements(session: Session, *, loan_ids: Sequence[int]) -> None:
@@ -194,14 +206,12 @@ def post_waivers(session: Session, *, waiver_ids: Sequence[int]) -> None:
     execute_for_keys(session, _WAIVER_SQL, "w.id", sorted(waiver_ids), (KEYS,))
 
 
-_CHARGE_OFF_SQL = (
-    _INSERT + "SELECT 'loan.charged_off', i.loan_id, i.loan_id, ?, m.account, "
-    "ROUND(SUM(m.sign * {amount}), 2) "
-    "FROM installment i CROSS JOIN {rules} m WHERE i.superseded_on IS NULL AND {{keys}} "
-    "GROUP BY i.loan_id, m.account HAVING ROUND(SUM(m.sign * {amount}), 2) <> 0"
-).format(
-    amount=_component_case("(i.{c}_due - i.{c}_paid - i.{c}_waived)"),
-    rules=_rules_sql(CHARGE_OFF_RULES),
+_CHARGE_OFF_SQL = _by_loan_sql(
+    "loan.charged_off",
+    CHARGE_OFF_RULES,
+    "i.{c}_due - i.{c}_paid - i.{c}_waived",
+    "i.superseded_on IS NULL AND {keys}",
+    "?",
 )
 
 
