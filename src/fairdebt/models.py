@@ -335,7 +335,11 @@ class Payment(Base):
     external_id: Mapped[str] = mapped_column(String(80), unique=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(MONEY)
+    # The value date: when the borrower paid. Allocation and penalties follow it.
     paid_on: Mapped[dt.date] = mapped_column(Date)
+    # The booking date: when the lender learned of it (None: the value date). A payment booked
+    # after its value date, behind what the ledger already did, replays the loan (ledger/replay.py).
+    booked_on: Mapped[dt.date | None] = mapped_column(Date)
     channel: Mapped[str | None] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(16), default=PaymentStatus.POSTED)
     prepaid_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))

@@ -246,9 +246,19 @@ def post_payment_command(
     loan = _id(loan, "loan")
     day = read_date(paid_on, "paid_on")
     refuse_future(day, "paid_on", today=today(), allow_future=allow_future)
-    payment = PaymentIn(external_id, loan, _amount(amount, f"payment {external_id}"), day)
-    with make_session(open_database(database)) as session, session.begin():
+    booked_on = today()
+    payment = PaymentIn(
+        external_id, loan, _amount(amount, f"payment {external_id}"), day, booked_on=booked_on
+    )
+    engine = open_database(database)
+    with make_session(engine) as session, session.begin():
         result = post_payment(session, payment=payment, actor=actor, at=_now())
+    if result.replayed_from is not None:
+        rerun = rerun_cycle(engine, from_on=result.replayed_from, actor=actor, at=_now())
+        Console().print(
+            f"value date {day} is behind the ledger: loan {escape(loan)} replayed from "
+            f"{result.replayed_from}{rerun}  起息日早于已处理日期，已从该日重算"
+        )
     if result.was_duplicate:
         Console().print(
             f"payment {escape(external_id)} was already posted; nothing done  重复还款，已忽略"
@@ -579,6 +589,26 @@ def check_command(
     typer.echo(json.dumps(figures, ensure_ascii=False))
     if not result.is_ok:
         raise typer.Exit(ExitCode.REFUSED)
+
+
+def rerun_cycle(engine: Any, *, from_on: dt.date, actor: str, at: dt.datetime) -> str:
+    """Close again the cycle's dates from ``from_on`` that were already closed (after a replay);
+    says which, for the message."""
+    from sqlalchemy import func, select
+
+    from fairdebt import cycle
+    from fairdebt.models import CycleRun
+
+    with make_session(engine) as session:
+        first = session.scalar(
+            select(func.min(CycleRun.business_date)).where(CycleRun.business_date >= from_on)
+        )
+        last = cycle.last_run_date(engine)
+    if first is None or last is None:
+        return ""
+    start = first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first))
+    cycle.run_range(engine, start=start, end=last, rerun=True, actor=actor, at=at)
+    return f"; cycle dates {start}..{last} closed again"
 
 
 def mount(root: typer.Typer) -> None:

@@ -17,6 +17,7 @@ is integer cents in numpy, over every loan at once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -66,9 +67,14 @@ WHERE l.status = :active AND i.superseded_on IS NULL AND i.due_on < :day
 """
 
 
-def _candidates(session: Session, business_date: dt.date) -> pd.DataFrame:
+def _candidates(
+    session: Session, business_date: dt.date, loan_ids: Sequence[int] | None
+) -> pd.DataFrame:
+    sql = _CANDIDATES_SQL
+    if loan_ids is not None:
+        sql += f" AND l.id IN ({', '.join(str(int(i)) for i in loan_ids) or 'NULL'})"
     rows = session.execute(
-        text(_CANDIDATES_SQL).bindparams(bindparam("day", type_=Date)),
+        text(sql).bindparams(bindparam("day", type_=Date)),
         {"active": LoanStatus.ACTIVE.value, "day": business_date},
     ).all()
     columns = list(zip(*rows, strict=True)) if rows else [()] * 9
@@ -92,11 +98,17 @@ def _candidates(session: Session, business_date: dt.date) -> pd.DataFrame:
 
 
 def accrue_penalties(
-    session: Session, *, business_date: dt.date, actor: str, at: dt.datetime
+    session: Session,
+    *,
+    business_date: dt.date,
+    actor: str,
+    at: dt.datetime,
+    loan_ids: Sequence[int] | None = None,
 ) -> int:
-    """Accrue the day's penalties for every loan at once; returns the number of rows written."""
+    """Accrue the day's penalties for every loan at once (or only these loans', as a replay
+    does); returns the number of rows written."""
     session.flush()
-    frame = _candidates(session, business_date)
+    frame = _candidates(session, business_date, loan_ids)
     if frame.empty:
         return 0
     frame = frame.sort_values(["loan_id", "due_on", "installment_id"])

@@ -48,10 +48,13 @@ _CREDIT_SOURCES_SQL = (
 _Line = tuple[int, int, int, int, int]  # payment, installment, loan, component index, cents
 
 
-def _credit_loans(session: Session) -> dict[int, tuple[int, str]]:
+def _credit_loans(session: Session, loan_ids: Sequence[int] | None) -> dict[int, tuple[int, str]]:
+    sql = _CREDIT_LOANS_SQL
+    if loan_ids is not None:
+        sql += f" AND loan.id IN ({', '.join(str(int(i)) for i in loan_ids) or 'NULL'})"
     cursor = session.connection().connection.cursor()
     try:
-        cursor.execute(_CREDIT_LOANS_SQL)
+        cursor.execute(sql)
         return {int(i): (int(c), order) for i, c, order in cursor.fetchall()}
     finally:
         cursor.close()
@@ -74,13 +77,21 @@ def _sources(session: Session, loan_ids: Sequence[int]) -> dict[int, list[list[i
     return sources
 
 
-def apply_credits(session: Session, *, business_date: dt.date, actor: str, at: dt.datetime) -> int:
-    """Apply every active loan's credit to its dues that have fallen due by ``business_date``.
+def apply_credits(
+    session: Session,
+    *,
+    business_date: dt.date,
+    actor: str,
+    at: dt.datetime,
+    loan_ids: Sequence[int] | None = None,
+) -> int:
+    """Apply every active loan's credit (or only these loans') to its dues that have fallen due
+    by ``business_date``.
 
     Returns the number of loans whose credit paid something.
     """
     session.flush()
-    loans = _credit_loans(session)
+    loans = _credit_loans(session, loan_ids)
     if not loans:
         return 0
     day_key = business_date.isoformat()

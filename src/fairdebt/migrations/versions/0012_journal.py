@@ -1,12 +1,14 @@
-"""journal: the double-entry general ledger's lines (issue 10, item 6)
+"""journal: the double-entry general ledger's lines (issue 10, item 6) and the payment's
+booking date beside its value date (item 1)
 
 Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-05 07:30:00
 
-One new table; nothing existing changes. Books opened before this revision have no journal for
-their history: `fairdebt ledger check` then names every loan with open components as differing
-(docs/decisions/general-ledger.md says how to open the books from the balances).
+One new table and one new nullable column (``payment.booked_on``; existing payments read as
+booked on their value date); nothing existing changes. Books opened before this revision have
+no journal for their history: `fairdebt ledger check` then names every loan with open
+components as differing (docs/decisions/general-ledger.md says how to open the books).
 """
 
 from __future__ import annotations
@@ -38,7 +40,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_journal_line")),
     )
+    with op.batch_alter_table("payment") as batch:
+        batch.add_column(sa.Column("booked_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("payment") as batch:
+        batch.drop_column("booked_on")
     op.drop_table("journal_line")
