@@ -34,6 +34,7 @@ from pathlib import Path
 from unittest import mock
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from fairdebt.db import make_engine, make_session, upgrade
 from fairdebt.ledger.accruals import accrue_penalties
@@ -41,7 +42,7 @@ from fairdebt.ledger.borrowers import BorrowerIn, register_borrowers
 from fairdebt.ledger.loans import LoanIn, disburse_many
 from fairdebt.ledger.payments import PaymentIn, post_payments
 from fairdebt.ledger.products import create_product
-from fairdebt.models import AllocationLine
+from fairdebt.models import Accrual, AllocationLine, Loan
 
 AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 START = dt.date(2026, 1, 1)
@@ -81,13 +82,16 @@ JOURNAL_CALLS = (
     "fairdebt.ledger.accruals.post_penalties",
     "fairdebt.ledger.accruals.last_id",
 )
+# The check for value dates behind the ledger (one grouped query per batch of payments).
+VALUE_DATE_CALLS = ("fairdebt.ledger.payments.needs_replay",)
 
 
 @contextmanager
-def without_journal() -> Iterator[None]:
+def without(targets: tuple[str, ...]) -> Iterator[None]:
     with ExitStack() as stack:
-        for target in JOURNAL_CALLS:
-            stack.enter_context(mock.patch(target, return_value=0))
+        for target in targets:
+            value: object = {} if target in VALUE_DATE_CALLS else 0
+            stack.enter_context(mock.patch(target, return_value=value))
         yield
 
 
@@ -141,7 +145,10 @@ def time_ledger(
                     at=AT,
                 )
             accrued_cpu.append(time.process_time() - cpu)
+        replay_cpu, on_date_cpu = _time_value_dates(session)
     return {
+        "replay_cpu": replay_cpu,
+        "on_date_cpu": on_date_cpu,
         "accrue_cpu": sum(accrued_cpu) / len(accrued_cpu),
         "accrue_rows": accrued_rows / ACCRUAL_DAYS,
         "disburse": disbursed,
@@ -151,6 +158,35 @@ def time_ledger(
         "lines": float(lines),
         "payments": len(payments),
     }
+
+
+REPLAYED = 200  # back-dated payments, one loan each
+
+
+def _time_value_dates(session: Session) -> tuple[float, float]:
+    """CPU of posting REPLAYED payments dated on the first accrual date (each replays its loan
+    over the accrued days), and of as many on the day after the last accrual (no replay)."""
+    rows = session.execute(
+        select(Loan.external_id)
+        .join(Accrual, Accrual.loan_id == Loan.id)
+        .where(Accrual.accrued_on == ACCRUAL_FROM)
+        .group_by(Loan.external_id)
+        .order_by(Loan.external_id)
+        .limit(2 * REPLAYED)
+    ).all()
+    session.commit()
+    names = [row[0] for row in rows]
+    timed = []
+    for label, chosen, on in (
+        ("B", names[:REPLAYED], ACCRUAL_FROM),
+        ("N", names[REPLAYED:], ACCRUAL_FROM + dt.timedelta(days=ACCRUAL_DAYS)),
+    ):
+        batch = [PaymentIn(f"{label}-{n}", n, Decimal("100.00"), on) for n in chosen]
+        cpu = time.process_time()
+        with session.begin():
+            post_payments(session, payments=batch, actor="bench", at=AT)
+        timed.append(time.process_time() - cpu)
+    return timed[0], timed[1]
 
 
 def time_floor(folder: Path, n_loans: int, per_loan: int, lines: int) -> dict[str, float]:
@@ -232,8 +268,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         time_ledger(Path(folder), 500, 1, "warm-up")  # imports and first-call caches
         ledger = time_ledger(Path(folder), args.loans, args.payments_per_loan)
-        with without_journal():
+        with without(JOURNAL_CALLS):
             bare = time_ledger(Path(folder), args.loans, args.payments_per_loan, "bare")
+        with without(VALUE_DATE_CALLS):
+            unchecked = time_ledger(Path(folder), args.loans, args.payments_per_loan, "unchecked")
         floor = time_floor(Path(folder), args.loans, args.payments_per_loan, int(ledger["lines"]))
     load = os.getloadavg()[0]
     rows = [
@@ -255,15 +293,26 @@ def main() -> None:
         f"| accrue_penalties | one business date, {ledger['accrue_rows']:,.0f} rows "
         f"(mean of {ACCRUAL_DAYS}) | {ledger['accrue_cpu']:.2f} | | | | |",
         "",
-        "The general ledger's journal: the same verbs with and without their postings (same run).",
+        "The general ledger's journal and the value-date check: the same verbs as shipped, "
+        "without the journal's postings, and without the check for payments dated behind "
+        "the ledger (same run).",
         "",
-        "| verb | with journal CPU s | without journal CPU s | ratio |",
-        "|---|---|---|---|",
+        "| verb | shipped CPU s | without journal CPU s | journal ratio "
+        "| without value-date check CPU s | value-date check ratio |",
+        "|---|---|---|---|---|---|",
         *(
             f"| {verb} | {ledger[key + '_cpu']:.2f} | {bare[key + '_cpu']:.2f} "
-            f"| {ledger[key + '_cpu'] / bare[key + '_cpu']:.2f}× |"
+            f"| {ledger[key + '_cpu'] / bare[key + '_cpu']:.2f}× "
+            f"| {unchecked[key + '_cpu']:.2f} "
+            f"| {ledger[key + '_cpu'] / unchecked[key + '_cpu']:.2f}× |"
             for verb, _, key in [*rows, ("accrue_penalties (one date)", "", "accrue")]
         ),
+        "",
+        f"Value-date replay: {REPLAYED} payments dated on the first of {ACCRUAL_DAYS} accrued "
+        f"days, each replaying its loan: {ledger['replay_cpu']:.2f} CPU s "
+        f"({1000 * ledger['replay_cpu'] / REPLAYED:.1f} ms a loan); the same number dated "
+        f"after the last accrual (no replay): {ledger['on_date_cpu']:.2f} CPU s; ratio "
+        f"{ledger['replay_cpu'] / ledger['on_date_cpu']:.1f}×.",
         "",
         f"Command: `.venv/bin/python benchmarks/ledger.py --loans {args.loans} "
         f"--payments-per-loan {args.payments_per_loan}`",

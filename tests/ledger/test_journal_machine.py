@@ -1,9 +1,10 @@
 """The general ledger under random sequences of verbs (Hypothesis state machine).
 
-Loans are disbursed, paid, prepaid, waived, restructured, reversed and left to accrue and be
-charged off in any order; after every step debits equal credits, every loan's receivables equal
-its open instalment components (now and as rebuilt for the business date), and no loan's
-running cost is above its legal cap. A verb may refuse (a reversal of a payment whose credit
+Loans are disbursed, paid (on the business date or back-dated), prepaid, waived, restructured,
+reversed and left to accrue and be charged off in any order; after every step debits equal
+credits, every loan's receivables equal its open instalment components (now and as rebuilt for
+the business date), replaying a loan from its disbursement gives the same balances, and no
+loan's running cost is above its legal cap. A verb may refuse (a reversal of a payment whose credit
 was used, a plan on a closed loan): the refusal rolls its transaction back, and the invariants
 must hold all the same.
 """
@@ -25,7 +26,7 @@ from hypothesis.stateful import (
     invariant,
     rule,
 )
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from fairdebt.db import make_session
@@ -39,6 +40,7 @@ from fairdebt.ledger.credits import apply_credits
 from fairdebt.ledger.loans import LoanIn, disburse, restructure, waive
 from fairdebt.ledger.payments import PaymentIn, post_payment
 from fairdebt.ledger.prepayments import prepay
+from fairdebt.ledger.replay import replay_loans
 from fairdebt.ledger.reversal import reverse_payment
 from fairdebt.models import Loan, LoanStatus, Product
 
@@ -63,6 +65,39 @@ PRODUCTS: dict[str, dict[str, object]] = {
 }
 _ids = itertools.count()
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1500"), places=2)
+
+
+def _balances(session: Session, loan_id: int) -> list[tuple[object, ...]]:
+    """Every amount of the loan's current instalments, its credit and its receivables."""
+    cent = Decimal("0.01")
+    columns = [
+        f"{c}_{part}"
+        for part in ("due", "paid", "waived")
+        for c in ("principal", "interest", "fee", "penalty")
+    ]
+    rows = session.execute(
+        text(
+            f"SELECT due_on, {', '.join(columns)} FROM installment "
+            "WHERE loan_id = :loan AND superseded_on IS NULL ORDER BY due_on, seq"
+        ),
+        {"loan": loan_id},
+    ).all()
+    found: list[tuple[object, ...]] = [
+        (str(row[0]), *(Decimal(str(v)).quantize(cent) for v in row[1:])) for row in rows
+    ]
+    credit = session.scalar(
+        text("SELECT credit_amount FROM loan WHERE id = :loan"), {"loan": loan_id}
+    )
+    receivable = session.execute(
+        text(
+            "SELECT account, SUM(amount) FROM journal_line WHERE loan_id = :loan "
+            "AND account LIKE '%receivable' GROUP BY account ORDER BY account"
+        ),
+        {"loan": loan_id},
+    ).all()
+    found.append((Decimal(str(credit)).quantize(cent),))
+    found += [(a, Decimal(str(v)).quantize(cent)) for a, v in receivable]
+    return found
 
 
 def _machine(engine: Engine, *, check_cost: bool) -> type[RuleBasedStateMachine]:
@@ -121,6 +156,22 @@ def _machine(engine: Engine, *, check_cost: bool) -> type[RuleBasedStateMachine]
             payment = PaymentIn(external_id, loan, amount, self.today)
             self._do(
                 "post_payment",
+                lambda: post_payment(self.session, payment=payment, actor=ACTOR, at=AT),
+            )
+            return external_id
+
+        @rule(target=payments, loan=loans, amount=amounts, days=st.integers(1, 20))
+        def pay_back_dated(self, loan: str, amount: Decimal, days: int) -> str:
+            """A payment that settled ``days`` ago, posted today with its value date."""
+            disbursed_on = self.session.scalar(
+                select(Loan.disbursed_on).where(Loan.external_id == loan)
+            )
+            self.session.commit()
+            paid_on = max(self.today - dt.timedelta(days=days), disbursed_on or self.today)
+            external_id = f"GB-{self.run}-{next(self.count)}"
+            payment = PaymentIn(external_id, loan, amount, paid_on, booked_on=self.today)
+            self._do(
+                "post_payment back-dated",
                 lambda: post_payment(self.session, payment=payment, actor=ACTOR, at=AT),
             )
             return external_id
@@ -220,6 +271,39 @@ def _machine(engine: Engine, *, check_cost: bool) -> type[RuleBasedStateMachine]
                 assert result.debits == result.credits
                 assert result.unbalanced == []
                 assert result.differences == [], [d.as_json() for d in result.differences]
+
+        @invariant()
+        def replaying_a_loan_from_its_disbursement_gives_the_same_balances(self) -> None:
+            if check_cost:
+                return
+            session = self.session
+            with session.begin():
+                loans = session.execute(
+                    select(Loan.id, Loan.disbursed_on).where(
+                        Loan.external_id.like(f"GL-{self.run}-%"),
+                        Loan.status != LoanStatus.CHARGED_OFF,
+                    )
+                ).all()
+                for loan_id, disbursed_on in loans:
+                    savepoint = session.begin_nested()
+                    before = _balances(session, loan_id)
+                    try:
+                        replay_loans(
+                            session,
+                            from_by_loan={loan_id: disbursed_on},
+                            records={},
+                            actor=ACTOR,
+                            at=AT,
+                        )
+                    except FairdebtError:  # a plan, waiver or reversal it may not cross
+                        savepoint.rollback()
+                        event("replay from scratch refused")
+                        continue
+                    after = _balances(session, loan_id)
+                    savepoint.rollback()
+                    event("replay from scratch compared")
+                    assert after == before
+                session.rollback()
 
         @invariant()
         def no_running_cost_is_above_its_cap(self) -> None:

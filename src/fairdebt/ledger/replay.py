@@ -104,8 +104,8 @@ _BLOCKERS = (
     ("a waiver", "SELECT MIN(waived_on) FROM waiver WHERE loan_id = :loan AND waived_on >= :on"),
     (
         "a plan or prepayment",
-        "SELECT MIN(created_on) FROM installment i JOIN loan l ON l.id = i.loan_id "
-        "WHERE i.loan_id = :loan AND i.created_on > l.disbursed_on AND i.created_on >= :on",
+        "SELECT MIN(superseded_on) FROM installment WHERE loan_id = :loan "
+        "AND superseded_on >= :on",
     ),
     (
         "a reversal or a credit applied",
