@@ -104,8 +104,7 @@ _BLOCKERS = (
     ("a waiver", "SELECT MIN(waived_on) FROM waiver WHERE loan_id = :loan AND waived_on >= :on"),
     (
         "a plan or prepayment",
-        "SELECT MIN(superseded_on) FROM installment WHERE loan_id = :loan "
-        "AND superseded_on >= :on",
+        "SELECT MIN(superseded_on) FROM installment WHERE loan_id = :loan AND superseded_on >= :on",
     ),
     (
         "a reversal or a credit applied",
@@ -248,6 +247,18 @@ def _allocate_day(session: Session, loan_id: int, on: dt.date, payment_ids: list
     post_payments_cash(session, payment_ids=payment_ids)
 
 
+def _holds_credit(session: Session, loan_id: int) -> bool:
+    """Whether the loan's product holds overpayments as credit (applied as dues fall due)."""
+    overpayment = session.execute(
+        text(
+            "SELECT p.overpayment FROM loan l JOIN product p ON p.id = l.product_id "
+            "WHERE l.id = :loan"
+        ),
+        {"loan": loan_id},
+    ).scalar_one()
+    return bool(overpayment == Overpayment.CREDIT.value)
+
+
 def _penalty_total(session: Session, loan_id: int) -> str:
     value = session.execute(
         text("SELECT SUM(penalty_due) FROM installment WHERE loan_id = :loan"), {"loan": loan_id}
@@ -298,10 +309,12 @@ def replay_loans(
             )
             assert paid_on is not None
             by_day.setdefault(paid_on, []).append(payment_id)
+        holds_credit = _holds_credit(session, loan_id)
         day = on
         while day <= through:
             _allocate_day(session, loan_id, day, by_day.get(day, []))
-            apply_credits(session, business_date=day, actor=actor, at=at, loan_ids=[loan_id])
+            if holds_credit:
+                apply_credits(session, business_date=day, actor=actor, at=at, loan_ids=[loan_id])
             accrue_penalties(session, business_date=day, actor=actor, at=at, loan_ids=[loan_id])
             day += dt.timedelta(days=1)
         events += settle_loans(session, on_by_loan={loan_id: through}, actor=actor, at=at)
