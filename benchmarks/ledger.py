@@ -10,6 +10,12 @@ Writes benchmarks/results/ledger.md. Targets (brief): 50 k loans disbursed in a 
 same rows (loans + installments; payments + allocation lines + installment updates) written
 with plain sqlite3 executemany, no checks, no waterfall, no audit. The ratio is what the ledger
 costs over that floor.
+
+The ledger verbs also run a second time in the same process with the general ledger's posting
+functions replaced by no-ops (here only: the code has no switch to turn the journal off); the
+ratio of the two runs is the journal's cost (docs/decisions/general-ledger.md). The run without
+the journal goes second, after a small warm-up run, so what warming up is left is charged to the
+journal's run, not to its baseline.
 """
 
 from __future__ import annotations
@@ -21,10 +27,14 @@ import platform
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from fairdebt.db import make_engine, make_session, upgrade
 from fairdebt.ledger.accruals import accrue_penalties
@@ -32,7 +42,7 @@ from fairdebt.ledger.borrowers import BorrowerIn, register_borrowers
 from fairdebt.ledger.loans import LoanIn, disburse_many
 from fairdebt.ledger.payments import PaymentIn, post_payments
 from fairdebt.ledger.products import create_product
-from fairdebt.models import AllocationLine
+from fairdebt.models import Accrual, AllocationLine, Loan
 
 AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 START = dt.date(2026, 1, 1)
@@ -64,8 +74,31 @@ def _setup(url: str, n_borrowers: int) -> list[int]:
         return register_borrowers(session, borrowers=borrowers, actor="bench", at=AT)
 
 
-def time_ledger(folder: Path, n_loans: int, per_loan: int) -> dict[str, float]:
-    url = f"sqlite:///{folder}/ledger.db"
+# Where the batch verbs call the journal: replaced by no-ops to measure the ledger without it.
+JOURNAL_CALLS = (
+    "fairdebt.ledger.loans.post_disbursements",
+    "fairdebt.ledger.payments.post_allocations",
+    "fairdebt.ledger.payments.post_payments_cash",
+    "fairdebt.ledger.accruals.post_penalties",
+    "fairdebt.ledger.accruals.last_id",
+)
+# The check for value dates behind the ledger (one grouped query per batch of payments).
+VALUE_DATE_CALLS = ("fairdebt.ledger.payments.needs_replay",)
+
+
+@contextmanager
+def without(targets: tuple[str, ...]) -> Iterator[None]:
+    with ExitStack() as stack:
+        for target in targets:
+            value: object = {} if target in VALUE_DATE_CALLS else 0
+            stack.enter_context(mock.patch(target, return_value=value))
+        yield
+
+
+def time_ledger(
+    folder: Path, n_loans: int, per_loan: int, name: str = "ledger"
+) -> dict[str, float]:
+    url = f"sqlite:///{folder}/{name}.db"
     borrower_ids = _setup(url, min(n_loans, 20_000))
     loans = [
         LoanIn(
@@ -112,7 +145,10 @@ def time_ledger(folder: Path, n_loans: int, per_loan: int) -> dict[str, float]:
                     at=AT,
                 )
             accrued_cpu.append(time.process_time() - cpu)
+        replay_cpu, on_date_cpu = _time_value_dates(session)
     return {
+        "replay_cpu": replay_cpu,
+        "on_date_cpu": on_date_cpu,
         "accrue_cpu": sum(accrued_cpu) / len(accrued_cpu),
         "accrue_rows": accrued_rows / ACCRUAL_DAYS,
         "disburse": disbursed,
@@ -122,6 +158,35 @@ def time_ledger(folder: Path, n_loans: int, per_loan: int) -> dict[str, float]:
         "lines": float(lines),
         "payments": len(payments),
     }
+
+
+REPLAYED = 200  # back-dated payments, one loan each
+
+
+def _time_value_dates(session: Session) -> tuple[float, float]:
+    """CPU of posting REPLAYED payments dated on the first accrual date (each replays its loan
+    over the accrued days), and of as many on the day after the last accrual (no replay)."""
+    rows = session.execute(
+        select(Loan.external_id)
+        .join(Accrual, Accrual.loan_id == Loan.id)
+        .where(Accrual.accrued_on == ACCRUAL_FROM)
+        .group_by(Loan.external_id)
+        .order_by(Loan.external_id)
+        .limit(2 * REPLAYED)
+    ).all()
+    session.commit()
+    names = [row[0] for row in rows]
+    timed = []
+    for label, chosen, on in (
+        ("B", names[:REPLAYED], ACCRUAL_FROM),
+        ("N", names[REPLAYED:], ACCRUAL_FROM + dt.timedelta(days=ACCRUAL_DAYS)),
+    ):
+        batch = [PaymentIn(f"{label}-{n}", n, Decimal("100.00"), on) for n in chosen]
+        cpu = time.process_time()
+        with session.begin():
+            post_payments(session, payments=batch, actor="bench", at=AT)
+        timed.append(time.process_time() - cpu)
+    return timed[0], timed[1]
 
 
 def time_floor(folder: Path, n_loans: int, per_loan: int, lines: int) -> dict[str, float]:
@@ -201,7 +266,12 @@ def main() -> None:
     parser.add_argument("--payments-per-loan", type=int, default=6)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
+        time_ledger(Path(folder), 500, 1, "warm-up")  # imports and first-call caches
         ledger = time_ledger(Path(folder), args.loans, args.payments_per_loan)
+        with without(JOURNAL_CALLS):
+            bare = time_ledger(Path(folder), args.loans, args.payments_per_loan, "bare")
+        with without(VALUE_DATE_CALLS):
+            unchecked = time_ledger(Path(folder), args.loans, args.payments_per_loan, "unchecked")
         floor = time_floor(Path(folder), args.loans, args.payments_per_loan, int(ledger["lines"]))
     load = os.getloadavg()[0]
     rows = [
@@ -222,6 +292,27 @@ def main() -> None:
         ),
         f"| accrue_penalties | one business date, {ledger['accrue_rows']:,.0f} rows "
         f"(mean of {ACCRUAL_DAYS}) | {ledger['accrue_cpu']:.2f} | | | | |",
+        "",
+        "The general ledger's journal and the value-date check: the same verbs as shipped, "
+        "without the journal's postings, and without the check for payments dated behind "
+        "the ledger (same run).",
+        "",
+        "| verb | shipped CPU s | without journal CPU s | journal ratio "
+        "| without value-date check CPU s | value-date check ratio |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {verb} | {ledger[key + '_cpu']:.2f} | {bare[key + '_cpu']:.2f} "
+            f"| {ledger[key + '_cpu'] / bare[key + '_cpu']:.2f}× "
+            f"| {unchecked[key + '_cpu']:.2f} "
+            f"| {ledger[key + '_cpu'] / unchecked[key + '_cpu']:.2f}× |"
+            for verb, _, key in [*rows, ("accrue_penalties (one date)", "", "accrue")]
+        ),
+        "",
+        f"Value-date replay: {REPLAYED} payments dated on the first of {ACCRUAL_DAYS} accrued "
+        f"days, each replaying its loan: {ledger['replay_cpu']:.2f} CPU s "
+        f"({1000 * ledger['replay_cpu'] / REPLAYED:.1f} ms a loan); the same number dated "
+        f"after the last accrual (no replay): {ledger['on_date_cpu']:.2f} CPU s; ratio "
+        f"{ledger['replay_cpu'] / ledger['on_date_cpu']:.1f}×.",
         "",
         f"Command: `.venv/bin/python benchmarks/ledger.py --loans {args.loans} "
         f"--payments-per-loan {args.payments_per_loan}`",

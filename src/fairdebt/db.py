@@ -37,6 +37,7 @@ from fairdebt.money import CENT, cents_of, decimal_of
 _Model = TypeVar("_Model")
 
 __all__ = [
+    "KEYS",
     "NEVER_DAY",
     "DriverTypes",
     "cents_sql",
@@ -44,6 +45,7 @@ __all__ = [
     "dialect_sql",
     "driver_types",
     "driver_values",
+    "execute_for_keys",
     "execute_many",
     "fetch_for_ids",
     "get_or_raise",
@@ -158,6 +160,45 @@ def execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> N
     cursor = connection.connection.cursor()
     try:
         cursor.executemany(sql.replace("?", marker), rows)
+    finally:
+        cursor.close()
+
+
+KEYS = object()  # marks where execute_for_keys puts the keys among a statement's parameters
+
+
+def execute_for_keys(
+    session: Session,
+    sql: str,
+    column: str,
+    keys: Sequence[Any],
+    params: Sequence[Any] = (),
+    *,
+    chunk: int = 50_000,
+) -> None:
+    """Run ``sql`` (with ``?`` markers) once per chunk of ``keys``, in the caller's transaction.
+
+    Each ``{keys}`` in ``sql`` becomes a condition that ``column`` is one of the chunk's keys,
+    passed as one parameter, as :func:`select_by_keys` does (a JSON array on SQLite, an array
+    on PostgreSQL); :data:`KEYS` in ``params`` marks its place among the other parameters. For
+    set-based writes over the rows a batch verb has just written (``INSERT ... SELECT``).
+    """
+    if not keys:
+        return
+    connection = session.connection()
+    is_sqlite = connection.dialect.name == "sqlite"
+    sql = dialect_sql(connection.dialect.name, sql)
+    if is_sqlite:
+        register_sqlite_adapters()
+        statement = sql.format(keys=f"{column} IN (SELECT value FROM json_each(?))")
+    else:
+        statement = sql.format(keys=f"{column} = ANY(?)").replace("?", "%s")
+    cursor = connection.connection.cursor()
+    try:
+        for start in range(0, len(keys), chunk):
+            part = list(keys[start : start + chunk])
+            argument: Any = json.dumps(part) if is_sqlite else part
+            cursor.execute(statement, tuple(argument if p is KEYS else p for p in params))
     finally:
         cursor.close()
 

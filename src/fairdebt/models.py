@@ -66,6 +66,7 @@ __all__ = [
     "HoldKind",
     "IdempotencyKey",
     "Installment",
+    "JournalLine",
     "Loan",
     "LoanDay",
     "LoanStatus",
@@ -382,7 +383,11 @@ class Payment(Base):
     external_id: Mapped[str] = mapped_column(String(80), unique=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(MONEY)
+    # The value date: when the borrower paid. Allocation and penalties follow it.
     paid_on: Mapped[dt.date] = mapped_column(Date)
+    # The booking date: when the lender learned of it (None: the value date). A payment booked
+    # after its value date, behind what the ledger already did, replays the loan (ledger/replay.py).
+    booked_on: Mapped[dt.date | None] = mapped_column(Date)
     channel: Mapped[str | None] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(16), default=PaymentStatus.POSTED)
     prepaid_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
@@ -441,6 +446,26 @@ class Accrual(Base):
     component: Mapped[str] = mapped_column(String(16))
     amount: Mapped[Decimal] = mapped_column(MONEY)
     accrued_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class JournalLine(Base):
+    """One line of the double-entry general ledger (ledger/journal.py, ledger/accounts.py).
+
+    ``amount`` is signed: positive is a debit, negative a credit, so every entry (the lines of
+    one ``kind``, ``source_id`` and ``posted_on``) sums to zero. ``source_id`` is the id of the
+    row the verb wrote (payment, loan, waiver, plan, recovery); every line names its loan, so
+    the receivables of each loan can be held against its open instalment components.
+    """
+
+    __tablename__ = "journal_line"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))  # the verb's audit action, e.g. payment.posted
+    source_id: Mapped[int] = mapped_column(BigInteger)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"))
+    posted_on: Mapped[dt.date] = mapped_column(Date)
+    account: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
 
 
 class Waiver(Base):

@@ -120,9 +120,10 @@ def test_a_sqlite_database_of_real_amounts_is_migrated_to_cents_without_loss(
     tmp_path: Path,
 ) -> None:
     engine = make_engine(f"sqlite:///{tmp_path}/old.db")
-    upgrade(engine, "0011")
+    upgrade(engine, "0012")
     # A book as an older fairdebt stored it: written by today's verbs, then every money column
-    # turned back into REAL yuan, as NUMERIC(18, 2) kept it on SQLite before 0013.
+    # turned back into REAL yuan, as NUMERIC(18, 2) kept it on SQLite before 0013 (0012 is the
+    # journal, which today's verbs post to).
     with make_session(engine) as session, session.begin():
         (borrower,) = register_borrowers(
             session, borrowers=[make_borrower_in()], actor=ACTOR, at=AT
@@ -143,6 +144,7 @@ def test_a_sqlite_database_of_real_amounts_is_migrated_to_cents_without_loss(
             ("installment", "interest_due"),
             ("installment", "principal_due"),
             ("borrower", "monthly_income_amount"),
+            ("journal_line", "amount"),
         ):
             connection.exec_driver_sql(f"UPDATE {table} SET {column} = {column} / 100.0")
         kinds = set(

@@ -251,14 +251,15 @@ OutOption = typer.Option(..., "--out", help="File .csv or .parquet. 输出文件
 
 
 def export_command(
-    what: str = typer.Option(..., "--what", help="loan_day or roll_rates. 导出内容。"),
+    what: str = typer.Option(..., "--what", help="loan_day, roll_rates or journal. 导出内容。"),
     out: Path = OutOption,
     from_date: str | None = typer.Option(None, "--from", help="First date. 起始日期。"),
     to_date: str | None = typer.Option(None, "--to", help="Last date. 截止日期。"),
     by: str = typer.Option("count", "--by", help="Roll rates by count or balance."),
     database: str | None = DatabaseOption,
 ) -> None:
-    """Write loan_day rows or a roll-rate matrix to CSV or Parquet. 导出日终快照或迁徙率。"""
+    """Write loan_day rows, a roll-rate matrix or the journal to CSV or Parquet.
+    导出日终快照、迁徙率或会计分录。"""
     from fairdebt import cycle
 
     if by not in ("count", "balance"):

@@ -246,9 +246,19 @@ def post_payment_command(
     loan = _id(loan, "loan")
     day = read_date(paid_on, "paid_on")
     refuse_future(day, "paid_on", today=today(), allow_future=allow_future)
-    payment = PaymentIn(external_id, loan, _amount(amount, f"payment {external_id}"), day)
-    with make_session(open_database(database)) as session, session.begin():
+    booked_on = today()
+    payment = PaymentIn(
+        external_id, loan, _amount(amount, f"payment {external_id}"), day, booked_on=booked_on
+    )
+    engine = open_database(database)
+    with make_session(engine) as session, session.begin():
         result = post_payment(session, payment=payment, actor=actor, at=_now())
+    if result.replayed_from is not None:
+        rerun = rerun_cycle(engine, from_on=result.replayed_from, actor=actor, at=_now())
+        Console().print(
+            f"value date {day} is behind the ledger: loan {escape(loan)} replayed from "
+            f"{result.replayed_from}{rerun}  起息日早于已处理日期，已从该日重算"
+        )
     if result.was_duplicate:
         Console().print(
             f"payment {escape(external_id)} was already posted; nothing done  重复还款，已忽略"
@@ -500,6 +510,105 @@ def cost_command(
         table.add_row(label, value)
     Console().print(table)
     typer.echo(json.dumps(figures, ensure_ascii=False))
+
+
+@app.command("trial-balance")
+def trial_balance_command(
+    date: str = typer.Option(..., "--date", help="As of YYYY-MM-DD. 截止日。"),
+    database: str | None = DatabaseOption,
+) -> None:
+    """The general ledger's trial balance on a date. 试算平衡表。
+
+    Every account's balance from the lines posted on or before the date, on its normal side
+    (a receivable and an income both read positive). The last line is one JSON object:
+    ``date``, ``debits``, ``credits`` and ``accounts`` (name: balance), amounts as decimal
+    strings.
+    """
+    from fairdebt.ledger.accounts import ACCOUNTS
+    from fairdebt.ledger.balances import trial_balance
+
+    day = read_date(date, "--date")
+    with make_session(open_database(database)) as session:
+        figures = trial_balance(session, on=day)
+    names = {account.name: f"{account.name} {account.name_zh}" for account in ACCOUNTS}
+    table = Table(title=f"trial balance {day} 试算平衡")
+    table.add_column("account 科目")
+    table.add_column("balance 余额 ¥", justify="right")
+    for name, balance in figures["accounts"].items():
+        table.add_row(names.get(name, name), balance)
+    table.add_row("debits 借方合计", figures["debits"])
+    table.add_row("credits 贷方合计", figures["credits"])
+    Console().print(table)
+    typer.echo(json.dumps(figures, ensure_ascii=False))
+
+
+@app.command("check")
+def check_command(
+    date: str | None = typer.Option(
+        None, "--date", help="As of YYYY-MM-DD; default: the ledger now. 核对日。"
+    ),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Hold the general ledger against the instalments. 总账与分户账核对。
+
+    Every loan's receivables (principal, interest, fee, penalty) must equal its open
+    instalment components (none on a charged-off loan), and debits must equal credits in
+    every entry. Exits 1 naming the loans that differ. The last line is one JSON object.
+    """
+    from fairdebt.ledger.balances import check
+
+    day = None if date is None else read_date(date, "--date")
+    with make_session(open_database(database)) as session:
+        result = check(session, on=day)
+    figures = result.as_json()
+    console = Console()
+    if result.is_ok:
+        console.print(
+            f"ledger holds: {result.loans} loans, debits {result.debits} = credits "
+            f"{result.credits}  总账与分户账一致"
+        )
+    else:
+        table = Table(title="differences 不一致")
+        for column in ("loan 借据", "component 成分", "journal 总账", "open 分户账"):
+            table.add_column(
+                column, justify="left" if column.startswith(("loan", "comp")) else "right"
+            )
+        for difference in result.differences[:SHOWN]:
+            table.add_row(
+                escape(difference.loan),
+                difference.component,
+                str(difference.journal_amount),
+                str(difference.open_amount),
+            )
+        console.print(table)
+        for entry in result.unbalanced[:SHOWN]:
+            console.print(
+                f"unbalanced entry 借贷不平: {entry['kind']} {entry['source_id']} "
+                f"{entry['posted_on']} net {entry['net']}"
+            )
+    typer.echo(json.dumps(figures, ensure_ascii=False))
+    if not result.is_ok:
+        raise typer.Exit(ExitCode.REFUSED)
+
+
+def rerun_cycle(engine: Any, *, from_on: dt.date, actor: str, at: dt.datetime) -> str:
+    """Close again the cycle's dates from ``from_on`` that were already closed (after a replay);
+    says which, for the message."""
+    from sqlalchemy import func, select
+
+    from fairdebt import cycle
+    from fairdebt.models import CycleRun
+
+    with make_session(engine) as session:
+        first = session.scalar(
+            select(func.min(CycleRun.business_date)).where(CycleRun.business_date >= from_on)
+        )
+        last = cycle.last_run_date(engine)
+    if first is None or last is None:
+        return ""
+    start = first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first))
+    cycle.run_range(engine, start=start, end=last, rerun=True, actor=actor, at=at)
+    return f"; cycle dates {start}..{last} closed again"
 
 
 def mount(root: typer.Typer) -> None:

@@ -38,6 +38,7 @@ from fairdebt.cycle.engines import (
     read_table,
 )
 from fairdebt.errors import InputError
+from fairdebt.ledger.balances import journal_table
 from fairdebt.models import CycleRun
 
 __all__ = [
@@ -207,14 +208,15 @@ def _vintage_expr(loan: ir.Table, loan_day: ir.Table, ends: list[dt.date], metri
 def export(
     engine: Engine,
     *,
-    what: Literal["loan_day", "roll_rates"],
+    what: Literal["loan_day", "roll_rates", "journal"],
     out: Path,
     start: dt.date | None = None,
     end: dt.date | None = None,
     by: Literal["count", "balance"] = "count",
 ) -> int:
-    """Write ``loan_day`` rows of ``start..end`` (default: every closed date) or the roll-rate
-    matrix from ``start`` to ``end`` to ``out``, as CSV or Parquet by its extension.
+    """Write ``loan_day`` rows of ``start..end`` (default: every closed date), the roll-rate
+    matrix from ``start`` to ``end``, or the general ledger's journal lines posted from
+    ``start`` to ``end`` (default: all) to ``out``, as CSV or Parquet by its extension.
 
     Returns the number of rows written.
     """
@@ -228,8 +230,12 @@ def export(
         table = pa.Table.from_pandas(matrix, preserve_index=False)
     elif what == "loan_day":
         table = _loan_day_table(engine, start, end)
+    elif what == "journal":
+        table = journal_table(engine, start, end)
     else:
-        raise InputError(f"export what must be loan_day or roll_rates (got {what!r})", field="what")
+        raise InputError(
+            f"export what must be loan_day, roll_rates or journal (got {what!r})", field="what"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         pa.csv.write_csv(table, out)

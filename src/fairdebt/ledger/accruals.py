@@ -17,6 +17,7 @@ is integer cents in numpy, over every loan at once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from fairdebt import audit
 from fairdebt.db import cents_sql, dialect_sql, driver_types, execute_many, insert_rows
 from fairdebt.ledger.costs import penalty_room_cents
 from fairdebt.ledger.installments import decimal_of
+from fairdebt.ledger.journal import last_id, post_penalties
 from fairdebt.models import CONTACT_ONLY_HOLDS, LoanStatus
 
 __all__ = ["accrue_penalties", "penalty_cents"]
@@ -65,9 +67,14 @@ WHERE l.status = :active AND i.superseded_on IS NULL AND i.due_on < :day
 """
 
 
-def _candidates(session: Session, business_date: dt.date) -> pd.DataFrame:
+def _candidates(
+    session: Session, business_date: dt.date, loan_ids: Sequence[int] | None
+) -> pd.DataFrame:
+    sql = _CANDIDATES_SQL
+    if loan_ids is not None:
+        sql += f" AND l.id IN ({', '.join(str(int(i)) for i in loan_ids) or 'NULL'})"
     rows = session.execute(
-        text(dialect_sql(session.get_bind().dialect.name, _CANDIDATES_SQL)).bindparams(
+        text(dialect_sql(session.get_bind().dialect.name, sql)).bindparams(
             bindparam("day", type_=Date)
         ),
         {"active": LoanStatus.ACTIVE.value, "day": business_date},
@@ -93,11 +100,17 @@ def _candidates(session: Session, business_date: dt.date) -> pd.DataFrame:
 
 
 def accrue_penalties(
-    session: Session, *, business_date: dt.date, actor: str, at: dt.datetime
+    session: Session,
+    *,
+    business_date: dt.date,
+    actor: str,
+    at: dt.datetime,
+    loan_ids: Sequence[int] | None = None,
 ) -> int:
-    """Accrue the day's penalties for every loan at once; returns the number of rows written."""
+    """Accrue the day's penalties for every loan at once (or only these loans', as a replay
+    does); returns the number of rows written."""
     session.flush()
-    frame = _candidates(session, business_date)
+    frame = _candidates(session, business_date, loan_ids)
     if frame.empty:
         return 0
     frame = frame.sort_values(["loan_id", "due_on", "installment_id"])
@@ -117,12 +130,14 @@ def accrue_penalties(
     driver = driver_types(session)
     amounts = [driver.money(c) for c in cents]
     day = driver.day(business_date)
+    after_accrual_id = last_id(session, "accrual")
     insert_rows(
         session,
         "accrual",
         ("installment_id", "loan_id", "component", "amount", "accrued_on"),
         [(i, loan, "penalty", a, day) for i, loan, a in zip(ids, loans, amounts, strict=True)],
     )
+    post_penalties(session, business_date=business_date, after_accrual_id=after_accrual_id)
     execute_many(
         session,
         # Exact on both: integer cents on SQLite, NUMERIC on PostgreSQL.

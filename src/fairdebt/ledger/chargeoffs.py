@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from fairdebt import audit
 from fairdebt.errors import ConfigurationError
 from fairdebt.ledger.installments import chunked, owed_expression
+from fairdebt.ledger.journal import post_charge_offs
 from fairdebt.models import (
     CONTACT_ONLY_HOLDS,
     Hold,
@@ -126,6 +127,7 @@ def charge_off_due(
             .where(table.c.id.in_(chunk))
             .values(status=LoanStatus.CHARGED_OFF, charged_off_on=business_date)
         )
+    post_charge_offs(session, loan_ids=[loan_id for loan_id, _ in due], business_date=business_date)
     audit.record_many(
         session,
         [

@@ -33,6 +33,7 @@ from fairdebt.ledger.installments import (
     settle_owed,
     write_paid_cents,
 )
+from fairdebt.ledger.journal import last_id, post_allocations
 from fairdebt.models import PaymentStatus
 
 __all__ = ["apply_credits"]
@@ -54,11 +55,14 @@ _CREDIT_SOURCES_SQL = (
 _Line = tuple[int, int, int, int, int]  # payment, installment, loan, component index, cents
 
 
-def _credit_loans(session: Session) -> dict[int, tuple[int, str]]:
+def _credit_loans(session: Session, loan_ids: Sequence[int] | None) -> dict[int, tuple[int, str]]:
+    sql = _CREDIT_LOANS_SQL
+    if loan_ids is not None:
+        sql += f" AND loan.id IN ({', '.join(str(int(i)) for i in loan_ids) or 'NULL'})"
     connection = session.connection()
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(dialect_sql(connection.dialect.name, _CREDIT_LOANS_SQL))
+        cursor.execute(dialect_sql(connection.dialect.name, sql))
         return {int(i): (int(c), order) for i, c, order in cursor.fetchall()}
     finally:
         cursor.close()
@@ -81,13 +85,21 @@ def _sources(session: Session, loan_ids: Sequence[int]) -> dict[int, list[list[i
     return sources
 
 
-def apply_credits(session: Session, *, business_date: dt.date, actor: str, at: dt.datetime) -> int:
-    """Apply every active loan's credit to its dues that have fallen due by ``business_date``.
+def apply_credits(
+    session: Session,
+    *,
+    business_date: dt.date,
+    actor: str,
+    at: dt.datetime,
+    loan_ids: Sequence[int] | None = None,
+) -> int:
+    """Apply every active loan's credit (or only these loans') to its dues that have fallen due
+    by ``business_date``.
 
     Returns the number of loans whose credit paid something.
     """
     session.flush()
-    loans = _credit_loans(session)
+    loans = _credit_loans(session, loan_ids)
     if not loans:
         return 0
     day_key = business_date.isoformat()
@@ -108,11 +120,19 @@ def apply_credits(session: Session, *, business_date: dt.date, actor: str, at: d
         return 0
     driver = driver_types(session)
     on = driver.day(business_date)
+    after_line_id = last_id(session, "allocation_line")
     insert_rows(
         session,
         "allocation_line",
         LINE_COLUMNS,
         [(p, i, loan, COMPONENTS[c], driver.money(cents), on) for p, i, loan, c, cents in lines],
+    )
+    post_allocations(
+        session,
+        kind="credit.applied",
+        payment_ids=[line[0] for line in lines],
+        after_line_id=after_line_id,
+        funded_by="credit",
     )
     write_paid_cents(session, (due for loan_dues in dues.values() for due in loan_dues))
     execute_many(

@@ -30,6 +30,7 @@ from fairdebt.ledger.installments import (
     settle_loans,
     write_states,
 )
+from fairdebt.ledger.journal import post_disbursements, post_waivers
 from fairdebt.ledger.plans import extend, restructure
 from fairdebt.ledger.products import (
     contract_cost_problem,
@@ -263,6 +264,7 @@ def disburse_many(
         for seq, due_on, principal, interest, fee in lines
     ]
     insert_rows(session, "installment", INSTALLMENT_COLUMNS, installment_rows)
+    post_disbursements(session, loan_ids=ids)
     events = [
         audit.AuditEvent(
             "loan.disbursed",
@@ -322,7 +324,8 @@ def waive(
     if amount <= 0:
         raise InputError(f"must be a positive amount (got {amount})", record=record, field="amount")
     session.flush()
-    get_or_raise(session, Loan, loan_id, what="loan", column="id", field="loan_id")
+    loan = get_or_raise(session, Loan, loan_id, what="loan", column="id", field="loan_id")
+    is_charged_off = loan.status == LoanStatus.CHARGED_OFF
     states = load_states(session, [loan_id])[loan_id]
     available = sum((s.outstanding(component) for s in states), ZERO)
     if amount > available:
@@ -356,6 +359,8 @@ def waive(
     session.add_all(waivers)
     session.flush()
     write_states(session, states)
+    if not is_charged_off:  # a charged-off loan has no receivables left to forgive
+        post_waivers(session, waiver_ids=[w.id for w in waivers])
     events = [
         audit.AuditEvent(
             "charge.waived",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
@@ -33,7 +33,9 @@ from fairdebt.ledger.installments import (
     settle_owed,
     write_paid_cents,
 )
+from fairdebt.ledger.journal import post_allocations, post_payments_cash
 from fairdebt.ledger.recoveries import RecoveryIn, record_recoveries
+from fairdebt.ledger.replay import needs_replay, replay_loans
 from fairdebt.models import LoanStatus, Overpayment, PaymentStatus
 from fairdebt.money import CENT, DEFAULT_MAX_AMOUNT, ZERO, parse_amount
 
@@ -50,6 +52,7 @@ PAYMENT_COLUMNS = (
     "status",
     "prepaid_amount",
     "credit_amount",
+    "booked_on",
 )
 
 
@@ -58,8 +61,9 @@ class PaymentIn:
     external_id: str
     loan_external_id: str
     amount: Decimal
-    paid_on: dt.date
+    paid_on: dt.date  # the value date: when the borrower paid
     channel: str | None = None
+    booked_on: dt.date | None = None  # when the lender learned of it (None: the value date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,9 @@ class PostResult:
     credit_amount: Decimal
     # On a charged-off loan the whole amount is a recovery (ledger/recoveries.py).
     recovered_amount: Decimal = ZERO
+    # A payment dated behind what the ledger had already done replayed its loan from here
+    # (ledger/replay.py); the allocation above is then the one before the replay.
+    replayed_from: dt.date | None = None
 
 
 class _Known(NamedTuple):
@@ -207,6 +214,12 @@ def post_payments(
     fresh.sort(key=lambda i: (payments[i].paid_on, i))
     recovered = [i for i in fresh if checked[i][1].is_charged_off]
     live = [i for i in fresh if not checked[i][1].is_charged_off]
+    # Value dates behind what the ledger already did for the loan: replayed after posting.
+    earliest: dict[int, dt.date] = {}
+    for i in live:
+        loan_id, on = checked[i][1].id, payments[i].paid_on
+        earliest[loan_id] = min(on, earliest.get(loan_id, on))
+    behind = needs_replay(session, earliest) if earliest else {}
     dues = load_open_dues(session, {checked[i][1].id for i in live})
     # The waterfall in integer cents (exact for whole-cent amounts), Decimal again at the edges.
     allocations = dict.fromkeys(recovered, CentsAllocation([], 0, 0, 0))
@@ -220,6 +233,10 @@ def post_payments(
             terms.overpayment == _CREDIT,
         )
     ids = _write(session, payments, checked, fresh, allocations)
+    posted_ids = [ids[i] for i in live]
+    # New payments have no earlier lines: every line of theirs is this batch's.
+    post_allocations(session, kind="payment.posted", payment_ids=posted_ids, after_line_id=0)
+    post_payments_cash(session, payment_ids=posted_ids)
     write_paid_cents(session, (due for loan_dues in dues.values() for due in loan_dues))
     events = _events(payments, checked, fresh, allocations, ids, actor, at)
     events += _recoveries(session, payments, checked, recovered, ids, actor, at)
@@ -253,11 +270,41 @@ def post_payments(
     owed_by = {
         loan_id: decimal_of(sum(sum(due.owed) for due in dues.get(loan_id, ())))
         for loan_id in on_by_loan
+        if loan_id not in behind
     }
+    on_by_loan = {loan_id: on for loan_id, on in on_by_loan.items() if loan_id not in behind}
     events += settle_owed(session, owed_by=owed_by, on_by_loan=on_by_loan, actor=actor, at=at)
+    if behind:
+        audit.record_many(session, events)
+        events = _replay(session, payments, checked, live, behind, results, actor, at)
     audit.record_many(session, events)
     session.expire_all()
     return [cast(PostResult, result) for result in results]
+
+
+def _replay(
+    session: Session,
+    payments: Sequence[PaymentIn],
+    checked: Sequence[tuple[Decimal, _LoanTerms]],
+    live: Sequence[int],
+    behind: dict[int, dt.date],
+    results: list[PostResult | None],
+    actor: str,
+    at: dt.datetime,
+) -> list[audit.AuditEvent]:
+    """Replay the loans whose payments were dated behind the ledger; mark their results."""
+    records: dict[int, str] = {}
+    for index in live:
+        loan_id = checked[index][1].id
+        if loan_id in behind and payments[index].paid_on == behind[loan_id]:
+            records.setdefault(loan_id, f"payment {payments[index].external_id}")
+    _, events = replay_loans(session, from_by_loan=behind, records=records, actor=actor, at=at)
+    for index in live:
+        loan_id = checked[index][1].id
+        result = results[index]
+        if loan_id in behind and result is not None and not result.was_duplicate:
+            results[index] = replace(result, replayed_from=behind[loan_id])
+    return events
 
 
 def _recoveries(
@@ -331,6 +378,7 @@ def _write(
             _POSTED,
             money(allocations[i].prepaid),
             money(allocations[i].credit),
+            day(payments[i].booked_on or payments[i].paid_on),
         )
         for i in fresh
     ]

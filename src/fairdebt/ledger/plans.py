@@ -25,7 +25,8 @@ from fairdebt import audit
 from fairdebt.db import get_or_raise
 from fairdebt.errors import ConflictError, InputError, RuleViolation
 from fairdebt.ledger.installments import COMPONENTS, InstallmentState, load_states
-from fairdebt.ledger.schedules import build_schedule
+from fairdebt.ledger.journal import post_schedule_change
+from fairdebt.ledger.schedules import ScheduleLine, build_schedule
 from fairdebt.models import Installment, Loan, LoanStatus, RepaymentPlan
 from fairdebt.money import ZERO
 
@@ -54,6 +55,37 @@ def carried_due_on(states: list[InstallmentState], starts_on: dt.date) -> dt.dat
     """
     late = [s.due_on for s in states if s.due_on < starts_on and s.total_outstanding() > 0]
     return min(late, default=None)
+
+
+def _post(
+    session: Session,
+    plan: RepaymentPlan,
+    states: list[InstallmentState],
+    lines: list[ScheduleLine],
+    starts_on: dt.date,
+) -> None:
+    """The plan's journal: open components replaced, charges due by the start capitalised."""
+    before = {c: sum((s.outstanding(c) for s in states), ZERO) for c in COMPONENTS}
+    after = {
+        "principal": sum((line.principal_due for line in lines), ZERO),
+        "interest": sum((line.interest_due for line in lines), ZERO),
+        "fee": sum((line.fee_due for line in lines), ZERO),
+    }
+    capitalised = {
+        c: sum((s.outstanding(c) for s in states if s.due_on <= starts_on), ZERO)
+        for c in ("interest", "fee")
+    }
+    post_schedule_change(
+        session,
+        kind=f"loan.{'restructured' if plan.kind == 'restructure' else 'extended'}",
+        source_id=plan.id,
+        loan_id=plan.loan_id,
+        on=starts_on,
+        before=before,
+        after=after,
+        capitalised=capitalised,
+        residual_account="waivers",  # a penalty on dues after the start is dropped
+    )
 
 
 def _make_plan(
@@ -126,6 +158,8 @@ def _make_plan(
     session.connection().execute(
         update(table).where(table.c.id.in_(superseded)).values(superseded_on=starts_on)
     )
+    if loan.status != LoanStatus.CHARGED_OFF:  # written off: no receivables to change
+        _post(session, plan, states, lines, starts_on)
     zero = {f"{c}_{part}": ZERO for c in COMPONENTS for part in ("paid", "waived")}
     session.connection().execute(
         insert(table),

@@ -31,7 +31,8 @@ from fairdebt import audit
 from fairdebt.db import get_or_raise
 from fairdebt.errors import ConflictError, RuleViolation
 from fairdebt.ledger.costs import penalty_room_cents
-from fairdebt.ledger.installments import InstallmentState, load_states
+from fairdebt.ledger.installments import COMPONENTS, InstallmentState, load_states
+from fairdebt.ledger.journal import post_schedule_change
 from fairdebt.ledger.payments import PaymentIn, PostResult, post_payments
 from fairdebt.ledger.schedules import level_payment
 from fairdebt.models import (
@@ -328,6 +329,23 @@ def _rewrite(
         for index, (due_on, principal, interest, fee) in enumerate(rows, start=1)
     )
     session.flush()
+    post_schedule_change(
+        session,
+        kind="loan.prepaid",
+        source_id=position.loan.id,
+        loan_id=position.loan.id,
+        on=on,
+        before={c: sum((s.outstanding(c) for s in position.ahead), ZERO) for c in COMPONENTS},
+        after={
+            "principal": sum((row[1] for row in rows), ZERO),
+            "interest": sum((row[2] for row in rows), ZERO),
+            "fee": sum((row[3] for row in rows), ZERO),
+        },
+        capitalised={},
+        # Charges paid ahead on the dues replaced and not charged by the payoff (interest of
+        # later periods) become principal repaid: income taken back.
+        residual_account="interest_income",
+    )
 
 
 def _split(

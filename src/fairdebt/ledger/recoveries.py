@@ -23,10 +23,18 @@ from sqlalchemy.orm import Session
 
 from fairdebt.audit import AuditEvent
 from fairdebt.db import cents_sql, select_by_keys
+from fairdebt.ledger.journal import JournalRow, post_lines
 from fairdebt.models import Loan, Recovery
 from fairdebt.money import ZERO, decimal_of
 
-__all__ = ["RECOVERY_ORDER", "RecoveryIn", "RecoveryLine", "record_recoveries", "recoveries_report"]
+__all__ = [
+    "RECOVERY_ORDER",
+    "RecoveryIn",
+    "RecoveryLine",
+    "record_recoveries",
+    "recoveries_report",
+    "recovery_lines",
+]
 
 RECOVERY_ORDER = ("principal", "interest", "fee", "penalty")
 
@@ -83,6 +91,20 @@ def _split(cents: int, left: list[int]) -> tuple[list[int], int]:
     return parts, cents
 
 
+def recovery_lines(row: Recovery, kind: str) -> list[JournalRow]:
+    """The journal lines of a recovery (``recovery.recorded``) or of taking it back
+    (``recovery.reversed``): cash in, recoveries income, the excess held for the borrower."""
+    sign = 1 if kind == "recovery.recorded" else -1
+    on = row.recovered_on if sign == 1 else row.reversed_on
+    assert on is not None
+    amount, excess = Decimal(row.amount), Decimal(row.excess_amount)
+    return [
+        (kind, row.id, row.loan_id, on, "cash", sign * amount),
+        (kind, row.id, row.loan_id, on, "recoveries", -sign * (amount - excess)),
+        (kind, row.id, row.loan_id, on, "unapplied_credit", -sign * excess),
+    ]
+
+
 def record_recoveries(
     session: Session, *, recoveries: Sequence[RecoveryIn], actor: str, at: dt.datetime
 ) -> list[AuditEvent]:
@@ -109,6 +131,7 @@ def record_recoveries(
         )
     session.add_all(rows)
     session.flush()
+    post_lines(session, [line for row in rows for line in recovery_lines(row, "recovery.recorded")])
     return [
         AuditEvent(
             "recovery.recorded",

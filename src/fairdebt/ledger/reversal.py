@@ -21,7 +21,17 @@ from fairdebt.db import driver_types, get_or_raise, insert_rows
 from fairdebt.errors import ConflictError, RuleViolation
 from fairdebt.ledger.allocation import LINE_COLUMNS
 from fairdebt.ledger.installments import load_states, settle_loans, write_states
-from fairdebt.models import AllocationLine, Installment, Loan, Payment, PaymentStatus, Recovery
+from fairdebt.ledger.journal import last_id, post_allocations, post_lines
+from fairdebt.ledger.recoveries import recovery_lines
+from fairdebt.models import (
+    AllocationLine,
+    Installment,
+    Loan,
+    LoanStatus,
+    Payment,
+    PaymentStatus,
+    Recovery,
+)
 
 __all__ = ["reverse_payment"]
 
@@ -56,6 +66,33 @@ def _check_reversible(session: Session, payment: Payment, reversed_on: dt.date) 
     # drawn down below this payment's share cannot be taken back here.
     if loan.credit_amount < payment.credit_amount or applied is not None:
         raise ConflictError(f"{record}: its credit of {payment.credit_amount} was already used")
+
+
+def _post(
+    session: Session, payment: Payment, loan: Loan, reversed_on: dt.date, after_line_id: int
+) -> None:
+    """The reversal's journal: the payment's own entry, or its recovery's, taken back."""
+    recovery = session.scalars(select(Recovery).where(Recovery.payment_id == payment.id)).first()
+    if recovery is not None:
+        recovery.reversed_on = reversed_on
+        post_lines(session, recovery_lines(recovery, "recovery.reversed"))
+        return
+    post_allocations(
+        session,
+        kind="payment.reversed",
+        payment_ids=[payment.id],
+        after_line_id=after_line_id,
+        funded_by="charged_off" if loan.status == LoanStatus.CHARGED_OFF else "payment",
+    )
+    kind, on = "payment.reversed", reversed_on
+    post_lines(
+        session,
+        [
+            (kind, payment.id, loan.id, on, "cash", -Decimal(payment.amount)),
+            (kind, payment.id, loan.id, on, "unapplied_credit", Decimal(payment.credit_amount)),
+        ],
+        is_entry=False,
+    )
 
 
 def reverse_payment(
@@ -93,10 +130,12 @@ def reverse_payment(
         )
         for line in lines
     ]
+    after_line_id = last_id(session, "allocation_line")
     insert_rows(session, "allocation_line", LINE_COLUMNS, negative)
     write_states(session, by_id.values())
     loan = session.get(Loan, payment.loan_id)
     assert loan is not None
+    _post(session, payment, loan, reversed_on, after_line_id)
     loan.credit_amount -= payment.credit_amount
     payment.status = PaymentStatus.REVERSED
     payment.reversed_on = reversed_on
