@@ -70,8 +70,10 @@ def test_the_demo_replaces_its_database_and_writes_a_self_contained_report(
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".db") == ["fairdebt-demo.db"]
     page = (tmp_path / "fairdebt-demo.html").read_text(encoding="utf-8")
     # Trend, roll rates and vintages; then the collections section's recovery curves and its
-    # contacts and complaints per ¥10,000 recovered.
-    assert page.count("<svg") == 5
+    # contacts and complaints per ¥10,000 recovered; then the processes section, whose charts
+    # appear where the small book has plans, promises, complaints or placements to show.
+    assert page.count("<svg") >= 5
+    assert "Plans, promises, complaints and agencies" in page
     assert "演示报告" in page and "demo report" in page
     assert "催收闭环 Collections" in page and "holdout" in page
     for external in ('src="http', "src='http", 'href="http', "<link", "url(http"):
