@@ -33,6 +33,7 @@ import pandas as pd
 from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
 from fairdebt.explain.localize import Cause, localize, make_leaves
+from fairdebt.explain.policy import check_new_terms
 
 __all__ = ["MECHANISMS", "METRICS", "Explanation", "expected_rates", "explain_dues"]
 
@@ -296,6 +297,29 @@ def explain_dues(
                 expected=dues["expected"][inside],
             )
             change_date = local.on if local is not None else change.on
+    # New terms: product versions first sold after the reference cohorts, tested directly
+    # against the same products' earlier versions at the same ages (:mod:`.policy`).
+    if version_new.any():
+        terms = check_new_terms(dues, set(dues.loc[version_new, "product"].astype(str)))
+        if terms is not None and terms.significant:
+            mechanism, change_date = "policy", terms.first_sold
+            named = [f"product={v}" for v in terms.versions if terms.excess[v] > 0]
+            positive = sum(v for v in terms.excess.values() if v > 0)
+            described = [
+                {
+                    "segment": [label],
+                    "mechanism": "policy",
+                    "explanatory_power": terms.excess[label.split("=", 1)[1]] / positive,
+                    "surprise": terms.z_worse,
+                }
+                for label in named
+            ] + [d for d in described if d["segment"][0] not in named]
+            segments = named + [s for s in segments if s not in named]
+            # The bridge's policy part is at least the new terms' excess; the remainder
+            # (period) gives it up, so the bridge still adds up.
+            shift = max(positive / days_after - bridge["policy"], 0.0)
+            bridge["policy"] += shift
+            bridge["period"] -= shift
     # Did the rate move beyond what the new composition explains? A Poisson z on the count of
     # dues entering collection after the change against the composition's expectation.
     expected_count = float(after["expected_count"].sum())
