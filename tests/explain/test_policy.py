@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from fairdebt.explain import explain_dues
-from fairdebt.explain.policy import family, check_new_terms
+from fairdebt.explain.policy import check_new_terms, family
 
 from .books import make_book, shock_start
 
