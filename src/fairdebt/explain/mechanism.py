@@ -38,7 +38,7 @@ from fairdebt.explain.policy import check_new_terms
 __all__ = ["MECHANISMS", "METRICS", "Explanation", "expected_rates", "explain_dues"]
 
 MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
-METRICS = ("entry_rate",)
+METRICS = ("entry_rate", "dpd30_rate")
 # A segment named as a cause must carry at least this share of the excess over expectation.
 SEGMENT_SHARE = 0.2
 SEGMENT_LIFT = 1.5
