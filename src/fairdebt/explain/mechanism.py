@@ -14,7 +14,14 @@
    changed), or in provinces or nowhere in particular (every cohort moved: period);
 4. names the mechanism and the segments, ordered by explanatory power; ``[]`` when the change is
    portfolio-wide (after the portfolio's common factor is taken out, no segment carrying a
-   fifth of the excess stands out).
+   fifth of the excess stands out);
+5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
+   reference cohorts are significantly worse than the same products' earlier versions at the
+   same ages, and more so than the earlier versions over the same weeks, the mechanism is
+   policy, the new versions come first and the date is their first sale.
+
+``metric="dpd30_rate"`` runs the same steps on weekly balance snapshots
+(:func:`fairdebt.explain.balances.read_balances`).
 
 This is age-period-cohort in Breeden's dual-time sense with the age curve held from the
 baseline: existing cohorts that moved at their ages are period, new cohorts worse at the same
