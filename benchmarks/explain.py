@@ -1,6 +1,6 @@
 """The explainer's benchmarks: root-cause localisation (RS, B0) and the mechanism on scenarios.
 
-    nice -n 10 python benchmarks/explain.py [--only rs,b0,scenarios] [--seeds 20]
+    nice -n 10 python benchmarks/explain.py [--only rs,b0,scenarios] [--seeds 20] [--first-seed 101]
         [--borrowers 4000] [--months 8] [--workers 2]
 
 Writes benchmarks/results/explain.md. Localisation: exact-match and relaxed (a parent or a
@@ -234,6 +234,7 @@ def explain_existing(path: Path) -> dict[str, Any]:
 
 def run_scenarios(
     seeds: int,
+    first_seed: int,
     borrowers: int,
     months: int,
     folder: Path,
@@ -249,13 +250,14 @@ def run_scenarios(
     else:
         jobs = [
             (s, seed, borrowers, months, str(folder))
-            for seed in range(1, seeds + 1)
+            for seed in range(first_seed, first_seed + seeds)
             for s in EXPECTED
         ]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             runs = list(pool.map(one_scenario, jobs))
         what = (
-            f"{seeds} seeds (1–{seeds}) × 4 scenarios, {borrowers:,} borrowers over {months} "
+            f"{seeds} seeds ({first_seed}–{first_seed + seeds - 1}) × 4 scenarios, "
+            f"{borrowers:,} borrowers over {months} "
             "months from 2025-01-01, simulated without the collection loop (`collect=False`) "
             "into a fresh SQLite database each"
         )
@@ -301,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default="rs,b0,scenarios")
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument(
+        "--first-seed", type=int, default=101, help="seeds run from here (1–5 are for development)"
+    )
     parser.add_argument("--borrowers", type=int, default=4000)
     parser.add_argument("--months", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
@@ -324,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         + (
             f"--existing {args.existing.name}`."
             if args.existing
-            else f"--seeds {args.seeds} --borrowers {args.borrowers} --months {args.months}`."
+            else f"--seeds {args.seeds} --first-seed {args.first_seed} "
+            f"--borrowers {args.borrowers} --months {args.months}`."
             if "scenarios" in only
             else "`."
         ),
@@ -346,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     if "scenarios" in only:
         lines += run_scenarios(
             args.seeds,
+            args.first_seed,
             args.borrowers,
             args.months,
             Path(tempfile.mkdtemp()),

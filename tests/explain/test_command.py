@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from fairdebt.cli import app
 from fairdebt.db import make_engine, upgrade
-from fairdebt.explain import MECHANISMS, read_dues, web_panel
+from fairdebt.explain import MECHANISMS, read_balances, read_dues, web_panel
 from fairdebt.simulation import simulate
 
 
@@ -41,6 +41,26 @@ def test_explain_reads_the_book_and_prints_the_issue_s_json_and_writes_the_repor
     assert "data-testid='headline'" in page and "<svg" in page
     panel = web_panel(engine, result.end_on, "zh-CN")
     assert "explain-headline" in panel and "入催率" in panel
+    # dpd30_rate: weekly snapshots of the balance; the last one is the ledger's own 30+ share.
+    balances = read_balances(engine)
+    last = balances[balances["due_on"] == balances["due_on"].max()]
+    with engine.connect() as connection:
+        ledger = connection.exec_driver_sql(
+            "SELECT dpd, principal_outstanding FROM loan_day WHERE business_date = "
+            f"'{last['due_on'].iloc[0].date().isoformat()}' AND status = 'active' "
+            "AND principal_outstanding > 0"
+        ).all()
+    share = sum(float(p) for d, p in ledger if d >= 30) / sum(float(p) for _, p in ledger)
+    mine = (last["entered"] * last["principal"]).sum() / last["principal"].sum()
+    assert abs(mine - share) < 1e-9 and len(last) == len(ledger)
+    answer = CliRunner().invoke(
+        app, ["explain", "--database", database_url, "--metric", "dpd30_rate", "--out",
+              str(tmp_path / "dpd30.html"), "--lang", "en"],
+    )  # fmt: skip
+    assert answer.exit_code == 0, answer.output
+    payload = json.loads(answer.output.strip().splitlines()[-1])
+    assert payload["metric"] == "dpd30_rate" and payload["mechanism"] in MECHANISMS
+    assert "30+" in (tmp_path / "dpd30.html").read_text(encoding="utf-8")
     engine.dispose()
 
 

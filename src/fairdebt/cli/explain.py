@@ -32,7 +32,9 @@ DataOption = typer.Option(..., "--data", help="CSV of leaves. 叶子数据（CSV
 @app.callback(invoke_without_command=True)
 def explain_command(
     ctx: typer.Context,
-    metric: str = typer.Option("entry_rate", "--metric", help="entry_rate (入催率)"),
+    metric: str = typer.Option(
+        "entry_rate", "--metric", help="entry_rate (入催率) or dpd30_rate (30+ 余额占比)"
+    ),
     start: str | None = typer.Option(None, "--from", help="First due date, YYYY-MM-DD. 起始日。"),
     end: str | None = typer.Option(None, "--to", help="Last due date, YYYY-MM-DD. 截止日。"),
     out: Path | None = OutOption,
@@ -42,7 +44,7 @@ def explain_command(
     """When the KPI changed, the bridge of the change and the segments behind it. 归因分析。"""
     if ctx.invoked_subcommand is not None:
         return
-    from fairdebt.explain import METRICS, explain_dues, read_dues
+    from fairdebt.explain import METRICS, explain_dues, read_balances, read_dues
 
     if metric not in METRICS:
         raise InputError(f"must be one of {', '.join(METRICS)} (got {metric!r})", field="--metric")
@@ -53,7 +55,8 @@ def explain_command(
     if since and until and since > until:
         raise InputError(f"--from {since} is after --to {until}", field="--from")
     engine = open_database(database)
-    dues = read_dues(engine, from_on=since, to_on=until)
+    read = read_balances if metric == "dpd30_rate" else read_dues
+    dues = read(engine, from_on=since, to_on=until)
     explanation = explain_dues(dues, metric=metric)
     payload = explanation.as_json()
     if out is not None:

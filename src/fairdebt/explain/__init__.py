@@ -17,6 +17,7 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from fairdebt.explain.adtributor import adtributor
+from fairdebt.explain.balances import read_balances
 from fairdebt.explain.book import DIMENSIONS, read_dues
 from fairdebt.explain.changes import ChangePoint, detect_change
 from fairdebt.explain.localize import Cause, element_label, localize, make_leaves
@@ -44,6 +45,7 @@ __all__ = [
     "explain_dues",
     "localize",
     "make_leaves",
+    "read_balances",
     "read_dues",
     "web_panel",
 ]

@@ -14,7 +14,14 @@
    changed), or in provinces or nowhere in particular (every cohort moved: period);
 4. names the mechanism and the segments, ordered by explanatory power; ``[]`` when the change is
    portfolio-wide (after the portfolio's common factor is taken out, no segment carrying a
-   fifth of the excess stands out).
+   fifth of the excess stands out);
+5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
+   reference cohorts are significantly worse than the same products' earlier versions at the
+   same ages, and more so than the earlier versions over the same weeks, the mechanism is
+   policy, the new versions come first and the date is their first sale.
+
+``metric="dpd30_rate"`` runs the same steps on weekly balance snapshots
+(:func:`fairdebt.explain.balances.read_balances`).
 
 This is age-period-cohort in Breeden's dual-time sense with the age curve held from the
 baseline: existing cohorts that moved at their ages are period, new cohorts worse at the same
@@ -33,11 +40,12 @@ import pandas as pd
 from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
 from fairdebt.explain.localize import Cause, localize, make_leaves
+from fairdebt.explain.policy import check_new_terms
 
 __all__ = ["MECHANISMS", "METRICS", "Explanation", "expected_rates", "explain_dues"]
 
 MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
-METRICS = ("entry_rate",)
+METRICS = ("entry_rate", "dpd30_rate")
 # A segment named as a cause must carry at least this share of the excess over expectation.
 SEGMENT_SHARE = 0.2
 SEGMENT_LIFT = 1.5
@@ -296,6 +304,29 @@ def explain_dues(
                 expected=dues["expected"][inside],
             )
             change_date = local.on if local is not None else change.on
+    # New terms: product versions first sold after the reference cohorts, tested directly
+    # against the same products' earlier versions at the same ages (:mod:`.policy`).
+    if version_new.any():
+        terms = check_new_terms(dues, set(dues.loc[version_new, "product"].astype(str)))
+        if terms is not None and terms.significant:
+            mechanism, change_date = "policy", terms.first_sold
+            named = [f"product={v}" for v in terms.versions if terms.excess[v] > 0]
+            positive = sum(v for v in terms.excess.values() if v > 0)
+            described = [
+                {
+                    "segment": [label],
+                    "mechanism": "policy",
+                    "explanatory_power": terms.excess[label.split("=", 1)[1]] / positive,
+                    "surprise": terms.z_worse,
+                }
+                for label in named
+            ] + [d for d in described if d["segment"][0] not in named]
+            segments = named + [s for s in segments if s not in named]
+            # The bridge's policy part is at least the new terms' excess; the remainder
+            # (period) gives it up, so the bridge still adds up.
+            shift = max(positive / days_after - bridge["policy"], 0.0)
+            bridge["policy"] += shift
+            bridge["period"] -= shift
     # Did the rate move beyond what the new composition explains? A Poisson z on the count of
     # dues entering collection after the change against the composition's expectation.
     expected_count = float(after["expected_count"].sum())

@@ -65,6 +65,7 @@ TEXT: dict[str, dict[str, str]] = {
         "period": "时期",
         "policy": "政策",
         "entry_rate": "入催率",
+        "dpd30_rate": "30+ 余额占比",
     },
     "en": {
         "title": "Why collections rose: the explainer",
@@ -95,6 +96,7 @@ TEXT: dict[str, dict[str, str]] = {
         "period": "period",
         "policy": "policy",
         "entry_rate": "day-1 delinquency (入催率)",
+        "dpd30_rate": "share of balance 30+ dpd (30+ 余额占比)",
     },
 }
 
@@ -232,7 +234,7 @@ def render_report(explanation: Explanation, tables: ReportTables, *, lang: str =
         str(
             lines(
                 [s.strftime("%m-%d") for s in series["start"]],
-                {t["entry_rate"]: [None if v != v else float(v) for v in series["ratio"]]},
+                {t[explanation.metric]: [None if v != v else float(v) for v in series["ratio"]]},
                 label=t["series"],
                 percent=False,
             )
