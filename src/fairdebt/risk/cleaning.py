@@ -107,6 +107,17 @@ def read_input(estimator: Any, X: Any, *, reset: bool) -> pd.DataFrame:
     return as_frame(data) if columns is None else pd.DataFrame(data, columns=columns)
 
 
+def numeric_values(
+    X: pd.DataFrame, column: str, special_codes: Mapping[str, Sequence[float]]
+) -> np.ndarray:
+    """``X[column]`` as floats, with text and the column's special codes read as missing."""
+    values = pd.to_numeric(X[column], errors="coerce").to_numpy(dtype=float)
+    codes = special_codes.get(column)
+    if codes:
+        values = np.where(np.isin(values, list(codes)), np.nan, values)
+    return np.asarray(values, dtype=float)
+
+
 def make_target(values: Any, bad: Any, *, column: str = "target") -> np.ndarray:
     """Return the 0/1 target ``values == bad``; ``bad`` may be given as text (from a CLI).
 

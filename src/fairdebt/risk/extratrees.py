@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import ExtraTreesClassifier
 
+from fairdebt.risk.cleaning import numeric_values
 from fairdebt.risk.learners import Learner
 
 __all__ = ["DenseDesign", "ExtraTreesLearner"]
@@ -58,11 +59,7 @@ class DenseDesign:
         self.min_level_rows = min_level_rows
 
     def _numbers(self, X: pd.DataFrame, column: str) -> np.ndarray:
-        values = pd.to_numeric(X[column], errors="coerce").to_numpy(dtype=float)
-        codes = self.special_codes.get(column)
-        if codes:
-            values = np.where(np.isin(values, list(codes)), np.nan, values)
-        return np.asarray(values, dtype=float)
+        return numeric_values(X, column, self.special_codes)
 
     def fit(self, X: pd.DataFrame) -> DenseDesign:
         self.columns_ = list(X.columns)

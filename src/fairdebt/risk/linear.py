@@ -39,6 +39,8 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import SplineTransformer
 
+from fairdebt.risk.cleaning import numeric_values
+
 __all__ = ["SplineDesign", "fit_penalised"]
 
 #: The grid of inverse penalties searched on the inner folds.
@@ -65,11 +67,7 @@ class SplineDesign:
         self.min_level_rows = min_level_rows
 
     def _numbers(self, X: pd.DataFrame, column: str) -> np.ndarray:
-        values = pd.to_numeric(X[column], errors="coerce").to_numpy(dtype=float)
-        codes = self.special_codes.get(column)
-        if codes:
-            values = np.where(np.isin(values, list(codes)), np.nan, values)
-        return np.asarray(values, dtype=float)
+        return numeric_values(X, column, self.special_codes)
 
     def fit(self, X: pd.DataFrame) -> SplineDesign:
         self.columns_ = list(X.columns)
