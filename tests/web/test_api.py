@@ -285,3 +285,20 @@ def test_a_failed_webhook_delivery_is_retried_later_with_a_growing_pause(
         assert delivery.delivered_at is None and delivery.attempts == 1
         assert delivery.last_status == 503
         assert delivery.next_attempt_at - NOW == dt.timedelta(seconds=30)
+
+
+def test_healthz_answers_anyone_that_the_server_is_up_and_holds_no_data(api: TestClient) -> None:
+    answer = api.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "warm": True}  # no warm-up in tests
+    assert "/healthz" not in api.get("/openapi.json").json()["paths"]
+
+
+def test_an_unknown_query_parameter_is_refused_with_the_security_headers(
+    api: TestClient, api_world: World
+) -> None:
+    answer = api.post("/v1/gate/check?pak=us", json=DAYTIME, headers=bearer(api_world.dialer_token))
+    assert answer.status_code == 422
+    assert "'pak'" in answer.json()["error"]
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in answer.headers

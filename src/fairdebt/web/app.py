@@ -42,6 +42,7 @@ from fairdebt.errors import (
 )
 from fairdebt.models import AppUser, CycleRun
 from fairdebt.web.auth import LoginThrottle
+from fairdebt.web.middleware import KnownQueryOnly, SecurityHeaders, is_api_path
 from fairdebt.web.offers import ExtensionOffers, PlanOffers
 
 __all__ = ["Web", "WebConfig", "create_app"]
@@ -132,14 +133,8 @@ def status_of(error: FairdebtError) -> int:
     return 500
 
 
-_API_QUERY = {
-    "/v1/gate/check": frozenset({"pack", "lang"}),
-    "/v1/screen": frozenset({"pack"}),
-}
-
-
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/v1")
+    return is_api_path(request.url.path)
 
 
 def create_app(config: WebConfig) -> FastAPI:
@@ -188,37 +183,9 @@ def create_app(config: WebConfig) -> FastAPI:
         https_only=config.secure_cookies,
     )
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not _is_api(request):
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                "form-action 'self'; frame-ancestors 'none'",
-            )
-        return response
-
-    @app.middleware("http")
-    async def known_query_only(request: Request, call_next: Any) -> Response:
-        # an API call with a query parameter the operation does not take is a mistake the
-        # caller should hear about (a misspelt ?pak=us would otherwise silently use cn)
-        if _is_api(request):
-            allowed = _API_QUERY.get(request.url.path, frozenset())
-            unknown = sorted(set(request.query_params) - allowed)
-            if unknown:
-                return JSONResponse(
-                    {
-                        "error": f"unknown query parameter {unknown[0]!r} "
-                        f"(this operation takes: {', '.join(sorted(allowed)) or 'none'})"
-                    },
-                    status_code=422,
-                )
-        response: Response = await call_next(request)
-        return response
+    # outermost last: every answer, the query check's 422 included, gets the headers
+    app.add_middleware(KnownQueryOnly)
+    app.add_middleware(SecurityHeaders)
 
     from fairdebt.web.rendering import error_page
 
@@ -248,6 +215,13 @@ def create_app(config: WebConfig) -> FastAPI:
                 {"error": str(error.detail)}, status_code=error.status_code, headers=headers
             )
         return error_page(request, error.status_code, str(error.detail), headers=headers)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        # for a load balancer and for benchmarks: up, and whether the start-up warm-up (the
+        # portfolio's figures, which hold the interpreter for seconds) has finished. No data.
+        warming = web.cache.get("warming")
+        return JSONResponse({"status": "ok", "warm": warming is None or warming.done()})
 
     static = resources.files("fairdebt.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
