@@ -146,7 +146,7 @@ def _frame(own: list[str], other: list[str], rng: random.Random) -> str:
     return rng.choice(other if rng.random() < 0.3 else own)
 
 
-def make_corpus(per_label: int = 4000, seed: int = SEED) -> list[dict[str, object]]:
+def make_corpus(per_label: int = 6000, seed: int = SEED) -> list[dict[str, object]]:
     """``per_label`` prohibited and as many compliant messages, zh and en, deterministic."""
     rng = random.Random(seed)
     seen: set[str] = set()
@@ -230,7 +230,7 @@ def make_corpus(per_label: int = 4000, seed: int = SEED) -> list[dict[str, objec
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-label", type=int, default=4000)
+    parser.add_argument("--per-label", type=int, default=6000)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     rows = make_corpus(args.per_label)

@@ -1,7 +1,9 @@
 """Train the screening classifier on the shipped corpus and write its artifact (deterministic).
 
 TF-IDF over character n-grams (1-4, inside word boundaries: the ``char_ngrams`` of
-``fairdebt.compliance.screening.classifier``) of the folded word view, a logistic regression
+``fairdebt.compliance.screening.classifier``) of the folded word view, Latin words and word
+pairs, and the cue classes of ``benchmarks/screening_cues.yaml`` and their pairs (copied into
+the artifact), a logistic regression
 for "prohibited or not", Platt scaling fitted on five-fold cross-validated decision values, and
 a multinomial logistic regression over the prohibited messages for the category. The threshold
 is the calibrated probability at which a message with no lexicon finding goes to review.
@@ -18,21 +20,45 @@ import argparse
 import gzip
 import json
 import time
+from pathlib import Path
 
 import numpy as np
+import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from fairdebt.compliance.screening.classifier import ARTIFACT, CORPUS, DATA, corpus_digest, features
+from fairdebt.compliance.screening.classifier import (
+    ARTIFACT,
+    CORPUS,
+    DATA,
+    Cues,
+    corpus_digest,
+    features,
+)
 from fairdebt.compliance.screening.folding import fold
 
 #: The review threshold is the lowest calibrated probability at which, in five-fold
 #: cross-validation by template (wording the model was not trained on), at most this share of
 #: compliant messages would go to review: the false-positive budget (3 %) with a margin.
 FALSE_POSITIVE_BUDGET = 0.02
-C_BINARY = 4.0
+C_BINARY = 8.0
 C_CATEGORY = 10.0
+CUES = Path(__file__).with_name("screening_cues.yaml")
+
+
+def reliability(p: np.ndarray, y: np.ndarray) -> str:
+    """Calibrated score against the observed share of prohibited messages, by score band,
+    out of fold (wording the model was not trained on)."""
+    rows = []
+    for lo, hi in ((0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+        band = (p >= lo) & (p < hi)
+        if band.any():
+            rows.append(
+                f"[{lo:.1f}, {min(hi, 1):.1f}) n={int(band.sum())} "
+                f"mean score {p[band].mean():.2f} prohibited {y[band].mean():.2f}"
+            )
+    return "\n".join(rows)
 
 
 def main() -> None:
@@ -44,7 +70,11 @@ def main() -> None:
     rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
     texts = [fold(r["text"]).words_text for r in rows]
     labels = np.array([int(r["label"]) for r in rows])
-    vectorizer = TfidfVectorizer(analyzer=features, min_df=2, sublinear_tf=True, dtype=np.float64)
+    classes = yaml.safe_load(CUES.read_text("utf-8"))["cues"]
+    cues = Cues(classes)
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda text: features(text, cues), min_df=2, sublinear_tf=True, dtype=np.float64
+    )
     x = vectorizer.fit_transform(texts)
     # Five models, each trained without one fifth of the core templates; their out-of-fold
     # decision values calibrate, and their mean weights are the shipped model, so the
@@ -78,6 +108,7 @@ def main() -> None:
         # p = 1 / (1 + exp(a * f + b)), f the decision value
         "calibration": [float(-platt.coef_[0, 0]), float(-platt.intercept_[0])],
         "threshold": threshold,
+        "cues": classes,
         "category_intercepts": [round(float(v), 5) for v in head.intercept_],
         "grams": [str(g) for g in vectorizer.get_feature_names_out()],
         "idf": [round(float(v), 5) for v in vectorizer.idf_],
@@ -86,6 +117,7 @@ def main() -> None:
     }
     body = json.dumps(artifact, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     (DATA / ARTIFACT).write_bytes(gzip.compress(body, mtime=0))
+    print(reliability(cv_p, labels))
     print(
         f"{len(rows)} messages, {x.shape[1]} n-grams; five-fold CV by template at {threshold}: "
         f"recall {flagged[bad].mean():.3f}, false positives {flagged[~bad].mean():.3f}; "

@@ -12,6 +12,7 @@ from fairdebt.compliance.screening import screen, verdict
 from fairdebt.compliance.screening.classifier import (
     CORPUS,
     DATA,
+    Cues,
     char_ngrams,
     classifier,
     corpus_digest,
@@ -105,3 +106,25 @@ def test_the_misses_named_in_the_issue_are_caught(pack: str, text: str, category
 
 def test_latin_initials_that_are_english_stay_quiet_without_chinese() -> None:
     assert screen("See SB 1234 for the new state rules.", pack="us") == []
+
+
+def test_cue_classes_give_a_feature_per_class_and_per_pair_whatever_the_words() -> None:
+    cues = Cues(
+        {
+            "KIN": {"en": ["cousin", "son"], "zh": ["表哥"]},
+            "OMEN": {"en": ["hope nothing happens"], "zh": ["万一"]},
+            "DEBT": {"en": ["#"]},
+        }
+    )
+    expected = ["c:KIN", "c:OMEN", "p:KIN+OMEN"]
+    assert cues.features("your cousin is well hope nothing happens") == expected
+    assert cues.features("你表哥挺好 万一") == expected
+    assert cues.features("your son owes 300") == ["c:DEBT", "c:KIN", "p:DEBT+KIN"]
+    # Whole words only: "hope nothing" alone or "season" do not count.
+    assert cues.features("hope nothing season") == []
+
+
+def test_the_shipped_model_reads_the_cue_classes_it_was_trained_with() -> None:
+    model = classifier()
+    assert {"KIN", "OMEN", "WORK", "NEG"} <= set(model.cues.classes)
+    assert "p:KIN+OMEN" in model.table

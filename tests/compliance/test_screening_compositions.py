@@ -127,3 +127,37 @@ def test_near_misses_still_pass_when_rewritten(how: str) -> None:
         text for pack, original in NEAR_MISSES if screen(text := _rewrite(original, how), pack=pack)
     ]
     assert flagged == []
+
+
+#: Veiled threats and polite disclosures (corpus batch 6 families), read by the lexicon alone.
+VEILED = [
+    ("us", "Your house is lovely. It would be a shame if anything happened to it.", "V"),
+    ("us", "Your twins are growing up fast. Hope nothing happens to them at school.", "V"),
+    ("cn", "你闺女挺可爱的。万一出点什么事，你后悔都来不及", "V"),
+    ("us", "Your cousin seemed quite shocked to learn how much you owe.", "T"),
+    ("us", "We explained your situation to your supervisor this morning.", "T"),
+    ("cn", "你表哥听说你欠了三万，挺惊讶的", "T"),
+    ("cn", "我们的人下午就到你家楼下，让街坊邻居都看看", "T"),
+]
+
+#: Their lawful look-alikes: a wish without a threat, a disclosure refused.
+VEILED_LOOKALIKES = [
+    ("us", "We hope you and your family are well. Your payment is due on the 5th."),
+    ("us", "It would be a shame to miss your discount: the offer ends on Friday."),
+    ("us", "We will not explain your situation to your employer or anyone else."),
+    ("cn", "祝您和家人身体健康，本月账单已出，请按时还款"),
+    ("cn", "万一遇到意外导致暂时无法还款，请及时联系官方客服"),
+]
+
+
+@pytest.mark.parametrize(("pack", "text", "category"), VEILED)
+def test_a_veiled_threat_or_polite_disclosure_goes_at_least_to_review(
+    pack: str, text: str, category: str
+) -> None:
+    findings = screen(text, pack=pack, statistical=False)
+    assert category in {f.category for f in findings}
+
+
+@pytest.mark.parametrize(("pack", "text"), VEILED_LOOKALIKES)
+def test_a_lawful_wish_or_a_refused_disclosure_passes_the_lexicon(pack: str, text: str) -> None:
+    assert screen(text, pack=pack, statistical=False) == []

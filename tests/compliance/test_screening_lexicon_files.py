@@ -25,10 +25,10 @@ def test_one_lexicon_file_per_language_is_shipped_and_every_pack_names_its_files
 
 
 def test_a_lender_file_adds_a_phrase_and_uses_a_shipped_fragment(tmp_path: Path) -> None:
-    text = "你不还的话，周末约你丈母娘喝茶聊聊"
+    text = "你不还的话，周末约你干爹喝茶"
     extra = _write(
         tmp_path,
-        'language: zh\npatterns:\n- category: T\n  pattern: "约{YOURS}(?:丈母娘|老丈人)"\n',
+        'language: zh\npatterns:\n- category: T\n  pattern: "约{YOURS}(?:干爹|干妈)"\n',
     )
     before = screen(text)
     after = screen(text, lexicons=[extra])
@@ -50,6 +50,24 @@ def test_a_lender_english_composition_is_read(tmp_path: Path) -> None:
     assert verdict(screen(text, pack="us", lexicons=[extra])) == "block"
 
 
+def test_a_composition_may_join_a_sentence_to_the_next_when_it_says_so(tmp_path: Path) -> None:
+    body = (
+        "language: en\n"
+        "compositions:\n"
+        "- category: H\n"
+        '  first: "repo man"\n'
+        '  second: "every night"\n'
+        "  window: 40\n"
+    )
+    one = _write(tmp_path, body, name="one.yaml")
+    two = _write(tmp_path, body + "  sentences: 2\n", name="two.yaml")
+    text = "The repo man is near. He will be there every night."
+    assert screen(text, pack="us", lexicons=[one], statistical=False) == []
+    assert verdict(screen(text, pack="us", lexicons=[two], statistical=False)) == "block"
+    three = "The repo man is near. Truly. He will be there every night."
+    assert screen(three, pack="us", lexicons=[two], statistical=False) == []
+
+
 @pytest.mark.parametrize(
     ("body", "named"),
     [
@@ -62,6 +80,11 @@ def test_a_lender_english_composition_is_read(tmp_path: Path) -> None:
         ("language: en\nphrases:\n- category: V\n  phrases: [x]\n", "Chinese"),
         ("language: zh\nfragments:\n  YOU: 你\n", "already defined"),
         ("language: zh\ncompositions:\n- category: V\n  first: a\n  second: b\n", "window"),
+        (
+            "language: zh\ncompositions:\n- category: V\n  first: a\n  second: b\n"
+            "  window: 3\n  sentences: 0\n",
+            "sentences",
+        ),
         ("language: zh\nfragments:\n  LOOP: '{LOOP}'\n", "refers to itself"),
         ("language: zh\nwords: []\n", "unknown section"),
         ("- just a list\n", "mapping"),

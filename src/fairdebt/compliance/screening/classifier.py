@@ -4,7 +4,11 @@ The lexicon blocks what it can explain span by span; new wording it has never se
 This layer reads the folded word view of the message (traditional characters simplified,
 full-width and case folded, leetspeak restored, spelled-out letters joined) as character
 n-grams of one to four characters inside word boundaries plus Latin words and word pairs,
-weights them by TF-IDF (sublinear term frequency), and scores
+plus **cue classes** and their pairs (a relative, the debtor's employer, the home or school, an
+ominous wish, a soft disclosure, the debt...: ``benchmarks/screening_cues.yaml``, embedded in
+the artifact), which carry implicature past the exact words ("your cousin" and 「你表哥」 are
+both a relative next to "hope nothing happens"), weights them by TF-IDF (sublinear term
+frequency), and scores
 them with a logistic regression whose output is calibrated (Platt scaling on cross-validated
 decision values): ``score`` is an estimate of the probability that the message is prohibited.
 A second, multinomial head names the most likely of the twelve categories.
@@ -42,6 +46,7 @@ __all__ = [
     "CORPUS",
     "DATA",
     "Classifier",
+    "Cues",
     "Score",
     "char_ngrams",
     "classifier",
@@ -80,9 +85,79 @@ def char_ngrams(text: str) -> list[str]:
 _LATIN_WORD = re.compile("[a-z]+")
 
 
-def features(text: str) -> list[str]:
-    """What the classifier reads: the character n-grams, and Latin words and word pairs
-    (``w:`` and ``b:`` prefixed), which carry English meaning past four characters.
+class Cues:
+    """Named classes of words (a relative, an ominous wish...) found in a text by look-up.
+
+    ``classes`` maps a class name to ``{"en": [...], "zh": [...]}``: English words or phrases,
+    matched as whole words on the Latin words of the folded word view (``#`` stands for any
+    number), and Chinese terms, matched anywhere in its runs of ideographs. A text yields
+    ``c:NAME`` for every class it holds and ``p:A+B`` for every pair of them (names in order):
+    a relative and an ominous wish anywhere in one message is one feature, whatever the words,
+    so the model can learn the shape of a veiled threat rather than its wording.
+
+    >>> Cues({"KIN": {"en": ["son"], "zh": ["儿子"]}, "OMEN": {"en": ["hope nothing"]}}).features(
+    ...     "your son hope nothing 你儿子")
+    ['c:KIN', 'c:OMEN', 'p:KIN+OMEN']
+    """
+
+    def __init__(self, classes: dict[str, dict[str, list[str]]]) -> None:
+        self.classes = classes
+        #: English phrase (words joined by one space) -> classes; the longest phrase in words.
+        self.words: dict[str, set[str]] = {}
+        #: Chinese term -> classes, and for each first character the term lengths it starts.
+        self.terms: dict[str, set[str]] = {}
+        self.lengths: dict[str, set[int]] = {}
+        try:
+            for name, lists in classes.items():
+                for phrase in lists.get("en", ()):
+                    self.words.setdefault(" ".join(phrase.split()), set()).add(name)
+                for term in lists.get("zh", ()):
+                    self.terms.setdefault(term, set()).add(name)
+                    self.lengths.setdefault(term[0], set()).add(len(term))
+        except (AttributeError, TypeError, IndexError) as exc:
+            raise ConfigurationError(f"screening cue classes are malformed ({exc})") from None
+        self.longest = max((p.count(" ") + 1 for p in self.words), default=0)
+        #: Words that begin a phrase of two words or more: the only places to look further.
+        self.starts = {p.split()[0] for p in self.words if " " in p}
+
+    def features(self, text: str) -> list[str]:
+        if not self.classes:
+            return []
+        found: set[str] = set()
+        words = ["#" if w.isdigit() else w for w in _TOKEN.findall(text)]
+        get = self.words.get
+        for i, word in enumerate(words):
+            hit = get(word)
+            if hit:
+                found.update(hit)
+            if word in self.starts:
+                for k in range(2, self.longest + 1):
+                    hit = get(" ".join(words[i : i + k]))
+                    if hit:
+                        found.update(hit)
+        terms, lengths = self.terms, self.lengths
+        for run in _IDEOGRAPHS.findall(text):
+            for i, char in enumerate(run):
+                for n in lengths.get(char, ()):
+                    hit = terms.get(run[i : i + n])
+                    if hit:
+                        found.update(hit)
+        names = sorted(found)
+        out = [f"c:{n}" for n in names]
+        out.extend(f"p:{a}+{b}" for a, b in itertools.combinations(names, 2))
+        return out
+
+
+_TOKEN = re.compile("[a-z]+|[0-9]+")
+_IDEOGRAPHS = re.compile("[\u3400-\u9fff]+")
+
+
+_NO_CUES = Cues({})
+
+
+def features(text: str, cues: Cues = _NO_CUES) -> list[str]:
+    """What the classifier reads: the character n-grams, Latin words and word pairs (``w:`` and
+    ``b:`` prefixed), which carry English meaning past four characters, and the cue classes.
 
     >>> features("pay now")[-3:]
     ['w:pay', 'w:now', 'b:pay now']
@@ -91,6 +166,7 @@ def features(text: str) -> list[str]:
     grams = char_ngrams(text)
     grams.extend(f"w:{w}" for w in words)
     grams.extend(f"b:{a} {b}" for a, b in itertools.pairwise(words))
+    grams.extend(cues.features(text))
     return grams
 
 
@@ -115,6 +191,7 @@ class Classifier:
             self.threshold = float(data["threshold"])
             self.category_intercepts = tuple(float(x) for x in data["category_intercepts"])
             self.corpus_sha256 = str(data["corpus_sha256"])
+            self.cues = Cues(data.get("cues", {}))
             grams: list[str] = data["grams"]
             idf: list[float] = data["idf"]
             weights: list[float] = data["weights"]
@@ -170,7 +247,7 @@ class Classifier:
 
     def score(self, text: str) -> Score:
         """Probability and, at or above the threshold, the most likely category."""
-        counts = Counter(features(text))
+        counts = Counter(features(text, self.cues))
         decision, norm = self._decision(counts)
         a, b = self.calibration
         probability = 1.0 / (1.0 + math.exp(min(50.0, a * decision + b)))

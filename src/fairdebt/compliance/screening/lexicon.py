@@ -14,7 +14,7 @@ A lexicon file (``lexicons/zh.yaml``, ``lexicons/en.yaml``, or a lender's own fi
 - ``initials``: pinyin initials used as insults or shorthand (``nmsl``, ``hmd``), whole Latin words;
 - ``compositions``: two slot classes (``first``, ``second``) that count when both occur in one
   sentence, at most ``window`` characters apart, in order when ``ordered``, with ``context``
-  somewhere in the sentence when given;
+  somewhere in the sentence when given (``sentences: 2`` lets them fall in adjacent sentences);
 - ``truthful``: formulas of lawful notices inside which no hit counts;
 - ``negation`` and ``negation_break``: words that negate what follows, and words between a
   negation and a hit that show the negation belongs to a condition instead.
@@ -108,6 +108,8 @@ class Composition:
     most ``window`` characters apart on that view, with no sentence end between them in the
     original text (。！？; or a full stop), in this order when ``ordered``. ``context`` (over the
     folded sentence) must also occur for the hit to count. The hit covers both slots.
+    ``sentences`` (default 1) lets the slots fall that many sentences apart at most: 2 joins a
+    sentence to the next ("Heard your kid made the team. Hope nothing happens.").
     """
 
     entry: Entry
@@ -117,6 +119,7 @@ class Composition:
     window: int
     ordered: bool = False
     context: str | None = None
+    sentences: int = 1
 
 
 @dataclass(frozen=True)
@@ -340,7 +343,7 @@ def _read_document(
             parts[target].append((entry, _regex(item.get("pattern"), fragments, where, "pattern")))
     for n, item in enumerate(_items(doc, "compositions", name)):
         where = f"{name}: compositions[{n}]"
-        keys = frozenset({"first", "second", "window", "ordered", "context", "view"})
+        keys = frozenset({"first", "second", "window", "ordered", "context", "view", "sentences"})
         entry = _entry(item, where, keys)
         window = item.get("window")
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
@@ -352,6 +355,9 @@ def _read_document(
         if not isinstance(ordered, bool):
             raise LexiconError(f"{where}: ordered must be true or false", field="ordered")
         context = item.get("context")
+        sentences = item.get("sentences", 1)
+        if not isinstance(sentences, int) or isinstance(sentences, bool) or sentences < 1:
+            raise LexiconError(f"{where}: sentences must be a whole number ≥ 1", field="sentences")
         parts["compositions"].append(
             Composition(
                 entry,
@@ -361,6 +367,7 @@ def _read_document(
                 window,
                 ordered,
                 None if context is None else _regex(context, fragments, where, "context"),
+                sentences,
             )
         )
     for n, item in enumerate(_items(doc, "truthful", name)):

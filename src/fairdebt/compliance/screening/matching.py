@@ -454,7 +454,7 @@ def _composed_hits(
                 width, gap = ma.start() - mb.end(), (b[1], a[0])
             else:
                 continue
-            if width > c.rule.window or _SENTENCE_END.search(original, *gap):
+            if width > c.rule.window or _sentence_ends(original, *gap) >= c.rule.sentences:
                 continue
             start, end = min(a[0], b[0]), max(a[1], b[1])
             if c.context is not None and not c.context.search(
@@ -467,6 +467,11 @@ def _composed_hits(
                 original, text, a[0], b[0], ma.start(), mb.start()
             )
             yield Hit(start, end, c.rule.entry, cancelled=cancelled)
+
+
+def _sentence_ends(original: str, start: int, end: int) -> int:
+    """How many sentence ends lie in ``original[start:end]`` (most gaps have none)."""
+    return sum(1 for _ in _SENTENCE_END.finditer(original, start, end))
 
 
 def _sentence(original: str, start: int, end: int, view: str) -> str:
