@@ -319,8 +319,9 @@ def gate_facts(
     """Everything the gate needs about these borrowers at the instant ``at``.
 
     History: every contact event of the last ``days`` days before ``at``, by every actor
-    (lender, robots, agencies). Debtors: time zone, the holds in force on any of their loans,
-    the times they asked not to be contacted and any request to stop. Consents not withdrawn.
+    (lender, robots, agencies), and each channel the borrower refused (as their own inbound stop
+    reply on it). Debtors: time zone, the holds in force on any of their loans, the times they
+    asked not to be contacted and any request to stop. Consents not withdrawn.
     The one place that assembles a gate case from the database.
 
     A hold scoped to one actor (a conduct complaint's) counts only for contacts ``by`` that
@@ -387,18 +388,42 @@ def gate_facts(
     debtors["holds"] = [sorted(in_force.get(int(b), ())) for b in debtors["debtor_id"]]
     prefs = select_by_keys(
         session,
-        "SELECT borrower_id, kind, from_time, to_time, set_at FROM contact_preference",
+        "SELECT borrower_id, kind, from_time, to_time, set_at, channel FROM contact_preference",
         "borrower_id",
         ids,
         where="ended_at IS NULL",
     )
     windows: dict[int, list[tuple[str, str]]] = {}
     cease: dict[int, dt.date] = {}
-    for borrower, kind, start, end, set_at in prefs:
+    refusals: list[tuple[Any, ...]] = []
+    for borrower, kind, start, end, set_at, channel in prefs:
         if kind == "inconvenient_time" and start is not None and end is not None:
             windows.setdefault(int(borrower), []).append((_hhmm(start), _hhmm(end)))
         elif kind == "cease":
             cease[int(borrower)] = pd.Timestamp(set_at).date()
+        elif kind == "no_channel" and channel is not None:
+            # a channel refused in the portal is the borrower's own opt-out of that medium,
+            # however long ago: every pack's opt-out rule reads it from the history
+            refusals.append(
+                (
+                    int(borrower),
+                    set_at,
+                    "inbound",
+                    channel,
+                    "agent",
+                    "debtor",
+                    None,
+                    None,
+                    "borrower",
+                    "stop_reply",
+                )
+            )
+    if refusals:
+        opted = pd.DataFrame(refusals, columns=history.columns)
+        opted["at"] = pd.to_datetime(opted["at"], utc=True)
+        history = pd.concat([history, opted], ignore_index=True).sort_values(
+            ["debtor_id", "at"], kind="stable", ignore_index=True
+        )
     debtors["inconvenient_times"] = [windows.get(int(b)) for b in debtors["debtor_id"]]
     debtors["cease_requested_on"] = [cease.get(int(b)) for b in debtors["debtor_id"]]
     granted = select_by_keys(

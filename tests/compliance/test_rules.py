@@ -63,6 +63,40 @@ A = ("A",)
 ROWS = [
     # --- China: hours
     Row(
+        "cn a debtor's stated inconvenient time is honoured until it ends",
+        "cn",
+        call(noon_sh),
+        False,
+        "cn.hours.debtor_request",
+        debtor=replace(cn_debtor, inconvenient_times=(TimeRange(dt.time(11), dt.time(14)),)),
+        next_at=t("2025-06-10 14:00", SH),
+    ),
+    Row(
+        "cn a time the debtor agreed to overrides their stated inconvenient time",
+        "cn",
+        call(noon_sh),
+        True,
+        debtor=replace(cn_debtor, inconvenient_times=(TimeRange(dt.time(11), dt.time(14)),)),
+        consents=[Consent(given_at=noon_sh, to="creditor", start=t("2025-06-10 11:50", SH))],
+    ),
+    Row(
+        "cn a channel the debtor refused stays refused however long ago",
+        "cn",
+        Attempt(at=noon_sh, channel="sms"),
+        False,
+        "cn.stops.channel_refused",
+        history=[
+            ContactRecord(
+                at=noon_sh - dt.timedelta(days=90),
+                direction="inbound",
+                channel="sms",
+                outcome="stop_reply",
+                by="borrower",
+            )
+        ],
+        debtor=cn_debtor,
+    ),
+    Row(
         "cn debtor abroad keeps Beijing time too",
         "cn",
         call(t("2025-06-10 10:00", NY)),

@@ -15,6 +15,7 @@ from tests.web.factories import DAY, NOW, World
 from typer.testing import CliRunner
 
 from fairdebt.cli import app
+from fairdebt.compliance.verdicts import Verdict
 from fairdebt.errors import ConflictError, InputError
 from fairdebt.models import ApiToken, AppUser, Decision
 from fairdebt.preferences import (
@@ -32,8 +33,8 @@ from fairdebt.webhooks import sign, verify_signature
 from fairdebt.workqueues import reassign
 
 AT = dt.datetime(2025, 6, 30, 2, 0, tzinfo=dt.UTC)
-# The UK and US packs refuse a debtor's known inconvenient times; the cn pack has no such rule
-# yet (reported to the lead), so the preference is shown binding under uk.
+# every pack refuses a debtor's stated inconvenient times (cn as a house rule on Civil Code
+# Art. 1033(1); uk CONC 7.9.4R; us 1006.6(b)(1)(i))
 PACK = "uk"
 
 
@@ -101,14 +102,18 @@ def test_a_bad_user_is_refused_naming_the_field(
     assert raised.value.field == field
 
 
+@pytest.mark.parametrize("pack", ["cn", "uk", "us"])
 def test_a_borrowers_inconvenient_time_binds_the_gate_for_every_actor(
-    engine: Engine, api_world: World
+    engine: Engine, api_world: World, pack: str
 ) -> None:
     from fairdebt.models import Borrower, Loan
 
+    # B-3 has no promise and no hold: only the preference can refuse (B-1's live promise
+    # is a hold for the gate, as it is for the daily plan)
+
     with Session(engine) as session, session.begin():
-        borrower = session.get(Borrower, api_world.borrowers["B-1"])
-        loan = session.get(Loan, api_world.loans["B-1"])
+        borrower = session.get(Borrower, api_world.borrowers["B-3"])
+        loan = session.get(Loan, api_world.loans["B-3"])
         assert borrower is not None and loan is not None
         before = ask_gate(
             session,
@@ -117,7 +122,7 @@ def test_a_borrowers_inconvenient_time_binds_the_gate_for_every_actor(
             channel="call",
             at=NOW,
             by="agency:甲催收",
-            pack=PACK,
+            pack=pack,
         )
         assert before.allowed
         set_contact_preference(
@@ -131,13 +136,53 @@ def test_a_borrowers_inconvenient_time_binds_the_gate_for_every_actor(
         )
         for by in ("lender", "agency:甲催收"):
             verdict = ask_gate(
-                session, borrower=borrower, loan=loan, channel="call", at=NOW, by=by, pack=PACK
+                session, borrower=borrower, loan=loan, channel="call", at=NOW, by=by, pack=pack
             )
             assert not verdict.allowed
             assert verdict.next_allowed_at is not None
             assert verdict.next_allowed_at.astimezone(
                 dt.timezone(dt.timedelta(hours=8))
             ).time() == dt.time(12)
+
+
+@pytest.mark.parametrize("pack", ["cn", "uk", "us"])
+def test_a_channel_the_borrower_refused_binds_the_gate_and_the_daily_plan_alike(
+    engine: Engine, api_world: World, pack: str
+) -> None:
+    from fairdebt.contacts import gate_facts
+    from fairdebt.models import Borrower, Loan
+
+    with Session(engine) as session, session.begin():
+        borrower = session.get(Borrower, api_world.borrowers["B-3"])
+        loan = session.get(Loan, api_world.loans["B-3"])
+        assert borrower is not None and loan is not None
+        set_contact_preference(
+            session,
+            borrower_id=borrower.id,
+            kind="no_channel",
+            channel="sms",
+            actor="borrower",
+            at=NOW - dt.timedelta(days=60),  # long before any frequency window
+        )
+
+        def ask(channel: str) -> Verdict:
+            return ask_gate(
+                session,
+                borrower=borrower,
+                loan=loan,
+                channel=channel,
+                at=NOW,
+                by="lender",
+                pack=pack,
+            )
+
+        refused = ask("sms")
+        assert not refused.allowed and refused.next_allowed_at is None
+        assert any("stop" in r.rule or "contact_request" in r.rule for r in refused.reasons)
+        assert ask("call").allowed
+        facts = gate_facts(session, [borrower.id], at=NOW)
+        stops = facts.history[facts.history["outcome"] == "stop_reply"]
+        assert list(stops["channel"]) == ["sms"] and list(stops["direction"]) == ["inbound"]
 
 
 def test_the_same_preference_twice_is_refused_and_an_ended_one_is_no_longer_in_force(

@@ -27,7 +27,7 @@ from fairdebt.compliance.gate import check
 from fairdebt.compliance.packs import Pack
 from fairdebt.errors import InputError
 
-__all__ = ["scalar_answers"]
+__all__ = ["consent_object", "debtor_object", "record_object", "scalar_answers"]
 
 
 def _date(value: Any) -> dt.date | None:
@@ -37,7 +37,7 @@ def _date(value: Any) -> dt.date | None:
     return day
 
 
-def _debtor_object(row: Mapping[str, Any]) -> Debtor:
+def debtor_object(row: Mapping[str, Any]) -> Debtor:
     kind = text_or_none(row["breathing_space_kind"])
     space = None
     if kind is not None:
@@ -70,7 +70,7 @@ def _debts(value: Any) -> tuple[str, ...]:
     return () if text is None else (text,)
 
 
-def _record_object(row: Mapping[str, Any]) -> ContactRecord:
+def record_object(row: Mapping[str, Any]) -> ContactRecord:
     return ContactRecord(
         at=pd.Timestamp(row["at"]).to_pydatetime(),
         direction=str(row["direction"]),
@@ -104,7 +104,7 @@ def _attempt_object(row: Mapping[str, Any]) -> Attempt:
     )
 
 
-def _consent_object(row: Mapping[str, Any]) -> Consent:
+def consent_object(row: Mapping[str, Any]) -> Consent:
     def instant(value: Any) -> dt.datetime | None:
         return None if text_or_none(value) is None else pd.Timestamp(value).to_pydatetime()
 
@@ -135,15 +135,15 @@ def scalar_answers(
     """The rows outside the vectorised path, through the scalar gate (the same answers)."""
     wanted = set(a["debtor_id"].iloc[slow])
     debtors = {
-        row["debtor_id"]: _debtor_object(row)
+        row["debtor_id"]: debtor_object(row)
         for row in d[d["debtor_id"].isin(wanted)].to_dict("records")
     }
     histories: dict[Any, list[ContactRecord]] = {}
     for row in h[h["debtor_id"].isin(wanted)].to_dict("records"):
-        histories.setdefault(row["debtor_id"], []).append(_record_object(row))
+        histories.setdefault(row["debtor_id"], []).append(record_object(row))
     consent_map: dict[Any, list[Consent]] = {}
     for row in c[c["debtor_id"].isin(wanted)].to_dict("records"):
-        consent_map.setdefault(row["debtor_id"], []).append(_consent_object(row))
+        consent_map.setdefault(row["debtor_id"], []).append(consent_object(row))
     records = a.iloc[slow].to_dict("records")
     for position, row in zip(slow, records, strict=True):
         key = row["debtor_id"]

@@ -372,7 +372,7 @@ _NEVER_ON_FAST_PATH: tuple[Callable[..., Any], ...] = (
     parties.us_third_party,
     parties.us_location_once,
     parties.uk_third_party,
-    stops.us_medium_opt_out,
+    stops.medium_opt_out,
     channels.cn_enter_premises,
     channels.us_opt_out_notice,
     channels.us_limited_content_message,

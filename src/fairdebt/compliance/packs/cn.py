@@ -29,6 +29,15 @@ RULES = (
         hours.quiet_hours,
     ),
     Rule(
+        "cn.hours.debtor_request",
+        "Civil Code Art. 1033(1) (私人生活安宁); house rule: the standard names no such time",
+        "P",
+        "债务人已要求 {from}–{to} 不要联系（当地 {local_time}）",
+        "the debtor asked not to be contacted {from}–{to} (local {local_time})",
+        hours.known_inconvenient_times,
+        basis="house",
+    ),
+    Rule(
         "cn.voice.connected_per_day",
         f"{GBT} (告知式语音催收，含智能语音)",
         "S",
@@ -142,6 +151,16 @@ RULES = (
         "未经债务人同意不得进入其住宅、办公场所",
         "no entry to a home or office without the debtor's consent",
         channels.cn_enter_premises,
+    ),
+    Rule(
+        "cn.stops.channel_refused",
+        "Civil Code Art. 1033(1) (私人生活安宁); house rule",
+        "P",
+        "该对象已要求不再通过 {channel} 联系（{opted_out_at}），仅可确认一次退订",
+        "this person asked not to be contacted by {channel} ({opted_out_at}); only one "
+        "confirmation of the opt-out is allowed",
+        stops.medium_opt_out,
+        basis="house",
     ),
     Rule(
         "cn.hold",

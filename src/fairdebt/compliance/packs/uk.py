@@ -82,7 +82,7 @@ RULES = (
         "P",
         "客户已要求不再通过 {channel} 联系（{opted_out_at}）",
         "the customer asked not to be contacted by {channel} ({opted_out_at})",
-        stops.us_medium_opt_out,
+        stops.medium_opt_out,
     ),
     Rule(
         "uk.breathing_space",

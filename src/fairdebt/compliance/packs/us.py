@@ -126,7 +126,7 @@ RULES = (
         "此人已要求不再通过 {channel} 联系（{opted_out_at}），仅可确认一次退订",
         "this person asked not to be contacted by {channel} ({opted_out_at}); only one "
         "confirmation of the opt-out is allowed",
-        stops.us_medium_opt_out,
+        stops.medium_opt_out,
     ),
     Rule(
         "us.tcpa.consent",

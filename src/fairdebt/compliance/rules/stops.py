@@ -3,8 +3,8 @@
 Holds from fairdebt's ledger (complaint, dispute, hardship, deceased, bankruptcy, legal) stop
 collection in every pack. The US adds cease requests, attorney representation (in
 :mod:`~fairdebt.compliance.rules.parties`), an employer that forbids calls, medium opt-outs
-with one confirmation, and TCPA consent; the UK adds breathing space. None of these end by
-waiting, except a breathing space with a known end.
+with one confirmation (cn and uk honour those too), and TCPA consent; the UK adds breathing
+space. None of these end by waiting, except a breathing space with a known end.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from fairdebt.compliance.rules.clock import at_local
 __all__ = [
     "breathing_space",
     "ledger_holds",
+    "medium_opt_out",
     "us_cease_communication",
     "us_employer_forbids",
-    "us_medium_opt_out",
     "us_tcpa_consent",
 ]
 
@@ -68,9 +68,11 @@ def us_employer_forbids(case: Case, params: Mapping[str, Any]) -> Refusal | None
     return None
 
 
-def us_medium_opt_out(case: Case, params: Mapping[str, Any]) -> Refusal | None:
-    """12 CFR 1006.14(h): no contact through a medium the person asked us not to use (a STOP
-    reply, or "stop calling"), except one confirmation of the opt-out in that medium."""
+def medium_opt_out(case: Case, params: Mapping[str, Any]) -> Refusal | None:
+    """No contact through a medium the person asked us not to use (a STOP reply, "stop
+    calling", or a channel refused in the borrower portal), except one confirmation of the
+    opt-out in that medium: 12 CFR 1006.14(h) in the US, CONC 7.9.4R in the UK, a house rule
+    on Civil Code Art. 1033(1) in China."""
     a = case.attempt
     stops = [
         e.at
