@@ -12,17 +12,21 @@ and nothing of the world. The fitted models save to and load from JSON (LightGBM
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from fairdebt.errors import InputError
 from fairdebt.strategy.logs import FEATURES, feature_matrix
 
 __all__ = ["UpliftModel", "load_uplift"]
+
+FloatArray = NDArray[np.float64]
 
 
 @dataclass
@@ -84,26 +88,46 @@ class UpliftModel:
     def actions_(self) -> tuple[str, ...]:
         return tuple(self.boosters_)
 
-    def predict(self, state: pd.DataFrame) -> pd.DataFrame:
-        """Expected payment over the horizon for every action modelled (one column each)."""
+    def predict(
+        self, state: pd.DataFrame, where: Mapping[str, NDArray[np.bool_]] | None = None
+    ) -> pd.DataFrame:
+        """Expected payment over the horizon for every action modelled (one column each).
+
+        With ``where`` (action → rows), an action is predicted only on its rows (NaN
+        elsewhere; an action not named is not predicted at all): a day's plan asks only
+        about the actions each account may take, which is most of its cost on a big book.
+        """
         if not self.boosters_:
             raise InputError("the uplift model is not fitted", field="model")
         x = feature_matrix(state)
-        # A day's plan for a whole book is the slow part of the optimised policy: let LightGBM
-        # use every core there (0 = its default), and one thread on the simulator's small days,
-        # where starting threads costs more than it saves. Predictions are the same either way.
-        threads = 0 if len(x) >= 50_000 else 1
-        return pd.DataFrame(
-            {
-                a: np.asarray(b.predict(x, num_threads=threads), dtype=np.float64)
-                for a, b in self.boosters_.items()
-            },
-            index=state.index,
-        )
+        n = len(x)
+        out: dict[str, FloatArray] = {}
+        for action, booster in self.boosters_.items():
+            rows = None if where is None else where.get(action)
+            if where is not None and rows is None:
+                out[action] = np.full(n, np.nan)
+                continue
+            if rows is None or bool(rows.all()):
+                out[action] = _predict(booster, x)
+                continue
+            column = np.full(n, np.nan)
+            if rows.any():
+                column[rows] = _predict(booster, x[rows])
+            out[action] = column
+        return pd.DataFrame(out, index=state.index)
 
-    def uplift(self, state: pd.DataFrame) -> pd.DataFrame:
-        """Each action's expected payment less doing nothing ("none" is 0 by construction)."""
-        expected = self.predict(state)
+    def uplift(
+        self, state: pd.DataFrame, where: Mapping[str, NDArray[np.bool_]] | None = None
+    ) -> pd.DataFrame:
+        """Each action's expected payment less doing nothing ("none" is 0 by construction).
+
+        ``where`` as in :meth:`predict`; "none" is then predicted wherever any action is.
+        """
+        if where is not None:
+            wanted = [m for a, m in where.items() if a != "none" and a in self.boosters_]
+            anywhere = np.logical_or.reduce(wanted) if wanted else np.zeros(len(state), bool)
+            where = {**where, "none": np.asarray(anywhere, dtype=bool)}
+        expected = self.predict(state, where)
         return expected.sub(expected["none"], axis=0)
 
     def save(self, path: Path) -> None:
@@ -119,6 +143,15 @@ class UpliftModel:
             ),
             encoding="utf-8",
         )
+
+
+def _predict(booster: lgb.Booster, x: FloatArray) -> FloatArray:
+    """One booster's predictions. A day's plan for a whole book is the slow part of the
+    optimised policy: let LightGBM use every core there (0 = its default), and one thread on
+    the simulator's small days, where starting threads costs more than it saves. Predictions
+    are the same either way."""
+    threads = 0 if len(x) >= 50_000 else 1
+    return np.asarray(booster.predict(x, num_threads=threads), dtype=np.float64)
 
 
 def load_uplift(path: Path) -> UpliftModel:
