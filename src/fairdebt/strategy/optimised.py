@@ -50,6 +50,7 @@ class Optimised:
     gentler: bool = False
     uplift_scale: float = 1.0
     champion_prior: float = 0.0
+    confidence: float = 0.0
     late: Champion = field(default_factory=Champion)
     last_: Assignment | None = None
 
@@ -66,6 +67,10 @@ class Optimised:
         ``champion_prior`` (yuan) is added to the value of the champion's own action: the
         learned uplift must show that a contact adds less than minus this before the rule's
         contact is dropped (shrinkage towards the incumbent where the logs are noisy).
+        ``confidence`` (z) adds z standard errors of the uplift in the account's dpd band
+        (:meth:`UpliftModel.uplift_se`) to the champion's own action: its contact is dropped
+        only when even the upper confidence bound of what it adds is below its cost, so the
+        contacts the logs cannot judge are kept and those they confidently call useless go.
         """
         anchor = None
         if self.anchored:
@@ -95,9 +100,14 @@ class Optimised:
             spec = catalogue.actions[code]
             gain = uplift[code].to_numpy(dtype=np.float64) * self.uplift_scale
             value = gain - spec.cost - self.lam * spec.harm
-            mask = allowed[code] & (gain > self.min_uplift - self.champion_prior)
+            optimism = np.zeros(len(state))
             if anchor is not None:
-                value = value + np.where(anchor == code, self.champion_prior, 0.0)
+                own = anchor == code
+                if self.confidence > 0 and own.any():
+                    se = self.model.uplift_se(state, code) * self.uplift_scale
+                    optimism = np.where(own, self.confidence * se, 0.0)
+                value = value + optimism + np.where(own, self.champion_prior, 0.0)
+            mask = allowed[code] & (gain + optimism > self.min_uplift - self.champion_prior)
             out[code] = np.where(mask, value, -np.inf)
         return pd.DataFrame(out, index=state.index), codes
 

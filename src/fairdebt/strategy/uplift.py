@@ -43,6 +43,7 @@ class UpliftModel:
     seed: int = 0
     boosters_: dict[str, lgb.Booster] = field(default_factory=dict)
     rows_: dict[str, int] = field(default_factory=dict)
+    noise_: dict[str, list[float]] = field(default_factory=dict)
 
     def fit(self, rows: pd.DataFrame) -> UpliftModel:
         """Fit one model per treatment seen at least ``min_rows`` times ("none" is required)."""
@@ -54,7 +55,8 @@ class UpliftModel:
         p = rows["propensity"].to_numpy(dtype=np.float64)
         weight = np.minimum(1.0 / np.maximum(p, 1e-9), self.max_weight)
         treatment = rows["treatment"].to_numpy(dtype=object)
-        self.boosters_, self.rows_ = {}, {}
+        cells = cell_of(x)
+        self.boosters_, self.rows_, self.noise_ = {}, {}, {}
         for action in sorted(set(treatment.tolist())):
             sel = treatment == action
             if sel.sum() < self.min_rows:
@@ -77,6 +79,7 @@ class UpliftModel:
             }
             self.boosters_[str(action)] = lgb.train(params, data, num_boost_round=self.n_estimators)
             self.rows_[str(action)] = int(sel.sum())
+            self.noise_[str(action)] = _cell_noise(cells[sel], y[sel], weight[sel])
         if "none" not in self.boosters_:
             raise InputError(
                 f"need at least {self.min_rows} rows where nothing was done (the hold-out)",
@@ -130,6 +133,21 @@ class UpliftModel:
         expected = self.predict(state, where)
         return expected.sub(expected["none"], axis=0)
 
+    def uplift_se(self, state: pd.DataFrame, action: str) -> FloatArray:
+        """Standard error of ``action``'s uplift in each row's cell (stage and dpd band).
+
+        The inverse-propensity-weighted mean payment of an action in a cell has the variance
+        of the weighted outcomes over their effective count; the uplift's variance is the
+        action's plus doing nothing's. It says how well the logs know what the action adds
+        there: large where few randomised rows fell (0 for a model saved without it).
+        """
+        if action not in self.noise_ or "none" not in self.noise_:
+            return np.zeros(len(state))
+        cells = cell_of(feature_matrix(state))
+        a = np.asarray(self.noise_[action])[cells]
+        b = np.asarray(self.noise_["none"])[cells]
+        return np.asarray(np.sqrt(a + b), dtype=np.float64)
+
     def save(self, path: Path) -> None:
         """Write the parameters and the fitted models as one JSON file."""
         path.write_text(
@@ -138,11 +156,35 @@ class UpliftModel:
                     "kind": "fairdebt.uplift/1",
                     "horizon": self.horizon,
                     "rows": self.rows_,
+                    "noise": self.noise_,
                     "models": {a: b.model_to_string() for a, b in self.boosters_.items()},
                 }
             ),
             encoding="utf-8",
         )
+
+
+# Bands of dpd (right-open) within which the noise of an uplift is measured.
+DPD_BANDS = (-1, 0, 1, 2, 4, 8, 15, 31, 46, 61, 91)
+MAX_NOISE = 1e12  # a cell with fewer than two effective rows: nothing is known there
+
+
+def cell_of(x: FloatArray) -> NDArray[np.int64]:
+    """Each feature row's dpd band (the stage follows from the dpd)."""
+    dpd = x[:, FEATURES.index("dpd")]
+    return np.asarray(np.digitize(dpd, DPD_BANDS), dtype=np.int64)
+
+
+def _cell_noise(cells: NDArray[np.int64], y: FloatArray, w: FloatArray) -> list[float]:
+    """Per band: the variance of the weighted mean outcome (Σw²·(y−ȳ)² / (Σw)²)."""
+    size = len(DPD_BANDS) + 1
+    sw = np.bincount(cells, weights=w, minlength=size)
+    mean = np.bincount(cells, weights=w * y, minlength=size) / np.maximum(sw, 1e-12)
+    resid = y - mean[cells]
+    num = np.bincount(cells, weights=(w * resid) ** 2, minlength=size)
+    ess = sw**2 / np.maximum(np.bincount(cells, weights=w**2, minlength=size), 1e-12)
+    var = np.where(ess >= 2, num / np.maximum(sw, 1e-12) ** 2, MAX_NOISE)
+    return [float(v) for v in var]
 
 
 def _predict(booster: lgb.Booster, x: FloatArray) -> FloatArray:
@@ -168,6 +210,7 @@ def load_uplift(path: Path) -> UpliftModel:
         model = UpliftModel(horizon=int(data["horizon"]))
         model.boosters_ = {str(a): lgb.Booster(model_str=s) for a, s in data["models"].items()}
         model.rows_ = {str(a): int(n) for a, n in data.get("rows", {}).items()}
+        model.noise_ = {str(a): [float(v) for v in n] for a, n in data.get("noise", {}).items()}
     except (KeyError, TypeError, ValueError, AttributeError, lgb.basic.LightGBMError) as exc:
         raise InputError(f"{path.name} holds a broken uplift model: {exc}", field="model") from None
     if "none" not in model.boosters_:
