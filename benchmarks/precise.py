@@ -47,6 +47,9 @@ def main() -> None:
     parser.add_argument("--lam", type=float, default=0.0)
     parser.add_argument("--weekly-contacts", type=int, default=None)
     parser.add_argument("--champion-prior", type=float, default=0.0)
+    parser.add_argument(
+        "--confidence", type=float, default=None, help="z of the bound (default: the policy's)"
+    )
     parser.add_argument("--tag", default="shipped")
     args = parser.parse_args()
     world = load_world(args.world)
@@ -72,6 +75,9 @@ def main() -> None:
         champion_prior=args.champion_prior,
         capacity=pool_capacity(catalogue, args.borrowers),
     )
+    if args.confidence is not None:
+        optimised.confidence = args.confidence
+    args.confidence = optimised.confidence
     arms = [("champion", Champion()), ("optimised", optimised), ("none", NoContact())]
     totals = {name: ArmResult() for name, _ in arms}
     rows_file = RESULTS / "precise-rows.jsonl"
@@ -96,6 +102,7 @@ def main() -> None:
                             "lam": args.lam,
                             "weekly_contacts": args.weekly_contacts,
                             "champion_prior": args.champion_prior,
+                            "confidence": args.confidence,
                         },
                         "arms": {k: v.as_json() for k, v in result.items()},
                     }
@@ -138,7 +145,7 @@ def write_summary(
         f"learned on seeds {args.train_seeds} ({args.train_borrowers:,} borrowers, champion "
         "with 5 % hold-out and 20 % exploration). Settings: "
         f"λ {args.lam}, weekly contacts {args.weekly_contacts}, champion prior "
-        f"{args.champion_prior}.",
+        f"{args.champion_prior}, confidence z {args.confidence}.",
         "",
         "| arm | recovered ¥ | collected ¥ | contact cost ¥ | net recovery ¥ | contacts | "
         "complaints | harm | violations |",
@@ -161,6 +168,8 @@ def write_summary(
         "",
         f"Command: `nice -n 10 .venv/bin/python benchmarks/precise.py --tag {args.tag}"
         + (f" --world {args.world}" if args.world else "")
+        + (f" --model {args.model}" if args.model else "")
+        + f" --confidence {args.confidence}"
         + f" --borrowers {args.borrowers} --seeds {args.seeds}`; learning {learn_s:.0f} s, "
         f"whole run {total_s:.0f} s. Machine: {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}.",

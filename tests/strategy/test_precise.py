@@ -133,12 +133,14 @@ def test_training_rows_count_what_was_carried_out_and_paid_within_the_horizon() 
     assert rows["outcome"].tolist() == [5.0, 0.0, 7.0]
 
 
-def _synthetic_rows(rng: np.random.Generator, n: int, call_effect: float) -> pd.DataFrame:
+def _synthetic_rows(
+    rng: np.random.Generator, n: int, call_effect: float, noise: float = 30.0
+) -> pd.DataFrame:
     dpd = rng.integers(1, 60, n)
     treatment = rng.choice(np.array(["none", "sms", "agent_call"], dtype=object), n)
     effect = np.where(treatment == "agent_call", call_effect, 0.0)
     effect += np.where(treatment == "sms", 20.0, 0.0)
-    outcome = np.maximum(rng.normal(200 - 2 * dpd + effect, 30), 0)
+    outcome = np.maximum(rng.normal(200 - 2 * dpd + effect, noise), 0)
     return pd.DataFrame(
         {
             "stage": np.where(dpd <= 30, "early", "mid"),
@@ -194,3 +196,43 @@ def test_optimised_policy_never_exceeds_a_pools_room_or_the_weekly_contact_cap(
     assert (out["action"] == "agent_call").sum() <= 7
     assert (out["action"].to_numpy()[contacts >= 6] == "none").all()
     assert policy.last_ is not None and policy.last_.gap < 0.01
+
+
+def test_uplift_standard_error_grows_with_noise_and_shrinks_with_more_logs() -> None:
+    rng = np.random.default_rng(5)
+    few = UpliftModel(n_estimators=20, min_child_samples=50).fit(_synthetic_rows(rng, 3_000, 0))
+    many = UpliftModel(n_estimators=20, min_child_samples=50).fit(_synthetic_rows(rng, 30_000, 0))
+    noisy = UpliftModel(n_estimators=20, min_child_samples=50).fit(
+        _synthetic_rows(rng, 3_000, 0, noise=300)
+    )
+    state = _synthetic_rows(rng, 50, 0)
+    se = {k: m.uplift_se(state, "sms").mean() for k, m in [("few", few), ("many", many)]}
+    assert se["many"] < se["few"] / 2
+    assert noisy.uplift_se(state, "sms").mean() > 5 * se["few"]
+
+
+def test_confident_policy_keeps_the_rules_contacts_the_logs_cannot_judge_and_drops_the_rest(
+    make_state: Callable[..., pd.DataFrame], catalogue: Any
+) -> None:
+    # Calls take 20 yuan of payment away (they cost 4): a point estimate drops the rule's
+    # calls; with a confidence bound they go only where the logs are precise enough to say so.
+    rng = np.random.default_rng(6)
+    precise = UpliftModel(n_estimators=60, min_child_samples=50).fit(
+        _synthetic_rows(rng, 30_000, -20)
+    )
+    vague = UpliftModel(n_estimators=60, min_child_samples=50).fit(
+        _synthetic_rows(rng, 3_000, -20, noise=600)
+    )
+    state = make_state([12, 20, 25, 33, 38, 52])
+    rule = Champion().decide(state, catalogue, business_date=DAY)["action"]
+    assert (rule == "agent_call").sum() >= 4
+
+    def calls(model: UpliftModel, z: float) -> int:
+        policy = Optimised(model, capacity={"agent_call": 100}, weekly_contacts=None, confidence=z)
+        return int(
+            (policy.decide(state, catalogue, business_date=DAY)["action"] == "agent_call").sum()
+        )
+
+    assert calls(precise, 1.64) == 0
+    assert 2 * calls(vague, 1.64) >= (rule == "agent_call").sum()
+    assert calls(vague, 0.0) < calls(vague, 1.64)

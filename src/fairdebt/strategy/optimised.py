@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from fairdebt.strategy.assignment import Assignment, assign
 from fairdebt.strategy.catalogue import Catalogue
@@ -49,6 +50,7 @@ class Optimised:
     gentler: bool = False
     uplift_scale: float = 1.0
     champion_prior: float = 0.0
+    confidence: float = 0.0
     late: Champion = field(default_factory=Champion)
     last_: Assignment | None = None
 
@@ -65,31 +67,48 @@ class Optimised:
         ``champion_prior`` (yuan) is added to the value of the champion's own action: the
         learned uplift must show that a contact adds less than minus this before the rule's
         contact is dropped (shrinkage towards the incumbent where the logs are noisy).
+        ``confidence`` (z) adds z standard errors of the uplift in the account's dpd band
+        (:meth:`UpliftModel.uplift_se`) to the champion's own action: its contact is dropped
+        only when even the upper confidence bound of what it adds is below its cost, so the
+        contacts the logs cannot judge are kept and those they confidently call useless go.
         """
-        uplift = self.model.uplift(state)
         anchor = None
         if self.anchored:
             rules = self.late.decide(state, catalogue, business_date=dt.date(2000, 1, 1))
             anchor = rules["action"].to_numpy(dtype=object)
-        codes = [c for c in uplift.columns if c != "none" and c in catalogue.actions]
+        codes = [c for c in self.model.actions_ if c != "none" and c in catalogue.actions]
         stage = state["stage"].to_numpy(dtype=object)
-        held = state["is_held"].to_numpy(dtype=bool)
-        over = np.zeros(len(state), dtype=bool)
+        open_ = ~state["is_held"].to_numpy(dtype=bool)
         if self.weekly_contacts is not None:
-            over = state["contacts_7"].to_numpy(dtype=np.int64) >= self.weekly_contacts
+            open_ &= state["contacts_7"].to_numpy(dtype=np.int64) < self.weekly_contacts
+        in_stage = {s: (stage == s) & open_ for s in PLANNED_STAGES}
+        allowed: dict[str, NDArray[np.bool_]] = {}
+        for code in codes:
+            spec = catalogue.actions[code]
+            mask = np.zeros(len(state), dtype=bool)
+            for s in spec.stages:
+                if s in in_stage:
+                    mask |= in_stage[s]
+            if anchor is not None:
+                chain = [a for a in catalogue.actions if code in catalogue.fallbacks(a)]
+                mask &= np.isin(anchor, chain if self.gentler else [code])
+            allowed[code] = mask
+        # Predict each action only where it may be chosen: most of the plan's cost.
+        uplift = self.model.uplift(state, allowed)
         out = {}
         for code in codes:
             spec = catalogue.actions[code]
-            gain = uplift[code].to_numpy(dtype=np.float64)
-            gain = gain * self.uplift_scale
+            gain = uplift[code].to_numpy(dtype=np.float64) * self.uplift_scale
             value = gain - spec.cost - self.lam * spec.harm
-            allowed = np.isin(stage, spec.stages) & np.isin(stage, PLANNED_STAGES) & ~held & ~over
-            allowed &= gain > self.min_uplift - self.champion_prior
+            optimism = np.zeros(len(state))
             if anchor is not None:
-                chain = [a for a in catalogue.actions if code in catalogue.fallbacks(a)]
-                allowed &= np.isin(anchor, chain if self.gentler else [code])
-                value = value + np.where(anchor == code, self.champion_prior, 0.0)
-            out[code] = np.where(allowed, value, -np.inf)
+                own = anchor == code
+                if self.confidence > 0 and own.any():
+                    se = self.model.uplift_se(state, code) * self.uplift_scale
+                    optimism = np.where(own, self.confidence * se, 0.0)
+                value = value + optimism + np.where(own, self.champion_prior, 0.0)
+            mask = allowed[code] & (gain + optimism > self.min_uplift - self.champion_prior)
+            out[code] = np.where(mask, value, -np.inf)
         return pd.DataFrame(out, index=state.index), codes
 
     def decide(
