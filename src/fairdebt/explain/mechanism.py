@@ -13,8 +13,9 @@
    in vintages (cohorts are worse), in product versions first sold after the change (terms
    changed), or in provinces or nowhere in particular (every cohort moved: period);
 4. names the mechanism and the segments, ordered by explanatory power; ``[]`` when the change is
-   portfolio-wide (after the portfolio's common factor is taken out, no segment carrying a
-   fifth of the excess stands out);
+   portfolio-wide (no segment carrying a fifth of the excess passes a difference-in-differences
+   test against the rest of the book); vintage only when the new cohorts are significantly
+   worse than the existing ones in the same month and province;
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
