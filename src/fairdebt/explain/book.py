@@ -3,10 +3,14 @@
 ``read_dues`` reads the ledger and the closed ``loan_day`` rows with two SQL queries (any
 backend): every due of the live schedule falling on a loan that was current (0 dpd, active) at
 the close of its due date, with its borrower's province, its product and its vintage; and the
-loans that *entered* collection (1 dpd) the day after. A due entered collection when its loan
-was at 1 dpd the next day: the 入催率 of ``cycle/indicators.py`` read due by due (docs/decisions/
-explainer.md says where the two differ). Channel and score band are dimensions of the explainer
-but not of the ledger: a lender's tape that carries them can add the columns to this frame.
+principal the allocation lines paid on each of those dues by the end of its due date
+(reversals netted). A due *entered* collection when part of its principal was still open at
+the end of its due date: the 入催率 of ``cycle/indicators.py`` read due by due (it weights by
+the open principal, this by the due's principal: docs/decisions/explainer.md). Reading "1 dpd
+at the next day's close" instead, as the first version did, misses every due paid the day
+after it fell: a product with grace days moves exactly those. Channel and score band are
+dimensions of the explainer but not of the ledger: a lender's tape that carries them can add
+the columns to this frame.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
-from fairdebt.models import Borrower, Installment, Loan, LoanDay, Product
+from fairdebt.models import AllocationLine, Borrower, Installment, Loan, LoanDay, Product
 
 __all__ = ["DIMENSIONS", "read_dues"]
 
@@ -27,9 +31,10 @@ def read_dues(
     engine: Engine, *, from_on: dt.date | None = None, to_on: dt.date | None = None
 ) -> pd.DataFrame:
     """Dues on current loans with ``entered`` (0/1), ``principal`` and the book's dimensions."""
-    i, d = Installment.__table__, LoanDay.__table__
+    i, d, a = Installment.__table__, LoanDay.__table__, AllocationLine.__table__
     query = (
         select(
+            i.c.id,
             i.c.loan_id,
             i.c.seq,
             i.c.due_on,
@@ -45,20 +50,25 @@ def read_dues(
         .join(Borrower, Borrower.id == Loan.borrower_id)
         .where(i.c.superseded_on.is_(None), d.c.dpd == 0, d.c.status == "active")
     )
-    entries = select(d.c.loan_id, d.c.business_date).where(d.c.dpd == 1)
+    # Principal paid on each due by the end of its due date (the lines of reversals netted).
+    paid = (
+        select(a.c.installment_id, func.sum(a.c.amount).label("paid"))
+        .select_from(a)
+        .join(i, i.c.id == a.c.installment_id)
+        .where(a.c.component == "principal", a.c.effective_on <= i.c.due_on)
+        .group_by(a.c.installment_id)
+    )
     if from_on is not None:
         query = query.where(i.c.due_on >= from_on)
-        entries = entries.where(d.c.business_date > from_on)
+        paid = paid.where(i.c.due_on >= from_on)
     if to_on is not None:
         query = query.where(i.c.due_on <= to_on)
-        entries = entries.where(d.c.business_date <= to_on + dt.timedelta(days=1))
+        paid = paid.where(i.c.due_on <= to_on)
     with engine.connect() as connection:
         dues = pd.DataFrame(
             connection.execute(query).all(), columns=list(query.selected_columns.keys())
         )
-        entered = pd.DataFrame(
-            connection.execute(entries).all(), columns=["loan_id", "business_date"]
-        )
+        on_time = pd.DataFrame(connection.execute(paid).all(), columns=["id", "paid"])
     if dues.empty:
         return pd.DataFrame(
             columns=[
@@ -76,12 +86,9 @@ def read_dues(
     dues["due_on"] = pd.to_datetime(dues["due_on"])
     dues["disbursed_on"] = pd.to_datetime(dues["disbursed_on"])
     dues["principal"] = dues.pop("principal_due").astype(float)
-    entered["due_on"] = pd.to_datetime(entered.pop("business_date")) - pd.Timedelta(days=1)
-    entered["entered"] = 1
-    dues = dues.merge(
-        entered.drop_duplicates(["loan_id", "due_on"]), on=["loan_id", "due_on"], how="left"
-    )
-    dues["entered"] = dues["entered"].fillna(0).astype(int)
+    paid_by_due = dues.pop("id").map(on_time.set_index("id")["paid"].astype(float))
+    dues["entered"] = paid_by_due.fillna(0.0).to_numpy() < dues["principal"].to_numpy() - 0.005
+    dues["entered"] = dues["entered"].astype(int)
     dues["province"] = dues["province"].fillna("unknown").astype(str)
     dues["vintage"] = dues["disbursed_on"].dt.strftime("%Y-%m")
     return dues.sort_values(["due_on", "loan_id"], kind="stable").reset_index(drop=True)

@@ -13,8 +13,9 @@
    in vintages (cohorts are worse), in product versions first sold after the change (terms
    changed), or in provinces or nowhere in particular (every cohort moved: period);
 4. names the mechanism and the segments, ordered by explanatory power; ``[]`` when the change is
-   portfolio-wide (after the portfolio's common factor is taken out, no segment carrying a
-   fifth of the excess stands out);
+   portfolio-wide (no segment carrying a fifth of the excess passes a difference-in-differences
+   test against the rest of the book); vintage only when the new cohorts are significantly
+   worse than the existing ones in the same month and province;
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
@@ -36,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
@@ -48,7 +50,9 @@ MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
 METRICS = ("entry_rate", "dpd30_rate")
 # A segment named as a cause must carry at least this share of the excess over expectation.
 SEGMENT_SHARE = 0.2
-SEGMENT_LIFT = 1.5
+# One-sided level of the tests that decide the mechanism and the segments (Bonferroni over the
+# candidate segments for the latter): the conventional 1 %, nothing fitted to a scenario.
+ALPHA = 0.01
 _VERSION = "version"
 PRIOR_EVENTS = 10.0
 RATE_Z = 3.0  # the rate moved when entries exceed the composition's expectation by 3 sd
@@ -245,7 +249,25 @@ def explain_dues(
     segments: list[str] = []
     described: list[dict[str, Any]] = []
     cohort = policy_excess + vintage_excess
-    if cohort > max(float(period_part.sum()), 0.0) and episode is not None:
+    cohort_z, _ = _cohort_against_period(dues, cohort_from, cohort_to)
+    cohort_wins = cohort_z > stats.norm.isf(ALPHA)
+    # A move in time located in a segment: the period causes whose difference in differences
+    # holds on the cohorts disbursed before the new ones (a bad vintage leaves those alone).
+    dims = dims or tuple(
+        c for c in ("province", "product", "channel", "vintage", "score_band") if c in after
+    )
+    causes = _causes(
+        after.assign(**{_VERSION: "existing"}),
+        dims,
+        dues[dues["due_on"] < cut],
+        existing_before=cohort_from if episode is not None else None,
+    )
+    if (
+        cohort > max(float(period_part.sum()), 0.0)
+        and episode is not None
+        and cohort_wins
+        and not causes
+    ):
         kind = "policy" if policy_excess > vintage_excess else "vintage"
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
         excess = pd.Series(
@@ -269,10 +291,6 @@ def explain_dues(
         mechanism = kind
         change_date = cohort_from.date()
     else:
-        dims = dims or tuple(
-            c for c in ("province", "product", "channel", "vintage", "score_band") if c in after
-        )
-        causes = _causes(after.assign(**{_VERSION: "existing"}), dims)
         for cause in causes:
             labels = ["&".join(f"{d}={v}" for d, v in sorted(cause.element))]
             segments += labels
@@ -296,12 +314,14 @@ def explain_dues(
             ].min()
             change_date = first_sold.date()
         elif causes:
+            # Dated on the segment's excess over the rest of the book, week by week: the
+            # common movement (the macro factor) is taken out, the segment's own step stays.
             inside = _mask(dues, causes[0].element)
             local = detect_change(
                 dues["due_on"][inside],
                 dues["num"][inside],
                 dues["principal"][inside],
-                expected=dues["expected"][inside],
+                expected=(dues["expected"] * _common_factor(dues, ~inside))[inside],
             )
             change_date = local.on if local is not None else change.on
     # New terms: product versions first sold after the reference cohorts, tested directly
@@ -370,8 +390,112 @@ def _apc(
     return blocks, offset, overall, factors, deviance
 
 
-def _causes(after: pd.DataFrame, dims: tuple[str, ...]) -> list[Cause]:
-    """Segments that moved beyond the portfolio's common factor and carry their share."""
+def _log_ratio(observed: float, expected: float) -> float:
+    return float(np.log(max(observed, 0.5) / max(expected, 1e-9)))
+
+
+def _cohort_against_period(
+    dues: pd.DataFrame, cohort_from: pd.Timestamp, cohort_to: pd.Timestamp | None
+) -> tuple[float, float]:
+    """Are the new cohorts worse than the existing ones *in the same month and province*?
+
+    Counts against the reference expectation (age, province, product). The existing cohorts
+    (disbursed before ``cohort_from``) give each (month of the due, province) cell its
+    observed-over-expected ratio, shrunk toward the month's by PRIOR_EVENTS expected entries;
+    the new cohorts' expectation is their reference expectation times their cell's ratio, so a
+    move in time, portfolio-wide or in one province, is the same for both groups and only a
+    difference between cohorts is left. One-sided z of ``ln(O/E)`` with Poisson variances
+    ``1/O_new + 1/O_existing``. Returns (z, the log contrast).
+    """
+    entered = dues["entered"].to_numpy(float)
+    disbursed = dues["disbursed_on"]
+    new = (disbursed >= cohort_from).to_numpy().copy()
+    if cohort_to is not None:
+        new &= (disbursed < cohort_to).to_numpy()
+    existing = (disbursed < cohort_from).to_numpy()
+    if not new.any() or not existing.any():
+        return 0.0, 0.0
+    rate = (dues["expected"] / dues["principal"].where(dues["principal"] > 0)).fillna(0.0)
+    frame = pd.DataFrame(
+        {
+            "month": dues["due_on"].dt.to_period("M").astype(str).to_numpy(),
+            "province": dues["province"].astype(str).to_numpy(),
+            "o": entered,
+            "e": rate.to_numpy(float),
+        }
+    )
+    old = frame[existing]
+    by_month = old.groupby("month")[["o", "e"]].sum()
+    month_ratio = (by_month["o"] / by_month["e"]).where(by_month["e"] > 0)
+    cells = old.groupby(["month", "province"])[["o", "e"]].sum().reset_index()
+    cells["r"] = cells["month"].map(month_ratio).fillna(1.0)
+    cells["ratio"] = (cells["o"] + PRIOR_EVENTS * cells["r"]) / (cells["e"] + PRIOR_EVENTS)
+    young = frame[new].merge(cells[["month", "province", "ratio"]], how="left")
+    young["ratio"] = young["ratio"].fillna(young["month"].map(month_ratio)).fillna(1.0)
+    o_new, e_new = float(young["o"].sum()), float((young["e"] * young["ratio"]).sum())
+    months = set(young["month"])
+    o_old = float(old.loc[old["month"].isin(months), "o"].sum())
+    if o_new <= 0 or o_old <= 0 or e_new <= 0:
+        return 0.0, 0.0
+    contrast = _log_ratio(o_new, e_new)
+    return float(contrast / np.sqrt(1 / o_new + 1 / o_old)), contrast
+
+
+def _common_factor(dues: pd.DataFrame, rest: np.ndarray) -> np.ndarray:
+    """Each due's week's observed over expected on the ``rest`` of the book (1 where empty)."""
+    week = ((dues["due_on"] - dues["due_on"].min()).dt.days // 7).to_numpy()
+    g = (
+        pd.DataFrame(
+            {
+                "w": week[rest],
+                "o": dues["num"].to_numpy()[rest],
+                "e": dues["expected"].to_numpy()[rest],
+            }
+        )
+        .groupby("w")[["o", "e"]]
+        .sum()
+    )
+    factor = (g["o"] / g["e"]).where(g["e"] > 0)
+    mapped: np.ndarray = pd.Series(week).map(factor).fillna(1.0).clip(lower=0.05).to_numpy(float)
+    return mapped
+
+
+def _did_z(
+    after: pd.DataFrame, before: pd.DataFrame, element: tuple[tuple[str, str], ...]
+) -> float:
+    """One-sided z of the difference in differences of ``ln(O/E)``: inside ``element`` against
+    outside it, after against before (Poisson variances; 0 when a cell has no entry)."""
+    now, was = _mask(after, element), _mask(before, element)
+    cells = [(after["entered"][m].sum(), after["expected_count"][m].sum()) for m in (now, ~now)]
+    cells += [(before["entered"][m].sum(), before["expected_count"][m].sum()) for m in (was, ~was)]
+    if min(o for o, _ in cells) <= 0:
+        return 0.0
+    (o_ia, e_ia), (o_oa, e_oa), (o_ib, e_ib), (o_ob, e_ob) = cells
+    did = (_log_ratio(o_ia, e_ia) - _log_ratio(o_ib, e_ib)) - (
+        _log_ratio(o_oa, e_oa) - _log_ratio(o_ob, e_ob)
+    )
+    return float(did / np.sqrt(sum(1 / o for o, _ in cells)))
+
+
+def _causes(
+    after: pd.DataFrame,
+    dims: tuple[str, ...],
+    before: pd.DataFrame,
+    *,
+    existing_before: pd.Timestamp | None = None,
+) -> list[Cause]:
+    """Segments that moved beyond the portfolio's common factor and carry their share.
+
+    Ripple search proposes the segments; each is kept only when (1) it carries SEGMENT_SHARE
+    of the excess over expectation, and (2) a difference-in-differences test says it moved
+    more than the rest of the book: ``ln(O/E)`` after less before the change, inside the
+    segment against outside it, one-sided z with Poisson variances at ALPHA divided by the
+    number of candidate segments (Bonferroni). A big product moving with everyone else has
+    no difference in differences; a shocked province has. With ``existing_before``, the test
+    must also hold on the cohorts disbursed before it alone (a move in time shows in them;
+    new cohorts that are worse do not), and segments of the vintage dimension are left to the
+    cohort test.
+    """
     frame = after.assign(count=1.0, count_f=1.0)
     total_a, total_e = frame["entered"].sum(), frame["expected_count"].sum()
     theta = total_a / total_e if total_e else 1.0
@@ -387,6 +511,17 @@ def _causes(after: pd.DataFrame, dims: tuple[str, ...]) -> list[Cause]:
         kappa=0.0,  # dues are independent events: no dispersion beyond Poisson
     )
     raw_excess = total_a - total_e
+    base = (before["expected"] / before["principal"].where(before["principal"] > 0)).fillna(0.0)
+    before = before.assign(expected_count=base.to_numpy(float))
+    tested, everything = frame, before
+    if existing_before is not None:
+        tested = frame[(frame["disbursed_on"] < existing_before).to_numpy()]
+        before = before[(before["disbursed_on"] < existing_before).to_numpy()]
+    values = [frame[d].nunique() for d in dims]
+    candidates = sum(values) + sum(
+        values[i] * values[j] for i in range(len(values)) for j in range(i + 1, len(values))
+    )
+    critical = stats.norm.isf(ALPHA / max(candidates, 1))
     kept = []
     for cause in localize(leaves, max_layer=2, max_causes=5, direction=1, rank="power"):
         inside = _mask(frame, cause.element)
@@ -395,9 +530,11 @@ def _causes(after: pd.DataFrame, dims: tuple[str, ...]) -> list[Cause]:
             if raw_excess
             else 0.0
         )
-        share = frame["expected_count"][inside].sum() / total_e if total_e else 0.0
-        # Named only when it carries its share of the excess and well beyond its share of the
-        # book: a big product moving with everyone else is not a cause.
-        if power >= SEGMENT_SHARE and power >= SEGMENT_LIFT * share:
+        if power < SEGMENT_SHARE or before.empty or tested.empty:
+            continue
+        if existing_before is not None and any(d == "vintage" for d, _ in cause.element):
+            continue
+        pairs = [(frame, everything)] + ([(tested, before)] if tested is not frame else [])
+        if all(_did_z(x, y, cause.element) > critical for x, y in pairs):
             kept.append(Cause(cause.element, float(power), cause.surprise, cause.score))
     return sorted(kept, key=lambda c: -c.explanatory_power)

@@ -1,0 +1,45 @@
+"""The tests that decide between a move in time and worse cohorts, and which segments moved."""
+
+from __future__ import annotations
+
+import pandas as pd
+from scipy import stats
+
+from fairdebt.explain.mechanism import ALPHA, _cohort_against_period, _did_z, expected_rates
+
+from .books import make_book, shock_start
+
+MONTHS = 8
+CRITICAL = stats.norm.isf(ALPHA)
+
+
+def _with_expectation(scenario: str, seed: int) -> pd.DataFrame:
+    dues = make_book(scenario, seed, months=MONTHS)
+    reference = dues[dues["disbursed_on"] < pd.Timestamp("2025-03-01")]
+    return dues.assign(expected=expected_rates(reference, dues) * dues["principal"])
+
+
+def test_new_cohorts_worse_than_existing_ones_in_the_same_month_pass_the_cohort_test() -> None:
+    dues = _with_expectation("bad_vintage", 1)
+    start = shock_start(MONTHS) - pd.DateOffset(months=1)
+    z, contrast = _cohort_against_period(dues, start, start + pd.DateOffset(months=2))
+    assert z > CRITICAL and contrast > 0.3
+
+
+def _counts(dues: pd.DataFrame) -> pd.DataFrame:
+    return dues.assign(expected_count=dues["expected"] / dues["principal"])
+
+
+def test_the_shocked_province_moves_more_than_the_rest_and_a_product_does_not() -> None:
+    dues = _counts(_with_expectation("province_shock", 2))
+    cut = shock_start(MONTHS)
+    after, before = dues[dues["due_on"] >= cut], dues[dues["due_on"] < cut]
+    assert _did_z(after, before, (("province", "广东"),)) > 5
+    assert _did_z(after, before, (("product", "P-6M"),)) < CRITICAL
+
+
+def test_a_product_that_moved_with_everyone_else_has_no_difference_in_differences() -> None:
+    dues = _counts(_with_expectation("macro_shock", 3))
+    cut = shock_start(MONTHS)
+    after, before = dues[dues["due_on"] >= cut], dues[dues["due_on"] < cut]
+    assert abs(_did_z(after, before, (("product", "P-6M"),))) < CRITICAL
