@@ -62,6 +62,9 @@ __all__ = ["LEARNERS", "Learner", "make_learner"]
 #: The learners an ensemble can hold, by name.
 LEARNERS = ("scorecard", "gbm", "lightgbm", "forest", "extratrees", "randomforest", "logit")
 
+#: The spline logit's penalties on a big book (every other value of the usual grid).
+BIG_BOOK_GRID = (0.01, 0.1, 1.0)
+
 _Folds = Sequence[tuple[np.ndarray, np.ndarray]]
 
 
@@ -315,7 +318,7 @@ class SplineLogitLearner(Learner):
             # a big book: the penalty is chosen on a stratified sample (budget module)
             rows = stratified_sample(y, SAMPLE_ROWS, self.context["random_state"])
             sample = inner_folds(y[rows], len(folds), self.context["random_state"])
-            self.c_, self.grid_auc_ = fit_penalised(design[rows], y[rows], sample)
+            self.c_, self.grid_auc_ = fit_penalised(design[rows], y[rows], sample, BIG_BOOK_GRID)
         else:
             self.c_, self.grid_auc_ = fit_penalised(design, y, folds)
         # the chosen penalty looks best on the folds that chose it: fresh split for the blend
