@@ -49,7 +49,7 @@ TUNING = {"time_budget": 60.0, "max_trials": 40}
 #: the ensemble's budget: seconds of one whole fit (one outer fold), and its trial cap
 ENSEMBLE = {"time_budget": 300.0, "max_trials": 40}
 #: outer folds fitted at once (processes); the figures do not depend on it, the times do
-JOBS = {"n": 1}
+JOBS: dict[str, Any] = {"n": 1, "per_fold": False}
 
 DATASETS = {
     "german": ("german_credit.csv", "creditability", "bad", []),
@@ -197,7 +197,10 @@ def _run(data_dir: Path, names: list[str], only_models: list[str]) -> list[dict[
                 continue
             X = raw if gets_raw else prepared
             try:
-                result = cross_validate(model, X, y, folds=5, seed=42, n_jobs=JOBS["n"])
+                if JOBS["per_fold"]:
+                    result = _per_fold(model, X, y, f"{name}: {model_name}")
+                else:
+                    result = cross_validate(model, X, y, folds=5, seed=42, n_jobs=JOBS["n"])
                 error = None
             except Exception as failure:  # a baseline that fails is reported, not fatal
                 result, error = {}, f"{type(failure).__name__}: {failure}"[:160]
@@ -206,6 +209,36 @@ def _run(data_dir: Path, names: list[str], only_models: list[str]) -> list[dict[
             print(json.dumps(row), flush=True)
             _remember(row)
     return rows
+
+
+def _per_fold(model: Any, X: pd.DataFrame, y: np.ndarray, label: str) -> dict[str, Any]:
+    """``cross_validate``'s folds and figures, each fold printed as it ends (long runs)."""
+    from joblib import Parallel, delayed
+    from sklearn.model_selection import StratifiedKFold
+
+    from fairdebt.risk.crossval import _fit_fold
+
+    started = time.perf_counter()
+    pairs = list(StratifiedKFold(5, shuffle=True, random_state=42).split(np.zeros(len(y)), y))
+    results = []
+    jobs = Parallel(n_jobs=JOBS["n"], return_as="generator")(
+        delayed(_fit_fold)(model, X, y, train, test) for train, test in pairs
+    )
+    for fold, (auc, ks, seconds) in enumerate(jobs):
+        results.append((auc, ks, seconds))
+        print(json.dumps({"fold": fold, "of": label, "auc": auc, "ks": ks, "fit_s": seconds}))
+    aucs, kss = [r[0] for r in results], [r[1] for r in results]
+    return {
+        "auc_mean": float(np.mean(aucs)),
+        "auc_std": float(np.std(aucs)),
+        "ks_mean": float(np.mean(kss)),
+        "ks_std": float(np.std(kss)),
+        "folds": 5,
+        "seed": 42,
+        "n": len(y),
+        "fit_seconds": float(np.sum([r[2] for r in results])),
+        "seconds": float(time.perf_counter() - started),
+    }
 
 
 def _remember(row: dict[str, Any]) -> None:
@@ -495,7 +528,9 @@ def main() -> None:
         help="seconds of one whole fit of the ensemble (per outer fold), a target",
     )
     parser.add_argument("--jobs", type=int, default=1, help="outer folds fitted at once")
+    parser.add_argument("--per-fold", action="store_true", help="print each fold as it ends")
     args = parser.parse_args()
+    JOBS["per_fold"] = args.per_fold
     ENSEMBLE["time_budget"] = args.time_budget
     JOBS["n"] = args.jobs
     if args.timing:
