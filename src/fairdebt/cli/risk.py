@@ -63,10 +63,10 @@ MIN_PER_CLASS = typer.Option(
 )
 FORCE = typer.Option(False, "--force", help="Replace an existing model folder. 覆盖已有模型。")
 TIME_BUDGET = typer.Option(
-    60.0,
+    300.0,
     "--time-budget",
     min=0.0,
-    help="Ensemble only: seconds for tuning LightGBM per fit. 集成模型调参时间（秒）。",
+    help="Ensemble only: seconds per fit (per fold in cv). 集成模型每次拟合的时间预算（秒）。",
 )
 
 
@@ -244,7 +244,7 @@ def _model_columns(model: Any, frame: Any, source: Path) -> Any:
     return frame[names]
 
 
-def _make_model(kind: ModelKind, drop: list[str], time_budget: float = 60.0) -> Any:
+def _make_model(kind: ModelKind, drop: list[str], time_budget: float = 300.0) -> Any:
     from fairdebt.risk import EnsembleModel, GBMModel, Scorecard
 
     models = {

@@ -3,7 +3,7 @@
 - :class:`Scorecard` — optbinning's monotone optimal binning, WOE, logistic regression and
   integer points on a PDO scale;
 - :class:`GBMModel` — LightGBM with monotone constraints from the binning, calibrated;
-- :class:`EnsembleModel` — the scorecard, the GBM, a tuned LightGBM, a random forest, extra
+- :class:`EnsembleModel` — the scorecard, the GBM, a tuned LightGBM, two random forests, extra
   trees and a spline logit blended by bagged ensemble selection, with SHAP reason codes;
 - :class:`FeatureBuilder` — history summaries of repeated monthly columns and amount ratios,
   built inside every model (``features="auto"``); :func:`widen_history` for long tables;

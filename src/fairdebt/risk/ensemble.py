@@ -1,4 +1,4 @@
-"""The ensemble: six learners of different kinds, blended by bagged hill-climbing ensemble
+"""The ensemble: seven learners of different kinds, blended by bagged hill-climbing ensemble
 selection, with reason codes that are SHAP values of the blend.
 
 Lessmann et al. (2015, "Benchmarking state-of-the-art classification algorithms for credit
@@ -6,15 +6,18 @@ scoring: an update of research") found heterogeneous ensembles best across 41 cl
 eight credit data sets, and among them HCES-Bag: Caruana's hill-climbing ensemble selection
 (2004) run on bootstrap samples of the held-out predictions, the selections averaged. This is
 that recipe on fairdebt's learners (:mod:`fairdebt.risk.learners`): the scorecard, the GBM, a
-tuned LightGBM, a random forest, extremely randomised trees (:mod:`fairdebt.risk.extratrees`)
-and a penalised logistic regression on splines (:mod:`fairdebt.risk.linear`):
+tuned LightGBM, two random forests (LightGBM's and scikit-learn's), extremely randomised trees
+(:mod:`fairdebt.risk.extratrees`) and a penalised logistic regression on splines
+(:mod:`fairdebt.risk.linear`):
 
 1. The training rows are split into ``folds`` stratified inner folds (the GBM's own inner
    folds, so its held-out scores come free; five up to 20 000 rows, three above). Every learner
    gives its out-of-fold log-odds of bad, put on one scale by Platt scaling (a forest's raw
    scores in LightGBM's rf mode run to the hundreds); tuning (Optuna for the LightGBM, the
-   GBM's shape and constraints) happens inside these training rows only, within
-   ``time_budget`` seconds for the Optuna study.
+   GBM's shape and constraints) happens inside these training rows only. ``time_budget`` is
+   the seconds of the whole fit (:mod:`fairdebt.risk.budget`): learners of fixed cost run
+   first, in their cheaper forms on a big book, and the Optuna study of the tuned LightGBM,
+   run last, gets what is left.
 2. Selection: on each of ``bags`` bootstrap samples of the out-of-fold rows, start from the best
    single learner and add, ``steps`` times with replacement, the learner whose addition gives
    the highest AUC of the averaged log-odds; a learner's weight is its share of the picks,
@@ -41,6 +44,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
+from fairdebt.risk.budget import BIG_BOOK, Budget
 from fairdebt.risk.estimator import RiskModel
 from fairdebt.risk.gbm import inner_folds
 from fairdebt.risk.learners import LEARNERS, Learner, make_learner
@@ -128,12 +132,14 @@ def _platt(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 class EnsembleModel(RiskModel):
     """A heterogeneous ensemble on raw frames (see the module docstring).
 
-    ``learners`` names the members (default: all six of ``LEARNERS``); ``folds`` the
+    ``learners`` names the members (default: all of ``LEARNERS``); ``folds`` the
     inner folds (``None``: 5 up to 20 000 rows, where each inner fit needs most of the rows, 3
-    above); ``time_budget`` (seconds) and ``max_trials`` bound the LightGBM tuning;
-    ``bags`` and ``steps`` the selection. ``weights_`` maps each learner to its blend weight,
-    ``oof_auc_`` each learner's and the blend's out-of-fold AUC on the inner folds,
-    ``learners_`` the fitted learners and ``settings_`` what each chose.
+    above); ``time_budget`` the seconds of one fit (a target: see :mod:`fairdebt.risk.budget`)
+    and ``max_trials`` the cap on the LightGBM's trials; ``bags`` and ``steps`` the selection.
+    ``weights_`` maps each learner to its blend weight, ``oof_auc_`` each learner's and the
+    blend's out-of-fold AUC on the inner folds, ``learners_`` the fitted learners,
+    ``settings_`` what each chose, ``fit_seconds_`` the fit's seconds and
+    ``learner_seconds_`` each learner's.
     """
 
     def __init__(
@@ -141,7 +147,7 @@ class EnsembleModel(RiskModel):
         *,
         learners: Sequence[str] = LEARNERS,
         folds: int | None = None,
-        time_budget: float = 60.0,
+        time_budget: float = 300.0,
         max_trials: int = 40,
         bags: int = 20,
         steps: int = 20,
@@ -171,11 +177,13 @@ class EnsembleModel(RiskModel):
 
     # -- fitting -------------------------------------------------------------------------
     def _fit_clean(self, X: pd.DataFrame, y: np.ndarray) -> list[str]:
+        # the budget counts from here: input cleaning and built features are cheap beside it
+        budget = Budget(float(self.time_budget))
         names = list(dict.fromkeys(self.learners))
         if not names:
             raise ValueError("an ensemble needs at least one learner")
         fewest = int(np.bincount(y, minlength=2).min())
-        wanted = int(self.folds) if self.folds is not None else (5 if len(y) <= 20_000 else 3)
+        wanted = int(self.folds) if self.folds is not None else (5 if len(y) <= BIG_BOOK else 3)
         folds = min(wanted, fewest)
         if folds < 2:
             raise ValueError(
@@ -190,14 +198,21 @@ class EnsembleModel(RiskModel):
             "n_jobs": self.n_jobs,
             "time_budget": float(self.time_budget),
             "max_trials": int(self.max_trials),
+            "budget": budget,
+            "big": len(y) > BIG_BOOK,
         }
         self.features_ = list(X.columns)
         self.learners_: dict[str, Learner] = {}
+        self.learner_seconds_: dict[str, float] = {}
         oof = {}
-        for name in names:
+        # learners of fixed cost first; the tuned LightGBM's search takes the seconds left
+        for name in sorted(names, key=lambda n: n == "lightgbm"):
+            started = budget.elapsed()
             learner = make_learner(name, context)
             oof[name] = learner.fit(X, y, split)
             self.learners_[name] = learner
+            self.learner_seconds_[name] = round(budget.elapsed() - started, 2)
+            learner.context.pop("budget", None)  # a clock is no part of the fitted model
         # each learner's scores on the log-odds scale first: a forest's raw scores in
         # LightGBM's rf mode run to the hundreds, and averaging would let one scale win
         self.learner_platt_ = {name: _platt(oof[name], y) for name in names}
@@ -211,8 +226,11 @@ class EnsembleModel(RiskModel):
         blend = Z @ weights
         self.platt_ = _platt(blend, y)
         self.oof_auc_ = {name: fast_auc(y, oof[name]) for name in names}
+        # the learners' out-of-fold log-odds on the inner folds, for diagnostics and reblends
+        self.oof_log_odds_ = pd.DataFrame(Z, columns=names)
         self.oof_auc_["ensemble"] = fast_auc(y, blend)
-        self.settings_ = {name: learner.describe() for name, learner in self.learners_.items()}
+        self.settings_ = {name: self.learners_[name].describe() for name in names}
+        self.fit_seconds_ = round(budget.elapsed(), 2)
         return []
 
     def _active(self) -> list[tuple[str, float]]:

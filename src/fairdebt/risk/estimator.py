@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import Tags, assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -137,7 +138,8 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return ``[P(good), P(bad)]`` per row, columns in the order of ``classes_``."""
-        bad = 1.0 / (1.0 + np.exp(-self._log_odds_bad(self.clean(X))))
+        # the logistic function without overflow (a separable book gives huge log-odds)
+        bad = expit(self._log_odds_bad(self.clean(X)))
         return np.column_stack([1.0 - bad, bad])
 
     def predict(self, X: Any) -> np.ndarray:

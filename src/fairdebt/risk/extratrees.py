@@ -1,4 +1,6 @@
-"""Extremely randomised trees (Geurts, Ernst and Wehenkel 2006): the ensemble's deep forest.
+"""The ensemble's deep forests from scikit-learn: extremely randomised trees and a random forest.
+
+Extremely randomised trees (Geurts, Ernst and Wehenkel 2006) and Breiman's random forest (2001).
 
 Boosted trees of modest depth are the ensemble's workhorse; a forest of deep trees with random
 cuts makes different errors. Where a book holds near-repeats of the same applicant (HMEQ has
@@ -11,6 +13,11 @@ that a large book does not grow millions of leaves) on a dense frame:
   median, plus a 0/1 column for missing values where the training rows have any (a blank
   debt-to-income ratio is itself a signal);
 - a category: one 0/1 column per level seen at least ten times.
+
+The random forest (``randomforest``) is the same learner with Breiman's trees: each on a
+bootstrap sample, the best cut among the candidate columns. On a big book (more than
+``BIG_BOOK`` training rows, :mod:`fairdebt.risk.budget`) both grow ``BIG_BOOK_TREES`` trees,
+each on a bootstrap sample of at most ``SAMPLE_ROWS`` rows.
 
 Its score is the forest's probability of bad; the ensemble puts it on the log-odds scale by
 Platt scaling, a linear map, so TreeSHAP values of that probability (the ``shap`` package,
@@ -26,12 +33,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import ExtraTreesClassifier
+from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 
+from fairdebt.risk.budget import BIG_BOOK_TREES, SAMPLE_ROWS
 from fairdebt.risk.cleaning import numeric_values
 from fairdebt.risk.learners import Learner
 
-__all__ = ["DenseDesign", "ExtraTreesLearner"]
+__all__ = ["DenseDesign", "ExtraTreesLearner", "RandomForestLearner"]
 
 
 class DenseDesign:
@@ -104,11 +112,18 @@ class ExtraTreesLearner(Learner):
     name = "extratrees"
     trees = 300
 
-    def _forest(self, n_rows: int) -> ExtraTreesClassifier:
-        return ExtraTreesClassifier(
-            n_estimators=self.trees,
+    kind: type[ExtraTreesClassifier] | type[RandomForestClassifier] = ExtraTreesClassifier
+
+    def _forest(self, n_rows: int) -> ExtraTreesClassifier | RandomForestClassifier:
+        big = bool(self.context.get("big"))
+        # subbags on a big book (budget module); Breiman's bootstrap for the random forest
+        bootstrap = big or self.kind is RandomForestClassifier
+        return self.kind(
+            n_estimators=BIG_BOOK_TREES if big else self.trees,
             max_features="sqrt",
             min_samples_leaf=max(1, n_rows // 5000),
+            bootstrap=bootstrap,
+            max_samples=min(n_rows, SAMPLE_ROWS) if big else None,
             random_state=self.context["random_state"],
             n_jobs=self.context["n_jobs"],
         )
@@ -150,4 +165,14 @@ class ExtraTreesLearner(Learner):
         return np.full(len(X), base), contrib
 
     def describe(self) -> dict[str, Any]:
-        return {"trees": self.trees, "min_samples_leaf": self.forest_.min_samples_leaf}
+        return {
+            "trees": self.forest_.n_estimators,
+            "min_samples_leaf": self.forest_.min_samples_leaf,
+        }
+
+
+class RandomForestLearner(ExtraTreesLearner):
+    """Breiman's random forest on :class:`DenseDesign` (see the module docstring)."""
+
+    name = "randomforest"
+    kind = RandomForestClassifier

@@ -24,11 +24,13 @@ The learners:
   (:mod:`fairdebt.risk.tuning`); its held-out scores come from the chosen settings refitted on
   a fresh split of the same rows (the best of many trials looks better than it is on the folds
   that chose it); TreeSHAP;
-- **forest**: a random forest (LightGBM's ``rf`` mode: bagged, deep, decorrelated trees, as in
-  Breiman's forest, with missing values and categories handled natively); refitted on each
+- **forest**: a random forest in LightGBM's ``rf`` mode (bagged, deep, decorrelated trees on
+  LightGBM's histogram bins, missing values and categories handled natively); refitted on each
   inner fold; TreeSHAP;
 - **extratrees**: extremely randomised trees from scikit-learn
   (:mod:`fairdebt.risk.extratrees`); refitted on each inner fold; TreeSHAP from ``shap``;
+- **randomforest**: Breiman's random forest from scikit-learn (same module); refitted on each
+  inner fold; TreeSHAP from ``shap``;
 - **logit**: a penalised logistic regression on spline bases (:mod:`fairdebt.risk.linear`),
   its penalty chosen on the inner folds and its held-out scores from a fresh split; its own
   additive terms.
@@ -49,6 +51,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 
+from fairdebt.risk.budget import BIG_BOOK_TREES, SAMPLE_ROWS, stratified_sample
 from fairdebt.risk.gbm import GBMModel, inner_folds, lgb_frame
 from fairdebt.risk.linear import SplineDesign, fit_penalised
 from fairdebt.risk.scorecard import Scorecard
@@ -57,7 +60,10 @@ from fairdebt.risk.tuning import lgb_dataset, tune_lightgbm
 __all__ = ["LEARNERS", "Learner", "make_learner"]
 
 #: The learners an ensemble can hold, by name.
-LEARNERS = ("scorecard", "gbm", "lightgbm", "forest", "extratrees", "logit")
+LEARNERS = ("scorecard", "gbm", "lightgbm", "forest", "extratrees", "randomforest", "logit")
+
+#: The spline logit's penalties on a big book (every other value of the usual grid).
+BIG_BOOK_GRID = (0.01, 0.1, 1.0)
 
 _Folds = Sequence[tuple[np.ndarray, np.ndarray]]
 
@@ -141,6 +147,9 @@ class GBMLearner(Learner):
             n_jobs=self.context["n_jobs"],
         ).fit(X, y)
         model = self.model_
+        if self.context.get("big") and len(model.oof_log_odds_):
+            # a big book: the optimism of the best of a few settings is small (budget module)
+            return np.asarray(model.oof_log_odds_, dtype=float)
         # its own inner-fold scores chose its shape, constraints and trees on those very folds:
         # the held-out scores for the blend come from the chosen settings on a fresh split
         frame = model._lgb_frame(model.clean(X))
@@ -210,18 +219,25 @@ class TunedLightGBMLearner(_BoosterLearner):
 
     def fit(self, X: pd.DataFrame, y: np.ndarray, folds: _Folds) -> np.ndarray:
         frame = self._prepare(X)
+        big = bool(self.context.get("big"))
+        budget = self.context.get("budget")
         self.tuned_ = tune_lightgbm(
             frame,
             y,
             folds,
-            time_budget=self.context["time_budget"],
+            # the seconds left of the ensemble's budget (it runs last), less its own refits
+            time_budget=budget.left() if budget is not None else self.context["time_budget"],
             max_trials=self.context["max_trials"],
             random_state=self.context["random_state"],
             threads=self._threads(),
+            reserve_trials=1.0 if big else 2.0,
         )
         self.booster_ = lgb.train(
             self.tuned_.params, lgb_dataset(frame, y), num_boost_round=self.tuned_.trees
         )
+        if big:
+            # a big book: the search's own held-out scores (budget module)
+            return np.asarray(self.tuned_.margins, dtype=float)
         # the winner of many trials on these folds looks better on them than it is: its
         # held-out scores for the blend come from a fresh split with the chosen settings
         oof = np.full(len(y), np.nan)
@@ -253,6 +269,9 @@ class ForestLearner(_BoosterLearner):
     name = "forest"
     trees = 300
 
+    def _trees(self) -> int:
+        return BIG_BOOK_TREES if self.context.get("big") else self.trees
+
     def _params(self, n_rows: int, n_features: int) -> dict[str, Any]:
         return {
             "objective": "binary",
@@ -275,14 +294,14 @@ class ForestLearner(_BoosterLearner):
         oof = np.full(len(y), np.nan)
         for train, held in folds:
             params = self._params(len(train), frame.shape[1])
-            booster = lgb.train(params, lgb_dataset(frame.iloc[train], y[train]), self.trees)
+            booster = lgb.train(params, lgb_dataset(frame.iloc[train], y[train]), self._trees())
             oof[held] = booster.predict(frame.iloc[held], raw_score=True)
         self.params_ = self._params(len(y), frame.shape[1])
-        self.booster_ = lgb.train(self.params_, lgb_dataset(frame, y), self.trees)
+        self.booster_ = lgb.train(self.params_, lgb_dataset(frame, y), self._trees())
         return oof
 
     def describe(self) -> dict[str, Any]:
-        return {"trees": self.trees, "num_leaves": self.params_["num_leaves"]}
+        return {"trees": self.booster_.num_trees(), "num_leaves": self.params_["num_leaves"]}
 
 
 class SplineLogitLearner(Learner):
@@ -295,7 +314,13 @@ class SplineLogitLearner(Learner):
             kinds=self.context["kinds"], special_codes=self.context["special_codes"]
         ).fit(X)
         design = self.design_.transform(X)
-        self.c_, self.grid_auc_ = fit_penalised(design, y, folds)
+        if self.context.get("big"):
+            # a big book: the penalty is chosen on a stratified sample (budget module)
+            rows = stratified_sample(y, SAMPLE_ROWS, self.context["random_state"])
+            sample = inner_folds(y[rows], len(folds), self.context["random_state"])
+            self.c_, self.grid_auc_ = fit_penalised(design[rows], y[rows], sample, BIG_BOOK_GRID)
+        else:
+            self.c_, self.grid_auc_ = fit_penalised(design, y, folds)
         # the chosen penalty looks best on the folds that chose it: fresh split for the blend
         oof = np.full(len(y), np.nan)
         for train, held in inner_folds(y, len(folds), self.context["random_state"] + 1):
@@ -321,7 +346,7 @@ class SplineLogitLearner(Learner):
 def make_learner(name: str, context: Mapping[str, Any]) -> Learner:
     """The learner called ``name`` (one of :data:`LEARNERS`)."""
     # the extra trees live in their own module, which builds on Learner
-    from fairdebt.risk.extratrees import ExtraTreesLearner
+    from fairdebt.risk.extratrees import ExtraTreesLearner, RandomForestLearner
 
     kinds: dict[str, type[Learner]] = {
         "scorecard": ScorecardLearner,
@@ -329,6 +354,7 @@ def make_learner(name: str, context: Mapping[str, Any]) -> Learner:
         "lightgbm": TunedLightGBMLearner,
         "forest": ForestLearner,
         "extratrees": ExtraTreesLearner,
+        "randomforest": RandomForestLearner,
         "logit": SplineLogitLearner,
     }
     if name not in kinds:
