@@ -398,7 +398,7 @@ ANSWER_REF: dict[str, Any] = {"$ref": "#/components/schemas/GateAnswer"}
         }
     },
 )
-def gate_check(
+async def gate_check(
     request: Request,
     body: Body,
     user: Caller,
@@ -410,6 +410,23 @@ def gate_check(
     chosen = _pack(pack)
     items, batch = _items(body)
     web = _web(request)
+    # One attempt is about a millisecond of rules and one audited write on an embedded
+    # database: less than a hop to the thread pool and back cost (docs/decisions/web.md), so it
+    # is answered on the event loop. A batch, or a server database with its round trips, goes to
+    # the thread pool, where it never blocks other requests.
+    if batch or web.engine.dialect.name != "sqlite":
+        answers, failed = await run_in_threadpool(
+            _gate_answers, web, user, items, batch, chosen, lang
+        )
+    else:
+        answers, failed = _gate_answers(web, user, items, batch, chosen, lang)
+    # a batch with a malformed object is a 422 too, still answering every object in its place
+    return JSONResponse(answers if batch else answers[0], status_code=422 if failed else 200)
+
+
+def _gate_answers(
+    web: Web, user: AppUser, items: list[Any], batch: bool, pack: Any, lang: str
+) -> tuple[list[dict[str, Any]], list[int]]:
     answers: list[dict[str, Any]] = []
     failed: list[int] = []
     with web.transaction() as session:
@@ -417,7 +434,7 @@ def gate_check(
         for number, item in enumerate(items, start=1):
             where = f"object {number}" if batch else "body"
             try:
-                result, verdict, attempt = check_line(item, where, pack=chosen, lang=lang)
+                result, verdict, attempt = check_line(item, where, pack=pack, lang=lang)
             except FairdebtError as error:
                 answers.append({"id": _line_id(item), "error": str(error)})
                 failed.append(number)
@@ -428,12 +445,11 @@ def gate_check(
                 attempt=attempt,
                 actor=f"user:{user.name}",
                 at=at,
-                pack=chosen,
+                pack=pack,
                 entity_id=None if result["id"] is None else str(result["id"])[:80],
             )
             answers.append(result)
-    # a batch with a malformed object is a 422 too, still answering every object in its place
-    return JSONResponse(answers if batch else answers[0], status_code=422 if failed else 200)
+    return answers, failed
 
 
 ANSWER_REF = {"$ref": "#/components/schemas/ScreenAnswer"}

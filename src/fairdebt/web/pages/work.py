@@ -43,7 +43,7 @@ from fairdebt.users import Role
 from fairdebt.web.auth import CASE_ROLES, may_open_loan, queue_condition
 from fairdebt.web.charts import bars, stacked_bars
 from fairdebt.web.contacting import RESULTS, report_contact
-from fairdebt.web.gatecase import ask_gate
+from fairdebt.web.gatecase import ask_gate, case_for
 from fairdebt.web.i18n import translator
 from fairdebt.web.idempotency import once
 from fairdebt.web.offers import owed_today
@@ -210,9 +210,17 @@ def read_account(
         .limit(1)
     )
     by = f"agency:{user.agency}" if user.role == Role.AGENCY else "lender"
+    case = case_for(session, borrower=borrower, at=at, by=by)  # one read for every channel
     verdicts = {
         channel: ask_gate(
-            session, borrower=borrower, loan=loan, channel=channel, at=at, by=by, pack=pack
+            session,
+            borrower=borrower,
+            loan=loan,
+            channel=channel,
+            at=at,
+            by=by,
+            pack=pack,
+            case=case,
         )
         for channel in GATE_CHANNELS
     }
