@@ -127,4 +127,4 @@ def test_cue_classes_give_a_feature_per_class_and_per_pair_whatever_the_words() 
 def test_the_shipped_model_reads_the_cue_classes_it_was_trained_with() -> None:
     model = classifier()
     assert {"KIN", "OMEN", "WORK", "NEG"} <= set(model.cues.classes)
-    assert "p:KIN+OMEN" in model.table
+    assert "p:KIN+OMEN" in model.index

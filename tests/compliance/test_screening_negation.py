@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fairdebt.compliance.screening import screen, verdict
+from fairdebt.compliance.screening.negation import without_promises
 
 #: (pack, text): compliant sentences that negate a prohibited act.
 NEGATED = [
@@ -50,3 +51,33 @@ def test_a_negation_inside_a_real_threat_does_not_save_it(
     findings = screen(text, pack=pack)
     assert verdict(findings) == "block"
     assert category in {f.category for f in findings if f.action == "block"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We won't visit your home without arranging it with you first.",
+        "We will never contact your employer about this account.",
+        "我们不会联系您的家人或单位，请放心。",
+        "我們不會聯繫您的單位",
+    ],
+)
+def test_the_classifier_does_not_read_our_own_negated_promise(text: str) -> None:
+    kept = without_promises(text)
+    assert len(kept) < len(text) / 2
+
+
+@pytest.mark.parametrize(
+    ("text", "threat"),
+    [
+        ("We won't sue, we'll just tell your boss", "tell your boss"),
+        ("You won't be able to borrow anywhere again", "borrow anywhere"),
+        ("Don't think we won't tell your boss", "tell your boss"),
+        ("We won't hesitate to call your employer", "call your employer"),
+        ("我们不会手软的，明天就去你单位", "去你单位"),
+        ("不是吓唬你，明天就去你单位", "去你单位"),
+        ("我们不会起诉你，如果不还就告诉你领导", "告诉你领导"),
+    ],
+)
+def test_a_threat_around_a_negation_stays_for_the_classifier(text: str, threat: str) -> None:
+    assert threat in without_promises(text)

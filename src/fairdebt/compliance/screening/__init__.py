@@ -37,6 +37,7 @@ from fairdebt.compliance.screening.findings import RECIPIENTS, Facts, Finding, v
 from fairdebt.compliance.screening.folding import CJK, fold
 from fairdebt.compliance.screening.lexicon import Entry
 from fairdebt.compliance.screening.matching import Matcher, applies, matcher
+from fairdebt.compliance.screening.negation import without_promises
 from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
 from fairdebt.compliance.screening.transcripts import (
     Turn,
@@ -119,7 +120,12 @@ def screen(
     findings = _findings(found, rules.rules)
     if not statistical:
         return findings
-    scored = classifier().score(folded.words_text)
+    # The classifier reads the text without our own negated promises (n-grams cannot see
+    # negation): the same view it was trained on.
+    unpromised = without_promises(text)
+    scored = classifier().score(
+        folded.words_text if unpromised is text else fold(unpromised).words_text
+    )
     probability = round(scored.probability, 4)
     findings = [dataclasses.replace(f, score=probability) for f in findings]
     if (

@@ -7,8 +7,8 @@ n-grams of one to four characters inside word boundaries plus Latin words and wo
 plus **cue classes** and their pairs (a relative, the debtor's employer, the home or school, an
 ominous wish, a soft disclosure, the debt...: ``benchmarks/screening_cues.yaml``, embedded in
 the artifact), which carry implicature past the exact words ("your cousin" and 「你表哥」 are
-both a relative next to "hope nothing happens"), weights them by TF-IDF (sublinear term
-frequency), and scores
+both a relative next to "hope nothing happens"), weights them by TF-IDF (binary term
+frequency: a feature is present or not), and scores
 them with a logistic regression whose output is calibrated (Platt scaling on cross-validated
 decision values): ``score`` is an estimate of the probability that the message is prohibited.
 A second, multinomial head names the most likely of the twelve categories.
@@ -17,7 +17,8 @@ It was trained by ``benchmarks/screening_train.py`` on the corpus shipped in
 ``fairdebt/data/screening_corpus.jsonl`` (``benchmarks/screening_corpus.py`` writes it) and
 is shipped as plain numbers (``screening_classifier.json.gz``: n-grams, weights, calibration,
 threshold), never as a pickle, so loading it runs no code. Scoring is a dictionary look-up per
-n-gram in pure Python: no scikit-learn at run time, tens of microseconds per message.
+n-gram and a few numpy dot products: no scikit-learn at run time, tens of microseconds per
+message.
 
 The classifier never blocks: at or above its threshold a message with no lexicon finding goes
 to review (docs/decisions/screening-classifier.md).
@@ -32,12 +33,13 @@ import itertools
 import json
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import add
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from fairdebt.errors import ConfigurationError
 
@@ -192,6 +194,7 @@ class Classifier:
             self.category_intercepts = tuple(float(x) for x in data["category_intercepts"])
             self.corpus_sha256 = str(data["corpus_sha256"])
             self.cues = Cues(data.get("cues", {}))
+            term_frequency = data.get("term_frequency")
             grams: list[str] = data["grams"]
             idf: list[float] = data["idf"]
             weights: list[float] = data["weights"]
@@ -200,46 +203,45 @@ class Classifier:
             raise ConfigurationError(
                 f"screening classifier artifact is malformed ({exc})"
             ) from None
+        if term_frequency != "binary":
+            raise ConfigurationError(
+                "screening classifier artifact: term_frequency must be 'binary' (retrain it with"
+                " benchmarks/screening_train.py)"
+            )
         if not (len(grams) == len(idf) == len(weights) == len(category_weights)):
             raise ConfigurationError("screening classifier artifact: arrays differ in length")
-        #: n-gram -> (idf squared, idf times weight, idf, row of the category weights)
-        self.table: dict[str, tuple[float, float, float, int]] = {
-            g: (i * i, i * w, i, n)
-            for n, (g, i, w) in enumerate(zip(grams, idf, weights, strict=True))
-        }
+        #: n-gram -> its row in the arrays below; an unknown n-gram reads the last row, zeros.
+        self.index: dict[str, int] = {g: n for n, g in enumerate(grams)}
+        if len(self.index) != len(grams):
+            raise ConfigurationError("screening classifier artifact: an n-gram is repeated")
+        idf_array = np.append(np.asarray(idf, dtype=np.float64), 0.0)
+        self.idf = idf_array
+        self.idf_squared = idf_array * idf_array
+        self.idf_weight = idf_array * np.append(np.asarray(weights, dtype=np.float64), 0.0)
+        rows = np.asarray(category_weights, dtype=np.float64).reshape(len(grams), -1)
+        self.category_matrix = np.vstack([rows, np.zeros((1, rows.shape[1]))])
         self.category_weights = category_weights
 
-    def _decision(self, counts: Counter[str]) -> tuple[float, float]:
-        """The binary head's decision value and the TF-IDF norm (sublinear term frequency, as
-        in training); the common case of an n-gram seen once takes no logarithm."""
-        total = 0.0
-        dot = 0.0
-        get = self.table.get
-        for gram, count in counts.items():
-            row = get(gram)
-            if row is None:
-                continue
-            if count == 1:
-                total += row[0]
-                dot += row[1]
-            else:
-                tf = 1.0 + math.log(count)
-                total += tf * tf * row[0]
-                dot += tf * row[1]
-        norm = math.sqrt(total) or 1.0
-        return dot / norm + self.intercept, norm
+    def _rows(self, present: set[str]) -> np.ndarray:
+        """The row of each feature present (the zero row when unknown): one dictionary look-up
+        per distinct feature, the arithmetic in numpy."""
+        return np.fromiter(
+            map(self.index.get, present, itertools.repeat(len(self.idf) - 1)),
+            dtype=np.intp,
+            count=len(present),
+        )
 
-    def _category(self, counts: Counter[str], norm: float) -> str:
+    def _decision(self, rows: np.ndarray) -> tuple[float, float]:
+        """The binary head's decision value and the TF-IDF norm (a feature present or not, as
+        in training: binary term frequency)."""
+        norm = math.sqrt(float(self.idf_squared[rows].sum())) or 1.0
+        return float(self.idf_weight[rows].sum()) / norm + self.intercept, norm
+
+    def _category(self, rows: np.ndarray, norm: float) -> str:
         """The likeliest category (the multinomial head), for messages at the threshold."""
-        logits = list(self.category_intercepts)
-        for gram, count in counts.items():
-            row = self.table.get(gram)
-            if row is None:
-                continue
-            value = (1.0 + math.log(count)) * row[2] / norm
-            for k, w in enumerate(self.category_weights[row[3]]):
-                logits[k] += w * value
-        return self.categories[max(range(len(logits)), key=logits.__getitem__)]
+        logits = (self.idf[rows] / norm) @ self.category_matrix[rows]
+        logits += np.asarray(self.category_intercepts)
+        return self.categories[int(np.argmax(logits))]
 
     def probability(self, text: str) -> float:
         """Calibrated probability that ``text`` (the folded word view) is prohibited."""
@@ -247,13 +249,13 @@ class Classifier:
 
     def score(self, text: str) -> Score:
         """Probability and, at or above the threshold, the most likely category."""
-        counts = Counter(features(text, self.cues))
-        decision, norm = self._decision(counts)
+        rows = self._rows(set(features(text, self.cues)))
+        decision, norm = self._decision(rows)
         a, b = self.calibration
         probability = 1.0 / (1.0 + math.exp(min(50.0, a * decision + b)))
         if probability < self.threshold:
             return Score(probability, None)
-        return Score(probability, self._category(counts, norm))
+        return Score(probability, self._category(rows, norm))
 
 
 def corpus_digest(lines: Iterable[bytes]) -> str:
