@@ -29,18 +29,24 @@ SEED = 15
 
 CORES = Path(__file__).with_suffix(".yaml")
 _DATA = yaml.safe_load(CORES.read_text(encoding="utf-8"))
-SLOTS: dict[str, list[str]] = _DATA["slots"] | _DATA["batch7"]["slots"]
+_BATCHES = ("batch7", "batch8")
+SLOTS: dict[str, list[str]] = _DATA["slots"]
+for _batch in _BATCHES:
+    SLOTS = SLOTS | _DATA[_batch]["slots"]
 N_ZH, N_EN = _DATA["names"]["zh"], _DATA["names"]["en"]
 AMT, AMT_EN = _DATA["amounts"]["zh"], _DATA["amounts"]["en"]
 BAD_ZH: dict[str, list[str]] = _DATA["prohibited"]["zh"]
 BAD_EN: dict[str, list[str]] = _DATA["prohibited"]["en"]
 FRAME_ZH, FRAME_EN = _DATA["prohibited_frames"]["zh"], _DATA["prohibited_frames"]["en"]
-OK_ZH: list[str] = _DATA["compliant"]["zh"] + _DATA["batch7"]["compliant"]["zh"]
-OK_EN: list[str] = _DATA["compliant"]["en"] + _DATA["batch7"]["compliant"]["en"]
-# Batch 7 is appended to each category's cores, so the earlier cores keep their group ids.
-for _lang, _cores in (("zh", BAD_ZH), ("en", BAD_EN)):
-    for _category, _more in _DATA["batch7"]["prohibited"][_lang].items():
-        _cores[_category] = _cores[_category] + _more
+OK_ZH: list[str] = _DATA["compliant"]["zh"]
+OK_EN: list[str] = _DATA["compliant"]["en"]
+# Batches 7 and 8 are appended to each category's cores, so earlier cores keep their group ids.
+for _batch in _BATCHES:
+    OK_ZH = OK_ZH + _DATA[_batch]["compliant"]["zh"]
+    OK_EN = OK_EN + _DATA[_batch]["compliant"]["en"]
+    for _lang, _cores in (("zh", BAD_ZH), ("en", BAD_EN)):
+        for _category, _more in _DATA[_batch]["prohibited"][_lang].items():
+            _cores[_category] = _cores[_category] + _more
 FRAME_OK_ZH, FRAME_OK_EN = _DATA["compliant_frames"]["zh"], _DATA["compliant_frames"]["en"]
 NEUTRAL_ZH, NEUTRAL_EN = _DATA["neutral"]["zh"], _DATA["neutral"]["en"]
 HAND_BAD: list[tuple[str, str]] = [(c, t) for c, t in _DATA["hand_prohibited"]]
