@@ -81,3 +81,25 @@ def test_the_classifier_does_not_read_our_own_negated_promise(text: str) -> None
 )
 def test_a_threat_around_a_negation_stays_for_the_classifier(text: str, threat: str) -> None:
     assert threat in without_promises(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scam alert: we will never ask you to pay by gift card, wire to an individual, or crypto.",
+        "No company employee will ever ask you to send money to a personal Venmo or Zelle account.",
+    ],
+)
+def test_an_anti_fraud_note_listing_what_we_never_ask_passes(text: str) -> None:
+    assert screen(text, pack="us") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will never ask you to pay into our old account, just send it to my Venmo",
+        "Nobody will ever ask you to pay by gift card. Pay to my personal account today.",
+    ],
+)
+def test_a_private_payment_after_an_anti_fraud_phrase_still_blocks(text: str) -> None:
+    assert verdict(screen(text, pack="us")) == "block"
