@@ -251,3 +251,24 @@ def test_public_names_are_exported() -> None:
     for name in screening.__all__:
         assert hasattr(screening, name)
     assert {"screen", "verdict", "Finding", "Facts"} <= set(screening.__all__)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "send the payment to my Apple Cash, company portal is down",
+        "Pay it onto my Monzo, I'll mark it settled",
+        "Send it via PayPal Friends and Family to collections.dept.mike@gmail.com",
+    ],
+)
+def test_a_wallet_named_by_brand_as_the_collectors_own_blocks_as_a_private_payment(
+    text: str,
+) -> None:
+    assert "F" in {f.category for f in screen(text, pack="us") if f.action == "block"}
+
+
+@pytest.mark.parametrize(
+    "text", ["You can pay with Apple Pay in our official app.", "We accept PayPal on our website."]
+)
+def test_a_brand_wallet_offered_by_the_lender_passes(text: str) -> None:
+    assert screen(text, pack="us") == []
