@@ -72,6 +72,23 @@ def test_kpis_follow_their_definitions_on_the_story_portfolio(
     assert math.isnan(k["m3_recovery"])  # no loan seen to reach 61 dpd by then
 
 
+def test_a_last_due_paid_on_its_due_date_counts_as_on_time_in_day1_delinquency(
+    engine: Engine, factories: Any
+) -> None:
+    # The loan that pays its last due on the due date closes that day; the due still fell on
+    # a live loan and was paid on time, so it belongs to the denominator of 入催率.
+    with engine.begin() as connection:
+        f = factories.LedgerFactory(connection)
+        plain = f.product()
+        paid = f.loan(product_id=plain, disbursed_on=D(2024, 1, 10), term=1)
+        f.pay_in_full(f.installments[paid][0], on=D(2024, 2, 10))
+        f.close(paid, on=D(2024, 2, 10))
+        f.loan(product_id=plain, disbursed_on=D(2024, 1, 10), term=1)
+    cycle.run_range(engine, start=D(2024, 2, 8), end=D(2024, 2, 12), at=AT)
+    k = cycle.kpis(engine, business_date=D(2024, 2, 12), window_days=5)
+    assert k["day1_delinquency_rate"] == pytest.approx(1200 / 2400)
+
+
 def test_vintage_curves_are_shares_by_months_on_book(
     closed: tuple[Engine, dict[str, int]],
 ) -> None:

@@ -14,7 +14,8 @@ or before ``business_date`` when ``window_days`` is None (all history):
   principal outstanding, and the non-performing (次级 + 可疑 + 损失) balance rate;
 * **day-1 delinquency, 入催率** (flow, measured on the due date): of the principal falling due
   on live loans that were current that day (0 dpd in ``loan_day``: the due *enters* collection,
-  it does not join a loan already there; a loan paid off early has nothing falling due), the
+  it does not join a loan already there; a loan paid off early has nothing falling due; one
+  closed on the due date by paying it was live that day), the
   share still outstanding at the end of its due date;
 * **30-day collection rate, 30天回收率** (flow, measured on due date + 30): of that day-1
   delinquent principal, the share paid (allocation lines, reversals netted) by the end of the
@@ -133,18 +134,24 @@ def _entering(
         due_day=as_day(falls.due_on),
         principal_due=as_cents(falls.principal_due),
     )
-    # The due date must be closed, and the loan live (not yet closed or charged off) and
-    # current on it: a loan paid off early has nothing falling due.
+    # The due date must be closed, and the loan live and current on it: a loan paid off early
+    # has nothing falling due. A loan closed *on* the due date was live that day (its last due
+    # paid on time closes it): leaving it out would count only the late dues of last months.
     cohort = cohort.semi_join(closed, cohort.due_day == closed.business_day)
     loan = ledger.loan
     live = loan.select(
         v_loan_id=loan.id.cast("int64"),
-        ends=ibis.least(
-            ibis.coalesce(as_day(loan.closed_on), FAR_DAY),
-            ibis.coalesce(as_day(loan.charged_off_on), FAR_DAY),
-        ),
+        closes=ibis.coalesce(as_day(loan.closed_on), FAR_DAY),
+        charged=ibis.coalesce(as_day(loan.charged_off_on), FAR_DAY),
     )
-    cohort = cohort.semi_join(live, [cohort.loan_id == live.v_loan_id, cohort.due_day < live.ends])
+    cohort = cohort.semi_join(
+        live,
+        [
+            cohort.loan_id == live.v_loan_id,
+            cohort.due_day <= live.closes,
+            cohort.due_day < live.charged,
+        ],
+    )
     delinquent = late_days.select(
         l_loan_id=late_days.loan_id.cast("int64"), l_day=as_day(late_days.business_date)
     )
