@@ -220,3 +220,30 @@ def test_learned_regime_policy_changes_when_the_world_changes() -> None:
     past_due = slice(risk_bands, None)
     assert not np.array_equal(a, b)
     assert b[past_due].sum() > a[past_due].sum()
+
+
+def test_strategy_learn_with_a_regime_share_writes_a_regime_model_evaluate_runs_it(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from fairdebt.cli import app
+
+    path = tmp_path / "regime.json"
+    learn = ["strategy", "learn", "--out", str(path), "--borrowers", "800", "--days", "60"]
+    run = CliRunner().invoke(app, [*learn, "--seeds", "7", "--regime-share", "1"])
+    assert run.exit_code == 0, run.output
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    assert summary["format"] == REGIME_FORMAT and summary["by_arm"].get("explore", 0) == 0
+    assert model_format(path) == REGIME_FORMAT
+    run = CliRunner().invoke(
+        app,
+        [
+            *("strategy", "evaluate", "--borrowers", "300", "--days", "40", "--seeds", "3"),
+            *("--arms", "champion,optimised", "--model", str(path)),
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    arms = json.loads(run.stdout.strip().splitlines()[-1])["arms"]
+    assert arms["optimised"]["violations"] == 0
+    assert arms["optimised"]["contacts"] <= arms["champion"]["contacts"]

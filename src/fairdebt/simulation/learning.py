@@ -41,6 +41,7 @@ from fairdebt.strategy.regimes import (
 from fairdebt.strategy.uplift import UpliftModel
 
 __all__ = [
+    "REGIME_HORIZON",
     "START",
     "LoggingCollections",
     "collect_logs",
@@ -64,6 +65,9 @@ LOG_COLUMNS = (
     "status",
     "propensity",
 )
+# Days over which a regime's value (money paid, contacts) is counted (chosen on development
+# seeds: docs/decisions/precise-collection.md).
+REGIME_HORIZON = 30
 # Loans of different seeds are told apart in a joined log by this offset per seed.
 SEED_STRIDE = 10_000_000
 
@@ -195,7 +199,7 @@ def learn_regimes(
     decisions: pd.DataFrame,
     payments: pd.DataFrame,
     *,
-    horizon: int = 30,
+    horizon: int = REGIME_HORIZON,
     risk_bands: int = 3,
 ) -> RegimeModel:
     """The regime model of regime logs: risk bands cut at the logs' score quantiles."""
