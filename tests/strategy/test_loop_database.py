@@ -324,3 +324,42 @@ def test_strategy_ope_prints_ips_and_dr_estimates_with_intervals(book, uplift_mo
         ],
     )
     assert missing.exit_code == 2 and "--model" in missing.output
+
+
+@pytest.fixture(scope="module")
+def regime_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A regime model learned by ``strategy learn --regime-share 1`` from a small log."""
+    path = tmp_path_factory.mktemp("model") / "regime.json"
+    run = CliRunner().invoke(
+        app,
+        [
+            *("strategy", "learn", "--out", str(path), "--borrowers", "600", "--days", "60"),
+            *("--seeds", "7", "--regime-share", "1"),
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    return path
+
+
+def test_strategy_plan_and_ope_run_the_regime_policy_when_the_model_is_a_regime_model(
+    book, regime_model: Path
+) -> None:
+    url, _, result = book
+    day = (result.end_on + dt.timedelta(days=3)).isoformat()
+    plan = ["strategy", "plan", "--date", day, "--database", url, "--policy", "optimised"]
+    run = CliRunner().invoke(app, [*plan, "--model", str(regime_model)])
+    assert run.exit_code == 0, run.output
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    assert summary["policy"] == "optimised" and summary["decisions"] > 0 and "lp" not in summary
+    first = (START + dt.timedelta(days=20)).isoformat()
+    last = (result.end_on - dt.timedelta(days=10)).isoformat()
+    run = CliRunner().invoke(
+        app,
+        [
+            *("strategy", "ope", "--policy", "optimised", "--from", first, "--to", last),
+            *("--database", url, "--model", str(regime_model), "--horizon", "7"),
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    estimates = json.loads(run.stdout.strip().splitlines()[-1])["estimates"]
+    assert set(estimates) == {"ips"} and estimates["ips"]["matched"] > 0

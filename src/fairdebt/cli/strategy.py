@@ -6,6 +6,9 @@ records the decisions (one row per account, "none" included); ``--out`` exports 
 line of stdout is one JSON object. ``evaluate`` runs each arm on the same simulated borrowers for
 each seed and prints ``{"arms": {NAME: {"recovered", "contact_cost", "net_recovery",
 "contacts", "complaints", "violations", ...}}}``, summed over the seeds, money in yuan.
+``learn`` fits an uplift model, or with ``--regime-share`` a regime model; the optimised policy
+of ``plan``, ``evaluate`` and ``ope`` is the regime policy when ``--model`` is a regime model
+(its format tag says so) and the uplift-anchored policy otherwise.
 """
 
 from __future__ import annotations
@@ -31,7 +34,18 @@ strategy_app = typer.Typer(
 POLICIES = ("champion", "optimised", "none")
 DateOption = typer.Option(..., "--date", help="Business date to plan, YYYY-MM-DD 计划日期")
 PolicyOption = typer.Option("champion", "--policy", help="champion | optimised | none 策略")
-ModelOption = typer.Option(None, "--model", help="Uplift model (JSON from strategy learn) 增益模型")
+ModelOption = typer.Option(
+    None, "--model", help="Uplift or regime model (JSON from strategy learn) 增益/模式模型"
+)
+ContactCostOption = typer.Option(
+    5.0, "--contact-cost", help="Regime policy: yuan per contact in a regime's value 单次触达成本"
+)
+ConfidenceOption = typer.Option(
+    2.0, "--confidence", help="Regime policy: z standard errors of confidence 置信倍数"
+)
+RegimeShareOption = typer.Option(
+    0.0, "--regime-share", help="Share of borrowers randomised into regimes 模式随机比例"
+)
 LamOption = typer.Option(0.0, "--lam", help="λ: yuan per unit of harm 骚扰惩罚系数")
 WeeklyOption = typer.Option(
     6, "--weekly-contacts", help="Contacts per person per week cap 每周触达上限"
@@ -53,6 +67,9 @@ ModelOutOption = typer.Option(..., "--out", help="Where to write the uplift mode
 TrainSeedsOption = typer.Option("1001,1002", "--seeds", help="Training seeds 训练种子")
 ExplorationOption = typer.Option(0.2, "--exploration", help="Exploration share 探索比例")
 HorizonOption = typer.Option(14, "--horizon", help="Outcome horizon in days 观察期")
+LearnHorizonOption = typer.Option(
+    None, "--horizon", help="Outcome horizon in days (uplift 14, regimes 30) 观察期"
+)
 FromOption = typer.Option(..., "--from", help="First business date 起始日期")
 ToOption = typer.Option(..., "--to", help="Last business date 截止日期")
 LoggedByOption = typer.Option("champion", "--logged-by", help="Logging policy 日志策略")
@@ -70,11 +87,21 @@ def _policy(name: str, settings: dict[str, object] | None = None) -> object:
     if name == "none":
         return NoContact()
     if name == "optimised":
+        from fairdebt.strategy.regime_policy import RegimeModel, RegimePolicy
+
         settings = dict(settings or {})
         if settings.get("model") is None:
             raise InputError(
                 "the optimised policy needs --model FILE (strategy learn)", field="model"
             )
+        if isinstance(settings["model"], RegimeModel):
+            return RegimePolicy(
+                settings["model"],
+                cost=float(settings.get("contact_cost", 5.0)),  # type: ignore[arg-type]
+                z=float(settings.get("confidence", 2.0)),  # type: ignore[arg-type]
+            )
+        settings.pop("contact_cost", None)
+        settings.pop("confidence", None)
         return Optimised(**settings)  # type: ignore[arg-type]
     raise InputError(f"must be one of {', '.join(POLICIES)} (got {name!r})", field="policy")
 
@@ -85,14 +112,27 @@ def _optimised_settings(
     weekly_contacts: int,
     harm_budget: float | None,
     champion_prior: float,
+    contact_cost: float = 5.0,
+    confidence: float = 2.0,
 ) -> dict[str, object]:
+    from fairdebt.strategy.regime_policy import REGIME_FORMAT, load_regime_model, model_format
     from fairdebt.strategy.uplift import load_uplift
 
     if lam < 0 or weekly_contacts < 0 or (harm_budget is not None and harm_budget < 0):
         field = "lam" if lam < 0 else "weekly_contacts" if weekly_contacts < 0 else "harm_budget"
         raise InputError("must not be negative", field=field)
+    if contact_cost < 0 or confidence < 0:
+        raise InputError(
+            "must not be negative", field="contact_cost" if contact_cost < 0 else "confidence"
+        )
+    loaded: object = None
+    if model is not None:
+        is_regime = model_format(model) == REGIME_FORMAT
+        loaded = load_regime_model(model) if is_regime else load_uplift(model)
     return {
-        "model": load_uplift(model) if model is not None else None,
+        "model": loaded,
+        "contact_cost": contact_cost,
+        "confidence": confidence,
         "lam": lam,
         "weekly_contacts": weekly_contacts,
         "harm_budget": harm_budget,
@@ -127,6 +167,8 @@ def plan_command(
     weekly_contacts: int = WeeklyOption,
     harm_budget: float | None = HarmBudgetOption,
     champion_prior: float = PriorOption,
+    contact_cost: float = ContactCostOption,
+    confidence: float = ConfidenceOption,
 ) -> None:
     """Plan a business date, record its decisions and work queues. 生成当日催收计划与工作队列。"""
     from fairdebt.cli.db import open_database
@@ -146,7 +188,9 @@ def plan_command(
     if not 0 <= holdout < 1:
         raise InputError(f"must be in [0, 1) (got {holdout})", field="holdout")
     settings = (
-        _optimised_settings(model, lam, weekly_contacts, harm_budget, champion_prior)
+        _optimised_settings(
+            model, lam, weekly_contacts, harm_budget, champion_prior, contact_cost, confidence
+        )
         if policy == "optimised"
         else None
     )
@@ -159,8 +203,8 @@ def plan_command(
         state = read_state(session, business_date=day)
         roster = read_collectors(session)
         room = {**pool_capacity(actions, 0), **human_capacity(roster)}
-        if policy == "optimised":
-            chosen.capacity = room  # type: ignore[attr-defined]
+        if hasattr(chosen, "capacity"):
+            chosen.capacity = room
         facts = LedgerFacts(
             session, at=dt.datetime.combine(day + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC)
         )
@@ -227,6 +271,8 @@ def evaluate_command(
     weekly_contacts: int = WeeklyOption,
     harm_budget: float | None = HarmBudgetOption,
     champion_prior: float = PriorOption,
+    contact_cost: float = ContactCostOption,
+    confidence: float = ConfidenceOption,
 ) -> None:
     """Compare policies on the same simulated borrowers. 在相同模拟借款人上比较策略。
 
@@ -254,13 +300,15 @@ def evaluate_command(
         )
     from fairdebt.simulation.collections import pool_capacity
 
-    settings = _optimised_settings(model, lam, weekly_contacts, harm_budget, champion_prior)
+    settings = _optimised_settings(
+        model, lam, weekly_contacts, harm_budget, champion_prior, contact_cost, confidence
+    )
     world_file = load_world(world)
     actions = load_catalogue(catalogue, pack=pack)
     chosen = [(name, _policy(name, settings)) for name in names]
     for name, chosen_policy in chosen:
-        if name == "optimised":
-            chosen_policy.capacity = pool_capacity(actions, borrowers)  # type: ignore[attr-defined]
+        if name == "optimised" and hasattr(chosen_policy, "capacity"):
+            chosen_policy.capacity = pool_capacity(actions, borrowers)
     console = Console(stderr=True)
     bars = Progress(
         TextColumn("{task.description}"),
@@ -332,12 +380,17 @@ def learn_command(
     world: Path | None = WorldOption,
     exploration: float = ExplorationOption,
     holdout: float = HoldoutOption,
-    horizon: int = HorizonOption,
+    horizon: int | None = LearnHorizonOption,
     catalogue: Path | None = CatalogueOption,
     pack: str = PackOption,
+    regime_share: float = RegimeShareOption,
 ) -> None:
-    """Learn per-action uplift from simulated logs with randomised cells. 从日志学习增益模型。"""
-    from fairdebt.simulation.learning import collect_logs, learn
+    """Learn per-action uplift, or regimes' values, from simulated logs. 从日志学习增益或模式模型。
+
+    With ``--regime-share S`` (0 < S ≤ 1) that share of borrowers is randomised into regimes
+    for the whole run (no exploration cells) and the output is a regime model.
+    """
+    from fairdebt.simulation.learning import REGIME_HORIZON, collect_logs, learn, learn_regimes
     from fairdebt.simulation.world import load_world
     from fairdebt.strategy.catalogue import load_catalogue
 
@@ -346,6 +399,9 @@ def learn_command(
         raise InputError(
             "must be in [0, 1)", field="exploration" if exploration >= 1 else "holdout"
         )
+    if not 0 <= regime_share <= 1:
+        raise InputError(f"must be in [0, 1] (got {regime_share})", field="regime_share")
+    horizon = horizon if horizon is not None else REGIME_HORIZON if regime_share > 0 else 14
     if borrowers < 1 or days < 1 or horizon < 1:
         raise InputError("borrowers, days and horizon must be positive", field="borrowers")
     decisions, payments = collect_logs(
@@ -357,7 +413,26 @@ def learn_command(
         holdout_share=holdout,
         exploration_share=exploration,
         pack=pack,
+        regime_share=regime_share,
     )
+    by_arm = {str(k): int(v) for k, v in decisions["arm"].value_counts().items()}
+    if regime_share > 0:
+        regimes = learn_regimes(decisions, payments, horizon=horizon)
+        regimes.save(out)
+        typer.echo(
+            json.dumps(
+                {
+                    "out": str(out),
+                    "format": "fairdebt.regime/1",
+                    "decisions": len(decisions),
+                    "by_arm": by_arm,
+                    "observations": regimes.notes.get("observations"),
+                    "horizon": horizon,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
     model = learn(decisions, payments, horizon=horizon)
     model.save(out)
     typer.echo(
@@ -365,7 +440,7 @@ def learn_command(
             {
                 "out": str(out),
                 "decisions": len(decisions),
-                "by_arm": {str(k): int(v) for k, v in decisions["arm"].value_counts().items()},
+                "by_arm": by_arm,
                 "rows_by_action": model.rows_,
                 "horizon": horizon,
             },
@@ -388,8 +463,14 @@ def ope_command(
     lam: float = LamOption,
     weekly_contacts: int = WeeklyOption,
     champion_prior: float = PriorOption,
+    contact_cost: float = ContactCostOption,
+    confidence: float = ConfidenceOption,
 ) -> None:
-    """Judge a policy on logged decisions (IPS, DR) with 95 % intervals. 离线策略评估。"""
+    """Judge a policy on logged decisions (IPS, DR) with 95 % intervals. 离线策略评估。
+
+    With a regime model the estimate is IPS alone (the regime model values a run of days,
+    not one decision, so it is no outcome model for a doubly robust term).
+    """
     from fairdebt.cli.db import open_database
     from fairdebt.cli.guards import read_date
     from fairdebt.collectors import read_collectors
@@ -398,18 +479,21 @@ def ope_command(
     from fairdebt.strategy.allocation import human_capacity
     from fairdebt.strategy.catalogue import load_catalogue
     from fairdebt.strategy.offline import judge, read_logged
+    from fairdebt.strategy.uplift import UpliftModel
 
     first, last = read_date(date_from, "--from"), read_date(date_to, "--to")
     if horizon < 1:
         raise InputError(f"must be at least 1 (got {horizon})", field="horizon")
-    settings = _optimised_settings(model, lam, weekly_contacts, None, champion_prior)
+    settings = _optimised_settings(
+        model, lam, weekly_contacts, None, champion_prior, contact_cost, confidence
+    )
     target = _policy(policy, settings)
     actions = load_catalogue(catalogue, pack=pack)
     engine = open_database(database)
     with make_session(engine) as session:
-        if policy == "optimised":
+        if policy == "optimised" and hasattr(target, "capacity"):
             room = {**pool_capacity(actions, 0), **human_capacity(read_collectors(session))}
-            target.capacity = room  # type: ignore[attr-defined]
+            target.capacity = room
         rows = read_logged(
             session, policy=logged_by, date_from=first, date_to=last, horizon=horizon
         )
@@ -417,7 +501,7 @@ def ope_command(
             rows,
             target,  # type: ignore[arg-type]
             actions,
-            model=settings["model"],  # type: ignore[arg-type]
+            model=settings["model"] if isinstance(settings["model"], UpliftModel) else None,
         )
     typer.echo(
         json.dumps(

@@ -3,9 +3,12 @@
 :class:`LoggingCollections` is the simulator's collection loop that also keeps what a lender's
 database would hold after the run: every decision (the state the policy saw, the logged
 action, its propensity and cell) and every payment. :func:`collect_logs` runs it over seeds
-with a no-contact hold-out and exploration cells; :func:`learn` fits the per-action
-:class:`~fairdebt.strategy.uplift.UpliftModel` on the joined rows. Nothing here hands the
-world's parameters to the model: it sees the log, as it would in production.
+with a no-contact hold-out and either exploration cells (one day's action drawn at random) or,
+with ``regime_share``, regime cells (a borrower's regime drawn for the whole run,
+:mod:`fairdebt.strategy.regimes`); :func:`learn` fits the per-action
+:class:`~fairdebt.strategy.uplift.UpliftModel` on the joined rows and :func:`learn_regimes`
+the :class:`~fairdebt.strategy.regime_policy.RegimeModel`. Nothing here hands the world's
+parameters to a model: it sees the log, as it would in production.
 """
 
 from __future__ import annotations
@@ -27,9 +30,25 @@ from fairdebt.strategy.champion import Champion
 from fairdebt.strategy.logs import FEATURES, training_rows
 from fairdebt.strategy.planning import PlanSettings
 from fairdebt.strategy.policies import Policy
+from fairdebt.strategy.regime_policy import RegimeModel
+from fairdebt.strategy.regimes import (
+    REGIME_STAGES,
+    RegimeCells,
+    estimate,
+    observations,
+    score_cuts_of,
+)
 from fairdebt.strategy.uplift import UpliftModel
 
-__all__ = ["START", "LoggingCollections", "collect_logs", "learn", "make_book"]
+__all__ = [
+    "REGIME_HORIZON",
+    "START",
+    "LoggingCollections",
+    "collect_logs",
+    "learn",
+    "learn_regimes",
+    "make_book",
+]
 
 START = dt.date(2025, 1, 1)
 LOG_COLUMNS = (
@@ -46,6 +65,9 @@ LOG_COLUMNS = (
     "status",
     "propensity",
 )
+# Days over which a regime's value (money paid, contacts) is counted (chosen on development
+# seeds: docs/decisions/precise-collection.md).
+REGIME_HORIZON = 30
 # Loans of different seeds are told apart in a joined log by this offset per seed.
 SEED_STRIDE = 10_000_000
 
@@ -65,7 +87,12 @@ class LoggingCollections(SimCollections):
         if not self.keep_logs:
             return plan
         day = (on - self.portfolio.start_on).days
-        self.decision_log.append(plan.assign(day=day)[list(LOG_COLUMNS)])
+        logged = plan.assign(day=day)[list(LOG_COLUMNS)]
+        if isinstance(self.policy, RegimeCells):
+            # The regime cell of every decision and its chance, as a lender's log keeps them.
+            regime, chance = self.policy.regimes(plan["borrower_id"].to_numpy(np.int64), on)
+            logged = logged.assign(regime=regime, regime_propensity=chance)
+        self.decision_log.append(logged)
         return plan
 
     def settle(self, day: int, payments: DayPayments) -> None:
@@ -110,17 +137,35 @@ def collect_logs(
     holdout_share: float = 0.05,
     exploration_share: float = 0.2,
     pack: str = "cn",
+    regime_share: float = 0.0,
+    regime_period: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Decision and payment logs of ``policy`` (the champion) run with randomised cells."""
+    """Decision and payment logs of ``policy`` (the champion) run with randomised cells.
+
+    With ``regime_share`` > 0 that share of borrowers is randomised into regimes (kept for
+    the whole run, or redrawn every ``regime_period`` days) and there is no exploration cell:
+    a day's random action would blur the regimes.
+    """
     world = world or load_world()
     catalogue = catalogue or load_catalogue(pack=pack)
     policy = policy or Champion()
+    if regime_share > 0:
+        exploration_share = 0.0
     decisions, payments = [], []
     for seed in seeds:
         portfolio, _ = make_book(seed=seed, borrowers=borrowers, days=days, world=world)
+        run_policy: Policy = policy
+        if regime_share > 0:
+            run_policy = RegimeCells(
+                share=regime_share,
+                salt=f"fairdebt-regimes-{seed}",
+                period_days=regime_period,
+                start=START,
+                rule=policy if isinstance(policy, Champion) else Champion(),
+            )
         loop = LoggingCollections(
             portfolio,
-            policy=policy,
+            policy=run_policy,
             catalogue=catalogue,
             settings=PlanSettings(
                 holdout_share=holdout_share,
@@ -148,3 +193,25 @@ def learn(
     model = model if model is not None else UpliftModel()
     model.horizon = horizon
     return model.fit(rows)
+
+
+def learn_regimes(
+    decisions: pd.DataFrame,
+    payments: pd.DataFrame,
+    *,
+    horizon: int = REGIME_HORIZON,
+    risk_bands: int = 3,
+) -> RegimeModel:
+    """The regime model of regime logs: risk bands cut at the logs' score quantiles."""
+    planned = decisions[np.isin(decisions["stage"].to_numpy(), REGIME_STAGES)]
+    cuts = score_cuts_of(
+        planned["dpd"].to_numpy(np.int64), planned["score"].to_numpy(np.float64), risk_bands
+    )
+    obs = observations(decisions, payments, horizon=horizon, score_cuts=cuts)
+    cells = estimate(obs)
+    notes: dict[str, object] = {
+        "observations": len(obs),
+        "decisions": len(decisions),
+        "seeds": sorted(int(s) for s in np.unique(decisions.get("seed", pd.Series([])))),
+    }
+    return RegimeModel(horizon=horizon, score_cuts=cuts, cells=cells, notes=notes)

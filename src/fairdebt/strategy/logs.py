@@ -16,7 +16,7 @@ import pandas as pd
 
 from fairdebt.errors import InputError
 
-__all__ = ["FEATURES", "STAGE_CODES", "feature_matrix", "training_rows"]
+__all__ = ["FEATURES", "STAGE_CODES", "feature_matrix", "sum_within", "training_rows"]
 
 # State columns the response models read (fairdebt.strategy.state documents each).
 FEATURES = (
@@ -81,6 +81,17 @@ def training_rows(decisions: pd.DataFrame, payments: pd.DataFrame, *, horizon: i
     treatment = np.where(done, rows["action"].to_numpy(dtype=object), "none")
     rows = rows.assign(treatment=treatment, outcome=_paid_within(rows, payments, horizon))
     return rows
+
+
+def sum_within(rows: pd.DataFrame, events: pd.DataFrame, horizon: int) -> np.ndarray:
+    """Per row (``loan_id``, ``day``): the ``amount`` of the loan's events in [day, day+horizon).
+
+    >>> r = pd.DataFrame({"loan_id": [1, 2], "day": [0, 0]})
+    >>> e = pd.DataFrame({"loan_id": [1, 1, 2], "day": [1, 5, 0], "amount": [2.0, 3.0, 1.0]})
+    >>> sum_within(r, e, 5).tolist()
+    [2.0, 1.0]
+    """
+    return _paid_within(rows, events, horizon)
 
 
 def _paid_within(rows: pd.DataFrame, payments: pd.DataFrame, horizon: int) -> np.ndarray:
