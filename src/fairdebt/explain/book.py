@@ -1,9 +1,11 @@
 """The book as the explainer reads it: one row per due falling on a current loan.
 
 ``read_dues`` reads the ledger and the closed ``loan_day`` rows with two SQL queries (any
-backend): every due of the live schedule falling on a loan that was current (0 dpd, active) at
-the close of its due date, with its borrower's province, its product and its vintage; and the
-principal the allocation lines paid on each of those dues by the end of its due date
+backend): every due of the live schedule falling on a closed business date on a loan that was
+current at its close (0 dpd and active, or closed that very day by paying its last due: a
+closed loan has no ``loan_day`` row, and requiring one dropped every last due paid on time),
+with its borrower's province, its product and its vintage; and the principal the allocation
+lines paid on each of those dues by the end of its due date
 (reversals netted). A due *entered* collection when part of its principal was still open at
 the end of its due date: the 入催率 of ``cycle/indicators.py`` read due by due (it weights by
 the open principal, this by the due's principal: docs/decisions/explainer.md). Reading "1 dpd
@@ -20,7 +22,16 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from fairdebt.models import AllocationLine, Borrower, Installment, Loan, LoanDay, Product
+from fairdebt.models import (
+    AllocationLine,
+    Borrower,
+    CycleRun,
+    Installment,
+    Loan,
+    LoanDay,
+    LoanStatus,
+    Product,
+)
 
 __all__ = ["DIMENSIONS", "read_dues"]
 
@@ -44,11 +55,23 @@ def read_dues(
             Borrower.province,
         )
         .select_from(i)
-        .join(d, (d.c.loan_id == i.c.loan_id) & (d.c.business_date == i.c.due_on))
+        .join(CycleRun, CycleRun.business_date == i.c.due_on)
+        .outerjoin(d, (d.c.loan_id == i.c.loan_id) & (d.c.business_date == i.c.due_on))
         .join(Loan, Loan.id == i.c.loan_id)
         .join(Product, Product.id == Loan.product_id)
         .join(Borrower, Borrower.id == Loan.borrower_id)
-        .where(i.c.superseded_on.is_(None), d.c.dpd == 0, d.c.status == "active")
+        .where(
+            i.c.superseded_on.is_(None),
+            # A loan whose last due is paid on time closes that day and has no ``loan_day``
+            # row for it: that due fell on a current loan and did not enter. Requiring the row
+            # (an inner join) kept only the last dues left unpaid, which biased the rate up.
+            ((d.c.dpd == 0) & (d.c.status == "active"))
+            | (
+                d.c.loan_id.is_(None)
+                & (Loan.status == LoanStatus.CLOSED)
+                & (Loan.closed_on == i.c.due_on)
+            ),
+        )
     )
     # Principal paid on each due by the end of its due date (the lines of reversals netted).
     paid = (

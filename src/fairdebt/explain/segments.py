@@ -1,0 +1,171 @@
+"""Where a rate stepped: a per-segment Poisson likelihood-ratio step search with a max-T bound.
+
+For every segment (one value of one dimension: a province, a product, a channel, a score band)
+the weekly count of dues entering collection is set against its *exposure*: the dues' expected
+entries under the reference regime (age, province, product) times the week's observed over
+expected on the *rest* of the book along that dimension, so a move the whole portfolio makes
+(a macro shock) is no step of any segment, and a segment that moved on its own (a regional
+shock) is. For each segment and each split week the one-sided likelihood-ratio statistic of a
+step up in the rate (two Poisson rates, before and after, against one) is computed from
+cumulative sums; the segment's statistic is its maximum over the split weeks, and the split is
+its change date.
+
+Searching over many segments and dates makes a large maximum likely by chance. The bound is the
+distribution of the *maximum statistic over every segment and every split* under no change
+(max-T, Westfall and Young): a parametric bootstrap draws every segment's weekly counts from
+Poisson with its own constant rate times its exposure, with a generator keyed by ``seed``, and
+a segment is named only when its statistic exceeds the ``1 - alpha`` quantile of that maximum.
+That controls the chance of naming any segment on a book where nothing moved at ``alpha``,
+whatever the number of provinces or weeks. Named segments are ordered by their excess entries
+after the step over the rate before it (explanatory power). Vintages are not searched: a
+cohort starts mid-book by construction (the cohort test of :mod:`.mechanism` judges them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import xlogy
+
+__all__ = ["SEARCHED", "SegmentStep", "find_steps"]
+
+# The dimensions searched for a step in time; vintage is a cohort, not a place (see above).
+SEARCHED = ("province", "product", "channel", "score_band")
+MIN_WEEKS = 3  # each side of a split holds at least this many weeks with exposure
+REPLICATES = 400  # bootstrap draws of the maximum statistic under no change
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentStep:
+    """One segment's best step up: its date, likelihood ratio, size and excess entries."""
+
+    dimension: str
+    value: str
+    on: dt.date
+    statistic: float
+    ratio: float
+    excess: float
+    p_value: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.dimension}={self.value}"
+
+
+def _series(
+    dues: pd.DataFrame, dims: tuple[str, ...], expected: str
+) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray, pd.Timestamp]:
+    """Weekly observed entries and exposure per segment: arrays (segments, weeks)."""
+    start = dues["due_on"].min()
+    week = ((dues["due_on"] - start).dt.days // 7).to_numpy()
+    weeks = int(week.max()) + 1
+    o_all = np.bincount(week, weights=dues["entered"].to_numpy(float), minlength=weeks)
+    e_all = np.bincount(week, weights=dues[expected].to_numpy(float), minlength=weeks)
+    keys: list[tuple[str, str]] = []
+    observed, exposure = [], []
+    for dim in dims:
+        codes, values = pd.factorize(dues[dim].astype(str))
+        if len(values) < 2:
+            continue
+        cell = codes * weeks + week
+        size = len(values) * weeks
+        o = np.bincount(cell, weights=dues["entered"].to_numpy(float), minlength=size)
+        e = np.bincount(cell, weights=dues[expected].to_numpy(float), minlength=size)
+        o, e = o.reshape(len(values), weeks), e.reshape(len(values), weeks)
+        # The rest of the book along this dimension gives each week its common factor.
+        o_rest, e_rest = o_all - o, e_all - e
+        common = np.where(e_rest > 0, o_rest / np.where(e_rest > 0, e_rest, 1.0), 1.0)
+        # A week where the rest saw nothing keeps the rest's overall factor, not zero.
+        overall = o_rest.sum(axis=1, keepdims=True) / np.maximum(
+            e_rest.sum(axis=1, keepdims=True), 1e-12
+        )
+        common = np.where(common > 0, common, overall)
+        keys += [(dim, str(v)) for v in values]
+        observed.append(o)
+        exposure.append(e * common)
+    if not keys:
+        return [], np.zeros((0, weeks)), np.zeros((0, weeks)), start
+    return keys, np.vstack(observed), np.vstack(exposure), start
+
+
+def _step_statistics(o: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The best one-sided step-up LR per row of ``o`` (..., weeks) and its split index.
+
+    The split ``k`` puts weeks ``0..k`` before and ``k+1..`` after; both sides need
+    MIN_WEEKS weeks with exposure. Returns (statistic, k) over the last axis.
+    """
+    co, cx = np.cumsum(o, axis=-1), np.cumsum(x, axis=-1)
+    total_o, total_x = co[..., -1:], cx[..., -1:]
+    o1, x1 = co[..., :-1], cx[..., :-1]
+    o2, x2 = total_o - o1, total_x - x1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r1 = np.where(x1 > 0, o1 / x1, 0.0)
+        r2 = np.where(x2 > 0, o2 / x2, 0.0)
+        r0 = np.where(total_x > 0, total_o / total_x, 0.0)
+        lr = 2 * (
+            xlogy(o1, np.where(r1 > 0, r1, 1.0))
+            + xlogy(o2, np.where(r2 > 0, r2, 1.0))
+            - xlogy(total_o, np.where(r0 > 0, r0, 1.0))
+        )
+    weeks_seen = np.cumsum(x > 0, axis=-1)
+    before_ok = weeks_seen[..., :-1] >= MIN_WEEKS
+    after_ok = (weeks_seen[..., -1:] - weeks_seen[..., :-1]) >= MIN_WEEKS
+    valid = before_ok & after_ok & (r2 > r1) & (x1 > 0)
+    lr = np.where(valid, np.maximum(lr, 0.0), 0.0)
+    return lr.max(axis=-1), lr.argmax(axis=-1)
+
+
+def find_steps(
+    dues: pd.DataFrame,
+    *,
+    dims: tuple[str, ...] | None = None,
+    expected: str = "expected_count",
+    alpha: float = 0.01,
+    replicates: int = REPLICATES,
+    seed: int = 14,
+) -> list[SegmentStep]:
+    """Segments whose rate stepped up beyond the max-T bound, most excess first.
+
+    ``dues`` has ``due_on``, ``entered`` (0/1), the ``expected`` entries of each due under the
+    reference regime, and the dimension columns; ``dims`` defaults to the searched dimensions
+    present. Nothing is returned when fewer than 2 × MIN_WEEKS weeks are seen.
+    """
+    dims = tuple(d for d in (dims or SEARCHED) if d in dues.columns and d != "vintage")
+    if dues.empty or not dims:
+        return []
+    keys, o, x, start = _series(dues, dims, expected)
+    if not keys or o.shape[1] < 2 * MIN_WEEKS:
+        return []
+    statistic, split = _step_statistics(o, x)
+    # The maximum statistic over every segment and split when no segment moved: each
+    # segment's counts drawn at its own constant rate times its exposure (keyed generator).
+    rng = np.random.default_rng(seed)
+    rate = o.sum(axis=1, keepdims=True) / np.maximum(x.sum(axis=1, keepdims=True), 1e-12)
+    maxima = np.empty(replicates)
+    chunk = max(1, 20_000_000 // max(o.size, 1))
+    for begin in range(0, replicates, chunk):
+        n = min(chunk, replicates - begin)
+        drawn = rng.poisson(np.broadcast_to(rate * x, (n, *x.shape))).astype(float)
+        maxima[begin : begin + n] = _step_statistics(drawn, x)[0].max(axis=1)
+    bound = float(np.quantile(maxima, 1 - alpha))
+    named = []
+    for i in np.flatnonzero(statistic > bound):
+        k = int(split[i])
+        o_after, x_after = o[i, k + 1 :].sum(), x[i, k + 1 :].sum()
+        r_before = o[i, : k + 1].sum() / max(x[i, : k + 1].sum(), 1e-12)
+        r_after = o_after / max(x_after, 1e-12)
+        named.append(
+            SegmentStep(
+                dimension=keys[i][0],
+                value=keys[i][1],
+                on=(start + pd.Timedelta(days=7 * (k + 1))).date(),
+                statistic=float(statistic[i]),
+                ratio=float(r_after / r_before) if r_before > 0 else float("inf"),
+                excess=float(o_after - r_before * x_after),
+                p_value=float((1 + (maxima >= statistic[i]).sum()) / (1 + replicates)),
+            )
+        )
+    return sorted(named, key=lambda s: -s.excess)

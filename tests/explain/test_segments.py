@@ -1,0 +1,44 @@
+"""The step search names the segment whose rate stepped, with its date, and nothing else."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fairdebt.explain.mechanism import expected_rates
+from fairdebt.explain.segments import find_steps
+
+from .books import make_book, shock_start
+
+
+def _with_expectation(dues: pd.DataFrame) -> pd.DataFrame:
+    """Each due's expected entry under the first third of the cohorts (as the explainer does)."""
+    span = dues["disbursed_on"].max() - dues["disbursed_on"].min()
+    reference = dues[dues["disbursed_on"] <= dues["disbursed_on"].min() + span / 3]
+    return dues.assign(expected_count=expected_rates(reference, dues))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_shock_in_one_province_is_found_first_with_its_date(seed: int) -> None:
+    dues = _with_expectation(make_book("province_shock", seed, loans_per_day=30))
+    steps = find_steps(dues)
+    assert steps, "the shocked province must be named"
+    assert steps[0].label == "province=广东"
+    assert abs((pd.Timestamp(steps[0].on) - shock_start(8)).days) <= 14
+    assert steps[0].ratio > 2 and steps[0].p_value <= 0.01
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_book_where_nothing_changed_names_no_segment(seed: int) -> None:
+    dues = _with_expectation(make_book("none", seed, loans_per_day=30))
+    assert find_steps(dues) == []
+
+
+def test_a_shock_every_segment_shares_names_no_segment() -> None:
+    dues = _with_expectation(make_book("macro_shock", 3, loans_per_day=30))
+    assert find_steps(dues) == []
+
+
+def test_the_search_is_reproducible_for_a_given_seed() -> None:
+    dues = _with_expectation(make_book("province_shock", 4, loans_per_day=30))
+    assert find_steps(dues, seed=7) == find_steps(dues, seed=7)
