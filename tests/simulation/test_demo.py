@@ -76,6 +76,9 @@ def test_the_demo_replaces_its_database_and_writes_a_self_contained_report(
     assert "Plans, promises, complaints and agencies" in page
     assert "演示报告" in page and "demo report" in page
     assert "催收闭环 Collections" in page and "holdout" in page
+    # The three arms of issue 11 side by side, on the console and in the report.
+    assert "Three arms 三组策略" in result.stdout and "learned 学习" in result.stdout
+    assert "Three arms 三组策略对比" in page and "harm per ¥10,000 recovered" in page
     for external in ('src="http', "src='http", 'href="http', "<link", "url(http"):
         assert external not in page  # no external assets: the file stands alone
 

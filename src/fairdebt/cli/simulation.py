@@ -52,9 +52,11 @@ def _progress(console: Console) -> Progress:
 def _bars(bars: Progress) -> Callable[[str, int, int], None]:
     days = bars.add_task("simulating 模拟放款与还款", total=None)
     dates = bars.add_task("daily cycle 日终批处理", total=None)
+    arms = bars.add_task("three arms 三组策略对比", total=None, visible=False)
 
     def progress(phase: str, done: int, total: int) -> None:
-        bars.update(days if phase == "simulate" else dates, completed=done, total=total)
+        task = {"simulate": days, "arms": arms}.get(phase, dates)
+        bars.update(task, completed=done, total=total, visible=True)
 
     return progress
 
