@@ -43,8 +43,17 @@ from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
 from fairdebt.explain.localize import Cause, localize, make_leaves
 from fairdebt.explain.policy import check_new_terms
+from fairdebt.explain.segments import SegmentStep, find_steps
 
-__all__ = ["MECHANISMS", "METRICS", "Explanation", "expected_rates", "explain_dues"]
+__all__ = [
+    "MECHANISMS",
+    "METRICS",
+    "DualTime",
+    "Explanation",
+    "dual_time",
+    "expected_rates",
+    "explain_dues",
+]
 
 MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
 METRICS = ("entry_rate", "dpd30_rate")
@@ -250,24 +259,31 @@ def explain_dues(
     described: list[dict[str, Any]] = []
     cohort = policy_excess + vintage_excess
     cohort_z, _ = _cohort_against_period(dues, cohort_from, cohort_to)
-    cohort_wins = cohort_z > stats.norm.isf(ALPHA)
-    # A move in time located in a segment: the period causes whose difference in differences
-    # holds on the cohorts disbursed before the new ones (a bad vintage leaves those alone).
+    # The age curve on existing cohorts (:func:`dual_time`): did the cohorts already on the
+    # book when the change came move against their own age curve, and are the new cohorts worse
+    # than them at the same age and time? The larger move (log ratio) names the mechanism.
+    apc = dual_time(dues, cut, min(cohort_from, cut), is_new)
+    cohort_larger = apc.cohort > apc.period
+    cohort_wins = min(apc.cohort_z, cohort_z) > stats.norm.isf(ALPHA)
     dims = dims or tuple(
         c for c in ("province", "product", "channel", "vintage", "score_band") if c in after
     )
-    causes = _causes(
-        after.assign(**{_VERSION: "existing"}),
-        dims,
-        dues[dues["due_on"] < cut],
-        existing_before=cohort_from if episode is not None else None,
+    # Where: segments whose rate stepped against the rest of the book, with the max-T bound
+    # over every segment and week (:mod:`.segments`); ripple search with its difference in
+    # differences only when no single value stepped (a combination of values may have).
+    steps = find_steps(
+        dues.assign(expected_count=_count_rates(dues)), dims=tuple(d for d in dims if d in dues)
     )
-    if (
-        cohort > max(float(period_part.sum()), 0.0)
-        and episode is not None
-        and cohort_wins
-        and not causes
-    ):
+    step_dates = {s.label: s.on for s in steps}
+    causes = _step_causes(steps)
+    if not causes:
+        causes = _causes(
+            after.assign(**{_VERSION: "existing"}),
+            dims,
+            dues[dues["due_on"] < cut],
+            existing_before=cohort_from if episode is not None else None,
+        )
+    if cohort_larger and episode is not None and cohort_wins and not causes:
         kind = "policy" if policy_excess > vintage_excess else "vintage"
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
         excess = pd.Series(
@@ -313,6 +329,8 @@ def explain_dues(
                 dues["product"].astype(str) == top["product"], "disbursed_on"
             ].min()
             change_date = first_sold.date()
+        elif causes and causes[0].label in step_dates:
+            change_date = step_dates[causes[0].label]
         elif causes:
             # Dated on the segment's excess over the rest of the book, week by week: the
             # common movement (the macro factor) is taken out, the segment's own step stays.
@@ -355,6 +373,23 @@ def explain_dues(
         mechanism = "mix" if abs(bridge["mix"]) > abs(bridge["volume"]) else "volume"
     bridge["before"], bridge["after"] = n_b, n_a
     return Explanation(metric, change_date, change, mechanism, segments, bridge, described)
+
+
+def _count_rates(dues: pd.DataFrame) -> np.ndarray:
+    """Each due's expected entry (a probability) from its principal-weighted expectation."""
+    rate = dues["expected"] / dues["principal"].where(dues["principal"] > 0)
+    counts: np.ndarray = rate.fillna(0.0).to_numpy(float)
+    return counts
+
+
+def _step_causes(steps: list[SegmentStep]) -> list[Cause]:
+    """The stepped segments as causes: power is each one's share of the named excess."""
+    total = sum(max(s.excess, 0.0) for s in steps)
+    return [
+        Cause(((s.dimension, s.value),), max(s.excess, 0.0) / total if total else 0.0,
+              s.statistic, s.statistic)
+        for s in steps
+    ]  # fmt: skip
 
 
 def _apc(
@@ -439,6 +474,57 @@ def _cohort_against_period(
         return 0.0, 0.0
     contrast = _log_ratio(o_new, e_new)
     return float(contrast / np.sqrt(1 / o_new + 1 / o_old)), contrast
+
+
+@dataclass(frozen=True, slots=True)
+class DualTime:
+    """Age-period-cohort in blocks: the period's and the new cohorts' log ratios and z."""
+
+    period: float
+    period_z: float
+    cohort: float
+    cohort_z: float
+
+
+def dual_time(
+    dues: pd.DataFrame, cut: pd.Timestamp, existing_before: pd.Timestamp, is_new: np.ndarray
+) -> DualTime:
+    """Did the cohorts already on the book move at ``cut``, and are the new ones worse?
+
+    Breeden's dual time with the age curve identified on the existing cohorts (disbursed
+    before ``existing_before``): every due (counts: each due one trial of entering) is raked
+    on age × province × product × period block (before / after ``cut``) × cohort block
+    (existing / new / other). Among the existing cohorts age and period are separable: the age
+    curve comes from the ages they show on both sides of the cut, so an age first reached after
+    the change does not carry the change into the curve (the reference curve's weakness). A
+    period shock moves the existing cohorts against their own age curve (every cohort moves at
+    once); a bad vintage does not, and its new cohorts are worse than the existing ones at the
+    same age in the same period. The z use Poisson variances of the counts on each side.
+    """
+    existing = (dues["disbursed_on"] < existing_before).to_numpy()
+    after = (dues["due_on"] >= cut).to_numpy()
+    entered = dues["entered"].to_numpy(float)
+    o_before = float(entered[existing & ~after].sum())
+    o_after = float(entered[existing & after].sum())
+    o_new = float(entered[is_new & after].sum())
+    if min(o_before, o_after) <= 0:
+        return DualTime(0.0, 0.0, 0.0, 0.0)
+    blocks = dues.assign(
+        principal=1.0,
+        period_block=np.where(after, "after", "before"),
+        cohort_block=np.where(existing, "existing", np.where(is_new, "new", "other")),
+    )
+    columns = ("seq", "province", "product", "period_block", "cohort_block")
+    _, factors = rake(blocks, columns, iterations=10)
+    p, c = factors["period_block"], factors["cohort_block"]
+    period = float(np.log(p.get("after", 1.0) / p.get("before", 1.0)))
+    cohort = float(np.log(c.get("new", 1.0) / c.get("existing", 1.0))) if o_new > 0 else 0.0
+    return DualTime(
+        period,
+        period / float(np.sqrt(1 / o_after + 1 / o_before)),
+        cohort,
+        cohort / float(np.sqrt(1 / o_new + 1 / o_after)) if o_new > 0 else 0.0,
+    )
 
 
 def _common_factor(dues: pd.DataFrame, rest: np.ndarray) -> np.ndarray:

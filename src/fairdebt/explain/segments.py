@@ -14,7 +14,8 @@ Searching over many segments and dates makes a large maximum likely by chance. T
 distribution of the *maximum statistic over every segment and every split* under no change
 (max-T, Westfall and Young): a parametric bootstrap draws every segment's weekly counts from
 Poisson with its own constant rate times its exposure, with a generator keyed by ``seed``, and
-a segment is named only when its statistic exceeds the ``1 - alpha`` quantile of that maximum.
+a segment is named only when the share of draws whose maximum reaches its statistic (its
+adjusted p-value, counting itself) is at most ``alpha``.
 That controls the chance of naming any segment on a book where nothing moved at ``alpha``,
 whatever the number of provinces or weeks. Named segments are ordered by their excess entries
 after the step over the rate before it (explanatory power). Vintages are not searched: a
@@ -36,6 +37,8 @@ __all__ = ["SEARCHED", "SegmentStep", "find_steps"]
 SEARCHED = ("province", "product", "channel", "score_band")
 MIN_WEEKS = 3  # each side of a split holds at least this many weeks with exposure
 REPLICATES = 400  # bootstrap draws of the maximum statistic under no change
+AGE = "seq"  # the due's age: segment and rest are compared at the same age in the same week
+PRIOR = 10.0  # expected entries' worth of the rest's whole week in each (week, age) factor
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,34 +61,43 @@ class SegmentStep:
 def _series(
     dues: pd.DataFrame, dims: tuple[str, ...], expected: str
 ) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray, pd.Timestamp]:
-    """Weekly observed entries and exposure per segment: arrays (segments, weeks)."""
+    """Weekly observed entries and exposure per segment: arrays (segments, weeks).
+
+    The exposure is each (week, age) cell's expected entries times the rest's observed over
+    expected in the same cell, shrunk toward the rest's whole week by PRIOR expected entries:
+    comparing at the same age in the same week keeps a misfit of the age curve (older ages
+    first seen after a shock carry it in their expectation) out of the segment's step.
+    """
     start = dues["due_on"].min()
     week = ((dues["due_on"] - start).dt.days // 7).to_numpy()
     weeks = int(week.max()) + 1
-    o_all = np.bincount(week, weights=dues["entered"].to_numpy(float), minlength=weeks)
-    e_all = np.bincount(week, weights=dues[expected].to_numpy(float), minlength=weeks)
+    age_codes = pd.factorize(dues[AGE])[0] if AGE in dues.columns else np.zeros(len(dues), int)
+    ages = int(age_codes.max()) + 1
+    wa = week * ages + age_codes
+    entered, e_due = dues["entered"].to_numpy(float), dues[expected].to_numpy(float)
+    o_all = np.bincount(wa, weights=entered, minlength=weeks * ages).reshape(weeks, ages)
+    e_all = np.bincount(wa, weights=e_due, minlength=weeks * ages).reshape(weeks, ages)
     keys: list[tuple[str, str]] = []
     observed, exposure = [], []
     for dim in dims:
         codes, values = pd.factorize(dues[dim].astype(str))
         if len(values) < 2:
             continue
-        cell = codes * weeks + week
-        size = len(values) * weeks
-        o = np.bincount(cell, weights=dues["entered"].to_numpy(float), minlength=size)
-        e = np.bincount(cell, weights=dues[expected].to_numpy(float), minlength=size)
-        o, e = o.reshape(len(values), weeks), e.reshape(len(values), weeks)
-        # The rest of the book along this dimension gives each week its common factor.
+        shape = (len(values), weeks, ages)
+        cell = codes * weeks * ages + wa
+        o = np.bincount(cell, weights=entered, minlength=int(np.prod(shape))).reshape(shape)
+        e = np.bincount(cell, weights=e_due, minlength=int(np.prod(shape))).reshape(shape)
         o_rest, e_rest = o_all - o, e_all - e
-        common = np.where(e_rest > 0, o_rest / np.where(e_rest > 0, e_rest, 1.0), 1.0)
-        # A week where the rest saw nothing keeps the rest's overall factor, not zero.
-        overall = o_rest.sum(axis=1, keepdims=True) / np.maximum(
-            e_rest.sum(axis=1, keepdims=True), 1e-12
+        o_week, e_week = o_rest.sum(axis=2, keepdims=True), e_rest.sum(axis=2, keepdims=True)
+        overall = o_week.sum(axis=1, keepdims=True) / np.maximum(
+            e_week.sum(axis=1, keepdims=True), 1e-12
         )
-        common = np.where(common > 0, common, overall)
+        # A week the rest never saw keeps the rest's overall factor.
+        week_factor = np.where(e_week > 0, o_week / np.maximum(e_week, 1e-12), overall)
+        common = (o_rest + PRIOR * week_factor) / (e_rest + PRIOR)
         keys += [(dim, str(v)) for v in values]
-        observed.append(o)
-        exposure.append(e * common)
+        observed.append(o.sum(axis=2))
+        exposure.append((e * common).sum(axis=2))
     if not keys:
         return [], np.zeros((0, weeks)), np.zeros((0, weeks)), start
     return keys, np.vstack(observed), np.vstack(exposure), start
@@ -150,9 +162,9 @@ def find_steps(
         n = min(chunk, replicates - begin)
         drawn = rng.poisson(np.broadcast_to(rate * x, (n, *x.shape))).astype(float)
         maxima[begin : begin + n] = _step_statistics(drawn, x)[0].max(axis=1)
-    bound = float(np.quantile(maxima, 1 - alpha))
+    p_values = (1 + (maxima[None, :] >= statistic[:, None]).sum(axis=1)) / (1 + replicates)
     named = []
-    for i in np.flatnonzero(statistic > bound):
+    for i in np.flatnonzero(p_values <= alpha):
         k = int(split[i])
         o_after, x_after = o[i, k + 1 :].sum(), x[i, k + 1 :].sum()
         r_before = o[i, : k + 1].sum() / max(x[i, : k + 1].sum(), 1e-12)
@@ -165,7 +177,7 @@ def find_steps(
                 statistic=float(statistic[i]),
                 ratio=float(r_after / r_before) if r_before > 0 else float("inf"),
                 excess=float(o_after - r_before * x_after),
-                p_value=float((1 + (maxima >= statistic[i]).sum()) / (1 + replicates)),
+                p_value=float(p_values[i]),
             )
         )
     return sorted(named, key=lambda s: -s.excess)
