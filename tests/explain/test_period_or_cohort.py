@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from scipy import stats
 
-from fairdebt.explain.mechanism import ALPHA, _cohort_against_period, _did_z, expected_rates
+from fairdebt.explain.mechanism import ALPHA, _cohort_against_period, expected_rates
+from fairdebt.explain.segments import did_z
 
 from .books import make_book, shock_start
 
@@ -34,12 +35,12 @@ def test_the_shocked_province_moves_more_than_the_rest_and_a_product_does_not() 
     dues = _counts(_with_expectation("province_shock", 2))
     cut = shock_start(MONTHS)
     after, before = dues[dues["due_on"] >= cut], dues[dues["due_on"] < cut]
-    assert _did_z(after, before, (("province", "广东"),)) > 5
-    assert _did_z(after, before, (("product", "P-6M"),)) < CRITICAL
+    assert did_z(after, before, (("province", "广东"),)) > 5
+    assert did_z(after, before, (("product", "P-6M"),)) < CRITICAL
 
 
 def test_a_product_that_moved_with_everyone_else_has_no_difference_in_differences() -> None:
     dues = _counts(_with_expectation("macro_shock", 3))
     cut = shock_start(MONTHS)
     after, before = dues[dues["due_on"] >= cut], dues[dues["due_on"] < cut]
-    assert abs(_did_z(after, before, (("product", "P-6M"),))) < CRITICAL
+    assert abs(did_z(after, before, (("product", "P-6M"),))) < CRITICAL

@@ -6,7 +6,9 @@ mix, vintage, period and policy), where (root-cause localisation over segments),
 ``changes``              one change point with ruptures, its size and a 95 % range
 ``localize``             ripple search: root causes of additive and ratio measures
 ``adtributor``           the published baseline (Bhagwan et al., NSDI 2014)
-``mechanism``            baseline rates, the bridge, the mechanism and its segments
+``rates``                baseline rates: raked main effects and a Poisson log-linear fit
+``segments``             where: the step search with its max-T bound, and ripple search's causes
+``mechanism``            the bridge, the age curve on existing cohorts, the mechanism
 ``report``               the HTML report (zh-CN, en) with charts
 ``panel``                the risk manager's panel in the web app (``web_panel``)
 =======================  ==================================================================

@@ -41,9 +41,24 @@ from scipy import stats
 
 from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
-from fairdebt.explain.localize import Cause, localize, make_leaves
 from fairdebt.explain.policy import check_new_terms
-from fairdebt.explain.segments import SegmentStep, find_steps
+from fairdebt.explain.rates import (
+    PRIOR_EVENTS,
+    apply_factors,
+    expected_rates,
+    poisson_factors,
+    rake,
+)
+from fairdebt.explain.segments import (
+    ALPHA,
+    SEGMENT_SHARE,
+    common_factor,
+    element_mask,
+    find_steps,
+    log_ratio,
+    ripple_causes,
+    step_causes,
+)
 
 __all__ = [
     "MECHANISMS",
@@ -57,13 +72,7 @@ __all__ = [
 
 MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
 METRICS = ("entry_rate", "dpd30_rate")
-# A segment named as a cause must carry at least this share of the excess over expectation.
-SEGMENT_SHARE = 0.2
-# One-sided level of the tests that decide the mechanism and the segments (Bonferroni over the
-# candidate segments for the latter): the conventional 1 %, nothing fitted to a scenario.
-ALPHA = 0.01
 _VERSION = "version"
-PRIOR_EVENTS = 10.0
 RATE_Z = 3.0  # the rate moved when entries exceed the composition's expectation by 3 sd
 
 
@@ -96,71 +105,6 @@ class Explanation:
             "rate_before": round(self.kpi_change.before, 6),
             "rate_after": round(self.kpi_change.after, 6),
         }
-
-
-def rake(
-    frame: pd.DataFrame,
-    columns: tuple[str, ...],
-    *,
-    iterations: int = 6,
-    neutral: dict[str, set[str]] | None = None,
-    offset: np.ndarray | None = None,
-) -> tuple[float, dict[str, pd.Series]]:
-    """Main-effect relative risks of ``columns`` on principal-weighted rates (raking).
-
-    A Poisson log-linear model fitted by iterative proportional fitting: each factor in turn is
-    observed over expected within its values. Each value is shrunk toward 1 by PRIOR_EVENTS
-    expected entries' worth of evidence (a gamma prior, credibility-style): a province with 40
-    dues and no entry is not declared riskless. Values in ``neutral[column]`` keep factor 1
-    (a product version first sold with a block of cohorts must not absorb that block's move).
-    """
-    w = frame["principal"].to_numpy(float)
-    y = frame["entered"].to_numpy(float) * w
-    known = np.ones(len(frame)) if offset is None else offset
-    overall = y.sum() / (w * known).sum() if (w * known).sum() else 0.0
-    prior = PRIOR_EVENTS * (w.mean() if len(w) else 0.0) * max(overall, 1e-6)
-    factors: dict[str, pd.Series] = {}
-    fitted = overall * known
-    for _ in range(iterations):
-        for column in columns:
-            current = factors.get(column)
-            keys = frame[column].to_numpy()
-            base = fitted / (
-                frame[column].map(current).to_numpy(float) if current is not None else 1.0
-            )
-            g = pd.DataFrame({"k": keys, "y": y, "e": base * w}).groupby("k").sum()
-            factor = (g["y"] + prior) / (g["e"] + prior)
-            fixed = [k for k in (neutral or {}).get(column, ()) if k in factor.index]
-            factor[fixed] = 1.0
-            factors[column] = factor
-            fitted = base * frame[column].map(factors[column]).to_numpy(float)
-    return overall, factors
-
-
-def apply_factors(frame: pd.DataFrame, overall: float, factors: dict[str, pd.Series]) -> np.ndarray:
-    """Rates of ``frame``'s dues under fitted factors; an unseen value gets 1, an unseen age
-    the oldest age seen (a young book's curve is carried forward, not reset to the average)."""
-    rate = np.full(len(frame), overall)
-    for column, factor in factors.items():
-        if column == "seq" and len(factor):
-            ages = np.union1d(factor.index.to_numpy(), frame[column].unique())
-            factor = factor.reindex(ages).ffill().bfill()
-        rate = rate * frame[column].map(factor).fillna(1.0).to_numpy(float)
-    clipped: np.ndarray = np.clip(rate, 0.0, 1.0)
-    return clipped
-
-
-def expected_rates(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
-    """Each ``after`` due's rate under the ``before`` regime: age curve × province × product."""
-    overall, factors = rake(before, ("seq", "province", "product"))
-    return apply_factors(after, overall, factors)
-
-
-def _mask(frame: pd.DataFrame, element: tuple[tuple[str, str], ...]) -> np.ndarray:
-    inside: np.ndarray = np.logical_and.reduce(
-        [frame[d].astype(str).to_numpy() == v for d, v in element]
-    )
-    return inside
 
 
 def explain_dues(
@@ -260,8 +204,8 @@ def explain_dues(
     cohort = policy_excess + vintage_excess
     cohort_z, _ = _cohort_against_period(dues, cohort_from, cohort_to)
     # The age curve on existing cohorts (:func:`dual_time`): did the cohorts already on the
-    # book when the change came move against their own age curve, and are the new cohorts worse
-    # than them at the same age and time? The larger move (log ratio) names the mechanism.
+    # book move against their own age curve at the change, and are the new cohorts worse than
+    # them at the same age in the same months? The larger move (log ratio) names the mechanism.
     apc = dual_time(dues, cut, min(cohort_from, cut), is_new)
     cohort_larger = apc.cohort > apc.period
     cohort_wins = min(apc.cohort_z, cohort_z) > stats.norm.isf(ALPHA)
@@ -275,9 +219,9 @@ def explain_dues(
         dues.assign(expected_count=_count_rates(dues)), dims=tuple(d for d in dims if d in dues)
     )
     step_dates = {s.label: s.on for s in steps}
-    causes = _step_causes(steps)
+    causes = step_causes(steps)
     if not causes:
-        causes = _causes(
+        causes = ripple_causes(
             after.assign(**{_VERSION: "existing"}),
             dims,
             dues[dues["due_on"] < cut],
@@ -334,12 +278,12 @@ def explain_dues(
         elif causes:
             # Dated on the segment's excess over the rest of the book, week by week: the
             # common movement (the macro factor) is taken out, the segment's own step stays.
-            inside = _mask(dues, causes[0].element)
+            inside = element_mask(dues, causes[0].element)
             local = detect_change(
                 dues["due_on"][inside],
                 dues["num"][inside],
                 dues["principal"][inside],
-                expected=(dues["expected"] * _common_factor(dues, ~inside))[inside],
+                expected=(dues["expected"] * common_factor(dues, ~inside))[inside],
             )
             change_date = local.on if local is not None else change.on
     # New terms: product versions first sold after the reference cohorts, tested directly
@@ -382,16 +326,6 @@ def _count_rates(dues: pd.DataFrame) -> np.ndarray:
     return counts
 
 
-def _step_causes(steps: list[SegmentStep]) -> list[Cause]:
-    """The stepped segments as causes: power is each one's share of the named excess."""
-    total = sum(max(s.excess, 0.0) for s in steps)
-    return [
-        Cause(((s.dimension, s.value),), max(s.excess, 0.0) / total if total else 0.0,
-              s.statistic, s.statistic)
-        for s in steps
-    ]  # fmt: skip
-
-
 def _apc(
     dues: pd.DataFrame, cut: pd.Timestamp, is_new: np.ndarray, version_new: np.ndarray
 ) -> tuple[pd.DataFrame, np.ndarray, float, dict[str, pd.Series], float]:
@@ -423,10 +357,6 @@ def _apc(
     y = blocks["entered"].to_numpy(float)
     deviance = float(-2 * (y * np.log(p) + (1 - y) * np.log(1 - p)).sum())
     return blocks, offset, overall, factors, deviance
-
-
-def _log_ratio(observed: float, expected: float) -> float:
-    return float(np.log(max(observed, 0.5) / max(expected, 1e-9)))
 
 
 def _cohort_against_period(
@@ -472,7 +402,7 @@ def _cohort_against_period(
     o_old = float(old.loc[old["month"].isin(months), "o"].sum())
     if o_new <= 0 or o_old <= 0 or e_new <= 0:
         return 0.0, 0.0
-    contrast = _log_ratio(o_new, e_new)
+    contrast = log_ratio(o_new, e_new)
     return float(contrast / np.sqrt(1 / o_new + 1 / o_old)), contrast
 
 
@@ -493,134 +423,53 @@ def dual_time(
 
     Breeden's dual time with the age curve identified on the existing cohorts (disbursed
     before ``existing_before``): every due (counts: each due one trial of entering) is raked
-    on age × province × product × period block (before / after ``cut``) × cohort block
-    (existing / new / other). Among the existing cohorts age and period are separable: the age
-    curve comes from the ages they show on both sides of the cut, so an age first reached after
-    the change does not carry the change into the curve (the reference curve's weakness). A
-    period shock moves the existing cohorts against their own age curve (every cohort moves at
-    once); a bad vintage does not, and its new cohorts are worse than the existing ones at the
-    same age in the same period. The z use Poisson variances of the counts on each side.
+    on age × province × product × period (the due's month) × cohort block (existing / new /
+    other). Among the existing cohorts, taken as alike, age and period are separable: the age
+    curve comes from the ages they show in several months, so an age first reached after the
+    change does not carry the change into the curve (the reference curve's weakness), and a
+    month's move is the same for every cohort. ``period`` is the log ratio of the month
+    factors after ``cut`` to those before (each month weighted by the existing cohorts' dues
+    in it): a period shock moves it, a bad vintage leaves it to month-to-month noise.
+    ``cohort`` is the new cohorts' log factor against the existing ones at the same age in the
+    same months. The z use Poisson variances of the counts on each side.
     """
     existing = (dues["disbursed_on"] < existing_before).to_numpy()
     after = (dues["due_on"] >= cut).to_numpy()
     entered = dues["entered"].to_numpy(float)
     o_before = float(entered[existing & ~after].sum())
     o_after = float(entered[existing & after].sum())
-    o_new = float(entered[is_new & after].sum())
+    o_new = float(entered[is_new].sum())
     if min(o_before, o_after) <= 0:
         return DualTime(0.0, 0.0, 0.0, 0.0)
-    blocks = dues.assign(
-        principal=1.0,
-        period_block=np.where(after, "after", "before"),
-        cohort_block=np.where(existing, "existing", np.where(is_new, "new", "other")),
+    month = dues["due_on"].dt.strftime("%Y-%m").to_numpy()
+    blocks = pd.DataFrame(
+        {
+            "seq": dues["seq"].to_numpy(),
+            "province": dues["province"].astype(str).to_numpy(),
+            "product": dues["product"].astype(str).to_numpy(),
+            "month": month,
+            "cohort_block": np.where(existing, "existing", np.where(is_new, "new", "other")),
+            "o": entered,
+            "n": 1.0,
+        }
     )
-    columns = ("seq", "province", "product", "period_block", "cohort_block")
-    _, factors = rake(blocks, columns, iterations=10)
-    p, c = factors["period_block"], factors["cohort_block"]
-    period = float(np.log(p.get("after", 1.0) / p.get("before", 1.0)))
+    factors = poisson_factors(blocks, ("seq", "province", "product", "month", "cohort_block"))
+    weight = pd.Series(month[existing]).value_counts()
+    f = factors["month"].reindex(weight.index).fillna(1.0)
+    late = f.index >= cut.strftime("%Y-%m")
+    period = float(
+        np.log(
+            (f[late] * weight[late]).sum()
+            / weight[late].sum()
+            / ((f[~late] * weight[~late]).sum() / weight[~late].sum())
+        )
+    ) if late.any() and (~late).any() else 0.0  # fmt: skip
+    c = factors["cohort_block"]
     cohort = float(np.log(c.get("new", 1.0) / c.get("existing", 1.0))) if o_new > 0 else 0.0
+    o_existing = o_before + o_after
     return DualTime(
         period,
         period / float(np.sqrt(1 / o_after + 1 / o_before)),
         cohort,
-        cohort / float(np.sqrt(1 / o_new + 1 / o_after)) if o_new > 0 else 0.0,
+        cohort / float(np.sqrt(1 / o_new + 1 / o_existing)) if o_new > 0 else 0.0,
     )
-
-
-def _common_factor(dues: pd.DataFrame, rest: np.ndarray) -> np.ndarray:
-    """Each due's week's observed over expected on the ``rest`` of the book (1 where empty)."""
-    week = ((dues["due_on"] - dues["due_on"].min()).dt.days // 7).to_numpy()
-    g = (
-        pd.DataFrame(
-            {
-                "w": week[rest],
-                "o": dues["num"].to_numpy()[rest],
-                "e": dues["expected"].to_numpy()[rest],
-            }
-        )
-        .groupby("w")[["o", "e"]]
-        .sum()
-    )
-    factor = (g["o"] / g["e"]).where(g["e"] > 0)
-    mapped: np.ndarray = pd.Series(week).map(factor).fillna(1.0).clip(lower=0.05).to_numpy(float)
-    return mapped
-
-
-def _did_z(
-    after: pd.DataFrame, before: pd.DataFrame, element: tuple[tuple[str, str], ...]
-) -> float:
-    """One-sided z of the difference in differences of ``ln(O/E)``: inside ``element`` against
-    outside it, after against before (Poisson variances; 0 when a cell has no entry)."""
-    now, was = _mask(after, element), _mask(before, element)
-    cells = [(after["entered"][m].sum(), after["expected_count"][m].sum()) for m in (now, ~now)]
-    cells += [(before["entered"][m].sum(), before["expected_count"][m].sum()) for m in (was, ~was)]
-    if min(o for o, _ in cells) <= 0:
-        return 0.0
-    (o_ia, e_ia), (o_oa, e_oa), (o_ib, e_ib), (o_ob, e_ob) = cells
-    did = (_log_ratio(o_ia, e_ia) - _log_ratio(o_ib, e_ib)) - (
-        _log_ratio(o_oa, e_oa) - _log_ratio(o_ob, e_ob)
-    )
-    return float(did / np.sqrt(sum(1 / o for o, _ in cells)))
-
-
-def _causes(
-    after: pd.DataFrame,
-    dims: tuple[str, ...],
-    before: pd.DataFrame,
-    *,
-    existing_before: pd.Timestamp | None = None,
-) -> list[Cause]:
-    """Segments that moved beyond the portfolio's common factor and carry their share.
-
-    Ripple search proposes the segments; each is kept only when (1) it carries SEGMENT_SHARE
-    of the excess over expectation, and (2) a difference-in-differences test says it moved
-    more than the rest of the book: ``ln(O/E)`` after less before the change, inside the
-    segment against outside it, one-sided z with Poisson variances at ALPHA divided by the
-    number of candidate segments (Bonferroni). A big product moving with everyone else has
-    no difference in differences; a shocked province has. With ``existing_before``, the test
-    must also hold on the cohorts disbursed before it alone (a move in time shows in them;
-    new cohorts that are worse do not), and segments of the vintage dimension are left to the
-    cohort test.
-    """
-    frame = after.assign(count=1.0, count_f=1.0)
-    total_a, total_e = frame["entered"].sum(), frame["expected_count"].sum()
-    theta = total_a / total_e if total_e else 1.0
-    frame["absorbed"] = frame["expected_count"] * theta
-    leaves = make_leaves(
-        frame,
-        dims=list(dims),
-        numerator_actual="entered",
-        numerator_expected="absorbed",
-        denominator_actual="count",
-        denominator_expected="count_f",
-        model="poisson",
-        kappa=0.0,  # dues are independent events: no dispersion beyond Poisson
-    )
-    raw_excess = total_a - total_e
-    base = (before["expected"] / before["principal"].where(before["principal"] > 0)).fillna(0.0)
-    before = before.assign(expected_count=base.to_numpy(float))
-    tested, everything = frame, before
-    if existing_before is not None:
-        tested = frame[(frame["disbursed_on"] < existing_before).to_numpy()]
-        before = before[(before["disbursed_on"] < existing_before).to_numpy()]
-    values = [frame[d].nunique() for d in dims]
-    candidates = sum(values) + sum(
-        values[i] * values[j] for i in range(len(values)) for j in range(i + 1, len(values))
-    )
-    critical = stats.norm.isf(ALPHA / max(candidates, 1))
-    kept = []
-    for cause in localize(leaves, max_layer=2, max_causes=5, direction=1, rank="power"):
-        inside = _mask(frame, cause.element)
-        power = (
-            (frame["entered"][inside].sum() - frame["expected_count"][inside].sum()) / raw_excess
-            if raw_excess
-            else 0.0
-        )
-        if power < SEGMENT_SHARE or before.empty or tested.empty:
-            continue
-        if existing_before is not None and any(d == "vintage" for d, _ in cause.element):
-            continue
-        pairs = [(frame, everything)] + ([(tested, before)] if tested is not frame else [])
-        if all(_did_z(x, y, cause.element) > critical for x, y in pairs):
-            kept.append(Cause(cause.element, float(power), cause.surprise, cause.score))
-    return sorted(kept, key=lambda c: -c.explanatory_power)

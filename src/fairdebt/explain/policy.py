@@ -64,7 +64,7 @@ def check_new_terms(
     ``dues`` is the frame of :func:`fairdebt.explain.book.read_dues`. Returns None when there
     is nothing to test (no new version, or no earlier dues to compare with).
     """
-    from fairdebt.explain.mechanism import apply_factors, rake
+    from fairdebt.explain.rates import apply_factors, rake
 
     product = dues["product"].astype(str)
     is_new = product.isin(new_versions).to_numpy()

@@ -29,10 +29,31 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from scipy.special import xlogy
 
-__all__ = ["SEARCHED", "SegmentStep", "find_steps"]
+from fairdebt.explain.localize import Cause, localize, make_leaves
 
+__all__ = [
+    "ALPHA",
+    "SEARCHED",
+    "SEGMENT_SHARE",
+    "SegmentStep",
+    "common_factor",
+    "did_z",
+    "element_mask",
+    "find_steps",
+    "log_ratio",
+    "ripple_causes",
+    "step_causes",
+]
+
+# A segment named by ripple search must carry at least this share of the excess over
+# expectation.
+SEGMENT_SHARE = 0.2
+# One-sided level of the tests that decide the mechanism and the segments (Bonferroni over the
+# candidate segments for ripple search): the conventional 1 %, nothing fitted to a scenario.
+ALPHA = 0.01
 # The dimensions searched for a step in time; vintage is a cohort, not a place (see above).
 SEARCHED = ("province", "product", "channel", "score_band")
 MIN_WEEKS = 3  # each side of a split holds at least this many weeks with exposure
@@ -181,3 +202,121 @@ def find_steps(
             )
         )
     return sorted(named, key=lambda s: -s.excess)
+
+
+def step_causes(steps: list[SegmentStep]) -> list[Cause]:
+    """The stepped segments as causes: power is each one's share of the named excess."""
+    total = sum(max(s.excess, 0.0) for s in steps)
+    return [
+        Cause(((s.dimension, s.value),), max(s.excess, 0.0) / total if total else 0.0,
+              s.statistic, s.statistic)
+        for s in steps
+    ]  # fmt: skip
+
+
+def element_mask(frame: pd.DataFrame, element: tuple[tuple[str, str], ...]) -> np.ndarray:
+    inside: np.ndarray = np.logical_and.reduce(
+        [frame[d].astype(str).to_numpy() == v for d, v in element]
+    )
+    return inside
+
+
+def log_ratio(observed: float, expected: float) -> float:
+    return float(np.log(max(observed, 0.5) / max(expected, 1e-9)))
+
+
+def common_factor(dues: pd.DataFrame, rest: np.ndarray) -> np.ndarray:
+    """Each due's week's observed over expected on the ``rest`` of the book (1 where empty)."""
+    week = ((dues["due_on"] - dues["due_on"].min()).dt.days // 7).to_numpy()
+    g = (
+        pd.DataFrame(
+            {
+                "w": week[rest],
+                "o": dues["num"].to_numpy()[rest],
+                "e": dues["expected"].to_numpy()[rest],
+            }
+        )
+        .groupby("w")[["o", "e"]]
+        .sum()
+    )
+    factor = (g["o"] / g["e"]).where(g["e"] > 0)
+    mapped: np.ndarray = pd.Series(week).map(factor).fillna(1.0).clip(lower=0.05).to_numpy(float)
+    return mapped
+
+
+def did_z(after: pd.DataFrame, before: pd.DataFrame, element: tuple[tuple[str, str], ...]) -> float:
+    """One-sided z of the difference in differences of ``ln(O/E)``: inside ``element`` against
+    outside it, after against before (Poisson variances; 0 when a cell has no entry)."""
+    now, was = element_mask(after, element), element_mask(before, element)
+    cells = [(after["entered"][m].sum(), after["expected_count"][m].sum()) for m in (now, ~now)]
+    cells += [(before["entered"][m].sum(), before["expected_count"][m].sum()) for m in (was, ~was)]
+    if min(o for o, _ in cells) <= 0:
+        return 0.0
+    (o_ia, e_ia), (o_oa, e_oa), (o_ib, e_ib), (o_ob, e_ob) = cells
+    did = (log_ratio(o_ia, e_ia) - log_ratio(o_ib, e_ib)) - (
+        log_ratio(o_oa, e_oa) - log_ratio(o_ob, e_ob)
+    )
+    return float(did / np.sqrt(sum(1 / o for o, _ in cells)))
+
+
+def ripple_causes(
+    after: pd.DataFrame,
+    dims: tuple[str, ...],
+    before: pd.DataFrame,
+    *,
+    existing_before: pd.Timestamp | None = None,
+) -> list[Cause]:
+    """Segments that moved beyond the portfolio's common factor and carry their share.
+
+    Ripple search proposes the segments; each is kept only when (1) it carries SEGMENT_SHARE
+    of the excess over expectation, and (2) a difference-in-differences test says it moved
+    more than the rest of the book: ``ln(O/E)`` after less before the change, inside the
+    segment against outside it, one-sided z with Poisson variances at ALPHA divided by the
+    number of candidate segments (Bonferroni). A big product moving with everyone else has
+    no difference in differences; a shocked province has. With ``existing_before``, the test
+    must also hold on the cohorts disbursed before it alone (a move in time shows in them;
+    new cohorts that are worse do not), and segments of the vintage dimension are left to the
+    cohort test.
+    """
+    frame = after.assign(count=1.0, count_f=1.0)
+    total_a, total_e = frame["entered"].sum(), frame["expected_count"].sum()
+    theta = total_a / total_e if total_e else 1.0
+    frame["absorbed"] = frame["expected_count"] * theta
+    leaves = make_leaves(
+        frame,
+        dims=list(dims),
+        numerator_actual="entered",
+        numerator_expected="absorbed",
+        denominator_actual="count",
+        denominator_expected="count_f",
+        model="poisson",
+        kappa=0.0,  # dues are independent events: no dispersion beyond Poisson
+    )
+    raw_excess = total_a - total_e
+    base = (before["expected"] / before["principal"].where(before["principal"] > 0)).fillna(0.0)
+    before = before.assign(expected_count=base.to_numpy(float))
+    tested, everything = frame, before
+    if existing_before is not None:
+        tested = frame[(frame["disbursed_on"] < existing_before).to_numpy()]
+        before = before[(before["disbursed_on"] < existing_before).to_numpy()]
+    values = [frame[d].nunique() for d in dims]
+    candidates = sum(values) + sum(
+        values[i] * values[j] for i in range(len(values)) for j in range(i + 1, len(values))
+    )
+    critical = stats.norm.isf(ALPHA / max(candidates, 1))
+    kept = []
+    for cause in localize(leaves, max_layer=2, max_causes=5, direction=1, rank="power"):
+        inside = element_mask(frame, cause.element)
+        power = (
+            (frame["entered"][inside].sum() - frame["expected_count"][inside].sum()) / raw_excess
+            if raw_excess
+            else 0.0
+        )
+        if power < SEGMENT_SHARE or before.empty or tested.empty:
+            continue
+        if existing_before is not None and any(d == "vintage" for d, _ in cause.element):
+            continue
+        pairs = [(frame, everything)] + ([(tested, before)] if tested is not frame else [])
+        if all(did_z(x, y, cause.element) > critical for x, y in pairs):
+            kept.append(Cause(cause.element, float(power), cause.surprise, cause.score))
+    return sorted(kept, key=lambda c: -c.explanatory_power)
