@@ -12,10 +12,13 @@
    into **vintage**, **period** and **policy** by where ripple search (:mod:`.localize`) finds it:
    in vintages (cohorts are worse), in product versions first sold after the change (terms
    changed), or in provinces or nowhere in particular (every cohort moved: period);
-4. names the mechanism and the segments, ordered by explanatory power; ``[]`` when the change is
-   portfolio-wide (no segment carrying a fifth of the excess passes a difference-in-differences
-   test against the rest of the book); vintage only when the new cohorts are significantly
-   worse than the existing ones in the same month and province;
+4. names the mechanism and the segments, ordered by explanatory power. *Where*: the segments
+   whose rate stepped against the rest of the book at the same age in the same week, beyond
+   the max-T bound over every segment and week (:mod:`.segments`; ripple search with a
+   difference in differences when no single value stepped); ``[]`` when the change is
+   portfolio-wide. *Vintage or period*: the age curve on existing cohorts (:func:`dual_time`)
+   says whether the cohorts already on the book moved at the change (period) or only the new
+   cohorts are worse than them at the same age in the same months (vintage);
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
@@ -24,9 +27,10 @@
 ``metric="dpd30_rate"`` runs the same steps on weekly balance snapshots
 (:func:`fairdebt.explain.balances.read_balances`).
 
-This is age-period-cohort in Breeden's dual-time sense with the age curve held from the
-baseline: existing cohorts that moved at their ages are period, new cohorts worse at the same
-ages are vintage.
+This is age-period-cohort in Breeden's dual-time sense, with the age curve identified on the
+existing cohorts across months (not held from a reference whose older ages may already carry
+the change): existing cohorts that moved at their ages are period, new cohorts worse at the
+same ages are vintage.
 """
 
 from __future__ import annotations
@@ -203,12 +207,14 @@ def explain_dues(
     described: list[dict[str, Any]] = []
     cohort = policy_excess + vintage_excess
     cohort_z, _ = _cohort_against_period(dues, cohort_from, cohort_to)
-    # The age curve on existing cohorts (:func:`dual_time`): did the cohorts already on the
-    # book move against their own age curve at the change, and are the new cohorts worse than
-    # them at the same age in the same months? The larger move (log ratio) names the mechanism.
+    # The age curve on existing cohorts (:func:`dual_time`): a period shock moves the cohorts
+    # already on the book against their own age curve, a bad vintage does not. Vintage (or
+    # new terms through the cohort blocks) only when the existing cohorts did not move at the
+    # change and the new cohorts are worse than them at the same age in the same months.
     apc = dual_time(dues, cut, min(cohort_from, cut), is_new)
-    cohort_larger = apc.cohort > apc.period
-    cohort_wins = min(apc.cohort_z, cohort_z) > stats.norm.isf(ALPHA)
+    critical = stats.norm.isf(ALPHA)
+    existing_moved = apc.period_z > critical
+    cohort_wins = min(apc.cohort_z, cohort_z) > critical
     dims = dims or tuple(
         c for c in ("province", "product", "channel", "vintage", "score_band") if c in after
     )
@@ -227,7 +233,7 @@ def explain_dues(
             dues[dues["due_on"] < cut],
             existing_before=cohort_from if episode is not None else None,
         )
-    if cohort_larger and episode is not None and cohort_wins and not causes:
+    if not existing_moved and episode is not None and cohort_wins and not causes:
         kind = "policy" if policy_excess > vintage_excess else "vintage"
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
         excess = pd.Series(
