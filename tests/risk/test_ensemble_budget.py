@@ -19,7 +19,7 @@ QUICK = {"max_trials": 40, "bags": 5, "steps": 10, "n_jobs": 1}
 def test_the_tuned_lightgbm_runs_last_and_its_search_gets_only_the_seconds_left(german) -> None:
     X, y = german
     model = EnsembleModel(learners=("lightgbm", "scorecard"), time_budget=0.0, **QUICK).fit(
-        X.iloc[:600], y[:600]
+        X.iloc[:300], y[:300]
     )
     assert list(model.learner_seconds_) == ["scorecard", "lightgbm"]
     # no seconds left: LightGBM's usual settings only, however high the trial cap
@@ -92,3 +92,24 @@ def test_the_forests_grow_their_usual_trees_on_a_small_book(learner: str, german
     X, y = german
     model = EnsembleModel(learners=(learner,), time_budget=60.0, **QUICK).fit(X[:500], y[:500])
     assert model.settings_[learner]["trees"] == 300
+
+
+def test_the_forests_grow_the_trees_asked_for_on_a_small_and_a_big_book(
+    german, monkeypatch
+) -> None:
+    X, y = german
+    forests = ("forest", "extratrees", "randomforest")
+    small = EnsembleModel(learners=forests, time_budget=60.0, trees=7, **QUICK).fit(
+        X[:300], y[:300]
+    )
+    monkeypatch.setattr(ensemble_module, "BIG_BOOK", 200)  # 300 rows count as a big book here
+    big = EnsembleModel(learners=forests, time_budget=60.0, trees=7, **QUICK).fit(X[:300], y[:300])
+    assert big.learners_["extratrees"].forest_.bootstrap  # the big book's subbagged form
+    for model in (small, big):
+        assert {model.settings_[name]["trees"] for name in forests} == {7}
+
+
+def test_an_ensemble_refuses_forests_of_no_trees(german) -> None:
+    X, y = german
+    with pytest.raises(ValueError, match="trees must be at least 1"):
+        EnsembleModel(learners=("forest",), trees=0, **QUICK).fit(X[:100], y[:100])

@@ -139,7 +139,9 @@ class EnsembleModel(RiskModel):
     ``weights_`` maps each learner to its blend weight, ``oof_auc_`` each learner's and the
     blend's out-of-fold AUC on the inner folds, ``learners_`` the fitted learners,
     ``settings_`` what each chose, ``fit_seconds_`` the fit's seconds and
-    ``learner_seconds_`` each learner's.
+    ``learner_seconds_`` each learner's. ``trees`` sets the trees of each of the three forests
+    on any book (``None``: their usual 300, ``BIG_BOOK_TREES`` on a big book); the tests grow
+    few, since what they check does not need a full forest.
     """
 
     def __init__(
@@ -159,6 +161,7 @@ class EnsembleModel(RiskModel):
         special_codes: Mapping[str, Sequence[float]] | None = None,
         random_state: int = 0,
         n_jobs: int | None = None,
+        trees: int | None = None,
     ) -> None:
         self.learners = learners
         self.folds = folds
@@ -174,6 +177,7 @@ class EnsembleModel(RiskModel):
         self.special_codes = special_codes
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.trees = trees
 
     # -- fitting -------------------------------------------------------------------------
     def _fit_clean(self, X: pd.DataFrame, y: np.ndarray) -> list[str]:
@@ -190,6 +194,8 @@ class EnsembleModel(RiskModel):
                 f"the ensemble needs at least 2 rows of each class for its inner folds "
                 f"(got {fewest} of the rarer class)"
             )
+        if self.trees is not None and int(self.trees) < 1:
+            raise ValueError(f"trees must be at least 1 (got {self.trees})")
         split = inner_folds(y, folds, self.random_state)
         context = {
             "special_codes": dict(self.special_codes_),
@@ -200,6 +206,7 @@ class EnsembleModel(RiskModel):
             "max_trials": int(self.max_trials),
             "budget": budget,
             "big": len(y) > BIG_BOOK,
+            "trees": None if self.trees is None else int(self.trees),
         }
         self.features_ = list(X.columns)
         self.learners_: dict[str, Learner] = {}

@@ -118,8 +118,10 @@ class ExtraTreesLearner(Learner):
         big = bool(self.context.get("big"))
         # subbags on a big book (budget module); Breiman's bootstrap for the random forest
         bootstrap = big or self.kind is RandomForestClassifier
+        asked = self.context.get("trees")  # the ensemble's ``trees``, on any book
+        trees = int(asked) if asked is not None else BIG_BOOK_TREES if big else self.trees
         return self.kind(
-            n_estimators=BIG_BOOK_TREES if big else self.trees,
+            n_estimators=trees,
             max_features="sqrt",
             min_samples_leaf=max(1, n_rows // 5000),
             bootstrap=bootstrap,

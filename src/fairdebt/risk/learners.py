@@ -270,6 +270,9 @@ class ForestLearner(_BoosterLearner):
     trees = 300
 
     def _trees(self) -> int:
+        asked = self.context.get("trees")  # the ensemble's ``trees``, on any book
+        if asked is not None:
+            return int(asked)
         return BIG_BOOK_TREES if self.context.get("big") else self.trees
 
     def _params(self, n_rows: int, n_features: int) -> dict[str, Any]:
