@@ -43,3 +43,23 @@ def test_too_little_evidence_means_continue() -> None:
     rng = np.random.default_rng(3)
     verdict = decide(rng.normal(0.0, 10.0, 20), rng.normal(-0.1, 1.0, 20), rng.normal(0, 0.2, 20))
     assert verdict == "continue"
+
+
+def test_a_challenger_with_surely_more_complaints_is_stopped_whatever_it_recovers() -> None:
+    rng = np.random.default_rng(4)
+    verdict = decide(
+        rng.normal(1.0, 10.0, 2_000),
+        rng.normal(-2.0, 1.0, 2_000),
+        rng.normal(0.1, 0.2, 2_000),
+        tolerance=1.0,
+    )
+    assert verdict == "stop"
+
+
+def test_rare_complaints_that_are_not_surely_higher_do_not_block_promotion() -> None:
+    rng = np.random.default_rng(5)
+    complaints = rng.choice([-1.0, 0.0, 1.0], p=[0.002, 0.996, 0.002], size=2_000)
+    verdict = decide(
+        rng.normal(0.0, 10.0, 2_000), rng.normal(-2.0, 1.0, 2_000), complaints, tolerance=2.0
+    )
+    assert verdict == "promote"

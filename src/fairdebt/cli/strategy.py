@@ -532,4 +532,7 @@ def _seeds(seeds: str) -> list[int]:
 
 
 def mount(app: typer.Typer) -> None:
+    from fairdebt.cli.strategy_challenge import challenge_command
+
+    strategy_app.command("challenge")(challenge_command)
     app.add_typer(strategy_app, name="strategy")

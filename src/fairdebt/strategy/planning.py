@@ -312,6 +312,9 @@ def plan_day(
     table = _Actions.of(catalogue)
     columns = {c: state[c].to_numpy() for c in ("borrower_id", "address", "timezone")}
     arm = assign_arms(columns["borrower_id"], settings.holdout_share, settings.salt, policy.name)
+    cells = getattr(policy, "cells", None)
+    if cells is not None:  # champion and challenger: each decision logs its cell as its arm
+        arm = np.where(arm == HOLDOUT, arm, cells(columns["borrower_id"])).astype(object)
     proposed = policy.decide(state, catalogue, business_date=business_date)
     policy_action = proposed["action"].to_numpy(dtype=object)
     held_out = arm == HOLDOUT

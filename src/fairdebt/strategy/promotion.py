@@ -6,9 +6,11 @@ gives a paired difference, challenger minus champion, of recovery, contacts and 
 sequence (Robbins; Howard, Ramdas, McAuliffe & Sekhon 2021): with probability at least
 1 − α the true mean difference lies inside the interval *at every day at once*, so peeking
 daily and stopping when it is convenient does not inflate the error, as it would with a
-fixed-sample t-test. :func:`decide` promotes when recovery is no worse than the tolerance,
-contacts are lower and complaints are not higher, each by its sequence; it stops for harm
-when recovery is surely lower; else the experiment continues.
+fixed-sample t-test. :func:`decide` promotes when recovery is no worse than the tolerance and
+contacts are lower, each by its sequence, while complaints are not surely higher; it stops
+when recovery is surely lower or complaints surely higher; else the experiment continues.
+Complaints are a guardrail, not a goal to prove: at a few per 10,000 accounts a month, proving
+them lower would keep every experiment running for years, while a rise shows quickly.
 """
 
 from __future__ import annotations
@@ -70,7 +72,8 @@ def decide(
     tolerance: float = 0.0,
     alpha: float = 0.05,
 ) -> str:
-    """``promote``, ``stop`` (recovery surely lower) or ``continue``, on paired differences.
+    """``promote``, ``stop`` (recovery surely lower, or complaints surely higher) or
+    ``continue``, on paired differences.
 
     ``tolerance`` is the recovery loss per unit accepted as "equal" (e.g. 1 % of the
     champion's mean recovery per unit).
@@ -84,8 +87,8 @@ def decide(
     r = confidence_sequence(recovery, alpha=each)
     c = confidence_sequence(contacts, alpha=each)
     k = confidence_sequence(complaints, alpha=each)
-    if r.high[-1] < -tolerance:
+    if r.high[-1] < -tolerance or k.low[-1] > 0:
         return "stop"
-    if r.low[-1] > -tolerance and c.high[-1] < 0 and k.high[-1] <= 0:
+    if r.low[-1] > -tolerance and c.high[-1] < 0:
         return "promote"
     return "continue"

@@ -1,0 +1,234 @@
+"""A champion–challenger experiment on one simulated book, and its report.
+
+:func:`run_challenge` runs one book in which the loop's hold-out, the champion's cell and the
+challenger's cell live side by side (:class:`fairdebt.strategy.challenge.Challenge`), the way
+a lender would run the experiment, not three separate books. Every contact is checked again
+by the gate afterwards (violations). The result holds each cell's totals per 1,000 borrowers
+and the sequential verdict (:func:`fairdebt.strategy.challenge.verdict`); :func:`challenge_html`
+draws the daily differences with their always-valid bounds and the cells' recovery over time.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from fairdebt.simulation.evaluation import START, audit_contacts
+from fairdebt.simulation.learning import LoggingCollections
+from fairdebt.simulation.loop_report import _svg
+from fairdebt.simulation.paper import PaperLedger
+from fairdebt.simulation.portfolio import make_portfolio, run_days
+from fairdebt.simulation.scenarios import plan_scenario
+from fairdebt.simulation.world import World, load_world
+from fairdebt.strategy.catalogue import Catalogue, load_catalogue
+from fairdebt.strategy.cells import HOLDOUT, assign_arms
+from fairdebt.strategy.challenge import MEASURES, Challenge, Verdict, daily_increments, verdict
+from fairdebt.strategy.planning import PlanSettings
+
+__all__ = ["ChallengeResult", "challenge_html", "run_challenge"]
+
+
+@dataclass(frozen=True)
+class ChallengeResult:
+    """Cells' sizes and totals, violations over every contact, and the verdict."""
+
+    borrowers: int
+    days: int
+    seed: int
+    champion: str
+    challenger: str
+    cells: pd.DataFrame
+    violations: int
+    verdict: Verdict
+
+    def as_json(self) -> dict[str, object]:
+        cells = {
+            str(row["cell"]): {k: _plain(v) for k, v in row.items() if k != "cell"}
+            for row in self.cells.to_dict("records")
+        }
+        return {
+            "borrowers": self.borrowers,
+            "days": self.days,
+            "seed": self.seed,
+            "champion": self.champion,
+            "challenger": self.challenger,
+            "decision": self.verdict.decision,
+            "decided_on_day": self.verdict.day,
+            "recovery_bound_pct": self.recovery_bound_pct(),
+            "violations": self.violations,
+            "cells": cells,
+        }
+
+    def recovery_bound_pct(self) -> float | None:
+        """Half the width of the last recovery bound, in % of the champion's daily recovery
+        per borrower: how close the test can tell the cells apart at this size."""
+        seq = self.verdict.sequences["recovered"]
+        base = self.verdict.baseline
+        if not len(seq.mean) or base <= 0:
+            return None
+        return round(float(100 * (seq.high[-1] - seq.low[-1]) / 2 / base), 2)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return round(float(value), 2)
+    return value
+
+
+def run_challenge(
+    challenge: Challenge,
+    *,
+    borrowers: int,
+    days: int,
+    seed: int,
+    holdout_share: float = 0.05,
+    world: World | None = None,
+    catalogue: Catalogue | None = None,
+    pack: str = "cn",
+    tolerance: float = 0.01,
+    progress: Callable[[int], None] | None = None,
+) -> ChallengeResult:
+    """One book of ``borrowers`` for ``days`` with the hold-out and both cells in it.
+
+    ``tolerance`` is the share of the champion's recovery the challenger may lose and still
+    count as equal (the issue's 1 %)."""
+    catalogue = catalogue or load_catalogue(pack=pack)
+    months = max(1, -(-days // 30))
+    rng = np.random.Generator(np.random.PCG64(seed))
+    plan = plan_scenario(None, start_on=START, months=months, province="广东", province_index=0)
+    portfolio = make_portfolio(
+        rng,
+        borrowers=borrowers,
+        months=months,
+        start_on=START,
+        plan=plan,
+        seed=seed,
+        world=world or load_world(),
+    )
+    settings = PlanSettings(holdout_share=holdout_share, pack=pack)
+    loop = LoggingCollections(
+        portfolio,
+        policy=challenge,
+        catalogue=catalogue,
+        settings=settings,
+        audit_gate=True,
+        keep_logs=False,
+    )
+    run_days(portfolio, PaperLedger(START), collections=loop, on_day=progress, days=days)
+    ids = np.arange(len(portfolio.population), dtype=np.int64)
+    cell = challenge.cells(ids)
+    cell[assign_arms(ids, holdout_share, settings.salt, challenge.name) == HOLDOUT] = HOLDOUT
+    sizes = pd.Series(cell).value_counts().to_dict()
+    cumulative = pd.DataFrame(loop.daily, columns=["day", "arm", *MEASURES])
+    judged = verdict(
+        daily_increments(cumulative),
+        sizes,
+        champion=challenge.champion.name,
+        challenger=challenge.challenger.name,
+        tolerance_share=tolerance,
+    )
+    return ChallengeResult(
+        borrowers=borrowers,
+        days=days,
+        seed=seed,
+        champion=challenge.champion.name,
+        challenger=challenge.challenger.name,
+        cells=_cells(loop, sizes),
+        violations=audit_contacts(loop.log, portfolio.population.timezone, pack),
+        verdict=judged,
+    )
+
+
+def _cells(loop: LoggingCollections, sizes: dict[str, int]) -> pd.DataFrame:
+    rows = []
+    for name in sorted(sizes, key=lambda c: (c == HOLDOUT, c)):
+        f = loop.figures.get(name)
+        per = 1000 / sizes[name]
+        recovered = f.recovered if f else 0.0
+        cost = (f.contact_cost + f.commission) if f else 0.0
+        rows.append(
+            {
+                "cell": name,
+                "borrowers": int(sizes[name]),
+                "recovered": recovered,
+                "net_recovery": recovered - cost,
+                "contacts": f.contacts if f else 0,
+                "complaints": f.complaints if f else 0,
+                "collected": loop.collected.get(name, 0.0),
+                "recovered_per_1000": recovered * per,
+                "contacts_per_1000": (f.contacts if f else 0) * per,
+                "complaints_per_1000": (f.complaints if f else 0) * per,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _evidence_chart(result: ChallengeResult) -> str:
+    figure = Figure(figsize=(9, 2.8))
+    axes = figure.subplots(1, 3)
+    day = result.verdict.differences["day"].to_numpy() + 1
+    titles = {
+        "recovered": "recovery ¥ per borrower-day",
+        "contacts": "contacts per borrower-day",
+        "complaints": "complaints per borrower-day",
+    }
+    for axis, measure in zip(axes, MEASURES, strict=True):
+        seq = result.verdict.sequences[measure]
+        axis.fill_between(day, seq.low, seq.high, alpha=0.25, label="95 % always-valid")
+        axis.plot(day, seq.mean, label="running mean")
+        axis.axhline(0, color="black", linewidth=0.8)
+        if measure == "recovered":
+            axis.axhline(-result.verdict.tolerance, color="grey", linestyle="--", linewidth=0.8)
+        if result.verdict.day is not None:
+            axis.axvline(result.verdict.day, color="red", linewidth=0.8)
+        axis.set_title(titles[measure], fontsize=8)
+        axis.set_xlabel("day", fontsize=8)
+        axis.tick_params(labelsize=7)
+        axis.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    return _svg(figure)
+
+
+def challenge_html(result: ChallengeResult) -> str:
+    """A whole HTML page: the decision, the cells side by side, and the evidence over time."""
+    v = result.verdict
+    when = f"on day {v.day} 第{v.day}天" if v.day is not None else "not yet 尚未决定"
+    table = result.cells.round(2).to_html(border=0, index=False, classes="grid")
+    words = {
+        "promote": "promote the challenger 晋升挑战者",
+        "stop": "stop: the challenger recovers less 停止：挑战者回收更低",
+        "continue": "continue: not enough evidence yet 继续：证据不足",
+    }[v.decision]
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        "<title>Champion and challenger 冠军与挑战者</title>"
+        "<style>body{font-family:sans-serif;max-width:980px;margin:2em auto}"
+        "table.grid{border-collapse:collapse}table.grid td,table.grid th{padding:2px 8px;"
+        "border-bottom:1px solid #ddd;text-align:right}</style></head><body>"
+        "<h1>Champion and challenger 冠军与挑战者</h1>"
+        f"<p><b>Decision 决定: {html.escape(words)}</b>, {html.escape(when)}.</p>"
+        f"<p>One simulated book, seed {result.seed}: {result.borrowers:,} borrowers × "
+        f"{result.days} days. Borrowers are randomised once into the no-contact hold-out, the "
+        f"champion ({html.escape(result.champion)}) and the challenger "
+        f"({html.escape(result.challenger)}) and stay there. After every day a sequential test "
+        "(normal-mixture confidence sequences, valid under daily looks) compares the cells per "
+        "borrower: promote when recovery is no more than 1 % below the champion's, contacts "
+        "are lower and complaints not higher; stop when recovery is surely lower. Gate "
+        f"violations over every contact: {result.violations}. The recovery bound is now ±"
+        f"{result.recovery_bound_pct()} % of the champion's daily recovery per borrower; the "
+        "tolerance is 1 % by default, so a small book keeps the experiment running. "
+        "每日进行序贯检验，随时查看不影响显著性。</p>"
+        f"{table}<h2>Evidence day by day 每日证据</h2>{_evidence_chart(result)}"
+        "<p>Shaded: the 95 % always-valid band of the mean daily difference (challenger − "
+        "champion) per borrower: recovery, contacts, complaints; dashed: the recovery "
+        "tolerance; red: the day of the decision. 阴影：挑战者减冠军每日人均差的95%随时有效区间；"
+        "红线：决定之日。</p>"
+        "</body></html>"
+    )
