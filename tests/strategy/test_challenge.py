@@ -11,28 +11,28 @@ import pytest
 
 from fairdebt.errors import InputError
 from fairdebt.simulation.challenge import run_challenge
-from fairdebt.strategy.challenge import Challenge, daily_increments, verdict
+from fairdebt.strategy.challenge import Challenge, verdict
 from fairdebt.strategy.champion import Champion
 from fairdebt.strategy.policies import NoContact
 
 
-def _daily(rng: np.random.Generator, days: int, *, recovery_shift: float) -> pd.DataFrame:
-    """Per day and arm: 1,000 borrowers a cell, ~¥1 a borrower-day, the challenger
-    contacting half as often."""
-    rows = []
-    for day in range(days):
-        base = rng.normal(1000.0, 60.0)  # a shared day effect, as a calendar would give
-        rows.append(("champion", day, base + rng.normal(0, 30), 40 + rng.poisson(3), 0))
-        rows.append(
-            (
-                "challenger",
-                day,
-                base + rng.normal(1000 * recovery_shift, 30),
-                20 + rng.poisson(3),
-                0,
-            )
-        )
-    return pd.DataFrame(rows, columns=["arm", "day", "recovered", "contacts", "complaints"])
+def _units(rng: np.random.Generator, n: int, *, recovery_shift: float) -> pd.DataFrame:
+    """n borrowers maturing over 100 days, half in each cell; the challenger contacts half
+    as often; recovery per borrower skewed as in a book (most pay nothing late)."""
+    cell = np.where(rng.random(n) < 0.5, "challenger", "champion")
+    late = rng.random(n) < 0.3
+    recovered = np.where(late, rng.gamma(2.0, 50.0, n), 0.0)
+    recovered = recovered * np.where(cell == "challenger", 1 + recovery_shift, 1.0)
+    contacts = rng.poisson(np.where(cell == "challenger", 2.0, 4.0))
+    return pd.DataFrame(
+        {
+            "matured_on": np.sort(rng.integers(0, 100, n)),
+            "cell": cell,
+            "recovered": recovered,
+            "contacts": contacts.astype(float),
+            "complaints": np.zeros(n),
+        }
+    )
 
 
 def test_cells_keep_each_borrower_in_one_cell_at_the_chosen_share() -> None:
@@ -52,44 +52,46 @@ def test_a_challenge_refuses_a_challenger_with_the_champions_name_or_a_share_out
     assert error.value.field == "share"
 
 
-def test_an_equal_challenger_with_fewer_contacts_is_promoted_after_enough_days() -> None:
-    daily = _daily(np.random.default_rng(1), 200, recovery_shift=0.0)
-    sizes = {"champion": 1000, "challenger": 1000}
+def test_an_equal_challenger_with_fewer_contacts_is_promoted_once_enough_borrowers_matured() -> (
+    None
+):
+    units = _units(np.random.default_rng(1), 60_000, recovery_shift=0.0)
     judged = verdict(
-        daily, sizes, champion="champion", challenger="challenger", tolerance_share=0.05
+        units, share=0.5, champion="champion", challenger="challenger", tolerance_share=0.1
     )
     assert judged.decision == "promote"
-    assert judged.day is not None and judged.day >= 14
+    assert judged.day is not None and judged.units == 60_000
     assert judged.sequences["contacts"].high[-1] < 0
 
 
-def test_a_challenger_that_recovers_a_tenth_less_is_stopped() -> None:
-    daily = _daily(np.random.default_rng(2), 200, recovery_shift=-0.1)
-    sizes = {"champion": 1000, "challenger": 1000}
-    judged = verdict(daily, sizes, champion="champion", challenger="challenger")
+def test_a_challenger_that_recovers_a_third_less_is_stopped() -> None:
+    units = _units(np.random.default_rng(2), 60_000, recovery_shift=-0.33)
+    judged = verdict(units, share=0.5, champion="champion", challenger="challenger")
     assert judged.decision == "stop"
 
 
-def test_no_decision_is_taken_on_fewer_days_than_the_minimum() -> None:
-    daily = _daily(np.random.default_rng(3), 10, recovery_shift=-0.5)
-    sizes = {"champion": 1000, "challenger": 1000}
-    judged = verdict(daily, sizes, champion="champion", challenger="challenger")
+def test_no_decision_is_taken_on_fewer_borrowers_than_the_minimum() -> None:
+    units = _units(np.random.default_rng(3), 400, recovery_shift=-0.9)
+    judged = verdict(units, share=0.5, champion="champion", challenger="challenger")
     assert judged.decision == "continue" and judged.day is None
 
 
-def test_daily_increments_undo_running_totals_per_arm() -> None:
-    cumulative = pd.DataFrame(
+def test_the_effect_estimate_weights_each_cell_by_its_share() -> None:
+    units = pd.DataFrame(
         {
-            "day": [0, 0, 1, 1],
-            "arm": ["a", "b", "a", "b"],
-            "recovered": [5.0, 1.0, 8.0, 1.5],
-            "contacts": [1, 2, 3, 2],
-            "complaints": [0, 0, 1, 0],
+            "matured_on": [1, 1, 2, 2],
+            "cell": ["champion", "champion", "challenger", "holdout"],
+            "recovered": [10.0, 20.0, 30.0, 99.0],
+            "contacts": [4.0, 4.0, 1.0, 0.0],
+            "complaints": [0.0, 0.0, 0.0, 0.0],
         }
     )
-    out = daily_increments(cumulative).set_index(["day", "arm"])
-    assert out.loc[(1, "a"), "recovered"] == 3.0 and out.loc[(1, "b"), "contacts"] == 0
-    assert out.loc[(1, "a"), "complaints"] == 1
+    judged = verdict(units, share=0.25, champion="champion", challenger="challenger", min_units=1)
+    # psi = Y * (A / share - (1 - A) / (1 - share)); the hold-out is not a unit here.
+    expected = np.mean([-10 / 0.75, -20 / 0.75, 30 / 0.25])
+    assert judged.units == 3
+    assert judged.sequences["recovered"].mean[-1] == pytest.approx(expected)
+    assert judged.baseline == pytest.approx((10 + 20) / 0.75 / 3)
 
 
 def test_one_book_holds_the_holdout_and_both_cells_and_never_promotes_a_silent_challenger() -> None:

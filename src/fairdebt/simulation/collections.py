@@ -223,9 +223,6 @@ class SimCollections:
         self.facts: Facts = facts if facts is not None else MemoryFacts(pop.timezone)
         self.capacity = pool_capacity(catalogue, len(pop))
         self.figures: dict[str, ArmFigures] = {}
-        # Running totals per day and arm (day, arm, recovered, contacts, complaints): what an
-        # experiment's sequential test reads.
-        self.daily: list[tuple[int, str, float, int, int]] = []
         self.log: list[pd.DataFrame] = []
         self.keep_log = audit_gate
         self.timings: dict[str, float] = {}
@@ -465,9 +462,6 @@ class SimCollections:
                 day + 1, np.flatnonzero(cured & (self.placed_on[: book.n] >= 0))
             )
         self.placed_on[: book.n][cured] = -1
-        self.daily.extend(
-            (day, arm, f.recovered, f.contacts, f.complaints) for arm, f in self.figures.items()
-        )
 
     def _settle_promises(self, day: int) -> None:
         open_ = np.flatnonzero(self.promise_due >= 0)

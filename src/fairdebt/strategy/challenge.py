@@ -4,17 +4,17 @@
 (salt, borrower): a ``share`` of them follow the challenger for the whole experiment, the rest
 the champion, so a borrower never sees both and a regime's run of days is what is compared.
 The loop's no-contact hold-out takes its share first, with its own salt. Every decision logs
-its cell as its arm (``champion``, the challenger's name, ``holdout``). :func:`verdict` turns
-the cells' daily figures into per-borrower daily differences, challenger minus champion, of
-recovery, contacts and complaints, and asks :func:`fairdebt.strategy.promotion.decide` after
-every day: the first day it says ``promote`` or ``stop`` is when the experiment ends (the
-confidence sequences stay valid under daily peeking); until then it says ``continue``.
+its cell as its arm (``champion``, the challenger's name, ``holdout``). The unit of the test
+is the borrower: each one's recovery, contacts and complaints over a fixed window from their
+arrival. :func:`verdict` reads the borrowers as their windows close and asks
+:func:`fairdebt.strategy.promotion.decide` at the end of every day: the first day it says
+``promote`` or ``stop`` is when the experiment ends (the confidence sequences stay valid
+under daily peeking); until then it says ``continue``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +28,7 @@ from fairdebt.strategy.cells import salt_key
 from fairdebt.strategy.policies import Policy
 from fairdebt.strategy.promotion import Sequence, confidence_sequence, decide
 
-__all__ = ["MEASURES", "Challenge", "Verdict", "daily_increments", "verdict"]
+__all__ = ["MEASURES", "Challenge", "Verdict", "verdict"]
 
 MEASURES = ("recovered", "contacts", "complaints")
 
@@ -81,82 +81,69 @@ class Challenge:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The experiment's decision, the day it was reached, and the evidence day by day
-    (``baseline``: the champion cell's mean daily recovery per borrower)."""
+    """The experiment's decision, the day it was reached, and the evidence unit by unit.
+
+    ``sequences`` run over the matured borrowers in the order they matured (``matured_on``
+    gives each one's day); ``baseline`` is the champion cell's mean recovery per borrower."""
 
     decision: str
     day: int | None
-    differences: pd.DataFrame
+    units: int
+    matured_on: NDArray[np.int64]
     sequences: dict[str, Sequence]
     tolerance: float
     baseline: float
 
 
-def daily_increments(cumulative: pd.DataFrame) -> pd.DataFrame:
-    """Per day and arm, what happened that day, from running totals (``day``, ``arm``, …).
-
-    >>> c = pd.DataFrame({"day": [0, 1], "arm": ["a", "a"], "recovered": [5.0, 8.0],
-    ...                   "contacts": [1, 3], "complaints": [0, 0]})
-    >>> daily_increments(c)["recovered"].tolist()
-    [5.0, 3.0]
-    """
-    wide = cumulative.pivot_table(index="day", columns="arm", values=list(MEASURES)).ffill()
-    wide = wide.fillna(0.0).diff().fillna(wide)
-    return wide.stack(future_stack=True).reset_index()
-
-
 def verdict(
-    daily: pd.DataFrame,
-    borrowers: Mapping[str, int],
+    units: pd.DataFrame,
     *,
+    share: float,
     champion: str,
     challenger: str,
     tolerance_share: float = 0.01,
     alpha: float = 0.05,
-    min_days: int = 14,
+    min_units: int = 500,
 ) -> Verdict:
-    """Promote, stop or continue, judged after every day on per-borrower differences.
+    """Promote, stop or continue, judged at the end of every day on the borrowers matured.
 
-    ``daily`` holds per day and arm the day's ``recovered`` (yuan), ``contacts`` and
-    ``complaints``; ``borrowers`` the size of each cell. The recovery tolerance is
-    ``tolerance_share`` of the champion cell's mean daily recovery per borrower so far (1 %:
-    the issue's "equal recovery"). No decision is taken on fewer than ``min_days`` days of
-    evidence: the running variance of two or three days is no estimate (the bounds' scale is
-    fixed by the first ten days, so it is also settled from then on). Days are the test's
-    units: the spread that comes from which borrowers fell in which cell is not in the bounds,
-    so cells should hold thousands of borrowers each.
+    ``units`` holds one row per borrower whose outcome window has closed: ``matured_on``
+    (day), ``cell``, and over the window ``recovered`` (yuan), ``contacts``, ``complaints``.
+    Each champion or challenger borrower gives ψ = Y·(A/π − (1 − A)/(1 − π)), A = 1 in the
+    challenger's cell, π = ``share``: independent across borrowers, with mean the challenger's
+    effect, so :func:`~fairdebt.strategy.promotion.decide`'s sequences are valid however
+    often they are read. The recovery tolerance is ``tolerance_share`` of the champion cell's
+    mean recovery per borrower so far (1 %: the issue's "equal recovery"). No decision on
+    fewer than ``min_units`` borrowers.
     """
-    for arm in (champion, challenger):
-        if borrowers.get(arm, 0) <= 0:
-            raise InputError(f"the {arm!r} cell has no borrowers", field="borrowers")
-    per = {
-        arm: daily[daily["arm"] == arm].set_index("day")[list(MEASURES)] / borrowers[arm]
-        for arm in (champion, challenger)
-    }
-    days = per[champion].index.union(per[challenger].index)
-    # The test starts on the first day the champion's cell recovers money: a simulated book
-    # starts empty, and days with nothing to recover would only set the scale of the bounds.
-    flowing = per[champion].reindex(days, fill_value=0.0)["recovered"].to_numpy() > 0
-    days = days[int(np.argmax(flowing)) :] if flowing.any() else days[:0]
-    base = per[champion].reindex(days, fill_value=0.0)
-    differences = per[challenger].reindex(days, fill_value=0.0) - base
-    running_base = base["recovered"].expanding().mean().to_numpy()
+    if not 0 < share < 1:
+        raise InputError(f"must be between 0 and 1 (got {share})", field="share")
+    rows = units[units["cell"].isin([champion, challenger])].sort_values(
+        "matured_on", kind="stable"
+    )
+    a = (rows["cell"].to_numpy() == challenger).astype(np.float64)
+    weight = a / share - (1 - a) / (1 - share)
+    psi = {m: rows[m].to_numpy(np.float64) * weight for m in MEASURES}
+    n = len(rows)
+    steps = np.arange(1, n + 1, dtype=np.float64)
+    base = np.cumsum(rows["recovered"].to_numpy(np.float64) * (1 - a) / (1 - share)) / steps
+    day = rows["matured_on"].to_numpy(np.int64)
+    ends = np.flatnonzero(np.r_[day[1:] != day[:-1], True]) if n else np.zeros(0, np.int64)
     decision, when = "continue", None
-    for t in range(max(1, min_days), len(days) + 1):
+    for end in ends:
+        t = int(end) + 1
+        if t < min_units:
+            continue
         step = decide(
-            differences["recovered"].to_numpy()[:t],
-            differences["contacts"].to_numpy()[:t],
-            differences["complaints"].to_numpy()[:t],
-            tolerance=tolerance_share * float(running_base[t - 1]),
+            psi["recovered"][:t],
+            psi["contacts"][:t],
+            psi["complaints"][:t],
+            tolerance=tolerance_share * float(base[t - 1]),
             alpha=alpha,
         )
         if step != "continue":
-            decision, when = step, int(days[t - 1]) + 1
+            decision, when = step, int(day[end])
             break
-    sequences = {
-        m: confidence_sequence(differences[m].to_numpy(), alpha=alpha / 3) for m in MEASURES
-    }
-    baseline = float(running_base[-1]) if len(days) else 0.0
-    return Verdict(
-        decision, when, differences.reset_index(), sequences, tolerance_share * baseline, baseline
-    )
+    sequences = {m: confidence_sequence(psi[m], alpha=alpha / 3) for m in MEASURES}
+    baseline = float(base[-1]) if n else 0.0
+    return Verdict(decision, when, n, day, sequences, tolerance_share * baseline, baseline)
