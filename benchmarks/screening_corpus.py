@@ -29,7 +29,7 @@ SEED = 15
 
 CORES = Path(__file__).with_suffix(".yaml")
 _DATA = yaml.safe_load(CORES.read_text(encoding="utf-8"))
-_BATCHES = ("batch7", "batch8")
+_BATCHES = ("batch7", "batch8", "batch9")
 SLOTS: dict[str, list[str]] = _DATA["slots"]
 for _batch in _BATCHES:
     SLOTS = SLOTS | _DATA[_batch]["slots"]
@@ -103,8 +103,59 @@ def _mix(text: str, rng: random.Random) -> str:
     return text.replace(k, f" {_MIX[k]} ", 1).strip()
 
 
+#: Cantonese written forms of Mandarin function words (longest first): a register, not a
+#: dictionary; applied to both labels alike, then written in traditional characters.
+_CANTONESE = (
+    ("没有", "冇"), ("不是", "唔係"), ("什么", "乜嘢"), ("我们", "我哋"), ("你们", "你哋"),
+    ("他们", "佢哋"), ("这个", "呢個"), ("那个", "嗰個"), ("知道", "知"), ("是", "係"),
+    ("不", "唔"), ("的", "嘅"), ("他", "佢"), ("她", "佢"), ("在", "喺"), ("看", "睇"),
+    ("说", "講"), ("了", "咗"), ("吗", "咩"),
+)
+#: Register frames shared by both labels: a voicemail, an aside, a notice header, a sign-off.
+_REGISTER = {
+    "zh": ("[语音留言] {t}", "讲真，{t}", "友情提示：{t}", "{t}（小声说）", "好心提醒一句，{t}",
+           "【通知】{t}", "{t}，就这样", "{t}🙂", "哈哈，{t}"),
+    "en": ("[voicemail] {t}", "Just so you know, {t}", "Not to worry you, but {t}", "FYI: {t}",
+           "NOTICE: {t}", "{t} Cheers.", "{t} just saying", "{t} 🙂", "lol {t}",
+           "Between us, {t}"),
+}
+_UK = (
+    ("mom", "mum"), ("apartment", "flat"), ("call you", "ring you"), ("cell", "mobile"),
+    ("neighbor", "neighbour"), ("attorney", "solicitor"), ("lawyers", "solicitors"),
+    ("check", "cheque"), ("parking lot", "car park"), ("$", "£"),
+)
+
+
+def _cantonese(text: str) -> str:
+    for mandarin, cantonese in _CANTONESE:
+        text = text.replace(mandarin, cantonese)
+    return _trad(text)
+
+
+def _pinyin_all(text: str) -> str:
+    """The whole message in toneless pinyin, words spaced, punctuation kept."""
+    from pypinyin import lazy_pinyin
+
+    return " ".join(" ".join(lazy_pinyin(text)).split())
+
+
+def _british(text: str) -> str:
+    for us, uk in _UK:
+        text = re.sub(rf"(?<![a-z]){re.escape(us)}", uk, text) if us != "$" else text.replace(us, uk)
+    return text
+
+
+def _register(text: str, lang: str, rng: random.Random) -> str:
+    """A register frame for one message in seven, whatever its label (batch 9)."""
+    if rng.random() >= 1 / 7:
+        return text
+    frame = rng.choice(_REGISTER[lang])
+    return frame.replace("{t}", text)
+
+
 def _style(text: str, lang: str, rng: random.Random) -> tuple[str, str]:
     """Rewrite a share of messages, whatever their label: the same styles on both sides."""
+    text = _register(text, lang, rng)
     roll = rng.random()
     if lang == "zh":
         # 您 or 你 says nothing about a label: lenders write 你, collectors write 您.
@@ -120,11 +171,17 @@ def _style(text: str, lang: str, rng: random.Random) -> tuple[str, str]:
             return _spaced(text, rng), "spaced"
         if roll < 0.47:
             return _mix(text, rng), "mixed"
+        if roll < 0.55:
+            return _cantonese(text), "cantonese"
+        if roll < 0.60:
+            return _pinyin_all(text), "pinyin-all"
         return text, "plain"
     if roll < 0.2:
         return _texting(text), "texting"
     if roll < 0.3:
         return text.upper(), "caps"
+    if roll < 0.45:
+        return _british(text), "british"
     return text, "plain"
 
 
