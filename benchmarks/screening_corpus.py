@@ -106,23 +106,63 @@ def _mix(text: str, rng: random.Random) -> str:
 #: Cantonese written forms of Mandarin function words (longest first): a register, not a
 #: dictionary; applied to both labels alike, then written in traditional characters.
 _CANTONESE = (
-    ("没有", "冇"), ("不是", "唔係"), ("什么", "乜嘢"), ("我们", "我哋"), ("你们", "你哋"),
-    ("他们", "佢哋"), ("这个", "呢個"), ("那个", "嗰個"), ("知道", "知"), ("是", "係"),
-    ("不", "唔"), ("的", "嘅"), ("他", "佢"), ("她", "佢"), ("在", "喺"), ("看", "睇"),
-    ("说", "講"), ("了", "咗"), ("吗", "咩"),
+    ("没有", "冇"),
+    ("不是", "唔係"),
+    ("什么", "乜嘢"),
+    ("我们", "我哋"),
+    ("你们", "你哋"),
+    ("他们", "佢哋"),
+    ("这个", "呢個"),
+    ("那个", "嗰個"),
+    ("知道", "知"),
+    ("是", "係"),
+    ("不", "唔"),
+    ("的", "嘅"),
+    ("他", "佢"),
+    ("她", "佢"),
+    ("在", "喺"),
+    ("看", "睇"),
+    ("说", "講"),
+    ("了", "咗"),
+    ("吗", "咩"),
 )
 #: Register frames shared by both labels: a voicemail, an aside, a notice header, a sign-off.
 _REGISTER = {
-    "zh": ("[语音留言] {t}", "讲真，{t}", "友情提示：{t}", "{t}（小声说）", "好心提醒一句，{t}",
-           "【通知】{t}", "{t}，就这样", "{t}🙂", "哈哈，{t}"),
-    "en": ("[voicemail] {t}", "Just so you know, {t}", "Not to worry you, but {t}", "FYI: {t}",
-           "NOTICE: {t}", "{t} Cheers.", "{t} just saying", "{t} 🙂", "lol {t}",
-           "Between us, {t}"),
+    "zh": (
+        "[语音留言] {t}",
+        "讲真，{t}",
+        "友情提示：{t}",
+        "{t}（小声说）",
+        "好心提醒一句，{t}",
+        "【通知】{t}",
+        "{t}，就这样",
+        "{t}🙂",
+        "哈哈，{t}",
+    ),
+    "en": (
+        "[voicemail] {t}",
+        "Just so you know, {t}",
+        "Not to worry you, but {t}",
+        "FYI: {t}",
+        "NOTICE: {t}",
+        "{t} Cheers.",
+        "{t} just saying",
+        "{t} 🙂",
+        "lol {t}",
+        "Between us, {t}",
+    ),
 }
 _UK = (
-    ("mom", "mum"), ("apartment", "flat"), ("call you", "ring you"), ("cell", "mobile"),
-    ("neighbor", "neighbour"), ("attorney", "solicitor"), ("lawyers", "solicitors"),
-    ("check", "cheque"), ("parking lot", "car park"), ("$", "£"),
+    ("mom", "mum"),
+    ("apartment", "flat"),
+    ("call you", "ring you"),
+    ("cell", "mobile"),
+    ("neighbor", "neighbour"),
+    ("attorney", "solicitor"),
+    ("lawyers", "solicitors"),
+    ("check", "cheque"),
+    ("parking lot", "car park"),
+    ("$", "£"),
 )
 
 
@@ -141,7 +181,10 @@ def _pinyin_all(text: str) -> str:
 
 def _british(text: str) -> str:
     for us, uk in _UK:
-        text = re.sub(rf"(?<![a-z]){re.escape(us)}", uk, text) if us != "$" else text.replace(us, uk)
+        if us == "$":
+            text = text.replace(us, uk)
+        else:
+            text = re.sub(rf"(?<![a-z]){re.escape(us)}", uk, text)
     return text
 
 
@@ -213,7 +256,7 @@ def _frame(own: list[str], other: list[str], rng: random.Random) -> str:
     return rng.choice(other if rng.random() < 0.3 else own)
 
 
-def make_corpus(per_label: int = 6000, seed: int = SEED) -> list[dict[str, object]]:
+def make_corpus(per_label: int = 9000, seed: int = SEED) -> list[dict[str, object]]:
     """``per_label`` prohibited and as many compliant messages, zh and en, deterministic."""
     rng = random.Random(seed)
     seen: set[str] = set()
@@ -297,7 +340,7 @@ def make_corpus(per_label: int = 6000, seed: int = SEED) -> list[dict[str, objec
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-label", type=int, default=6000)
+    parser.add_argument("--per-label", type=int, default=9000)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     rows = make_corpus(args.per_label)

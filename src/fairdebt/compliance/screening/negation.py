@@ -32,7 +32,7 @@ from fairdebt.compliance.screening.folding import CJK, fold_char
 
 __all__ = ["NEGATION", "Negation", "without_promises"]
 
-_WINDOW = 48
+_WINDOW = 112
 _GAP_ZH = 10
 _GAP_EN = 32
 _DROPPED = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
@@ -88,7 +88,7 @@ class Negation:
         # Emoji, joiners and variation selectors are dropped first: 「不🙂会🙂告🙂诉」 is negated.
         before = _without_symbols(text[max(0, start - 3 * _WINDOW) : start])[-_WINDOW:]
         # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
-        after = _without_symbols(text[start : start + 24])
+        after = _without_symbols(text[start : start + 48])
         window = "".join(fold_char(c) for c in before + after)
         folded_before = len(before)
         cues = [m for m in self.cues.finditer(window) if m.start() < folded_before]
@@ -105,7 +105,7 @@ class Negation:
                 or _CLAUSE_BREAK.search(original_between)
                 or self.breaks.search(between)
                 or _CONTRAST.search(between)
-            ):
+            ) and not _listed(window, cue.start(), cue.end(), folded_before):
                 return False
             clause = _clause_before(window, cue.start())
             return not _DOUBLE.search(clause)
@@ -124,6 +124,50 @@ class Negation:
             or self.negated(view, at_a)
             or self.negated(view, at_b)
         )
+
+
+#: Before a cue: our own subject, so the negation is a promise whose scope may run through a
+#: list ("We will not post your photo, share your address or call your boss").
+_LIST_SUBJECT = re.compile(
+    r"(?:(?<![a-z])(?:we|i|our(?: [a-z]+){1,2}|the company|the lender|nobody(?: [a-z]+)?|"
+    r"no one(?: [a-z]+){0,3}|none of us|at no (?:time|point) (?:will|would|shall) we)"
+    r"(?: (?:will|would|shall|do|does|did|can|ll|d|are|re))?(?: ever)? ?|"
+    r"(?:我们|我司|本公司|我行|本行|平台|工作人员|催收人员|我)[\u4e00-\u9fff]{0,3})$"
+)
+#: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
+#: condition or a contrast still ends the scope.
+_LIST_END = re.compile(
+    r"[。.!！?？;；:：\n]|(?<![a-z])(?:if|unless|otherwise|until|then|before|or else|or we|or you|"
+    r"or i|or they|so|because|and will|and we|and i)(?![a-z])|如果|要是|否则|不然|的话|就|再不|"
+    r"因为|所以"
+)
+#: A new subject with its own verb ends a list: "…, and your boss will hear about it".
+_NEW_SUBJECT = re.compile(
+    r"(?<![a-z])(?:your|the|his|her|their|my) [a-z]+(?: [a-z]+)? (?:will|would|is going|gets?|"
+    r"hears?|knows?|finds? out|is|are)(?![a-z])|[你您][\u4e00-\u9fff]{1,4}(?:会|都会|就会|要)"
+)
+#: A list has a joint (or, and, nor, 、, 或, 和, 也不) somewhere: "We won't wait any longer,
+#: your boss gets a call" is two clauses, not a list.
+_LIST_JOINT = re.compile(r"(?<![a-z])(?:or|and|nor)(?![a-z])|、|或|和|及|也不|也不会")
+_LIST_GAP_ZH = 32
+_LIST_GAP_EN = 96
+
+
+def _listed(window: str, cue_start: int, cue_end: int, hit_at: int) -> bool:
+    """True when a promise's negation reaches the hit through a list: our own subject right
+    before the cue, only list joints between (no sentence end, condition or contrast), within a
+    longer reach than a bare negation's."""
+    between = window[cue_end:hit_at]
+    gap = _LIST_GAP_ZH if _CJK.search(between) else _LIST_GAP_EN
+    sentence = _LIST_END.split(window[hit_at:], maxsplit=1)[0]
+    return (
+        _LIST_JOINT.search(between + sentence) is not None
+        and _LIST_SUBJECT.search(window[max(0, cue_start - 32) : cue_start]) is not None
+        and len(between.replace(" ", "")) <= gap
+        and not _LIST_END.search(between)
+        and not _CONTRAST.search(between)
+        and not _NEW_SUBJECT.search(between + window[hit_at : hit_at + 40])
+    )
 
 
 def _clause_before(window: str, at: int) -> str:
