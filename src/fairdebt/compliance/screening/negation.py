@@ -10,6 +10,11 @@ something between the cue and the hit shows the cue does not govern it:
 - a contrast or a new subject with a modal (而是, 但, 只会, 我们会, but, instead, we will, we'll):
   「我们不会起诉你而是直接让你坐牢」 and "We won't sue, we'll just break your legs" block.
 
+A promise of our own ("We will not…", 「我们不会…」, "No collector will ever…") reaches through
+a list joined by commas and or/and/、/或 ("We will not post your photo, share your address or call
+your boss"), up to a sentence end, a condition, a contrast or a new subject with its own verb
+("…, and your boss will hear about it").
+
 Some cues do not negate the threat at all: a negated hedge (「不是开玩笑」「不会手软」,
 「别怪我不客气」, "not kidding", "won't hesitate") affirms it, and a negation of a negation
 (「别以为我们不会」, "don't think we won't") is an affirmation. Both keep the hit.
