@@ -29,10 +29,10 @@ SEED = 15
 
 CORES = Path(__file__).with_suffix(".yaml")
 _DATA = yaml.safe_load(CORES.read_text(encoding="utf-8"))
-_BATCHES = ("batch7", "batch8", "batch9")
+_BATCHES = ("batch7", "batch8", "batch9", "batch10")
 SLOTS: dict[str, list[str]] = _DATA["slots"]
 for _batch in _BATCHES:
-    SLOTS = SLOTS | _DATA[_batch]["slots"]
+    SLOTS = SLOTS | _DATA[_batch].get("slots", {})
 N_ZH, N_EN = _DATA["names"]["zh"], _DATA["names"]["en"]
 AMT, AMT_EN = _DATA["amounts"]["zh"], _DATA["amounts"]["en"]
 BAD_ZH: dict[str, list[str]] = _DATA["prohibited"]["zh"]
@@ -138,6 +138,13 @@ _REGISTER = {
         "{t}，就这样",
         "{t}🙂",
         "哈哈，{t}",
+        # Batch 10: formal letters and regional speech (Taiwan), for both labels alike.
+        "特此告知：{t}",
+        "兹通知如下：{t}。特此函告",
+        "根据相关规定，{t}",
+        "{t}喔",
+        "{t}啦，知道吗",
+        "跟您说一下，{t}的说",
     ),
     "en": (
         "[voicemail] {t}",
@@ -150,6 +157,15 @@ _REGISTER = {
         "{t} 🙂",
         "lol {t}",
         "Between us, {t}",
+        # Batch 10: formal letters and regional speech (Singapore, Australia).
+        "Dear Sir or Madam, we write to advise that {t}",
+        "Please be advised that {t}",
+        "We regret to inform you that {t}",
+        "Pursuant to our records, {t}",
+        "{t} lah",
+        "{t} can or not?",
+        "{t}, mate.",
+        "Reckon {t}",
     ),
 }
 _UK = (
@@ -189,8 +205,8 @@ def _british(text: str) -> str:
 
 
 def _register(text: str, lang: str, rng: random.Random) -> str:
-    """A register frame for one message in seven, whatever its label (batch 9)."""
-    if rng.random() >= 1 / 7:
+    """A register frame for one message in five, whatever its label (batches 9 and 10)."""
+    if rng.random() >= 1 / 5:
         return text
     frame = rng.choice(_REGISTER[lang])
     return frame.replace("{t}", text)

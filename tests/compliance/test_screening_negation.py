@@ -121,6 +121,9 @@ LISTED = [
     ("us", "There are no extra fees for setting up a plan."),
     ("cn", "您的孩子考公、参军不受您个人征信影响"),
     ("cn", "qing zhu yi, wo men bu hui yao qiu nin zhuan zhang dao ge ren zhang hu"),
+    ("cn", "有骗子冒充我司催收人员，让您转账到个人账户，请勿相信"),
+    ("us", "Scammers are posing as bailiffs and asking for payment by bank transfer."),
+    ("cn", "本期还款日顺延，无需额外费用"),
 ]
 
 #: A list that is not one: a new clause, a new subject or a contrast after the promise.
@@ -130,6 +133,8 @@ NOT_LISTED = [
     ("cn", "我们不会再打电话了，直接去你单位找你领导和同事", "T"),
     ("us", "No bank will ever lend to you again.", "B"),
     ("us", "Pay now or you will face extra fees of $500.", "M"),
+    ("us", "Scammers pretending to be us will call your boss tomorrow unless you pay.", "T"),
+    ("cn", "骗子冒充我们？我们明天就去你单位找你领导", "T"),
 ]
 
 
