@@ -29,7 +29,7 @@ SEED = 15
 
 CORES = Path(__file__).with_suffix(".yaml")
 _DATA = yaml.safe_load(CORES.read_text(encoding="utf-8"))
-_BATCHES = ("batch7", "batch8", "batch9", "batch10")
+_BATCHES = ("batch7", "batch8", "batch9", "batch10", "batch11")
 SLOTS: dict[str, list[str]] = _DATA["slots"]
 for _batch in _BATCHES:
     SLOTS = SLOTS | _DATA[_batch].get("slots", {})

@@ -60,6 +60,7 @@ def test_a_negation_inside_a_real_threat_does_not_save_it(
         "We will never contact your employer about this account.",
         "我们不会联系您的家人或单位，请放心。",
         "我們不會聯繫您的單位",
+        "咱不会上你单位找你领导",
     ],
 )
 def test_the_classifier_does_not_read_our_own_negated_promise(text: str) -> None:
@@ -77,6 +78,7 @@ def test_the_classifier_does_not_read_our_own_negated_promise(text: str) -> None
         ("我们不会手软的，明天就去你单位", "去你单位"),
         ("不是吓唬你，明天就去你单位", "去你单位"),
         ("我们不会起诉你，如果不还就告诉你领导", "告诉你领导"),
+        ("咱不会跟你客气，明天就去你单位", "去你单位"),
     ],
 )
 def test_a_threat_around_a_negation_stays_for_the_classifier(text: str, threat: str) -> None:

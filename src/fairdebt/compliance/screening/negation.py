@@ -137,7 +137,7 @@ _LIST_SUBJECT = re.compile(
     r"(?:(?<![a-z])(?:we|i|our(?: [a-z]+){1,2}|the company|the lender|nobody(?: [a-z]+)?|"
     r"no one(?: [a-z]+){0,3}|none of us|at no (?:time|point) (?:will|would|shall) we)"
     r"(?: (?:will|would|shall|do|does|did|can|ll|d|are|re))?(?: ever)? ?|"
-    r"(?:我们|我司|本公司|我行|本行|平台|工作人员|催收人员|我)[\u4e00-\u9fff]{0,3})$"
+    r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|我)[\u4e00-\u9fff]{0,3})$"
 )
 #: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
 #: condition or a contrast still ends the scope.
@@ -214,7 +214,7 @@ _PROMISE = re.compile(
     r"does|did|can) (?:we|i|our [a-z]+|they)"
     r"|(?<![a-z])(?:please )?(?:never|do not|don t) (?:pay|send|transfer|wire|give|share|"
     r"deposit|hand)(?![a-z])"
-    r"|(?:我们|我司|本公司|我行|本行|平台|我方|本机构|工作人员|催收人员|本人|我)"
+    r"|(?:我们|咱们|咱|我司|本公司|我行|本行|平台|我方|本机构|工作人员|催收人员|本人|我)"
     r"[\u4e00-\u9fff]{0,3}?(?:绝对不会|永远不会|都不会|也不会|不会|绝不|决不|从不|从未|不得|并不|"
     r"不将|不再|无权|不可能)|請勿|请勿|切勿|严禁|嚴禁|禁止|谨防|謹防)"
 )
@@ -236,7 +236,7 @@ _NEGATION_WORD = re.compile(
     r"(?:never|not|won t|wont|don t|dont|doesn t|didn t|wouldn t|cannot|can t|haven t|aren t|"
     r"no longer|at no time|under no circumstances|in no case|please|[\u4e00-\u9fff])"
 )
-_HEAD_ZH = re.compile("我们|我司|本公司|我行|本行")
+_HEAD_ZH = re.compile("我们|咱们|咱|我司|本公司|我行|本行")
 _SCOPE_EN = 64
 _PROMISE_HINT = re.compile(
     r"(?:not|never|n[’']t|no time|no circumstances|no case|no longer)(?![a-z])|"
@@ -277,7 +277,7 @@ def without_promises(text: str) -> str:
         # The subject stays: the cut starts at the negation itself.
         negation = _NEGATION_WORD.search(view, cue.start(), cue.end())
         start = negation.start() if negation else cue.start()
-        if view[cue.start() : cue.end()].startswith(("我们", "我司", "本公司", "我行", "本行")):
+        if _HEAD_ZH.match(view, cue.start()):
             head = _HEAD_ZH.match(view, cue.start())
             start = head.end() if head else cue.start()
         limit = _SCOPE_ZH if _CJK.search(view[cue.end() : cue.end() + 2]) else _SCOPE_EN
