@@ -29,10 +29,10 @@ SEED = 15
 
 CORES = Path(__file__).with_suffix(".yaml")
 _DATA = yaml.safe_load(CORES.read_text(encoding="utf-8"))
-_BATCHES = ("batch7", "batch8")
+_BATCHES = ("batch7", "batch8", "batch9", "batch10", "batch11")
 SLOTS: dict[str, list[str]] = _DATA["slots"]
 for _batch in _BATCHES:
-    SLOTS = SLOTS | _DATA[_batch]["slots"]
+    SLOTS = SLOTS | _DATA[_batch].get("slots", {})
 N_ZH, N_EN = _DATA["names"]["zh"], _DATA["names"]["en"]
 AMT, AMT_EN = _DATA["amounts"]["zh"], _DATA["amounts"]["en"]
 BAD_ZH: dict[str, list[str]] = _DATA["prohibited"]["zh"]
@@ -103,8 +103,118 @@ def _mix(text: str, rng: random.Random) -> str:
     return text.replace(k, f" {_MIX[k]} ", 1).strip()
 
 
+#: Cantonese written forms of Mandarin function words (longest first): a register, not a
+#: dictionary; applied to both labels alike, then written in traditional characters.
+_CANTONESE = (
+    ("没有", "冇"),
+    ("不是", "唔係"),
+    ("什么", "乜嘢"),
+    ("我们", "我哋"),
+    ("你们", "你哋"),
+    ("他们", "佢哋"),
+    ("这个", "呢個"),
+    ("那个", "嗰個"),
+    ("知道", "知"),
+    ("是", "係"),
+    ("不", "唔"),
+    ("的", "嘅"),
+    ("他", "佢"),
+    ("她", "佢"),
+    ("在", "喺"),
+    ("看", "睇"),
+    ("说", "講"),
+    ("了", "咗"),
+    ("吗", "咩"),
+)
+#: Register frames shared by both labels: a voicemail, an aside, a notice header, a sign-off.
+_REGISTER = {
+    "zh": (
+        "[语音留言] {t}",
+        "讲真，{t}",
+        "友情提示：{t}",
+        "{t}（小声说）",
+        "好心提醒一句，{t}",
+        "【通知】{t}",
+        "{t}，就这样",
+        "{t}🙂",
+        "哈哈，{t}",
+        # Batch 10: formal letters and regional speech (Taiwan), for both labels alike.
+        "特此告知：{t}",
+        "兹通知如下：{t}。特此函告",
+        "根据相关规定，{t}",
+        "{t}喔",
+        "{t}啦，知道吗",
+        "跟您说一下，{t}的说",
+    ),
+    "en": (
+        "[voicemail] {t}",
+        "Just so you know, {t}",
+        "Not to worry you, but {t}",
+        "FYI: {t}",
+        "NOTICE: {t}",
+        "{t} Cheers.",
+        "{t} just saying",
+        "{t} 🙂",
+        "lol {t}",
+        "Between us, {t}",
+        # Batch 10: formal letters and regional speech (Singapore, Australia).
+        "Dear Sir or Madam, we write to advise that {t}",
+        "Please be advised that {t}",
+        "We regret to inform you that {t}",
+        "Pursuant to our records, {t}",
+        "{t} lah",
+        "{t} can or not?",
+        "{t}, mate.",
+        "Reckon {t}",
+    ),
+}
+_UK = (
+    ("mom", "mum"),
+    ("apartment", "flat"),
+    ("call you", "ring you"),
+    ("cell", "mobile"),
+    ("neighbor", "neighbour"),
+    ("attorney", "solicitor"),
+    ("lawyers", "solicitors"),
+    ("check", "cheque"),
+    ("parking lot", "car park"),
+    ("$", "£"),
+)
+
+
+def _cantonese(text: str) -> str:
+    for mandarin, cantonese in _CANTONESE:
+        text = text.replace(mandarin, cantonese)
+    return _trad(text)
+
+
+def _pinyin_all(text: str) -> str:
+    """The whole message in toneless pinyin, words spaced, punctuation kept."""
+    from pypinyin import lazy_pinyin
+
+    return " ".join(" ".join(lazy_pinyin(text)).split())
+
+
+def _british(text: str) -> str:
+    for us, uk in _UK:
+        if us == "$":
+            text = text.replace(us, uk)
+        else:
+            text = re.sub(rf"(?<![a-z]){re.escape(us)}", uk, text)
+    return text
+
+
+def _register(text: str, lang: str, rng: random.Random) -> str:
+    """A register frame for one message in five, whatever its label (batches 9 and 10)."""
+    if rng.random() >= 1 / 5:
+        return text
+    frame = rng.choice(_REGISTER[lang])
+    return frame.replace("{t}", text)
+
+
 def _style(text: str, lang: str, rng: random.Random) -> tuple[str, str]:
     """Rewrite a share of messages, whatever their label: the same styles on both sides."""
+    text = _register(text, lang, rng)
     roll = rng.random()
     if lang == "zh":
         # 您 or 你 says nothing about a label: lenders write 你, collectors write 您.
@@ -120,11 +230,17 @@ def _style(text: str, lang: str, rng: random.Random) -> tuple[str, str]:
             return _spaced(text, rng), "spaced"
         if roll < 0.47:
             return _mix(text, rng), "mixed"
+        if roll < 0.55:
+            return _cantonese(text), "cantonese"
+        if roll < 0.60:
+            return _pinyin_all(text), "pinyin-all"
         return text, "plain"
     if roll < 0.2:
         return _texting(text), "texting"
     if roll < 0.3:
         return text.upper(), "caps"
+    if roll < 0.45:
+        return _british(text), "british"
     return text, "plain"
 
 
@@ -156,7 +272,7 @@ def _frame(own: list[str], other: list[str], rng: random.Random) -> str:
     return rng.choice(other if rng.random() < 0.3 else own)
 
 
-def make_corpus(per_label: int = 6000, seed: int = SEED) -> list[dict[str, object]]:
+def make_corpus(per_label: int = 9000, seed: int = SEED) -> list[dict[str, object]]:
     """``per_label`` prohibited and as many compliant messages, zh and en, deterministic."""
     rng = random.Random(seed)
     seen: set[str] = set()
@@ -240,7 +356,7 @@ def make_corpus(per_label: int = 6000, seed: int = SEED) -> list[dict[str, objec
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-label", type=int, default=6000)
+    parser.add_argument("--per-label", type=int, default=9000)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     rows = make_corpus(args.per_label)

@@ -60,6 +60,7 @@ def test_a_negation_inside_a_real_threat_does_not_save_it(
         "We will never contact your employer about this account.",
         "我们不会联系您的家人或单位，请放心。",
         "我們不會聯繫您的單位",
+        "咱不会上你单位找你领导",
     ],
 )
 def test_the_classifier_does_not_read_our_own_negated_promise(text: str) -> None:
@@ -77,6 +78,7 @@ def test_the_classifier_does_not_read_our_own_negated_promise(text: str) -> None
         ("我们不会手软的，明天就去你单位", "去你单位"),
         ("不是吓唬你，明天就去你单位", "去你单位"),
         ("我们不会起诉你，如果不还就告诉你领导", "告诉你领导"),
+        ("咱不会跟你客气，明天就去你单位", "去你单位"),
     ],
 )
 def test_a_threat_around_a_negation_stays_for_the_classifier(text: str, threat: str) -> None:
@@ -103,3 +105,49 @@ def test_an_anti_fraud_note_listing_what_we_never_ask_passes(text: str) -> None:
 )
 def test_a_private_payment_after_an_anti_fraud_phrase_still_blocks(text: str) -> None:
     assert verdict(screen(text, pack="us")) == "block"
+
+
+#: Our own promise negates every item of a list (issue 15, part 3), and "no X will ever" is a
+#: negation; the anti-fraud frame "anyone who asks … is a scam" and fees we do not charge are
+#: truthful.
+LISTED = [
+    ("us", "We will not post your photo, share your address or call your boss."),
+    ("us", "We will never call your employer, your neighbours, your landlord or your family."),
+    ("us", "At no point will we tell your neighbours, your church or your coworkers."),
+    ("us", "No collector will ever contact your boss."),
+    ("us", "Our staff will never ask you to take out a payday loan or borrow from family."),
+    ("cn", "我们不会联系您的家人、同事，也不会把您的照片发到网上"),
+    ("cn", "任何要求您向私人账户还款的都是诈骗，请立即挂断"),
+    ("us", "Anyone who asks you to pay into a personal account is a scammer."),
+    ("cn", "您可以申请分期，不收取任何额外费用"),
+    ("us", "There are no extra fees for setting up a plan."),
+    ("cn", "您的孩子考公、参军不受您个人征信影响"),
+    ("cn", "qing zhu yi, wo men bu hui yao qiu nin zhuan zhang dao ge ren zhang hu"),
+    ("cn", "有骗子冒充我司催收人员，让您转账到个人账户，请勿相信"),
+    ("us", "Scammers are posing as bailiffs and asking for payment by bank transfer."),
+    ("cn", "本期还款日顺延，无需额外费用"),
+]
+
+#: A list that is not one: a new clause, a new subject or a contrast after the promise.
+NOT_LISTED = [
+    ("us", "We won't be ignored, and your boss will hear about it.", "T"),
+    ("us", "We won't call again, we'll visit your work and tell your manager.", "T"),
+    ("cn", "我们不会再打电话了，直接去你单位找你领导和同事", "T"),
+    ("us", "No bank will ever lend to you again.", "B"),
+    ("us", "Pay now or you will face extra fees of $500.", "M"),
+    ("us", "Scammers pretending to be us will call your boss tomorrow unless you pay.", "T"),
+    ("cn", "骗子冒充我们？我们明天就去你单位找你领导", "T"),
+]
+
+
+@pytest.mark.parametrize(("pack", "text"), LISTED)
+def test_a_promise_reaches_every_item_of_its_list(pack: str, text: str) -> None:
+    findings = screen(text, pack=pack)
+    assert verdict(findings) == "pass", [(f.category, f.action, f.source) for f in findings]
+
+
+@pytest.mark.parametrize(("pack", "text", "category"), NOT_LISTED)
+def test_a_new_clause_after_a_promise_is_still_screened(
+    pack: str, text: str, category: str
+) -> None:
+    assert category in {f.category for f in screen(text, pack=pack)}

@@ -10,6 +10,11 @@ something between the cue and the hit shows the cue does not govern it:
 - a contrast or a new subject with a modal (而是, 但, 只会, 我们会, but, instead, we will, we'll):
   「我们不会起诉你而是直接让你坐牢」 and "We won't sue, we'll just break your legs" block.
 
+A promise of our own ("We will not…", 「我们不会…」, "No collector will ever…") reaches through
+a list joined by commas and or/and/、/或 ("We will not post your photo, share your address or call
+your boss"), up to a sentence end, a condition, a contrast or a new subject with its own verb
+("…, and your boss will hear about it").
+
 Some cues do not negate the threat at all: a negated hedge (「不是开玩笑」「不会手软」,
 「别怪我不客气」, "not kidding", "won't hesitate") affirms it, and a negation of a negation
 (「别以为我们不会」, "don't think we won't") is an affirmation. Both keep the hit.
@@ -32,7 +37,7 @@ from fairdebt.compliance.screening.folding import CJK, fold_char
 
 __all__ = ["NEGATION", "Negation", "without_promises"]
 
-_WINDOW = 48
+_WINDOW = 112
 _GAP_ZH = 10
 _GAP_EN = 32
 _DROPPED = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
@@ -88,7 +93,7 @@ class Negation:
         # Emoji, joiners and variation selectors are dropped first: 「不🙂会🙂告🙂诉」 is negated.
         before = _without_symbols(text[max(0, start - 3 * _WINDOW) : start])[-_WINDOW:]
         # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
-        after = _without_symbols(text[start : start + 24])
+        after = _without_symbols(text[start : start + 48])
         window = "".join(fold_char(c) for c in before + after)
         folded_before = len(before)
         cues = [m for m in self.cues.finditer(window) if m.start() < folded_before]
@@ -105,7 +110,7 @@ class Negation:
                 or _CLAUSE_BREAK.search(original_between)
                 or self.breaks.search(between)
                 or _CONTRAST.search(between)
-            ):
+            ) and not _listed(window, cue.start(), cue.end(), folded_before):
                 return False
             clause = _clause_before(window, cue.start())
             return not _DOUBLE.search(clause)
@@ -124,6 +129,50 @@ class Negation:
             or self.negated(view, at_a)
             or self.negated(view, at_b)
         )
+
+
+#: Before a cue: our own subject, so the negation is a promise whose scope may run through a
+#: list ("We will not post your photo, share your address or call your boss").
+_LIST_SUBJECT = re.compile(
+    r"(?:(?<![a-z])(?:we|i|our(?: [a-z]+){1,2}|the company|the lender|nobody(?: [a-z]+)?|"
+    r"no one(?: [a-z]+){0,3}|none of us|at no (?:time|point) (?:will|would|shall) we)"
+    r"(?: (?:will|would|shall|do|does|did|can|ll|d|are|re))?(?: ever)? ?|"
+    r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|我)[\u4e00-\u9fff]{0,3})$"
+)
+#: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
+#: condition or a contrast still ends the scope.
+_LIST_END = re.compile(
+    r"[。.!！?？;；:：\n]|(?<![a-z])(?:if|unless|otherwise|until|then|before|or else|or we|or you|"
+    r"or i|or they|so|because|and will|and we|and i)(?![a-z])|如果|要是|否则|不然|的话|就|再不|"
+    r"因为|所以"
+)
+#: A new subject with its own verb ends a list: "…, and your boss will hear about it".
+_NEW_SUBJECT = re.compile(
+    r"(?<![a-z])(?:your|the|his|her|their|my) [a-z]+(?: [a-z]+)? (?:will|would|is going|gets?|"
+    r"hears?|knows?|finds? out|is|are)(?![a-z])|[你您][\u4e00-\u9fff]{1,4}(?:会|都会|就会|要)"
+)
+#: A list has a joint (or, and, nor, 、, 或, 和, 也不) somewhere: "We won't wait any longer,
+#: your boss gets a call" is two clauses, not a list.
+_LIST_JOINT = re.compile(r"(?<![a-z])(?:or|and|nor)(?![a-z])|、|或|和|及|也不|也不会")
+_LIST_GAP_ZH = 32
+_LIST_GAP_EN = 96
+
+
+def _listed(window: str, cue_start: int, cue_end: int, hit_at: int) -> bool:
+    """True when a promise's negation reaches the hit through a list: our own subject right
+    before the cue, only list joints between (no sentence end, condition or contrast), within a
+    longer reach than a bare negation's."""
+    between = window[cue_end:hit_at]
+    gap = _LIST_GAP_ZH if _CJK.search(between) else _LIST_GAP_EN
+    sentence = _LIST_END.split(window[hit_at:], maxsplit=1)[0]
+    return (
+        _LIST_JOINT.search(between + sentence) is not None
+        and _LIST_SUBJECT.search(window[max(0, cue_start - 32) : cue_start]) is not None
+        and len(between.replace(" ", "")) <= gap
+        and not _LIST_END.search(between)
+        and not _CONTRAST.search(between)
+        and not _NEW_SUBJECT.search(between + window[hit_at : hit_at + 40])
+    )
 
 
 def _clause_before(window: str, at: int) -> str:
@@ -165,7 +214,7 @@ _PROMISE = re.compile(
     r"does|did|can) (?:we|i|our [a-z]+|they)"
     r"|(?<![a-z])(?:please )?(?:never|do not|don t) (?:pay|send|transfer|wire|give|share|"
     r"deposit|hand)(?![a-z])"
-    r"|(?:我们|我司|本公司|我行|本行|平台|我方|本机构|工作人员|催收人员|本人|我)"
+    r"|(?:我们|咱们|咱|我司|本公司|我行|本行|平台|我方|本机构|工作人员|催收人员|本人|我)"
     r"[\u4e00-\u9fff]{0,3}?(?:绝对不会|永远不会|都不会|也不会|不会|绝不|决不|从不|从未|不得|并不|"
     r"不将|不再|无权|不可能)|請勿|请勿|切勿|严禁|嚴禁|禁止|谨防|謹防)"
 )
@@ -187,7 +236,7 @@ _NEGATION_WORD = re.compile(
     r"(?:never|not|won t|wont|don t|dont|doesn t|didn t|wouldn t|cannot|can t|haven t|aren t|"
     r"no longer|at no time|under no circumstances|in no case|please|[\u4e00-\u9fff])"
 )
-_HEAD_ZH = re.compile("我们|我司|本公司|我行|本行")
+_HEAD_ZH = re.compile("我们|咱们|咱|我司|本公司|我行|本行")
 _SCOPE_EN = 64
 _PROMISE_HINT = re.compile(
     r"(?:not|never|n[’']t|no time|no circumstances|no case|no longer)(?![a-z])|"
@@ -228,7 +277,7 @@ def without_promises(text: str) -> str:
         # The subject stays: the cut starts at the negation itself.
         negation = _NEGATION_WORD.search(view, cue.start(), cue.end())
         start = negation.start() if negation else cue.start()
-        if view[cue.start() : cue.end()].startswith(("我们", "我司", "本公司", "我行", "本行")):
+        if _HEAD_ZH.match(view, cue.start()):
             head = _HEAD_ZH.match(view, cue.start())
             start = head.end() if head else cue.start()
         limit = _SCOPE_ZH if _CJK.search(view[cue.end() : cue.end() + 2]) else _SCOPE_EN
