@@ -50,17 +50,19 @@ from fairdebt.explain.rates import (
     PRIOR_EVENTS,
     apply_factors,
     expected_rates,
-    poisson_factors,
+    poisson_fit,
     rake,
 )
 from fairdebt.explain.segments import (
     ALPHA,
+    SEARCHED,
     SEGMENT_SHARE,
     common_factor,
     element_mask,
     find_steps,
     log_ratio,
     ripple_causes,
+    share_of_change,
     step_causes,
 )
 
@@ -210,29 +212,43 @@ def explain_dues(
     # The age curve on existing cohorts (:func:`dual_time`): a period shock moves the cohorts
     # already on the book against their own age curve, a bad vintage does not. Vintage (or
     # new terms through the cohort blocks) only when the existing cohorts did not move at the
-    # change and the new cohorts are worse than them at the same age in the same months.
+    # change (the period contrast with its standard error from the fit) and the new cohorts
+    # are worse than them in the same months and provinces (``_cohort_against_period``). That
+    # test's known bias (older ages of the reference carrying a shock) needs a period shock,
+    # which the first condition has ruled out; the dual-time cohort contrast, estimated jointly
+    # with the age curve, is reported but too weak at these sizes to be required as well.
     apc = dual_time(dues, cut, min(cohort_from, cut), is_new)
     critical = stats.norm.isf(ALPHA)
     existing_moved = apc.period_z > critical
-    cohort_wins = min(apc.cohort_z, cohort_z) > critical
+    cohort_wins = cohort_z > critical
     dims = dims or tuple(
         c for c in ("province", "product", "channel", "vintage", "score_band") if c in after
     )
     # Where: segments whose rate stepped against the rest of the book, with the max-T bound
     # over every segment and week (:mod:`.segments`); ripple search with its difference in
     # differences only when no single value stepped (a combination of values may have).
-    steps = find_steps(
-        dues.assign(expected_count=_count_rates(dues)), dims=tuple(d for d in dims if d in dues)
-    )
+    counted = dues.assign(expected_count=_count_rates(dues))
+    steps = find_steps(counted, dims=tuple(d for d in dims if d in dues))
+    # A stepped segment is *where* only when it carries SEGMENT_SHARE of the book's change
+    # from its date (ripple search's rule): one that stepped a little more than the rest while
+    # the whole book moved is not the change's place.
+    steps = [s for s in steps if share_of_change(counted, s) >= SEGMENT_SHARE]
     step_dates = {s.label: s.on for s in steps}
     causes = step_causes(steps)
     if not causes:
-        causes = ripple_causes(
-            after.assign(**{_VERSION: "existing"}),
-            dims,
-            dues[dues["due_on"] < cut],
-            existing_before=cohort_from if episode is not None else None,
-        )
+        # Single values were tested by the step search under its max-T bound; ripple search
+        # adds only combinations of values (testing a value twice would double its level).
+        searched = {d for d in dims if d in SEARCHED}
+        causes = [
+            c
+            for c in ripple_causes(
+                after.assign(**{_VERSION: "existing"}),
+                dims,
+                dues[dues["due_on"] < cut],
+                existing_before=cohort_from if episode is not None else None,
+            )
+            if len(c.element) > 1 or c.element[0][0] not in searched
+        ]
     if not existing_moved and episode is not None and cohort_wins and not causes:
         kind = "policy" if policy_excess > vintage_excess else "vintage"
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
@@ -437,7 +453,9 @@ def dual_time(
     factors after ``cut`` to those before (each month weighted by the existing cohorts' dues
     in it): a period shock moves it, a bad vintage leaves it to month-to-month noise.
     ``cohort`` is the new cohorts' log factor against the existing ones at the same age in the
-    same months. The z use Poisson variances of the counts on each side.
+    same months. Their z use standard errors from the fit's information matrix (the delta
+    method for the period's weighted mean), since months, ages and cohort blocks are estimated
+    jointly on the same dues.
     """
     existing = (dues["disbursed_on"] < existing_before).to_numpy()
     after = (dues["due_on"] >= cut).to_numpy()
@@ -459,23 +477,33 @@ def dual_time(
             "n": 1.0,
         }
     )
-    factors = poisson_factors(blocks, ("seq", "province", "product", "month", "cohort_block"))
+    fit = poisson_fit(blocks, ("seq", "province", "product", "month", "cohort_block"))
     weight = pd.Series(month[existing]).value_counts()
-    f = factors["month"].reindex(weight.index).fillna(1.0)
+    f = fit.factors["month"].reindex(weight.index).fillna(1.0)
+    position = fit.index["month"].reindex(weight.index)
     late = f.index >= cut.strftime("%Y-%m")
+    if not late.any() or late.all():
+        return DualTime(0.0, 0.0, 0.0, 0.0)
+    # The period contrast: the log of the existing-weighted mean month factor after the cut
+    # over before; its standard error by the delta method on the fit's covariance, since the
+    # months are estimated jointly with the age curve on the same cohorts (the counts alone
+    # would understate it).
+    share = (f * weight).where(late, -(f * weight))
+    share = share / np.where(late, (f * weight)[late].sum(), (f * weight)[~late].sum())
     period = float(
-        np.log(
-            (f[late] * weight[late]).sum()
-            / weight[late].sum()
-            / ((f[~late] * weight[~late]).sum() / weight[~late].sum())
-        )
-    ) if late.any() and (~late).any() else 0.0  # fmt: skip
-    c = factors["cohort_block"]
-    cohort = float(np.log(c.get("new", 1.0) / c.get("existing", 1.0))) if o_new > 0 else 0.0
-    o_existing = o_before + o_after
-    return DualTime(
-        period,
-        period / float(np.sqrt(1 / o_after + 1 / o_before)),
-        cohort,
-        cohort / float(np.sqrt(1 / o_new + 1 / o_existing)) if o_new > 0 else 0.0,
+        np.log((f * weight)[late].sum() / weight[late].sum())
+        - np.log((f * weight)[~late].sum() / weight[~late].sum())
     )
+    gradient = np.zeros(len(fit.covariance))
+    seen = position.notna().to_numpy()
+    gradient[position[seen].astype(int).to_numpy()] = share[seen].to_numpy()
+    period_se = float(np.sqrt(max(gradient @ fit.covariance @ gradient, 1e-12)))
+    c = fit.factors["cohort_block"]
+    cohort = float(np.log(c.get("new", 1.0) / c.get("existing", 1.0))) if o_new > 0 else 0.0
+    cohort_se = 1.0
+    if o_new > 0 and {"new", "existing"} <= set(c.index):
+        gradient = np.zeros(len(fit.covariance))
+        gradient[fit.index["cohort_block"]["new"]] = 1.0
+        gradient[fit.index["cohort_block"]["existing"]] = -1.0
+        cohort_se = float(np.sqrt(max(gradient @ fit.covariance @ gradient, 1e-12)))
+    return DualTime(period, period / period_se, cohort, cohort / cohort_se if o_new > 0 else 0.0)
