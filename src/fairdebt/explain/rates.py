@@ -4,8 +4,9 @@
 cohorts) to principal-weighted entry rates by iterative proportional fitting, each value shrunk
 toward 1 by PRIOR_EVENTS expected entries; ``apply_factors`` prices dues with them (an age
 never seen takes the oldest age seen); ``expected_rates`` is the reference regime the explainer
-measures against. ``poisson_factors`` fits the same log-linear model to counts by Newton's
-method, for the age-period-cohort fit of :mod:`.mechanism` where raking converges too slowly.
+measures against. ``poisson_fit`` fits the same log-linear model to counts by Newton's
+method, with the covariance of its log factors, for the age-period-cohort fit of
+:mod:`.cohorts` where raking converges too slowly.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ __all__ = [
     "PoissonFit",
     "apply_factors",
     "expected_rates",
-    "poisson_factors",
     "poisson_fit",
     "rake",
 ]
@@ -93,13 +93,6 @@ class PoissonFit:
     factors: dict[str, pd.Series]
     index: dict[str, pd.Series]  # each column's values → their position in ``covariance``
     covariance: np.ndarray
-
-
-def poisson_factors(
-    frame: pd.DataFrame, columns: tuple[str, ...], *, prior: float = 1.0
-) -> dict[str, pd.Series]:
-    """Main-effect rate factors of ``columns`` (:func:`poisson_fit`'s factors)."""
-    return poisson_fit(frame, columns, prior=prior).factors
 
 
 def poisson_fit(frame: pd.DataFrame, columns: tuple[str, ...], *, prior: float = 1.0) -> PoissonFit:
