@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from scipy import stats
 
-from fairdebt.explain.mechanism import ALPHA, _cohort_against_period, expected_rates
+from fairdebt.explain.cohorts import cohort_against_period
+from fairdebt.explain.mechanism import ALPHA, expected_rates
 from fairdebt.explain.segments import did_z
 
 from .books import make_book, shock_start
@@ -23,7 +24,7 @@ def _with_expectation(scenario: str, seed: int) -> pd.DataFrame:
 def test_new_cohorts_worse_than_existing_ones_in_the_same_month_pass_the_cohort_test() -> None:
     dues = _with_expectation("bad_vintage", 1)
     start = shock_start(MONTHS) - pd.DateOffset(months=1)
-    z, contrast = _cohort_against_period(dues, start, start + pd.DateOffset(months=2))
+    z, contrast = cohort_against_period(dues, start, start + pd.DateOffset(months=2))
     assert z > CRITICAL and contrast > 0.3
 
 

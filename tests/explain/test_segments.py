@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from fairdebt.explain.mechanism import expected_rates
-from fairdebt.explain.segments import find_steps
+from fairdebt.explain.segments import SegmentStep, find_steps, share_of_change
 
 from .books import make_book, shock_start
 
@@ -42,3 +42,16 @@ def test_a_shock_every_segment_shares_names_no_segment() -> None:
 def test_the_search_is_reproducible_for_a_given_seed() -> None:
     dues = _with_expectation(make_book("province_shock", 4, loans_per_day=30))
     assert find_steps(dues, seed=7) == find_steps(dues, seed=7)
+
+
+def test_a_lone_shocked_province_carries_most_of_the_books_change() -> None:
+    dues = _with_expectation(make_book("province_shock", 1, loans_per_day=30))
+    step = find_steps(dues)[0]
+    assert share_of_change(dues, step) > 0.5
+
+
+def test_a_segment_stepping_a_little_while_the_whole_book_moved_carries_a_small_share() -> None:
+    dues = _with_expectation(make_book("macro_shock", 1, loans_per_day=30))
+    # A province that stepped 30 entries beyond the rest on the day everyone doubled.
+    step = SegmentStep("province", "上海", shock_start(8).date(), 20.0, 1.3, 30.0, 0.005)
+    assert share_of_change(dues, step) < 0.2

@@ -45,22 +45,22 @@ from scipy import stats
 
 from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
+from fairdebt.explain.cohorts import DualTime, cohort_against_period, dual_time
 from fairdebt.explain.policy import check_new_terms
 from fairdebt.explain.rates import (
-    PRIOR_EVENTS,
     apply_factors,
     expected_rates,
-    poisson_factors,
     rake,
 )
 from fairdebt.explain.segments import (
     ALPHA,
+    SEARCHED,
     SEGMENT_SHARE,
     common_factor,
     element_mask,
     find_steps,
-    log_ratio,
     ripple_causes,
+    share_of_change,
     step_causes,
 )
 
@@ -206,33 +206,47 @@ def explain_dues(
     segments: list[str] = []
     described: list[dict[str, Any]] = []
     cohort = policy_excess + vintage_excess
-    cohort_z, _ = _cohort_against_period(dues, cohort_from, cohort_to)
+    cohort_z, _ = cohort_against_period(dues, cohort_from, cohort_to)
     # The age curve on existing cohorts (:func:`dual_time`): a period shock moves the cohorts
     # already on the book against their own age curve, a bad vintage does not. Vintage (or
     # new terms through the cohort blocks) only when the existing cohorts did not move at the
-    # change and the new cohorts are worse than them at the same age in the same months.
+    # change (the period contrast with its standard error from the fit) and the new cohorts
+    # are worse than them in the same months and provinces (``cohort_against_period``). That
+    # test's known bias (older ages of the reference carrying a shock) needs a period shock,
+    # which the first condition has ruled out; the dual-time cohort contrast, estimated jointly
+    # with the age curve, is reported but too weak at these sizes to be required as well.
     apc = dual_time(dues, cut, min(cohort_from, cut), is_new)
     critical = stats.norm.isf(ALPHA)
     existing_moved = apc.period_z > critical
-    cohort_wins = min(apc.cohort_z, cohort_z) > critical
+    cohort_wins = cohort_z > critical
     dims = dims or tuple(
         c for c in ("province", "product", "channel", "vintage", "score_band") if c in after
     )
     # Where: segments whose rate stepped against the rest of the book, with the max-T bound
     # over every segment and week (:mod:`.segments`); ripple search with its difference in
     # differences only when no single value stepped (a combination of values may have).
-    steps = find_steps(
-        dues.assign(expected_count=_count_rates(dues)), dims=tuple(d for d in dims if d in dues)
-    )
+    counted = dues.assign(expected_count=_count_rates(dues))
+    steps = find_steps(counted, dims=tuple(d for d in dims if d in dues))
+    # A stepped segment is *where* only when it carries SEGMENT_SHARE of the book's change
+    # from its date (ripple search's rule): one that stepped a little more than the rest while
+    # the whole book moved is not the change's place.
+    steps = [s for s in steps if share_of_change(counted, s) >= SEGMENT_SHARE]
     step_dates = {s.label: s.on for s in steps}
     causes = step_causes(steps)
     if not causes:
-        causes = ripple_causes(
-            after.assign(**{_VERSION: "existing"}),
-            dims,
-            dues[dues["due_on"] < cut],
-            existing_before=cohort_from if episode is not None else None,
-        )
+        # Single values were tested by the step search under its max-T bound; ripple search
+        # adds only combinations of values (testing a value twice would double its level).
+        searched = {d for d in dims if d in SEARCHED}
+        causes = [
+            c
+            for c in ripple_causes(
+                after.assign(**{_VERSION: "existing"}),
+                dims,
+                dues[dues["due_on"] < cut],
+                existing_before=cohort_from if episode is not None else None,
+            )
+            if len(c.element) > 1 or c.element[0][0] not in searched
+        ]
     if not existing_moved and episode is not None and cohort_wins and not causes:
         kind = "policy" if policy_excess > vintage_excess else "vintage"
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
@@ -363,119 +377,3 @@ def _apc(
     y = blocks["entered"].to_numpy(float)
     deviance = float(-2 * (y * np.log(p) + (1 - y) * np.log(1 - p)).sum())
     return blocks, offset, overall, factors, deviance
-
-
-def _cohort_against_period(
-    dues: pd.DataFrame, cohort_from: pd.Timestamp, cohort_to: pd.Timestamp | None
-) -> tuple[float, float]:
-    """Are the new cohorts worse than the existing ones *in the same month and province*?
-
-    Counts against the reference expectation (age, province, product). The existing cohorts
-    (disbursed before ``cohort_from``) give each (month of the due, province) cell its
-    observed-over-expected ratio, shrunk toward the month's by PRIOR_EVENTS expected entries;
-    the new cohorts' expectation is their reference expectation times their cell's ratio, so a
-    move in time, portfolio-wide or in one province, is the same for both groups and only a
-    difference between cohorts is left. One-sided z of ``ln(O/E)`` with Poisson variances
-    ``1/O_new + 1/O_existing``. Returns (z, the log contrast).
-    """
-    entered = dues["entered"].to_numpy(float)
-    disbursed = dues["disbursed_on"]
-    new = (disbursed >= cohort_from).to_numpy().copy()
-    if cohort_to is not None:
-        new &= (disbursed < cohort_to).to_numpy()
-    existing = (disbursed < cohort_from).to_numpy()
-    if not new.any() or not existing.any():
-        return 0.0, 0.0
-    rate = (dues["expected"] / dues["principal"].where(dues["principal"] > 0)).fillna(0.0)
-    frame = pd.DataFrame(
-        {
-            "month": dues["due_on"].dt.to_period("M").astype(str).to_numpy(),
-            "province": dues["province"].astype(str).to_numpy(),
-            "o": entered,
-            "e": rate.to_numpy(float),
-        }
-    )
-    old = frame[existing]
-    by_month = old.groupby("month")[["o", "e"]].sum()
-    month_ratio = (by_month["o"] / by_month["e"]).where(by_month["e"] > 0)
-    cells = old.groupby(["month", "province"])[["o", "e"]].sum().reset_index()
-    cells["r"] = cells["month"].map(month_ratio).fillna(1.0)
-    cells["ratio"] = (cells["o"] + PRIOR_EVENTS * cells["r"]) / (cells["e"] + PRIOR_EVENTS)
-    young = frame[new].merge(cells[["month", "province", "ratio"]], how="left")
-    young["ratio"] = young["ratio"].fillna(young["month"].map(month_ratio)).fillna(1.0)
-    o_new, e_new = float(young["o"].sum()), float((young["e"] * young["ratio"]).sum())
-    months = set(young["month"])
-    o_old = float(old.loc[old["month"].isin(months), "o"].sum())
-    if o_new <= 0 or o_old <= 0 or e_new <= 0:
-        return 0.0, 0.0
-    contrast = log_ratio(o_new, e_new)
-    return float(contrast / np.sqrt(1 / o_new + 1 / o_old)), contrast
-
-
-@dataclass(frozen=True, slots=True)
-class DualTime:
-    """Age-period-cohort in blocks: the period's and the new cohorts' log ratios and z."""
-
-    period: float
-    period_z: float
-    cohort: float
-    cohort_z: float
-
-
-def dual_time(
-    dues: pd.DataFrame, cut: pd.Timestamp, existing_before: pd.Timestamp, is_new: np.ndarray
-) -> DualTime:
-    """Did the cohorts already on the book move at ``cut``, and are the new ones worse?
-
-    Breeden's dual time with the age curve identified on the existing cohorts (disbursed
-    before ``existing_before``): every due (counts: each due one trial of entering) is raked
-    on age × province × product × period (the due's month) × cohort block (existing / new /
-    other). Among the existing cohorts, taken as alike, age and period are separable: the age
-    curve comes from the ages they show in several months, so an age first reached after the
-    change does not carry the change into the curve (the reference curve's weakness), and a
-    month's move is the same for every cohort. ``period`` is the log ratio of the month
-    factors after ``cut`` to those before (each month weighted by the existing cohorts' dues
-    in it): a period shock moves it, a bad vintage leaves it to month-to-month noise.
-    ``cohort`` is the new cohorts' log factor against the existing ones at the same age in the
-    same months. The z use Poisson variances of the counts on each side.
-    """
-    existing = (dues["disbursed_on"] < existing_before).to_numpy()
-    after = (dues["due_on"] >= cut).to_numpy()
-    entered = dues["entered"].to_numpy(float)
-    o_before = float(entered[existing & ~after].sum())
-    o_after = float(entered[existing & after].sum())
-    o_new = float(entered[is_new].sum())
-    if min(o_before, o_after) <= 0:
-        return DualTime(0.0, 0.0, 0.0, 0.0)
-    month = dues["due_on"].dt.strftime("%Y-%m").to_numpy()
-    blocks = pd.DataFrame(
-        {
-            "seq": dues["seq"].to_numpy(),
-            "province": dues["province"].astype(str).to_numpy(),
-            "product": dues["product"].astype(str).to_numpy(),
-            "month": month,
-            "cohort_block": np.where(existing, "existing", np.where(is_new, "new", "other")),
-            "o": entered,
-            "n": 1.0,
-        }
-    )
-    factors = poisson_factors(blocks, ("seq", "province", "product", "month", "cohort_block"))
-    weight = pd.Series(month[existing]).value_counts()
-    f = factors["month"].reindex(weight.index).fillna(1.0)
-    late = f.index >= cut.strftime("%Y-%m")
-    period = float(
-        np.log(
-            (f[late] * weight[late]).sum()
-            / weight[late].sum()
-            / ((f[~late] * weight[~late]).sum() / weight[~late].sum())
-        )
-    ) if late.any() and (~late).any() else 0.0  # fmt: skip
-    c = factors["cohort_block"]
-    cohort = float(np.log(c.get("new", 1.0) / c.get("existing", 1.0))) if o_new > 0 else 0.0
-    o_existing = o_before + o_after
-    return DualTime(
-        period,
-        period / float(np.sqrt(1 / o_after + 1 / o_before)),
-        cohort,
-        cohort / float(np.sqrt(1 / o_new + 1 / o_existing)) if o_new > 0 else 0.0,
-    )

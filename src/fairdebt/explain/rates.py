@@ -4,16 +4,26 @@
 cohorts) to principal-weighted entry rates by iterative proportional fitting, each value shrunk
 toward 1 by PRIOR_EVENTS expected entries; ``apply_factors`` prices dues with them (an age
 never seen takes the oldest age seen); ``expected_rates`` is the reference regime the explainer
-measures against. ``poisson_factors`` fits the same log-linear model to counts by Newton's
-method, for the age-period-cohort fit of :mod:`.mechanism` where raking converges too slowly.
+measures against. ``poisson_fit`` fits the same log-linear model to counts by Newton's
+method, with the covariance of its log factors, for the age-period-cohort fit of
+:mod:`.cohorts` where raking converges too slowly.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["PRIOR_EVENTS", "apply_factors", "expected_rates", "poisson_factors", "rake"]
+__all__ = [
+    "PRIOR_EVENTS",
+    "PoissonFit",
+    "apply_factors",
+    "expected_rates",
+    "poisson_fit",
+    "rake",
+]
 
 PRIOR_EVENTS = 10.0
 
@@ -76,9 +86,16 @@ def expected_rates(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
     return apply_factors(after, overall, factors)
 
 
-def poisson_factors(
-    frame: pd.DataFrame, columns: tuple[str, ...], *, prior: float = 1.0
-) -> dict[str, pd.Series]:
+@dataclass(frozen=True, slots=True)
+class PoissonFit:
+    """Log factors of each column's values and their covariance (inverse of the information)."""
+
+    factors: dict[str, pd.Series]
+    index: dict[str, pd.Series]  # each column's values → their position in ``covariance``
+    covariance: np.ndarray
+
+
+def poisson_fit(frame: pd.DataFrame, columns: tuple[str, ...], *, prior: float = 1.0) -> PoissonFit:
     """Main-effect rate factors of ``columns`` by a Poisson log-linear fit (Newton's method).
 
     ``frame`` has the counts ``o`` and the exposures ``n``; it is first summed into the cells
@@ -113,7 +130,18 @@ def poisson_factors(
         intercept += float(np.log(max(o.sum(), 0.5) / max((mu * np.exp(x @ step)).sum(), 1e-12)))
         if np.abs(step).max() < 1e-7:
             break
-    return {
-        column: pd.Series(np.exp(beta[starts[k] : starts[k + 1]]), index=levels[k])
-        for k, column in enumerate(columns)
-    }
+    # The covariance of the log factors at the fit: contrasts between correlated factors
+    # (months and the age curve among the same cohorts) get their real standard error.
+    mu = n * np.exp(np.clip(intercept + x @ beta, -30, 30))
+    covariance = np.linalg.inv((x.T * mu) @ x + prior * np.eye(len(beta)))
+    return PoissonFit(
+        factors={
+            column: pd.Series(np.exp(beta[starts[k] : starts[k + 1]]), index=levels[k])
+            for k, column in enumerate(columns)
+        },
+        index={
+            column: pd.Series(np.arange(starts[k], starts[k + 1]), index=levels[k])
+            for k, column in enumerate(columns)
+        },
+        covariance=covariance,
+    )

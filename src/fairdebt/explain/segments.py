@@ -45,6 +45,7 @@ __all__ = [
     "find_steps",
     "log_ratio",
     "ripple_causes",
+    "share_of_change",
     "step_causes",
 ]
 
@@ -202,6 +203,25 @@ def find_steps(
             )
         )
     return sorted(named, key=lambda s: -s.excess)
+
+
+def share_of_change(
+    dues: pd.DataFrame, step: SegmentStep, expected: str = "expected_count"
+) -> float:
+    """The segment's excess after its step over the whole book's excess after the same date.
+
+    The book's excess is its entries from ``step.on`` less its expectation at the ratio of
+    entries to expectation before that date. A segment is *where* a change happened when it
+    carries a real share of it; a segment that stepped a little more than the rest while the
+    whole book moved (a macro shock) carries a small one. 1 when the book did not move.
+    """
+    after = (dues["due_on"] >= pd.Timestamp(step.on)).to_numpy()
+    o, x = dues["entered"].to_numpy(float), dues[expected].to_numpy(float)
+    x_before = x[~after].sum()
+    if x_before <= 0:
+        return 1.0
+    excess = o[after].sum() - o[~after].sum() / x_before * x[after].sum()
+    return float(step.excess / excess) if excess > 0 else 1.0
 
 
 def step_causes(steps: list[SegmentStep]) -> list[Cause]:
