@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from scipy import stats
 
-from fairdebt.explain.cohorts import cohort_against_period
+from fairdebt.explain.cohorts import cohort_against_period, find_cohorts
 from fairdebt.explain.mechanism import ALPHA, expected_rates
 from fairdebt.explain.segments import did_z
 
@@ -45,3 +45,18 @@ def test_a_product_that_moved_with_everyone_else_has_no_difference_in_difference
     cut = shock_start(MONTHS)
     after, before = dues[dues["due_on"] >= cut], dues[dues["due_on"] < cut]
     assert abs(did_z(after, before, (("product", "P-6M"),))) < CRITICAL
+
+
+def test_the_cohort_search_dates_a_surge_of_worse_cohorts_by_its_first_month() -> None:
+    dues = _with_expectation("bad_vintage", 4)
+    window = find_cohorts(dues, ALPHA)
+    surge = shock_start(MONTHS) - pd.DateOffset(months=1)
+    assert window is not None and window.significant
+    assert window.start == surge and window.end == surge + pd.DateOffset(months=2)
+    assert {m for m, _ in window.worse()} == {"2025-04", "2025-05"}
+
+
+def test_the_cohort_search_finds_no_worse_months_on_a_book_without_a_shock() -> None:
+    window = find_cohorts(_with_expectation("none", 5), ALPHA)
+    assert window is not None and not window.significant
+    assert window.critical > CRITICAL  # Bonferroni over the months searched

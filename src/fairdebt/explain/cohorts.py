@@ -5,7 +5,9 @@ product × month × cohort block to every due's entry (Breeden's dual time, the 
 identified on the existing cohorts across months) and gives the period's move on the existing
 cohorts and the new cohorts' contrast, with standard errors from the fit's information matrix.
 :func:`cohort_against_period` compares the new cohorts with the existing ones due in the same
-month and province, against the reference expectation.
+month and province, against the reference expectation. :func:`find_cohorts` dates worse
+cohorts in cohort time: each disbursement month against the others with that test, Bonferroni
+over the months searched.
 """
 
 from __future__ import annotations
@@ -14,15 +16,43 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from fairdebt.explain.rates import PRIOR_EVENTS, poisson_fit
 from fairdebt.explain.segments import log_ratio
 
-__all__ = ["DualTime", "cohort_against_period", "dual_time"]
+__all__ = ["CohortWindow", "DualTime", "cohort_against_period", "dual_time", "find_cohorts"]
+
+
+@dataclass(frozen=True, slots=True)
+class CohortWindow:
+    """The disbursement months whose cohorts are most worse than the earlier ones, and its z."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp | None
+    z: float
+    critical: float
+    searched: int
+    months: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def significant(self) -> bool:
+        return self.z > self.critical
+
+    def worse(self) -> list[tuple[str, float]]:
+        """The window's months (``YYYY-MM``) with their z, the worst first."""
+        start = self.start.strftime("%Y-%m")
+        end = self.end.strftime("%Y-%m") if self.end is not None else None
+        inside = [(m, z) for m, z in self.months if m >= start and (end is None or m < end)]
+        return sorted(inside, key=lambda pair: -pair[1])
 
 
 def cohort_against_period(
-    dues: pd.DataFrame, cohort_from: pd.Timestamp, cohort_to: pd.Timestamp | None
+    dues: pd.DataFrame,
+    cohort_from: pd.Timestamp,
+    cohort_to: pd.Timestamp | None,
+    *,
+    against_all: bool = False,
 ) -> tuple[float, float]:
     """Are the new cohorts worse than the existing ones *in the same month and province*?
 
@@ -39,7 +69,7 @@ def cohort_against_period(
     new = (disbursed >= cohort_from).to_numpy().copy()
     if cohort_to is not None:
         new &= (disbursed < cohort_to).to_numpy()
-    existing = (disbursed < cohort_from).to_numpy()
+    existing = ~new if against_all else (disbursed < cohort_from).to_numpy()
     if not new.any() or not existing.any():
         return 0.0, 0.0
     rate = (dues["expected"] / dues["principal"].where(dues["principal"] > 0)).fillna(0.0)
@@ -66,6 +96,47 @@ def cohort_against_period(
         return 0.0, 0.0
     contrast = log_ratio(o_new, e_new)
     return float(contrast / np.sqrt(1 / o_new + 1 / o_old)), contrast
+
+
+def find_cohorts(dues: pd.DataFrame, alpha: float) -> CohortWindow | None:
+    """Which disbursement months' cohorts are worse than the others, in cohort time?
+
+    Each disbursement month's cohorts are tested with :func:`cohort_against_period` against
+    every other cohort due in the same months and provinces, at their ages (the reference
+    expectation). A month is worse beyond the one-sided Bonferroni bound at ``alpha`` over the
+    months searched; the worse cohorts are the run of consecutive worse months around the
+    worst one, dated by its first month (``end`` None when the run reaches the last month).
+    None on a book with fewer than two disbursement months.
+    """
+    periods = dues["disbursed_on"].dt.to_period("M")
+    months = sorted(set(periods))
+    if len(months) < 2:
+        return None
+    tested = [
+        cohort_against_period(dues, m.to_timestamp(), (m + 1).to_timestamp(), against_all=True)[0]
+        for m in months
+    ]
+    critical = float(stats.norm.isf(alpha / len(months)))
+    best = int(np.argmax(tested))
+    first = last = best
+    if tested[best] > critical:
+        # Fixed sequence outward from the worst month: each neighbour is tested at ``alpha``
+        # only once the month next to it was found worse, and the sequence stops at the first
+        # month that is not (the run of a surge is contiguous; a gap ends it).
+        single = float(stats.norm.isf(alpha))
+        while first > 0 and tested[first - 1] > single:
+            first -= 1
+        while last < len(months) - 1 and tested[last + 1] > single:
+            last += 1
+    end = (months[last] + 1).to_timestamp() if last < len(months) - 1 else None
+    return CohortWindow(
+        months[first].to_timestamp(),
+        end,
+        tested[best],
+        critical,
+        len(months),
+        tuple((str(m), round(z, 2)) for m, z in zip(months, tested, strict=True)),
+    )
 
 
 @dataclass(frozen=True, slots=True)

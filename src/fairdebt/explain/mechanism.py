@@ -45,7 +45,7 @@ from scipy import stats
 
 from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
-from fairdebt.explain.cohorts import DualTime, cohort_against_period, dual_time
+from fairdebt.explain.cohorts import DualTime, cohort_against_period, dual_time, find_cohorts
 from fairdebt.explain.policy import check_new_terms
 from fairdebt.explain.rates import (
     apply_factors,
@@ -145,6 +145,16 @@ def explain_dues(
         pd.Timestamp(episode[0]) if episode else dues["disbursed_on"].max() + pd.Timedelta(days=1)
     )
     cohort_to = pd.Timestamp(episode[1]) if episode and episode[1] else None
+    # The worse cohorts dated in cohort time (:func:`find_cohorts`: each disbursement month
+    # against the others in the same months and provinces, Bonferroni over the months). When
+    # that search finds them it replaces the episode, which can start after a surge and then
+    # compares the surge's cohorts with later ones. The search and the episode's own cohort
+    # test each get half of ALPHA, so calling the cohorts worse keeps its level at ALPHA.
+    window = find_cohorts(dues, ALPHA / 2)
+    dated = window is not None and window.significant
+    if window is not None and dated:
+        cohort_from, cohort_to = window.start, window.end
+        episode = (cohort_from.date(), cohort_to.date() if cohort_to is not None else None)
     is_new = (dues["disbursed_on"] >= cohort_from).to_numpy().copy()
     if cohort_to is not None:
         is_new &= (dues["disbursed_on"] < cohort_to).to_numpy()
@@ -218,7 +228,7 @@ def explain_dues(
     apc = dual_time(dues, cut, min(cohort_from, cut), is_new)
     critical = stats.norm.isf(ALPHA)
     existing_moved = apc.period_z > critical
-    cohort_wins = cohort_z > critical
+    cohort_wins = dated or cohort_z > stats.norm.isf(ALPHA / 2)
     dims = dims or tuple(
         c for c in ("province", "product", "channel", "vintage", "score_band") if c in after
     )
@@ -256,16 +266,22 @@ def explain_dues(
         )
         dim = "product" if kind == "policy" else "vintage"
         by = excess.groupby(rows[dim].astype(str)).sum().sort_values(ascending=False)
-        total = float(by[by > 0].sum())
-        for value, amount in by.items():
+        surprise: dict[str, float] = {}
+        if kind == "vintage" and window is not None and dated:
+            # The months the search found worse, the worst first (ranked by their z: the
+            # excess after the KPI's change point misses a surge that came before it).
+            surprise = dict(window.worse())
+        ranked = pd.Series(surprise) if surprise else by
+        total = float(ranked[ranked > 0].sum())
+        for value, amount in ranked.items():
             if total and amount / total >= SEGMENT_SHARE / 2:
                 segments.append(f"{dim}={value}")
                 described.append(
                     {
                         "segment": [f"{dim}={value}"],
                         "mechanism": kind,
-                        "explanatory_power": float(amount / cohort),
-                        "surprise": 0.0,
+                        "explanatory_power": float(by.get(value, 0.0) / cohort) if cohort else 0.0,
+                        "surprise": surprise.get(str(value), 0.0),
                     }
                 )
         mechanism = kind
