@@ -17,6 +17,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from fairdebt.cli.strategy import (
+    ConfidenceOption,
+    ContactCostOption,
+    DaysOption,
+    HoldoutOption,
+    PackOption,
+    WorldOption,
+)
 from fairdebt.errors import InputError
 
 __all__ = ["challenge_command"]
@@ -27,18 +35,8 @@ ModelOption = typer.Option(
 ShareOption = typer.Option(
     0.5, "--challenger-share", help="Share of borrowers in the challenger's cell 挑战者比例"
 )
-HoldoutOption = typer.Option(0.05, "--holdout", help="No-contact hold-out share 留存组比例")
 BorrowersOption = typer.Option(20_000, "--borrowers", help="Borrowers in the book 借款人数")
-DaysOption = typer.Option(180, "--days", help="Days simulated 模拟天数")
 SeedOption = typer.Option(1, "--seed", help="Random seed 随机种子")
-WorldOption = typer.Option(None, "--world", help="World file (YAML) 世界设定文件")
-PackOption = typer.Option("cn", "--pack", help="Compliance pack 合规规则包")
-ContactCostOption = typer.Option(
-    5.0, "--contact-cost", help="Regime policy: yuan per contact in a regime's value 单次触达成本"
-)
-ConfidenceOption = typer.Option(
-    2.0, "--confidence", help="Regime policy: z standard errors of confidence 置信倍数"
-)
 OutOption = typer.Option(None, "--out", help="Write the HTML report here 报告输出")
 ToleranceOption = typer.Option(
     0.01, "--tolerance", help="Recovery loss counted as equal, share of the champion's 容忍度"
@@ -76,6 +74,13 @@ def challenge_command(
         raise InputError(f"must be in [0, 1) (got {holdout})", field="holdout")
     if not 0 <= tolerance < 1:
         raise InputError(f"must be in [0, 1) (got {tolerance})", field="tolerance")
+    if not 0 < challenger_share < 1:
+        raise InputError(
+            f"must be between 0 and 1 (got {challenger_share})", field="challenger_share"
+        )
+    if out is not None and not out.parent.is_dir():
+        raise InputError(f"no folder {str(out.parent)!r} to write the report in", field="out")
+    world_file = load_world(world)
     settings = _optimised_settings(model, 0.0, 6, None, 0.0, contact_cost, confidence)
     catalogue = load_catalogue(pack=pack)
     challenger = _policy("optimised", settings)
@@ -99,7 +104,7 @@ def challenge_command(
             days=days,
             seed=seed,
             holdout_share=holdout,
-            world=load_world(world),
+            world=world_file,
             catalogue=catalogue,
             pack=pack,
             tolerance=tolerance,
@@ -122,7 +127,11 @@ def challenge_command(
     console.print(
         f"decision 决定: {result.verdict.decision}"
         + (f" on day {day} 第{day}天" if day is not None else "")
-        + f"; recovery bound ±{result.recovery_bound_pct()} % 回收置信半宽"
+        + (
+            f"; recovery bound ±{bound} % 回收置信半宽"
+            if (bound := result.recovery_bound_pct()) is not None
+            else "; no borrower matured yet 尚无样本期满"
+        )
         + f"; gate violations 违规: {result.violations}"
     )
     if out is not None:

@@ -21,12 +21,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from fairdebt.simulation.behaviour import DayPayments
-from fairdebt.simulation.evaluation import START, audit_contacts
+from fairdebt.simulation.evaluation import START, audit_contacts, book
 from fairdebt.simulation.learning import LoggingCollections
 from fairdebt.simulation.loop_report import _svg
 from fairdebt.simulation.paper import PaperLedger
-from fairdebt.simulation.portfolio import make_portfolio, run_days
-from fairdebt.simulation.scenarios import plan_scenario
+from fairdebt.simulation.portfolio import run_days
 from fairdebt.simulation.world import World, load_world
 from fairdebt.strategy.catalogue import Catalogue, load_catalogue
 from fairdebt.strategy.cells import HOLDOUT, assign_arms
@@ -150,17 +149,7 @@ def run_challenge(
     their outcome counts (borrowers whose window closes before the end are the units)."""
     catalogue = catalogue or load_catalogue(pack=pack)
     months = max(1, -(-days // 30))
-    rng = np.random.Generator(np.random.PCG64(seed))
-    plan = plan_scenario(None, start_on=START, months=months, province="广东", province_index=0)
-    portfolio = make_portfolio(
-        rng,
-        borrowers=borrowers,
-        months=months,
-        start_on=START,
-        plan=plan,
-        seed=seed,
-        world=world or load_world(),
-    )
+    portfolio = book(borrowers=borrowers, months=months, seed=seed, world=world or load_world())
     settings = PlanSettings(holdout_share=holdout_share, pack=pack)
     loop = WindowedCollections(
         portfolio,

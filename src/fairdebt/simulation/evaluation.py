@@ -24,7 +24,7 @@ from fairdebt.compliance.batch import check_batch
 from fairdebt.simulation.collections import as_history
 from fairdebt.simulation.learning import LoggingCollections
 from fairdebt.simulation.paper import PaperLedger
-from fairdebt.simulation.portfolio import make_portfolio, run_days
+from fairdebt.simulation.portfolio import Portfolio, make_portfolio, run_days
 from fairdebt.simulation.scenarios import plan_scenario
 from fairdebt.simulation.world import World, load_world
 from fairdebt.strategy.catalogue import Catalogue, load_catalogue
@@ -121,6 +121,15 @@ def audit_contacts(log: Sequence[pd.DataFrame], timezone: np.ndarray, pack: str)
     return violations
 
 
+def book(*, borrowers: int, months: int, seed: int, world: World) -> Portfolio:
+    """The simulated book every arm of a comparison runs on: the same borrowers and luck."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    plan = plan_scenario(None, start_on=START, months=months, province="广东", province_index=0)
+    return make_portfolio(
+        rng, borrowers=borrowers, months=months, start_on=START, plan=plan, seed=seed, world=world
+    )
+
+
 def evaluate(
     *,
     borrowers: int,
@@ -139,19 +148,7 @@ def evaluate(
     results = {name: ArmResult() for name, _ in arms}
     for seed in seeds:
         for name, policy in arms:
-            rng = np.random.Generator(np.random.PCG64(seed))
-            plan = plan_scenario(
-                None, start_on=START, months=months, province="广东", province_index=0
-            )
-            portfolio = make_portfolio(
-                rng,
-                borrowers=borrowers,
-                months=months,
-                start_on=START,
-                plan=plan,
-                seed=seed,
-                world=world,
-            )
+            portfolio = book(borrowers=borrowers, months=months, seed=seed, world=world)
             loop = LoggingCollections(
                 portfolio,
                 policy=policy,
