@@ -1,6 +1,7 @@
 """Negation and its scope: which hits a negation cancels, in Chinese and English.
 
-A negation cue (「不会」「绝不」, "not", "never", "at no time") cancels a hit that follows it in
+A negation cue (「不会」「绝不」, "not", "never", "at no time", and the dialects' 勿会, 唔会, 袂 and
+"ain't") cancels a hit that follows it in
 the same clause, within a short distance (10 characters of Chinese, 32 of English words), unless
 something between the cue and the hit shows the cue does not govern it:
 
