@@ -151,3 +151,42 @@ def test_a_new_clause_after_a_promise_is_still_screened(
     pack: str, text: str, category: str
 ) -> None:
     assert category in {f.category for f in screen(text, pack=pack)}
+
+
+#: Dialect and colloquial negation (round 17's diagnosis): Shanghainese 勿会, Cantonese 唔会,
+#: Hokkien 袂, Southern US "ain't", with the dialects' own first person (阿拉, 我哋, 俺们).
+DIALECT_NEGATED = [
+    ("us", "We ain't ever gonna call your boss or your kin about this."),
+    ("cn", "阿拉勿会打电话到侬单位，侬放心。"),
+    ("cn", "我哋唔会打去你公司搵你老细"),
+]
+
+#: The same negators inside real threats: a negated hedge or a new clause still blocks.
+DIALECT_TRAPS = [
+    ("us", "We ain't playing, we will call your boss tomorrow.", "T"),
+    ("us", "We ain't gonna sue, we'll just tell your boss.", "T"),
+    ("cn", "阿拉勿会再打电话了，直接去侬单位找侬领导", "T"),
+]
+
+
+@pytest.mark.parametrize(("pack", "text"), DIALECT_NEGATED)
+def test_a_promise_negated_in_dialect_or_slang_passes(pack: str, text: str) -> None:
+    findings = screen(text, pack=pack)
+    assert verdict(findings) == "pass", [(f.category, text[f.start : f.end]) for f in findings]
+
+
+@pytest.mark.parametrize(("pack", "text", "category"), DIALECT_TRAPS)
+def test_a_dialect_negation_before_a_real_threat_does_not_save_it(
+    pack: str, text: str, category: str
+) -> None:
+    findings = screen(text, pack=pack)
+    assert verdict(findings) in {"block", "review"}
+    assert category in {f.category for f in findings}
+
+
+@pytest.mark.parametrize(
+    "text", ["We ain't ever gonna call your boss", "阿拉勿会打电话到侬单位", "俺们不会去恁单位"]
+)
+def test_the_classifier_does_not_read_a_promise_in_dialect(text: str) -> None:
+    kept = without_promises(text)
+    assert len(kept) < len(text) / 2

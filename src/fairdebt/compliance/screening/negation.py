@@ -1,6 +1,7 @@
 """Negation and its scope: which hits a negation cancels, in Chinese and English.
 
-A negation cue (「不会」「绝不」, "not", "never", "at no time") cancels a hit that follows it in
+A negation cue (「不会」「绝不」, "not", "never", "at no time", and the dialects' 勿会, 唔会, 袂 and
+"ain't") cancels a hit that follows it in
 the same clause, within a short distance (10 characters of Chinese, 32 of English words), unless
 something between the cue and the hit shows the cue does not govern it:
 
@@ -71,7 +72,7 @@ _SUBJECT_NEGATED = re.compile(
 )
 _DEFAULT_CUES = (
     "不会|不得|不能|无权|绝不|决不|不可能|不再|并未|并不|从未|从不|没有|无需担心|不用担心|不必担心|"
-    "不是|不将|切勿|请勿|不要|严禁|禁止|谨防|警惕"
+    "不是|不将|切勿|请勿|不要|严禁|禁止|谨防|警惕|勿会|唔会|袂"
 )
 
 
@@ -137,7 +138,8 @@ _LIST_SUBJECT = re.compile(
     r"(?:(?<![a-z])(?:we|i|our(?: [a-z]+){1,2}|the company|the lender|nobody(?: [a-z]+)?|"
     r"no one(?: [a-z]+){0,3}|none of us|at no (?:time|point) (?:will|would|shall) we)"
     r"(?: (?:will|would|shall|do|does|did|can|ll|d|are|re))?(?: ever)? ?|"
-    r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|我)[\u4e00-\u9fff]{0,3})$"
+    r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我)"
+    r"[\u4e00-\u9fff]{0,3})$"
 )
 #: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
 #: condition or a contrast still ends the scope.
@@ -191,7 +193,7 @@ NEGATION = Negation(
     [
         _DEFAULT_CUES,
         r"(?<![a-z])(?:not|never|no longer|cannot|can t|won t|wont|don t|dont|doesn t|didn t|"
-        r"isn t|aren t|nor)(?![a-z])",
+        r"isn t|aren t|ain t|aint|nor)(?![a-z])",
     ],
     [
         "还|付|缴|就|则|否|如果|要是|若|的话",
@@ -209,14 +211,14 @@ _PROMISE = re.compile(
     r"(?: (?:will|would|shall|do|does|did|are|am|have|has|ll|d|re|m|can|could|may|must))?"
     r" (?:never|not|won t|wont|will not|don t|dont|do not|does not|doesn t|didn t|did not|"
     r"wouldn t|would not|shall not|cannot|can t|haven t|have not|no longer|are not|re not|"
-    r"am not|m not|aren t)(?:\s+(?:ever|under any circumstances|at any time))?"
+    r"am not|m not|aren t|ain t|aint)(?:\s+(?:ever|under any circumstances|at any time))?"
     r"|(?<![a-z])(?:at no time|under no circumstances|in no case|never) (?:will|would|shall|do|"
     r"does|did|can) (?:we|i|our [a-z]+|they)"
     r"|(?<![a-z])(?:please )?(?:never|do not|don t) (?:pay|send|transfer|wire|give|share|"
     r"deposit|hand)(?![a-z])"
-    r"|(?:我们|咱们|咱|我司|本公司|我行|本行|平台|我方|本机构|工作人员|催收人员|本人|我)"
+    r"|(?:我们|咱们|咱|我司|本公司|我行|本行|平台|我方|本机构|工作人员|催收人员|本人|阿拉|俺们|俺|我哋|阮|我)"
     r"[\u4e00-\u9fff]{0,3}?(?:绝对不会|永远不会|都不会|也不会|不会|绝不|决不|从不|从未|不得|并不|"
-    r"不将|不再|无权|不可能)|請勿|请勿|切勿|严禁|嚴禁|禁止|谨防|謹防)"
+    r"不将|不再|无权|不可能|勿会|唔会|袂)|請勿|请勿|切勿|严禁|嚴禁|禁止|谨防|謹防)"
 )
 #: Where a promise's scope ends: a clause break, a condition, a contrast or a new subject.
 _SCOPE_END = re.compile(
@@ -234,13 +236,13 @@ _SCOPE_ZH = 16
 #: Where the cut starts inside a promise: at the negation, so the subject stays.
 _NEGATION_WORD = re.compile(
     r"(?:never|not|won t|wont|don t|dont|doesn t|didn t|wouldn t|cannot|can t|haven t|aren t|"
-    r"no longer|at no time|under no circumstances|in no case|please|[\u4e00-\u9fff])"
+    r"ain t|aint|no longer|at no time|under no circumstances|in no case|please|[\u4e00-\u9fff])"
 )
-_HEAD_ZH = re.compile("我们|咱们|咱|我司|本公司|我行|本行")
+_HEAD_ZH = re.compile("我们|咱们|咱|我司|本公司|我行|本行|阿拉|俺们|我哋")
 _SCOPE_EN = 64
 _PROMISE_HINT = re.compile(
-    r"(?:not|never|n[’']t|no time|no circumstances|no case|no longer)(?![a-z])|"
-    r"不会|不會|绝不|絕不|决不|決不|从不|從不|从未|從未|不得|并不|並不|不将|不將|不再|无权|無權|"
+    r"(?:not|never|n[’']t|aint|no time|no circumstances|no case|no longer)(?![a-z])|"
+    r"勿会|勿會|唔会|唔會|袂|不会|不會|绝不|絕不|决不|決不|从不|從不|从未|從未|不得|并不|並不|不将|不將|不再|无权|無權|"
     r"不可能|请勿|請勿|切勿|严禁|嚴禁|禁止|谨防|謹防"
 )
 
