@@ -190,3 +190,33 @@ def test_a_dialect_negation_before_a_real_threat_does_not_save_it(
 def test_the_classifier_does_not_read_a_promise_in_dialect(text: str) -> None:
     kept = without_promises(text)
     assert len(kept) < len(text) / 2
+
+
+#: A truthful time-barred notice (rounds 17 and 18): the limitation period named as passed, our
+#: own negation after the act with its verb left out, 就此 ("about this") read as no condition.
+TIME_BARRED_TRUTHFUL = [
+    ("us", "This debt is too old for us to sue you over, and we won't. You may still pay it."),
+    ("cn", "您的欠款诉讼时效已过，我们不会就此起诉您，如您自愿还款我们同样欢迎"),
+    ("cn", "您的欠款诉讼时效已过"),
+]
+
+#: A threat on a time-barred debt still blocks, whatever negation sits around it.
+TIME_BARRED_THREATS = [
+    ("us", "We could sue you, but we won't if you pay today."),
+    ("us", "It's old, we can still sue you. And we will."),
+    ("cn", "诉讼时效已过，但我们照样起诉你"),
+    ("cn", "过了时效我们照样起诉你，我们不会放过你。"),
+]
+
+
+@pytest.mark.parametrize(("pack", "text"), TIME_BARRED_TRUTHFUL)
+def test_a_truthful_time_barred_notice_passes(pack: str, text: str) -> None:
+    findings = screen(text, {"time_barred": True}, pack)
+    assert verdict(findings) == "pass", [(f.category, text[f.start : f.end]) for f in findings]
+
+
+@pytest.mark.parametrize(("pack", "text"), TIME_BARRED_THREATS)
+def test_a_threat_to_sue_on_a_time_barred_debt_still_blocks(pack: str, text: str) -> None:
+    findings = screen(text, {"time_barred": True}, pack)
+    assert verdict(findings) == "block"
+    assert "Q" in {f.category for f in findings}

@@ -1,9 +1,9 @@
 """Negation and its scope: which hits a negation cancels, in Chinese and English.
 
-A negation cue (「不会」「绝不」, "not", "never", "at no time", and the dialects' 勿会, 唔会, 袂 and
-"ain't") cancels a hit that follows it in
-the same clause, within a short distance (10 characters of Chinese, 32 of English words), unless
-something between the cue and the hit shows the cue does not govern it:
+A negation cue (「不会」「绝不」, "not", "never", "at no time", and the dialects' 勿会, 唔会, 袂
+and "ain't") cancels a hit that follows it in the same clause, within a short distance (10
+characters of Chinese, 32 of English words), unless something between the cue and the hit shows
+the cue does not govern it:
 
 - a clause break (，。,.;: and the like): 「不是吓唬你，明天就去你单位」 blocks;
 - a condition or a consequence (如果, 就, 否则, if, unless, pay, then, or): "If you do not pay we
@@ -70,6 +70,15 @@ _SUBJECT_NEGATED = re.compile(
     r"(?:(?:do not|don t|does not|doesn t|never|will never|won t|will not|cannot|can t|"
     r"are not allowed to|may not)(?![a-z])|不会|从不|从来不|绝不|不能|并不|不得|无权)"
 )
+#: After a hit, to the end of its sentence: our own negation of the act just named, its verb
+#: left out ("…too old for us to sue you over, and we won't.", 「…起诉您？我们不会。」). A
+#: condition after it ("but we won't if you pay today") keeps the hit.
+_ELLIPSIS_NEGATED = re.compile(
+    r"[^.!?。！？;；]{0,40}?[,，]?\s*(?:and|but|which|though)?\s*(?:we|i) (?:won t|will not|"
+    r"will never|would not|wouldn t|never will|do not|don t)(?: do (?:that|so|it))?(?: ever)?"
+    r"\s*(?:[.!。！]|$)|[^。！？；]{0,20}?[，,]?(?:但)?(?:我们|我司|本公司)(?:不会|绝不会|也不会)"
+    r"(?:这样做|这么做)?\s*(?:[。！]|$)"
+)
 _DEFAULT_CUES = (
     "不会|不得|不能|无权|绝不|决不|不可能|不再|并未|并不|从未|从不|没有|无需担心|不用担心|不必担心|"
     "不是|不将|切勿|请勿|不要|严禁|禁止|谨防|警惕|勿会|唔会|袂"
@@ -86,9 +95,13 @@ class Negation:
     def negated(self, text: str, start: int, end: int | None = None) -> bool:
         """True when a negation in the same clause governs the hit that starts at ``start``;
         with ``end``, also when the hit is the subject of a negated verb right after it
-        ("Police and courts don't call to collect debts", 「公安机关不会打电话催收」)."""
-        if end is not None and _SUBJECT_NEGATED.match(
-            "".join(fold_char(c) for c in _without_symbols(text[end : end + 24]))
+        ("Police and courts don't call to collect debts", 「公安机关不会打电话催收」) or our own
+        negation ends its sentence, the verb left out ("…to sue you over, and we won't.")."""
+        if end is not None and (
+            _SUBJECT_NEGATED.match(
+                "".join(fold_char(c) for c in _without_symbols(text[end : end + 24]))
+            )
+            or _ELLIPSIS_NEGATED.match(text[end : end + 64].lower().replace("'", " "))
         ):
             return True
         # Emoji, joiners and variation selectors are dropped first: 「不🙂会🙂告🙂诉」 is negated.
@@ -196,7 +209,7 @@ NEGATION = Negation(
         r"isn t|aren t|ain t|aint|nor)(?![a-z])",
     ],
     [
-        "还|付|缴|就|则|否|如果|要是|若|的话",
+        "还|付|缴|就(?!此)|则|否|如果|要是|若|的话",
         r"(?<![a-z])(?:if|unless|pay|repay|paid|then|otherwise|or|until|before)(?![a-z])",
     ],
 )
@@ -225,7 +238,7 @@ _SCOPE_END = re.compile(
     r"[，。,.;；!！?？:：\n—–]|--|"
     r"(?<![a-z])(?:if|unless|otherwise|until|then|but|instead|rather|however|though|only|just|"
     r"we will|we ll|i will|i ll|we are going|we re going|they will|they ll|or else)(?![a-z])|"
-    r"如果|要是|否则|不然|的话|就|但|而是|却|只会|直接|反而|再不"
+    r"如果|要是|否则|不然|的话|就(?!此)|但|而是|却|只会|直接|反而|再不"
 )
 #: Apostrophes read as spaces ("won't" is "won t"), and the traditional forms of the promise
 #: words read as simplified: one character for one, so positions hold.
