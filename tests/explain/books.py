@@ -25,9 +25,13 @@ def shock_start(months: int) -> pd.Timestamp:
 
 
 def make_book(
-    scenario: str, seed: int, *, loans_per_day: int = 40, months: int = 8
+    scenario: str, seed: int, *, loans_per_day: int = 40, months: int = 8, drift: bool = False
 ) -> pd.DataFrame:
-    """A dues frame as ``read_dues`` returns it, with ``scenario``'s shock injected."""
+    """A dues frame as ``read_dues`` returns it, with ``scenario``'s shock injected.
+
+    ``drift``: product P-6M's own rate also doubles from two months before the shock (a
+    product's population drifting, not the shock).
+    """
     rng = np.random.default_rng(seed)
     days = pd.date_range(START, periods=months * 30, freq="D")
     start = shock_start(months)
@@ -65,6 +69,9 @@ def make_book(
         new = (dues["disbursed_on"] >= start).to_numpy()
         dues["product"] = np.where(new, dues["product"] + "-G3", dues["product"])
         risk = risk * np.where(new, 1.8, 1.0)
+    if drift:
+        early = (dues["due_on"] >= start - pd.DateOffset(months=2)).to_numpy()
+        risk = risk * np.where(early & (dues["product"] == "P-6M").to_numpy(), 2.0, 1.0)
     dues["entered"] = (rng.random(len(dues)) < risk).astype(int)
     dues["principal"] = rng.uniform(500, 3000, len(dues)).round(2)
     dues["vintage"] = dues["disbursed_on"].dt.strftime("%Y-%m")

@@ -48,6 +48,20 @@ def test_a_province_shock_is_a_period_change_with_the_province_first(seed: int) 
     assert _near(answer.change_date)
 
 
+@pytest.mark.parametrize("seed", [2, 3])
+def test_a_product_drifting_months_before_a_macro_shock_is_not_named_its_place(seed: int) -> None:
+    answer = explain_dues(make_book("macro_shock", seed, months=MONTHS, drift=True))
+    assert (answer.mechanism, answer.segments) == ("period", [])
+    assert _near(answer.change_date)
+
+
+def test_the_province_stepping_with_the_kpi_comes_before_a_product_that_drifted_earlier() -> None:
+    answer = explain_dues(make_book("province_shock", 2, months=MONTHS, drift=True))
+    assert answer.mechanism == "period"
+    assert answer.segments[0] == "province=广东"
+    assert _near(answer.change_date)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_policy_change_is_named_policy_with_the_new_versions_first(seed: int) -> None:
     answer = explain_dues(make_book("policy_change", seed, months=MONTHS))

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from fairdebt.explain.mechanism import expected_rates
-from fairdebt.explain.segments import SegmentStep, find_steps, share_of_change
+from fairdebt.explain.segments import (
+    MIN_EXPECTED,
+    SegmentStep,
+    _step_statistics,
+    find_steps,
+    share_of_change,
+)
 
 from .books import make_book, shock_start
 
@@ -55,3 +62,13 @@ def test_a_segment_stepping_a_little_while_the_whole_book_moved_carries_a_small_
     # A province that stepped 30 entries beyond the rest on the day everyone doubled.
     step = SegmentStep("province", "上海", shock_start(8).date(), 20.0, 1.3, 30.0, 0.005)
     assert share_of_change(dues, step) < 0.2
+
+
+def test_a_split_leaving_too_few_expected_entries_on_one_side_is_no_step() -> None:
+    # Thirty weeks at one expected entry a week: no entry in the first three, then two a week.
+    observed = np.r_[np.zeros(3), np.full(27, 2.0)][None, :]
+    statistic, split = _step_statistics(observed, np.ones((1, 30)))
+    # The empty first weeks alone are not a side: the earliest split holds 10 expected entries.
+    assert statistic[0] > 0 and split[0] + 1 >= MIN_EXPECTED
+    # Thin series: no split leaves MIN_EXPECTED on both sides, so there is no step at all.
+    assert _step_statistics(observed, np.full((1, 30), 0.3))[0][0] == 0.0

@@ -16,7 +16,9 @@
    whose rate stepped against the rest of the book at the same age in the same week, beyond
    the max-T bound over every segment and week (:mod:`.segments`; ripple search with a
    difference in differences when no single value stepped); ``[]`` when the change is
-   portfolio-wide. *Vintage or period*: the age curve on existing cohorts (:func:`dual_time`)
+   portfolio-wide, which includes a stepped segment while the existing cohorts outside it
+   moved at the KPI's change as well. The segment that stepped nearest the KPI's change
+   comes first. *Vintage or period*: the age curve on existing cohorts (:func:`dual_time`)
    says whether the cohorts already on the book moved at the change (period) or only the new
    cohorts are worse than them at the same age in the same months (vintage);
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
@@ -241,6 +243,20 @@ def explain_dues(
     # from its date (ripple search's rule): one that stepped a little more than the rest while
     # the whole book moved is not the change's place.
     steps = [s for s in steps if share_of_change(counted, s) >= SEGMENT_SHARE]
+    if steps and existing_moved:
+        # Where, only if the rest of the book did not move with it: when the existing cohorts
+        # outside the stepped segments moved at the KPI's change too (the same dual-time
+        # period test), the change is portfolio-wide and a segment's larger or earlier step
+        # is its own sensitivity or drift, not the change's place.
+        outside = ~np.logical_or.reduce(
+            [element_mask(dues, ((s.dimension, s.value),)) for s in steps]
+        )
+        rest = dual_time(dues[outside], cut, min(cohort_from, cut), is_new[outside])
+        if rest.period_z > critical:
+            steps = []
+    # The change's first place is the segment that stepped nearest the KPI's change; one that
+    # stepped at another time (its own drift months before) comes after it, whatever its size.
+    steps = sorted(steps, key=lambda s: (abs((s.on - change.on).days), -s.excess))
     step_dates = {s.label: s.on for s in steps}
     causes = step_causes(steps)
     if not causes:

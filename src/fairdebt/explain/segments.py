@@ -58,6 +58,11 @@ ALPHA = 0.01
 # The dimensions searched for a step in time; vintage is a cohort, not a place (see above).
 SEARCHED = ("province", "product", "channel", "score_band")
 MIN_WEEKS = 3  # each side of a split holds at least this many weeks with exposure
+# ... and at least this many expected entries: a split leaving a handful of expected entries
+# on one side (a small province's first or last weeks) cannot establish a rate there, and
+# such splits give the largest statistics under no change, so they set the max-T bound for
+# every segment. The same 10 expected entries' worth of evidence as PRIOR.
+MIN_EXPECTED = 10.0
 REPLICATES = 400  # bootstrap draws of the maximum statistic under no change
 AGE = "seq"  # the due's age: segment and rest are compared at the same age in the same week
 PRIOR = 10.0  # expected entries' worth of the rest's whole week in each (week, age) factor
@@ -129,7 +134,8 @@ def _step_statistics(o: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """The best one-sided step-up LR per row of ``o`` (..., weeks) and its split index.
 
     The split ``k`` puts weeks ``0..k`` before and ``k+1..`` after; both sides need
-    MIN_WEEKS weeks with exposure. Returns (statistic, k) over the last axis.
+    MIN_WEEKS weeks with exposure and MIN_EXPECTED expected entries. Returns (statistic, k)
+    over the last axis.
     """
     co, cx = np.cumsum(o, axis=-1), np.cumsum(x, axis=-1)
     total_o, total_x = co[..., -1:], cx[..., -1:]
@@ -147,7 +153,8 @@ def _step_statistics(o: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarr
     weeks_seen = np.cumsum(x > 0, axis=-1)
     before_ok = weeks_seen[..., :-1] >= MIN_WEEKS
     after_ok = (weeks_seen[..., -1:] - weeks_seen[..., :-1]) >= MIN_WEEKS
-    valid = before_ok & after_ok & (r2 > r1) & (x1 > 0)
+    enough = (x1 >= MIN_EXPECTED) & (x2 >= MIN_EXPECTED)
+    valid = before_ok & after_ok & enough & (r2 > r1) & (x1 > 0)
     lr = np.where(valid, np.maximum(lr, 0.0), 0.0)
     return lr.max(axis=-1), lr.argmax(axis=-1)
 
