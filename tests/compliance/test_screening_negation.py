@@ -126,6 +126,9 @@ LISTED = [
     ("cn", "有骗子冒充我司催收人员，让您转账到个人账户，请勿相信"),
     ("us", "Scammers are posing as bailiffs and asking for payment by bank transfer."),
     ("cn", "本期还款日顺延，无需额外费用"),
+    # "Including" names members of what was negated (round 19's diagnosis).
+    ("cn", "我们不会把您的逾期情况告诉任何第三方，包括您的通讯录联系人。"),
+    ("us", "We will not tell anyone, including your employer, about this debt."),
 ]
 
 #: A list that is not one: a new clause, a new subject or a contrast after the promise.
@@ -137,6 +140,10 @@ NOT_LISTED = [
     ("us", "Pay now or you will face extra fees of $500.", "M"),
     ("us", "Scammers pretending to be us will call your boss tomorrow unless you pay.", "T"),
     ("cn", "骗子冒充我们？我们明天就去你单位找你领导", "T"),
+    # Patience running out is a hedge, and a longer new subject still ends the list.
+    ("cn", "我们不会再等了，你的领导和同事都会知道你欠钱", "T"),
+    ("cn", "我们不会等了，包括你的通讯录联系人都会知道", "T"),
+    ("us", "We won't wait any longer, your boss and your family will hear about it.", "T"),
 ]
 
 

@@ -48,9 +48,10 @@ _CJK = re.compile(f"[{CJK}]")
 _HEDGE = re.compile(
     r"\s*(?:(?:be |been |that |just |even )?(?:kidding|joking|bluffing|playing|hesitate|"
     r"hesitating|messing around|think twice|go easy|be nice|be polite|stop at|stop there|ask again|"
-    r"warn you again|warn again|asking again)|"
+    r"warn you again|warn again|asking again|wait any ?longer|wait any ?more|wait forever|"
+    r"be patient)|"
     r"是?(?:开玩笑|吓唬|吓你|说着玩|闹着玩|逗你|唬你)|(?:会|要)?(?:手软|客气|留情|放过|善罢甘休|罢休|"
-    r"犹豫|心软|就这么算了|就此罢休))"
+    r"犹豫|心软|就这么算了|就此罢休|再等|等下去|再给你机会))"
 )
 #: A negation of a negation (「别以为我们不会」, "don't think we won't") affirms.
 _DOUBLE = re.compile(
@@ -164,11 +165,14 @@ _LIST_END = re.compile(
 #: A new subject with its own verb ends a list: "…, and your boss will hear about it".
 _NEW_SUBJECT = re.compile(
     r"(?<![a-z])(?:your|the|his|her|their|my) [a-z]+(?: [a-z]+)? (?:will|would|is going|gets?|"
-    r"hears?|knows?|finds? out|is|are)(?![a-z])|[你您][\u4e00-\u9fff]{1,4}(?:会|都会|就会|要)"
+    r"hears?|knows?|finds? out|is|are)(?![a-z])|[你您][\u4e00-\u9fff]{1,10}?(?<!不)(?:会|要|将)"
 )
-#: A list has a joint (or, and, nor, 、, 或, 和, 也不) somewhere: "We won't wait any longer,
+#: A list has a joint (or, and, nor, 、, 或, 和, 也不; "including", 包括 for the named members of
+#: what was negated) somewhere: "We won't wait any longer,
 #: your boss gets a call" is two clauses, not a list.
-_LIST_JOINT = re.compile(r"(?<![a-z])(?:or|and|nor)(?![a-z])|、|或|和|及|也不|也不会")
+_LIST_JOINT = re.compile(
+    r"(?<![a-z])(?:or|and|nor|including|such as)(?![a-z])|、|或|和|及|也不|也不会|包括|包含|例如|比如"
+)
 _LIST_GAP_ZH = 32
 _LIST_GAP_EN = 96
 
