@@ -167,11 +167,11 @@ _NEW_SUBJECT = re.compile(
     r"(?<![a-z])(?:your|the|his|her|their|my) [a-z]+(?: [a-z]+)? (?:will|would|is going|gets?|"
     r"hears?|knows?|finds? out|is|are)(?![a-z])|[你您][\u4e00-\u9fff]{1,10}?(?<!不)(?:会|要|将)"
 )
-#: A list has a joint (or, and, nor, 、, 或, 和, 也不; "including", 包括 for the named members of
-#: what was negated) somewhere: "We won't wait any longer,
-#: your boss gets a call" is two clauses, not a list.
+#: A list has a joint (or, and, nor, 、, 或, 和, 也不; "including" and 包括 name members of what
+#: was negated) somewhere: "We won't wait any longer, your boss gets a call" is two clauses.
 _LIST_JOINT = re.compile(
-    r"(?<![a-z])(?:or|and|nor|including|such as)(?![a-z])|、|或|和|及|也不|也不会|包括|包含|例如|比如"
+    r"(?<![a-z])(?:or|and|nor|including|such as)(?![a-z])"
+    r"|、|或|和|及|也不|也不会|包括|包含|例如|比如"
 )
 _LIST_GAP_ZH = 32
 _LIST_GAP_EN = 96
