@@ -107,7 +107,7 @@ def screen(
             continue
         if truthful is None:
             truthful = compiled.truthful(folded)
-        if any(s <= hit.start and hit.end <= e for s, e in truthful):
+        if _inside_truthful(hit.start, hit.end, truthful):
             explained = True
             continue
         if hit.entry.negatable and compiled.negation.negated(text, hit.start, hit.end):
@@ -196,3 +196,12 @@ def _findings(found: dict[tuple[str, int, int], str], rules: Mapping[str, Any]) 
         for category, start, end, action in merged
     ]
     return sorted(findings, key=lambda f: (f.start, f.end, f.category))
+
+
+def _inside_truthful(start: int, end: int, truthful: list[tuple[int, int]]) -> bool:
+    """True when a hit lies inside a lawful formula, or when a pair's two ends lie in two of
+    them: a refuted rumour paired with a truthful credit notice is no threat
+    (「网传逾期会影响子女考公，这是谣言，逾期只会按规定报送征信」)."""
+    if any(s <= start and end <= e for s, e in truthful):
+        return True
+    return any(s <= start < e for s, e in truthful) and any(s < end <= e for s, e in truthful)
