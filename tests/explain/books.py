@@ -25,12 +25,18 @@ def shock_start(months: int) -> pd.Timestamp:
 
 
 def make_book(
-    scenario: str, seed: int, *, loans_per_day: int = 40, months: int = 8, drift: bool = False
+    scenario: str,
+    seed: int,
+    *,
+    loans_per_day: int = 40,
+    months: int = 8,
+    drift: bool = False,
+    shock: float = 3.5,
 ) -> pd.DataFrame:
     """A dues frame as ``read_dues`` returns it, with ``scenario``'s shock injected.
 
     ``drift``: product P-6M's own rate also doubles from two months before the shock (a
-    product's population drifting, not the shock).
+    product's population drifting, not the shock). ``shock``: the province shock's factor.
     """
     rng = np.random.default_rng(seed)
     days = pd.date_range(START, periods=months * 30, freq="D")
@@ -62,7 +68,7 @@ def make_book(
     if scenario == "macro_shock":
         risk = risk * np.where(after, 2.2, 1.0)
     elif scenario == "province_shock":
-        risk = risk * np.where(after & (dues["province"] == "广东").to_numpy(), 3.5, 1.0)
+        risk = risk * np.where(after & (dues["province"] == "广东").to_numpy(), shock, 1.0)
     elif scenario == "bad_vintage":
         risk = risk * np.where(dues["bad"].to_numpy(), 2.5, 1.0)
     elif scenario == "policy_change":
