@@ -241,7 +241,7 @@ def explain_dues(
     # Asked at level 1 the search ranks every segment that stepped up; the first by statistic
     # is checked again before vintage is called (below), the significant ones are *where*.
     ranked = find_steps(counted, dims=tuple(d for d in dims if d in dues), alpha=1.0)
-    top = max(ranked, key=lambda s: s.statistic, default=None)
+    first_step = max(ranked, key=lambda s: s.statistic, default=None)
     # A stepped segment is *where* only when it carries SEGMENT_SHARE of the book's change
     # from its date (ripple search's rule): one that stepped a little more than the rest while
     # the whole book moved is not the change's place.
@@ -278,17 +278,18 @@ def explain_dues(
         ]
     kind = "policy" if policy_excess > vintage_excess else "vintage"
     cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
-    if cohorts_worse and kind == "vintage" and top is not None:
+    if cohorts_worse and kind == "vintage" and first_step is not None:
         # A shock in one region biases the same-month cohort test toward vintage (the old
         # cohorts are survivors and the shock acts on the odds) while it moves the whole book's
         # existing cohorts too little to pass. So before calling vintage, the same dual-time
         # period test on the step search's first segment alone, at its own step date: if the
         # cohorts already on the book moved there, that segment's change is a move in time.
-        inside = element_mask(dues, ((top.dimension, top.value),))
-        on = pd.Timestamp(top.on)
-        local = dual_time(dues[inside], on, min(cohort_from, on), is_new[inside])
-        if local.period_z > critical:
-            causes, step_dates, cohorts_worse = step_causes([top]), {top.label: top.on}, False
+        there = element_mask(dues, ((first_step.dimension, first_step.value),))
+        on = pd.Timestamp(first_step.on)
+        there_apc = dual_time(dues[there], on, min(cohort_from, on), is_new[there])
+        if there_apc.period_z > critical:
+            causes, cohorts_worse = step_causes([first_step]), False
+            step_dates = {first_step.label: first_step.on}
     if cohorts_worse:
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
         excess = pd.Series(
