@@ -278,12 +278,13 @@ def explain_dues(
         ]
     kind = "policy" if policy_excess > vintage_excess else "vintage"
     cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
-    if cohorts_worse and kind == "vintage" and first_step is not None:
+    if cohorts_worse and first_step is not None:
         # A shock in one region biases the same-month cohort test toward vintage (the old
-        # cohorts are survivors and the shock acts on the odds) while it moves the whole book's
-        # existing cohorts too little to pass. So before calling vintage, the same dual-time
-        # period test on the step search's first segment alone, at its own step date: if the
-        # cohorts already on the book moved there, that segment's change is a move in time.
+        # cohorts are survivors and the shock acts on the odds) while it moves the whole
+        # book's existing cohorts too little to pass. So before calling the cohorts worse
+        # (vintage, or new terms through the cohort blocks), the same dual-time period test
+        # on the step search's first segment alone, at its own step date: if the cohorts
+        # already on the book moved there, that segment's change is a move in time.
         there = element_mask(dues, ((first_step.dimension, first_step.value),))
         on = pd.Timestamp(first_step.on)
         there_apc = dual_time(dues[there], on, min(cohort_from, on), is_new[there])
