@@ -7,7 +7,7 @@ cohorts and the new cohorts' contrast, with standard errors from the fit's infor
 :func:`cohort_against_period` compares the new cohorts with the existing ones due in the same
 month and province, against the reference expectation. :func:`find_cohorts` dates worse
 cohorts in cohort time: each disbursement month against the others with that test, Bonferroni
-over the months searched.
+over the months searched, a surge's neighbouring months against the cohorts outside it.
 """
 
 from __future__ import annotations

@@ -20,7 +20,9 @@
    moved at the KPI's change as well. The segment that stepped nearest the KPI's change
    comes first. *Vintage or period*: the age curve on existing cohorts (:func:`dual_time`)
    says whether the cohorts already on the book moved at the change (period) or only the new
-   cohorts are worse than them at the same age in the same months (vintage);
+   cohorts are worse than them at the same age in the same months (vintage), unless the
+   existing cohorts of the step search's first segment moved at its own step (a regional
+   shock the whole book's test is too weak for: period, that segment first);
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
