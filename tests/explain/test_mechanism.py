@@ -62,6 +62,15 @@ def test_the_province_stepping_with_the_kpi_comes_before_a_product_that_drifted_
     assert _near(answer.change_date)
 
 
+def test_a_province_shock_too_small_for_the_step_bound_is_not_named_vintage() -> None:
+    # 6 loans a day: 广东's step is the search's first but above its 1 % bound, and the
+    # same-month cohort test calls the newer cohorts worse; the existing cohorts in 广东 moved.
+    answer = explain_dues(make_book("province_shock", 4, months=MONTHS, loans_per_day=6, shock=3.0))
+    assert answer.mechanism == "period"
+    assert answer.segments[0] == "province=广东"
+    assert _near(answer.change_date)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_policy_change_is_named_policy_with_the_new_versions_first(seed: int) -> None:
     answer = explain_dues(make_book("policy_change", seed, months=MONTHS))

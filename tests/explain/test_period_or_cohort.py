@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -15,8 +16,8 @@ MONTHS = 8
 CRITICAL = stats.norm.isf(ALPHA)
 
 
-def _with_expectation(scenario: str, seed: int) -> pd.DataFrame:
-    dues = make_book(scenario, seed, months=MONTHS)
+def _with_expectation(scenario: str, seed: int, **book: float) -> pd.DataFrame:
+    dues = make_book(scenario, seed, months=MONTHS, **book)  # type: ignore[arg-type]
     reference = dues[dues["disbursed_on"] < pd.Timestamp("2025-03-01")]
     return dues.assign(expected=expected_rates(reference, dues) * dues["principal"])
 
@@ -60,3 +61,23 @@ def test_the_cohort_search_finds_no_worse_months_on_a_book_without_a_shock() -> 
     window = find_cohorts(_with_expectation("none", 5), ALPHA)
     assert window is not None and not window.significant
     assert window.critical > CRITICAL  # Bonferroni over the months searched
+
+
+def test_a_surge_s_second_month_is_set_against_the_cohorts_outside_the_first() -> None:
+    # A weak surge (×1.6, 10 loans a day): 2025-04 alone is no worse than every other month
+    # while 2025-05, found worse first, sits among its comparison; against the rest it is.
+    window = find_cohorts(_with_expectation("bad_vintage", 3, shock=1.6, loans_per_day=10), ALPHA)
+    assert window is not None and window.significant
+    assert {m for m, _ in window.worse()} == {"2025-04", "2025-05"}
+    assert window.start == pd.Timestamp("2025-04-01")
+
+
+def test_cohorts_falling_due_in_one_month_only_are_not_searched() -> None:
+    dues = _with_expectation("none", 6)
+    last = dues["disbursed_on"].dt.to_period("M") == dues["disbursed_on"].max().to_period("M")
+    # The last month's cohorts enter collection four times as often: seen in one due month.
+    rng = np.random.default_rng(6)
+    dues.loc[last, "entered"] = (rng.random(int(last.sum())) < 0.2).astype(int)
+    window = find_cohorts(dues, ALPHA)
+    assert window is not None and not window.significant
+    assert "2025-07" not in {m for m, _ in window.months}

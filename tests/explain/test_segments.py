@@ -46,6 +46,18 @@ def test_a_shock_every_segment_shares_names_no_segment() -> None:
     assert find_steps(dues) == []
 
 
+def test_asked_at_level_one_the_search_ranks_every_segment_but_calls_few_significant() -> None:
+    dues = _with_expectation(make_book("province_shock", 4, loans_per_day=6, shock=3.0))
+    ranked = find_steps(dues, alpha=1.0)
+    top = max(ranked, key=lambda s: s.statistic)
+    assert len(ranked) > 3 and top.label == "province=广东"
+    assert all(s.significant == (s.p_value <= 0.01) for s in ranked)
+    assert not top.significant and find_steps(dues) == []
+    shocked = _with_expectation(make_book("province_shock", 1, loans_per_day=30))
+    named = [s for s in find_steps(shocked, alpha=1.0) if s.significant]
+    assert named and named == find_steps(shocked)
+
+
 def test_the_search_is_reproducible_for_a_given_seed() -> None:
     dues = _with_expectation(make_book("province_shock", 4, loans_per_day=30))
     assert find_steps(dues, seed=7) == find_steps(dues, seed=7)

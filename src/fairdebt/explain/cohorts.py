@@ -7,7 +7,7 @@ cohorts and the new cohorts' contrast, with standard errors from the fit's infor
 :func:`cohort_against_period` compares the new cohorts with the existing ones due in the same
 month and province, against the reference expectation. :func:`find_cohorts` dates worse
 cohorts in cohort time: each disbursement month against the others with that test, Bonferroni
-over the months searched.
+over the months searched, a surge's neighbouring months against the cohorts outside it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ from fairdebt.explain.rates import PRIOR_EVENTS, poisson_fit
 from fairdebt.explain.segments import log_ratio
 
 __all__ = ["CohortWindow", "DualTime", "cohort_against_period", "dual_time", "find_cohorts"]
+
+# A cohort seen in one month of dues cannot be told worse from a move in that month that
+# falls hardest on first dues (a shock on the odds scale raises low rates most): the cohort
+# search needs its dues in at least this many months.
+MIN_DUE_MONTHS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +110,14 @@ def find_cohorts(dues: pd.DataFrame, alpha: float) -> CohortWindow | None:
     every other cohort due in the same months and provinces, at their ages (the reference
     expectation). A month is worse beyond the one-sided Bonferroni bound at ``alpha`` over the
     months searched; the worse cohorts are the run of consecutive worse months around the
-    worst one, dated by its first month (``end`` None when the run reaches the last month).
-    None on a book with fewer than two disbursement months.
+    worst one, dated by its first month (``end`` None when the run reaches the book's last
+    month).
+    Months whose cohorts fall due in fewer than MIN_DUE_MONTHS months are not searched (they
+    stay among the others). None when fewer than two months are searched.
     """
     periods = dues["disbursed_on"].dt.to_period("M")
-    months = sorted(set(periods))
+    seen = dues["due_on"].dt.to_period("M").groupby(periods.to_numpy()).nunique()
+    months = sorted(m for m in set(periods) if seen.get(m, 0) >= MIN_DUE_MONTHS)
     if len(months) < 2:
         return None
     tested = [
@@ -122,13 +130,20 @@ def find_cohorts(dues: pd.DataFrame, alpha: float) -> CohortWindow | None:
     if tested[best] > critical:
         # Fixed sequence outward from the worst month: each neighbour is tested at ``alpha``
         # only once the month next to it was found worse, and the sequence stops at the first
-        # month that is not (the run of a surge is contiguous; a gap ends it).
+        # month that is not (the run of a surge is contiguous; a gap ends it). A neighbour is
+        # set against the cohorts outside the run found so far: the months already found
+        # worse would otherwise sit among its comparison and hide a surge's second month.
         single = float(stats.norm.isf(alpha))
-        while first > 0 and tested[first - 1] > single:
+        while first > 0 and _beside(dues, periods, months, first - 1, (first, last)) > single:
             first -= 1
-        while last < len(months) - 1 and tested[last + 1] > single:
+        while (
+            last < len(months) - 1
+            and _beside(dues, periods, months, last + 1, (first, last)) > single
+        ):
             last += 1
-    end = (months[last] + 1).to_timestamp() if last < len(months) - 1 else None
+    # Open-ended only when the run reaches the book's last month: a month left out of the
+    # search (too few due months) was not found worse and is not one of the new cohorts.
+    end = (months[last] + 1).to_timestamp() if months[last] < max(periods) else None
     return CohortWindow(
         months[first].to_timestamp(),
         end,
@@ -137,6 +152,21 @@ def find_cohorts(dues: pd.DataFrame, alpha: float) -> CohortWindow | None:
         len(months),
         tuple((str(m), round(z, 2)) for m, z in zip(months, tested, strict=True)),
     )
+
+
+def _beside(
+    dues: pd.DataFrame,
+    periods: pd.Series,
+    months: list[pd.Period],
+    i: int,
+    run: tuple[int, int],
+) -> float:
+    """Month ``i``'s cohorts against every cohort outside it and the run ``months[run]``."""
+    inside = periods.between(months[run[0]], months[run[1]]).to_numpy()
+    month = months[i]
+    return cohort_against_period(
+        dues[~inside], month.to_timestamp(), (month + 1).to_timestamp(), against_all=True
+    )[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,9 @@
    moved at the KPI's change as well. The segment that stepped nearest the KPI's change
    comes first. *Vintage or period*: the age curve on existing cohorts (:func:`dual_time`)
    says whether the cohorts already on the book moved at the change (period) or only the new
-   cohorts are worse than them at the same age in the same months (vintage);
+   cohorts are worse than them at the same age in the same months (vintage), unless the
+   existing cohorts of the step search's first segment moved at its own step (a regional
+   shock the whole book's test is too weak for: period, that segment first);
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
@@ -238,11 +240,14 @@ def explain_dues(
     # over every segment and week (:mod:`.segments`); ripple search with its difference in
     # differences only when no single value stepped (a combination of values may have).
     counted = dues.assign(expected_count=_count_rates(dues))
-    steps = find_steps(counted, dims=tuple(d for d in dims if d in dues))
+    # Asked at level 1 the search ranks every segment that stepped up; the first by statistic
+    # is checked again before vintage is called (below), the significant ones are *where*.
+    ranked = find_steps(counted, dims=tuple(d for d in dims if d in dues), alpha=1.0)
+    first_step = max(ranked, key=lambda s: s.statistic, default=None)
     # A stepped segment is *where* only when it carries SEGMENT_SHARE of the book's change
     # from its date (ripple search's rule): one that stepped a little more than the rest while
     # the whole book moved is not the change's place.
-    steps = [s for s in steps if share_of_change(counted, s) >= SEGMENT_SHARE]
+    steps = [s for s in ranked if s.significant and share_of_change(counted, s) >= SEGMENT_SHARE]
     if steps and existing_moved:
         # Where, only if the rest of the book did not move with it: when the existing cohorts
         # outside the stepped segments moved at the KPI's change too (the same dual-time
@@ -273,8 +278,22 @@ def explain_dues(
             )
             if len(c.element) > 1 or c.element[0][0] not in searched
         ]
-    if not existing_moved and episode is not None and cohort_wins and not causes:
-        kind = "policy" if policy_excess > vintage_excess else "vintage"
+    kind = "policy" if policy_excess > vintage_excess else "vintage"
+    cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
+    if cohorts_worse and first_step is not None:
+        # A shock in one region biases the same-month cohort test toward vintage (the old
+        # cohorts are survivors and the shock acts on the odds) while it moves the whole
+        # book's existing cohorts too little to pass. So before calling the cohorts worse
+        # (vintage, or new terms through the cohort blocks), the same dual-time period test
+        # on the step search's first segment alone, at its own step date: if the cohorts
+        # already on the book moved there, that segment's change is a move in time.
+        there = element_mask(dues, ((first_step.dimension, first_step.value),))
+        on = pd.Timestamp(first_step.on)
+        there_apc = dual_time(dues[there], on, min(cohort_from, on), is_new[there])
+        if there_apc.period_z > critical:
+            causes, cohorts_worse = step_causes([first_step]), False
+            step_dates = {first_step.label: first_step.on}
+    if cohorts_worse:
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
         excess = pd.Series(
             cohort_excess[policy_rows] if kind == "policy" else cohort_excess[~policy_rows],

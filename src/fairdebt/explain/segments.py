@@ -84,6 +84,11 @@ class SegmentStep:
     def label(self) -> str:
         return f"{self.dimension}={self.value}"
 
+    @property
+    def significant(self) -> bool:
+        """Beyond the max-T bound at ALPHA, whatever level the search was asked at."""
+        return self.p_value <= ALPHA
+
 
 def _series(
     dues: pd.DataFrame, dims: tuple[str, ...], expected: str
@@ -170,6 +175,8 @@ def find_steps(
 ) -> list[SegmentStep]:
     """Segments whose rate stepped up beyond the max-T bound, most excess first.
 
+    At ``alpha`` 1 the search ranks: every segment with a step up comes back with its adjusted
+    p-value, and only those at ALPHA or below are :attr:`SegmentStep.significant`.
     ``dues`` has ``due_on``, ``entered`` (0/1), the ``expected`` entries of each due under the
     reference regime, and the dimension columns; ``dims`` defaults to the searched dimensions
     present. Nothing is returned when fewer than 2 × MIN_WEEKS weeks are seen.
@@ -193,7 +200,7 @@ def find_steps(
         maxima[begin : begin + n] = _step_statistics(drawn, x)[0].max(axis=1)
     p_values = (1 + (maxima[None, :] >= statistic[:, None]).sum(axis=1)) / (1 + replicates)
     named = []
-    for i in np.flatnonzero(p_values <= alpha):
+    for i in np.flatnonzero((p_values <= alpha) & (statistic > 0)):
         k = int(split[i])
         o_after, x_after = o[i, k + 1 :].sum(), x[i, k + 1 :].sum()
         r_before = o[i, : k + 1].sum() / max(x[i, : k + 1].sum(), 1e-12)
