@@ -15,7 +15,7 @@ import fairdebt.cli.risk as risk_cli
 from fairdebt.cli import app
 from fairdebt.cli.risk import ModelKind
 from fairdebt.risk import EnsembleModel, load_model, reason_codes, save_model
-from fairdebt.risk.ensemble import fast_auc, select_ensemble
+from fairdebt.risk.ensemble import blend_weights, fast_auc, select_ensemble
 from fairdebt.risk.gbm import inner_folds
 from fairdebt.risk.tuning import DEFAULT_TRIAL, tune_lightgbm
 
@@ -179,3 +179,25 @@ def test_cv_with_the_ensemble_prints_the_same_json_as_the_other_models(
         "fit_seconds",
         "seconds",
     } <= set(printed)
+
+
+def test_on_a_small_book_the_blend_weighs_the_chosen_learners_equally(ensemble) -> None:
+    # German's 700 rows hold about 210 bads: at most 500 rows of the rarer class
+    assert ensemble.blend_ == "equal"
+    chosen = [n for n, w in ensemble.hces_weights_.items() if w > 0]
+    assert {n for n, w in ensemble.weights_.items() if w > 0} == set(chosen)
+    assert all(ensemble.weights_[n] == pytest.approx(1 / len(chosen)) for n in chosen)
+
+
+def test_the_blend_follows_hces_on_a_large_book_and_either_blend_can_be_chosen() -> None:
+    hces = np.array([0.6, 0.0, 0.3, 0.1])
+    many = np.array([0, 1] * 600)
+    few = np.array([0] * 1000 + [1] * 400)
+    weights, used = blend_weights(hces, many, "auto")
+    assert used == "hces" and weights.tolist() == hces.tolist()
+    weights, used = blend_weights(hces, few, "auto")
+    assert used == "equal" and weights.tolist() == [1 / 3, 0.0, 1 / 3, 1 / 3]
+    assert blend_weights(hces, few, "hces")[1] == "hces"
+    assert blend_weights(hces, many, "equal")[1] == "equal"
+    with pytest.raises(ValueError, match="blend must be one of"):
+        blend_weights(hces, many, "stacking")

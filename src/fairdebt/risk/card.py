@@ -205,6 +205,9 @@ def make_card(
         "ensemble": (
             {
                 "weights": _plain(model.weights_),
+                # models fitted before the blend setting had HCES weights only
+                "blend": getattr(model, "blend_", "hces"),
+                "hces_weights": _plain(getattr(model, "hces_weights_", model.weights_)),
                 "inner_auc": _plain(model.oof_auc_),
                 "learners": _plain(model.settings_),
             }

@@ -22,7 +22,12 @@ tuned LightGBM, two random forests (LightGBM's and scikit-learn's), extremely ra
    single learner and add, ``steps`` times with replacement, the learner whose addition gives
    the highest AUC of the averaged log-odds; a learner's weight is its share of the picks,
    averaged over the bags. Weights are non-negative and add up to one; a learner that never
-   helps gets weight zero (``weights_``).
+   helps gets weight zero (``weights_``). ``blend="auto"`` (the default) keeps these weights
+   on a book whose rarer class has more than ``SMALL_BOOK_RARE`` (500) training rows; on a
+   smaller one it gives the learners HCES chose equal weights: with a few hundred bads the
+   held-out AUCs the selection climbs on differ by noise, and the shares of the picks follow
+   the noise (``blend="hces"`` or ``"equal"`` choose by hand; ``hces_weights_`` keeps the
+   selection's own weights).
 3. The blend ``sum_i w_i * z_i`` of the learners' log-odds is calibrated by Platt scaling on the
    out-of-fold blend; every learner is refitted on all rows.
 
@@ -49,7 +54,19 @@ from fairdebt.risk.estimator import RiskModel
 from fairdebt.risk.gbm import inner_folds
 from fairdebt.risk.learners import LEARNERS, Learner, make_learner
 
-__all__ = ["EnsembleModel", "fast_auc", "select_ensemble"]
+__all__ = [
+    "BLENDS",
+    "SMALL_BOOK_RARE",
+    "EnsembleModel",
+    "blend_weights",
+    "fast_auc",
+    "select_ensemble",
+]
+
+#: The blends an ensemble offers.
+BLENDS = ("auto", "hces", "equal")
+#: With at most this many rows of the rarer class, ``blend="auto"`` weighs the chosen equally.
+SMALL_BOOK_RARE = 500
 
 
 def fast_auc(y: np.ndarray, score: np.ndarray) -> float:
@@ -123,6 +140,25 @@ def select_ensemble(
     return np.asarray(weights / weights.sum(), dtype=float)
 
 
+def blend_weights(hces: np.ndarray, y: np.ndarray, blend: str) -> tuple[np.ndarray, str]:
+    """The blend's weights and the blend used (``"hces"`` or ``"equal"``) for ``blend``.
+
+    ``"equal"`` gives every learner with a positive HCES weight the same weight.
+
+    >>> weights, used = blend_weights(np.array([0.7, 0.0, 0.3]), np.array([0, 1] * 10), "auto")
+    >>> weights.tolist(), used
+    ([0.5, 0.0, 0.5], 'equal')
+    """
+    if blend not in BLENDS:
+        raise ValueError(f"blend must be one of {BLENDS} (got {blend!r})")
+    rare = int(np.bincount(y, minlength=2).min())
+    used = blend if blend != "auto" else ("equal" if rare <= SMALL_BOOK_RARE else "hces")
+    if used == "hces":
+        return hces, used
+    chosen = (hces > 0).astype(float)
+    return chosen / chosen.sum(), used
+
+
 def _platt(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Slope and intercept of a logistic regression of ``y`` on ``score`` (Platt scaling)."""
     fitted = LogisticRegression(C=1e6).fit(np.asarray(score).reshape(-1, 1), y)
@@ -139,9 +175,11 @@ class EnsembleModel(RiskModel):
     ``weights_`` maps each learner to its blend weight, ``oof_auc_`` each learner's and the
     blend's out-of-fold AUC on the inner folds, ``learners_`` the fitted learners,
     ``settings_`` what each chose, ``fit_seconds_`` the fit's seconds and
-    ``learner_seconds_`` each learner's. ``trees`` sets the trees of each of the three forests
-    on any book (``None``: their usual 300, ``BIG_BOOK_TREES`` on a big book); the tests grow
-    few, since what they check does not need a full forest.
+    ``learner_seconds_`` each learner's. ``blend`` chooses the weights (``"auto"``, ``"hces"``,
+    ``"equal"``; see the module docstring; ``blend_`` says which was used). ``trees`` sets the
+    trees of each of the three forests on any book (``None``: their usual 300,
+    ``BIG_BOOK_TREES`` on a big book); the tests grow few, since what they check does not need
+    a full forest.
     """
 
     def __init__(
@@ -162,6 +200,7 @@ class EnsembleModel(RiskModel):
         random_state: int = 0,
         n_jobs: int | None = None,
         trees: int | None = None,
+        blend: str = "auto",
     ) -> None:
         self.learners = learners
         self.folds = folds
@@ -178,6 +217,7 @@ class EnsembleModel(RiskModel):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.trees = trees
+        self.blend = blend
 
     # -- fitting -------------------------------------------------------------------------
     def _fit_clean(self, X: pd.DataFrame, y: np.ndarray) -> list[str]:
@@ -194,6 +234,8 @@ class EnsembleModel(RiskModel):
                 f"the ensemble needs at least 2 rows of each class for its inner folds "
                 f"(got {fewest} of the rarer class)"
             )
+        if self.blend not in BLENDS:
+            raise ValueError(f"blend must be one of {BLENDS} (got {self.blend!r})")
         if self.trees is not None and int(self.trees) < 1:
             raise ValueError(f"trees must be at least 1 (got {self.trees})")
         split = inner_folds(y, folds, self.random_state)
@@ -226,9 +268,11 @@ class EnsembleModel(RiskModel):
         Z = np.column_stack(
             [self.learner_platt_[n][0] * oof[n] + self.learner_platt_[n][1] for n in names]
         )
-        weights = select_ensemble(
+        hces = select_ensemble(
             Z, y, bags=self.bags, steps=self.steps, random_state=self.random_state
         )
+        self.hces_weights_ = {name: float(w) for name, w in zip(names, hces, strict=True)}
+        weights, self.blend_ = blend_weights(hces, y, str(self.blend))
         self.weights_ = {name: float(w) for name, w in zip(names, weights, strict=True)}
         blend = Z @ weights
         self.platt_ = _platt(blend, y)

@@ -17,6 +17,9 @@ leaks nothing.
   income, debt / income, instalment / income, loan / value, debt / value, (loan + debt) / value,
   loan / term. A column is an amount only if it is numeric, never negative, and has many
   distinct values (counts such as "number of times 30 days past due" are not amounts).
+- **Derived** (:mod:`fairdebt.risk.derived`): a delinquency ladder's total, worst bucket,
+  severity-weighted count and sentinel flag; the amount behind a ratio (debt ratio × income)
+  and the income left after it.
 
 ``built_`` lists every built feature with its meaning in English and Chinese and the columns it
 comes from; the model card and the reason catalogue show them.
@@ -32,6 +35,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from fairdebt.risk.derived import Ladder, RatioAmount, build_derived, plan_derived
 from fairdebt.risk.history import Built, Family, _words, find_families, history_frame
 
 __all__ = ["ROLES", "FeatureBuilder", "amount_roles"]
@@ -179,6 +183,10 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         limits = self.roles_.get("limit", [])
         self.limit_: str | None = limits[0] if limits else None
         self.ratios_ = self._plan_ratios()
+        codes = dict(self.special_codes or {})
+        self.ladder_: Ladder | None
+        self.ratio_amounts_: list[RatioAmount]
+        self.ladder_, self.ratio_amounts_ = plan_derived(scalar, kinds, self.roles_, codes)
         self.built_: list[Built] = []
         built, self.built_ = self._build(X.head(min(len(X), 50)))
         # a built column that would be constant at fit time is decided on the whole frame
@@ -226,6 +234,17 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             with np.errstate(invalid="ignore", divide="ignore"):
                 columns[built.name] = np.where(under > 0, above / under, np.nan)
             meanings.append(built)
+        # models saved before the derived features have no plan for them: build none
+        derived, said = build_derived(
+            X,
+            getattr(self, "ladder_", None),
+            getattr(self, "ratio_amounts_", []),
+            dict(self.special_codes or {}),
+        )
+        for built in said:
+            if built.name not in X.columns and built.name not in columns:
+                columns[built.name] = derived[built.name]
+                meanings.append(built)
         return pd.DataFrame(columns, index=X.index), meanings
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
