@@ -118,10 +118,9 @@ def test_worse_cohorts_on_a_book_without_new_versions_are_vintage_whatever_their
     # Seen on a 2,500 x 6-month book: the KPI's change point fell after the surge, the cohort
     # blocks' excesses after it were 0 (no new version) and negative, and "0 > negative" named
     # new terms.
-    assert cohort_kind(0.0, -178.4, new_terms=False) == "vintage"
+    assert cohort_kind(0.0, -178.4, new_versions=False) == "vintage"
 
 
-def test_worse_cohorts_on_new_versions_are_new_terms_only_when_the_direct_test_passed() -> None:
-    assert cohort_kind(50.0, 10.0, new_terms=False) == "vintage"
-    assert cohort_kind(50.0, 10.0, new_terms=True) == "policy"
-    assert cohort_kind(10.0, 50.0, new_terms=True) == "vintage"
+def test_worse_cohorts_carrying_most_excess_on_new_versions_are_new_terms() -> None:
+    assert cohort_kind(50.0, 10.0, new_versions=True) == "policy"
+    assert cohort_kind(10.0, 50.0, new_versions=True) == "vintage"

@@ -27,7 +27,7 @@
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
    policy, the new versions come first and the date is their first sale. Worse cohorts are
-   called new terms only when that direct test passed (:func:`cohort_kind`).
+   called new terms only when new versions are among them (:func:`cohort_kind`).
 
 ``metric="dpd30_rate"`` runs the same steps on weekly balance snapshots
 (:func:`fairdebt.explain.balances.read_balances`).
@@ -281,17 +281,14 @@ def explain_dues(
             if len(c.element) > 1 or c.element[0][0] not in searched
         ]
     # New terms: product versions first sold after the reference cohorts, tested directly
-    # against the same products' earlier versions at the same ages (:mod:`.policy`). The
-    # cohort blocks alone do not make new terms: on a short book most versions are first sold
-    # after the reference months, so worse cohorts fall mostly in the policy block whatever
-    # made them worse; without the direct test the cohorts are vintage.
+    # against the same products' earlier versions at the same ages (:mod:`.policy`).
     terms = (
         check_new_terms(dues, set(dues.loc[version_new, "product"].astype(str)))
         if version_new.any()
         else None
     )
     new_terms = terms is not None and terms.significant
-    kind = cohort_kind(policy_excess, vintage_excess, new_terms=new_terms)
+    kind = cohort_kind(policy_excess, vintage_excess, new_versions=bool((block == "policy").any()))
     cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
     if cohorts_worse and first_step is not None:
         # A shock in one region biases the same-month cohort test toward vintage (the old
@@ -399,16 +396,16 @@ def explain_dues(
     return Explanation(metric, change_date, change, mechanism, segments, bridge, described)
 
 
-def cohort_kind(policy_excess: float, vintage_excess: float, *, new_terms: bool) -> str:
+def cohort_kind(policy_excess: float, vintage_excess: float, *, new_versions: bool) -> str:
     """Whether worse cohorts are new terms (``policy``) or a bad vintage (``vintage``).
 
-    Policy only when the direct test of new terms passed (:mod:`.policy`) and the new
-    versions' cohorts carry more of the excess than the others. The cohort blocks' excesses
-    are counted after the KPI's change point, which on a short book can fall after the worse
-    cohorts' surge: both are then near zero or negative, and "policy has more" would name
-    new terms for a book that has no new product version at all.
+    Policy when new cohorts on product versions first sold after the reference cohorts are
+    due after the KPI's change and carry more of the excess than the other new cohorts. The
+    excesses are counted after the KPI's change point, which on a short book can fall after
+    the worse cohorts' surge: both are then near zero or negative, and without new versions
+    the policy block is empty (0) and must not outrank a negative vintage excess.
     """
-    return "policy" if new_terms and policy_excess > vintage_excess else "vintage"
+    return "policy" if new_versions and policy_excess > vintage_excess else "vintage"
 
 
 def _count_rates(dues: pd.DataFrame) -> np.ndarray:
