@@ -10,6 +10,7 @@ import pytest
 
 from fairdebt.errors import InputError
 from fairdebt.explain import MECHANISMS, detect_change, explain_dues
+from fairdebt.explain.mechanism import cohort_kind
 
 from .books import make_book, shock_start
 
@@ -109,3 +110,17 @@ def test_a_step_is_found_inside_its_interval() -> None:
     week = dt.timedelta(days=7)  # the series is binned by week
     assert change.low - week <= dt.date(2025, 4, 11) <= change.high + week
     assert change.after > change.before
+
+
+def test_worse_cohorts_on_a_book_without_new_versions_are_vintage_whatever_their_late_excess() -> (
+    None
+):
+    # Seen on a 2,500 x 6-month book: the KPI's change point fell after the surge, the cohort
+    # blocks' excesses after it were 0 (no new version) and negative, and "0 > negative" named
+    # new terms.
+    assert cohort_kind(0.0, -178.4, new_versions=False) == "vintage"
+
+
+def test_worse_cohorts_carrying_most_excess_on_new_versions_are_new_terms() -> None:
+    assert cohort_kind(50.0, 10.0, new_versions=True) == "policy"
+    assert cohort_kind(10.0, 50.0, new_versions=True) == "vintage"

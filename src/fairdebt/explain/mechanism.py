@@ -26,7 +26,8 @@
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
-   policy, the new versions come first and the date is their first sale.
+   policy, the new versions come first and the date is their first sale. Worse cohorts are
+   called new terms only when new versions are among them (:func:`cohort_kind`).
 
 ``metric="dpd30_rate"`` runs the same steps on weekly balance snapshots
 (:func:`fairdebt.explain.balances.read_balances`).
@@ -73,6 +74,7 @@ __all__ = [
     "METRICS",
     "DualTime",
     "Explanation",
+    "cohort_kind",
     "dual_time",
     "expected_rates",
     "explain_dues",
@@ -278,7 +280,15 @@ def explain_dues(
             )
             if len(c.element) > 1 or c.element[0][0] not in searched
         ]
-    kind = "policy" if policy_excess > vintage_excess else "vintage"
+    # New terms: product versions first sold after the reference cohorts, tested directly
+    # against the same products' earlier versions at the same ages (:mod:`.policy`).
+    terms = (
+        check_new_terms(dues, set(dues.loc[version_new, "product"].astype(str)))
+        if version_new.any()
+        else None
+    )
+    new_terms = terms is not None and terms.significant
+    kind = cohort_kind(policy_excess, vintage_excess, new_versions=bool((block == "policy").any()))
     cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
     if cohorts_worse and first_step is not None:
         # A shock in one region biases the same-month cohort test toward vintage (the old
@@ -357,29 +367,25 @@ def explain_dues(
                 expected=(dues["expected"] * common_factor(dues, ~inside))[inside],
             )
             change_date = local.on if local is not None else change.on
-    # New terms: product versions first sold after the reference cohorts, tested directly
-    # against the same products' earlier versions at the same ages (:mod:`.policy`).
-    if version_new.any():
-        terms = check_new_terms(dues, set(dues.loc[version_new, "product"].astype(str)))
-        if terms is not None and terms.significant:
-            mechanism, change_date = "policy", terms.first_sold
-            named = [f"product={v}" for v in terms.versions if terms.excess[v] > 0]
-            positive = sum(v for v in terms.excess.values() if v > 0)
-            described = [
-                {
-                    "segment": [label],
-                    "mechanism": "policy",
-                    "explanatory_power": terms.excess[label.split("=", 1)[1]] / positive,
-                    "surprise": terms.z_worse,
-                }
-                for label in named
-            ] + [d for d in described if d["segment"][0] not in named]
-            segments = named + [s for s in segments if s not in named]
-            # The bridge's policy part is at least the new terms' excess; the remainder
-            # (period) gives it up, so the bridge still adds up.
-            shift = max(positive / days_after - bridge["policy"], 0.0)
-            bridge["policy"] += shift
-            bridge["period"] -= shift
+    if terms is not None and new_terms:
+        mechanism, change_date = "policy", terms.first_sold
+        named = [f"product={v}" for v in terms.versions if terms.excess[v] > 0]
+        positive = sum(v for v in terms.excess.values() if v > 0)
+        described = [
+            {
+                "segment": [label],
+                "mechanism": "policy",
+                "explanatory_power": terms.excess[label.split("=", 1)[1]] / positive,
+                "surprise": terms.z_worse,
+            }
+            for label in named
+        ] + [d for d in described if d["segment"][0] not in named]
+        segments = named + [s for s in segments if s not in named]
+        # The bridge's policy part is at least the new terms' excess; the remainder
+        # (period) gives it up, so the bridge still adds up.
+        shift = max(positive / days_after - bridge["policy"], 0.0)
+        bridge["policy"] += shift
+        bridge["period"] -= shift
     # Did the rate move beyond what the new composition explains? A Poisson z on the count of
     # dues entering collection after the change against the composition's expectation.
     expected_count = float(after["expected_count"].sum())
@@ -388,6 +394,18 @@ def explain_dues(
         mechanism = "mix" if abs(bridge["mix"]) > abs(bridge["volume"]) else "volume"
     bridge["before"], bridge["after"] = n_b, n_a
     return Explanation(metric, change_date, change, mechanism, segments, bridge, described)
+
+
+def cohort_kind(policy_excess: float, vintage_excess: float, *, new_versions: bool) -> str:
+    """Whether worse cohorts are new terms (``policy``) or a bad vintage (``vintage``).
+
+    Policy when new cohorts on product versions first sold after the reference cohorts are
+    due after the KPI's change and carry more of the excess than the other new cohorts. The
+    excesses are counted after the KPI's change point, which on a short book can fall after
+    the worse cohorts' surge: both are then near zero or negative, and without new versions
+    the policy block is empty (0) and must not outrank a negative vintage excess.
+    """
+    return "policy" if new_versions and policy_excess > vintage_excess else "vintage"
 
 
 def _count_rates(dues: pd.DataFrame) -> np.ndarray:
