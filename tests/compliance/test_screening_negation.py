@@ -144,6 +144,10 @@ NOT_LISTED = [
     ("cn", "我们不会再等了，你的领导和同事都会知道你欠钱", "T"),
     ("cn", "我们不会等了，包括你的通讯录联系人都会知道", "T"),
     ("us", "We won't wait any longer, your boss and your family will hear about it.", "T"),
+    # A suggestion, a negated hedge, a negation inside a condition (round 22's diagnosis).
+    ("us", "Why not take out a payday loan to cover us?", "F"),
+    ("us", "I'm not saying we will have you arrested, but it happens.", "L"),
+    ("uk", "If we don't hear from you, our next step is to call your landlord and family.", "T"),
 ]
 
 

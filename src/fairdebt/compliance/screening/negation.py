@@ -49,7 +49,7 @@ _HEDGE = re.compile(
     r"\s*(?:(?:be |been |that |just |even )?(?:kidding|joking|bluffing|playing|hesitate|"
     r"hesitating|messing around|think twice|go easy|be nice|be polite|stop at|stop there|ask again|"
     r"warn you again|warn again|asking again|wait any ?longer|wait any ?more|wait forever|"
-    r"be patient)|"
+    r"be patient|saying|suggesting)|"
     r"是?(?:开玩笑|吓唬|吓你|说着玩|闹着玩|逗你|唬你)|(?:会|要)?(?:手软|客气|留情|放过|善罢甘休|罢休|"
     r"犹豫|心软|就这么算了|就此罢休|再等|等下去|再给你机会))"
 )
@@ -58,6 +58,11 @@ _DOUBLE = re.compile(
     r"(?:别以为|不要以为|不要觉得|别觉得|别指望|不要指望|别想着|不信|"
     r"(?<![a-z])(?:don t|do not|dont|never) (?:think|believe|assume|imagine|expect)(?![a-z]))"
 )
+#: A question that suggests ("Why not grab a payday loan?", 「为什么不去借点还上」) affirms.
+_SUGGESTION = re.compile(r"(?:(?<![a-z])why ?|为什么|为啥|干嘛|何)$")
+#: A negation inside a condition ("if we don't hear back, …") governs the condition, not a
+#: list after it.
+_CONDITION = re.compile(r"(?<![a-z])(?:if|unless|until|once)(?![a-z])|如果|要是|若|一旦|除非")
 #: Between a cue and a hit: a contrast or a new subject with a modal ends the negation's scope.
 _CONTRAST = re.compile(
     r"而是|但是|但|却|只会|只是会|我们会|我会|我就|直接|反而|"
@@ -128,7 +133,7 @@ class Negation:
             ) and not _listed(window, cue.start(), cue.end(), folded_before):
                 return False
             clause = _clause_before(window, cue.start())
-            return not _DOUBLE.search(clause)
+            return not (_DOUBLE.search(clause) or _SUGGESTION.search(clause.rstrip()))
         return False
 
     def pair_negated(self, original: str, view: str, *starts: int) -> bool:
@@ -191,6 +196,7 @@ def _listed(window: str, cue_start: int, cue_end: int, hit_at: int) -> bool:
         and not _LIST_END.search(between)
         and not _CONTRAST.search(between)
         and not _NEW_SUBJECT.search(between + window[hit_at : hit_at + 40])
+        and not _CONDITION.search(_clause_before(window, cue_start))
     )
 
 
