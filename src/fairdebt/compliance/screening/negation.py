@@ -59,7 +59,7 @@ _DOUBLE = re.compile(
     r"(?<![a-z])(?:don t|do not|dont|never) (?:think|believe|assume|imagine|expect)(?![a-z]))"
 )
 #: A question that suggests ("Why not grab a payday loan?", 「为什么不去借点还上」) affirms.
-_SUGGESTION = re.compile(r"(?:(?<![a-z])why ?|为什么|为啥|干嘛|何)$")
+_SUGGESTION = re.compile(r"(?:(?<![a-z])why ?|为什么|为啥|干嘛|(?<![任如])何)$")
 #: A negation inside a condition ("if we don't hear back, …") governs the condition, not a
 #: list after it.
 _CONDITION = re.compile(r"(?<![a-z])(?:if|unless|until|once)(?![a-z])|如果|要是|若|一旦|除非")
