@@ -287,7 +287,6 @@ def explain_dues(
         if version_new.any()
         else None
     )
-    new_terms = terms is not None and terms.significant
     kind = cohort_kind(policy_excess, vintage_excess, new_versions=bool((block == "policy").any()))
     cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
     if cohorts_worse and first_step is not None:
@@ -367,7 +366,7 @@ def explain_dues(
                 expected=(dues["expected"] * common_factor(dues, ~inside))[inside],
             )
             change_date = local.on if local is not None else change.on
-    if terms is not None and new_terms:
+    if terms is not None and terms.significant:
         mechanism, change_date = "policy", terms.first_sold
         named = [f"product={v}" for v in terms.versions if terms.excess[v] > 0]
         positive = sum(v for v in terms.excess.values() if v > 0)
