@@ -87,6 +87,8 @@ def test_a_composition_may_join_a_sentence_to_the_next_when_it_says_so(tmp_path:
         ),
         ("language: zh\nfragments:\n  LOOP: '{LOOP}'\n", "refers to itself"),
         ("language: zh\nwords: []\n", "unknown section"),
+        ("language: en\nthird_party_scripts: '(?:'\n", "third_party_scripts must be a list"),
+        ("language: en\nthird_party_scripts:\n- '(?:'\n", "third_party_scripts[0]"),
         ("- just a list\n", "mapping"),
     ],
 )

@@ -66,6 +66,8 @@ _DEFAULT_FACTS = Facts()
 #: Below this many letters and ideographs the n-gram evidence is too thin: the lexicon alone.
 _MIN_CHARS = 10
 _LEGAL = frozenset("LQI")
+#: Where a clause ends, for cutting a lawful request out of a message to a third party.
+_CLAUSE_END = re.compile(r"[,.;:?!\n，。；：？！、]")
 #: A classifier finding covers the message from its first to its last letter or ideograph.
 _CONTENT = re.compile(f"[0-9A-Za-z{CJK}]")
 
@@ -121,8 +123,16 @@ def screen(
     if not statistical:
         return findings
     # The classifier reads the text without our own negated promises (n-grams cannot see
-    # negation): the same view it was trained on.
-    unpromised = without_promises(text)
+    # negation): the same view it was trained on. To a third party it also reads it without the
+    # lawful requests a collector may make of them (confirm where the consumer works, pass on a
+    # call-back request), which read like "we will call your employer" to n-grams learnt from
+    # messages to the consumer; whatever else the message says is still scored.
+    scripts = (
+        compiled.third_party_scripts(folded)
+        if facts.recipient not in rules.consumer_recipients
+        else []
+    )
+    unpromised = without_promises(_blanked(text, scripts) if scripts else text)
     scored = classifier().score(
         folded.words_text if unpromised is text else fold(unpromised).words_text
     )
@@ -157,6 +167,18 @@ def screen(
                 )
             )
     return findings
+
+
+def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with the clauses holding these spans replaced by spaces (positions kept)."""
+    chars = list(text)
+    for start, end in spans:
+        before = _CLAUSE_END.search(text[:start][::-1])
+        after = _CLAUSE_END.search(text, end)
+        start = start - before.start() if before else 0
+        end = after.start() if after else len(text)
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 @functools.lru_cache(maxsize=256)

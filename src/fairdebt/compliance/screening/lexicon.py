@@ -16,6 +16,9 @@ A lexicon file (``lexicons/zh.yaml``, ``lexicons/en.yaml``, or a lender's own fi
   sentence, at most ``window`` characters apart, in order when ``ordered``, with ``context``
   somewhere in the sentence when given (``sentences: 2`` lets them fall in adjacent sentences);
 - ``truthful``: formulas of lawful notices inside which no hit counts;
+- ``third_party_scripts``: the lawful requests a collector may make of a third party (to confirm
+  where the consumer lives or works, or to pass on a request to call back); a message to a third
+  party that holds one and no lexicon hit is not sent to review by the classifier;
 - ``negation`` and ``negation_break``: words that negate what follows, and words between a
   negation and a hit that show the negation belongs to a condition instead.
 
@@ -72,6 +75,7 @@ _SECTIONS = frozenset(
         "initials",
         "compositions",
         "truthful",
+        "third_party_scripts",
         "negation",
         "negation_break",
     }
@@ -134,6 +138,8 @@ class Lexicon:
     compositions: tuple[Composition, ...] = ()
     truthful_zh: tuple[str, ...] = ()
     truthful_en: tuple[str, ...] = ()
+    scripts_zh: tuple[str, ...] = ()
+    scripts_en: tuple[str, ...] = ()
     negation: tuple[str, ...] = ()
     negation_break: tuple[str, ...] = ()
     fragments: Mapping[str, str] = field(default_factory=dict)
@@ -187,6 +193,8 @@ def _load(files: tuple[str, ...]) -> Lexicon:
             "compositions",
             "truthful_zh",
             "truthful_en",
+            "scripts_zh",
+            "scripts_en",
             "negation",
             "negation_break",
         )
@@ -373,6 +381,9 @@ def _read_document(
     for n, item in enumerate(_items(doc, "truthful", name)):
         where = f"{name}: truthful[{n}]"
         parts[f"truthful_{language}"].append(_regex(item, fragments, where, "truthful"))
+    for n, item in enumerate(_items(doc, "third_party_scripts", name)):
+        where = f"{name}: third_party_scripts[{n}]"
+        parts[f"scripts_{language}"].append(_regex(item, fragments, where, "third_party_scripts"))
     for key in ("negation", "negation_break"):
         if doc.get(key) is not None:
             parts[key].append(_regex(doc[key], fragments, name, key))

@@ -305,6 +305,12 @@ class Matcher:
         self.composed_en = _Compositions.of([c for c in composed if c.rule.view == "en"])
         self.truthful_zh = _Pattern(re.compile("|".join(lexicon.truthful_zh)), _TRUTH, None)
         self.truthful_en = self._english("|".join(lexicon.truthful_en), _TRUTH)
+        self.scripts_zh = re.compile("|".join(lexicon.scripts_zh)) if lexicon.scripts_zh else None
+        self.scripts_en = (
+            self._english("|".join(lexicon.scripts_en), _TRUTH).regex
+            if lexicon.scripts_en
+            else None
+        )
         #: Every entry of the lexicon, once.
         self.entries = tuple(
             {
@@ -387,6 +393,23 @@ class Matcher:
             spans += [
                 folded.words.span(m.start(), m.end())
                 for m in self.truthful_en.regex.finditer(folded.words_text)
+                if m.end() > m.start()
+            ]
+        return spans
+
+    def third_party_scripts(self, folded: Folded) -> list[tuple[int, int]]:
+        """Original spans of lawful requests of a third party (「请转告他回电」)."""
+        spans = []
+        if self.scripts_zh is not None:
+            spans += [
+                folded.compact.span(m.start(), m.end())
+                for m in self.scripts_zh.finditer(folded.compact_text)
+                if m.end() > m.start()
+            ]
+        if folded.has_latin and self.scripts_en is not None:
+            spans += [
+                folded.words.span(m.start(), m.end())
+                for m in self.scripts_en.finditer(folded.words_text)
                 if m.end() > m.start()
             ]
         return spans

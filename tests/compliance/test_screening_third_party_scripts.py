@@ -1,0 +1,68 @@
+"""Lawful requests of a third party: confirm where the consumer works or lives, or pass on a
+request to call back (FDCPA §804, 12 CFR 1006.10, CONC 7.9.6R, GB/T 45251-2025). The classifier
+learnt "your employer" from messages to the consumer; it reads a third party's message without
+these requests, and still reads whatever else the message says (docs/screening.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fairdebt.compliance.screening import screen, verdict
+
+LAWFUL = [
+    (
+        "us",
+        "employer",
+        "Hello, I'm calling from Cardinal Servicing to verify employment for Derek Mills. "
+        "Can you confirm he currently works at this location? That's all I need, thank you.",
+    ),
+    (
+        "uk",
+        "employer",
+        "Hello, could you pass a message to Gary Whitlock to ring Sarah on 0161 496 0000 about "
+        "a personal matter? Thank you.",
+    ),
+    (
+        "uk",
+        "employer",
+        "Good morning, could you let me know whether Ms Clarke is still employed at this branch? "
+        "We need to reach her directly. Thank you.",
+    ),
+    ("cn", "contact", "麻烦转告张三尽快回电"),
+    ("cn", "employer", "请问张三是否还在贵公司上班？"),
+]
+
+
+@pytest.mark.parametrize(("pack", "recipient", "text"), LAWFUL)
+def test_a_lawful_request_of_a_third_party_passes(pack: str, recipient: str, text: str) -> None:
+    assert screen(text, {"recipient": recipient}, pack) == []
+
+
+def test_the_same_request_read_as_a_message_to_the_consumer_is_left_to_the_classifier() -> None:
+    text = LAWFUL[1][2]
+    lawful = screen(text, {"recipient": "employer"}, "uk")
+    to_debtor = screen(text, {}, "uk")
+    assert lawful == []
+    # Not cut out for the consumer: the score is the whole message's, whatever it decides.
+    assert [f.source for f in to_debtor] in ([], ["classifier"])
+
+
+def test_a_threat_beside_a_lawful_request_is_still_sent_to_review() -> None:
+    findings = screen("麻烦转告张三尽快回电，让他小心点，出门看着点路", {"recipient": "contact"}, "cn")
+    assert verdict(findings) == "review"
+    assert [f.category for f in findings] == ["V"]
+
+
+def test_an_english_shaming_clause_after_a_lawful_request_is_still_sent_to_review() -> None:
+    text = (
+        "Could you confirm whether Derek still works here? Tell him his neighbours will find out "
+        "what kind of man he is if he keeps hiding."
+    )
+    assert verdict(screen(text, {"recipient": "employer"}, "us")) == "review"
+
+
+def test_a_lawful_request_does_not_excuse_naming_the_debt_to_a_third_party() -> None:
+    text = "Could you confirm whether Derek still works here? Tell him he owes us 500 dollars."
+    findings = screen(text, {"recipient": "employer"}, "us")
+    assert verdict(findings) == "block"
+    assert {f.category for f in findings} == {"T"}
