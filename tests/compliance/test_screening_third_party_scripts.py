@@ -48,7 +48,8 @@ def test_the_same_request_read_as_a_message_to_the_consumer_is_left_to_the_class
 
 
 def test_a_threat_beside_a_lawful_request_is_still_sent_to_review() -> None:
-    findings = screen("麻烦转告张三尽快回电，让他小心点，出门看着点路", {"recipient": "contact"}, "cn")
+    text = "麻烦转告张三尽快回电，让他小心点，出门看着点路"
+    findings = screen(text, {"recipient": "contact"}, "cn")
     assert verdict(findings) == "review"
     assert [f.category for f in findings] == ["V"]
 
