@@ -67,3 +67,17 @@ def test_a_lawful_request_does_not_excuse_naming_the_debt_to_a_third_party() -> 
     findings = screen(text, {"recipient": "employer"}, "us")
     assert verdict(findings) == "block"
     assert {f.category for f in findings} == {"T"}
+
+
+def test_asking_whether_this_is_still_the_right_address_is_a_lawful_location_inquiry() -> None:
+    text = (
+        "Hi, my name is Jordan Lee. I'm trying to confirm contact information for Maria Alvarez. "
+        "Is this still the right address to reach her?"
+    )
+    assert screen(text, {"recipient": "employer"}, "us") == []
+
+
+def test_calling_about_the_spouse_s_account_names_the_account_not_a_contact() -> None:
+    text = "I'm calling about your wife Lisa's Synchrony account, balance $1,312.40."
+    lexicon = screen(text, {"recipient": "spouse"}, "us", statistical=False)
+    assert lexicon == []
