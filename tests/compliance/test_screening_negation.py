@@ -231,3 +231,12 @@ def test_a_threat_to_sue_on_a_time_barred_debt_still_blocks(pack: str, text: str
     findings = screen(text, {"time_barred": True}, pack)
     assert verdict(findings) == "block"
     assert "Q" in {f.category for f in findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "pack"), [("弄死你。不会有人知道", "cn"), ("。弄死你。NEVER", "cn")]
+)
+def test_a_negation_in_the_next_sentence_does_not_reach_back_to_a_threat(
+    text: str, pack: str
+) -> None:
+    assert verdict(screen(text, pack=pack, statistical=False)) == "block"

@@ -104,8 +104,12 @@ class Negation:
         ("Police and courts don't call to collect debts", 「公安机关不会打电话催收」) or our own
         negation ends its sentence, the verb left out ("…to sue you over, and we won't.")."""
         if end is not None and (
+            # Only inside the hit's own clause: 「弄死你。不会有人知道」 is not 「公安机关不会…」.
             _SUBJECT_NEGATED.match(
-                "".join(fold_char(c) for c in _without_symbols(text[end : end + 24]))
+                "".join(
+                    fold_char(c)
+                    for c in _without_symbols(_CLAUSE_BREAK.split(text[end : end + 24], 1)[0])
+                )
             )
             or _ELLIPSIS_NEGATED.match(text[end : end + 64].lower().replace("'", " "))
         ):
