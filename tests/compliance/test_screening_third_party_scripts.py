@@ -81,3 +81,13 @@ def test_calling_about_the_spouse_s_account_names_the_account_not_a_contact() ->
     text = "I'm calling about your wife Lisa's Synchrony account, balance $1,312.40."
     lexicon = screen(text, {"recipient": "spouse"}, "us", statistical=False)
     assert lexicon == []
+
+
+def test_not_naming_the_firm_to_a_third_party_is_the_law_there_not_an_evasion() -> None:
+    text = (
+        "Hi, it's Mark. I'd rather not say which company I'm with; it's a private matter for "
+        "Jasmine. She has my number."
+    )
+    assert screen(text, {"recipient": "contact"}, "us") == []
+    # To the consumer, refusing to say who is calling is C (FDCPA §807(14)).
+    assert [f.category for f in screen(text, {}, "us")] == ["C"]

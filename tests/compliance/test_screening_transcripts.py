@@ -9,8 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from fairdebt.cli import app
+from fairdebt.compliance.screening import screen, verdict
 from fairdebt.compliance.screening.transcripts import (
     Turn,
+    collector_spans,
     parse_transcript,
     read_turns,
     screen_transcript,
@@ -64,3 +66,34 @@ def test_the_cli_screens_turns_and_names_the_turn_of_each_finding(tmp_path: Path
     assert answer["verdict"] == "block"
     assert {f["turn"] for f in answer["findings"]} == {1}
     assert all(0.0 <= f["score"] <= 1.0 for f in answer["findings"])
+
+
+def test_a_call_pasted_as_text_is_screened_on_the_collectors_turns_only() -> None:
+    text = (
+        "坐席：您好，我是XX消费金融的工作人员，想请您帮忙转告刘强先生与我们联系。\n"
+        "联系人：他是不是欠你们钱了？欠了多少？\n"
+        "坐席：抱歉，具体事项我们不能透露。麻烦您转告他回电，谢谢您。"
+    )
+    assert screen(text, {"recipient": "contact"}, "cn") == []
+
+
+def test_a_collector_turn_of_a_pasted_call_still_blocks_with_its_span_in_the_text() -> None:
+    text = "Customer: Will you call my boss?\nAgent: Yes, we will call your boss and tell him."
+    findings = screen(text, {}, "us")
+    assert verdict(findings) == "block"
+    assert all(f.start >= text.index("Agent:") for f in findings)
+    assert "call your boss" in text[findings[0].start : findings[0].end]
+
+
+def test_the_debtors_words_in_a_pasted_call_are_not_the_collectors() -> None:
+    text = "客户：你们是不是要让我坐牢？\n坐席：不会的，欠款是民事纠纷，我们可以商量还款计划。"
+    assert screen(text, {}, "cn") == []
+    threat = "客户：我下个月再还。\n坐席：你再不还钱就等着坐牢吧。"
+    assert verdict(screen(threat, {}, "cn")) == "block"
+
+
+def test_a_text_that_only_starts_with_a_label_is_not_a_call() -> None:
+    assert collector_spans("Agent: Hi, may I speak with Tom? This is Alicia.") is None
+    assert collector_spans("Note: pay by Friday.\nCustomer: ok") is None
+    spans = collector_spans("Agent: Hello.\nCustomer: Hi.\nAgent: Bye.\n more")
+    assert spans == [(7, 14), (35, 45)]

@@ -42,6 +42,7 @@ from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
 from fairdebt.compliance.screening.transcripts import (
     Turn,
     TurnFinding,
+    collector_spans,
     parse_transcript,
     screen_transcript,
 )
@@ -96,6 +97,11 @@ def screen(
         facts = _DEFAULT_FACTS
     elif not isinstance(facts, Facts):
         facts = Facts.from_mapping(facts)
+    # A call pasted as text with its speakers' labels: only the collector's turns can violate,
+    # so the rest is read as blank (positions kept, so spans still point into the text).
+    turns = collector_spans(text) if ":" in text or "：" in text else None
+    if turns is not None:
+        text = _kept(text, turns)
     compiled = matcher((*rules.lexicons, *lexicons))
     folded = fold(text)
     truthful: list[tuple[int, int]] | None = None
@@ -144,6 +150,9 @@ def screen(
         and scored.category is not None
         # Legal notices are true when the facts say so: the lexicon's ``no_legal`` reading.
         and not (scored.category in _LEGAL and (facts.legal_action_intended or facts.has_judgment))
+        # To a third party a collector must not say whom they collect for (FDCPA §804(1),
+        # §805(b); GB/T 45251-2025): not naming the firm is the law there, not a C evasion.
+        and not (scored.category == "C" and facts.recipient not in rules.consumer_recipients)
         and len(folded.compact_text) >= _MIN_CHARS
     ):
         span = _CONTENT.search(text)
@@ -167,6 +176,14 @@ def screen(
                 )
             )
     return findings
+
+
+def _kept(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with everything outside these spans blank but its line breaks."""
+    chars = [c if c == "\n" else " " for c in text]
+    for start, end in spans:
+        chars[start:end] = text[start:end]
+    return "".join(chars)
 
 
 def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:

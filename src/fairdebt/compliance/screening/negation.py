@@ -49,7 +49,7 @@ _HEDGE = re.compile(
     r"\s*(?:(?:be |been |that |just |even )?(?:kidding|joking|bluffing|playing|hesitate|"
     r"hesitating|messing around|think twice|go easy|be nice|be polite|stop at|stop there|ask again|"
     r"warn you again|warn again|asking again|wait any ?longer|wait any ?more|wait forever|"
-    r"be patient|saying|suggesting)|"
+    r"be patient|saying|suggesting|stop us|stop me|prevent us|prevent me|keep us from)|"
     r"是?(?:开玩笑|吓唬|吓你|说着玩|闹着玩|逗你|唬你)|(?:会|要)?(?:手软|客气|留情|放过|善罢甘休|罢休|"
     r"犹豫|心软|就这么算了|就此罢休|再等|等下去|再给你机会))"
 )

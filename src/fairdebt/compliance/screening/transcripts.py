@@ -31,7 +31,15 @@ from typing import Any
 from fairdebt.compliance.screening.findings import Facts, Finding
 from fairdebt.errors import InputError
 
-__all__ = ["SPEAKERS", "Turn", "TurnFinding", "parse_transcript", "read_turns", "screen_transcript"]
+__all__ = [
+    "SPEAKERS",
+    "Turn",
+    "TurnFinding",
+    "collector_spans",
+    "parse_transcript",
+    "read_turns",
+    "screen_transcript",
+]
 
 #: Speaker labels and whom they stand for; only collectors are screened.
 SPEAKERS: Mapping[str, str] = {
@@ -130,6 +138,32 @@ def parse_transcript(text: str) -> list[Turn]:
                 field="transcript",
             )
     return turns
+
+
+def collector_spans(text: str) -> list[tuple[int, int]] | None:
+    """Where the collector speaks, when ``text`` is itself a labelled transcript; else None.
+
+    A message pasted as 「坐席：…\n联系人：…」 or "Agent: …\nCustomer: …" is a call: its first
+    line and at least one other carry a known label, and someone other than the collector
+    speaks. Spans run from after a collector's label to the end of the turn (continuation
+    lines included), in the original text.
+    """
+    turns: list[tuple[str, int, int]] = []
+    at = 0
+    for line in text.splitlines(keepends=True):
+        match = _LINE.match(line.rstrip("\r\n"))
+        label = match.group(1).strip().lower() if match else None
+        if match and label in _LABELS:
+            turns.append((_LABELS[label], at + match.start(2), at + len(line)))
+        elif turns:
+            turns[-1] = (turns[-1][0], turns[-1][1], at + len(line))
+        elif line.strip():
+            return None
+        at += len(line)
+    speakers = {speaker for speaker, _, _ in turns}
+    if len(turns) < 2 or "collector" not in speakers or speakers == {"collector"}:
+        return None
+    return [(start, end) for speaker, start, end in turns if speaker == "collector"]
 
 
 def screen_transcript(
