@@ -7,6 +7,14 @@ when), put in a frame (「再不还钱，…」, "Pay today or …"), then, for 
 so that no style marks a label, rewritten: traditional characters, pinyin for a word, characters
 spaced out, Chinese and English mixed, texting style. Hand-written items follow the templates.
 
+Then **reviewed traffic**: the messages of held-out rounds 4-24 once their first shots were
+taken (tests/compliance/screening_heldout.jsonl, written by the lead and five outside authors
+who never saw the screener), with the labels they were written with. Only messages whose label
+does not depend on the facts are taken (to the debtor, no judgment, not time-barred, no legal
+action intended): the classifier does not see the facts. Each message is its own group in the
+cross-validation. Later rounds are measured first and join the corpus after
+(docs/decisions/screening-classifier.md, "The twelfth model").
+
 Run from the project root (writes src/fairdebt/data/screening_corpus.jsonl)::
 
     .venv/bin/python benchmarks/screening_corpus.py
@@ -26,6 +34,10 @@ import yaml
 
 OUT = Path(__file__).parent.parent / "src" / "fairdebt" / "data" / "screening_corpus.jsonl"
 SEED = 15
+HELDOUT = Path(__file__).parent.parent / "tests" / "compliance" / "screening_heldout.jsonl"
+#: Held-out rounds whose messages are reviewed traffic: measured first, learnt from after.
+REVIEWED = range(4, 25)
+_FACTS = ("has_judgment", "time_barred", "legal_action_intended")
 
 CORES = Path(__file__).with_suffix(".yaml")
 _DATA = yaml.safe_load(CORES.read_text(encoding="utf-8"))
@@ -354,12 +366,39 @@ def make_corpus(per_label: int = 9000, seed: int = SEED) -> list[dict[str, objec
     return rows
 
 
+def reviewed_rows(seen: set[str]) -> list[dict[str, object]]:
+    """Held-out messages of the reviewed rounds whose label does not depend on the facts."""
+    rows: list[dict[str, object]] = []
+    with HELDOUT.open(encoding="utf-8") as lines:
+        cases = [json.loads(line) for line in lines if line.strip()]
+    for case in cases:
+        facts = case.get("facts") or {}
+        if case.get("round", 1) not in REVIEWED or case["text"] in seen:
+            continue
+        if facts.get("recipient", "debtor") != "debtor" or any(facts.get(k) for k in _FACTS):
+            continue
+        seen.add(case["text"])
+        prohibited = case["verdict"] != "pass"
+        rows.append(
+            {
+                "text": case["text"],
+                "label": int(prohibited),
+                "category": case["categories"][0] if prohibited else None,
+                "lang": "en" if case["pack"] != "cn" else "zh",
+                "style": "reviewed",
+                "group": f"reviewed-{case['id']}",
+            }
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-label", type=int, default=9000)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     rows = make_corpus(args.per_label)
+    rows += reviewed_rows({str(r["text"]) for r in rows})
     with args.out.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -27,13 +28,32 @@ def _corpus() -> list[dict[str, object]]:
 
 def test_the_corpus_has_3000_prohibited_messages_in_every_category_and_as_many_compliant() -> None:
     rows = _corpus()
-    labels = Counter(row["label"] for row in rows)
-    assert labels[1] >= 3000 and labels[0] >= labels[1]
+    # The written part is balanced; reviewed traffic keeps the labels it came with.
+    written = Counter(row["label"] for row in rows if row["style"] != "reviewed")
+    assert written[1] >= 3000 and written[0] >= written[1]
     categories = Counter(row["category"] for row in rows if row["label"] == 1)
     assert set(categories) == set("VLIBTPAHFMCQ") and min(categories.values()) >= 150
     styles = {row["style"] for row in rows}
-    assert {"traditional", "pinyin", "mixed", "texting", "hand"} <= styles
+    assert {"traditional", "pinyin", "mixed", "texting", "hand", "reviewed"} <= styles
     assert {row["lang"] for row in rows} == {"zh", "en"}
+
+
+def test_reviewed_traffic_holds_only_messages_whose_label_needs_no_facts() -> None:
+    heldout = json.loads("[" + ",".join(_heldout_lines()) + "]")
+    by_text = {case["text"]: case for case in heldout}
+    reviewed = [row for row in _corpus() if row["style"] == "reviewed"]
+    assert len(reviewed) >= 1000
+    for row in reviewed:
+        case = by_text[str(row["text"])]
+        assert 4 <= case["round"] <= 24
+        assert not any(case["facts"].get(k) for k in ("has_judgment", "time_barred"))
+        assert case["facts"].get("recipient", "debtor") == "debtor"
+        assert row["label"] == int(case["verdict"] != "pass")
+
+
+def _heldout_lines() -> list[str]:
+    path = Path(__file__).parent / "screening_heldout.jsonl"
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_the_shipped_artifact_was_trained_on_the_shipped_corpus() -> None:
