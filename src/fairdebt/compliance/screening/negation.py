@@ -56,6 +56,7 @@ _HEDGE = re.compile(
 #: A negation of a negation (「别以为我们不会」, "don't think we won't") affirms.
 _DOUBLE = re.compile(
     r"(?:别以为|不要以为|不要觉得|别觉得|别指望|不要指望|别想着|不信|"
+    r"不代表|不意味着|并不意味着|(?<![a-z])(?:doesn t|does not|don t|do not) mean(?![a-z])|"
     r"(?<![a-z])(?:don t|do not|dont|never) (?:think|believe|assume|imagine|expect)(?![a-z]))"
 )
 #: A question that suggests ("Why not grab a payday loan?", 「为什么不去借点还上」) affirms.
