@@ -91,3 +91,11 @@ def test_not_naming_the_firm_to_a_third_party_is_the_law_there_not_an_evasion() 
     assert screen(text, {"recipient": "contact"}, "us") == []
     # To the consumer, refusing to say who is calling is C (FDCPA §807(14)).
     assert [f.category for f in screen(text, {}, "us")] == ["C"]
+
+
+def test_asking_how_to_reach_the_consumer_is_a_lawful_location_inquiry() -> None:
+    text = (
+        "Hi, my name is Dana Ruiz. I'm trying to confirm the current home address and phone "
+        "number for Marcus Hill. Would you happen to know how I can reach him?"
+    )
+    assert screen(text, {"recipient": "contact"}, "us") == []
