@@ -17,8 +17,8 @@ A lexicon file (``lexicons/zh.yaml``, ``lexicons/en.yaml``, or a lender's own fi
   somewhere in the sentence when given (``sentences: 2`` lets them fall in adjacent sentences);
 - ``truthful``: formulas of lawful notices inside which no hit counts;
 - ``third_party_scripts``: the lawful requests a collector may make of a third party (to confirm
-  where the consumer lives or works, or to pass on a request to call back); a message to a third
-  party that holds one and no lexicon hit is not sent to review by the classifier;
+  where the consumer lives or works, or to pass on a request to call back); to a third party the
+  classifier reads the message without the clauses that hold them;
 - ``negation`` and ``negation_break``: words that negate what follows, and words between a
   negation and a hit that show the negation belongs to a condition instead.
 
