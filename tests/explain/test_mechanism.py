@@ -124,3 +124,11 @@ def test_worse_cohorts_on_a_book_without_new_versions_are_vintage_whatever_their
 def test_worse_cohorts_carrying_most_excess_on_new_versions_are_new_terms() -> None:
     assert cohort_kind(50.0, 10.0, new_versions=True) == "policy"
     assert cohort_kind(10.0, 50.0, new_versions=True) == "vintage"
+
+
+def test_worse_cohorts_all_on_new_versions_are_new_terms_whatever_their_late_excess() -> None:
+    # Seen on a 2,500 x 6-month policy book: every worse cohort was on a new version, the
+    # other-new block was empty (0) and the new versions' excess after the KPI's change
+    # negative, and "negative > 0" failing named the cohort month (vintage).
+    assert cohort_kind(-4574.0, 0.0, new_versions=True, other_new=False) == "policy"
+    assert cohort_kind(-4574.0, 0.0, new_versions=True, other_new=True) == "vintage"

@@ -134,8 +134,10 @@ def explain_dues(
     span = dues["disbursed_on"].max() - dues["disbursed_on"].min()
     reference = dues[dues["disbursed_on"] <= dues["disbursed_on"].min() + span / 3]
     dues["expected"] = expected_rates(reference, dues) * dues["principal"]
+    # Dated on the rise only: the explainer says why delinquency rose, and on a short book the
+    # fall after a surge can be the larger move (decision record, ninth round).
     change = detect_change(
-        dues["due_on"], dues["num"], dues["principal"], expected=dues["expected"]
+        dues["due_on"], dues["num"], dues["principal"], expected=dues["expected"], upward=True
     )
     if change is None:
         raise InputError(
@@ -287,7 +289,12 @@ def explain_dues(
         if version_new.any()
         else None
     )
-    kind = cohort_kind(policy_excess, vintage_excess, new_versions=bool((block == "policy").any()))
+    kind = cohort_kind(
+        policy_excess,
+        vintage_excess,
+        new_versions=bool((block == "policy").any()),
+        other_new=bool((block == "vintage").any()),
+    )
     cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
     if cohorts_worse and first_step is not None:
         # A shock in one region biases the same-month cohort test toward vintage (the old
@@ -364,6 +371,7 @@ def explain_dues(
                 dues["num"][inside],
                 dues["principal"][inside],
                 expected=(dues["expected"] * common_factor(dues, ~inside))[inside],
+                upward=True,
             )
             change_date = local.on if local is not None else change.on
     if terms is not None and terms.significant:
@@ -395,16 +403,24 @@ def explain_dues(
     return Explanation(metric, change_date, change, mechanism, segments, bridge, described)
 
 
-def cohort_kind(policy_excess: float, vintage_excess: float, *, new_versions: bool) -> str:
+def cohort_kind(
+    policy_excess: float, vintage_excess: float, *, new_versions: bool, other_new: bool = True
+) -> str:
     """Whether worse cohorts are new terms (``policy``) or a bad vintage (``vintage``).
 
     Policy when new cohorts on product versions first sold after the reference cohorts are
-    due after the KPI's change and carry more of the excess than the other new cohorts. The
-    excesses are counted after the KPI's change point, which on a short book can fall after
-    the worse cohorts' surge: both are then near zero or negative, and without new versions
-    the policy block is empty (0) and must not outrank a negative vintage excess.
+    due after the KPI's change and carry more of the excess than the other new cohorts, or
+    when they are the only new cohorts due after it. The excesses are counted after the KPI's
+    change point, which on a short book can fall after the worse cohorts' surge: both are
+    then near zero or negative, and an empty block (0) must not outrank a negative excess,
+    whichever block is empty: without new versions it is vintage, without other new cohorts
+    (every worse cohort on a new version) it is new terms.
     """
-    return "policy" if new_versions and policy_excess > vintage_excess else "vintage"
+    if not new_versions:
+        return "vintage"
+    if not other_new:
+        return "policy"
+    return "policy" if policy_excess > vintage_excess else "vintage"
 
 
 def _count_rates(dues: pd.DataFrame) -> np.ndarray:
