@@ -295,7 +295,19 @@ def explain_dues(
         new_versions=bool((block == "policy").any()),
         other_new=bool((block == "vintage").any()),
     )
-    cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
+    # Between the two explanations, the fit that holds both decides: worse cohorts only when
+    # the dual-time fit gives the new cohorts' contrast at least the evidence of the existing
+    # cohorts' move. "Did not move" is only the period test's failure to reject, and on a short
+    # book (month and age nearly aliased among the existing cohorts) it fails under a real
+    # shock, while the same-month cohort test is biased toward worse new cohorts under one.
+    cohort_favoured = apc.cohort_z >= apc.period_z
+    cohorts_worse = (
+        not existing_moved
+        and episode is not None
+        and cohort_wins
+        and cohort_favoured
+        and not causes
+    )
     if cohorts_worse and first_step is not None:
         # A shock in one region biases the same-month cohort test toward vintage (the old
         # cohorts are survivors and the shock acts on the odds) while it moves the whole
