@@ -2,7 +2,8 @@
 
 ``explain_dues`` reads a frame of dues (:func:`fairdebt.explain.book.read_dues`) and:
 
-1. finds *when* day-1 delinquency (入催率, principal-weighted) changed (:mod:`.changes`);
+1. finds *when* day-1 delinquency (入催率, principal-weighted) rose (:mod:`.changes`, on the
+   rise only);
 2. fits a baseline on the dues before the change: a rate by age (the due's sequence number,
    months on book) times a relative risk by province and by product (raked main effects), so
    that every due after the change has an *expected* rate under the old regime given what it is;
@@ -22,7 +23,9 @@
    says whether the cohorts already on the book moved at the change (period) or only the new
    cohorts are worse than them at the same age in the same months (vintage), unless the
    existing cohorts of the step search's first segment moved at its own step (a regional
-   shock the whole book's test is too weak for: period, that segment first);
+   shock the whole book's test is too weak for: period, that segment first), and only when
+   the dual-time fit gives the new cohorts at least the evidence of the existing cohorts'
+   move (a short book's period test fails to reject a real shock);
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
@@ -295,19 +298,7 @@ def explain_dues(
         new_versions=bool((block == "policy").any()),
         other_new=bool((block == "vintage").any()),
     )
-    # Between the two explanations, the fit that holds both decides: worse cohorts only when
-    # the dual-time fit gives the new cohorts' contrast at least the evidence of the existing
-    # cohorts' move. "Did not move" is only the period test's failure to reject, and on a short
-    # book (month and age nearly aliased among the existing cohorts) it fails under a real
-    # shock, while the same-month cohort test is biased toward worse new cohorts under one.
-    cohort_favoured = apc.cohort_z >= apc.period_z
-    cohorts_worse = (
-        not existing_moved
-        and episode is not None
-        and cohort_wins
-        and cohort_favoured
-        and not causes
-    )
+    cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
     if cohorts_worse and first_step is not None:
         # A shock in one region biases the same-month cohort test toward vintage (the old
         # cohorts are survivors and the shock acts on the odds) while it moves the whole
@@ -321,6 +312,14 @@ def explain_dues(
         if there_apc.period_z > critical:
             causes, cohorts_worse = step_causes([first_step]), False
             step_dates = {first_step.label: first_step.on}
+    if cohorts_worse and apc.cohort_z < apc.period_z:
+        # Between the two explanations, the fit that holds both decides: worse cohorts only
+        # when the dual-time fit gives the new cohorts' contrast at least the evidence of the
+        # existing cohorts' move. "Did not move" is only the period test's failure to reject,
+        # and on a short book (month and age nearly aliased among the existing cohorts) it
+        # fails under a real shock, while the same-month cohort test is biased toward worse
+        # new cohorts under one. The answer is then a move in time with no segment.
+        cohorts_worse = False
     if cohorts_worse:
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
         excess = pd.Series(
