@@ -124,3 +124,33 @@ def test_worse_cohorts_on_a_book_without_new_versions_are_vintage_whatever_their
 def test_worse_cohorts_carrying_most_excess_on_new_versions_are_new_terms() -> None:
     assert cohort_kind(50.0, 10.0, new_versions=True) == "policy"
     assert cohort_kind(10.0, 50.0, new_versions=True) == "vintage"
+
+
+def test_worse_cohorts_all_on_new_versions_are_new_terms_whatever_their_late_excess() -> None:
+    # Seen on a 2,500 x 6-month policy book: every worse cohort was on a new version, the
+    # other-new block was empty (0) and the new versions' excess after the KPI's change
+    # negative, and "negative > 0" failing named the cohort month (vintage).
+    assert cohort_kind(-4574.0, 0.0, new_versions=True, other_new=False) == "policy"
+    assert cohort_kind(-4574.0, 0.0, new_versions=True, other_new=True) == "vintage"
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_a_macro_shock_on_a_short_small_book_is_not_named_the_shock_month_s_cohorts(
+    seed: int,
+) -> None:
+    # 6 months, 10 loans a day: the existing cohorts' period test does not reject the shock
+    # (month and age nearly aliased), the same-month cohort test calls the shock month's
+    # cohorts worse, and the dual-time fit gives the period more evidence than the cohorts
+    # (main: vintage=2025-04).
+    answer = explain_dues(make_book("macro_shock", seed, months=6, loans_per_day=10))
+    assert (answer.mechanism, answer.segments) == ("period", [])
+    assert _near(answer.change_date, shock_start(6).date())
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_bad_vintage_on_a_short_small_book_is_still_named_vintage(seed: int) -> None:
+    answer = explain_dues(make_book("bad_vintage", seed, months=6, loans_per_day=10))
+    surge = {"2025-03", "2025-04"}
+    assert answer.mechanism == "vintage"
+    assert answer.segments[0] in {f"vintage={v}" for v in surge}
+    assert _near(answer.change_date, dt.date(2025, 3, 1))

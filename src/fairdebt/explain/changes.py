@@ -81,8 +81,13 @@ def detect_change(
     *,
     expected: pd.Series | None = None,
     min_weeks: int = 3,
+    upward: bool = False,
 ) -> ChangePoint | None:
     """The most likely single change of ``numerator / denominator``; None on too short a series.
+
+    ``upward``: only splits where the (weighted) level after is above the level before are
+    candidates, so a rise is dated by its rise and not by the fall after a surge (a bump's
+    larger move can be its way down). A series that never rose falls back to every split.
 
     >>> d = pd.Series(pd.date_range("2025-01-01", periods=140, freq="D"))
     >>> num = pd.Series([5.0] * 70 + [10.0] * 70)
@@ -108,6 +113,15 @@ def detect_change(
     for k in range(min_weeks, n - min_weeks + 1):
         cost[k] = cost_model.error(0, k) + cost_model.error(k, n)
     sigma2 = cost[split] / max(n - 2, 1)
+    if upward:
+        wy, cw = np.r_[0.0, np.cumsum(w * y)], np.r_[0.0, np.cumsum(w)]
+        at = np.arange(n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rose = (wy[-1] - wy[at]) / (cw[-1] - cw[at]) > wy[at] / cw[at]
+        if np.isfinite(cost[rose]).any():
+            # The interval's sigma stays the best split's residual spread (the noise level).
+            cost = np.where(rose, cost, np.inf)
+            split = int(np.argmin(cost))
     inside = np.flatnonzero(cost <= cost[split] + _CHI2_95 * sigma2)
     starts = bins["start"]
     return ChangePoint(

@@ -180,7 +180,10 @@ class DualTime:
 
 
 def dual_time(
-    dues: pd.DataFrame, cut: pd.Timestamp, existing_before: pd.Timestamp, is_new: np.ndarray
+    dues: pd.DataFrame,
+    cut: pd.Timestamp,
+    existing_before: pd.Timestamp,
+    is_new: np.ndarray,
 ) -> DualTime:
     """Did the cohorts already on the book move at ``cut``, and are the new ones worse?
 

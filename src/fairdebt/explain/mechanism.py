@@ -2,7 +2,8 @@
 
 ``explain_dues`` reads a frame of dues (:func:`fairdebt.explain.book.read_dues`) and:
 
-1. finds *when* day-1 delinquency (入催率, principal-weighted) changed (:mod:`.changes`);
+1. finds *when* day-1 delinquency (入催率, principal-weighted) rose (:mod:`.changes`, on the
+   rise only);
 2. fits a baseline on the dues before the change: a rate by age (the due's sequence number,
    months on book) times a relative risk by province and by product (raked main effects), so
    that every due after the change has an *expected* rate under the old regime given what it is;
@@ -22,7 +23,9 @@
    says whether the cohorts already on the book moved at the change (period) or only the new
    cohorts are worse than them at the same age in the same months (vintage), unless the
    existing cohorts of the step search's first segment moved at its own step (a regional
-   shock the whole book's test is too weak for: period, that segment first);
+   shock the whole book's test is too weak for: period, that segment first), and only when
+   the dual-time fit gives the new cohorts at least the evidence of the existing cohorts'
+   move (a short book's period test fails to reject a real shock);
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
@@ -134,8 +137,10 @@ def explain_dues(
     span = dues["disbursed_on"].max() - dues["disbursed_on"].min()
     reference = dues[dues["disbursed_on"] <= dues["disbursed_on"].min() + span / 3]
     dues["expected"] = expected_rates(reference, dues) * dues["principal"]
+    # Dated on the rise only: the explainer says why delinquency rose, and on a short book the
+    # fall after a surge can be the larger move (decision record, ninth round).
     change = detect_change(
-        dues["due_on"], dues["num"], dues["principal"], expected=dues["expected"]
+        dues["due_on"], dues["num"], dues["principal"], expected=dues["expected"], upward=True
     )
     if change is None:
         raise InputError(
@@ -287,7 +292,12 @@ def explain_dues(
         if version_new.any()
         else None
     )
-    kind = cohort_kind(policy_excess, vintage_excess, new_versions=bool((block == "policy").any()))
+    kind = cohort_kind(
+        policy_excess,
+        vintage_excess,
+        new_versions=bool((block == "policy").any()),
+        other_new=bool((block == "vintage").any()),
+    )
     cohorts_worse = not existing_moved and episode is not None and cohort_wins and not causes
     if cohorts_worse and first_step is not None:
         # A shock in one region biases the same-month cohort test toward vintage (the old
@@ -302,6 +312,14 @@ def explain_dues(
         if there_apc.period_z > critical:
             causes, cohorts_worse = step_causes([first_step]), False
             step_dates = {first_step.label: first_step.on}
+    if cohorts_worse and apc.cohort_z < apc.period_z:
+        # Between the two explanations, the fit that holds both decides: worse cohorts only
+        # when the dual-time fit gives the new cohorts' contrast at least the evidence of the
+        # existing cohorts' move. "Did not move" is only the period test's failure to reject,
+        # and on a short book (month and age nearly aliased among the existing cohorts) it
+        # fails under a real shock, while the same-month cohort test is biased toward worse
+        # new cohorts under one. The answer is then a move in time with no segment.
+        cohorts_worse = False
     if cohorts_worse:
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
         excess = pd.Series(
@@ -364,6 +382,7 @@ def explain_dues(
                 dues["num"][inside],
                 dues["principal"][inside],
                 expected=(dues["expected"] * common_factor(dues, ~inside))[inside],
+                upward=True,
             )
             change_date = local.on if local is not None else change.on
     if terms is not None and terms.significant:
@@ -395,16 +414,24 @@ def explain_dues(
     return Explanation(metric, change_date, change, mechanism, segments, bridge, described)
 
 
-def cohort_kind(policy_excess: float, vintage_excess: float, *, new_versions: bool) -> str:
+def cohort_kind(
+    policy_excess: float, vintage_excess: float, *, new_versions: bool, other_new: bool = True
+) -> str:
     """Whether worse cohorts are new terms (``policy``) or a bad vintage (``vintage``).
 
     Policy when new cohorts on product versions first sold after the reference cohorts are
-    due after the KPI's change and carry more of the excess than the other new cohorts. The
-    excesses are counted after the KPI's change point, which on a short book can fall after
-    the worse cohorts' surge: both are then near zero or negative, and without new versions
-    the policy block is empty (0) and must not outrank a negative vintage excess.
+    due after the KPI's change and carry more of the excess than the other new cohorts, or
+    when they are the only new cohorts due after it. The excesses are counted after the KPI's
+    change point, which on a short book can fall after the worse cohorts' surge: both are
+    then near zero or negative, and an empty block (0) must not outrank a negative excess,
+    whichever block is empty: without new versions it is vintage, without other new cohorts
+    (every worse cohort on a new version) it is new terms.
     """
-    return "policy" if new_versions and policy_excess > vintage_excess else "vintage"
+    if not new_versions:
+        return "vintage"
+    if not other_new:
+        return "policy"
+    return "policy" if policy_excess > vintage_excess else "vintage"
 
 
 def _count_rates(dues: pd.DataFrame) -> np.ndarray:
