@@ -99,3 +99,12 @@ def test_asking_how_to_reach_the_consumer_is_a_lawful_location_inquiry() -> None
         "number for Marcus Hill. Would you happen to know how I can reach him?"
     )
     assert screen(text, {"recipient": "contact"}, "us") == []
+
+
+def test_naming_the_debt_to_the_consumers_attorney_is_not_read_as_telling_a_third_party() -> None:
+    text = (
+        "Dear Ms. Feld, We understand you represent Daniel Ruiz regarding his Brightline Finance "
+        "account, which has a balance of $4,950. Going forward we will direct all communications "
+        "to you."
+    )
+    assert screen(text, {"recipient": "attorney"}, "us") == []

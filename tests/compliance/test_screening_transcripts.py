@@ -97,3 +97,15 @@ def test_a_text_that_only_starts_with_a_label_is_not_a_call() -> None:
     assert collector_spans("Note: pay by Friday.\nCustomer: ok") is None
     spans = collector_spans("Agent: Hello.\nCustomer: Hi.\nAgent: Bye.\n more")
     assert spans == [(7, 14), (35, 45)]
+
+
+def test_a_call_pasted_on_one_line_is_read_turn_by_turn() -> None:
+    text = "Customer: Will you call my boss? Agent: No. We only speak with you about your account."
+    spans = collector_spans(text)
+    assert spans is not None and len(spans) == 1
+    assert text[spans[0][0] :].startswith("No.")
+    assert screen(text, {}, "us") == []
+
+
+def test_a_label_inside_a_sentence_does_not_make_a_call() -> None:
+    assert collector_spans("Dear customer: your plan starts Monday. Agent: Tom") is None

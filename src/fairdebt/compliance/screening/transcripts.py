@@ -73,6 +73,13 @@ _LABELS = {
     "third party": "third_party",
 }
 _LINE = re.compile(r"^\s*([^:：]{1,20}?)\s*[:：]\s*(.*)$")
+#: A known speaker's label at the start of a line or right after a sentence ends.
+_INLINE_LABEL = re.compile(
+    r"(?:^|(?<=\n)|(?<=[.!?。！？…]))[ \t]*(?P<label>"
+    + "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True))
+    + r")[ \t]*[:：][ \t]*",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -143,25 +150,20 @@ def parse_transcript(text: str) -> list[Turn]:
 def collector_spans(text: str) -> list[tuple[int, int]] | None:
     """Where the collector speaks, when ``text`` is itself a labelled transcript; else None.
 
-    A message pasted as 「坐席：…\n联系人：…」 or "Agent: …\nCustomer: …" is a call: its first
-    line and at least one other carry a known label, and someone other than the collector
-    speaks. Spans run from after a collector's label to the end of the turn (continuation
-    lines included), in the original text.
+    A call pasted as 「坐席：…\n联系人：…」 or "Agent: … Customer: … Agent: …" (one turn a line,
+    or the turns run together after each sentence) is a call: the text starts with a known
+    label, another follows, and someone other than the collector speaks. A turn runs from
+    after its label to the next label; spans are in the original text.
     """
-    turns: list[tuple[str, int, int]] = []
-    at = 0
-    for line in text.splitlines(keepends=True):
-        match = _LINE.match(line.rstrip("\r\n"))
-        label = match.group(1).strip().lower() if match else None
-        if match and label in _LABELS:
-            turns.append((_LABELS[label], at + match.start(2), at + len(line)))
-        elif turns:
-            turns[-1] = (turns[-1][0], turns[-1][1], at + len(line))
-        elif line.strip():
-            return None
-        at += len(line)
+    marks = list(_INLINE_LABEL.finditer(text))
+    if len(marks) < 2 or text[: marks[0].start()].strip():
+        return None
+    turns = [
+        (_LABELS[m.group("label").lower()], m.end(), nxt.start() if nxt else len(text))
+        for m, nxt in zip(marks, [*marks[1:], None], strict=True)
+    ]
     speakers = {speaker for speaker, _, _ in turns}
-    if len(turns) < 2 or "collector" not in speakers or speakers == {"collector"}:
+    if "collector" not in speakers or speakers == {"collector"}:
         return None
     return [(start, end) for speaker, start, end in turns if speaker == "collector"]
 
