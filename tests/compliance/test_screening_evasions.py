@@ -57,6 +57,8 @@ KNOWN_GAPS = {
     ("spaced", "en-Q-3"),
     ("spaced", "en-L-12"),
     ("spaced", "en-F-r21-1"),  # the "@" before "y a h o o" is read as the one-letter word "a"
+    ("spaced", "en-T-r29-1"),  # the t of haven't
+    ("spaced", "en-I-r29-1"),  # the s of it's before "p c"
 }
 
 

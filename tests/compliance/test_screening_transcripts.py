@@ -109,3 +109,10 @@ def test_a_call_pasted_on_one_line_is_read_turn_by_turn() -> None:
 
 def test_a_label_inside_a_sentence_does_not_make_a_call() -> None:
     assert collector_spans("Dear customer: your plan starts Monday. Agent: Tom") is None
+
+
+def test_a_speech_recognised_call_without_punctuation_is_read_turn_by_turn() -> None:
+    text = "客户：你再打来我就去投诉你们 我找人弄你 坐席：嗯 好的 您有权投诉 投诉渠道是官方客服热线"
+    spans = collector_spans(text)
+    assert spans is not None and text[spans[0][0] :].startswith("嗯")
+    assert screen(text, {}, "cn") == []

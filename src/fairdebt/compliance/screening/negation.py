@@ -59,6 +59,14 @@ _DOUBLE = re.compile(
     r"不代表|不意味着|并不意味着|(?<![a-z])(?:doesn t|does not|don t|do not) mean(?![a-z])|"
     r"(?<![a-z])(?:don t|do not|dont|never) (?:think|believe|assume|imagine|expect)(?![a-z]))"
 )
+#: A negation inside a condition on the debt ("if that balance isn't sorted by Friday the lads
+#: will be round", 「如果这笔钱不还…」) is the condition's, not a promise about what follows: speech
+#: has no comma to end the condition.
+_CONDITION_SUBJECT = re.compile(
+    r"(?:(?<![a-z])(?:if|unless)\s+(?:that|the|this|your|ur)?\s*"
+    r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears)s?|"
+    r"(?:如果|要是|若是?|假如)(?:你的|您的|这笔)?(?:欠款|钱|账|款|借款|贷款))\s*$"
+)
 #: A question that suggests ("Why not grab a payday loan?", 「为什么不去借点还上」) affirms.
 _SUGGESTION = re.compile(r"(?:(?<![a-z])why ?|为什么|为啥|干嘛|(?<![任如])何)$")
 #: A negation inside a condition ("if we don't hear back, …") governs the condition, not a
@@ -73,13 +81,24 @@ _CONTRAST = re.compile(
 )
 #: After a hit: a negated verb whose subject the hit is (a noun, maybe joined to another).
 _SUBJECT_NEGATED = re.compile(
-    r"(?:\s*(?:and|or|&)\s+[a-z]+|(?:和|或|与|及)[\u4e00-\u9fff]{1,4})?(?:机关|部门|人员)?\s*"
+    r"(?:\s*(?:and|or|&)\s+(?!(?:they|we|i|you|he|she|it)(?![a-z]))[a-z]+|"
+    r"(?:和|或|与|及)[\u4e00-\u9fff]{1,4})?(?:机关|部门|人员)?\s*"
     r"(?:(?:do not|don t|does not|doesn t|never|will never|won t|will not|cannot|can t|"
     r"are not allowed to|may not)(?![a-z])|不会|从不|从来不|绝不|不能|并不|不得|无权)"
 )
 #: After a hit, to the end of its sentence: our own negation of the act just named, its verb
 #: left out ("…too old for us to sue you over, and we won't.", 「…起诉您？我们不会。」). A
 #: condition after it ("but we won't if you pay today") keeps the hit.
+#: After a hit, in its sentence: the act just denied promised after all, its verb left out
+#: ("We haven't told your employer yet, but we will on Monday", 「暂时还没通知你单位，但我们会的」).
+_REVIVED = re.compile(
+    r"[^.!?。！？;；]{0,30}?(?:\s|[,，])(?:but|however|though)\s+(?:we|i)\s+"
+    r"(?:will|ll|shall|are going to|re going to|might|may|could|can)"
+    r"(?:\s+(?:do (?:it|so|that)|soon|tomorrow|today|later|eventually|now|next \w+|on \w+|by \w+|"
+    r"if\b[^.!?]*|unless\b[^.!?]*))?\s*(?:[.!?,;]|$)"
+    r"|[^。！？；]{0,16}?(?:但|但是|不过)(?:我们|我司|我)(?:会|将|要|可能|随时)(?:的|这么做|这样做)?"
+    r"\s*(?:[。！？，；]|$)"
+)
 _ELLIPSIS_NEGATED = re.compile(
     r"[^.!?。！？;；]{0,40}?[,，]?\s*(?:and|but|which|though)?\s*(?:we|i) (?:won t|will not|"
     r"will never|would not|wouldn t|never will|do not|don t)(?: do (?:that|so|it))?(?: ever)?"
@@ -115,6 +134,10 @@ class Negation:
             or _ELLIPSIS_NEGATED.match(text[end : end + 64].lower().replace("'", " "))
         ):
             return True
+        if end is not None and _REVIVED.match(
+            "".join(fold_char(c) for c in text[end : end + 64]).replace("'", " ")
+        ):
+            return False
         # Emoji, joiners and variation selectors are dropped first: 「不🙂会🙂告🙂诉」 is negated.
         before = _without_symbols(text[max(0, start - 3 * _WINDOW) : start])[-_WINDOW:]
         # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
@@ -138,7 +161,11 @@ class Negation:
             ) and not _listed(window, cue.start(), cue.end(), folded_before):
                 return False
             clause = _clause_before(window, cue.start())
-            return not (_DOUBLE.search(clause) or _SUGGESTION.search(clause.rstrip()))
+            return not (
+                _DOUBLE.search(clause)
+                or _SUGGESTION.search(clause.rstrip())
+                or _CONDITION_SUBJECT.search(clause.rstrip())
+            )
         return False
 
     def pair_negated(self, original: str, view: str, *starts: int) -> bool:
@@ -174,7 +201,7 @@ _LIST_END = re.compile(
 )
 #: A new subject with its own verb ends a list: "…, and your boss will hear about it".
 _NEW_SUBJECT = re.compile(
-    r"(?<![a-z])(?:your|the|his|her|their|my) [a-z]+(?: [a-z]+)? (?:will|would|is going|gets?|"
+    r"(?<![a-z])(?:your|the|his|her|their|my|our) [a-z]+(?: [a-z]+)? (?:will|would|is going|gets?|"
     r"hears?|knows?|finds? out|is|are)(?![a-z])|[你您][\u4e00-\u9fff]{1,10}?(?<!不)(?:会|要|将)"
 )
 #: A list has a joint (or, and, nor, 、, 或, 和, 也不; "including" and 包括 name members of what

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -70,14 +71,27 @@ _LABELS = {
     "consumer": "debtor",
     "第三方": "third_party",
     "联系人": "third_party",
+    # Traditional characters (Hong Kong, Taiwan transcripts).
+    "催收員": "collector",
+    "業務員": "collector",
+    "調解員": "collector",
+    "客戶": "debtor",
+    "債務人": "debtor",
+    "用戶": "debtor",
+    "聯繫人": "third_party",
+    "聯絡人": "third_party",
     "third party": "third_party",
 }
 _LINE = re.compile(r"^\s*([^:：]{1,20}?)\s*[:：]\s*(.*)$")
 #: A known speaker's label at the start of a line or right after a sentence ends.
+#: Speech-recognised calls have no punctuation, so a label after a space counts too; a Chinese
+#: label with its colon counts anywhere.
 _INLINE_LABEL = re.compile(
-    r"(?:^|(?<=\n)|(?<=[.!?。！？…]))[ \t]*(?P<label>"
-    + "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True))
-    + r")[ \t]*[:：][ \t]*",
+    r"(?:(?:^|(?<=[\s.!?。！？…]))(?P<label>"
+    + "|".join(sorted((re.escape(k) for k in _LABELS if k.isascii()), key=len, reverse=True))
+    + r")|(?P<zh>"
+    + "|".join(sorted((re.escape(k) for k in _LABELS if not k.isascii()), key=len, reverse=True))
+    + r"))[ \t]*[:：][ \t]*",
     re.IGNORECASE,
 )
 
@@ -151,15 +165,21 @@ def collector_spans(text: str) -> list[tuple[int, int]] | None:
     """Where the collector speaks, when ``text`` is itself a labelled transcript; else None.
 
     A call pasted as 「坐席：…\n联系人：…」 or "Agent: … Customer: … Agent: …" (one turn a line,
-    or the turns run together after each sentence) is a call: the text starts with a known
-    label, another follows, and someone other than the collector speaks. A turn runs from
-    after its label to the next label; spans are in the original text.
+    or the turns run together, as speech recognition writes them) is a call: the text starts
+    with a known label, another follows, and someone other than the collector speaks. A turn
+    runs from after its label to the next label; spans are in the original text.
     """
-    marks = list(_INLINE_LABEL.finditer(text))
+    # Full-width labels (「Ａｇｅｎｔ：」) are read as their plain letters, one character for one.
+    probe = "".join((unicodedata.normalize("NFKC", c) or c)[0] for c in text)
+    marks = list(_INLINE_LABEL.finditer(probe))
     if len(marks) < 2 or text[: marks[0].start()].strip():
         return None
     turns = [
-        (_LABELS[m.group("label").lower()], m.end(), nxt.start() if nxt else len(text))
+        (
+            _LABELS[(m.group("label") or m.group("zh")).lower()],
+            m.end(),
+            nxt.start() if nxt else len(text),
+        )
         for m, nxt in zip(marks, [*marks[1:], None], strict=True)
     ]
     speakers = {speaker for speaker, _, _ in turns}
