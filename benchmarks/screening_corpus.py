@@ -7,8 +7,8 @@ when), put in a frame (「再不还钱，…」, "Pay today or …"), then, for 
 so that no style marks a label, rewritten: traditional characters, pinyin for a word, characters
 spaced out, Chinese and English mixed, texting style. Hand-written items follow the templates.
 
-Then **reviewed traffic**: the messages of held-out rounds 4-29 once their first shots were
-taken (tests/compliance/screening_heldout.jsonl, written by the lead and ten outside authors
+Then **reviewed traffic**: the messages of held-out rounds 4-30 once their first shots were
+taken (tests/compliance/screening_heldout.jsonl, written by the lead and eleven outside authors
 who never saw the screener), with the labels they were written with. Only messages whose label
 does not depend on the facts are taken (to the debtor, no judgment, not time-barred, no legal
 action intended): the classifier does not see the facts. Each message is its own group in the
@@ -36,7 +36,7 @@ OUT = Path(__file__).parent.parent / "src" / "fairdebt" / "data" / "screening_co
 SEED = 15
 HELDOUT = Path(__file__).parent.parent / "tests" / "compliance" / "screening_heldout.jsonl"
 #: Held-out rounds whose messages are reviewed traffic: measured first, learnt from after.
-REVIEWED = range(4, 30)
+REVIEWED = range(4, 31)
 _FACTS = ("has_judgment", "time_barred", "legal_action_intended")
 
 CORES = Path(__file__).with_suffix(".yaml")
