@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from fairdebt.errors import InputError
-from fairdebt.explain import MECHANISMS, detect_change, explain_dues, mechanism
+from fairdebt.explain import MECHANISMS, detect_change, explain_dues
 from fairdebt.explain.mechanism import cohort_kind
 
 from .books import make_book, shock_start
@@ -154,29 +154,3 @@ def test_a_bad_vintage_on_a_short_small_book_is_still_named_vintage(seed: int) -
     assert answer.mechanism == "vintage"
     assert answer.segments[0] in {f"vintage={v}" for v in surge}
     assert _near(answer.change_date, dt.date(2025, 3, 1))
-
-
-def _undated(monkeypatch: pytest.MonkeyPatch, episode_from: str) -> None:
-    # No cohort month passes the search; the open cohort change point starts at ``episode_from``.
-    monkeypatch.setattr(mechanism, "find_cohorts", lambda dues, alpha: None)
-    monkeypatch.setattr(
-        mechanism, "detect_episode", lambda *a, **k: (dt.date.fromisoformat(episode_from), None)
-    )
-
-
-def test_cohorts_from_a_change_point_among_the_reference_cohorts_are_not_a_vintage(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The episode opens in January, inside the reference cohorts that priced the age curve
-    # (macro 455 at 2,500 × 6: `vintage=2025-01` …, dated 01-29): a move in time, no segment.
-    _undated(monkeypatch, "2025-01-29")
-    answer = explain_dues(make_book("macro_shock", 7, months=6, loans_per_day=10))
-    assert answer.mechanism == "period" and answer.segments == []
-
-
-def test_cohorts_from_a_change_point_after_the_reference_cohorts_can_still_be_a_vintage(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    _undated(monkeypatch, "2025-03-01")
-    answer = explain_dues(make_book("bad_vintage", 1, months=6, loans_per_day=10))
-    assert answer.mechanism == "vintage"

@@ -72,24 +72,6 @@ def test_a_surge_s_second_month_is_set_against_the_cohorts_outside_the_first() -
     assert window.start == pd.Timestamp("2025-04-01")
 
 
-def test_a_surge_whose_months_each_fall_short_of_the_bound_is_found_as_a_pair() -> None:
-    # A weak surge (×1.4, 10 loans a day): 2025-04 (z 1.9) and 2025-05 (2.5) are each below
-    # the Bonferroni bound, the two months together against the other cohorts are not (4.1).
-    window = find_cohorts(_with_expectation("bad_vintage", 6, shock=1.4, loans_per_day=10), ALPHA)
-    assert window is not None and window.significant
-    assert max(z for _, z in window.months) < window.critical
-    assert window.start == pd.Timestamp("2025-04-01")
-    assert {m for m, _ in window.worse()} == {"2025-04", "2025-05"}
-
-
-def test_a_pair_of_months_is_searched_within_the_same_bound_on_a_book_without_a_shock() -> None:
-    for seed in (5, 6, 7):
-        window = find_cohorts(_with_expectation("none", seed), ALPHA)
-        assert window is not None and not window.significant
-        # Months and adjacent pairs share one Bonferroni bound.
-        assert window.critical == stats.norm.isf(ALPHA / (2 * window.searched - 1))
-
-
 def test_cohorts_falling_due_in_one_month_only_are_not_searched() -> None:
     dues = _with_expectation("none", 6)
     last = dues["disbursed_on"].dt.to_period("M") == dues["disbursed_on"].max().to_period("M")

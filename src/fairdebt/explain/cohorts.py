@@ -6,9 +6,8 @@ identified on the existing cohorts across months) and gives the period's move on
 cohorts and the new cohorts' contrast, with standard errors from the fit's information matrix.
 :func:`cohort_against_period` compares the new cohorts with the existing ones due in the same
 month and province, against the reference expectation. :func:`find_cohorts` dates worse
-cohorts in cohort time: each disbursement month and each pair of adjacent months against the
-others with that test, Bonferroni over the windows searched, a surge's neighbouring months
-against the cohorts outside it.
+cohorts in cohort time: each disbursement month against the others with that test, Bonferroni
+over the months searched, a surge's neighbouring months against the cohorts outside it.
 """
 
 from __future__ import annotations
@@ -109,11 +108,10 @@ def find_cohorts(dues: pd.DataFrame, alpha: float) -> CohortWindow | None:
 
     Each disbursement month's cohorts are tested with :func:`cohort_against_period` against
     every other cohort due in the same months and provinces, at their ages (the reference
-    expectation), and so is each pair of adjacent months together (a surge spread over two
-    months can leave each short of the bound). A window is worse beyond the one-sided
-    Bonferroni bound at ``alpha`` over the months and pairs searched; the worse cohorts are
-    the run grown outward from the worst window, dated by its first month (``end`` None when
-    the run reaches the book's last month).
+    expectation). A month is worse beyond the one-sided Bonferroni bound at ``alpha`` over the
+    months searched; the worse cohorts are the run of consecutive worse months around the
+    worst one, dated by its first month (``end`` None when the run reaches the book's last
+    month).
     Months whose cohorts fall due in fewer than MIN_DUE_MONTHS months are not searched (they
     stay among the others). None when fewer than two months are searched.
     """
@@ -126,21 +124,15 @@ def find_cohorts(dues: pd.DataFrame, alpha: float) -> CohortWindow | None:
         cohort_against_period(dues, m.to_timestamp(), (m + 1).to_timestamp(), against_all=True)[0]
         for m in months
     ]
-    # Two adjacent months together against the cohorts outside them: a surge spread over two
-    # months can leave each month short of the bound while the pair is clearly worse.
-    pairs = [
-        cohort_against_period(
-            dues, months[i].to_timestamp(), (months[i + 1] + 1).to_timestamp(), against_all=True
-        )[0]
-        for i in range(len(months) - 1)
-    ]
-    critical = float(stats.norm.isf(alpha / (len(months) + len(pairs))))
-    windows = [(z, i, i) for i, z in enumerate(tested)] + [
-        (z, i, i + 1) for i, z in enumerate(pairs)
-    ]
-    # The run starts from the best window, one month or a pair, and grows outward from it.
-    best_z, first, last = max(windows)
-    if best_z > critical:
+    critical = float(stats.norm.isf(alpha / len(months)))
+    best = int(np.argmax(tested))
+    first = last = best
+    if tested[best] > critical:
+        # Fixed sequence outward from the worst month: each neighbour is tested at ``alpha``
+        # only once the month next to it was found worse, and the sequence stops at the first
+        # month that is not (the run of a surge is contiguous; a gap ends it). A neighbour is
+        # set against the cohorts outside the run found so far: the months already found
+        # worse would otherwise sit among its comparison and hide a surge's second month.
         single = float(stats.norm.isf(alpha))
         while first > 0 and _beside(dues, periods, months, first - 1, (first, last)) > single:
             first -= 1
@@ -155,7 +147,7 @@ def find_cohorts(dues: pd.DataFrame, alpha: float) -> CohortWindow | None:
     return CohortWindow(
         months[first].to_timestamp(),
         end,
-        best_z,
+        tested[best],
         critical,
         len(months),
         tuple((str(m), round(z, 2)) for m, z in zip(months, tested, strict=True)),

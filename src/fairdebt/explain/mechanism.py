@@ -239,11 +239,7 @@ def explain_dues(
     apc = dual_time(dues, cut, min(cohort_from, cut), is_new)
     critical = stats.norm.isf(ALPHA)
     existing_moved = apc.period_z > critical
-    # The episode's cohorts are new only when they start after the reference cohorts: an
-    # episode opening among the cohorts that priced the age curve compares the book with
-    # itself (a shock's later dues then make its own reference look worse), not a vintage.
-    after_reference = cohort_from > reference["disbursed_on"].max()
-    cohort_wins = dated or (after_reference and cohort_z > stats.norm.isf(ALPHA / 2))
+    cohort_wins = dated or cohort_z > stats.norm.isf(ALPHA / 2)
     dims = dims or tuple(
         c for c in ("province", "product", "channel", "vintage", "score_band") if c in after
     )
