@@ -86,9 +86,6 @@ _SUBJECT_NEGATED = re.compile(
     r"(?:(?:do not|don t|does not|doesn t|never|will never|won t|will not|cannot|can t|"
     r"are not allowed to|may not)(?![a-z])|不会|从不|从来不|绝不|不能|并不|不得|无权)"
 )
-#: After a hit, to the end of its sentence: our own negation of the act just named, its verb
-#: left out ("…too old for us to sue you over, and we won't.", 「…起诉您？我们不会。」). A
-#: condition after it ("but we won't if you pay today") keeps the hit.
 #: After a hit, in its sentence: the act just denied promised after all, its verb left out
 #: ("We haven't told your employer yet, but we will on Monday", 「暂时还没通知你单位，但我们会的」).
 _REVIVED = re.compile(
@@ -99,6 +96,9 @@ _REVIVED = re.compile(
     r"|[^。！？；]{0,16}?(?:但|但是|不过)(?:我们|我司|我)(?:会|将|要|可能|随时)(?:的|这么做|这样做)?"
     r"\s*(?:[。！？，；]|$)"
 )
+#: After a hit, to the end of its sentence: our own negation of the act just named, its verb
+#: left out ("…too old for us to sue you over, and we won't.", 「…起诉您？我们不会。」). A
+#: condition after it ("but we won't if you pay today") keeps the hit.
 _ELLIPSIS_NEGATED = re.compile(
     r"[^.!?。！？;；]{0,40}?[,，]?\s*(?:and|but|which|though)?\s*(?:we|i) (?:won t|will not|"
     r"will never|would not|wouldn t|never will|do not|don t)(?: do (?:that|so|it))?(?: ever)?"
