@@ -63,8 +63,8 @@ _DOUBLE = re.compile(
 #: will be round", 「如果这笔钱不还…」) is the condition's, not a promise about what follows: speech
 #: has no comma to end the condition.
 _CONDITION_SUBJECT = re.compile(
-    r"(?:(?<![a-z])(?:if|unless)\s+(?:that|the|this|your|ur)?\s*"
-    r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears)s?|"
+    r"(?:(?<![a-z])(?:if|unless)\s+(?:(?:that|the|this|your|ur)?\s*"
+    r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears)s?|this|it)|"
     r"(?:如果|要是|若是?|假如)(?:你的|您的|这笔)?(?:欠款|钱|账|款|借款|贷款))\s*$"
 )
 #: A question that suggests ("Why not grab a payday loan?", 「为什么不去借点还上」) affirms.
