@@ -37,7 +37,7 @@ from fairdebt.compliance.screening.findings import RECIPIENTS, Facts, Finding, v
 from fairdebt.compliance.screening.folding import CJK, fold
 from fairdebt.compliance.screening.lexicon import Entry
 from fairdebt.compliance.screening.matching import Matcher, applies, matcher
-from fairdebt.compliance.screening.negation import without_promises
+from fairdebt.compliance.screening.negation import CLAUSE_BREAK, without_promises
 from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
 from fairdebt.compliance.screening.transcripts import (
     Turn,
@@ -67,8 +67,6 @@ _DEFAULT_FACTS = Facts()
 #: Below this many letters and ideographs the n-gram evidence is too thin: the lexicon alone.
 _MIN_CHARS = 10
 _LEGAL = frozenset("LQI")
-#: Where a clause ends, for cutting a lawful request out of a message to a third party.
-_CLAUSE_END = re.compile(r"[,.;:?!\n，。；：？！、]")
 #: A classifier finding covers the message from its first to its last letter or ideograph.
 _CONTENT = re.compile(f"[0-9A-Za-z{CJK}]")
 
@@ -192,8 +190,8 @@ def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """The text with the clauses holding these spans replaced by spaces (positions kept)."""
     chars = list(text)
     for start, end in spans:
-        before = _CLAUSE_END.search(text[:start][::-1])
-        after = _CLAUSE_END.search(text, end)
+        before = CLAUSE_BREAK.search(text[:start][::-1])
+        after = CLAUSE_BREAK.search(text, end)
         start = start - before.start() if before else 0
         end = after.start() if after else len(text)
         chars[start:end] = " " * (end - start)

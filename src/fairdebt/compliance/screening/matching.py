@@ -305,12 +305,8 @@ class Matcher:
         self.composed_en = _Compositions.of([c for c in composed if c.rule.view == "en"])
         self.truthful_zh = _Pattern(re.compile("|".join(lexicon.truthful_zh)), _TRUTH, None)
         self.truthful_en = self._english("|".join(lexicon.truthful_en), _TRUTH)
-        self.scripts_zh = re.compile("|".join(lexicon.scripts_zh)) if lexicon.scripts_zh else None
-        self.scripts_en = (
-            self._english("|".join(lexicon.scripts_en), _TRUTH).regex
-            if lexicon.scripts_en
-            else None
-        )
+        self.scripts_zh = _Pattern(re.compile("|".join(lexicon.scripts_zh)), _TRUTH, None)
+        self.scripts_en = self._english("|".join(lexicon.scripts_en), _TRUTH)
         #: Every entry of the lexicon, once.
         self.entries = tuple(
             {
@@ -384,35 +380,11 @@ class Matcher:
 
     def truthful(self, folded: Folded) -> list[tuple[int, int]]:
         """Original spans of lawful formulas (「按规定报送征信」) inside which no hit counts."""
-        spans = [
-            folded.compact.span(m.start(), m.end())
-            for m in self.truthful_zh.regex.finditer(folded.compact_text)
-            if m.end() > m.start()
-        ]
-        if folded.has_latin:
-            spans += [
-                folded.words.span(m.start(), m.end())
-                for m in self.truthful_en.regex.finditer(folded.words_text)
-                if m.end() > m.start()
-            ]
-        return spans
+        return _formula_spans(folded, self.truthful_zh.regex, self.truthful_en.regex)
 
     def third_party_scripts(self, folded: Folded) -> list[tuple[int, int]]:
         """Original spans of lawful requests of a third party (「请转告他回电」)."""
-        spans = []
-        if self.scripts_zh is not None:
-            spans += [
-                folded.compact.span(m.start(), m.end())
-                for m in self.scripts_zh.finditer(folded.compact_text)
-                if m.end() > m.start()
-            ]
-        if folded.has_latin and self.scripts_en is not None:
-            spans += [
-                folded.words.span(m.start(), m.end())
-                for m in self.scripts_en.finditer(folded.words_text)
-                if m.end() > m.start()
-            ]
-        return spans
+        return _formula_spans(folded, self.scripts_zh.regex, self.scripts_en.regex)
 
     def _sound_hits(self, folded: Folded) -> Iterator[Hit]:
         sound = folded.sound_text
@@ -452,6 +424,24 @@ class Matcher:
 
 
 _TRUTH = Entry("")
+
+
+def _formula_spans(
+    folded: Folded, zh: re.Pattern[str], en: re.Pattern[str]
+) -> list[tuple[int, int]]:
+    """Original spans of a formula list, Chinese on the compact view, English on the words."""
+    spans = [
+        folded.compact.span(m.start(), m.end())
+        for m in zh.finditer(folded.compact_text)
+        if m.end() > m.start()
+    ]
+    if folded.has_latin:
+        spans += [
+            folded.words.span(m.start(), m.end())
+            for m in en.finditer(folded.words_text)
+            if m.end() > m.start()
+        ]
+    return spans
 
 
 def _composed_hits(

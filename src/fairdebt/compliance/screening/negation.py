@@ -36,13 +36,15 @@ from collections.abc import Sequence
 
 from fairdebt.compliance.screening.folding import CJK, fold_char
 
-__all__ = ["NEGATION", "Negation", "without_promises"]
+__all__ = ["CLAUSE_BREAK", "NEGATION", "Negation", "without_promises"]
 
 _WINDOW = 112
 _GAP_ZH = 10
 _GAP_EN = 32
 _DROPPED = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
-_CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n—–]|--")
+#: Where a clause ends (also where a lawful request to a third party is cut from the
+#: classifier's view).
+CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n—–]|--")
 _CJK = re.compile(f"[{CJK}]")
 #: A cue that does not negate the threat: a negated hedge affirms it.
 _HEDGE = re.compile(
@@ -128,7 +130,7 @@ class Negation:
             _SUBJECT_NEGATED.match(
                 "".join(
                     fold_char(c)
-                    for c in _without_symbols(_CLAUSE_BREAK.split(text[end : end + 24], 1)[0])
+                    for c in _without_symbols(CLAUSE_BREAK.split(text[end : end + 24], 1)[0])
                 )
             )
             or _ELLIPSIS_NEGATED.match(text[end : end + 64].lower().replace("'", " "))
@@ -155,7 +157,7 @@ class Negation:
             gap = _GAP_ZH if _CJK.search(between + after[:2]) else _GAP_EN
             if (
                 len(between.replace(" ", "")) > gap
-                or _CLAUSE_BREAK.search(original_between)
+                or CLAUSE_BREAK.search(original_between)
                 or self.breaks.search(between)
                 or _CONTRAST.search(between)
             ) and not _listed(window, cue.start(), cue.end(), folded_before):
@@ -234,7 +236,7 @@ def _listed(window: str, cue_start: int, cue_end: int, hit_at: int) -> bool:
 
 def _clause_before(window: str, at: int) -> str:
     """The text of the clause that ends at ``at`` (from the last clause break)."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(window, 0, at)), default=0)
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(window, 0, at)), default=0)
     return window[left:at]
 
 
