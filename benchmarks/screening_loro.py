@@ -3,7 +3,7 @@ labelled rounds do better on a round it never saw? (docs/decisions/screening-cla
 "The twelfth model").
 
 For each round asked for, two classifiers are trained with the shipped pipeline
-(``screening_train``: C, calibration, the false-positive budget): one on the written corpus
+(``screening_train.fit``: C, calibration, the false-positive budget): one on the written corpus
 alone, one on the written corpus plus the reviewed messages of every other round of
 ``screening_corpus.REVIEWED``. Each is put behind ``screen()`` with the shipped lexicon and scored
 on the round it left out. The lexicon is the same in both arms, so the difference is the
@@ -24,63 +24,20 @@ from typing import Any
 
 import numpy as np
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 
 import fairdebt.compliance.screening as screening
 import screening_corpus
 import screening_train
 from fairdebt.compliance.screening import screen, verdict
-from fairdebt.compliance.screening.classifier import CORPUS, DATA, Classifier, Cues, features
-from fairdebt.compliance.screening.folding import fold
-from fairdebt.compliance.screening.negation import without_promises
+from fairdebt.compliance.screening.classifier import CORPUS, DATA, Classifier
 
 Row = dict[str, Any]
 
 
-def train(rows: Sequence[Row], cues: Cues, classes: dict[str, Any]) -> Classifier:
-    """A classifier trained on ``rows`` as ``screening_train`` trains the shipped one."""
-    texts = [fold(without_promises(str(r["text"]))).words_text for r in rows]
-    labels = np.array([int(r["label"]) for r in rows])
-    vectorizer = TfidfVectorizer(
-        analyzer=lambda text: features(text, cues), min_df=2, binary=True, dtype=np.float64
-    )
-    x = vectorizer.fit_transform(texts)
-    decision = np.zeros(len(rows))
-    coefs, intercepts = [], []
-    for tr, te in GroupKFold(5).split(x, labels, [r["group"] for r in rows]):
-        model = LogisticRegression(C=screening_train.C_BINARY, solver="liblinear", random_state=0)
-        model.fit(x[tr], labels[tr])
-        decision[te] = model.decision_function(x[te])
-        coefs.append(model.coef_[0])
-        intercepts.append(model.intercept_[0])
-    platt = LogisticRegression(C=1e6).fit(decision.reshape(-1, 1), labels)
-    bad = labels == 1
-    categories = sorted({str(r["category"]) for r in rows if r["label"] == 1})
-    y_cat = np.array([categories.index(str(r["category"])) for r in rows if r["label"] == 1])
-    head = LogisticRegression(C=screening_train.C_CATEGORY, max_iter=2000, random_state=0)
-    head.fit(x[bad], y_cat)
-    p = 1 / (1 + np.exp(-(platt.coef_[0, 0] * decision + platt.intercept_[0])))
-    grid = np.round(np.arange(0.5, 0.995, 0.01), 2)
-    budget = screening_train.FALSE_POSITIVE_BUDGET
-    threshold = float(next((t for t in grid if (p[~bad] >= t).mean() <= budget), 0.99))
-    return Classifier(
-        {
-            "categories": categories,
-            "intercept": float(np.mean(intercepts)),
-            "calibration": [float(-platt.coef_[0, 0]), float(-platt.intercept_[0])],
-            "threshold": threshold,
-            "category_intercepts": [float(v) for v in head.intercept_],
-            "corpus_sha256": "leave-one-round-out",
-            "cues": classes,
-            "term_frequency": "binary",
-            "grams": [str(g) for g in vectorizer.get_feature_names_out()],
-            "idf": [float(v) for v in vectorizer.idf_],
-            "weights": [float(v) for v in np.mean(coefs, axis=0)],
-            "category_weights": [[float(v) for v in col] for col in head.coef_.T],
-        }
-    )
+def train(rows: Sequence[Row], classes: dict[str, Any]) -> Classifier:
+    """A classifier trained on ``rows`` exactly as ``screening_train`` trains the shipped one."""
+    artifact, _, _ = screening_train.fit(list(rows), classes, "leave-one-round-out")
+    return Classifier(artifact)
 
 
 def score_round(model: Classifier, cases: Sequence[Row]) -> tuple[int, int, int, int]:
@@ -114,14 +71,13 @@ def main() -> None:
         cases = [json.loads(line) for line in handle if line.strip()]
     round_of = {c["text"]: c["round"] for c in cases}
     classes = yaml.safe_load(screening_train.CUES.read_text("utf-8"))["cues"]
-    cues = Cues(classes)
-    alone = train(written, cues, classes)
+    alone = train(written, classes)
     totals = np.zeros((2, 4), dtype=int)
     print("| round | written only: flagged, FP | with the other rounds: flagged, FP |")
     print("|---|---|---|")
     for r in rounds:
         others = [row for row in reviewed if round_of[row["text"]] != r]
-        model = train(written + others, cues, classes)
+        model = train(written + others, classes)
         held = [c for c in cases if c.get("round") == r]
         a, b = score_round(alone, held), score_round(model, held)
         totals += np.array([a, b])

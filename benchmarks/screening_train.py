@@ -21,6 +21,7 @@ import gzip
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -62,17 +63,17 @@ def reliability(p: np.ndarray, y: np.ndarray) -> str:
     return "\n".join(rows)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fp-budget", type=float, default=FALSE_POSITIVE_BUDGET)
-    args = parser.parse_args()
-    started = time.perf_counter()
-    raw = (DATA / CORPUS).read_bytes()
-    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+def fit(
+    rows: list[dict[str, Any]],
+    classes: dict[str, Any],
+    corpus_sha256: str,
+    fp_budget: float = FALSE_POSITIVE_BUDGET,
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """The artifact trained on ``rows`` (``text``, ``label``, ``category``, ``group``), with
+    the out-of-fold calibrated scores and the labels they belong to."""
     # The view the classifier scores: our own negated promises cut out, then folded.
     texts = [fold(without_promises(r["text"])).words_text for r in rows]
     labels = np.array([int(r["label"]) for r in rows])
-    classes = yaml.safe_load(CUES.read_text("utf-8"))["cues"]
     cues = Cues(classes)
     vectorizer = TfidfVectorizer(
         analyzer=lambda text: features(text, cues), min_df=2, binary=True, dtype=np.float64
@@ -100,13 +101,12 @@ def main() -> None:
     head = LogisticRegression(C=C_CATEGORY, max_iter=2000, random_state=0).fit(x[bad], y_cat)
     cv_p = 1 / (1 + np.exp(-(platt.coef_[0, 0] * decision + platt.intercept_[0])))
     grid = np.round(np.arange(0.5, 0.995, 0.01), 2)
-    threshold = float(next((t for t in grid if (cv_p[~bad] >= t).mean() <= args.fp_budget), 0.99))
-    flagged = cv_p >= threshold
+    threshold = float(next((t for t in grid if (cv_p[~bad] >= t).mean() <= fp_budget), 0.99))
     artifact = {
         "version": 2,
         # A feature is present or not (scoring reads the set of a message's features).
         "term_frequency": "binary",
-        "corpus_sha256": corpus_digest([raw]),
+        "corpus_sha256": corpus_sha256,
         "categories": categories,
         "intercept": intercept,
         # p = 1 / (1 + exp(a * f + b)), f the decision value
@@ -119,13 +119,28 @@ def main() -> None:
         "weights": [round(float(v), 5) for v in weights],
         "category_weights": [[round(float(v), 4) for v in col] for col in head.coef_.T],
     }
+    return artifact, cv_p, labels
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fp-budget", type=float, default=FALSE_POSITIVE_BUDGET)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    raw = (DATA / CORPUS).read_bytes()
+    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+    classes = yaml.safe_load(CUES.read_text("utf-8"))["cues"]
+    artifact, cv_p, labels = fit(rows, classes, corpus_digest([raw]), args.fp_budget)
     body = json.dumps(artifact, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     (DATA / ARTIFACT).write_bytes(gzip.compress(body, mtime=0))
+    bad = labels == 1
+    flagged = cv_p >= artifact["threshold"]
     print(reliability(cv_p, labels))
     print(
-        f"{len(rows)} messages, {x.shape[1]} n-grams; five-fold CV by template at {threshold}: "
-        f"recall {flagged[bad].mean():.3f}, false positives {flagged[~bad].mean():.3f}; "
-        f"{(DATA / ARTIFACT).stat().st_size / 1e6:.2f} MB; {time.perf_counter() - started:.1f} s"
+        f"{len(rows)} messages, {len(artifact['grams'])} n-grams; five-fold CV by template at "
+        f"{artifact['threshold']}: recall {flagged[bad].mean():.3f}, false positives "
+        f"{flagged[~bad].mean():.3f}; {(DATA / ARTIFACT).stat().st_size / 1e6:.2f} MB; "
+        f"{time.perf_counter() - started:.1f} s"
     )
 
 
