@@ -14,6 +14,7 @@ from fairdebt.compliance.screening.transcripts import (
     Turn,
     collector_spans,
     parse_transcript,
+    quoted_spans,
     read_turns,
     screen_transcript,
 )
@@ -116,3 +117,28 @@ def test_a_speech_recognised_call_without_punctuation_is_read_turn_by_turn() -> 
     spans = collector_spans(text)
     assert spans is not None and text[spans[0][0] :].startswith("嗯")
     assert screen(text, {}, "cn") == []
+
+
+def test_a_quality_note_quoting_an_agents_banned_words_mentions_them_without_using_them() -> None:
+    note = "【质检】坐席甲使用“你这个老赖”“等着坐牢吧”等话术，属严重违规，已停岗培训。"
+    assert screen(note, {}, "cn") == []
+    coaching = 'Coaching note: rep told the borrower "we will have you arrested" - zero-tolerance.'
+    assert screen(coaching, {}, "us") == []
+
+
+def test_an_agents_words_quoted_without_a_verdict_are_still_read() -> None:
+    record = 'Call log: rep told consumer "we will call your boss tomorrow". Consumer hung up.'
+    assert verdict(screen(record, {}, "us")) == "block"
+    assert quoted_spans(record) == []
+
+
+def test_a_customers_quoted_threat_in_a_call_summary_is_not_the_collectors() -> None:
+    summary = "通话小结：客户称“你们再打来我就去你们公司闹，弄死你们”，坐席礼貌结束通话。"
+    assert screen(summary, {}, "cn") == []
+    start = summary.index("“")
+    assert quoted_spans(summary) == [(start, summary.index("”") + 1)]
+
+
+def test_a_threat_outside_the_quotation_still_blocks() -> None:
+    text = 'The customer said "I can\'t pay this month." Then you will go to jail for fraud.'
+    assert verdict(screen(text, {}, "us")) == "block"

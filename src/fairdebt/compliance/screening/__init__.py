@@ -42,8 +42,10 @@ from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
 from fairdebt.compliance.screening.transcripts import (
     Turn,
     TurnFinding,
+    blank_spans,
     collector_spans,
     parse_transcript,
+    quoted_spans,
     screen_transcript,
 )
 from fairdebt.errors import InputError
@@ -69,6 +71,7 @@ _MIN_CHARS = 10
 _LEGAL = frozenset("LQI")
 #: A classifier finding covers the message from its first to its last letter or ideograph.
 _CONTENT = re.compile(f"[0-9A-Za-z{CJK}]")
+_QUOTE_MARK = re.compile('[“「『"]')
 
 
 def screen(
@@ -100,6 +103,11 @@ def screen(
     turns = collector_spans(text) if ":" in text or "：" in text else None
     if turns is not None:
         text = _kept(text, turns)
+    # Words quoted as the customer's, or as an agent's in a note that condemns them, are not
+    # the collector's own (a QA finding quoting 「坐牢」 uses no threat).
+    quotes = quoted_spans(text) if _QUOTE_MARK.search(text) else []
+    if quotes:
+        text = blank_spans(text, quotes)
     compiled = matcher((*rules.lexicons, *lexicons))
     folded = fold(text)
     truthful: list[tuple[int, int]] | None = None

@@ -35,8 +35,10 @@ __all__ = [
     "SPEAKERS",
     "Turn",
     "TurnFinding",
+    "blank_spans",
     "collector_spans",
     "parse_transcript",
+    "quoted_spans",
     "read_turns",
     "screen_transcript",
 ]
@@ -186,6 +188,62 @@ def collector_spans(text: str) -> list[tuple[int, int]] | None:
     if "collector" not in speakers or speakers == {"collector"}:
         return None
     return [(start, end) for speaker, start, end in turns if speaker == "collector"]
+
+
+#: A quotation on one line: “…”, 「…」, 『…』 or "…" (at most 160 characters).
+_QUOTE = re.compile(r"“[^”\n]{1,160}”|「[^」\n]{1,160}」|『[^』\n]{1,160}』|\"[^\"\n]{1,160}\"")
+#: Where a sentence ends: the words before a quotation are read back to here.
+_SENTENCE_END = re.compile(r"[。！？!?\n]|\.\s")
+#: Who speaks the quoted words: the first role named in the sentence before the quotation.
+_ROLE = re.compile(
+    r"(?P<debtor>客户|客戶|借款人|债务人|債務人|用户|用戶|联系人|聯繫人|家属|家屬|"
+    r"(?<![a-z])(?:customer|cust|consumer|debtor|borrower|caller)s?(?![a-z]))"
+    r"|(?P<staff>坐席|催员|催收员|催收員|员工|員工|工号|工號|业务员|業務員|"
+    r"(?<![a-z])(?:agent|rep|collector|staff|employee|advisor|adviser|operator)s?(?![a-z]))",
+    re.IGNORECASE,
+)
+#: A quality or training note's verdict on what an agent said. "FAIL" only in capitals: "failed
+#: to pay" is the debt, not a verdict.
+_CONDEMNED = re.compile(
+    r"违规|違規|违反|違反|红线|紅線|禁用|严禁|嚴禁|不得使用|停岗|停崗|处分|處分|整改|扣分"
+    r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
+    r"disciplin\w*|re-?briefed|coaching|warning issued)(?![A-Za-z])|(?<![A-Za-z])FAIL(?![A-Za-z])"
+)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Quotations that are not the collector's own words: read as blank by ``screen``.
+
+    A note that quotes the customer (「客户扬言“再打电话就去你们公司砍人”」, 'cust said "I'll
+    sue you"') reports words no collector said. A quality or training note that quotes an
+    agent and condemns it (「个别坐席使用“老赖”“坐牢”等用语，均属严重违规」, 'agent told a
+    consumer "you'll go to jail" - zero-tolerance violation') mentions the words, it does not
+    use them; an agent's words quoted without such a verdict ('Rep told consumer "we will call
+    your boss"') are a record of what was said and stay read. The speaker is the first role
+    named in the sentence before the quotation.
+    """
+    quotes = [m.span() for m in _QUOTE.finditer(text)]
+    if not quotes:
+        return []
+    outside = blank_spans(text, quotes)
+    condemned = _CONDEMNED.search(outside) is not None
+    spans = []
+    for start, end in quotes:
+        sentence = max((m.end() for m in _SENTENCE_END.finditer(outside, 0, start)), default=0)
+        role = _ROLE.search(outside, sentence, start)
+        if role is None:
+            continue
+        if role.group("debtor") or condemned:
+            spans.append((start, end))
+    return spans
+
+
+def blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with these spans blank (positions kept)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def screen_transcript(
