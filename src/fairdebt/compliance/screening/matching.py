@@ -27,6 +27,7 @@ import importlib
 import logging
 import operator
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -494,7 +495,9 @@ def _sentence(original: str, start: int, end: int, view: str) -> str:
     sentence = original[left : stop.start() if stop else len(original)]
     if view == "zh":
         return _compact(sentence)
-    return " ".join(_EN_CONTEXT.findall(sentence.lower().replace("'", " ")))
+    # Full-width letters (ｄｅｂｔ) are read as their plain forms, as the folded view reads them.
+    plain = unicodedata.normalize("NFKC", sentence) if not sentence.isascii() else sentence
+    return " ".join(_EN_CONTEXT.findall(plain.lower().replace("'", " ")))
 
 
 def _grams(text: str) -> set[str]:

@@ -51,7 +51,9 @@ _HEDGE = re.compile(
     r"\s*(?:(?:be |been |that |just |even )?(?:kidding|joking|bluffing|playing|hesitate|"
     r"hesitating|messing around|think twice|go easy|be nice|be polite|stop at|stop there|ask again|"
     r"warn you again|warn again|asking again|wait any ?longer|wait any ?more|wait forever|"
-    r"be patient|saying|suggesting|stop us|stop me|prevent us|prevent me|keep us from)|"
+    r"be patient|saying|suggesting|stop us|stop me|prevent us|prevent me|keep us from|"
+    # A negated escape is a promise of what follows ("you won't escape jail", "can't avoid court").
+    r"(?:be able to )?(?:escape|avoid|dodge|evade|outrun|hide|get away|run from|get out of))|"
     r"是?(?:开玩笑|吓唬|吓你|说着玩|闹着玩|逗你|唬你)|(?:会|要)?(?:手软|客气|留情|放过|善罢甘休|罢休|"
     r"犹豫|心软|就这么算了|就此罢休|再等|等下去|再给你机会))"
 )
@@ -80,6 +82,25 @@ _CONTRAST = re.compile(
     r"(?<![a-z])(?:but|instead|rather|only|just|however|though|we will|we ll|i will|i ll|"
     r"we are going|we re going|they will|they ll|we can|we could|we would|we d|we might|"
     r"we may)(?![a-z])"
+)
+#: A modal negation reaches through "or" to a second verb ("you will not be arrested or go to
+#: jail", "we can't sue or garnish"); after an imperative ("don't ignore this or face court") or
+#: before a subject ("or we will…") "or" is the consequence, and ends the scope.
+_MODAL_CUE = re.compile(
+    r"(?<![a-z])(?:won t|wont|will not|would not|wouldn t|shall not|cannot|can t|"
+    r"(?:will|would|shall|can|could) never)$"
+)
+_COORDINATING_OR = re.compile(
+    r"(?<![a-z])or (?!(?:else|we|you|i|they|he|she|it|your|our|then|otherwise)(?![a-z]))(?=[a-z])"
+)
+#: Before a hit, in its clause: the customer's own worry, reported back to them (「你说担心我们联系
+#: 你爸妈，这个你放心」, "you mentioned you're worried we'd call your mum"): their fear, not our
+#: threat. Only when reported (说, 提到, said, mentioned): a bare 「你担心…吧」 can taunt.
+_REPORTED_FEAR = re.compile(
+    r"(?:你|您)(?:说|提到|刚才说|之前说|说过|告诉我|跟我说)(?:你|您)?(?:很|比较|有点|一直|最)?"
+    r"(?:担心|害怕|怕|顾虑)[^，。！？,.!?]{0,10}$|"
+    r"(?<![a-z])you (?:said|mentioned|told me|told us)(?: that)?(?: you(?: re| are| were)?)? "
+    r"(?:worried|afraid|scared|concerned|nervous)(?: that| about)?[^,.!?;]{0,32}$"
 )
 #: After a hit: a negated verb whose subject the hit is (a noun, maybe joined to another).
 _SUBJECT_NEGATED = re.compile(
@@ -146,6 +167,8 @@ class Negation:
         after = _without_symbols(text[start : start + 48])
         window = "".join(fold_char(c) for c in before + after)
         folded_before = len(before)
+        if _REPORTED_FEAR.search(_clause_before(window, folded_before)):
+            return True
         cues = [m for m in self.cues.finditer(window) if m.start() < folded_before]
         # The cue that governs is the last one before the hit.
         if cues:
@@ -155,6 +178,8 @@ class Negation:
             if _HEDGE.match(window, cue.end()):
                 return False
             gap = _GAP_ZH if _CJK.search(between + after[:2]) else _GAP_EN
+            if _MODAL_CUE.search(window[max(0, cue.start() - 8) : cue.end()]):
+                between = _COORDINATING_OR.sub("   ", between)
             if (
                 len(between.replace(" ", "")) > gap
                 or CLAUSE_BREAK.search(original_between)
@@ -205,6 +230,9 @@ _LIST_END = re.compile(
 _NEW_SUBJECT = re.compile(
     r"(?<![a-z])(?:your|the|his|her|their|my|our) [a-z]+(?: [a-z]+)? (?:will|would|is going|gets?|"
     r"hears?|knows?|finds? out|is|are)(?![a-z])|[你您][\u4e00-\u9fff]{1,10}?(?<!不)(?:会|要|将)"
+    # "…and it could end up in court": a pronoun with its own modal is a new clause.
+    r"|(?<![a-z])(?:and|but|so) (?:it|this|that|you|he|she|they) (?:could|will|would|may|might|ll|"
+    r"is going to|are going to)(?![a-z])"
 )
 #: A list has a joint (or, and, nor, 、, 或, 和, 也不; "including" and 包括 name members of what
 #: was negated) somewhere: "We won't wait any longer, your boss gets a call" is two clauses.
