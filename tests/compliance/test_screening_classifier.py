@@ -40,7 +40,10 @@ def test_the_corpus_has_3000_prohibited_messages_in_every_category_and_as_many_c
 
 def test_reviewed_traffic_holds_only_messages_whose_label_needs_no_facts() -> None:
     heldout = json.loads("[" + ",".join(_heldout_lines()) + "]")
-    by_text = {case["text"]: case for case in heldout}
+    # Boilerplate recurs across rounds (a Reg F credit-reporting notice): the first is the source.
+    by_text: dict[str, dict[str, object]] = {}
+    for case in heldout:
+        by_text.setdefault(case["text"], case)
     reviewed = [row for row in _corpus() if row["style"] == "reviewed"]
     assert len(reviewed) >= 1000
     for row in reviewed:

@@ -84,14 +84,16 @@ _CONTRAST = re.compile(
     r"we may)(?![a-z])"
 )
 #: A modal negation reaches through "or" to a second verb ("you will not be arrested or go to
-#: jail", "we can't sue or garnish"); after an imperative ("don't ignore this or face court") or
-#: before a subject ("or we will…") "or" is the consequence, and ends the scope.
+#: jail", "we can't sue or garnish"), and "no" through "or" to a second noun ("No interest or
+#: charges have been added"); after an imperative ("don't ignore this or face court") or before a
+#: subject ("or we will…") "or" is the consequence, and ends the scope.
 _MODAL_CUE = re.compile(
     r"(?<![a-z])(?:won t|wont|will not|would not|wouldn t|shall not|cannot|can t|"
-    r"(?:will|would|shall|can|could) never)$"
+    r"(?:will|would|shall|can|could) never|no)$"
 )
 _COORDINATING_OR = re.compile(
-    r"(?<![a-z])or (?!(?:else|we|you|i|they|he|she|it|your|our|then|otherwise)(?![a-z]))(?=[a-z])"
+    r"(?<![a-z])or (?!(?:else|we|you|i|they|he|she|it|your|our|then|otherwise)(?![a-z]))"
+    r"(?=[a-z]|\s*$)"
 )
 #: Before a hit, in its clause: the customer's own worry, reported back to them (「你说担心我们联系
 #: 你爸妈，这个你放心」, "you mentioned you're worried we'd call your mum"): their fear, not our
@@ -108,6 +110,10 @@ _SUBJECT_NEGATED = re.compile(
     r"(?:和|或|与|及)[\u4e00-\u9fff]{1,4})?(?:机关|部门|人员)?\s*"
     r"(?:(?:do not|don t|does not|doesn t|never|will never|won t|will not|cannot|can t|"
     r"are not allowed to|may not)(?![a-z])|不会|从不|从来不|绝不|不能|并不|不得|无权)"
+    # A rumour refuted after its noun: 「“催收黑名单”其实不存在」, "the 'blacklist' doesn't exist".
+    r"|[”\"」』']?\s*(?:其实|根本|压根|并|完全)?(?:不存在|是假的|是谣言|纯属谣言)|"
+    r"[”\"']?\s*(?:(?:simply|really|actually|just) )?(?:doesn t exist|does not exist|don t exist|"
+    r"do not exist|isn t real|is not real|is a myth|are a myth)"
 )
 #: After a hit, in its sentence: the act just denied promised after all, its verb left out
 #: ("We haven't told your employer yet, but we will on Monday", 「暂时还没通知你单位，但我们会的」).
