@@ -1,0 +1,126 @@
+"""The screening loop's first shots, replayed from git history (docs/screening.md, rounds 25-35).
+
+Each held-out round from 25 on was committed before any model ran on it, so the code, lexicon
+and classifier of that commit are exactly what its first shot measured. This script checks each
+such commit out (``git archive`` into a temporary folder), screens its round with it in a
+subprocess, and prints recall and false positives per round and in all; then, from the same
+findings, what two vetoes would have done: the classifier dropping lexicon hits it scores below
+a bound, and a higher classifier threshold (docs/decisions/screening-classifier.md, "Vetoes
+measured on the first shots").
+
+    nice -n 10 .venv/bin/python benchmarks/screening_first_shots.py     # about a minute
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HELDOUT = ROOT / "tests" / "compliance" / "screening_heldout.jsonl"
+#: Round -> the commit that appended it, before any model ran on it.
+FIRST_SHOTS = {
+    25: "9e62104",
+    26: "21ad99d",
+    27: "7c4d99e",
+    28: "1fc1756",
+    29: "573496d",
+    30: "670d496",
+    31: "a78605b",
+    32: "8017315",
+    33: "b8bb701",
+    34: "f8e66bb",
+    35: "849c797",
+}
+_SCREEN = """
+import json, sys
+from fairdebt.compliance.screening import screen
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+out = []
+for c in rows:
+    if c.get("round") == int(sys.argv[2]):
+        found = screen(c["text"], c["facts"], c["pack"])
+        out.append({"id": c["id"], "label": c["verdict"],
+                    "findings": [[f.category, f.action, f.source, f.score] for f in found]})
+print(json.dumps(out))
+"""
+
+
+def first_shot(round_: int, commit: str) -> list[dict[str, Any]]:
+    """The findings of one round screened with the code and model of its first-shot commit."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "src"], check=True, capture_output=True
+    ).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        with tarfile.open(fileobj=BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        done = subprocess.run(
+            [sys.executable, "-c", _SCREEN, str(HELDOUT), str(round_)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(Path(folder) / "src"), "PATH": "/usr/bin:/bin"},
+        )
+    rows: list[dict[str, Any]] = json.loads(done.stdout)
+    return rows
+
+
+def _flagged(findings: list[list[Any]]) -> bool:
+    return bool(findings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args()
+    rows: list[dict[str, Any]] = []
+    print("| round | commit | recall | false positives |\n|---|---|---:|---:|")
+    for round_, commit in FIRST_SHOTS.items():
+        found = first_shot(round_, commit)
+        bad = [r for r in found if r["label"] != "pass"]
+        ok = [r for r in found if r["label"] == "pass"]
+        hit = sum(_flagged(r["findings"]) for r in bad)
+        fp = sum(_flagged(r["findings"]) for r in ok)
+        print(f"| {round_} | {commit} | {hit} / {len(bad)} | {fp} / {len(ok)} |")
+        rows += found
+    bad = [r for r in rows if r["label"] != "pass"]
+    ok = [r for r in rows if r["label"] == "pass"]
+    hit, fp = sum(_flagged(r["findings"]) for r in bad), sum(_flagged(r["findings"]) for r in ok)
+    print(
+        f"| all | | {hit} / {len(bad)} ({hit / len(bad):.3f}) | {fp} / {len(ok)} "
+        f"({fp / len(ok):.3f}) |"
+    )
+    print("\nVeto: drop lexicon findings the classifier scores below t (recall, false positives)")
+    for t in (0.02, 0.05, 0.1, 0.2):
+
+        def kept(findings: list[list[Any]], t: float = t) -> bool:
+            return any(f[2] != "lexicon" or (f[3] or 0) >= t for f in findings)
+
+        print(
+            f"  t={t}: {sum(kept(r['findings']) for r in bad)}, "
+            f"{sum(kept(r['findings']) for r in ok)}"
+        )
+    print("\nA higher classifier threshold (classifier-only flags lost: prohibited, compliant)")
+    only_bad = [
+        r["findings"][0][3]
+        for r in bad
+        if r["findings"] and all(f[2] == "classifier" for f in r["findings"])
+    ]
+    only_ok = [
+        r["findings"][0][3]
+        for r in ok
+        if r["findings"] and all(f[2] == "classifier" for f in r["findings"])
+    ]
+    print(f"  caught by the classifier alone: {len(only_bad)} prohibited, {len(only_ok)} compliant")
+    for t in (0.95, 0.98, 0.99):
+        print(f"  threshold {t}: {sum(s < t for s in only_bad)}, {sum(s < t for s in only_ok)}")
+
+
+if __name__ == "__main__":
+    main()
