@@ -1,4 +1,4 @@
-"""The screening loop's first shots, replayed from git history (docs/screening.md, rounds 25-35).
+"""The screening loop's first shots, replayed from git history (docs/screening.md, rounds 25 on).
 
 Each held-out round from 25 on was committed before any model ran on it, so the code, lexicon
 and classifier of that commit are exactly what its first shot measured. This script checks each
@@ -38,6 +38,7 @@ FIRST_SHOTS = {
     33: "b8bb701",
     34: "f8e66bb",
     35: "849c797",
+    36: "e06beed",
 }
 _SCREEN = """
 import json, sys

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+import fairdebt.compliance.screening as screening
 from fairdebt.compliance.screening import screen, verdict
+from fairdebt.compliance.screening.classifier import Score
 
 LAWFUL = [
     (
@@ -108,3 +110,22 @@ def test_naming_the_debt_to_the_consumers_attorney_is_not_read_as_telling_a_thir
         "to you."
     )
     assert screen(text, {"recipient": "attorney"}, "us") == []
+
+
+class _SaysThirdParty:
+    """A classifier that reads every text as a third party told (T), at 0.99."""
+
+    def score(self, text: str) -> Score:
+        return Score(0.99, "T")
+
+
+def test_the_classifiers_third_party_reading_is_void_for_those_the_law_treats_as_the_consumer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(screening, "classifier", _SaysThirdParty)
+    text = "Hi Mrs. Cole, this is Tina with Redwood Credit about your husband's auto loan."
+    assert screen(text, {"recipient": "spouse"}, "us") == []  # 12 CFR 1006.6(a)(1)
+    assert screen(text, {"recipient": "attorney"}, "uk") == []
+    to_a_spouse_in_the_uk = screen(text, {"recipient": "spouse"}, "uk")
+    assert [f.category for f in to_a_spouse_in_the_uk] == ["T"]
+    assert [f.category for f in screen(text, {}, "us")] == ["T"]

@@ -159,8 +159,13 @@ def screen(
         # To a third party a collector must not say whom they collect for (FDCPA §804(1),
         # §805(b); GB/T 45251-2025): not naming the firm is the law there, not a C evasion.
         and not (scored.category == "C" and facts.recipient not in rules.consumer_recipients)
-        # The consumer's attorney may hear the debt: T (a third party told) is void there too.
-        and not (scored.category == "T" and facts.recipient == "attorney")
+        # The consumer's attorney, and in the US the spouse (12 CFR 1006.6(a)(1)), may hear the
+        # debt: T (a third party told) is void for them.
+        and not (
+            scored.category == "T"
+            and facts.recipient != "debtor"
+            and facts.recipient in rules.consumer_recipients
+        )
         and len(folded.compact_text) >= _MIN_CHARS
     ):
         span = _CONTENT.search(text)
