@@ -39,6 +39,7 @@ FIRST_SHOTS = {
     34: "f8e66bb",
     35: "849c797",
     36: "e06beed",
+    37: "63d4161",
 }
 _SCREEN = """
 import json, sys

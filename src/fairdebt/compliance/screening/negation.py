@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from fairdebt.compliance.screening.folding import CJK, fold_char
+from fairdebt.compliance.screening.folding import CJK, fold, fold_char
 
 __all__ = ["CLAUSE_BREAK", "NEGATION", "Negation", "without_promises"]
 
@@ -61,7 +61,9 @@ _HEDGE = re.compile(
 _DOUBLE = re.compile(
     r"(?:别以为|不要以为|不要觉得|别觉得|别指望|不要指望|别想着|不信|"
     r"不代表|不意味着|并不意味着|(?<![a-z])(?:doesn t|does not|don t|do not) mean(?![a-z])|"
-    r"(?<![a-z])(?:don t|do not|dont|never) (?:think|believe|assume|imagine|expect)(?![a-z]))"
+    r"(?<![a-z])(?:don t|do not|dont|never) (?:think|believe|assume|imagine|expect)(?![a-z])|"
+    # "We'd rather not take it to court, but…" prefers, it does not promise.
+    r"(?<![a-z])(?:rather|prefer(?: to)?)\s*$)"
 )
 #: A negation inside a condition on the debt ("if that balance isn't sorted by Friday the lads
 #: will be round", 「如果这笔钱不还…」) is the condition's, not a promise about what follows: speech
@@ -204,16 +206,27 @@ class Negation:
     def pair_negated(self, original: str, view: str, *starts: int) -> bool:
         """True when a negation governs either slot of a pair, in the original or the view.
 
-        The view counts too because emoji and symbols between the words are gone from it ("won't
-        😡 ruin your credit forever"). ``starts`` are two original then two view positions.
+        The view counts too because emoji, symbols and spelling tricks between the words are gone
+        from it ("won't 😡 ruin your credit forever", "w0n't ruin"); but it has no punctuation
+        either, so it is read only within the slot's own clause of the original: in "If we don't
+        hear from you by Thursday, our next call will be to your manager" the negation is the
+        condition's. ``starts`` are two original then two view positions.
         """
         a, b, at_a, at_b = starts
         return (
             self.negated(original, a)
             or self.negated(original, b)
-            or self.negated(view, at_a)
-            or self.negated(view, at_b)
+            or self._negated_in_clause_view(original, view, a, at_a)
+            or self._negated_in_clause_view(original, view, b, at_b)
         )
+
+    def _negated_in_clause_view(self, original: str, view: str, at: int, view_at: int) -> bool:
+        """``negated`` on the folded words of the slot's clause, up to the slot, then the view."""
+        left = max((m.end() for m in CLAUSE_BREAK.finditer(original, 0, at)), default=0)
+        clause = fold(original[left:at]).words_text
+        if clause:
+            clause += " "
+        return self.negated(clause + view[view_at : view_at + 64], len(clause))
 
 
 #: Before a cue: our own subject, so the negation is a promise whose scope may run through a
