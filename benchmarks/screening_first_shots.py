@@ -40,6 +40,7 @@ FIRST_SHOTS = {
     35: "849c797",
     36: "e06beed",
     37: "63d4161",
+    38: "0700ac3",
 }
 _SCREEN = """
 import json, sys
