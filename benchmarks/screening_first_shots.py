@@ -41,6 +41,7 @@ FIRST_SHOTS = {
     36: "e06beed",
     37: "63d4161",
     38: "0700ac3",
+    39: "77d2fe7",
 }
 _SCREEN = """
 import json, sys

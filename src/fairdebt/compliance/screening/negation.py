@@ -177,7 +177,13 @@ class Negation:
         folded_before = len(before)
         if _REPORTED_FEAR.search(_clause_before(window, folded_before)):
             return True
-        cues = [m for m in self.cues.finditer(window) if m.start() < folded_before]
+        # A bare 没 negates only the word it touches (「利息没翻倍」); 「也没事，微信转账也可以」 is
+        # "no problem", not a negation of what follows.
+        cues = [
+            m
+            for m in self.cues.finditer(window)
+            if m.start() < folded_before and (m.group() != "没" or m.end() == folded_before)
+        ]
         # The cue that governs is the last one before the hit.
         if cues:
             cue = cues[-1]
