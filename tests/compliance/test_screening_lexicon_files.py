@@ -105,3 +105,11 @@ def test_a_bad_lexicon_file_is_refused_naming_file_entry_and_field(
 def test_a_missing_lexicon_file_names_the_shipped_ones() -> None:
     with pytest.raises(LexiconError, match="shipped lexicons: en, zh"):
         load_lexicon(("zh", "no-such-file.yaml"))
+
+
+def test_a_phrase_read_without_homophones_is_not_read_from_a_spelling_across_digits() -> None:
+    # 「接受$6,000一次性」 spells "shou … yi" around the amount, the pinyin of 寿衣 (read without
+    # homophones: it sounds as 收益 too).
+    text = "我们愿意接受$6,000一次性结清，请告知您当事人的意见。"
+    assert screen(text, {"recipient": "attorney"}, "us", statistical=False) == []
+    assert [f.category for f in screen("给你寄了寿衣，签收一下", {}, "cn", statistical=False)] == ["H"]

@@ -46,6 +46,7 @@ _DROPPED = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
 #: classifier's view).
 CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n—–]|--")
 _CJK = re.compile(f"[{CJK}]")
+_SENTENCE_END = re.compile(r"[。!?！？;；\n]|[.．](?=\s|$)")
 #: A cue that does not negate the threat: a negated hedge affirms it.
 _HEDGE = re.compile(
     r"\s*(?:(?:be |been |that |just |even )?(?:kidding|joking|bluffing|playing|hesitate|"
@@ -173,6 +174,10 @@ class Negation:
         before = _without_symbols(text[max(0, start - 3 * _WINDOW) : start])[-_WINDOW:]
         # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
         after = _without_symbols(text[start : start + 48])
+        # Only the hit's own sentence after it: folding turns the full stop into a space.
+        end_of_sentence = _SENTENCE_END.search(after)
+        if end_of_sentence is not None:
+            after = after[: end_of_sentence.start()]
         window = "".join(fold_char(c) for c in before + after)
         folded_before = len(before)
         if _REPORTED_FEAR.search(_clause_before(window, folded_before)):
@@ -282,7 +287,9 @@ def _listed(window: str, cue_start: int, cue_end: int, hit_at: int) -> bool:
         and len(between.replace(" ", "")) <= gap
         and not _LIST_END.search(between)
         and not _CONTRAST.search(between)
-        and not _NEW_SUBJECT.search(between + window[hit_at : hit_at + 40])
+        # A new subject counts in the hit's own sentence only: "…or anyone in your contacts
+        # (通讯录). Your information is used only for this account" is a list, then a new sentence.
+        and not _NEW_SUBJECT.search(between + sentence[:40])
         and not _CONDITION.search(_clause_before(window, cue_start))
     )
 
