@@ -42,6 +42,7 @@ FIRST_SHOTS = {
     37: "63d4161",
     38: "0700ac3",
     39: "77d2fe7",
+    40: "b6ea487",
 }
 _SCREEN = """
 import json, sys

@@ -112,4 +112,5 @@ def test_a_phrase_read_without_homophones_is_not_read_from_a_spelling_across_dig
     # homophones: it sounds as 收益 too).
     text = "我们愿意接受$6,000一次性结清，请告知您当事人的意见。"
     assert screen(text, {"recipient": "attorney"}, "us", statistical=False) == []
-    assert [f.category for f in screen("给你寄了寿衣，签收一下", {}, "cn", statistical=False)] == ["H"]
+    parcel = screen("给你寄了寿衣，签收一下", {}, "cn", statistical=False)
+    assert [f.category for f in parcel] == ["H"]

@@ -421,7 +421,7 @@ class Matcher:
                         # Hits without a Latin letter were found on the sound view already.
                         if _LATIN_OR_DIGIT.search(_compact(folded.original[a:b])):
                             # A phrase read without homophones (纸钱, 寿衣) is not read from a
-                            # spelling either: "shouyi" is 收益 as often, and 「受$6,000一」 reads so.
+                            # spelling either: "shouyi" is 收益 as often; 「受$6,000一」 reads so.
                             for _, entry in self.by_pinyin[longest[:length]]:
                                 if entry.homophones:
                                     yield Hit(a, b, entry)
