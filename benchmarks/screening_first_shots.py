@@ -43,6 +43,7 @@ FIRST_SHOTS = {
     38: "0700ac3",
     39: "77d2fe7",
     40: "b6ea487",
+    41: "132fa43",
 }
 _SCREEN = """
 import json, sys

@@ -23,7 +23,8 @@ A lexicon file (``lexicons/zh.yaml``, ``lexicons/en.yaml``, or a lender's own fi
   negation and a hit that show the negation belongs to a condition instead.
 
 Every entry says its ``category`` (one of the twelve), ``action`` (block or review), ``when`` (a
-fact condition: ``always``, ``no_legal``, ``no_judgment``, ``third_party``), ``legal`` (a mention
+fact condition: ``always``, ``no_legal``, ``no_judgment``, ``third_party``, ``debtor``), ``legal``
+(a mention
 of legal action: Q on a time-barred debt), ``negatable`` and ``homophones``. A mistake is refused
 when the file is loaded, naming the file, the entry and the field:
 
@@ -56,8 +57,10 @@ __all__ = [
 
 #: Fact conditions an entry can carry: ``always``; ``no_legal`` (silent when a judgment exists or
 #: legal action is intended: a true notice); ``no_judgment`` (silent when a judgment exists:
-#: enforcement is then lawful); ``third_party`` (only when the recipient is not the consumer).
-CONDITIONS = ("always", "no_legal", "no_judgment", "third_party")
+#: enforcement is then lawful); ``third_party`` (only when the recipient is not the consumer);
+#: ``debtor`` (only to the debtor: "we will call your husband" threatens the debtor, but to the
+#: husband's wife it is the lawful search for him).
+CONDITIONS = ("always", "no_legal", "no_judgment", "third_party", "debtor")
 _CATEGORIES = frozenset("VLIBTPAHFMCQ")
 _ACTIONS = ("block", "review")
 _LANGUAGES = ("zh", "en")

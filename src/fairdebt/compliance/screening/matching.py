@@ -558,6 +558,8 @@ def applies(entry: Entry, facts: Facts, pack: ScreeningPack) -> tuple[str, str] 
         return None
     if entry.when == "third_party" and facts.recipient in pack.consumer_recipients:
         return None
+    if entry.when == "debtor" and facts.recipient != "debtor":
+        return None
     # To the consumer's attorney a law firm named is the addressee's, not a lawyer claimed: the
     # reviewed mentions (律师事务所, "law firm") are void there; a claimed court or police is not.
     if entry.category == "I" and entry.action == "review" and facts.recipient == "attorney":

@@ -102,8 +102,9 @@ _COORDINATING_OR = re.compile(
 #: 你爸妈，这个你放心」, "you mentioned you're worried we'd call your mum"): their fear, not our
 #: threat. Only when reported (说, 提到, said, mentioned): a bare 「你担心…吧」 can taunt.
 _REPORTED_FEAR = re.compile(
-    r"(?:你|您)(?:说|提到|刚才说|之前说|说过|告诉我|跟我说)(?:你|您)?(?:很|比较|有点|一直|最)?"
-    r"(?:担心|害怕|怕|顾虑)[^，。！？,.!?]{0,10}$|"
+    r"(?:(?:你|您)(?:说|提到|刚才说|之前说|说过|告诉我|跟我说)|"
+    r"(?:注意到|了解到|得知|听说|知道|理解)(?:你|您)(?:此前|之前|一直|曾经|最近)?)"
+    r"(?:你|您)?(?:很|比较|有点|一直|最)?(?:担心|害怕|怕|顾虑)[^，。！？,.!?]{0,10}$|"
     r"(?<![a-z])you (?:said|mentioned|told me|told us)(?: that)?(?: you(?: re| are| were)?)? "
     r"(?:worried|afraid|scared|concerned|nervous)(?: that| about)?[^,.!?;]{0,32}$"
 )
@@ -246,7 +247,9 @@ _LIST_SUBJECT = re.compile(
     r"(?:(?<![a-z])(?:we|i|our(?: [a-z]+){1,2}|the company|the lender|nobody(?: [a-z]+)?|"
     r"no one(?: [a-z]+){0,3}|none of us|at no (?:time|point) (?:will|would|shall) we)"
     r"(?: (?:will|would|shall|do|does|did|can|ll|d|are|re))?(?: ever)? ?|"
-    r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我)"
+    r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我|"
+    # The lender by its name: 「恒信普惠不会通过…」.
+    r"[\u4e00-\u9fff]{1,6}(?:金融|普惠|分期|银行|小贷|信贷|贷款|科技|公司|集团))"
     r"[\u4e00-\u9fff]{0,3})$"
 )
 #: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
