@@ -55,7 +55,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from fairdebt.risk.budget import BIG_BOOK, Budget
+from fairdebt.risk.budget import BIG_BOOK, SMALL_BOOK_RARE, Budget
 from fairdebt.risk.estimator import RiskModel
 from fairdebt.risk.gbm import inner_folds
 from fairdebt.risk.learners import LEARNERS, Learner, make_learner, repeat_seed
@@ -73,8 +73,6 @@ __all__ = [
 
 #: The blends an ensemble offers.
 BLENDS = ("auto", "hces", "equal")
-#: With at most this many rows of the rarer class, ``blend="auto"`` weighs the chosen equally.
-SMALL_BOOK_RARE = 500
 #: The repeats of the inner split that ``repeats="auto"`` gives a small book.
 SMALL_BOOK_REPEATS = 3
 
