@@ -203,14 +203,14 @@ def test_the_blend_follows_hces_on_a_large_book_and_either_blend_can_be_chosen()
         blend_weights(hces, many, "stacking")
 
 
-def test_on_a_small_book_the_inner_split_is_repeated_and_once_on_a_large_or_big_one(
+def test_the_inner_split_runs_once_unless_asked_and_auto_repeats_it_on_small_books_only(
     ensemble,
 ) -> None:
     from fairdebt.risk.budget import BIG_BOOK
-    from fairdebt.risk.ensemble import SMALL_BOOK_REPEATS, inner_repeats
+    from fairdebt.risk.ensemble import inner_repeats
 
-    # German's 700 rows hold about 210 bads
-    assert ensemble.repeats_ == SMALL_BOOK_REPEATS == 3
+    # the default: one split (repeats did not earn their cost on the development folds)
+    assert ensemble.repeats_ == 1
     assert inner_repeats(np.array([0] * 1000 + [1] * 500), "auto") == 3
     assert inner_repeats(np.array([0] * 1000 + [1] * 501), "auto") == 1
     assert inner_repeats(np.array([0] * BIG_BOOK + [1] * 400), "auto") == 1
@@ -218,6 +218,14 @@ def test_on_a_small_book_the_inner_split_is_repeated_and_once_on_a_large_or_big_
     for wrong in (0, 1.5, "three"):
         with pytest.raises(ValueError, match="repeats must be"):
             inner_repeats(np.array([0, 1] * 10), wrong)  # type: ignore[arg-type]
+
+
+def test_a_small_book_fitted_with_auto_repeats_averages_three_splits(german) -> None:
+    X, y = german
+    model = EnsembleModel(learners=("scorecard", "logit"), repeats="auto", **SMALL)
+    model.fit(X.iloc[:400], y[:400])
+    assert model.repeats_ == 3 and model.oof_log_odds_.shape == (400, 2)
+    assert set(model.weights_) == {"scorecard", "logit"}
 
 
 def test_repeats_share_the_first_split_and_shuffle_the_others() -> None:
