@@ -201,3 +201,67 @@ def test_the_blend_follows_hces_on_a_large_book_and_either_blend_can_be_chosen()
     assert blend_weights(hces, many, "equal")[1] == "equal"
     with pytest.raises(ValueError, match="blend must be one of"):
         blend_weights(hces, many, "stacking")
+
+
+def test_the_inner_split_runs_once_unless_asked_and_auto_repeats_it_on_small_books_only(
+    ensemble,
+) -> None:
+    from fairdebt.risk.budget import BIG_BOOK
+    from fairdebt.risk.ensemble import inner_repeats
+
+    # the default: one split (repeats did not earn their cost on the development folds)
+    assert ensemble.repeats_ == 1
+    assert inner_repeats(np.array([0] * 1000 + [1] * 500), "auto") == 3
+    assert inner_repeats(np.array([0] * 1000 + [1] * 501), "auto") == 1
+    assert inner_repeats(np.array([0] * BIG_BOOK + [1] * 400), "auto") == 1
+    assert inner_repeats(np.array([0, 1] * 600), 2) == 2
+    for wrong in (0, 1.5, "three"):
+        with pytest.raises(ValueError, match="repeats must be"):
+            inner_repeats(np.array([0, 1] * 10), wrong)  # type: ignore[arg-type]
+
+
+def test_a_small_book_fitted_with_auto_repeats_averages_three_splits(german) -> None:
+    X, y = german
+    model = EnsembleModel(learners=("scorecard", "logit"), repeats="auto", **SMALL)
+    model.fit(X.iloc[:400], y[:400])
+    assert model.repeats_ == 3 and model.oof_log_odds_.shape == (400, 2)
+    assert set(model.weights_) == {"scorecard", "logit"}
+
+
+def test_repeats_share_the_first_split_and_shuffle_the_others() -> None:
+    from fairdebt.risk.learners import fresh_folds, repeat_seed
+
+    y = np.array([0, 0, 0, 1] * 50)
+    assert repeat_seed(7, 0) == 7
+    first, second = fresh_folds(y, 5, 7, 2)
+    # repeat 0's fresh split is the one the searching learners used before repeats
+    assert all((a[1] == b[1]).all() for a, b in zip(first, inner_folds(y, 5, 8), strict=True))
+    assert any(set(a[1]) != set(b[1]) for a, b in zip(first, second, strict=True))
+
+
+def test_one_repeat_blends_exactly_as_a_single_inner_split_did() -> None:
+    from fairdebt.risk.ensemble import _platt
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 400)
+    raw = {"a": y + rng.normal(0, 1, 400), "b": 50 * (y + rng.normal(0, 2, 400))}
+    model = EnsembleModel(bags=5, steps=5)
+    model._blend({n: s[None, :] for n, s in raw.items()}, y, ["a", "b"])
+    platt = {n: _platt(s, y) for n, s in raw.items()}
+    Z = np.column_stack([platt[n][0] * raw[n] + platt[n][1] for n in ("a", "b")])
+    hces = select_ensemble(Z, y, bags=5, steps=5, random_state=0)
+    assert model.learner_platt_ == platt
+    assert list(model.hces_weights_.values()) == hces.tolist()
+    assert model.platt_ == _platt(Z @ np.array(list(model.weights_.values())), y)
+
+
+def test_with_repeats_the_selection_reads_each_rows_scores_averaged_over_the_repeats() -> None:
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 300)
+    scores = {"a": np.stack([y + rng.normal(0, 1, 300) for _ in range(3)])}
+    model = EnsembleModel(bags=3, steps=3)
+    model._blend(scores, y, ["a"])
+    slope, shift = model.learner_platt_["a"]
+    averaged = (slope * scores["a"] + shift).mean(axis=0)
+    assert np.allclose(model.oof_log_odds_["a"].to_numpy(), averaged)
+    assert model.oof_auc_["a"] == fast_auc(y, scores["a"].mean(axis=0))

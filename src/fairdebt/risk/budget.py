@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["BIG_BOOK", "BIG_BOOK_TREES", "SAMPLE_ROWS", "Budget", "stratified_sample"]
+__all__ = [
+    "BIG_BOOK",
+    "BIG_BOOK_TREES",
+    "SAMPLE_ROWS",
+    "SMALL_BOOK_RARE",
+    "Budget",
+    "stratified_sample",
+]
 
 #: Training rows above which the learners take their cheaper forms.
 BIG_BOOK = 20_000
@@ -35,6 +42,9 @@ BIG_BOOK = 20_000
 SAMPLE_ROWS = 20_000
 #: Trees of each forest on a big book.
 BIG_BOOK_TREES = 100
+#: Rows of the rarer class at or below which a book is small: a few hundred bads make held-out
+#: figures noisy, and the ensemble and the scorecard take their small-book forms.
+SMALL_BOOK_RARE = 500
 
 
 @dataclass

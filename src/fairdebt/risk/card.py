@@ -208,6 +208,8 @@ def make_card(
                 # models fitted before the blend setting had HCES weights only
                 "blend": getattr(model, "blend_", "hces"),
                 "hces_weights": _plain(getattr(model, "hces_weights_", model.weights_)),
+                # models fitted before repeats had one inner split
+                "inner_repeats": int(getattr(model, "repeats_", 1)),
                 "inner_auc": _plain(model.oof_auc_),
                 "learners": _plain(model.settings_),
             }

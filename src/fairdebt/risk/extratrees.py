@@ -131,16 +131,20 @@ class ExtraTreesLearner(Learner):
         )
 
     def fit(
-        self, X: pd.DataFrame, y: np.ndarray, folds: Sequence[tuple[np.ndarray, np.ndarray]]
+        self,
+        X: pd.DataFrame,
+        y: np.ndarray,
+        splits: Sequence[Sequence[tuple[np.ndarray, np.ndarray]]],
     ) -> np.ndarray:
         self.design_ = DenseDesign(
             kinds=self.context["kinds"], special_codes=self.context["special_codes"]
         ).fit(X)
         design = self.design_.transform(X)
-        oof = np.full(len(y), np.nan)
-        for train, held in folds:
-            forest = self._forest(len(train)).fit(design[train], y[train])
-            oof[held] = forest.predict_proba(design[held])[:, 1]
+        oof = np.full((len(splits), len(y)), np.nan)
+        for r, folds in enumerate(splits):
+            for train, held in folds:
+                forest = self._forest(len(train)).fit(design[train], y[train])
+                oof[r, held] = forest.predict_proba(design[held])[:, 1]
         self.forest_ = self._forest(len(y)).fit(design, y)
         return oof
 

@@ -3,8 +3,10 @@
 Every learner works on the ensemble's cleaned frame (built features included) and offers the
 same three things:
 
-- ``fit(X, y, folds)`` returns its out-of-fold log-odds of bad on the inner folds and leaves a
-  model fitted on all rows;
+- ``fit(X, y, splits)`` returns its out-of-fold log-odds of bad, one row per repeat of the
+  inner split (``splits[r]`` holds the folds of repeat ``r``; a learner that searches its
+  settings searches on ``splits[0]`` only and scores the chosen settings on one fresh split per
+  repeat), and leaves a model fitted on all rows;
 - ``log_odds(X)``;
 - ``contributions(X)``: a base per row and one column per feature, in log-odds of bad, that add
   up to ``log_odds(X)`` exactly. A linear blend of learners keeps that sum, which is how the
@@ -57,7 +59,7 @@ from fairdebt.risk.linear import SplineDesign, fit_penalised
 from fairdebt.risk.scorecard import Scorecard
 from fairdebt.risk.tuning import lgb_dataset, tune_lightgbm
 
-__all__ = ["LEARNERS", "Learner", "make_learner"]
+__all__ = ["LEARNERS", "Learner", "fresh_folds", "make_learner", "repeat_seed"]
 
 #: The learners an ensemble can hold, by name.
 LEARNERS = ("scorecard", "gbm", "lightgbm", "forest", "extratrees", "randomforest", "logit")
@@ -66,6 +68,25 @@ LEARNERS = ("scorecard", "gbm", "lightgbm", "forest", "extratrees", "randomfores
 BIG_BOOK_GRID = (0.01, 0.1, 1.0)
 
 _Folds = Sequence[tuple[np.ndarray, np.ndarray]]
+#: How far apart the seeds of two repeats of the inner split are (repeat 0 keeps the seed).
+REPEAT_STRIDE = 1000
+
+
+def repeat_seed(random_state: int, repeat: int) -> int:
+    """The shuffle seed of repeat ``repeat`` of the inner split (repeat 0: ``random_state``).
+
+    >>> repeat_seed(0, 0), repeat_seed(0, 2)
+    (0, 2000)
+    """
+    return int(random_state) + REPEAT_STRIDE * int(repeat)
+
+
+def fresh_folds(y: np.ndarray, folds: int, random_state: int, repeats: int) -> list[_Folds]:
+    """The fresh splits a searching learner scores its chosen settings on, one per repeat.
+
+    Repeat 0 is the split of ``random_state + 1`` that the learners used before repeats.
+    """
+    return [inner_folds(y, folds, repeat_seed(random_state, r) + 1) for r in range(repeats)]
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -81,7 +102,7 @@ class Learner:
     def __init__(self, context: Mapping[str, Any]) -> None:
         self.context = dict(context)
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray, folds: _Folds) -> np.ndarray:
+    def fit(self, X: pd.DataFrame, y: np.ndarray, splits: Sequence[_Folds]) -> np.ndarray:
         raise NotImplementedError
 
     def log_odds(self, X: pd.DataFrame) -> np.ndarray:
@@ -99,20 +120,23 @@ class ScorecardLearner(Learner):
     name = "scorecard"
 
     def _model(self) -> Scorecard:
-        # the small-book settings: penalty chosen on inner folds, pre-bins of 40 rows or more
+        # the small-book settings: penalty chosen on inner folds, pre-bins of 40 rows or more;
+        # the regression on the full book's WOE, the form the ensemble was measured with
         return Scorecard(
             features="none",
             C="auto",
             min_prebin_rows=40,
+            woe_regression="full",
             special_codes=self.context["special_codes"],
             n_jobs=self.context["n_jobs"],
         )
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray, folds: _Folds) -> np.ndarray:
-        oof = np.full(len(y), np.nan)
-        for train, held in folds:
-            fold = clone(self._model()).fit(X.iloc[train], y[train])
-            oof[held] = _logit(fold.predict_proba(X.iloc[held])[:, 1])
+    def fit(self, X: pd.DataFrame, y: np.ndarray, splits: Sequence[_Folds]) -> np.ndarray:
+        oof = np.full((len(splits), len(y)), np.nan)
+        for r, folds in enumerate(splits):
+            for train, held in folds:
+                fold = clone(self._model()).fit(X.iloc[train], y[train])
+                oof[r, held] = _logit(fold.predict_proba(X.iloc[held])[:, 1])
         self.model_ = self._model().fit(X, y)
         self.mean_points_ = self.model_.transform(X).mean(axis=0)
         return oof
@@ -138,7 +162,8 @@ class ScorecardLearner(Learner):
 class GBMLearner(Learner):
     name = "gbm"
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray, folds: _Folds) -> np.ndarray:
+    def fit(self, X: pd.DataFrame, y: np.ndarray, splits: Sequence[_Folds]) -> np.ndarray:
+        folds = splits[0]
         self.model_ = GBMModel(
             features="none",
             special_codes=self.context["special_codes"],
@@ -149,21 +174,23 @@ class GBMLearner(Learner):
         model = self.model_
         if self.context.get("big") and len(model.oof_log_odds_):
             # a big book: the optimism of the best of a few settings is small (budget module)
-            return np.asarray(model.oof_log_odds_, dtype=float)
+            return np.asarray(model.oof_log_odds_, dtype=float)[None, :]
         # its own inner-fold scores chose its shape, constraints and trees on those very folds:
         # the held-out scores for the blend come from the chosen settings on a fresh split
         frame = model._lgb_frame(model.clean(X))
         params = model._params(
             model.tree_shape_, [model.monotone_constraints_[c] for c in model.features_]
         )
-        oof = np.full(len(y), np.nan)
-        for train, held in inner_folds(y, len(folds), self.context["random_state"] + 1):
-            booster = lgb.train(
-                params,
-                lgb_dataset(frame.iloc[train], y[train]),
-                num_boost_round=model.n_estimators_,
-            )
-            oof[held] = booster.predict(frame.iloc[held], raw_score=True)
+        oof = np.full((len(splits), len(y)), np.nan)
+        fresh = fresh_folds(y, len(folds), self.context["random_state"], len(splits))
+        for r, split in enumerate(fresh):
+            for train, held in split:
+                booster = lgb.train(
+                    params,
+                    lgb_dataset(frame.iloc[train], y[train]),
+                    num_boost_round=model.n_estimators_,
+                )
+                oof[r, held] = booster.predict(frame.iloc[held], raw_score=True)
         return oof
 
     def log_odds(self, X: pd.DataFrame) -> np.ndarray:
@@ -217,7 +244,8 @@ class _BoosterLearner(Learner):
 class TunedLightGBMLearner(_BoosterLearner):
     name = "lightgbm"
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray, folds: _Folds) -> np.ndarray:
+    def fit(self, X: pd.DataFrame, y: np.ndarray, splits: Sequence[_Folds]) -> np.ndarray:
+        folds = splits[0]
         frame = self._prepare(X)
         big = bool(self.context.get("big"))
         budget = self.context.get("budget")
@@ -230,24 +258,27 @@ class TunedLightGBMLearner(_BoosterLearner):
             max_trials=self.context["max_trials"],
             random_state=self.context["random_state"],
             threads=self._threads(),
-            reserve_trials=1.0 if big else 2.0,
+            # its refits: the final fit, and one fresh split per repeat on a small book
+            reserve_trials=1.0 if big else 1.0 + len(splits),
         )
         self.booster_ = lgb.train(
             self.tuned_.params, lgb_dataset(frame, y), num_boost_round=self.tuned_.trees
         )
         if big:
             # a big book: the search's own held-out scores (budget module)
-            return np.asarray(self.tuned_.margins, dtype=float)
+            return np.asarray(self.tuned_.margins, dtype=float)[None, :]
         # the winner of many trials on these folds looks better on them than it is: its
         # held-out scores for the blend come from a fresh split with the chosen settings
-        oof = np.full(len(y), np.nan)
-        for train, held in inner_folds(y, len(folds), self.context["random_state"] + 1):
-            booster = lgb.train(
-                self.tuned_.params,
-                lgb_dataset(frame.iloc[train], y[train]),
-                num_boost_round=self.tuned_.trees,
-            )
-            oof[held] = booster.predict(frame.iloc[held], raw_score=True)
+        oof = np.full((len(splits), len(y)), np.nan)
+        fresh = fresh_folds(y, len(folds), self.context["random_state"], len(splits))
+        for r, split in enumerate(fresh):
+            for train, held in split:
+                booster = lgb.train(
+                    self.tuned_.params,
+                    lgb_dataset(frame.iloc[train], y[train]),
+                    num_boost_round=self.tuned_.trees,
+                )
+                oof[r, held] = booster.predict(frame.iloc[held], raw_score=True)
         return oof
 
     def describe(self) -> dict[str, Any]:
@@ -292,13 +323,15 @@ class ForestLearner(_BoosterLearner):
             "verbose": -1,
         }
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray, folds: _Folds) -> np.ndarray:
+    def fit(self, X: pd.DataFrame, y: np.ndarray, splits: Sequence[_Folds]) -> np.ndarray:
         frame = self._prepare(X)
-        oof = np.full(len(y), np.nan)
-        for train, held in folds:
-            params = self._params(len(train), frame.shape[1])
-            booster = lgb.train(params, lgb_dataset(frame.iloc[train], y[train]), self._trees())
-            oof[held] = booster.predict(frame.iloc[held], raw_score=True)
+        oof = np.full((len(splits), len(y)), np.nan)
+        for r, folds in enumerate(splits):
+            for train, held in folds:
+                params = self._params(len(train), frame.shape[1])
+                data = lgb_dataset(frame.iloc[train], y[train])
+                booster = lgb.train(params, data, self._trees())
+                oof[r, held] = booster.predict(frame.iloc[held], raw_score=True)
         self.params_ = self._params(len(y), frame.shape[1])
         self.booster_ = lgb.train(self.params_, lgb_dataset(frame, y), self._trees())
         return oof
@@ -312,7 +345,8 @@ class SplineLogitLearner(Learner):
 
     name = "logit"
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray, folds: _Folds) -> np.ndarray:
+    def fit(self, X: pd.DataFrame, y: np.ndarray, splits: Sequence[_Folds]) -> np.ndarray:
+        folds = splits[0]
         self.design_ = SplineDesign(
             kinds=self.context["kinds"], special_codes=self.context["special_codes"]
         ).fit(X)
@@ -325,10 +359,12 @@ class SplineLogitLearner(Learner):
         else:
             self.c_, self.grid_auc_ = fit_penalised(design, y, folds)
         # the chosen penalty looks best on the folds that chose it: fresh split for the blend
-        oof = np.full(len(y), np.nan)
-        for train, held in inner_folds(y, len(folds), self.context["random_state"] + 1):
-            fold = LogisticRegression(C=self.c_, max_iter=2000).fit(design[train], y[train])
-            oof[held] = fold.decision_function(design[held])
+        oof = np.full((len(splits), len(y)), np.nan)
+        fresh = fresh_folds(y, len(folds), self.context["random_state"], len(splits))
+        for r, split in enumerate(fresh):
+            for train, held in split:
+                fold = LogisticRegression(C=self.c_, max_iter=2000).fit(design[train], y[train])
+                oof[r, held] = fold.decision_function(design[held])
         self.model_ = LogisticRegression(C=self.c_, max_iter=2000).fit(design, y)
         return oof
 
