@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import roc_auc_score
 from tests.risk.conftest import lender_extract
 
 from fairdebt.risk import Scorecard, reason_codes
@@ -213,36 +212,3 @@ def test_min_prebin_rows_raises_the_pre_bin_share_of_a_small_book_only() -> None
     assert share * 800 >= 40 and most <= 0.4 / share
     assert Scorecard(min_prebin_rows=40)._prebins(5_000)[0] == 0.02
     assert Scorecard()._prebins(800)[0] == 0.02
-
-
-def test_a_crossfit_card_keeps_one_points_table_per_feature_and_scores_by_it(
-    german: tuple[pd.DataFrame, np.ndarray],
-) -> None:
-    X, y = german
-    card = Scorecard(features="none", woe_regression="crossfit").fit(X.iloc[:600], y[:600])
-    assert card.woe_regression_ == "crossfit"
-    points = card.transform(X.iloc[600:])
-    labels = card.bin_labels(X.iloc[600:])
-    for j, column in enumerate(card.features_):
-        table = card.binning_tables_[column].set_index("bin")["points"]
-        assert (table.loc[labels[column]].to_numpy() == points[:, j]).all()
-    assert roc_auc_score(y[600:], card.predict_proba(X.iloc[600:])[:, 1]) > 0.7
-
-
-def test_crossfit_woe_is_an_option_taken_by_auto_on_a_small_book_only() -> None:
-    rng = np.random.default_rng(0)
-
-    def book(bads: int) -> tuple[pd.DataFrame, np.ndarray]:
-        y = np.array([0] * 1200 + [1] * bads)
-        X = pd.DataFrame({"x": rng.normal(0, 1, len(y)) + y, "z": rng.normal(0, 1, len(y))})
-        return X, y
-
-    small, large = book(300), book(600)
-    auto = {"features": "none", "segments": "none", "woe_regression": "auto"}
-    assert Scorecard(**auto).fit(*small).woe_regression_ == "crossfit"
-    assert Scorecard(**auto).fit(*large).woe_regression_ == "full"
-    # the default: the regression on the full book's WOE (development folds did not support it)
-    default = Scorecard(features="none", segments="none").fit(*small)
-    assert default.woe_regression_ == "full"
-    with pytest.raises(ValueError, match="woe_regression must be"):
-        Scorecard(woe_regression="both").fit(*small)

@@ -120,13 +120,11 @@ class ScorecardLearner(Learner):
     name = "scorecard"
 
     def _model(self) -> Scorecard:
-        # the small-book settings: penalty chosen on inner folds, pre-bins of 40 rows or more;
-        # the regression on the full book's WOE, the form the ensemble was measured with
+        # the small-book settings: penalty chosen on inner folds, pre-bins of 40 rows or more
         return Scorecard(
             features="none",
             C="auto",
             min_prebin_rows=40,
-            woe_regression="full",
             special_codes=self.context["special_codes"],
             n_jobs=self.context["n_jobs"],
         )

@@ -26,20 +26,8 @@ a weight that comes out with the wrong sign (more WOE meaning more risk, a sympt
 collinearity) is dropped and the regression refitted. The L2 penalty (``C``, scikit-learn's
 inverse strength, default 1) is chosen with ``C="auto"`` on five inner folds of the training
 rows from a small grid, by held-out AUC, for books up to 20 000 rows; a larger book's
-likelihood outweighs any sensible penalty, so it keeps ``C=1`` (and its fit time).
-
-``woe_regression="crossfit"`` fits the regression's weights on *cross-fitted* WOE: the bins
-stay those of all the training rows, but each row's WOE comes from the bad rates of its bins
-counted on the other four of five inner folds (following the book's trend, as a segment's WOE
-does). A feature whose WOE is partly the noise of its own rows (a category of 20 applicants, a
-fine bin) then earns the weight its WOE deserves on rows it did not see, where the usual fit
-gives every feature a weight near one. The points remain ``weight x WOE`` of the full-book
-table: one readable table per feature. ``"auto"`` takes it on a one-segment book whose rarer
-class has at most ``SMALL_BOOK_RARE`` rows; ``woe_regression_`` says which ran. The default is
-``"full"`` (the regression on the full book's WOE): on German credit's development folds
-(seeds 1, 2, 3, 7, 11) cross-fitting gained on one seed of five (mean -0.0003 AUC), so it is
-an option, not the default (docs/decisions/risk-history-and-ensemble.md, fifth pass). Each
-bin then gets integer points::
+likelihood outweighs any sensible penalty, so it keeps ``C=1`` (and its fit time). Each bin
+then gets integer points::
 
     points[j, b] = round(factor * weight[j, b] * woe[j, b] + (offset - factor * intercept) / m)
 
@@ -63,7 +51,6 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
-from fairdebt.risk.budget import SMALL_BOOK_RARE
 from fairdebt.risk.estimator import RiskModel
 from fairdebt.risk.prebinning import weighted_column
 from fairdebt.risk.regression import logistic_fit
@@ -72,10 +59,6 @@ from fairdebt.risk.segments import Segment, find_segments, segment_of, within_wo
 #: The penalties ``C="auto"`` tries, and the largest book it tries them on.
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 AUTO_C_ROWS = 20_000
-#: The ways the regression may read WOE (see the module docstring), and the inner folds of
-#: cross-fitted WOE.
-WOE_REGRESSIONS = ("auto", "crossfit", "full")
-CROSSFIT_FOLDS = 5
 
 __all__ = ["Scorecard", "bin_indices"]
 
@@ -161,7 +144,6 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         min_prebin_rows: int = 0,
         min_iv: float = 0.0,
         C: float | str = 1.0,
-        woe_regression: str = "full",
         segments: str = "auto",
         features: str = "auto",
         drop: Sequence[str] = (),
@@ -177,7 +159,6 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         self.min_prebin_rows = min_prebin_rows
         self.min_iv = min_iv
         self.C = C
-        self.woe_regression = woe_regression
         self.segments = segments
         self.features = features
         self.drop = drop
@@ -194,10 +175,6 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
     def _fit_clean(self, X: pd.DataFrame, y: np.ndarray) -> list[str]:
         if self.segments not in ("auto", "none"):
             raise ValueError(f"segments must be 'auto' or 'none' (got {self.segments!r})")
-        if self.woe_regression not in WOE_REGRESSIONS:
-            raise ValueError(
-                f"woe_regression must be one of {WOE_REGRESSIONS} (got {self.woe_regression!r})"
-            )
         self.binnings_ = self._fit_binnings(X, y)
         tables = {column: self._table(binning) for column, binning in self.binnings_.items()}
         self.iv_ = {column: float(table["iv"].sum()) for column, table in tables.items()}
@@ -212,31 +189,19 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         self.C_ = self._choose_penalty(tables, index, y, candidates)
         self.segments_ = self._find_segments(index, y, tables)
         segment = segment_of(self.segments_, index, len(y))
-        self.woe_regression_ = self._woe_regression(y)
         fitted = []
         for number in range(len(self.segments_)):
             rows = segment == number
             within = tables if len(self.segments_) == 1 else self._within(tables, index, rows, y)
             usable = [c for c in candidates if _varies(within[c])]
-            given = None
-            if self.woe_regression_ == "crossfit":
-                given = _crossfit_woe(tables, index, y, usable)
             weights, intercept, notes_lr = self._fit_regression(
-                within, {c: index[c][rows] for c in usable}, y[rows], usable, woe=given
+                within, {c: index[c][rows] for c in usable}, y[rows], usable
             )
             prefix = "" if len(self.segments_) == 1 else f"segment {self.segments_[number].rule}: "
             notes += [prefix + note for note in notes_lr]
             fitted.append((within, weights, intercept))
         self._set_points(tables, candidates, fitted)
         return notes
-
-    def _woe_regression(self, y: np.ndarray) -> str:
-        """``"crossfit"`` or ``"full"`` for this book (``"auto"``: see the module docstring)."""
-        if self.woe_regression != "auto":
-            return str(self.woe_regression)
-        rare = int(min(y.sum(), len(y) - y.sum()))
-        small = rare <= SMALL_BOOK_RARE and rare >= 2 * CROSSFIT_FOLDS
-        return "crossfit" if small and len(self.segments_) == 1 else "full"
 
     def _choose_penalty(
         self,
@@ -386,24 +351,19 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         index: dict[str, np.ndarray],
         y: np.ndarray,
         features: list[str],
-        *,
-        woe: np.ndarray | None = None,
     ) -> tuple[dict[str, np.ndarray], float, list[str]]:
         """Weights of each feature's bins: one for the regular bins, one for Special/Missing.
 
         Special and Missing bins get their own weight (where they hold rows): their WOE mixes
         what the value says with who leaves it blank (income is missing for applicants whose
         debt ratio is then an amount, not a ratio), which the other features partly explain.
-        ``woe`` (optional) gives the regression's columns in place of the tables' WOE (the
-        cross-fitted WOE, in the order of :func:`_weight_columns`). Returns the weight of
-        every bin per feature kept, the intercept and notes.
+        Returns the weight of every bin per feature kept, the intercept and notes.
         """
         notes: list[str] = []
-        columns = _weight_columns(tables, index, features)
-        if woe is None:
-            woe = np.column_stack(
-                [_woe_column(tables[c], index[c], g) for c, g in columns] or [np.zeros(len(y))]
-            )
+        columns = [(c, group) for c in features for group in _groups(tables[c], index[c])]
+        woe = np.column_stack(
+            [_woe_column(tables[c], index[c], g) for c, g in columns] or [np.zeros(len(y))]
+        )
         keep = list(range(len(columns)))
         start: np.ndarray | None = None
         while True:
@@ -540,43 +500,6 @@ def _groups(table: pd.DataFrame, bins: np.ndarray) -> list[tuple[int, int]]:
     if bool(np.any(bins >= n_regular)) and bool(np.any(woe[n_regular:] != 0.0)):
         groups.append((n_regular, n_regular + 2))
     return groups
-
-
-def _weight_columns(
-    tables: dict[str, pd.DataFrame], index: dict[str, np.ndarray], features: list[str]
-) -> list[tuple[str, tuple[int, int]]]:
-    """The regression's columns: one per feature and weight group (see :func:`_groups`)."""
-    return [(c, group) for c in features for group in _groups(tables[c], index[c])]
-
-
-def _crossfit_woe(
-    tables: dict[str, pd.DataFrame],
-    index: dict[str, np.ndarray],
-    y: np.ndarray,
-    features: list[str],
-) -> np.ndarray:
-    """Each row's WOE per regression column, counted on the inner folds that left it out.
-
-    The bins are the full book's; a bin's bad rate on the other folds follows the book's
-    trend (:func:`~fairdebt.risk.segments.within_woe`); a bin empty there has WOE 0.
-    """
-    columns = _weight_columns(tables, index, features)
-    out = np.zeros((len(y), max(len(columns), 1)))
-    split = StratifiedKFold(CROSSFIT_FOLDS, shuffle=True, random_state=0)
-    for train, held in split.split(np.zeros(len(y)), y):
-        woe_of: dict[str, np.ndarray] = {}
-        for j, (column, (start, stop)) in enumerate(columns):
-            bins = index[column]
-            if column not in woe_of:
-                n_bins = len(tables[column])
-                count = np.bincount(bins[train], minlength=n_bins)
-                bad = np.bincount(bins[train], weights=y[train], minlength=n_bins)
-                shape = tables[column]["event_rate"].to_numpy()[: n_bins - 2]
-                woe_of[column] = within_woe(count, bad, shape)[0]
-            group = np.zeros(len(woe_of[column]))
-            group[start:stop] = woe_of[column][start:stop]
-            out[held, j] = group[bins[held]]
-    return out
 
 
 def _woe_column(table: pd.DataFrame, bins: np.ndarray, group: tuple[int, int]) -> np.ndarray:
