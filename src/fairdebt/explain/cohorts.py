@@ -272,11 +272,15 @@ def period_step(dues: pd.DataFrame, cut: pd.Timestamp) -> tuple[float, float]:
     fall on both sides of the cut against those at the same ages on one side: a difference in
     differences inside each cohort. No cohort, however much worse, can pass for a move in time
     (a bad month among the cohorts called existing moves :func:`dual_time`'s period, not this
-    step), and a shock in time cannot pass for worse cohorts. Its bias: a cohort whose own age
-    curve is steeper than the rest's (a bad vintage's worst borrowers leave at their first due,
-    so the survivors' later dues are nearer normal) pulls the step down when it crosses the cut,
-    toward "no move". The standard error is the fit's (the step is estimated jointly with the
-    cohorts and ages on the same dues).
+    step), and a shock in time cannot pass for worse cohorts. Its bias: the age curve is shared
+    by every cohort, and the cohorts first due after the cut shape it without informing the step
+    directly. When their curve is steeper than the crossing cohorts' (a bad vintage's worst
+    borrowers enter at their first due and leave the dues counted), the shared curve falls too
+    fast, the crossing cohorts' later dues after the cut look raised, and the step is biased up
+    under a bad vintage (measured after the eleventh round's first shot: bad_vintage 414 at
+    4,000 × 8, z 2.34 with every cohort, −0.01 with only the cohorts crossing the cut; those
+    cohorts also carry much of its power under a macro shock). The standard error is the
+    fit's (the step is estimated jointly with the cohorts and ages on the same dues).
     """
     after = (dues["due_on"] >= cut).to_numpy()
     if after.all() or not after.any():
