@@ -179,15 +179,18 @@ def judge(truth: dict[str, Any], answer: dict[str, Any]) -> dict[str, bool]:
     }
 
 
-def one_scenario(job: tuple[str, int, int, int, str]) -> dict[str, Any]:
-    """Simulate one scenario into a fresh SQLite file and explain it (a worker process)."""
+def one_scenario(job: tuple[str, int, int, int, str, bool]) -> dict[str, Any]:
+    """Simulate one scenario into a fresh SQLite file and explain it (a worker process).
+
+    The file is deleted afterwards unless ``keep`` (``--keep DIR``: re-explain it later with
+    ``--existing DIR`` without simulating again)."""
     from sqlalchemy import create_engine
 
     from fairdebt.db import upgrade
     from fairdebt.explain import explain_dues, read_dues
     from fairdebt.simulation import simulate
 
-    scenario, seed, borrowers, months, folder = job
+    scenario, seed, borrowers, months, folder, keep = job
     path = Path(folder) / f"{scenario}-{seed}.db"
     path.unlink(missing_ok=True)
     engine = create_engine(f"sqlite:///{path}")
@@ -202,7 +205,8 @@ def one_scenario(job: tuple[str, int, int, int, str]) -> dict[str, Any]:
     answer = explain_dues(read_dues(engine)).as_json()
     explained = time.perf_counter() - began
     engine.dispose()
-    path.unlink(missing_ok=True)
+    if not keep:
+        path.unlink(missing_ok=True)
     return {
         "scenario": scenario, "seed": seed, "answer": answer, "truth": result.truth,
         "checks": judge(result.truth, answer), "simulate_s": simulated, "explain_s": explained,
@@ -240,6 +244,7 @@ def run_scenarios(
     folder: Path,
     workers: int,
     existing: Path | None = None,
+    keep: bool = False,
 ) -> list[str]:
     if existing is not None:
         runs = [explain_existing(path) for path in sorted(existing.glob("*.db"))]
@@ -249,7 +254,7 @@ def run_scenarios(
         )
     else:
         jobs = [
-            (s, seed, borrowers, months, str(folder))
+            (s, seed, borrowers, months, str(folder), keep)
             for seed in range(first_seed, first_seed + seeds)
             for s in EXPECTED
         ]
@@ -312,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--existing", type=Path, default=None, help="explain the scenario databases in this folder"
     )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep the simulated databases in this folder"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -355,9 +363,10 @@ def main(argv: list[str] | None = None) -> int:
             args.first_seed,
             args.borrowers,
             args.months,
-            Path(tempfile.mkdtemp()),
+            args.keep or Path(tempfile.mkdtemp()),
             args.workers,
             args.existing,
+            keep=args.keep is not None,
         )
     if rows:
         lines += ["", "### Cases missed (first 15 per method and family)", ""]
