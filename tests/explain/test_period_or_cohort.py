@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fairdebt.explain.cohorts import cohort_against_period, dual_time, find_cohorts, period_step
+from fairdebt.explain.cohorts import cohort_against_period, find_cohorts
 from fairdebt.explain.mechanism import ALPHA, expected_rates
 from fairdebt.explain.segments import did_z
 
@@ -81,27 +81,3 @@ def test_cohorts_falling_due_in_one_month_only_are_not_searched() -> None:
     window = find_cohorts(dues, ALPHA)
     assert window is not None and not window.significant
     assert "2025-07" not in {m for m, _ in window.months}
-
-
-def test_every_cohort_stepping_at_a_macro_shock_is_a_significant_period_step() -> None:
-    dues = make_book("macro_shock", 1, months=MONTHS)
-    step, z = period_step(dues, shock_start(MONTHS))
-    assert z > CRITICAL and step > 0.5
-
-
-def test_a_bad_month_among_the_existing_cohorts_is_no_period_step() -> None:
-    # The surge's first month is left among the existing cohorts (a window dated late): the
-    # dual-time period test, which takes the existing cohorts as alike, reads its worse dues
-    # after the cut as a move in time; the step, with each disbursement month its own level,
-    # does not.
-    dues = make_book("bad_vintage", 1, months=MONTHS)
-    start = shock_start(MONTHS)
-    is_new = (dues["disbursed_on"] >= start).to_numpy()
-    assert dual_time(dues, start, start, is_new).period_z > CRITICAL
-    assert period_step(dues, start)[1] < CRITICAL
-
-
-def test_a_cut_before_or_after_every_due_is_no_step() -> None:
-    dues = make_book("macro_shock", 1, months=MONTHS)
-    assert period_step(dues, dues["due_on"].min()) == (0.0, 0.0)
-    assert period_step(dues, dues["due_on"].max() + pd.Timedelta(days=1)) == (0.0, 0.0)

@@ -1,6 +1,6 @@
 """Cohorts against time: did the cohorts already on the book move, and are the new ones worse?
 
-The tests the mechanism decides vintage or period by. :func:`dual_time` fits age × province ×
+Two tests the mechanism decides vintage or period by. :func:`dual_time` fits age × province ×
 product × month × cohort block to every due's entry (Breeden's dual time, the age curve
 identified on the existing cohorts across months) and gives the period's move on the existing
 cohorts and the new cohorts' contrast, with standard errors from the fit's information matrix.
@@ -8,8 +8,6 @@ cohorts and the new cohorts' contrast, with standard errors from the fit's infor
 month and province, against the reference expectation. :func:`find_cohorts` dates worse
 cohorts in cohort time: each disbursement month against the others with that test, Bonferroni
 over the months searched, a surge's neighbouring months against the cohorts outside it.
-:func:`period_step` asks whether every cohort stepped at a date, each disbursement month at its
-own level.
 """
 
 from __future__ import annotations
@@ -23,14 +21,7 @@ from scipy import stats
 from fairdebt.explain.rates import PRIOR_EVENTS, poisson_fit
 from fairdebt.explain.segments import log_ratio
 
-__all__ = [
-    "CohortWindow",
-    "DualTime",
-    "cohort_against_period",
-    "dual_time",
-    "find_cohorts",
-    "period_step",
-]
+__all__ = ["CohortWindow", "DualTime", "cohort_against_period", "dual_time", "find_cohorts"]
 
 # A cohort seen in one month of dues cannot be told worse from a move in that month that
 # falls hardest on first dues (a shock on the odds scale raises low rates most): the cohort
@@ -260,49 +251,3 @@ def dual_time(
         gradient[fit.index["cohort_block"]["existing"]] = -1.0
         cohort_se = float(np.sqrt(max(gradient @ fit.covariance @ gradient, 1e-12)))
     return DualTime(period, period / period_se, cohort, cohort / cohort_se if o_new > 0 else 0.0)
-
-
-def period_step(dues: pd.DataFrame, cut: pd.Timestamp) -> tuple[float, float]:
-    """Did every cohort move at ``cut``, whatever each cohort's own level? (log step, z).
-
-    Age-period-cohort with the period reduced to one step at ``cut`` and every disbursement
-    month its own factor: each due (one trial of entering) is fitted to age × province ×
-    product × disbursement month × (due before or after ``cut``). A step in calendar time is
-    not a sum of a cohort and an age function, so it is identified, by the cohorts whose dues
-    fall on both sides of the cut against those at the same ages on one side: a difference in
-    differences inside each cohort. No cohort, however much worse, can pass for a move in time
-    (a bad month among the cohorts called existing moves :func:`dual_time`'s period, not this
-    step), and a shock in time cannot pass for worse cohorts. Its bias: the age curve is shared
-    by every cohort, and the cohorts first due after the cut shape it without informing the step
-    directly. When their curve is steeper than the crossing cohorts' (a bad vintage's worst
-    borrowers enter at their first due and leave the dues counted), the shared curve falls too
-    fast, the crossing cohorts' later dues after the cut look raised, and the step is biased up
-    under a bad vintage (measured after the eleventh round's first shot: bad_vintage 414 at
-    4,000 × 8, z 2.34 with every cohort, −0.01 with only the cohorts crossing the cut; those
-    cohorts also carry much of its power under a macro shock). The standard error is the
-    fit's (the step is estimated jointly with the cohorts and ages on the same dues).
-    """
-    after = (dues["due_on"] >= cut).to_numpy()
-    if after.all() or not after.any():
-        return 0.0, 0.0
-    blocks = pd.DataFrame(
-        {
-            "seq": dues["seq"].to_numpy(),
-            "province": dues["province"].astype(str).to_numpy(),
-            "product": dues["product"].astype(str).to_numpy(),
-            "cohort": dues["disbursed_on"].dt.strftime("%Y-%m").to_numpy(),
-            "period": np.where(after, "after", "before"),
-            "o": dues["entered"].to_numpy(float),
-            "n": 1.0,
-        }
-    )
-    fit = poisson_fit(blocks, ("seq", "province", "product", "cohort", "period"))
-    f = fit.factors["period"]
-    if not {"before", "after"} <= set(f.index):
-        return 0.0, 0.0
-    gradient = np.zeros(len(fit.covariance))
-    gradient[fit.index["period"]["after"]] = 1.0
-    gradient[fit.index["period"]["before"]] = -1.0
-    se = float(np.sqrt(max(gradient @ fit.covariance @ gradient, 1e-12)))
-    step = float(np.log(f["after"] / f["before"]))
-    return step, step / se

@@ -24,10 +24,8 @@
    cohorts are worse than them at the same age in the same months (vintage), unless the
    existing cohorts of the step search's first segment moved at its own step (a regional
    shock the whole book's test is too weak for: period, that segment first), and only when
-   no move in time is significant on its own: neither a step at the KPI's change with every
-   disbursement month at its own level (:func:`period_step`), nor an existing cohorts' move
-   that the dual-time fit prefers to the new cohorts' contrast (a short book's period test
-   fails to reject a real shock);
+   the dual-time fit gives the new cohorts at least the evidence of the existing cohorts'
+   move (a short book's period test fails to reject a real shock);
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
    reference cohorts are significantly worse than the same products' earlier versions at the
    same ages, and more so than the earlier versions over the same weeks, the mechanism is
@@ -55,13 +53,7 @@ from scipy import stats
 
 from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
-from fairdebt.explain.cohorts import (
-    DualTime,
-    cohort_against_period,
-    dual_time,
-    find_cohorts,
-    period_step,
-)
+from fairdebt.explain.cohorts import DualTime, cohort_against_period, dual_time, find_cohorts
 from fairdebt.explain.policy import check_new_terms
 from fairdebt.explain.rates import (
     apply_factors,
@@ -95,10 +87,6 @@ MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
 METRICS = ("entry_rate", "dpd30_rate")
 _VERSION = "version"
 RATE_Z = 3.0  # the rate moved when entries exceed the composition's expectation by 3 sd
-# One-sided level at which the existing cohorts' dual-time move, preferred by the fit to the new
-# cohorts' contrast, vetoes worse cohorts: the conventional 5 %, below ALPHA's 1 % (at which the
-# move alone already rules worse cohorts out), so that the comparison has a range to act in.
-VETO_ALPHA = 0.05
 
 
 @dataclass(slots=True)
@@ -324,21 +312,13 @@ def explain_dues(
         if there_apc.period_z > critical:
             causes, cohorts_worse = step_causes([first_step]), False
             step_dates = {first_step.label: first_step.on}
-    if cohorts_worse and (
-        period_step(dues, cut)[1] > critical
-        or (apc.cohort_z < apc.period_z and apc.period_z > stats.norm.isf(VETO_ALPHA))
-    ):
-        # Worse cohorts only when no move in time is significant on its own. Two tests of one:
-        # (1) the step at the KPI's change with every disbursement month priced at its own
-        # level (:func:`period_step`), at ALPHA: a difference in differences inside each
-        # cohort, so a bad month counted among the existing cohorts does not move it, and
-        # every cohort crossing the cut adds evidence (more than the existing cohorts alone);
-        # (2) the dual-time fit preferring the existing cohorts' move to the new cohorts'
-        # contrast, but only when that move is itself significant at VETO_ALPHA (the ninth
-        # round's comparison also vetoed on two z's that were both noise, and lost small bad
-        # vintages). The same-month cohort test is biased toward worse new cohorts under a
-        # shock in time, which is why either suffices. The answer is then a move in time with
-        # no segment.
+    if cohorts_worse and apc.cohort_z < apc.period_z:
+        # Between the two explanations, the fit that holds both decides: worse cohorts only
+        # when the dual-time fit gives the new cohorts' contrast at least the evidence of the
+        # existing cohorts' move. "Did not move" is only the period test's failure to reject,
+        # and on a short book (month and age nearly aliased among the existing cohorts) it
+        # fails under a real shock, while the same-month cohort test is biased toward worse
+        # new cohorts under one. The answer is then a move in time with no segment.
         cohorts_worse = False
     if cohorts_worse:
         rows = new[policy_rows] if kind == "policy" else new[~policy_rows]
