@@ -44,6 +44,7 @@ FIRST_SHOTS = {
     39: "77d2fe7",
     40: "b6ea487",
     41: "132fa43",
+    42: "8951913",
 }
 _SCREEN = """
 import json, sys

@@ -54,7 +54,9 @@ _HEDGE = re.compile(
     r"warn you again|warn again|asking again|wait any ?longer|wait any ?more|wait forever|"
     r"be patient|saying|suggesting|stop us|stop me|prevent us|prevent me|keep us from|"
     # A negated escape is a promise of what follows ("you won't escape jail", "can't avoid court").
-    r"(?:be able to )?(?:escape|avoid|dodge|evade|outrun|hide|get away|run from|get out of))|"
+    r"(?:be able to )?(?:escape|avoid|dodge|evade|outrun|hide|get away|run from|get out of)|"
+    # A wish denied is no promise: "I really don't want this to end up in court".
+    r"(?:really )?want (?:this|it|that|things|matters|you|us|me|anyone)? ?to)|"
     r"是?(?:开玩笑|吓唬|吓你|说着玩|闹着玩|逗你|唬你)|(?:会|要)?(?:手软|客气|留情|放过|善罢甘休|罢休|"
     r"犹豫|心软|就这么算了|就此罢休|再等|等下去|再给你机会))"
 )

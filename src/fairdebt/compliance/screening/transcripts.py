@@ -101,6 +101,9 @@ _LABELS = {
     "联系人": "third_party",
     "家属": "third_party",
     "亲属": "third_party",
+    "对方": "other",
+    "接听人": "other",
+    "被叫": "other",
     "caller": "other",
     "relative": "third_party",
     # Traditional characters (Hong Kong, Taiwan transcripts).
