@@ -104,6 +104,8 @@ _LABELS = {
     "对方": "other",
     "接听人": "other",
     "被叫": "other",
+    "對方": "other",
+    "接聽人": "other",
     "caller": "other",
     "relative": "third_party",
     # Traditional characters (Hong Kong, Taiwan transcripts).
