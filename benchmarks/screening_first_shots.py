@@ -45,6 +45,7 @@ FIRST_SHOTS = {
     40: "b6ea487",
     41: "132fa43",
     42: "8951913",
+    43: "13c854d",
 }
 _SCREEN = """
 import json, sys

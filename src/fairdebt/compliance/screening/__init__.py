@@ -71,7 +71,7 @@ _MIN_CHARS = 10
 _LEGAL = frozenset("LQI")
 #: A classifier finding covers the message from its first to its last letter or ideograph.
 _CONTENT = re.compile(f"[0-9A-Za-z{CJK}]")
-_QUOTE_MARK = re.compile('[“「『"]')
+_QUOTE_MARK = re.compile("[“「『\"'＂＇]")
 
 
 def screen(

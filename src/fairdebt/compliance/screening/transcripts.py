@@ -236,13 +236,19 @@ def collector_spans(text: str) -> list[tuple[int, int]] | None:
 
 
 #: A quotation on one line: “…”, 「…」, 『…』 or "…" (at most 160 characters).
-_QUOTE = re.compile(r"“[^”\n]{1,160}”|「[^」\n]{1,160}」|『[^』\n]{1,160}』|\"[^\"\n]{1,160}\"")
+_QUOTE = re.compile(
+    r"“[^”\n]{1,160}”|「[^」\n]{1,160}」|『[^』\n]{1,160}』|\"[^\"\n]{1,160}\"|"
+    # Single quotes open after a space or a colon and close before one; an apostrophe inside a
+    # word ("They're") does not close them.
+    r"(?<=[\s:(])'(?:[^'\n]|(?<=[A-Za-z])'(?=[A-Za-z])){1,160}'(?=[\s.,!?;:)]|$)"
+)
 #: Where a sentence ends: the words before a quotation are read back to here.
 _SENTENCE_END = re.compile(r"[。！？!?\n]|\.\s")
 #: Who speaks the quoted words: the first role named in the sentence before the quotation.
 _ROLE = re.compile(
     r"(?P<debtor>客户|客戶|借款人|债务人|債務人|用户|用戶|联系人|聯繫人|家属|家屬|"
-    r"(?<![a-z])(?:customer|cust|consumer|debtor|borrower|caller)s?(?![a-z]))"
+    r"网友|群友|(?<![a-z])(?:customer|cust|consumer|debtor|borrower|caller|member|user|"
+    r"commenter)s?(?![a-z]))"
     r"|(?P<staff>坐席|催员|催收员|催收員|员工|員工|工号|工號|业务员|業務員|"
     r"(?<![a-z])(?:agent|rep|collector|staff|employee|advisor|adviser|operator)s?(?![a-z]))",
     re.IGNORECASE,
@@ -267,6 +273,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     your boss"') are a record of what was said and stay read. The speaker is the first role
     named in the sentence before the quotation.
     """
+    # Full-width letters and marks (ｃｕｓｔｏｍｅｒ, ＂) are read as plain ones, one for one.
+    text = text.translate(_FULL_WIDTH)
     quotes = [m.span() for m in _QUOTE.finditer(text)]
     if not quotes:
         return []
