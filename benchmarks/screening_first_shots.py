@@ -46,6 +46,7 @@ FIRST_SHOTS = {
     41: "132fa43",
     42: "8951913",
     43: "13c854d",
+    44: "e0578e5",
 }
 _SCREEN = """
 import json, sys
