@@ -227,11 +227,12 @@ class Negation:
         condition's. ``starts`` are two original then two view positions.
         """
         a, b, at_a, at_b = starts
+        # The clause's own view is folded only when the whole view finds a negation (rarely).
         return (
             self.negated(original, a)
             or self.negated(original, b)
-            or self._negated_in_clause_view(original, view, a, at_a)
-            or self._negated_in_clause_view(original, view, b, at_b)
+            or (self.negated(view, at_a) and self._negated_in_clause_view(original, view, a, at_a))
+            or (self.negated(view, at_b) and self._negated_in_clause_view(original, view, b, at_b))
         )
 
     def _negated_in_clause_view(self, original: str, view: str, at: int, view_at: int) -> bool:
