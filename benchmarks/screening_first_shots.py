@@ -47,6 +47,7 @@ FIRST_SHOTS = {
     42: "8951913",
     43: "13c854d",
     44: "e0578e5",
+    45: "1d4020c",
 }
 _SCREEN = """
 import json, sys

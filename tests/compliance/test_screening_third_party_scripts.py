@@ -129,3 +129,19 @@ def test_the_classifiers_third_party_reading_is_void_for_those_the_law_treats_as
     to_a_spouse_in_the_uk = screen(text, {"recipient": "spouse"}, "uk")
     assert [f.category for f in to_a_spouse_in_the_uk] == ["T"]
     assert [f.category for f in screen(text, {}, "us")] == ["T"]
+
+
+class _SaysFalseLegal:
+    """A classifier that reads every text as a false legal consequence (L), at 0.99."""
+
+    def score(self, text: str) -> Score:
+        return Score(0.99, "L")
+
+
+def test_the_classifiers_legal_reading_is_void_in_a_letter_to_the_consumers_attorney(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(screening, "classifier", _SaysFalseLegal)
+    text = "Dear Mr Okafor, further to your letter as solicitor for Ms Ade: her balance is £356."
+    assert screen(text, {"recipient": "attorney"}, "uk") == []
+    assert [f.category for f in screen(text, {}, "uk")] == ["L"]

@@ -159,9 +159,9 @@ def screen(
         # To a third party a collector must not say whom they collect for (FDCPA §804(1),
         # §805(b); GB/T 45251-2025): not naming the firm is the law there, not a C evasion.
         and not (scored.category == "C" and facts.recipient not in rules.consumer_recipients)
-        # To the attorney a letter reads as lawyer to lawyer: I is void, as the lexicon's reviewed
-        # lawyer mentions are there.
-        and not (scored.category == "I" and facts.recipient == "attorney")
+        # To the attorney a letter reads as lawyer to lawyer: I and L are void, as the lexicon's
+        # reviewed lawyer mentions are there (a real threat of suit to them is the lexicon's).
+        and not (scored.category in ("I", "L") and facts.recipient == "attorney")
         # The consumer's attorney, and in the US the spouse (12 CFR 1006.6(a)(1)), may hear the
         # debt: T (a third party told) is void for them.
         and not (
