@@ -48,6 +48,8 @@ FIRST_SHOTS = {
     43: "13c854d",
     44: "e0578e5",
     45: "1d4020c",
+    46: "8f95185",
+    47: "e855fde",
 }
 _SCREEN = """
 import json, sys
