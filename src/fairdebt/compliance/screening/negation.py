@@ -53,6 +53,8 @@ _HEDGE = re.compile(
     r"hesitating|messing around|think twice|go easy|be nice|be polite|stop at|stop there|ask again|"
     r"warn you again|warn again|asking again|wait any ?longer|wait any ?more|wait forever|"
     r"be patient|saying|suggesting|stop us|stop me|prevent us|prevent me|keep us from|"
+    # A consequence not stopped goes ahead: "losing your job doesn't stop a warrant".
+    r"stop (?:a |the |any )?(?:warrant|lawsuit|court case|case|arrest|bailiffs?|enforcement)|"
     # A negated escape is a promise of what follows ("you won't escape jail", "can't avoid court").
     r"(?:be able to )?(?:escape|avoid|dodge|evade|outrun|hide|get away|run from|get out of)|"
     # A wish denied is no promise: "I really don't want this to end up in court".
@@ -73,7 +75,7 @@ _DOUBLE = re.compile(
 #: has no comma to end the condition.
 _CONDITION_SUBJECT = re.compile(
     r"(?:(?<![a-z])(?:if|unless)\s+(?:(?:that|the|this|your|ur)?\s*"
-    r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears)s?|this|it)|"
+    r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears)s?|this|it|we|i)|"
     r"(?:如果|要是|若是?|假如)(?:你的|您的|这笔)?(?:欠款|钱|账|款|借款|贷款))\s*$"
 )
 #: A question that suggests ("Why not grab a payday loan?", 「为什么不去借点还上」) affirms.
