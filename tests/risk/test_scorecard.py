@@ -201,6 +201,22 @@ def test_auto_penalty_picks_a_grid_value_on_a_small_book_and_one_above_the_row_l
     assert Scorecard(features="none", segments="none", C="auto").fit(big, big_y).C_ == 1.0
 
 
+def test_the_default_penalty_is_chosen_on_a_small_book_and_one_on_a_larger_one() -> None:
+    rng = np.random.default_rng(1)
+
+    def book(bads: int) -> tuple[pd.DataFrame, np.ndarray]:
+        y = np.array([0] * 1500 + [1] * bads)
+        X = pd.DataFrame({"x": rng.normal(0, 1, len(y)) + y, "z": rng.normal(0, 1, len(y))})
+        return X, y
+
+    from fairdebt.risk.scorecard import C_GRID
+
+    small = Scorecard(features="none", segments="none").fit(*book(300))
+    assert small.C == "small" and small.C_ in C_GRID
+    larger = Scorecard(features="none", segments="none").fit(*book(700))
+    assert larger.C_ == 1.0
+
+
 def test_a_penalty_that_is_not_positive_is_refused(german: tuple[pd.DataFrame, np.ndarray]) -> None:
     X, y = german
     with pytest.raises(ValueError, match="C must be"):
