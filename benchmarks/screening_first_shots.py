@@ -50,6 +50,7 @@ FIRST_SHOTS = {
     45: "1d4020c",
     46: "8f95185",
     47: "e855fde",
+    48: "cb1b76d",
 }
 _SCREEN = """
 import json, sys
