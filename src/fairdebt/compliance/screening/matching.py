@@ -481,7 +481,7 @@ def _composed_hits(
             # A negation before either slot cancels the pair; read on the view as well, where
             # emoji and symbols between the words are gone ("won't 😡 ruin your credit").
             cancelled = c.rule.entry.negatable and negation.pair_negated(
-                original, text, a[0], b[0], ma.start(), mb.start()
+                original, text, a[0], b[0], ma.start(), mb.start(), end=end
             )
             yield Hit(start, end, c.rule.entry, cancelled=cancelled)
 

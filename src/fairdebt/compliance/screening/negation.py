@@ -118,6 +118,9 @@ _SUBJECT_NEGATED = re.compile(
     r"(?:和|或|与|及)[\u4e00-\u9fff]{1,4})?(?:机关|部门|人员)?\s*"
     r"(?:(?:do not|don t|does not|doesn t|never|will never|won t|will not|cannot|can t|"
     r"are not allowed to|may not)(?![a-z])|不会|从不|从来不|绝不|不能|并不|不得|无权)"
+    # "your kids' credit is not affected by your debt"
+    r"|\s*(?:is not|isn t|are not|aren t|will not be|won t be)\s+(?:affected|impacted|touched|"
+    r"harmed|at risk)(?![a-z])"
     # A rumour refuted after its noun: 「“催收黑名单”其实不存在」, "the 'blacklist' doesn't exist".
     r"|[”\"」』']?\s*(?:其实|根本|压根|并|完全)?(?:不存在|是假的|是谣言|纯属谣言)|"
     r"[”\"']?\s*(?:(?:simply|really|actually|just) )?(?:doesn t exist|does not exist|don t exist|"
@@ -219,27 +222,35 @@ class Negation:
             )
         return False
 
-    def pair_negated(self, original: str, view: str, *starts: int) -> bool:
+    def pair_negated(self, original: str, view: str, *starts: int, end: int | None = None) -> bool:
         """True when a negation governs either slot of a pair, in the original or the view.
 
         The view counts too because emoji, symbols and spelling tricks between the words are gone
         from it ("won't 😡 ruin your credit forever", "w0n't ruin"); but it has no punctuation
         either, so it is read only within the slot's own clause of the original: in "If we don't
         hear from you by Thursday, our next call will be to your manager" the negation is the
-        condition's. ``starts`` are two original then two view positions.
+        condition's. ``starts`` are two original then two view positions; ``end``, where the pair
+        ends in the original, lets a negated verb after it count ("your kids' credit is not
+        affected").
         """
         a, b, at_a, at_b = starts
         # The clause's own view is folded only when the whole view finds a negation (rarely).
         return (
             self.negated(original, a)
-            or self.negated(original, b)
+            or self.negated(original, b, end)
             or (self.negated(view, at_a) and self._negated_in_clause_view(original, view, a, at_a))
             or (self.negated(view, at_b) and self._negated_in_clause_view(original, view, b, at_b))
         )
 
     def _negated_in_clause_view(self, original: str, view: str, at: int, view_at: int) -> bool:
-        """``negated`` on the folded words of the slot's clause, up to the slot, then the view."""
+        """``negated`` on the folded words of the slot's clause, up to the slot, then the view.
+
+        Chinese keeps the whole view's reading: a clause folded on its own does not join the
+        characters its separators split (「不-会-将」) as the whole text's view does.
+        """
         left = max((m.end() for m in CLAUSE_BREAK.finditer(original, 0, at)), default=0)
+        if _CJK.search(original[left:at]):
+            return True
         clause = fold(original[left:at]).words_text
         if clause:
             clause += " "
