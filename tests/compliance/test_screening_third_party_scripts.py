@@ -112,17 +112,20 @@ def test_naming_the_debt_to_the_consumers_attorney_is_not_read_as_telling_a_thir
     assert screen(text, {"recipient": "attorney"}, "us") == []
 
 
-class _SaysThirdParty:
-    """A classifier that reads every text as a third party told (T), at 0.99."""
+def _classifier_saying(category: str) -> type:
+    """A classifier that reads every text as ``category``, at 0.99."""
 
-    def score(self, text: str) -> Score:
-        return Score(0.99, "T")
+    class Says:
+        def score(self, text: str) -> Score:
+            return Score(0.99, category)
+
+    return Says
 
 
 def test_the_classifiers_third_party_reading_is_void_for_those_the_law_treats_as_the_consumer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(screening, "classifier", _SaysThirdParty)
+    monkeypatch.setattr(screening, "classifier", _classifier_saying("T"))
     text = "Hi Mrs. Cole, this is Tina with Redwood Credit about your husband's auto loan."
     assert screen(text, {"recipient": "spouse"}, "us") == []  # 12 CFR 1006.6(a)(1)
     assert screen(text, {"recipient": "attorney"}, "uk") == []
@@ -131,17 +134,10 @@ def test_the_classifiers_third_party_reading_is_void_for_those_the_law_treats_as
     assert [f.category for f in screen(text, {}, "us")] == ["T"]
 
 
-class _SaysFalseLegal:
-    """A classifier that reads every text as a false legal consequence (L), at 0.99."""
-
-    def score(self, text: str) -> Score:
-        return Score(0.99, "L")
-
-
 def test_the_classifiers_legal_reading_is_void_in_a_letter_to_the_consumers_attorney(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(screening, "classifier", _SaysFalseLegal)
+    monkeypatch.setattr(screening, "classifier", _classifier_saying("L"))
     text = "Dear Mr Okafor, further to your letter as solicitor for Ms Ade: her balance is £356."
     assert screen(text, {"recipient": "attorney"}, "uk") == []
     assert [f.category for f in screen(text, {}, "uk")] == ["L"]

@@ -71,7 +71,6 @@ _MIN_CHARS = 10
 _LEGAL = frozenset("LQI")
 #: A classifier finding covers the message from its first to its last letter or ideograph.
 _CONTENT = re.compile(f"[0-9A-Za-z{CJK}]")
-_QUOTE_MARK = re.compile("[“「『\"'＂＇]")
 
 
 def screen(
@@ -105,7 +104,7 @@ def screen(
         text = _kept(text, turns)
     # Words quoted as the customer's, or as an agent's in a note that condemns them, are not
     # the collector's own (a QA finding quoting 「坐牢」 uses no threat).
-    quotes = quoted_spans(text) if _QUOTE_MARK.search(text) else []
+    quotes = quoted_spans(text)
     if quotes:
         text = blank_spans(text, quotes)
     compiled = matcher((*rules.lexicons, *lexicons))

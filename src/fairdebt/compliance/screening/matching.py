@@ -41,7 +41,7 @@ from fairdebt.compliance.screening.folding import (
     sound_of,
 )
 from fairdebt.compliance.screening.lexicon import Composition, Entry, Lexicon, load_lexicon
-from fairdebt.compliance.screening.negation import Negation
+from fairdebt.compliance.screening.negation import SENTENCE_END, Negation
 from fairdebt.compliance.screening.packs import ScreeningPack
 
 __all__ = ["Hit", "Matcher", "matcher"]
@@ -54,7 +54,6 @@ _WORD_PREFIX = 5  # "pay m" (pay my...) is rarer than "pay": longer prefixes run
 _LATIN_START = re.compile(f"(?<![0-9a-z$£¥€@!])(?=([0-9a-z$£¥€@!].{{0,{_WORD_PREFIX - 1}}}))")
 _CUTS = [operator.itemgetter(slice(0, k)) for k in range(1, _WORD_PREFIX + 1)]
 #: A sentence ends here: a composition never joins slots across it.
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?=\s|$)")
 _EN_CONTEXT = re.compile("[a-z0-9$£€¥]+")
 
 
@@ -488,13 +487,13 @@ def _composed_hits(
 
 def _sentence_ends(original: str, start: int, end: int) -> int:
     """How many sentence ends lie in ``original[start:end]`` (most gaps have none)."""
-    return sum(1 for _ in _SENTENCE_END.finditer(original, start, end))
+    return sum(1 for _ in SENTENCE_END.finditer(original, start, end))
 
 
 def _sentence(original: str, start: int, end: int, view: str) -> str:
     """The folded sentence around ``start:end`` of the original, where a context is looked for."""
-    left = max((m.end() for m in _SENTENCE_END.finditer(original, 0, start)), default=0)
-    stop = _SENTENCE_END.search(original, end)
+    left = max((m.end() for m in SENTENCE_END.finditer(original, 0, start)), default=0)
+    stop = SENTENCE_END.search(original, end)
     sentence = original[left : stop.start() if stop else len(original)]
     if view == "zh":
         return _compact(sentence)

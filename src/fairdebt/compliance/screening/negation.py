@@ -36,7 +36,7 @@ from collections.abc import Sequence
 
 from fairdebt.compliance.screening.folding import CJK, fold, fold_char
 
-__all__ = ["CLAUSE_BREAK", "NEGATION", "Negation", "without_promises"]
+__all__ = ["CLAUSE_BREAK", "NEGATION", "SENTENCE_END", "Negation", "without_promises"]
 
 _WINDOW = 112
 _GAP_ZH = 10
@@ -46,7 +46,8 @@ _DROPPED = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
 #: classifier's view).
 CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n—–]|--")
 _CJK = re.compile(f"[{CJK}]")
-_SENTENCE_END = re.compile(r"[。!?！？;；\n]|[.．](?=\s|$)")
+#: Where a sentence ends (a full stop only before a space or the end: "$1.50" goes on).
+SENTENCE_END = re.compile(r"[。!?！？;；\n]|[.．](?=\s|$)")
 #: A cue that does not negate the threat: a negated hedge affirms it.
 _HEDGE = re.compile(
     r"\s*(?:(?:be |been |that |just |even )?(?:kidding|joking|bluffing|playing|hesitate|"
@@ -183,7 +184,7 @@ class Negation:
         # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
         after = _without_symbols(text[start : start + 48])
         # Only the hit's own sentence after it: folding turns the full stop into a space.
-        end_of_sentence = _SENTENCE_END.search(after)
+        end_of_sentence = SENTENCE_END.search(after)
         if end_of_sentence is not None:
             after = after[: end_of_sentence.start()]
         window = "".join(fold_char(c) for c in before + after)

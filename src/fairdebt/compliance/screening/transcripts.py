@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fairdebt.compliance.screening.findings import Facts, Finding
+from fairdebt.compliance.screening.negation import SENTENCE_END
 from fairdebt.errors import InputError
 
 __all__ = [
@@ -242,8 +243,8 @@ _QUOTE = re.compile(
     # word ("They're") does not close them.
     r"(?<=[\s:(])'(?:[^'\n]|(?<=[A-Za-z])'(?=[A-Za-z])){1,160}'(?=[\s.,!?;:)]|$)"
 )
-#: Where a sentence ends: the words before a quotation are read back to here.
-_SENTENCE_END = re.compile(r"[。！？!?\n]|\.\s")
+#: A cheap test for a message with no quotation mark at all (most of them).
+_QUOTE_MARK = re.compile("[“「『\"'＂＇]")
 #: Who speaks the quoted words: the first role named in the sentence before the quotation.
 _ROLE = re.compile(
     r"(?P<debtor>客户|客戶|借款人|债务人|債務人|用户|用戶|联系人|聯繫人|家属|家屬|"
@@ -273,6 +274,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     your boss"') are a record of what was said and stay read. The speaker is the first role
     named in the sentence before the quotation.
     """
+    if not _QUOTE_MARK.search(text):
+        return []
     # Full-width letters and marks (ｃｕｓｔｏｍｅｒ, ＂) are read as plain ones, one for one.
     text = text.translate(_FULL_WIDTH)
     quotes = [m.span() for m in _QUOTE.finditer(text)]
@@ -282,7 +285,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     condemned = _CONDEMNED.search(outside) is not None
     spans = []
     for start, end in quotes:
-        sentence = max((m.end() for m in _SENTENCE_END.finditer(outside, 0, start)), default=0)
+        sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
         role = _ROLE.search(outside, sentence, start)
         if role is None:
             continue
