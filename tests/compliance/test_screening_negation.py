@@ -129,6 +129,13 @@ LISTED = [
     # "Including" names members of what was negated (round 19's diagnosis).
     ("cn", "我们不会把您的逾期情况告诉任何第三方，包括您的通讯录联系人。"),
     ("us", "We will not tell anyone, including your employer, about this debt."),
+    # Round 49 and 50's diagnosis: a scam told by its people, a payment's destination, pinyin
+    # written solid, the deputy's court.
+    ("us", "People pretending to be sheriff's deputies are demanding gift cards to avoid arrest."),
+    ("cn", "近期有人冒充法院、公安向老年客户催收，请注意核实"),
+    ("uk", "We never ask for payment to a personal account."),
+    ("cn", "Qiewu xiang geren zhanghu zhuanzhang."),
+    ("uk", "Thank you for the order from the Court of Protection appointing you as deputy."),
 ]
 
 #: A list that is not one: a new clause, a new subject or a contrast after the promise.
@@ -148,6 +155,10 @@ NOT_LISTED = [
     ("us", "Why not take out a payday loan to cover us?", "F"),
     ("us", "I'm not saying we will have you arrested, but it happens.", "L"),
     ("uk", "If we don't hear from you, our next step is to call your landlord and family.", "T"),
+    # A scam's frame does not reach the writer's own private channel, nor a payment left unpaid.
+    ("cn", "欠980不还是吧？如有人自称警察要求你转账，请立即挂断并报警，打我自己的手机号", "C"),
+    ("uk", "If we don't get a payment today you'll be blacklisted with every bank.", "B"),
+    ("uk", "We will take you to the Court of Protection if you don't pay.", "L"),
 ]
 
 

@@ -139,6 +139,23 @@ def test_a_customers_quoted_threat_in_a_call_summary_is_not_the_collectors() -> 
     assert quoted_spans(summary) == [(start, summary.index("”") + 1)]
 
 
+def test_a_complaint_reply_reporting_what_another_agent_said_is_not_the_writers_own() -> None:
+    reply = (
+        "You told us our agent called you 'a scrounger' and said bailiffs would come to your "
+        "flat. That was wrong, and we apologise."
+    )
+    assert screen(reply, {}, "uk") == []
+    call = "坐席：您刚才说之前有人骂您“老赖”，还说要爆您通讯录，这完全是违规的，我已上报。"
+    assert screen(call, {}, "cn") == []
+
+
+def test_a_report_without_another_speaker_or_without_a_verdict_is_still_read() -> None:
+    taunt = "You told us you'd pay on Friday, you liar. That was wrong of you."
+    assert verdict(screen(taunt, {}, "uk")) == "block"
+    relayed = "You told us our agent said bailiffs would come. They will, on Monday."
+    assert verdict(screen(relayed, {}, "uk")) == "block"
+
+
 def test_a_threat_outside_the_quotation_still_blocks() -> None:
     text = 'The customer said "I can\'t pay this month." Then you will go to jail for fraud.'
     assert verdict(screen(text, {}, "us")) == "block"

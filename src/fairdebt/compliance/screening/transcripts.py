@@ -261,6 +261,25 @@ _CONDEMNED = re.compile(
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
     r"disciplin\w*|re-?briefed|coaching|warning issued)(?![A-Za-z])|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
+#: A reply's verdict on conduct the customer reported: the words reported were wrong.
+_WRONG = re.compile(
+    r"不应该|不该|不当|道歉|致歉|(?<![A-Za-z])(?i:unacceptable|not acceptable|upheld|"
+    r"apologi[sz]e\w*|should(?: not|n't|n’t) have|(?:that|this|which|it) (?:was|is) wrong)"
+    r"(?![A-Za-z])"
+)
+#: The customer's account reported back to them (「您刚才说」, "You told us"), to the end of
+#: its sentence.
+_REPORT = re.compile(
+    r"(?:您|你)(?:刚才|之前|此前|上次)?(?:说|反映|投诉|提到|讲|告诉我们|跟我们说)|据您反映|"
+    r"(?<![A-Za-z])(?i:you (?:told us|said|mentioned|reported|explained|complained)|"
+    r"your complaint (?:says|said|is|was)|according to you)(?![A-Za-z])"
+)
+#: Someone else's act inside the account: another speaker, not the one writing now.
+_OTHER_SPEAKER = re.compile(
+    r"有人|对方|那个人|那人|他们|之前的人|上一家|催收员|催收員|坐席|员工|員工|外访员|"
+    r"(?<![A-Za-z])(?i:agents?|collectors?|callers?|advis[eo]rs?|reps?|representatives?|"
+    r"staff|someone|somebody|they|the last lot|bailiffs?)(?![A-Za-z])"
+)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -274,16 +293,16 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     your boss"') are a record of what was said and stay read. The speaker is the first role
     named in the sentence before the quotation.
     """
+    spans = _reported_spans(text)
     if not _QUOTE_MARK.search(text):
-        return []
+        return spans
     # Full-width letters and marks (ｃｕｓｔｏｍｅｒ, ＂) are read as plain ones, one for one.
     text = text.translate(_FULL_WIDTH)
     quotes = [m.span() for m in _QUOTE.finditer(text)]
     if not quotes:
-        return []
+        return spans
     outside = blank_spans(text, quotes)
     condemned = _CONDEMNED.search(outside) is not None
-    spans = []
     for start, end in quotes:
         sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
         role = _ROLE.search(outside, sentence, start)
@@ -291,6 +310,23 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             continue
         if role.group("debtor") or condemned:
             spans.append((start, end))
+    return spans
+
+
+def _reported_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences that report, back to the customer, what someone else said or did to them, in
+    a reply that calls it wrong (「您刚才说之前有人骂您“老赖”，还说要爆您通讯录，这完全是违规的」,
+    "You told us our agent called you 'a scrounger' and said bailiffs would come. That was
+    wrong"): the complaint's account, not the writer's words. Without the verdict, or without
+    another speaker in the account ("You told us you'd pay, you liar"), the sentence is read."""
+    if not _REPORT.search(text) or not (_WRONG.search(text) or _CONDEMNED.search(text)):
+        return []
+    spans = []
+    for report in _REPORT.finditer(text):
+        end = SENTENCE_END.search(text, report.end())
+        stop = end.start() if end else len(text)
+        if _OTHER_SPEAKER.search(text, report.end(), stop):
+            spans.append((report.end(), stop))
     return spans
 
 
