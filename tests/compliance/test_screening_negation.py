@@ -159,6 +159,8 @@ NOT_LISTED = [
     ("cn", "欠980不还是吧？如有人自称警察要求你转账，请立即挂断并报警，打我自己的手机号", "C"),
     ("uk", "If we don't get a payment today you'll be blacklisted with every bank.", "B"),
     ("uk", "We will take you to the Court of Protection if you don't pay.", "L"),
+    ("us", "Scammers are posing as our staff or we will tell your boss about the debt.", "T"),
+    ("uk", "Fenwick Credit won't wait any longer, your boss and family will hear about it.", "T"),
 ]
 
 

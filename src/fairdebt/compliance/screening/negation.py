@@ -262,6 +262,9 @@ class Negation:
 #: list ("We will not post your photo, share your address or call your boss").
 _LIST_SUBJECT = re.compile(
     r"(?:(?<![a-z])(?:we|i|our(?: [a-z]+){1,2}|the company|the lender|nobody(?: [a-z]+)?|"
+    # The lender by its name: "Fenwick Collections will never call you claiming…".
+    r"[a-z]+ (?:collections|recovery|recoveries|finance|financial|credit|lending|loans|bank|"
+    r"capital|services|ltd|limited|llc|inc|plc)|"
     r"no one(?: [a-z]+){0,3}|none of us|at no (?:time|point) (?:will|would|shall) we)"
     r"(?: (?:will|would|shall|do|does|did|can|ll|d|are|re))?(?: ever)? ?|"
     r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我|"

@@ -261,22 +261,26 @@ _CONDEMNED = re.compile(
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
     r"disciplin\w*|re-?briefed|coaching|warning issued)(?![A-Za-z])|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
-#: A reply's verdict on conduct the customer reported: the words reported were wrong.
+#: A reply's verdict on conduct the customer reported, or on an agent's words it quotes: they
+#: were wrong ("This was completely unacceptable", 「深表歉意」).
 _WRONG = re.compile(
-    r"不应该|不该|不当|道歉|致歉|(?<![A-Za-z])(?i:unacceptable|not acceptable|upheld|"
+    r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|"
+    r"(?<![A-Za-z])(?i:unacceptable|not acceptable|upheld|"
     r"apologi[sz]e\w*|should(?: not|n't|n’t) have|(?:that|this|which|it) (?:was|is) wrong)"
     r"(?![A-Za-z])"
 )
 #: The customer's account reported back to them (「您刚才说」, "You told us"), to the end of
 #: its sentence.
 _REPORT = re.compile(
-    r"(?:您|你)(?:刚才|之前|此前|上次)?(?:说|反映|投诉|提到|讲|告诉我们|跟我们说)|据您反映|"
+    r"(?:您|你)(?:刚才|剛才|之前|此前|上次)?(?:说|說|反映|投诉|投訴|提到|讲|講|告诉我们|告訴我們|"
+    r"跟我们说|跟我們說)|[据據]您反映|"
     r"(?<![A-Za-z])(?i:you (?:told us|said|mentioned|reported|explained|complained)|"
     r"your complaint (?:says|said|is|was)|according to you)(?![A-Za-z])"
 )
 #: Someone else's act inside the account: another speaker, not the one writing now.
 _OTHER_SPEAKER = re.compile(
-    r"有人|对方|那个人|那人|他们|之前的人|上一家|催收员|催收員|坐席|员工|員工|外访员|"
+    r"有人|对方|對方|那个人|那個人|那人|他们|他們|之前的人|上一家|催收员|催收員|坐席|员工|員工|"
+    r"外访员|外訪員|人员|人員|自称|自稱|"
     r"(?<![A-Za-z])(?i:agents?|collectors?|callers?|advis[eo]rs?|reps?|representatives?|"
     r"staff|someone|somebody|they|the last lot|bailiffs?)(?![A-Za-z])"
 )
@@ -302,7 +306,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     if not quotes:
         return spans
     outside = blank_spans(text, quotes)
-    condemned = _CONDEMNED.search(outside) is not None
+    condemned = _CONDEMNED.search(outside) is not None or _WRONG.search(outside) is not None
     for start, end in quotes:
         sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
         role = _ROLE.search(outside, sentence, start)
