@@ -51,6 +51,10 @@ FIRST_SHOTS = {
     46: "8f95185",
     47: "e855fde",
     48: "cb1b76d",
+    49: "89df00e",
+    50: "89df00e",
+    51: "73006ce",
+    52: "73006ce",
 }
 _SCREEN = """
 import json, sys
