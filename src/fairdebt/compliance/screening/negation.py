@@ -115,7 +115,10 @@ _REPORTED_FEAR = re.compile(
 )
 #: After a hit: a negated verb whose subject the hit is (a noun, maybe joined to another).
 _SUBJECT_NEGATED = re.compile(
-    r"(?:\s*(?:and|or|&)\s+(?!(?:they|we|i|you|he|she|it)(?![a-z]))[a-z]+|"
+    # The joined word is a second subject, not a verb of the hit's own sentence ("you are
+    # blacklisted and will never pass a credit check" affirms).
+    r"(?:\s*(?:and|or|&)\s+(?!(?:they|we|i|you|he|she|it|will|would|shall|can|could|may|might|"
+    r"must|should|is|are|was|were|be|been|has|have|had|do|does|did)(?![a-z]))[a-z]+|"
     r"(?:和|或|与|及)[\u4e00-\u9fff]{1,4})?(?:机关|部门|人员)?\s*"
     r"(?:(?:do not|don t|does not|doesn t|never|will never|won t|will not|cannot|can t|"
     r"are not allowed to|may not)(?![a-z])|不会|从不|从来不|绝不|不能|并不|不得|无权)"

@@ -264,9 +264,13 @@ _CONDEMNED = re.compile(
 #: A reply's verdict on conduct the customer reported, or on an agent's words it quotes: they
 #: were wrong ("This was completely unacceptable", 「深表歉意」).
 _WRONG = re.compile(
-    r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|"
+    r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|不实|不實|不属实|不屬實|虚假|虛假|"
     r"(?<![A-Za-z])(?i:unacceptable|not acceptable|upheld|"
-    r"apologi[sz]e\w*|should(?: not|n't|n’t) have|(?:that|this|which|it) (?:was|is) wrong)"
+    r"apologi[sz]e\w*|should(?: not|n't|n’t) have|"
+    r"(?:that|this|those|these|which|it|(?:the|those|these|such|their|his|her) "
+    r"(?:statements?|claims?|threats?|comments?|words|remarks?)) (?:was|were|is|are) "
+    r"(?:completely |totally |simply )?"
+    r"(?:wrong|false|untrue|not true|misleading|incorrect))"
     r"(?![A-Za-z])"
 )
 #: The customer's account reported back to them (「您刚才说」, "You told us"), to the end of
@@ -297,11 +301,11 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     your boss"') are a record of what was said and stay read. The speaker is the first role
     named in the sentence before the quotation.
     """
+    # Full-width letters and marks (ｃｕｓｔｏｍｅｒ, ＂) are read as plain ones, one for one.
+    text = text.translate(_FULL_WIDTH)
     spans = _reported_spans(text)
     if not _QUOTE_MARK.search(text):
         return spans
-    # Full-width letters and marks (ｃｕｓｔｏｍｅｒ, ＂) are read as plain ones, one for one.
-    text = text.translate(_FULL_WIDTH)
     quotes = [m.span() for m in _QUOTE.finditer(text)]
     if not quotes:
         return spans
