@@ -129,6 +129,9 @@ _SUBJECT_NEGATED = re.compile(
     r"|[”\"」』']?\s*(?:其实|根本|压根|并|完全)?(?:不存在|是假的|是谣言|纯属谣言)|"
     r"[”\"']?\s*(?:(?:simply|really|actually|just) )?(?:doesn t exist|does not exist|don t exist|"
     r"do not exist|isn t real|is not real|is a myth|are a myth)"
+    # "the blacklist comment was also false": a threat reported, then called untrue.
+    r"|[”\"']?(?:\s+(?:comment|claim|remark|statement|threat|talk|story))?s?\s+(?:was|were|is|are)"
+    r"\s+(?:also\s+)?(?:completely\s+|totally\s+|simply\s+)?(?:false|untrue|not true|a lie|made up)"
 )
 #: After a hit, in its sentence: the act just denied promised after all, its verb left out
 #: ("We haven't told your employer yet, but we will on Monday", 「暂时还没通知你单位，但我们会的」).
@@ -265,11 +268,13 @@ class Negation:
 #: list ("We will not post your photo, share your address or call your boss").
 _LIST_SUBJECT = re.compile(
     r"(?:(?<![a-z])(?:we|i|our(?: [a-z]+){1,2}|the company|the lender|nobody(?: [a-z]+)?|"
+    # A rights notice's subject: "a debt collector may not threaten violence, … or call you…".
+    r"(?:a |any |no )?(?:debt )?collectors?|the law|"
     # The lender by its name: "Fenwick Collections will never call you claiming…".
     r"[a-z]+ (?:collections|recovery|recoveries|finance|financial|credit|lending|loans|bank|"
     r"capital|services|ltd|limited|llc|inc|plc)|"
     r"no one(?: [a-z]+){0,3}|none of us|at no (?:time|point) (?:will|would|shall) we)"
-    r"(?: (?:will|would|shall|do|does|did|can|ll|d|are|re))?(?: ever)? ?|"
+    r"(?: (?:will|would|shall|do|does|did|can|may|must|ll|d|are|re))?(?: ever)? ?|"
     r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我|"
     # The lender by its name: 「恒信普惠不会通过…」.
     r"[\u4e00-\u9fff]{1,6}(?:金融|普惠|分期|银行|小贷|信贷|贷款|科技|公司|集团))"

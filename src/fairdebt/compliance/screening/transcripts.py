@@ -54,6 +54,18 @@ SPEAKERS: Mapping[str, str] = {
     "third_party": "third_party",
     "other": "other",
 }
+#: Who else picks up a collector's call (round 55's "Flatmate:"): never the collector. These are
+#: read as labels only at the start of a line: inside a sentence 「告诉你老婆：…」 or "tell your
+#: boss: …" they are the collector's own words.
+_PEOPLE_WORDS = (
+    "flatmate roommate housemate neighbour neighbor landlord tenant wife husband partner "
+    "spouse mother mum mom father dad son daughter brother sister friend colleague "
+    "coworker receptionist manager boss employer guarantor carer caregiver "
+    "室友 舍友 邻居 鄰居 房东 房東 租客 妻子 丈夫 老婆 老公 母亲 母親 父亲 父親 妈妈 媽媽 "
+    "爸爸 儿子 兒子 女儿 女兒 哥哥 姐姐 弟弟 妹妹 朋友 同事 前台 领导 領導 担保人 擔保人 "
+    "保证人 保證人"
+)
+_PEOPLE = dict.fromkeys(_PEOPLE_WORDS.split(), "third_party")
 _LABELS = {
     "坐席": "collector",
     "催收员": "collector",
@@ -128,6 +140,11 @@ _LABELS = {
     "催收專員": "collector",
     "聯絡人": "third_party",
     "third party": "third_party",
+    **_PEOPLE,
+    # A supervisor or team lead on the line speaks for the lender.
+    **dict.fromkeys(
+        ("supervisor", "team lead", "team leader", "主管", "组长", "組長"), "collector"
+    ),
 }
 #: Full-width ASCII (U+FF01-U+FF5E) to plain ASCII: NFKC for these, one character for one.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -137,9 +154,23 @@ _LINE = re.compile(r"^\s*([^:：]{1,20}?)\s*[:：]\s*(.*)$")
 #: label with its colon counts anywhere.
 _INLINE_LABEL = re.compile(
     r"(?:(?:^|(?<=[\s.!?。！？…]))(?P<label>"
-    + "|".join(sorted((re.escape(k) for k in _LABELS if k.isascii()), key=len, reverse=True))
+    + "|".join(
+        sorted(
+            (re.escape(k) for k in _LABELS if k.isascii() and k not in _PEOPLE),
+            key=len,
+            reverse=True,
+        )
+    )
     + r")|(?P<zh>"
-    + "|".join(sorted((re.escape(k) for k in _LABELS if not k.isascii()), key=len, reverse=True))
+    + "|".join(
+        sorted(
+            (re.escape(k) for k in _LABELS if not k.isascii() and k not in _PEOPLE),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")|(?:^|(?<=\n))[ \t]*(?P<person>"
+    + "|".join(sorted(map(re.escape, _PEOPLE), key=len, reverse=True))
     + r"))[ \t]*[:：][ \t]*",
     re.IGNORECASE,
 )
@@ -224,7 +255,7 @@ def collector_spans(text: str) -> list[tuple[int, int]] | None:
         return None
     turns = [
         (
-            _LABELS[(m.group("label") or m.group("zh")).lower()],
+            _LABELS[(m.group("label") or m.group("zh") or m.group("person")).lower()],
             m.end(),
             nxt.start() if nxt else len(text),
         )
@@ -250,8 +281,9 @@ _ROLE = re.compile(
     r"(?P<debtor>客户|客戶|借款人|债务人|債務人|用户|用戶|联系人|聯繫人|家属|家屬|"
     r"网友|群友|(?<![a-z])(?:customer|cust|consumer|debtor|borrower|caller|member|user|"
     r"commenter)s?(?![a-z]))"
-    r"|(?P<staff>坐席|催员|催收员|催收員|员工|員工|工号|工號|业务员|業務員|"
-    r"(?<![a-z])(?:agent|rep|collector|staff|employee|advisor|adviser|operator)s?(?![a-z]))",
+    r"|(?P<staff>坐席|催员|催收员|催收員|员工|員工|工号|工號|业务员|業務員|人员|人員|同事|"
+    r"(?<![a-z])(?:agent|rep|representative|collector|staff|employee|advisor|adviser|operator|"
+    r"colleague|team member)s?(?![a-z]))",
     re.IGNORECASE,
 )
 #: A quality or training note's verdict on what an agent said. "FAIL" only in capitals: "failed
@@ -261,12 +293,21 @@ _CONDEMNED = re.compile(
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
     r"disciplin\w*|re-?briefed|coaching|warning issued)(?![A-Za-z])|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
+#: A writer correcting their own slip quotes the words to correct them ("my dictation turned
+#: 'mail' into 'jail'", 「上条短信打错了，“起诉”应为“起算”」): in that sentence they are mentioned.
+_CORRECTION = re.compile(
+    r"打错|打錯|笔误|筆誤|应为|應為|更正|(?<![A-Za-z])(?i:typo|autocorrect\w*|dictation|"
+    r"voice[- ]to[- ]text|speech[- ]to[- ]text|should have read|should read|i meant|"
+    r"meant to (?:say|write|type))(?![A-Za-z])"
+)
 #: A reply's verdict on conduct the customer reported, or on an agent's words it quotes: they
 #: were wrong ("This was completely unacceptable", 「深表歉意」).
 _WRONG = re.compile(
     r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|不实|不實|不属实|不屬實|虚假|虛假|"
-    r"(?<![A-Za-z])(?i:unacceptable|not acceptable|upheld|"
-    r"apologi[sz]e\w*|should(?: not|n't|n’t) have|"
+    r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|uph[oe]ld\w*|apolog\w*|"
+    r"should(?: not|n't|n’t) have|(?:fell|falls?) (?:well |far )?(?:below|short of) the standards?|"
+    r"(?:neither|none)(?: of (?:this|that|it|them|these|those))? (?:is|was|were|are) "
+    r"(?:acceptable|appropriate)|"
     r"(?:that|this|those|these|which|it|(?:the|those|these|such|their|his|her) "
     r"(?:statements?|claims?|threats?|comments?|words|remarks?)) (?:was|were|is|are) "
     r"(?:completely |totally |simply )?"
@@ -280,6 +321,14 @@ _REPORT = re.compile(
     r"跟我们说|跟我們說)|[据據]您反映|"
     r"(?<![A-Za-z])(?i:you (?:told us|said|mentioned|reported|explained|complained)|"
     r"your complaint (?:says|said|is|was)|according to you)(?![A-Za-z])"
+)
+#: A colleague's words reported by the one correcting them (「上午同事发消息说…」, "my colleague's
+#: message this morning said…"), to the end of the sentence.
+_STAFF_SAID = re.compile(
+    r"(?:同事|坐席|催收员|催收員|员工|員工|外包(?:人员|公司|机构)?)[^，。！？,.!?]{0,10}?(?:说|說|称|稱|告诉您|告訴您)|"
+    r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another) (?:colleague|agent|representative|rep|collector|"
+    r"advis[eo]r|team member|member of staff)(?:[’']s (?:message|text|email|letter|call|note))?"
+    r"(?: [a-z]+){0,4}? (?:said|told you|wrote|texted|stated|claimed|mentioned))(?![A-Za-z])"
 )
 #: Someone else's act inside the account: another speaker, not the one writing now.
 _OTHER_SPEAKER = re.compile(
@@ -313,6 +362,10 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     condemned = _CONDEMNED.search(outside) is not None or _WRONG.search(outside) is not None
     for start, end in quotes:
         sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
+        stop = SENTENCE_END.search(outside, end)
+        if _CORRECTION.search(outside, sentence, stop.start() if stop else len(outside)):
+            spans.append((start, end))
+            continue
         role = _ROLE.search(outside, sentence, start)
         if role is None:
             continue
@@ -322,12 +375,15 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _reported_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences that report, back to the customer, what someone else said or did to them, in
-    a reply that calls it wrong (「您刚才说之前有人骂您“老赖”，还说要爆您通讯录，这完全是违规的」,
-    "You told us our agent called you 'a scrounger' and said bailiffs would come. That was
-    wrong"): the complaint's account, not the writer's words. Without the verdict, or without
+    """Sentences that report, back to the customer, what someone else said or did to them (or
+    what a colleague said, in a correction), in a reply that calls it wrong
+    (「您刚才说之前有人骂您“老赖”，还说要爆您通讯录，这完全是违规的」, "You told us our agent
+    called you 'a scrounger' and said bailiffs would come. That was wrong"): the complaint's
+    account, not the writer's words. Without the verdict, or without
     another speaker in the account ("You told us you'd pay, you liar"), the sentence is read."""
-    if not _REPORT.search(text) or not (_WRONG.search(text) or _CONDEMNED.search(text)):
+    if not (_REPORT.search(text) or _STAFF_SAID.search(text)) or not (
+        _WRONG.search(text) or _CONDEMNED.search(text)
+    ):
         return []
     spans = []
     for report in _REPORT.finditer(text):
@@ -335,6 +391,9 @@ def _reported_spans(text: str) -> list[tuple[int, int]]:
         stop = end.start() if end else len(text)
         if _OTHER_SPEAKER.search(text, report.end(), stop):
             spans.append((report.end(), stop))
+    for said in _STAFF_SAID.finditer(text):
+        end = SENTENCE_END.search(text, said.end())
+        spans.append((said.end(), end.start() if end else len(text)))
     return spans
 
 
