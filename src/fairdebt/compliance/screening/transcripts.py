@@ -274,6 +274,8 @@ _QUOTE = re.compile(
     # word ("They're") does not close them.
     r"(?<=[\s:(])'(?:[^'\n]|(?<=[A-Za-z])'(?=[A-Za-z])){1,160}'(?=[\s.,!?;:)]|$)"
 )
+#: A line of a reply quoting earlier mail: it starts with ">" (after spaces).
+_EMAIL_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 #: A cheap test for a message with no quotation mark at all (most of them).
 _QUOTE_MARK = re.compile("[“「『\"'＂＇]")
 #: Who speaks the quoted words: the first role named in the sentence before the quotation.
@@ -306,8 +308,8 @@ _WRONG = re.compile(
     r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|不实|不實|不属实|不屬實|虚假|虛假|"
     r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|uph[oe]ld\w*|apolog\w*|"
     r"should(?: not|n't|n’t) have|(?:fell|falls?) (?:well |far )?(?:below|short of) the standards?|"
-    r"(?:neither|none)(?: of (?:this|that|it|them|these|those))? (?:is|was|were|are) "
-    r"(?:acceptable|appropriate)|"
+    r"(?:neither|none)(?: of (?:this|that|it|them|these|those|the))?(?: (?:statements?|claims?|"
+    r"comments?|remarks?|threats?))? (?:is|was|were|are) (?:acceptable|appropriate|true|accurate)|"
     r"(?:that|this|those|these|which|it|(?:the|those|these|such|their|his|her) "
     r"(?:statements?|claims?|threats?|comments?|words|remarks?)) (?:was|were|is|are) "
     r"(?:completely |totally |simply )?"
@@ -352,7 +354,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     """
     # Full-width letters and marks (ｃｕｓｔｏｍｅｒ, ＂) are read as plain ones, one for one.
     text = text.translate(_FULL_WIDTH)
-    spans = _reported_spans(text)
+    spans = _reported_spans(text) + _email_quoted(text)
     if not _QUOTE_MARK.search(text):
         return spans
     quotes = [m.span() for m in _QUOTE.finditer(text)]
@@ -372,6 +374,17 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         if role.group("debtor") or condemned:
             spans.append((start, end))
     return spans
+
+
+def _email_quoted(text: str) -> list[tuple[int, int]]:
+    """Lines quoted from earlier mail in a reply ("> You're a bunch of thieves",
+    「> 你们再敢打电话…」): the customer's message, or ours already screened when it was sent; the
+    reply above them is read. A message that is all quotation is read whole."""
+    if ">" not in text:
+        return []
+    lines = [m.span() for m in _EMAIL_QUOTE_LINE.finditer(text)]
+    quoted = sum(end - start for start, end in lines)
+    return lines if lines and len(text.strip()) - quoted > 20 else []
 
 
 def _reported_spans(text: str) -> list[tuple[int, int]]:
