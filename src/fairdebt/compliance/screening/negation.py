@@ -97,7 +97,8 @@ _CONTRAST = re.compile(
 #: subject ("or we will…") "or" is the consequence, and ends the scope.
 _MODAL_CUE = re.compile(
     r"(?<![a-z])(?:won t|wont|will not|would not|wouldn t|shall not|cannot|can t|"
-    r"(?:will|would|shall|can|could) never|no)$"
+    r"(?:will|would|shall|can|could) never|no|"
+    r"no(?: [a-z]+){1,2} (?:will|would|shall|can)(?: ever)?)$"
 )
 _COORDINATING_OR = re.compile(
     r"(?<![a-z])or (?!(?:else|we|you|i|they|he|she|it|your|our|then|otherwise)(?![a-z]))"

@@ -298,7 +298,12 @@ _CONDEMNED = re.compile(
 #: A writer correcting their own slip quotes the words to correct them ("my dictation turned
 #: 'mail' into 'jail'", 「上条短信打错了，“起诉”应为“起算”」): in that sentence they are mentioned.
 _CORRECTION = re.compile(
-    r"打错|打錯|笔误|筆誤|应为|應為|更正|(?<![A-Za-z])(?i:typo|autocorrect\w*|dictation|"
+    r"打错|打錯|笔误|筆誤|应为|應為|更正|(?:询问|詢問|问|問)(?:我们|我們|我司)?是否|"
+    # A question put to us about the words ("Your MP's office asked whether we threatened you
+    # with 'jail'") mentions them too.
+    r"(?<![A-Za-z])(?i:(?:asked|asks|asking|wondered|wondering|enquired|inquired|queried) "
+    r"(?:us |me )?(?:whether|if))(?![A-Za-z])|"
+    r"(?<![A-Za-z])(?i:typo|autocorrect\w*|dictation|"
     r"voice[- ]to[- ]text|speech[- ]to[- ]text|should have read|should read|i meant|"
     r"meant to (?:say|write|type))(?![A-Za-z])"
 )
@@ -320,9 +325,9 @@ _WRONG = re.compile(
 #: its sentence.
 _REPORT = re.compile(
     r"(?:您|你)(?:刚才|剛才|之前|此前|上次)?(?:说|說|反映|投诉|投訴|提到|讲|講|告诉我们|告訴我們|"
-    r"跟我们说|跟我們說)|[据據]您反映|"
+    r"跟我们说|跟我們說)|[据據]您反映|(?:您|你)[^，。！？\n]{1,12}?(?:反映|投诉|投訴)|"
     r"(?<![A-Za-z])(?i:you (?:told us|said|mentioned|reported|explained|complained)|"
-    r"your complaint (?:says|said|is|was)|according to you)(?![A-Za-z])"
+    r"your complaint (?:says|said|is|was|that)|according to you)(?![A-Za-z])"
 )
 #: A colleague's words reported by the one correcting them (「上午同事发消息说…」, "my colleague's
 #: message this morning said…"), to the end of the sentence.
