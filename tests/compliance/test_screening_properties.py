@@ -3,6 +3,7 @@ inside the text, folding's fast texts equal its indexed views, and spacing trick
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -101,3 +102,16 @@ def test_a_blocked_phrase_blocks_whatever_surrounds_it(prefix: str, suffix: str)
 def test_long_texts_are_screened_without_error(text: str) -> None:
     for finding in screen(text):
         assert 0 <= finding.start < finding.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("I'm a cop", "i m a cop"),
+        ("I’m with the sheriff", "i m with the sheriff"),
+        ("You will be a r r e s t e d", "you will be arrested"),
+        ("I'm s t u p i d", "i m stupid"),
+    ],
+)
+def test_a_contractions_letter_is_a_word_of_its_own_not_spelling(text: str, words: str) -> None:
+    assert fold(text).words_text == words

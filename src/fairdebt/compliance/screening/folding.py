@@ -62,6 +62,7 @@ _COMPACT_DROP = re.compile(f"[^0-9a-z{CJK}$£¥€]+")
 # Two one-character words in a row: the text may be spelled out ("a r r e s t", "d 3 a d").
 _LONE_RUN = re.compile(r"(?<!\S)[a-z0-9$@!](?: [a-z0-9$@!](?!\S))+")
 _SPELLABLE = frozenset("abcdefghijklmnopqrstuvwxyz0134579$@!")
+_APOSTROPHES = frozenset("'’‘`")
 _LATIN = re.compile("[a-z]")
 _IDEOGRAPH = re.compile(f"[{CJK}]")
 _LEET = {"@": "a", "4": "a", "$": "s", "5": "s", "0": "o", "1": "i", "!": "i", "3": "e", "7": "t"}
@@ -274,7 +275,9 @@ class Folded:
             [i for i in range(m.start(), m.end()) if leet[i] != _JOINER]
             for m in _WORD_TOKEN.finditer(leet)
         ]
-        return _join_spelled(leet, words)
+        # Folding maps one character to one, so the original shows where an apostrophe was.
+        original = self.original if len(self.original) == len(leet) else leet
+        return _join_spelled(leet, words, original)
 
     @functools.cached_property
     def words(self) -> View:
@@ -363,7 +366,9 @@ def _pinyin_translation() -> dict[int, str]:
     return table
 
 
-def _join_spelled(leet: str, words: list[list[int]]) -> list[tuple[str, list[int]]]:
+def _join_spelled(
+    leet: str, words: list[list[int]], original: str = ""
+) -> list[tuple[str, list[int]]]:
     """Join words spelled out one character at a time; return (text, positions) per token.
 
     In "p o s t   y o u r   d e b t" the gaps inside a word are the shortest of the run, so a
@@ -390,8 +395,11 @@ def _join_spelled(leet: str, words: list[list[int]]) -> list[tuple[str, list[int
                 tokens.extend((leet[i], [i]) for i in piece)
         run.clear()
 
-    for positions in words:
-        if len(positions) == 1 and leet[positions[0]] in _SPELLABLE:
+    for n, positions in enumerate(words):
+        # A contraction's letter ("I'm", "I'd", "it's") is a word of its own, not spelling: "I'm a
+        # cop" reads "i m a cop", not "ima cop".
+        contraction = n > 0 and original[words[n - 1][-1] + 1 : positions[0]] in _APOSTROPHES
+        if len(positions) == 1 and leet[positions[0]] in _SPELLABLE and not contraction:
             run.append(positions[0])
             continue
         flush()
