@@ -108,11 +108,16 @@ _COORDINATING_OR = re.compile(
 #: 你爸妈，这个你放心」, "you mentioned you're worried we'd call your mum"): their fear, not our
 #: threat. Only when reported (说, 提到, said, mentioned): a bare 「你担心…吧」 can taunt.
 _REPORTED_FEAR = re.compile(
-    r"(?:(?:你|您)(?:说|提到|刚才说|之前说|说过|告诉我|跟我说)|"
+    r"(?:(?:你|您)[^，。！？,.!?]{0,6}?(?:说|提到|刚才说|之前说|说过|告诉我|跟我说)|"
     r"(?:注意到|了解到|得知|听说|知道|理解)(?:你|您)(?:此前|之前|一直|曾经|最近)?)"
     r"(?:你|您)?(?:很|比较|有点|一直|最)?(?:担心|害怕|怕|顾虑)[^，。！？,.!?]{0,10}$|"
     r"(?<![a-z])you (?:said|mentioned|told me|told us)(?: that)?(?: you(?: re| are| were)?)? "
-    r"(?:worried|afraid|scared|concerned|nervous)(?: that| about)?[^,.!?;]{0,32}$"
+    r"(?:worried|afraid|scared|concerned|nervous)(?: that| about)?[^,.!?;]{0,32}$|"
+    # The customer's question reported back: "you asked whether missing payments could get you
+    # arrested", 「您问会不会被起诉」.
+    r"(?<![a-z])you (?:asked|wondered|wanted to know|were asking|asked us|asked me)"
+    r"(?: us| me)? (?:whether|if)[^,.!?;]{0,48}$|(?:你|您)[^，。！？]{0,6}?(?:问|询问|問|詢問)"
+    r"(?:我们|我們)?(?:是否|会不会|會不會|能不能)[^，。！？]{0,16}$"
 )
 #: After a hit: a negated verb whose subject the hit is (a noun, maybe joined to another).
 _SUBJECT_NEGATED = re.compile(
@@ -196,7 +201,11 @@ class Negation:
             after = after[: end_of_sentence.start()]
         window = "".join(fold_char(c) for c in before + after)
         folded_before = len(before)
-        if _REPORTED_FEAR.search(_clause_before(window, folded_before)):
+        # The folded window has no punctuation left (one character for one): the clause is
+        # found in the original ("You asked whether … arrested. Yes: you will be arrested" is
+        # answered, not asked).
+        clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(before)), default=0)
+        if _REPORTED_FEAR.search(window[clause_start:folded_before]):
             return True
         # A bare 没 negates only the word it touches (「利息没翻倍」); 「也没事，微信转账也可以」 is
         # "no problem", not a negation of what follows.
