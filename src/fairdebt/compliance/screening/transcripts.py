@@ -148,6 +148,7 @@ _LABELS = {
 }
 #: Full-width ASCII (U+FF01-U+FF5E) to plain ASCII: NFKC for these, one character for one.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH_CHAR = re.compile("[\uff01-\uff5e]")
 _LINE = re.compile(r"^\s*([^:：]{1,20}?)\s*[:：]\s*(.*)$")
 #: A known speaker's label at the start of a line or right after a sentence ends.
 #: Speech-recognised calls have no punctuation, so a label after a space counts too; a Chinese
@@ -329,6 +330,8 @@ _REPORT = re.compile(
     r"(?<![A-Za-z])(?i:you (?:told us|said|mentioned|reported|explained|complained)|"
     r"your complaint (?:says|said|is|was|that)|according to you)(?![A-Za-z])"
 )
+#: Any verdict, QA's or a reply's (one scan for the common case of none).
+_VERDICT = re.compile(f"{_CONDEMNED.pattern}|{_WRONG.pattern}")
 #: A colleague's words reported by the one correcting them (「上午同事发消息说…」, "my colleague's
 #: message this morning said…"), to the end of the sentence.
 _STAFF_SAID = re.compile(
@@ -358,7 +361,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     named in the sentence before the quotation.
     """
     # Full-width letters and marks (ｃｕｓｔｏｍｅｒ, ＂) are read as plain ones, one for one.
-    text = text.translate(_FULL_WIDTH)
+    if _FULL_WIDTH_CHAR.search(text):
+        text = text.translate(_FULL_WIDTH)
     spans = _reported_spans(text) + _email_quoted(text)
     if not _QUOTE_MARK.search(text):
         return spans
@@ -366,7 +370,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     if not quotes:
         return spans
     outside = blank_spans(text, quotes)
-    condemned = _CONDEMNED.search(outside) is not None or _WRONG.search(outside) is not None
+    condemned = _VERDICT.search(outside) is not None
     for start, end in quotes:
         sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
         stop = SENTENCE_END.search(outside, end)
@@ -399,9 +403,7 @@ def _reported_spans(text: str) -> list[tuple[int, int]]:
     called you 'a scrounger' and said bailiffs would come. That was wrong"): the complaint's
     account, not the writer's words. Without the verdict, or without
     another speaker in the account ("You told us you'd pay, you liar"), the sentence is read."""
-    if not (_REPORT.search(text) or _STAFF_SAID.search(text)) or not (
-        _WRONG.search(text) or _CONDEMNED.search(text)
-    ):
+    if not (_REPORT.search(text) or _STAFF_SAID.search(text)) or not _VERDICT.search(text):
         return []
     spans = []
     for report in _REPORT.finditer(text):
