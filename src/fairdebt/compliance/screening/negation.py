@@ -112,12 +112,22 @@ _REPORTED_FEAR = re.compile(
     r"(?:注意到|了解到|得知|听说|知道|理解)(?:你|您)(?:此前|之前|一直|曾经|最近)?)"
     r"(?:你|您)?(?:很|比较|有点|一直|最)?(?:担心|害怕|怕|顾虑)[^，。！？,.!?]{0,10}$|"
     r"(?<![a-z])you (?:said|mentioned|told me|told us)(?: that)?(?: you(?: re| are| were)?)? "
-    r"(?:worried|afraid|scared|concerned|nervous)(?: that| about)?[^,.!?;]{0,32}$|"
-    # The customer's question reported back: "you asked whether missing payments could get you
-    # arrested", 「您问会不会被起诉」.
-    r"(?<![a-z])you (?:asked|wondered|wanted to know|were asking|asked us|asked me)"
+    r"(?:worried|afraid|scared|concerned|nervous)(?: that| about)?[^,.!?;]{0,32}$"
+)
+#: Before a hit, in its clause: a question the customer or a relative asked, reported back ("you
+#: asked whether missing payments could get you arrested", 「您问会不会被起诉」). It is theirs only
+#: when the message answers it with a denial; "your sister asked whether this could end up in
+#: court" left unanswered raises the threat.
+_REPORTED_QUESTION = re.compile(
+    r"(?<![a-z])(?:you|your (?:[a-z]+ ){0,2}?[a-z]+|he|she|they) (?:asked|wondered|wanted to know|"
+    r"were asking|was asking)"
     r"(?: us| me)? (?:whether|if)[^,.!?;]{0,48}$|(?:你|您)[^，。！？]{0,6}?(?:问|询问|問|詢問)"
     r"(?:我们|我們)?(?:是否|会不会|會不會|能不能)[^，。！？]{0,16}$"
+)
+#: The answer to a reported question: a denial in the sentences after it.
+_DENIAL = re.compile(
+    r"(?<![A-Za-z])(?i:no|not|never|won[’']t|will not|isn[’']t|cannot|can[’']t|don[’']t|nobody|"
+    r"no one)(?![A-Za-z])|不会|不會|不能|没有|沒有|并非|並非|不是|无需|無需"
 )
 #: After a hit: a negated verb whose subject the hit is (a noun, maybe joined to another).
 _SUBJECT_NEGATED = re.compile(
@@ -207,6 +217,10 @@ class Negation:
         clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(before)), default=0)
         if _REPORTED_FEAR.search(window[clause_start:folded_before]):
             return True
+        if _REPORTED_QUESTION.search(window[clause_start:folded_before]):
+            stop = SENTENCE_END.search(text, start)
+            if stop is not None and _DENIAL.search(text, stop.end(), stop.end() + 160):
+                return True
         # A bare 没 negates only the word it touches (「利息没翻倍」); 「也没事，微信转账也可以」 is
         # "no problem", not a negation of what follows.
         cues = [
