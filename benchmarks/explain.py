@@ -213,6 +213,34 @@ def one_scenario(job: tuple[str, int, int, int, str, bool]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def simulate_book(job: tuple[str, int, int, int, str]) -> str:
+    """Simulate one scenario into ``FOLDER/{scenario}-{seed}.db`` and explain nothing.
+
+    ``--simulate-only --keep DIR``: first-shot books are written before the code is frozen,
+    and no answer on them is seen until each explainer runs once with ``--existing DIR``.
+    A book already written is kept (the run can be resumed)."""
+    from sqlalchemy import create_engine
+
+    from fairdebt.db import upgrade
+    from fairdebt.simulation import simulate
+
+    scenario, seed, borrowers, months, folder = job
+    path = Path(folder) / f"{scenario}-{seed}.db"
+    if path.exists():
+        return path.name
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    engine = create_engine(f"sqlite:///{partial}")
+    upgrade(engine)
+    simulate(
+        engine, borrowers=borrowers, months=months, seed=seed, scenario=scenario,
+        start_on=dt.date(2025, 1, 1), collect=False,
+    )  # fmt: skip
+    engine.dispose()
+    partial.rename(path)
+    return path.name
+
+
 def explain_existing(path: Path) -> dict[str, Any]:
     """Explain a database a scenario run already wrote (its truth read from simulation_run)."""
     import json
@@ -320,8 +348,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep the simulated databases in this folder"
     )
+    parser.add_argument(
+        "--simulate-only",
+        action="store_true",
+        help="with --keep: write the scenario databases and explain none of them",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if args.simulate_only:
+        if args.keep is None:
+            parser.error("--simulate-only needs --keep DIR")
+        args.keep.mkdir(parents=True, exist_ok=True)
+        jobs = [
+            (s, seed, args.borrowers, args.months, str(args.keep))
+            for seed in range(args.first_seed, args.first_seed + args.seeds)
+            for s in EXPECTED
+        ]
+        with ProcessPoolExecutor(max_workers=args.workers) as pool:
+            for name in pool.map(simulate_book, jobs):
+                print(name, flush=True)
+        return 0
     only = set(args.only.split(","))
     methods: dict[str, Method] = {"Adtributor (baseline)": baseline, "ripple search": ripple}
     rows: list[dict[str, object]] = []

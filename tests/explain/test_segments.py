@@ -77,10 +77,34 @@ def test_a_segment_stepping_a_little_while_the_whole_book_moved_carries_a_small_
 
 
 def test_a_split_leaving_too_few_expected_entries_on_one_side_is_no_step() -> None:
-    # Thirty weeks at one expected entry a week: no entry in the first three, then two a week.
-    observed = np.r_[np.zeros(3), np.full(27, 2.0)][None, :]
+    # Thirty weeks at one unit of exposure a week: no entry in the first three, then one a
+    # week (27 entries: the series' own rate is 0.9 an exposure unit).
+    observed = np.r_[np.zeros(3), np.ones(27)][None, :]
     statistic, split = _step_statistics(observed, np.ones((1, 30)))
-    # The empty first weeks alone are not a side: the earliest split holds 10 expected entries.
-    assert statistic[0] > 0 and split[0] + 1 >= MIN_EXPECTED
-    # Thin series: no split leaves MIN_EXPECTED on both sides, so there is no step at all.
-    assert _step_statistics(observed, np.full((1, 30), 0.3))[0][0] == 0.0
+    # The empty first weeks alone are not a side: the earliest split holds 10 expected entries
+    # at the series' own rate (0.9 a week: 12 weeks).
+    assert statistic[0] > 0 and 0.9 * (split[0] + 1) >= MIN_EXPECTED
+    # Thin series: 15 entries in all cannot put 10 on both sides, so there is no step at all.
+    thin = np.r_[np.zeros(15), np.ones(15)][None, :]
+    assert _step_statistics(thin, np.ones((1, 30)))[0][0] == 0.0
+
+
+def test_a_steps_statistic_and_date_do_not_depend_on_the_scale_of_its_exposure() -> None:
+    # A reference factor that over- or understates a segment's rate rescales its exposure; the
+    # likelihood ratio ignores the scale, and so must the splits it may take.
+    rng = np.random.default_rng(3)
+    exposure = np.full((1, 26), 1.5)
+    observed = rng.poisson(np.r_[np.full(9, 0.8), np.full(17, 2.4)])[None, :].astype(float)
+    base = _step_statistics(observed, exposure)
+    for scale in (0.3, 3.0):
+        statistic, split = _step_statistics(observed, exposure * scale)
+        assert statistic[0] == pytest.approx(base[0][0]) and split[0] == base[1][0]
+
+
+def test_a_thinly_priced_segment_may_step_where_its_own_entries_allow() -> None:
+    # Seven weeks before a step with 9 entries at 1.3 a week of rate, then 4 a week: priced at
+    # a third of its real rate (exposure 0.4 a week) the before side holds 2.8 units, short of
+    # MIN_EXPECTED in the exposure's units, yet 10 entries' worth at the segment's own rate.
+    observed = np.r_[np.array([1, 2, 1, 1, 2, 1, 1], float), np.full(19, 4.0)][None, :]
+    statistic, split = _step_statistics(observed, np.full((1, 26), 0.4))
+    assert statistic[0] > 0 and split[0] + 1 <= 8

@@ -61,7 +61,11 @@ MIN_WEEKS = 3  # each side of a split holds at least this many weeks with exposu
 # ... and at least this many expected entries: a split leaving a handful of expected entries
 # on one side (a small province's first or last weeks) cannot establish a rate there, and
 # such splits give the largest statistics under no change, so they set the max-T bound for
-# every segment. The same 10 expected entries' worth of evidence as PRIOR.
+# every segment. The same 10 expected entries' worth of evidence as PRIOR. Counted at the
+# segment's own rate under no change (its entries over its exposure, the rate the bootstrap
+# draws at), not in units of the exposure: the likelihood ratio does not depend on the
+# exposure's scale, which the segment's reference factor sets (on a regional shock that factor
+# already carries the shock), so the splits it may take should not either.
 MIN_EXPECTED = 10.0
 REPLICATES = 400  # bootstrap draws of the maximum statistic under no change
 AGE = "seq"  # the due's age: segment and rest are compared at the same age in the same week
@@ -139,8 +143,9 @@ def _step_statistics(o: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """The best one-sided step-up LR per row of ``o`` (..., weeks) and its split index.
 
     The split ``k`` puts weeks ``0..k`` before and ``k+1..`` after; both sides need
-    MIN_WEEKS weeks with exposure and MIN_EXPECTED expected entries. Returns (statistic, k)
-    over the last axis.
+    MIN_WEEKS weeks with exposure and MIN_EXPECTED expected entries at the row's own rate
+    under no change (its entries over its exposure), so rescaling a row's exposure changes
+    neither its statistic nor its splits. Returns (statistic, k) over the last axis.
     """
     co, cx = np.cumsum(o, axis=-1), np.cumsum(x, axis=-1)
     total_o, total_x = co[..., -1:], cx[..., -1:]
@@ -158,7 +163,7 @@ def _step_statistics(o: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarr
     weeks_seen = np.cumsum(x > 0, axis=-1)
     before_ok = weeks_seen[..., :-1] >= MIN_WEEKS
     after_ok = (weeks_seen[..., -1:] - weeks_seen[..., :-1]) >= MIN_WEEKS
-    enough = (x1 >= MIN_EXPECTED) & (x2 >= MIN_EXPECTED)
+    enough = (x1 * r0 >= MIN_EXPECTED) & (x2 * r0 >= MIN_EXPECTED)
     valid = before_ok & after_ok & enough & (r2 > r1) & (x1 > 0)
     lr = np.where(valid, np.maximum(lr, 0.0), 0.0)
     return lr.max(axis=-1), lr.argmax(axis=-1)
