@@ -120,10 +120,12 @@ class ScorecardLearner(Learner):
     name = "scorecard"
 
     def _model(self) -> Scorecard:
-        # the small-book settings: penalty chosen on inner folds, pre-bins of 40 rows or more
+        # the small-book settings: penalty chosen on inner folds, pre-bins of 40 rows or more;
+        # the binning limits stay optbinning's (the seventh pass measured them on the card alone)
         return Scorecard(
             features="none",
             C="auto",
+            bin_limits="none",
             min_prebin_rows=40,
             special_codes=self.context["special_codes"],
             n_jobs=self.context["n_jobs"],
