@@ -61,7 +61,7 @@ def choose_bin_limits(
     folds = list(StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(y, y))
     scores: dict[BinLimits, float] = {}
     for limits in grid:
-        aucs = [float(roc_auc_score(y[held], fit_and_score(limits, train, held))) for train, held in folds]
+        aucs = [roc_auc_score(y[held], fit_and_score(limits, train, held)) for train, held in folds]
         scores[limits] = float(np.mean(aucs))
     best = grid[0]
     for limits in grid[1:]:
