@@ -37,7 +37,9 @@ The bins' coarseness (optbinning's most bins per feature and least share of rows
 ``bin_limits``: ``"none"`` leaves optbinning's own, a pair ``(max_n_bins, min_bin_size)`` fixes
 them, ``"auto"`` chooses among :data:`~fairdebt.risk.binlimits.BIN_LIMITS_GRID` on five inner
 folds, each candidate card refitted from its binning (:mod:`fairdebt.risk.binlimits`), and
-``"small"`` is ``"auto"`` on a small book and ``"none"`` otherwise. Each bin
+``"small"`` is ``"auto"`` on a small book and ``"none"`` otherwise. The default is ``"none"``:
+on German credit's development folds ``"auto"`` lost 0.0038 AUC on average and on every seed
+(seventh pass). Each bin
 then gets integer points::
 
     points[j, b] = round(factor * weight[j, b] * woe[j, b] + (offset - factor * intercept) / m)
@@ -157,7 +159,7 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         min_prebin_rows: int = 0,
         min_iv: float = 0.0,
         C: float | str = "small",
-        bin_limits: str | tuple[int | None, float | None] = "small",
+        bin_limits: str | tuple[int | None, float | None] = "none",
         segments: str = "auto",
         features: str = "auto",
         drop: Sequence[str] = (),
