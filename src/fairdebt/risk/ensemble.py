@@ -60,7 +60,13 @@ from sklearn.utils.validation import check_is_fitted
 from fairdebt.risk.budget import BIG_BOOK, SMALL_BOOK_RARE, Budget
 from fairdebt.risk.estimator import RiskModel
 from fairdebt.risk.gbm import inner_folds
-from fairdebt.risk.learners import LEARNERS, Learner, make_learner, repeat_seed
+from fairdebt.risk.learners import (
+    LEARNERS,
+    SMALL_BOOK_LEARNERS,
+    Learner,
+    make_learner,
+    repeat_seed,
+)
 
 __all__ = [
     "BLENDS",
@@ -272,6 +278,11 @@ class EnsembleModel(RiskModel):
         if self.trees is not None and int(self.trees) < 1:
             raise ValueError(f"trees must be at least 1 (got {self.trees})")
         self.repeats_ = inner_repeats(y, self.repeats)
+        notes = []
+        if not (fewest <= SMALL_BOOK_RARE and len(y) <= BIG_BOOK):
+            left = [n for n in names if n in SMALL_BOOK_LEARNERS]
+            names = [n for n in names if n not in SMALL_BOOK_LEARNERS] or names
+            notes = [f"{n}: left out, a learner for small books" for n in left if n not in names]
         splits = [
             inner_folds(y, folds, repeat_seed(self.random_state, r)) for r in range(self.repeats_)
         ]
@@ -303,7 +314,7 @@ class EnsembleModel(RiskModel):
         self._blend(oof, y, names)
         self.settings_ = {name: self.learners_[name].describe() for name in names}
         self.fit_seconds_ = round(budget.elapsed(), 2)
-        return []
+        return notes
 
     def _blend(self, oof: Mapping[str, np.ndarray], y: np.ndarray, names: list[str]) -> None:
         """Platt scalings, selection and blend from each learner's (repeats, rows) scores."""
