@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import ThreadpoolController
 
 from fairdebt.risk.budget import BIG_BOOK_TREES, SAMPLE_ROWS, stratified_sample
 from fairdebt.risk.gbm import GBMModel, inner_folds, lgb_frame
@@ -83,6 +84,8 @@ LEARNERS = (
     "logit",
     "pairs",
 )
+_THREADS = ThreadpoolController()
+
 #: Learners that join only on a small book (rarer class at most ``SMALL_BOOK_RARE`` rows, at
 #: most ``BIG_BOOK`` rows): ``pairs`` builds up to 1,500 product columns for every row.
 SMALL_BOOK_LEARNERS = ("pairs",)
@@ -411,6 +414,12 @@ class PairLogitLearner(Learner):
     name = "pairs"
 
     def fit(self, X: pd.DataFrame, y: np.ndarray, splits: Sequence[_Folds]) -> np.ndarray:
+        # one BLAS thread, as the scorecard's regression (fairdebt.risk.regression): at several
+        # hundred columns OpenBLAS starts threads, and on a shared two-core machine they wait
+        with _THREADS.limit(limits=1, user_api="blas"):
+            return self._fit(X, y, splits)
+
+    def _fit(self, X: pd.DataFrame, y: np.ndarray, splits: Sequence[_Folds]) -> np.ndarray:
         folds = splits[0]
         self.design_ = PairDesign(
             kinds=self.context["kinds"], special_codes=self.context["special_codes"]
