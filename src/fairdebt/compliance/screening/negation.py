@@ -58,6 +58,10 @@ _HEDGE = re.compile(
     r"stop (?:a |the |any )?(?:warrant|lawsuit|court case|case|arrest|bailiffs?|enforcement)|"
     # A negated escape is a promise of what follows ("you won't escape jail", "can't avoid court").
     r"(?:be able to )?(?:escape|avoid|dodge|evade|outrun|hide|get away|run from|get out of)|"
+    # The debtor's own failure ("Didn't pick up our 15 calls today?") is no promise of ours.
+    r"(?:pick(?:ing)? up|answer(?:ing)?|respond(?:ing)?|repl(?:y|ying)|return(?:ing)?|"
+    r"get(?:ting)? back)"
+    r"(?= (?:our|my|the|any|to|us|me)(?![a-z]))|"
     # A wish denied is no promise: "I really don't want this to end up in court".
     r"(?:really )?want (?:this|it|that|things|matters|you|us|me|anyone)? ?to)|"
     r"是?(?:开玩笑|吓唬|吓你|说着玩|闹着玩|逗你|唬你)|(?:会|要)?(?:手软|客气|留情|放过|善罢甘休|罢休|"

@@ -296,6 +296,15 @@ _CONDEMNED = re.compile(
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
     r"disciplin\w*|re-?briefed|coaching|warning issued)(?![A-Za-z])|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
+#: Right before a quotation: a message the customer forwarded to us (「您转来的那条“再不还就弄死你”
+#: 的短信不是我司发送的」, "the text you forwarded saying '…'"): its sender's words, not ours.
+_FORWARDED = re.compile(
+    r"(?:转来|轉來|发来|發來|转发|轉發|截图|截圖)(?:给我们)?的?(?:那|这|這)?(?:条|條|则|則|张|張|封)?"
+    r"(?:短信|消息|信息|微信|邮件|郵件)?[\s:：]*$|"
+    r"(?i:you (?:forwarded|sent us|sent me|screenshotted)"
+    r"(?: (?:the|a|this|that))?(?: (?:text|message|sms|email|screenshot))?(?: (?:saying|that said|"
+    r"which said|reading))?[\s:]*)$"
+)
 #: A writer correcting their own slip quotes the words to correct them ("my dictation turned
 #: 'mail' into 'jail'", 「上条短信打错了，“起诉”应为“起算”」): in that sentence they are mentioned.
 _CORRECTION = re.compile(
@@ -337,6 +346,10 @@ _VERDICT = re.compile(f"{_CONDEMNED.pattern}|{_WRONG.pattern}")
 _STAFF_SAID = re.compile(
     r"(?:同事|坐席|催收员|催收員|员工|員工|外包(?:人员|公司|机构)?)[^，。！？,.!?]{0,10}?(?:说|說|称|稱|告诉您|告訴您)|"
     r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another) (?:colleague|agent|representative|rep|collector|"
+    r"advis[eo]r|team member|member of staff)[’']s "
+    r"(?:remark|comment|words|statement|claim|threat)s?"
+    r"(?: that| saying| which said)?)(?![A-Za-z])|"
+    r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another) (?:colleague|agent|representative|rep|collector|"
     r"advis[eo]r|team member|member of staff)(?:[’']s (?:message|text|email|letter|call|note))?"
     r"(?: [a-z]+){0,4}? (?:said|told you|wrote|texted|stated|claimed|mentioned))(?![A-Za-z])"
 )
@@ -373,6 +386,9 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     condemned = _VERDICT.search(outside) is not None
     for start, end in quotes:
         sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
+        if _FORWARDED.search(outside, sentence, start):
+            spans.append((start, end))
+            continue
         stop = SENTENCE_END.search(outside, end)
         if _CORRECTION.search(outside, sentence, stop.start() if stop else len(outside)):
             spans.append((start, end))
