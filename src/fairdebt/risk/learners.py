@@ -385,13 +385,8 @@ class SplineLogitLearner(Learner):
         else:
             self.c_, self.grid_auc_ = fit_penalised(design, y, folds)
         # the chosen penalty looks best on the folds that chose it: fresh split for the blend
-        oof = np.full((len(splits), len(y)), np.nan)
         fresh = fresh_folds(y, len(folds), self.context["random_state"], len(splits))
-        for r, split in enumerate(fresh):
-            for train, held in split:
-                fold = LogisticRegression(C=self.c_, max_iter=2000).fit(design[train], y[train])
-                oof[r, held] = fold.decision_function(design[held])
-        self.model_ = LogisticRegression(C=self.c_, max_iter=2000).fit(design, y)
+        self.model_, oof = _fit_logistic(design, y, self.c_, fresh)
         return oof
 
     def log_odds(self, X: pd.DataFrame) -> np.ndarray:
@@ -427,13 +422,8 @@ class PairLogitLearner(Learner):
         (self.c_, self.scale_), self.grid_auc_ = fit_penalised_pairs(self.design_, X, y, folds)
         design = self.design_.transform(X, self.scale_)
         # the chosen settings look best on the folds that chose them: fresh split for the blend
-        oof = np.full((len(splits), len(y)), np.nan)
         fresh = fresh_folds(y, len(folds), self.context["random_state"], len(splits))
-        for r, split in enumerate(fresh):
-            for train, held in split:
-                fold = LogisticRegression(C=self.c_, max_iter=2000).fit(design[train], y[train])
-                oof[r, held] = fold.decision_function(design[held])
-        self.model_ = LogisticRegression(C=self.c_, max_iter=2000).fit(design, y)
+        self.model_, oof = _fit_logistic(design, y, self.c_, fresh)
         return oof
 
     def log_odds(self, X: pd.DataFrame) -> np.ndarray:
@@ -450,6 +440,19 @@ class PairLogitLearner(Learner):
 
     def describe(self) -> dict[str, Any]:
         return {"C": self.c_, "product_scale": self.scale_, "products": len(self.design_.pairs_)}
+
+
+def _fit_logistic(
+    design: np.ndarray, y: np.ndarray, c: float, fresh: Sequence[_Folds]
+) -> tuple[LogisticRegression, np.ndarray]:
+    """A logistic regression at penalty ``c`` on every row, and its held-out decision values on
+    each repeat of ``fresh`` folds (one row of scores per repeat)."""
+    oof = np.full((len(fresh), len(y)), np.nan)
+    for r, split in enumerate(fresh):
+        for train, held in split:
+            fold = LogisticRegression(C=c, max_iter=2000).fit(design[train], y[train])
+            oof[r, held] = fold.decision_function(design[held])
+    return LogisticRegression(C=c, max_iter=2000).fit(design, y), oof
 
 
 def make_learner(name: str, context: Mapping[str, Any]) -> Learner:
