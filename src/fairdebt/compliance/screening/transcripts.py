@@ -299,6 +299,8 @@ _CONDEMNED = re.compile(
 #: Right before a quotation: a message the customer forwarded to us (「您转来的那条“再不还就弄死你”
 #: 的短信不是我司发送的」, "the text you forwarded saying '…'"): its sender's words, not ours.
 _FORWARDED = re.compile(
+    # 「您说的这种“P图发朋友圈”的做法」: the customer's own words for what happened.
+    r"(?:您|你)(?:刚才|剛才)?(?:说|說|提到|反映)的(?:这种|這種|那种|那種|这个|這個|那个|那個|这些|這些)?$|"
     r"(?:转来|轉來|发来|發來|转发|轉發|截图|截圖)(?:给我们)?的?(?:那|这|這)?(?:条|條|则|則|张|張|封)?"
     r"(?:短信|消息|信息|微信|邮件|郵件)?[\s:：]*$|"
     r"(?i:you (?:forwarded|sent us|sent me|screenshotted)"
@@ -321,6 +323,7 @@ _CORRECTION = re.compile(
 #: were wrong ("This was completely unacceptable", 「深表歉意」).
 _WRONG = re.compile(
     r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|不实|不實|不属实|不屬實|虚假|虛假|"
+    r"不允许|不允許|严格禁止|嚴格禁止|明令禁止|"
     r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|uph[oe]ld\w*|apolog\w*|"
     r"should(?: not|n't|n’t) have|(?:fell|falls?) (?:well |far )?(?:below|short of) the standards?|"
     r"(?:neither|none)(?: of (?:this|that|it|them|these|those|the))?(?: (?:statements?|claims?|"
@@ -358,7 +361,8 @@ _OTHER_SPEAKER = re.compile(
     r"有人|对方|對方|那个人|那個人|那人|他们|他們|之前的人|上一家|催收员|催收員|坐席|员工|員工|"
     r"外访员|外訪員|人员|人員|自称|自稱|"
     r"(?<![A-Za-z])(?i:agents?|collectors?|callers?|advis[eo]rs?|reps?|representatives?|"
-    r"staff|someone|somebody|they|the last lot|bailiffs?)(?![A-Za-z])"
+    r"staff|someone|somebody|they|the last lot|bailiffs?|vendors?|agency|agencies|contractors?|"
+    r"third[- ]part(?:y|ies))(?![A-Za-z])"
 )
 
 
