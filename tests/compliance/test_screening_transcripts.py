@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from fairdebt.cli import app
 from fairdebt.compliance.screening import screen, verdict
+from fairdebt.compliance.screening.quotations import quoted_spans
 from fairdebt.compliance.screening.transcripts import (
     Turn,
     collector_spans,
     parse_transcript,
-    quoted_spans,
     read_turns,
     screen_transcript,
 )

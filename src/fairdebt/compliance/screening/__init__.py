@@ -39,13 +39,12 @@ from fairdebt.compliance.screening.lexicon import Entry
 from fairdebt.compliance.screening.matching import Matcher, applies, matcher
 from fairdebt.compliance.screening.negation import CLAUSE_BREAK, without_promises
 from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
+from fairdebt.compliance.screening.quotations import blank_spans, quoted_spans
 from fairdebt.compliance.screening.transcripts import (
     Turn,
     TurnFinding,
-    blank_spans,
     collector_spans,
     parse_transcript,
-    quoted_spans,
     screen_transcript,
 )
 from fairdebt.errors import InputError
