@@ -73,6 +73,8 @@ FIRST_SHOTS = {
     68: "809e20e",
     69: "6d10788",
     70: "6d10788",
+    71: "3da3c7f",
+    72: "3da3c7f",
 }
 _SCREEN = """
 import json, sys

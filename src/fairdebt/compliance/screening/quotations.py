@@ -69,7 +69,8 @@ _CORRECTION = re.compile(
     # with 'jail'") mentions them too.
     r"(?<![A-Za-z])(?i:(?:asked|asks|asking|wondered|wondering|enquired|inquired|queried) "
     r"(?:us |me )?(?:whether|if))(?![A-Za-z])|"
-    r"(?<![A-Za-z])(?i:typo|autocorrect\w*|dictation|"
+    r"翻译错误|翻譯錯誤|误译|誤譯|(?<![A-Za-z])(?i:typo|autocorrect\w*|dictation|mistranslat\w*|"
+    r"translation error|"
     r"voice[- ]to[- ]text|speech[- ]to[- ]text|should have read|should read|i meant|"
     r"meant to (?:say|write|type))(?![A-Za-z])"
 )
@@ -79,7 +80,8 @@ _WRONG = re.compile(
     r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|不实|不實|不属实|不屬實|虚假|虛假|"
     r"不允许|不允許|严格禁止|嚴格禁止|明令禁止|"
     r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|uph[oe]ld\w*|apolog\w*|"
-    r"should(?: not|n't|n’t) have|(?:fell|falls?) (?:well |far )?(?:below|short of) the standards?|"
+    r"should(?: not| never|n't|n’t) have|"
+    r"(?:fell|falls?) (?:well |far )?(?:below|short of) the standards?|"
     r"(?:neither|none)(?: of (?:this|that|it|them|these|those|the))?(?: (?:statements?|claims?|"
     r"comments?|remarks?|threats?))? (?:is|was|were|are) (?:acceptable|appropriate|true|accurate)|"
     r"(?:that|this|those|these|which|it|(?:the|those|these|such|their|his|her) "
@@ -109,6 +111,12 @@ _STAFF_SAID = re.compile(
     r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another) (?:colleague|agent|representative|rep|collector|"
     r"advis[eo]r|team member|member of staff)(?:[’']s (?:message|text|email|letter|call|note))?"
     r"(?: [a-z]+){0,4}? (?:said|told you|wrote|texted|stated|claimed|mentioned))(?![A-Za-z])"
+)
+#: Someone else's words told back to the customer ("Someone told you in Chinese that you were a
+#: 'deadbeat'"), to the end of the sentence, under a verdict.
+_OTHER_SAID = re.compile(
+    r"(?<![A-Za-z])(?i:(?:someone|somebody|a caller|another caller|the caller|a previous agency|"
+    r"the last (?:caller|agent|collector|guy)) (?:told|called|texted|messaged) you)(?![A-Za-z])"
 )
 #: Someone else's act inside the account: another speaker, not the one writing now.
 _OTHER_SPEAKER = re.compile(
@@ -177,7 +185,9 @@ def _reported_spans(text: str) -> list[tuple[int, int]]:
     called you 'a scrounger' and said bailiffs would come. That was wrong"): the complaint's
     account, not the writer's words. Without the verdict, or without
     another speaker in the account ("You told us you'd pay, you liar"), the sentence is read."""
-    if not (_REPORT.search(text) or _STAFF_SAID.search(text)) or not _VERDICT.search(text):
+    if not (
+        _REPORT.search(text) or _STAFF_SAID.search(text) or _OTHER_SAID.search(text)
+    ) or not _VERDICT.search(text):
         return []
     spans = []
     for report in _REPORT.finditer(text):
@@ -185,7 +195,7 @@ def _reported_spans(text: str) -> list[tuple[int, int]]:
         stop = end.start() if end else len(text)
         if _OTHER_SPEAKER.search(text, report.end(), stop):
             spans.append((report.end(), stop))
-    for said in _STAFF_SAID.finditer(text):
+    for said in (*_STAFF_SAID.finditer(text), *_OTHER_SAID.finditer(text)):
         end = SENTENCE_END.search(text, said.end())
         spans.append((said.end(), end.start() if end else len(text)))
     return spans
