@@ -75,6 +75,8 @@ FIRST_SHOTS = {
     70: "6d10788",
     71: "3da3c7f",
     72: "3da3c7f",
+    73: "ffd25fb",
+    74: "ffd25fb",
 }
 _SCREEN = """
 import json, sys

@@ -118,6 +118,13 @@ _OTHER_SAID = re.compile(
     r"(?<![A-Za-z])(?i:(?:someone|somebody|a caller|another caller|the caller|a previous agency|"
     r"the last (?:caller|agent|collector|guy)) (?:told|called|texted|messaged) you)(?![A-Za-z])"
 )
+#: A report answered with a denial ("You reported that an earlier caller said you'd be arrested.
+#: That caller did not work for us, and no one can be arrested for a consumer debt").
+_DENIED = re.compile(
+    r"(?<![A-Za-z])(?i:no one (?:can|will|could)|nobody (?:can|will|could)|did not work for us|"
+    r"didn[’']t work for us|does not work for us|doesn[’']t work for us|not (?:one of )?our "
+    r"(?:staff|agents?|employees?))(?![A-Za-z])|不是我司|并非我司|不是我们的(?:员工|人员)"
+)
 #: Someone else's act inside the account: another speaker, not the one writing now.
 _OTHER_SPEAKER = re.compile(
     r"有人|对方|對方|那个人|那個人|那人|他们|他們|之前的人|上一家|催收员|催收員|坐席|员工|員工|"
@@ -185,9 +192,9 @@ def _reported_spans(text: str) -> list[tuple[int, int]]:
     called you 'a scrounger' and said bailiffs would come. That was wrong"): the complaint's
     account, not the writer's words. Without the verdict, or without
     another speaker in the account ("You told us you'd pay, you liar"), the sentence is read."""
-    if not (
-        _REPORT.search(text) or _STAFF_SAID.search(text) or _OTHER_SAID.search(text)
-    ) or not _VERDICT.search(text):
+    if not (_REPORT.search(text) or _STAFF_SAID.search(text) or _OTHER_SAID.search(text)) or not (
+        _VERDICT.search(text) or _DENIED.search(text)
+    ):
         return []
     spans = []
     for report in _REPORT.finditer(text):
