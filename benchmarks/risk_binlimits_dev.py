@@ -14,16 +14,13 @@ Prints one JSON line per outer fold, then the mean difference per seed and over 
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
 
-from fairdebt.risk import Scorecard, make_target
+from fairdebt.risk import Scorecard
+from risk_dev import development_folds, emit, german
 
 
 def main() -> None:
@@ -32,29 +29,20 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2,3,7,11")
     parser.add_argument("--out", default="")
     args = parser.parse_args()
-    frame = pd.read_csv(Path(args.data) / "german_credit.csv", low_memory=False)
-    y = make_target(frame["creditability"], "bad", column="creditability")
-    X = frame.drop(columns=["creditability"])
+    X, y = german(args.data)
     rows = []
-    for seed in [int(s) for s in args.seeds.split(",")]:
-        if seed == 42:
-            raise SystemExit("seed 42 is the benchmark's: not a development seed")
-        split = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-        for fold, (train, test) in enumerate(split.split(np.zeros(len(y)), y)):
-            row: dict[str, object] = {"seed": seed, "fold": fold}
-            for label, setting in (("main", "none"), ("auto", "auto")):
-                start = time.perf_counter()
-                card = Scorecard(bin_limits=setting).fit(X.iloc[train], y[train])
-                row[f"{label}_seconds"] = round(time.perf_counter() - start, 2)
-                score = card.predict_proba(X.iloc[test])[:, 1]
-                row[label] = round(float(roc_auc_score(y[test], score)), 6)
-            row["limits"] = list(card.bin_limits_)
-            row["inner"] = {str(tuple(k)): round(v, 5) for k, v in card.bin_limits_scores_.items()}
-            rows.append(row)
-            print(json.dumps(row), flush=True)
-            if args.out:
-                with open(args.out, "a") as handle:
-                    handle.write(json.dumps(row) + "\n")
+    for seed, fold, train, test in development_folds(y, [int(s) for s in args.seeds.split(",")]):
+        row: dict[str, object] = {"seed": seed, "fold": fold}
+        for label, setting in (("main", "none"), ("auto", "auto")):
+            start = time.perf_counter()
+            card = Scorecard(bin_limits=setting).fit(X.iloc[train], y[train])
+            row[f"{label}_seconds"] = round(time.perf_counter() - start, 2)
+            score = card.predict_proba(X.iloc[test])[:, 1]
+            row[label] = round(float(roc_auc_score(y[test], score)), 6)
+        row["limits"] = list(card.bin_limits_)
+        row["inner"] = {str(tuple(k)): round(v, 5) for k, v in card.bin_limits_scores_.items()}
+        rows.append(row)
+        emit(row, args.out)
     table = pd.DataFrame(rows)
     table["gain"] = table["auto"] - table["main"]
     by_seed = table.groupby("seed")[["main", "auto", "gain"]].mean()

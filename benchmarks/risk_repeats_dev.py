@@ -17,49 +17,11 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
-from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
 
-from fairdebt.risk import EnsembleModel, make_target
-from fairdebt.risk import ensemble as ensemble_module
-from fairdebt.risk.learners import Learner
-
-ENSEMBLE = {"time_budget": 300.0, "max_trials": 40, "n_jobs": 1}
-
-
-def _fit_recording(X: pd.DataFrame, y: np.ndarray) -> tuple[EnsembleModel, dict[str, Any]]:
-    """An ensemble with repeats=3, and each learner's (repeats, rows) held-out scores."""
-    captured: dict[str, np.ndarray] = {}
-    made: list[Learner] = []
-    original = ensemble_module.make_learner
-
-    def recording(name: str, context: Any) -> Learner:
-        learner = original(name, context)
-        fit = learner.fit
-
-        def fit_and_keep(X_: pd.DataFrame, y_: np.ndarray, splits: Any) -> np.ndarray:
-            scores = fit(X_, y_, splits)
-            captured[name] = np.asarray(scores, dtype=float)
-            return scores
-
-        learner.fit = fit_and_keep  # type: ignore[method-assign]
-        made.append(learner)
-        return learner
-
-    ensemble_module.make_learner = recording  # type: ignore[assignment]
-    try:
-        model = EnsembleModel(repeats=3, **ENSEMBLE).fit(X, y)  # type: ignore[arg-type]
-    finally:
-        ensemble_module.make_learner = original
-    for learner in made:
-        del learner.fit  # back to the class's method, so the model copies cleanly
-    return model, captured
+from risk_dev import development_folds, emit, fit_recording, german
 
 
 def main() -> None:
@@ -68,38 +30,27 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--out", default="")
     args = parser.parse_args()
-    frame = pd.read_csv(Path(args.data) / "german_credit.csv", low_memory=False)
-    y = make_target(frame["creditability"], "bad", column="creditability")
-    X = frame.drop(columns=["creditability"])
+    X, y = german(args.data)
     rows = []
-    for seed in [int(s) for s in args.seeds.split(",")]:
-        split = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-        for fold, (train, test) in enumerate(split.split(np.zeros(len(y)), y)):
-            model, captured = _fit_recording(X.iloc[train], y[train])
-            names = list(model.weights_)
-            single = copy.deepcopy(model)
-            single._blend({n: captured[n][:1] for n in names}, y[train], names)
-            row = {
-                "seed": seed,
-                "fold": fold,
-                "auc_repeats1": float(
-                    roc_auc_score(y[test], single.predict_proba(X.iloc[test])[:, 1])
-                ),
-                "auc_repeats3": float(
-                    roc_auc_score(y[test], model.predict_proba(X.iloc[test])[:, 1])
-                ),
-                "weights_repeats1": {n: round(w, 3) for n, w in single.weights_.items()},
-                "weights_repeats3": {n: round(w, 3) for n, w in model.weights_.items()},
-                "trials": model.settings_.get("lightgbm", {}).get("trials"),
-                "fit_seconds": model.fit_seconds_,
-                "learner_seconds": model.learner_seconds_,
-            }
-            row["gain"] = row["auc_repeats3"] - row["auc_repeats1"]
-            rows.append(row)
-            print(json.dumps(row), flush=True)
-            if args.out:
-                with open(args.out, "a", encoding="utf-8") as out:
-                    out.write(json.dumps(row) + "\n")
+    for seed, fold, train, test in development_folds(y, [int(s) for s in args.seeds.split(",")]):
+        model, captured = fit_recording(X.iloc[train], y[train], repeats=3)
+        names = list(model.weights_)
+        single = copy.deepcopy(model)
+        single._blend({n: captured[n][:1] for n in names}, y[train], names)
+        row = {
+            "seed": seed,
+            "fold": fold,
+            "auc_repeats1": float(roc_auc_score(y[test], single.predict_proba(X.iloc[test])[:, 1])),
+            "auc_repeats3": float(roc_auc_score(y[test], model.predict_proba(X.iloc[test])[:, 1])),
+            "weights_repeats1": {n: round(w, 3) for n, w in single.weights_.items()},
+            "weights_repeats3": {n: round(w, 3) for n, w in model.weights_.items()},
+            "trials": model.settings_.get("lightgbm", {}).get("trials"),
+            "fit_seconds": model.fit_seconds_,
+            "learner_seconds": model.learner_seconds_,
+        }
+        row["gain"] = row["auc_repeats3"] - row["auc_repeats1"]
+        rows.append(row)
+        emit(row, args.out)
     table = pd.DataFrame(rows)
     summary = table.groupby("seed")[["auc_repeats1", "auc_repeats3", "gain"]].mean()
     print(summary.round(4).to_string())

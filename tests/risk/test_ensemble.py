@@ -47,7 +47,7 @@ def test_contributions_add_up_to_the_ensembles_log_odds(ensemble, german) -> Non
     np.testing.assert_allclose(base + contributions.sum(axis=1), np.log(p / (1 - p)), atol=1e-8)
 
 
-@pytest.mark.parametrize("learner", ["logit", "extratrees", "forest", "randomforest"])
+@pytest.mark.parametrize("learner", ["logit", "pairs", "extratrees", "forest", "randomforest"])
 def test_each_learner_alone_gives_contributions_that_add_up_to_its_log_odds(
     learner: str, german
 ) -> None:

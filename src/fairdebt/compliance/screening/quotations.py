@@ -45,7 +45,7 @@ _ROLE = re.compile(
 )
 #: A quality or training note's verdict on what an agent said. "FAIL" only in capitals: "failed
 #: to pay" is the debt, not a verdict.
-_CONDEMNED = re.compile(
+_CONDEMNED = (
     r"违规|違規|违反|違反|红线|紅線|禁用|严禁|嚴禁|不得使用|停岗|停崗|处分|處分|整改|扣分"
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
     r"disciplin\w*|re-?briefed|coaching|warning issued)(?![A-Za-z])|(?<![A-Za-z])FAIL(?![A-Za-z])"
@@ -76,7 +76,7 @@ _CORRECTION = re.compile(
 )
 #: A reply's verdict on conduct the customer reported, or on an agent's words it quotes: they
 #: were wrong ("This was completely unacceptable", 「深表歉意」).
-_WRONG = re.compile(
+_WRONG = (
     r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|不实|不實|不属实|不屬實|虚假|虛假|"
     r"不允许|不允許|严格禁止|嚴格禁止|明令禁止|"
     r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|uph[oe]ld\w*|apolog\w*|"
@@ -98,8 +98,8 @@ _REPORT = re.compile(
     r"(?<![A-Za-z])(?i:you (?:told us|said|mentioned|reported|explained|complained)|"
     r"your complaint (?:says|said|is|was|that)|according to you)(?![A-Za-z])"
 )
-#: Any verdict, QA's or a reply's (one scan for the common case of none).
-_VERDICT = re.compile(f"{_CONDEMNED.pattern}|{_WRONG.pattern}")
+#: Any verdict, QA's (``_CONDEMNED``) or a reply's (``_WRONG``), in one scan.
+_VERDICT = re.compile(f"{_CONDEMNED}|{_WRONG}")
 #: A colleague's words reported by the one correcting them (「上午同事发消息说…」, "my colleague's
 #: message this morning said…"), to the end of the sentence.
 _STAFF_SAID = re.compile(
