@@ -13,25 +13,20 @@ Prints one JSON line per outer fold, then the mean difference per seed and over 
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from fairdebt.risk import Scorecard
-from risk_dev import development_folds, emit, german
+from risk_dev import arguments, development_folds, emit, german
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", default="../shared/data")
-    parser.add_argument("--seeds", default="1,2,3,7,11")
-    parser.add_argument("--out", default="")
-    args = parser.parse_args()
+    args = arguments(__doc__, "1,2,3,7,11")
     X, y = german(args.data)
     rows = []
-    for seed, fold, train, test in development_folds(y, [int(s) for s in args.seeds.split(",")]):
+    for seed, fold, train, test in development_folds(y, args.seeds):
         row: dict[str, object] = {"seed": seed, "fold": fold}
         for label, setting in (("main", "none"), ("auto", "auto")):
             start = time.perf_counter()

@@ -8,6 +8,7 @@ blended again another way, and one JSON line per fold.
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,6 +24,17 @@ from fairdebt.risk.learners import Learner
 
 #: The ensemble's settings in every development fit (the benchmark's, on one core).
 ENSEMBLE: dict[str, Any] = {"time_budget": 300.0, "max_trials": 40, "n_jobs": 1}
+
+
+def arguments(doc: str | None, seeds: str) -> argparse.Namespace:
+    """The scripts' command line: ``--data``, ``--seeds`` (comma-separated) and ``--out``."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--data", default="../shared/data")
+    parser.add_argument("--seeds", default=seeds)
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    args.seeds = [int(s) for s in args.seeds.split(",")]
+    return args
 
 
 def german(data: str) -> tuple[pd.DataFrame, np.ndarray]:

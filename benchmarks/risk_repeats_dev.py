@@ -15,24 +15,19 @@ Prints one JSON line per outer fold, then the mean difference per seed.
 
 from __future__ import annotations
 
-import argparse
 import copy
 
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from risk_dev import development_folds, emit, fit_recording, german
+from risk_dev import arguments, development_folds, emit, fit_recording, german
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", default="../shared/data")
-    parser.add_argument("--seeds", default="1,2,3")
-    parser.add_argument("--out", default="")
-    args = parser.parse_args()
+    args = arguments(__doc__, "1,2,3")
     X, y = german(args.data)
     rows = []
-    for seed, fold, train, test in development_folds(y, [int(s) for s in args.seeds.split(",")]):
+    for seed, fold, train, test in development_folds(y, args.seeds):
         model, captured = fit_recording(X.iloc[train], y[train], repeats=3)
         names = list(model.weights_)
         single = copy.deepcopy(model)
