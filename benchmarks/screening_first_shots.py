@@ -77,6 +77,8 @@ FIRST_SHOTS = {
     72: "3da3c7f",
     73: "ffd25fb",
     74: "ffd25fb",
+    75: "7ed20c6",
+    76: "7ed20c6",
 }
 _SCREEN = """
 import json, sys

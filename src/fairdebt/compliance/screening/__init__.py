@@ -103,15 +103,18 @@ def screen(
         text = _kept(text, turns)
     # Words quoted as the customer's, or as an agent's in a note that condemns them, are not
     # the collector's own (a QA finding quoting 「坐牢」 uses no threat).
+    compiled = matcher((*rules.lexicons, *lexicons))
+    meanings, plan = _plan(compiled, facts, pack)
     quotes = quoted_spans(text)
+    # A hit was cancelled: the risky words are negated, a lawful formula, or someone else's
+    # words quoted or reported (then what is left is too little for the n-grams to read: 「培训
+    # 要点：禁用话术包括“坐牢”“上黑名单”」 leaves 「培训要点：禁用话术包括」).
+    explained = bool(quotes) and _quoted_hit(compiled, meanings, plan, text, quotes)
     if quotes:
         text = blank_spans(text, quotes)
-    compiled = matcher((*rules.lexicons, *lexicons))
     folded = fold(text)
     truthful: list[tuple[int, int]] | None = None
     found: dict[tuple[str, int, int], str] = {}
-    explained = False  # a hit was cancelled: the risky words are negated or a lawful formula
-    meanings, plan = _plan(compiled, facts, pack)
     for hit in compiled.hits(folded, meanings.__contains__, plan):
         meaning = meanings[hit.entry]
         if hit.cancelled:
@@ -190,6 +193,20 @@ def screen(
                 )
             )
     return findings
+
+
+def _quoted_hit(
+    compiled: Matcher,
+    meanings: Mapping[Entry, tuple[str, str]],
+    plan: Any,
+    text: str,
+    quotes: Sequence[tuple[int, int]],
+) -> bool:
+    """True when the lexicon finds a hit inside the quoted or reported spans of ``text``."""
+    return any(
+        not hit.cancelled and any(s <= hit.start < e for s, e in quotes)
+        for hit in compiled.hits(fold(text), meanings.__contains__, plan)
+    )
 
 
 def _kept(text: str, spans: Sequence[tuple[int, int]]) -> str:

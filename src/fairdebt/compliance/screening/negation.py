@@ -14,7 +14,10 @@ the cue does not govern it:
 A promise of our own ("We will not…", 「我们不会…」, "No collector will ever…") reaches through
 a list joined by commas and or/and/、/或 ("We will not post your photo, share your address or call
 your boss"), up to a sentence end, a condition, a contrast or a new subject with its own verb
-("…, and your boss will hear about it").
+("…, and your boss will hear about it"). So does a prohibition of a collector's act, which needs
+no subject (「切勿引导客户向个人账户转账或去其他平台借款」, "never suggest a cash advance or a new
+loan"), and what a negated speech verb introduces is its content ("never tell a guarantor
+they'll be blacklisted"). An A-not-A question (要不要, 会不会, 是不是) negates nothing.
 
 Some cues do not negate the threat at all: a negated hedge (「不是开玩笑」「不会手软」,
 「别怪我不客气」, "not kidding", "won't hesitate") affirms it, and a negation of a negation
@@ -243,12 +246,22 @@ class Negation:
             gap = _GAP_ZH if _CJK.search(between + after[:2]) else _GAP_EN
             if _MODAL_CUE.search(window[max(0, cue.start() - 8) : cue.end()]):
                 between = _COORDINATING_OR.sub("   ", between)
+            # What a negated speech verb introduces is its content: in "never tell a guarantor
+            # they'll be blacklisted" "they'll" is not a new clause of ours.
+            contrast = _REAL_CONTRAST if _NEGATED_SPEECH.match(between) else _CONTRAST
             if (
                 len(between.replace(" ", "")) > gap
                 or CLAUSE_BREAK.search(original_between)
                 or self.breaks.search(between)
-                or _CONTRAST.search(between)
-            ) and not _listed(window, cue.start(), cue.end(), folded_before):
+                or contrast.search(between)
+            ) and not _listed(
+                window,
+                cue.start(),
+                cue.end(),
+                folded_before,
+                contrast,
+                _prohibition(window, before, cue.start(), cue.end()),
+            ):
                 return False
             clause = _clause_before(window, cue.start())
             return not (
@@ -306,7 +319,7 @@ _LIST_SUBJECT = re.compile(
     r"(?: (?:will|would|shall|do|does|did|can|may|must|ll|d|are|re))?(?: ever)? ?|"
     r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我|"
     # The lender by its name: 「恒信普惠不会通过…」.
-    r"[\u4e00-\u9fff]{1,6}(?:金融|普惠|分期|银行|小贷|信贷|贷款|科技|公司|集团))"
+    r"(?:[\u4e00-\u9fff]{1,6}|[a-z]{1,8})(?:金融|普惠|分期|银行|小贷|信贷|贷款|科技|公司|集团))"
     r"[\u4e00-\u9fff]{0,3})$"
 )
 #: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
@@ -330,28 +343,73 @@ _LIST_JOINT = re.compile(
     r"(?<![a-z])(?:or|and|nor|including|such as)(?![a-z])"
     r"|、|或|和|及|也不|也不会|包括|包含|例如|比如"
 )
+#: After a negation cue: a speech verb whose content follows (not said to "you": "I won't tell
+#: you twice, we'll be at your door" is two clauses).
+_NEGATED_SPEECH = re.compile(
+    r"\s*(?:ever\s+)?(?:tell|say|suggest|imply|claim|threaten|mention|state|hint|promise|warn)"
+    r"(?:s|ed)?(?![a-z])(?!\s+(?:you|u|ya)(?![a-z]))"
+)
+#: A contrast proper (a new subject with a modal is content after a speech verb).
+_REAL_CONTRAST = re.compile(
+    r"而是|但是|但|却|反而|(?<![a-z])(?:but|instead|rather|however|though)(?![a-z])"
+)
+#: Chinese cues that forbid an act (a rule, an instruction) rather than promise one.
+_PROHIBITION_ZH = frozenset({"切勿", "请勿", "严禁", "禁止", "不得", "谨防"})
+#: Before an English imperative prohibition, in its clause: nothing, or a bullet or "and".
+_IMPERATIVE_HEAD = re.compile(r"[\s\-*•·\d.)(]*(?:(?:and|also|please|so|and also)\s+)?")
+#: After it: an act a collector does (say, call, threaten, post…), not the debtor's (ignore).
+_CONDUCT_VERB = re.compile(
+    r"\s*(?:ever\s+)?(?:say|tell|suggest|mention|imply|claim|threaten|use|promise|recommend|"
+    r"offer|ask|call|contact|text|email|message|visit|post|share|discuss|publish|send|refer|"
+    r"describe|encourage|push|pressure|advise)(?![a-z])"
+)
 _LIST_GAP_ZH = 32
 _LIST_GAP_EN = 96
 
 
-def _listed(window: str, cue_start: int, cue_end: int, hit_at: int) -> bool:
+def _listed(
+    window: str,
+    cue_start: int,
+    cue_end: int,
+    hit_at: int,
+    contrast: re.Pattern[str] = _CONTRAST,
+    prohibition: bool = False,
+) -> bool:
     """True when a promise's negation reaches the hit through a list: our own subject right
-    before the cue, only list joints between (no sentence end, condition or contrast), within a
-    longer reach than a bare negation's."""
+    before the cue (or a prohibition, which needs none), only list joints between (no sentence
+    end, condition or contrast), within a longer reach than a bare negation's."""
     between = window[cue_end:hit_at]
     gap = _LIST_GAP_ZH if _CJK.search(between) else _LIST_GAP_EN
     sentence = _LIST_END.split(window[hit_at:], maxsplit=1)[0]
     return (
         _LIST_JOINT.search(between + sentence) is not None
-        and _LIST_SUBJECT.search(window[max(0, cue_start - 32) : cue_start]) is not None
+        and (
+            prohibition
+            or _LIST_SUBJECT.search(window[max(0, cue_start - 32) : cue_start]) is not None
+        )
         and len(between.replace(" ", "")) <= gap
         and not _LIST_END.search(between)
-        and not _CONTRAST.search(between)
+        and not contrast.search(between)
         # A new subject counts in the hit's own sentence only: "…or anyone in your contacts
         # (通讯录). Your information is used only for this account" is a list, then a new sentence.
         and not _NEW_SUBJECT.search(between + sentence[:40])
         and not _CONDITION.search(_clause_before(window, cue_start))
     )
+
+
+def _prohibition(window: str, before: str, cue_start: int, cue_end: int) -> bool:
+    """True when the cue forbids an act of conduct, as a rule or an instruction does
+    (「切勿引导客户向个人账户转账或去其他平台借款」, "never suggest a merchant cash advance or a new
+    loan"): its scope runs through a list of acts without a subject of ours. In English only an
+    imperative that starts its clause and names a collector's act: "Don't ignore this or face
+    court" forbids nothing of ours, its "or" is the consequence."""
+    cue = window[cue_start:cue_end]
+    if _CJK.search(cue):
+        polite = window[cue_start - 1 : cue_start] == "请"
+        return cue in _PROHIBITION_ZH or (cue == "不要" and polite)
+    clause = before[:cue_start].rsplit("\n", 1)[-1]
+    clause = CLAUSE_BREAK.split(clause)[-1]
+    return bool(_IMPERATIVE_HEAD.fullmatch(clause.lower()) and _CONDUCT_VERB.match(window, cue_end))
 
 
 def _clause_before(window: str, at: int) -> str:

@@ -55,11 +55,25 @@ _CONDEMNED = (
 _FORWARDED = re.compile(
     # 「您说的这种“P图发朋友圈”的做法」: the customer's own words for what happened.
     r"(?:您|你)(?:刚才|剛才)?(?:说|說|提到|反映)的(?:这种|這種|那种|那種|这个|這個|那个|那個|这些|這些)?$|"
+    # 「关于您问的“会不会坐牢”」: the customer's own question.
+    r"(?:您|你)[^，。！？\n]{0,8}?(?:问|問|咨询|諮詢|询问|詢問)的$|"
     r"(?:转来|轉來|发来|發來|转发|轉發|截图|截圖)(?:给我们)?的?(?:那|这|這)?(?:条|條|则|則|张|張|封)?"
     r"(?:短信|消息|信息|微信|邮件|郵件)?[\s:：]*$|"
     r"(?i:you (?:forwarded|sent us|sent me|screenshotted)"
     r"(?: (?:the|a|this|that))?(?: (?:text|message|sms|email|screenshot))?(?: (?:saying|that said|"
     r"which said|reading))?[\s:]*)$"
+)
+#: Right before quotations, in their sentence: words listed as banned (「禁用话术示例：“坐牢”
+#: “上黑名单”」, 'Never say "you'll be arrested," "we'll garnish your paycheck"'): a training list
+#: mentions them.
+_BANNED = re.compile(
+    r"(?:禁用|禁止使用|严禁使用|嚴禁使用|不得使用|不准使用|避免使用|禁止说|严禁说|嚴禁說|不得说|"
+    r"不得說|不准说|不能说|不要说|别说)(?:的)?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|说法|說法|"
+    r"表述|字眼|词|詞|语|語)?|"
+    r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|tell (?:a |the )?"
+    r"(?:customer|consumer|debtor|borrower|guarantor)s?)|avoid (?:saying|phrases like|words like)|"
+    r"(?:banned|prohibited|forbidden) (?:phrases|words|language|wording|expressions|scripts?)"
+    r"(?: such as| like| include)?)(?![A-Za-z])"
 )
 #: A writer correcting their own slip quotes the words to correct them ("my dictation turned
 #: 'mail' into 'jail'", 「上条短信打错了，“起诉”应为“起算”」): in that sentence they are mentioned.
@@ -103,12 +117,14 @@ _VERDICT = re.compile(f"{_CONDEMNED}|{_WRONG}")
 #: A colleague's words reported by the one correcting them (「上午同事发消息说…」, "my colleague's
 #: message this morning said…"), to the end of the sentence.
 _STAFF_SAID = re.compile(
-    r"(?:同事|坐席|催收员|催收員|员工|員工|外包(?:人员|公司|机构)?)[^，。！？,.!?]{0,10}?(?:说|說|称|稱|告诉您|告訴您)|"
+    r"(?:同事|坐席|催收员|催收員|员工|員工|外呼人员|外呼人員|催收人员|催收人員|工作人员|工作人員|"
+    r"外包(?:人员|公司|机构)?)[^，。！？,.!?]{0,10}?(?:说|說|称|稱|告诉您|告訴您)|"
     r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another) (?:colleague|agent|representative|rep|collector|"
     r"advis[eo]r|team member|member of staff)[’']s "
     r"(?:remark|comment|words|statement|claim|threat)s?"
     r"(?: that| saying| which said)?)(?![A-Za-z])|"
-    r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another) (?:colleague|agent|representative|rep|collector|"
+    r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another) (?:(?:former|previous|earlier|other|new|last) )?"
+    r"(?:colleague|agent|representative|rep|collector|"
     r"advis[eo]r|team member|member of staff)(?:[’']s (?:message|text|email|letter|call|note))?"
     r"(?: [a-z]+){0,4}? (?:said|told you|wrote|texted|stated|claimed|mentioned))(?![A-Za-z])"
 )
@@ -159,7 +175,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     condemned = _VERDICT.search(outside) is not None
     for start, end in quotes:
         sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
-        if _FORWARDED.search(outside, sentence, start):
+        if _FORWARDED.search(outside, sentence, start) or _BANNED.search(outside, sentence, start):
             spans.append((start, end))
             continue
         stop = SENTENCE_END.search(outside, end)
