@@ -79,6 +79,8 @@ FIRST_SHOTS = {
     74: "ffd25fb",
     75: "7ed20c6",
     76: "7ed20c6",
+    77: "bc9b9f3",
+    78: "bc9b9f3",
 }
 _SCREEN = """
 import json, sys

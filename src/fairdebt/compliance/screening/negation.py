@@ -99,11 +99,13 @@ _CONTRAST = re.compile(
     r"we may)(?![a-z])"
 )
 #: A modal negation reaches through "or" to a second verb ("you will not be arrested or go to
-#: jail", "we can't sue or garnish"), and "no" through "or" to a second noun ("No interest or
+#: jail", "we can't sue or garnish"), a past or present one to a second phrase ("did not come
+#: from us or from any court"), and "no" through "or" to a second noun ("No interest or
 #: charges have been added"); after an imperative ("don't ignore this or face court") or before a
 #: subject ("or we will…") "or" is the consequence, and ends the scope.
 _MODAL_CUE = re.compile(
-    r"(?<![a-z])(?:won t|wont|will not|would not|wouldn t|shall not|cannot|can t|"
+    r"(?<![a-z])(?:won t|wont|will not|would not|wouldn t|shall not|cannot|can t|did not|didn t|"
+    r"does not|doesn t|"
     r"(?:will|would|shall|can|could) never|no|"
     r"no(?: [a-z]+){1,2} (?:will|would|shall|can)(?: ever)?)$"
 )
@@ -406,7 +408,9 @@ def _prohibition(window: str, before: str, cue_start: int, cue_end: int) -> bool
     cue = window[cue_start:cue_end]
     if _CJK.search(cue):
         polite = window[cue_start - 1 : cue_start] == "请"
-        return cue in _PROHIBITION_ZH or (cue == "不要" and polite)
+        # 「严禁任何人…」: the last cue, 任何人, is the prohibition's object.
+        forbidden = window[max(0, cue_start - 2) : cue_start] in _PROHIBITION_ZH
+        return cue in _PROHIBITION_ZH or (cue == "不要" and polite) or forbidden
     clause = before[:cue_start].rsplit("\n", 1)[-1]
     clause = CLAUSE_BREAK.split(clause)[-1]
     return bool(_IMPERATIVE_HEAD.fullmatch(clause.lower()) and _CONDUCT_VERB.match(window, cue_end))

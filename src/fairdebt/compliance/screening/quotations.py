@@ -4,10 +4,14 @@ Screening reads the collector's words. A message also carries other people's: th
 words quoted in a call note, an agent's banned words quoted in a QA finding or a complaint
 reply under a verdict ("That was wrong", 「深表歉意」), the customer's account reported back
 (「您反映…」, "You told us our agent…"), a colleague corrected ("my colleague's message said…"), a
-slip corrected ("my dictation turned 'mail' into 'jail'"), a message the customer forwarded, and
-lines quoted from earlier mail (">"). :func:`quoted_spans` finds those spans; ``screen`` reads
-them as blank. Words quoted without such a frame ('Rep told consumer "we will call your boss"')
-stay read: a record of what an agent said is what screening is for.
+slip corrected ("my dictation turned 'mail' into 'jail'"), a message the customer forwarded,
+words listed as banned (「禁用话术示例：“坐牢”」, 'Never say "…"'),
+someone else's claim (「自称“法院工作人员”」, "claiming to be 'Officer…'"), words disowned
+("… did not come from us"), a matter answered with an apology
+(「关于…外包催收人员…一事，我们深表歉意」), and lines quoted from earlier mail (">").
+:func:`quoted_spans` finds those spans; ``screen`` reads them as blank. Words quoted without
+such a frame ('Rep told consumer "we will call your boss"') stay read:
+a record of what an agent said is what screening is for.
 """
 
 from __future__ import annotations
@@ -75,6 +79,23 @@ _BANNED = re.compile(
     r"(?:banned|prohibited|forbidden) (?:phrases|words|language|wording|expressions|scripts?)"
     r"(?: such as| like| include)?)(?![A-Za-z])"
 )
+#: Right before a quotation: someone else's claim (「截图中自称“法院工作人员”的号码」, "a caller
+#: claiming to be 'Officer Reed'", "the so-called 'court summons'").
+_CLAIMED = re.compile(
+    r"(?:自称|自稱|冒充|假冒|冒用|所谓|所謂|号称|號稱)(?:是|为|為)?(?:所谓|所謂)?的?$|"
+    r"(?<![A-Za-z])(?i:claiming to be|posing as|pretending to be|purporting to be|so-called|"
+    r"calling (?:themselves|himself|herself)|fake)(?: an?| the)?\s*$"
+)
+#: After a quotation, in its sentence: the words disowned ("The 'court summons' in that image did
+#: not come from us", 「…“法院工作人员”的号码与我司无关」).
+_DISOWNED = re.compile(
+    r"(?<![A-Za-z])(?i:(?:did not|didn[’']t|does not|doesn[’']t) come from (?:us|our)|"
+    r"(?:was|were|is|are) not (?:sent|written|made|issued) by (?:us|our)|"
+    r"(?:wasn[’']t|weren[’']t|isn[’']t|aren[’']t) (?:sent|written|made|issued) by (?:us|our)|"
+    r"(?:is|are|was|were) not (?:from )?(?:us|ours))(?![A-Za-z])|"
+    r"与(?:我司|我们|本公司|我行|我們|本行)无关|與(?:我司|我們|本公司|我行)無關|"
+    r"(?:不是|并非|並非|非)(?:我司|我们|我們|本公司|我行)(?:发送|發送|发出|發出|所发|所發|的)"
+)
 #: A writer correcting their own slip quotes the words to correct them ("my dictation turned
 #: 'mail' into 'jail'", 「上条短信打错了，“起诉”应为“起算”」): in that sentence they are mentioned.
 _CORRECTION = re.compile(
@@ -94,6 +115,7 @@ _WRONG = (
     r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|不实|不實|不属实|不屬實|虚假|虛假|"
     r"不允许|不允許|严格禁止|嚴格禁止|明令禁止|"
     r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|uph[oe]ld\w*|apolog\w*|"
+    r"(?:i[’']m|i am|we[’']re|we are) (?:so |very |truly |really |deeply )?sorry|"
     r"should(?: not| never|n't|n’t) have|"
     r"(?:fell|falls?) (?:well |far )?(?:below|short of) the standards?|"
     r"(?:neither|none)(?: of (?:this|that|it|them|these|those|the))?(?: (?:statements?|claims?|"
@@ -111,6 +133,11 @@ _REPORT = re.compile(
     r"跟我们说|跟我們說)|[据據]您反映|(?:您|你)[^，。！？\n]{1,12}?(?:反映|投诉|投訴)|"
     r"(?<![A-Za-z])(?i:you (?:told us|said|mentioned|reported|explained|complained)|"
     r"your complaint (?:says|said|is|was|that)|according to you)(?![A-Za-z])"
+)
+#: A matter named, then answered with a verdict (「关于前几日外包催收人员在您家族群里发送消息
+#: 一事，我们深表歉意」): between 关于 and 一事 is the account of it, when someone else acted.
+_MATTER = re.compile(
+    r"(?:关于|關於|对于|對於|就)(?P<account>[^。！？\n]{2,80}?)(?:一事|这件事|這件事|的事情|的情况|的情況|的问题|的問題)"
 )
 #: Any verdict, QA's (``_CONDEMNED``) or a reply's (``_WRONG``), in one scan.
 _VERDICT = re.compile(f"{_CONDEMNED}|{_WRONG}")
@@ -175,10 +202,17 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     condemned = _VERDICT.search(outside) is not None
     for start, end in quotes:
         sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
-        if _FORWARDED.search(outside, sentence, start) or _BANNED.search(outside, sentence, start):
+        if (
+            _FORWARDED.search(outside, sentence, start)
+            or _BANNED.search(outside, sentence, start)
+            or _CLAIMED.search(outside, sentence, start)
+        ):
             spans.append((start, end))
             continue
         stop = SENTENCE_END.search(outside, end)
+        if _DISOWNED.search(outside, end, stop.start() if stop else len(outside)):
+            spans.append((start, end))
+            continue
         if _CORRECTION.search(outside, sentence, stop.start() if stop else len(outside)):
             spans.append((start, end))
             continue
@@ -208,11 +242,18 @@ def _reported_spans(text: str) -> list[tuple[int, int]]:
     called you 'a scrounger' and said bailiffs would come. That was wrong"): the complaint's
     account, not the writer's words. Without the verdict, or without
     another speaker in the account ("You told us you'd pay, you liar"), the sentence is read."""
-    if not (_REPORT.search(text) or _STAFF_SAID.search(text) or _OTHER_SAID.search(text)) or not (
-        _VERDICT.search(text) or _DENIED.search(text)
-    ):
+    if not (
+        _REPORT.search(text)
+        or _STAFF_SAID.search(text)
+        or _OTHER_SAID.search(text)
+        or _MATTER.search(text)
+    ) or not (_VERDICT.search(text) or _DENIED.search(text)):
         return []
-    spans = []
+    spans = [
+        matter.span("account")
+        for matter in _MATTER.finditer(text)
+        if _OTHER_SPEAKER.search(matter.group("account"))
+    ]
     for report in _REPORT.finditer(text):
         end = SENTENCE_END.search(text, report.end())
         stop = end.start() if end else len(text)
