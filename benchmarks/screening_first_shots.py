@@ -81,6 +81,8 @@ FIRST_SHOTS = {
     76: "7ed20c6",
     77: "bc9b9f3",
     78: "bc9b9f3",
+    79: "b92c092",
+    80: "b92c092",
 }
 _SCREEN = """
 import json, sys

@@ -128,7 +128,8 @@ _REPORTED_FEAR = re.compile(
 #: when the message answers it with a denial; "your sister asked whether this could end up in
 #: court" left unanswered raises the threat.
 _REPORTED_QUESTION = re.compile(
-    r"(?<![a-z])(?:you|your (?:[a-z]+ ){0,2}?[a-z]+|he|she|they) (?:asked|wondered|wanted to know|"
+    r"(?<![a-z])(?:you|your (?:[a-z]+ ){0,2}?[a-z]+|he|she|they|(?:a|the|any|if a|if the) "
+    r"(?:consumer|customer|borrower|debtor|caller)s?) (?:asked|asks|ask|wondered|wanted to know|"
     r"were asking|was asking)"
     r"(?: us| me)? (?:whether|if)[^,.!?;]{0,48}$|(?:你|您)[^，。！？]{0,6}?(?:问|询问|問|詢問)"
     r"(?:我们|我們)?(?:是否|会不会|會不會|能不能)[^，。！？]{0,16}$"
@@ -227,8 +228,9 @@ class Negation:
         if _REPORTED_FEAR.search(window[clause_start:folded_before]):
             return True
         if _REPORTED_QUESTION.search(window[clause_start:folded_before]):
+            # The answer may start in the question's own sentence ("…, the answer is: 'No. …'").
             stop = SENTENCE_END.search(text, start)
-            answer = text[stop.end() : stop.end() + 160] if stop is not None else ""
+            answer = text[end or start : stop.end() + 160] if stop is not None else ""
             if _DENIAL.search("".join(fold_char(c) for c in answer)):
                 return True
         # A bare 没 negates only the word it touches (「利息没翻倍」); 「也没事，微信转账也可以」 is

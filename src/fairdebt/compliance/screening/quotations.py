@@ -40,12 +40,24 @@ _QUOTE_MARK = re.compile("[“「『\"'＂＇]")
 #: Who speaks the quoted words: the first role named in the sentence before the quotation.
 _ROLE = re.compile(
     r"(?P<debtor>客户|客戶|借款人|债务人|債務人|用户|用戶|联系人|聯繫人|家属|家屬|"
-    r"网友|群友|(?<![a-z])(?:customer|cust|consumer|debtor|borrower|caller|member|user|"
-    r"commenter)s?(?![a-z]))"
+    r"网友|群友|投诉人|投訴人|当事人|當事人|来电人|來電人|(?<![a-z])(?:customer|cust|consumer|"
+    r"debtor|borrower|caller|member|user|commenter|complainant)s?(?![a-z]))"
     r"|(?P<staff>坐席|催员|催收员|催收員|员工|員工|工号|工號|业务员|業務員|人员|人員|同事|"
     r"(?<![a-z])(?:agent|rep|representative|collector|staff|employee|advisor|adviser|operator|"
     r"colleague|team member)s?(?![a-z]))",
     re.IGNORECASE,
+)
+#: Right before a quotation: the answer we give or teach ("If a consumer asks whether they can go
+#: to jail, the answer is: 'No. This is a civil matter.'", 「正确话术：“…”」): our words, read.
+_OUR_ANSWER = re.compile(
+    r"(?i:(?:the )?(?:correct |right |agreed |approved )?(?:answer|response|reply|wording|line|"
+    r"script)(?: is| was| should be| to use)?\s*:?\s*)$|"
+    r"正确(?:做法|话术|話術|回答|说法|說法)[：:]?\s*$|应(?:回答|答复|说)[：:]?\s*$"
+)
+#: Right after a role: the verb that makes it the speaker.
+_SPEECH_VERB = re.compile(
+    r"\s*(?:(?i:asked|asks|said|says|replied|replies|wrote|writes|shouted|yelled|commented|posted|"
+    r"texted|messaged|emailed)(?![A-Za-z])|问|問|说|說|称|稱|回复|回覆|表示|留言)"
 )
 #: A quality or training note's verdict on what an agent said. "FAIL" only in capitals: "failed
 #: to pay" is the debt, not a verdict.
@@ -77,7 +89,21 @@ _BANNED = re.compile(
     r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|tell (?:a |the )?"
     r"(?:customer|consumer|debtor|borrower|guarantor)s?)|avoid (?:saying|phrases like|words like)|"
     r"(?:banned|prohibited|forbidden) (?:phrases|words|language|wording|expressions|scripts?)"
-    r"(?: such as| like| include)?)(?![A-Za-z])"
+    r"(?: such as| like| include)?|(?:removed|deleted|dropped|struck|retired|replaced|banned) "
+    r"(?:the )?(?:terms?|phrases?|words?|wording|lines?)|"
+    # A phrase named in a note that condemns it: 'Liam used the phrase "you'll be blacklisted"'.
+    r"(?:the|that|this) (?:phrases?|words?|terms?|expressions?|wording)(?: like| such as)?)"
+    r"(?![A-Za-z])"
+)
+#: A label, then a list of banned words without quotation marks (「禁止用语示例（仅供识别）：坐牢、
+#: 黑名单」, "phrases that automatically fail a call in QA: jail, warrant"): to the sentence's end.
+_BANNED_LIST = re.compile(
+    r"(?:禁用|禁止|严禁|嚴禁|不得使用|违规|違規)(?:使用)?的?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|"
+    r"说法|說法|表述|字眼|词|詞)[^：:\n。！？]{0,24}[：:]|"
+    r"(?i:(?:banned|prohibited|forbidden|red[- ]flag|non-compliant) (?:phrases|words|terms|"
+    r"language|wording|expressions)[^:\n.!?]{0,40}:|(?:phrases|words|terms|expressions)[^:\n.!?]{0,40}?"
+    r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
+    r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}:)"
 )
 #: Right before a quotation: someone else's claim (「截图中自称“法院工作人员”的号码」, "a caller
 #: claiming to be 'Officer Reed'", "the so-called 'court summons'").
@@ -107,21 +133,27 @@ _CORRECTION = re.compile(
     r"翻译错误|翻譯錯誤|误译|誤譯|(?<![A-Za-z])(?i:typo|autocorrect\w*|dictation|mistranslat\w*|"
     r"translation error|"
     r"voice[- ]to[- ]text|speech[- ]to[- ]text|should have read|should read|i meant|"
-    r"meant to (?:say|write|type))(?![A-Za-z])"
+    r"meant to (?:say|write|type)|"
+    # An agent who stopped themselves mid-sentence ("you started to say '…' — good catch").
+    r"(?:started|began) to say|almost said|nearly said|"
+    r"(?:stopped|caught|corrected) (?:yourself|himself|herself|themselves|myself))(?![A-Za-z])"
 )
 #: A reply's verdict on conduct the customer reported, or on an agent's words it quotes: they
 #: were wrong ("This was completely unacceptable", 「深表歉意」).
 _WRONG = (
     r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|不实|不實|不属实|不屬實|虚假|虛假|"
     r"不允许|不允許|严格禁止|嚴格禁止|明令禁止|"
-    r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|uph[oe]ld\w*|apolog\w*|"
+    # "do not uphold it" rejects the complaint: no verdict on what the agent said.
+    r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|(?<!not )(?<!n't )(?<!n’t )"
+    r"uph[oe]ld\w*|apolog\w*|"
     r"(?:i[’']m|i am|we[’']re|we are) (?:so |very |truly |really |deeply )?sorry|"
     r"should(?: not| never|n't|n’t) have|"
     r"(?:fell|falls?) (?:well |far )?(?:below|short of) the standards?|"
     r"(?:neither|none)(?: of (?:this|that|it|them|these|those|the))?(?: (?:statements?|claims?|"
     r"comments?|remarks?|threats?))? (?:is|was|were|are) (?:acceptable|appropriate|true|accurate)|"
     r"(?:that|this|those|these|which|it|(?:the|those|these|such|their|his|her) "
-    r"(?:statements?|claims?|threats?|comments?|words|remarks?)) (?:was|were|is|are) "
+    r"(?:statements?|claims?|threats?|comments?|words|remarks?|phrases?|wording|language|terms?))"
+    r" (?:was|were|is|are) "
     r"(?:completely |totally |simply )?"
     r"(?:wrong|false|untrue|not true|misleading|incorrect))"
     r"(?![A-Za-z])"
@@ -150,10 +182,11 @@ _STAFF_SAID = re.compile(
     r"advis[eo]r|team member|member of staff)[’']s "
     r"(?:remark|comment|words|statement|claim|threat)s?"
     r"(?: that| saying| which said)?)(?![A-Za-z])|"
-    r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another) (?:(?:former|previous|earlier|other|new|last) )?"
-    r"(?:colleague|agent|representative|rep|collector|"
-    r"advis[eo]r|team member|member of staff)(?:[’']s (?:message|text|email|letter|call|note))?"
-    r"(?: [a-z]+){0,4}? (?:said|told you|wrote|texted|stated|claimed|mentioned))(?![A-Za-z])"
+    r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another|one of our|one of the) "
+    r"(?:(?:former|previous|earlier|other|new|last) )?(?:colleague|agent|representative|rep|"
+    r"collector|advis[eo]r|team member|member of staff)s?(?:[’']s (?:message|text|email|letter|"
+    r"call|note))?(?: [a-z]+){0,4}? (?:said|told you|wrote|texted|stated|claimed|mentioned|"
+    r"called you|called him|called her|swore at you|referred to you as))(?![A-Za-z])"
 )
 #: Someone else's words told back to the customer ("Someone told you in Chinese that you were a
 #: 'deadbeat'"), to the end of the sentence, under a verdict.
@@ -192,7 +225,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     # Full-width letters and marks (ｃｕｓｔｏｍｅｒ, ＂) are read as plain ones, one for one.
     if _FULL_WIDTH_CHAR.search(text):
         text = text.translate(FULL_WIDTH)
-    spans = _reported_spans(text) + _email_quoted(text)
+    spans = _reported_spans(text) + _email_quoted(text) + _banned_lists(text)
     if not _QUOTE_MARK.search(text):
         return spans
     quotes = [m.span() for m in _QUOTE.finditer(text)]
@@ -202,6 +235,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     condemned = _VERDICT.search(outside) is not None
     for start, end in quotes:
         sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
+        if _OUR_ANSWER.search(outside, sentence, start):
+            continue
         if (
             _FORWARDED.search(outside, sentence, start)
             or _BANNED.search(outside, sentence, start)
@@ -216,11 +251,31 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         if _CORRECTION.search(outside, sentence, stop.start() if stop else len(outside)):
             spans.append((start, end))
             continue
-        role = _ROLE.search(outside, sentence, start)
+        role = _speaker(outside, sentence, start)
         if role is None:
             continue
         if role.group("debtor") or condemned:
             spans.append((start, end))
+    return spans
+
+
+def _speaker(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The role that speaks the quotation at ``end``: a role whose speech verb runs into it
+    ("Agent gave her name, and when the customer asked '…'"), else the first role named
+    ('Rep told consumer "…"': the rep speaks)."""
+    for role in _ROLE.finditer(text, start, end):
+        verb = _SPEECH_VERB.match(text, role.end())
+        if verb is not None and not text[verb.end() : end].strip(" \t:：,，"):
+            return role
+    return _ROLE.search(text, start, end)
+
+
+def _banned_lists(text: str) -> list[tuple[int, int]]:
+    """Lists of banned words after their label, quoted or not, to the end of the sentence."""
+    spans = []
+    for label in _BANNED_LIST.finditer(text):
+        end = SENTENCE_END.search(text, label.end())
+        spans.append((label.end(), end.start() if end else len(text)))
     return spans
 
 

@@ -167,7 +167,16 @@ _INLINE_LABEL = re.compile(
     )
     + r")|(?:^|(?<=\n))[ \t]*(?P<person>"
     + "|".join(sorted(map(re.escape, _PEOPLE), key=len, reverse=True))
-    + r"))[ \t]*[:：][ \t]*",
+    # "Agent (Lena):", 「坐席（小王）：」: a name or an id after the role.
+    + r"))(?:[ \t]*[(（][^)）\n:：]{1,24}[)）])?[ \t]*[:：][ \t]*",
+    re.IGNORECASE,
+)
+_NAME_AFTER_ROLE = re.compile(r"\s*[(（][^)）]*[)）]$")
+#: A title line above a call ("Chat transcript", 「通话记录」): not a turn, and no reason to read
+#: the call as plain text.
+_TITLE = re.compile(
+    r"\s*[^\n:：]{0,40}?(?:transcript|chat|call|conversation|recording|log|记录|記錄|录音|錄音|对话|"
+    r"對話|通话|通話)[^\n:：]{0,24}\s*",
     re.IGNORECASE,
 )
 
@@ -224,6 +233,8 @@ def parse_transcript(text: str) -> list[Turn]:
             continue
         match = _LINE.match(line)
         label = match.group(1).strip().lower() if match else None
+        if label is not None:
+            label = _NAME_AFTER_ROLE.sub("", label)
         if match and label in _LABELS:
             turns.append(Turn(_LABELS[label], match.group(2)))
         elif turns:
@@ -247,7 +258,8 @@ def collector_spans(text: str) -> list[tuple[int, int]] | None:
     """
     # Full-width labels (「Ａｇｅｎｔ：」) are read as their plain letters, one character for one.
     marks = list(_INLINE_LABEL.finditer(text.translate(FULL_WIDTH)))
-    if len(marks) < 2 or text[: marks[0].start()].strip():
+    head = text[: marks[0].start()] if marks else ""
+    if len(marks) < 2 or (head.strip() and not _TITLE.fullmatch(head)):
         return None
     turns = [
         (
