@@ -83,6 +83,8 @@ FIRST_SHOTS = {
     78: "bc9b9f3",
     79: "b92c092",
     80: "b92c092",
+    81: "31acba7",
+    82: "31acba7",
 }
 _SCREEN = """
 import json, sys

@@ -109,6 +109,8 @@ _MODAL_CUE = re.compile(
     r"(?:will|would|shall|can|could) never|no|"
     r"no(?: [a-z]+){1,2} (?:will|would|shall|can)(?: ever)?)$"
 )
+#: A cause inside a negation's scope: 「不会因为…而…」, 「不会由于…而…」.
+_CAUSE = re.compile(r"(?:因为|因為|由于|由於)[\u4e00-\u9fff ]{1,12}?而")
 _COORDINATING_OR = re.compile(
     r"(?<![a-z])or (?!(?:else|we|you|i|they|he|she|it|your|our|then|otherwise)(?![a-z]))"
     r"(?=[a-z]|\s*$)"
@@ -250,6 +252,8 @@ class Negation:
             gap = _GAP_ZH if _CJK.search(between + after[:2]) else _GAP_EN
             if _MODAL_CUE.search(window[max(0, cue.start() - 8) : cue.end()]):
                 between = _COORDINATING_OR.sub("   ", between)
+            # 「不会因为暂时还不上而坐牢」: the cause between 因为 and 而 is inside the negation.
+            between = _CAUSE.sub(lambda m: " " * len(m.group()), between)
             # What a negated speech verb introduces is its content: in "never tell a guarantor
             # they'll be blacklisted" "they'll" is not a new clause of ours.
             contrast = _REAL_CONTRAST if _NEGATED_SPEECH.match(between) else _CONTRAST
@@ -330,7 +334,10 @@ _LIST_SUBJECT = re.compile(
 #: condition or a contrast still ends the scope.
 _LIST_END = re.compile(
     r"[。.!！?？;；:：\n]|(?<![a-z])(?:if|unless|otherwise|until|then|before|or else|or we|or you|"
-    r"or i|or they|so|because|and will|and we|and i)(?![a-z])|如果|要是|否则|不然|的话|就|再不|"
+    r"or i|or they|so|because|and will|and we|and i|"
+    # A consequence after an imperative: "don't pay late or face court".
+    r"or (?:face|risk|be|get|end up|lose|expect|suffer|regret|see))(?![a-z])|如果|要是|否则|不然|"
+    r"的话|就|再不|"
     r"因为|所以"
 )
 #: A new subject with its own verb ends a list: "…, and your boss will hear about it".
@@ -359,13 +366,18 @@ _REAL_CONTRAST = re.compile(
 )
 #: Chinese cues that forbid an act (a rule, an instruction) rather than promise one.
 _PROHIBITION_ZH = frozenset({"切勿", "请勿", "严禁", "禁止", "不得", "谨防"})
+#: English cues that can forbid (an imperative): "Can't pay? Get a payday loan" forbids nothing.
+_PROHIBITION_EN = frozenset({"never", "don t", "dont", "do not"})
 #: Before an English imperative prohibition, in its clause: nothing, or a bullet or "and".
 _IMPERATIVE_HEAD = re.compile(r"[\s\-*•·\d.)(]*(?:(?:and|also|please|so|and also)\s+)?")
 #: After it: an act a collector does (say, call, threaten, post…), not the debtor's (ignore).
 _CONDUCT_VERB = re.compile(
     r"\s*(?:ever\s+)?(?:say|tell|suggest|mention|imply|claim|threaten|use|promise|recommend|"
     r"offer|ask|call|contact|text|email|message|visit|post|share|discuss|publish|send|refer|"
-    r"describe|encourage|push|pressure|advise)(?![a-z])"
+    r"describe|encourage|push|pressure|advise|"
+    # What a customer is told not to do for our sake: "Please don't take out a payday loan or
+    # borrow from friends to pay us".
+    r"take out|borrow|turn to|apply for|transfer|wire|give|pay)(?![a-z])"
 )
 _LIST_GAP_ZH = 32
 _LIST_GAP_EN = 96
@@ -413,9 +425,13 @@ def _prohibition(window: str, before: str, cue_start: int, cue_end: int) -> bool
         # 「严禁任何人…」: the last cue, 任何人, is the prohibition's object.
         forbidden = window[max(0, cue_start - 2) : cue_start] in _PROHIBITION_ZH
         return cue in _PROHIBITION_ZH or (cue == "不要" and polite) or forbidden
-    clause = before[:cue_start].rsplit("\n", 1)[-1]
-    clause = CLAUSE_BREAK.split(clause)[-1]
-    return bool(_IMPERATIVE_HEAD.fullmatch(clause.lower()) and _CONDUCT_VERB.match(window, cue_end))
+    if cue.strip() not in _PROHIBITION_EN:
+        return False
+    # The clause is found in the original, its words read folded (full-width letters, capitals).
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(before, 0, cue_start)), default=0)
+    return bool(
+        _IMPERATIVE_HEAD.fullmatch(window[left:cue_start]) and _CONDUCT_VERB.match(window, cue_end)
+    )
 
 
 def _clause_before(window: str, at: int) -> str:

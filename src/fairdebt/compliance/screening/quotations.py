@@ -100,8 +100,10 @@ _BANNED = re.compile(
 _BANNED_LIST = re.compile(
     r"(?:禁用|禁止|严禁|嚴禁|不得使用|违规|違規)(?:使用)?的?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|"
     r"说法|說法|表述|字眼|词|詞)[^：:\n。！？]{0,24}[：:]|"
-    r"(?i:(?:banned|prohibited|forbidden|red[- ]flag|non-compliant) (?:phrases|words|terms|"
-    r"language|wording|expressions)[^:\n.!?]{0,40}:|(?:phrases|words|terms|expressions)[^:\n.!?]{0,40}?"
+    # "Don'ts: ❌ 'deadbeat' ❌ …" on a training slide.
+    r"(?i:(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
+    r"non-compliant) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,40}:|"
+    r"(?:phrases|words|terms|expressions)[^:\n.!?]{0,40}?"
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
     r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}:)"
 )
@@ -142,7 +144,8 @@ _CORRECTION = re.compile(
 #: were wrong ("This was completely unacceptable", 「深表歉意」).
 _WRONG = (
     r"不应该|不應該|不该|不該|不当|不當|道歉|致歉|歉意|抱歉|不实|不實|不属实|不屬實|虚假|虛假|"
-    r"不允许|不允許|严格禁止|嚴格禁止|明令禁止|"
+    r"不允许|不允許|严格禁止|嚴格禁止|明令禁止|错误的?说法|錯誤的?說法|说法[^，。！？]{0,4}错误|"
+    r"說法[^，。！？]{0,4}錯誤|是错误的|是錯誤的|对不起|對不起|"
     # "do not uphold it" rejects the complaint: no verdict on what the agent said.
     r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|(?<!not )(?<!n't )(?<!n’t )"
     r"uph[oe]ld\w*|apolog\w*|"
