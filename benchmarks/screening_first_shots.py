@@ -85,6 +85,8 @@ FIRST_SHOTS = {
     80: "b92c092",
     81: "31acba7",
     82: "31acba7",
+    83: "fdacb8d",
+    84: "fdacb8d",
 }
 _SCREEN = """
 import json, sys

@@ -111,7 +111,7 @@ def screen(
     # 要点：禁用话术包括“坐牢”“上黑名单”」 leaves 「培训要点：禁用话术包括」).
     explained = bool(quotes) and _quoted_hit(compiled, meanings, plan, text, quotes)
     if quotes:
-        text = blank_spans(text, quotes)
+        text = _blank_quoted(text, quotes)
     folded = fold(text)
     truthful: list[tuple[int, int]] | None = None
     found: dict[tuple[str, int, int], str] = {}
@@ -209,6 +209,21 @@ def _quoted_hit(
     )
 
 
+def _blank_quoted(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with these spans blank, but a stop the quotation closes on kept: in American
+    style the comma of the outer sentence sits inside the marks ('never say "we know where you
+    live," never mention jail'), and it still ends the clause there."""
+    blank = list(blank_spans(text, spans))
+    for start, end in spans:
+        inner = end
+        while inner > start and text[inner - 1] in _CLOSING_MARKS:
+            inner -= 1
+        while inner > start and text[inner - 1] in _STOPS:
+            inner -= 1
+            blank[inner] = text[inner]
+    return "".join(blank)
+
+
 def _kept(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """The text with everything outside these spans blank but its line breaks."""
     chars = [c if c == "\n" else " " for c in text]
@@ -227,6 +242,11 @@ def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
         end = after.start() if after else len(text)
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+#: Marks that close a quotation, and the stops that may sit just inside them.
+_CLOSING_MARKS = "”」』\"'＂＇"
+_STOPS = ",.;:!?，。；：！？"
 
 
 @functools.lru_cache(maxsize=256)

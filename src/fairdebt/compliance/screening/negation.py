@@ -134,7 +134,9 @@ _REPORTED_QUESTION = re.compile(
     r"(?:consumer|customer|borrower|debtor|caller)s?) (?:asked|asks|ask|wondered|wanted to know|"
     r"were asking|was asking)"
     r"(?: us| me)? (?:whether|if)[^,.!?;]{0,48}$|(?:你|您)[^，。！？]{0,6}?(?:问|询问|問|詢問)"
-    r"(?:我们|我們)?(?:是否|会不会|會不會|能不能)[^，。！？]{0,16}$"
+    # 「您问征信报告上显示“呆账”是不是就是进了黑名单——不是的」: the question word may come late.
+    r"(?:我们|我們)?[^，。！？]{0,16}?(?:是否|会不会|會不會|能不能|是不是|有没有|有沒有)"
+    r"[^，。！？]{0,16}$"
 )
 #: The answer to a reported question: a denial in the sentences after it.
 _DENIAL = re.compile(
@@ -179,6 +181,10 @@ _ELLIPSIS_NEGATED = re.compile(
     r"will never|would not|wouldn t|never will|do not|don t)(?: do (?:that|so|it))?(?: ever)?"
     r"\s*(?:[.!。！]|$)|[^。！？；]{0,20}?[，,]?(?:但)?(?:我们|我司|本公司)(?:不会|绝不会|也不会)"
     r"(?:这样做|这么做)?\s*(?:[。！]|$)"
+    # The hit as what we cannot speak to, in its own clause: 「政审的具体标准我没法替有关部门回答」
+    # claims nothing about the review ("我没法帮你" is not among these verbs).
+    r"|[^。！？；，,]{0,20}?(?:我|我们|我們|我司)?(?:没法|沒法|无法|無法|不能|不便)"
+    r"(?:替[^，。！？]{1,8}?)?(?:回答|答复|答覆|解答|评论|評論|判断|判斷)"
 )
 _DEFAULT_CUES = (
     "不会|不得|不能|无权|绝不|决不|不可能|不再|并未|并不|从未|从不|没有|无需担心|不用担心|不必担心|"

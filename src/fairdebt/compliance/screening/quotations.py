@@ -63,6 +63,9 @@ _SPEECH_VERB = re.compile(
 #: to pay" is the debt, not a verdict.
 _CONDEMNED = (
     r"违规|違規|违反|違反|红线|紅線|禁用|严禁|嚴禁|不得使用|停岗|停崗|处分|處分|整改|扣分"
+    # 「我司已对相关人员作出处理」: the staff member was dealt with.
+    r"|(?:对|對)(?:相关|相關|涉事|该|該)?(?:人员|人員|员工|員工|催收员|催收員|坐席)"
+    r"[^，。！？]{0,4}?(?:作出|做出|进行|進行|严肃|嚴肅)(?:了)?(?:严肃)?(?:处理|處理)"
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
     r"disciplin\w*|re-?briefed|coaching|warning issued)(?![A-Za-z])|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
@@ -71,6 +74,8 @@ _CONDEMNED = (
 _FORWARDED = re.compile(
     # 「您说的这种“P图发朋友圈”的做法」: the customer's own words for what happened.
     r"(?:您|你)(?:刚才|剛才)?(?:说|說|提到|反映)的(?:这种|這種|那种|那種|这个|這個|那个|那個|这些|這些)?$|"
+    # 「关于您反映“催收员称要…”的投诉」: what the customer reported, quoted straight after it.
+    r"(?<![跟和对對给給向])(?:您|你)(?:此前|之前|来电|來電)?(?:反映|投诉|投訴)(?:称|稱|说|說)?[:：]?$|"
     # 「关于您问的“会不会坐牢”」: the customer's own question.
     r"(?:您|你)[^，。！？\n]{0,8}?(?:问|問|咨询|諮詢|询问|詢問)的$|"
     r"(?:转来|轉來|发来|發來|转发|轉發|截图|截圖)(?:给我们)?的?(?:那|这|這)?(?:条|條|则|則|张|張|封)?"
@@ -187,9 +192,14 @@ _STAFF_SAID = re.compile(
     r"(?: that| saying| which said)?)(?![A-Za-z])|"
     r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another|one of our|one of the) "
     r"(?:(?:former|previous|earlier|other|new|last) )?(?:colleague|agent|representative|rep|"
-    r"collector|advis[eo]r|team member|member of staff)s?(?:[’']s (?:message|text|email|letter|"
-    r"call|note))?(?: [a-z]+){0,4}? (?:said|told you|wrote|texted|stated|claimed|mentioned|"
-    r"called you|called him|called her|swore at you|referred to you as))(?![A-Za-z])"
+    r"collector|advis[eo]r|team member|member of staff|staff member|employee|visitor|"
+    r"(?:field|doorstep) (?:agent|officer|collector|advis[eo]r))s?"
+    r"(?:[’']s (?:message|text|email|letter|call|note))?(?: [a-z]+){0,4}? "
+    r"(?:said|told you|wrote|texted|stated|claimed|mentioned|"
+    r"called you|called him|called her|swore at you|referred to you as|"
+    # "Our adviser was wrong to say we would contact your employer"
+    r"(?:was|were) (?:wrong|incorrect|mistaken) to (?:say|tell you|suggest|claim|imply|state)"
+    r"(?: that)?))(?![A-Za-z])"
 )
 #: Someone else's words told back to the customer ("Someone told you in Chinese that you were a
 #: 'deadbeat'"), to the end of the sentence, under a verdict.
