@@ -87,6 +87,8 @@ FIRST_SHOTS = {
     82: "31acba7",
     83: "fdacb8d",
     84: "fdacb8d",
+    85: "21d091f",
+    86: "21d091f",
 }
 _SCREEN = """
 import json, sys

@@ -65,6 +65,9 @@ _HEDGE = re.compile(
     r"(?:pick(?:ing)? up|answer(?:ing)?|respond(?:ing)?|repl(?:y|ying)|return(?:ing)?|"
     r"get(?:ting)? back)"
     r"(?= (?:our|my|the|any|to|us|me)(?![a-z]))|"
+    # "Please don't let this end up in court": the outcome named is the threat.
+    r"let (?:this|it|that|things|matters|the (?:matter|account|debt|balance)) (?:end up|go|get|"
+    r"come|escalate|turn into|reach)(?![a-z])|"
     # A wish denied is no promise: "I really don't want this to end up in court".
     r"(?:really )?want (?:this|it|that|things|matters|you|us|me|anyone)? ?to)|"
     r"是?(?:开玩笑|吓唬|吓你|说着玩|闹着玩|逗你|唬你)|(?:会|要)?(?:手软|客气|留情|放过|善罢甘休|罢休|"
@@ -266,7 +269,7 @@ class Negation:
             if (
                 len(between.replace(" ", "")) > gap
                 or CLAUSE_BREAK.search(original_between)
-                or self.breaks.search(between)
+                or self._breaks(between, window[folded_before:])
                 or contrast.search(between)
             ) and not _listed(
                 window,
@@ -284,6 +287,11 @@ class Negation:
                 or _CONDITION_SUBJECT.search(clause.rstrip())
             )
         return False
+
+    def _breaks(self, between: str, rest: str) -> bool:
+        """A word that ends the scope in ``between``, read with what follows in view: the "or"
+        of "not added any collection or recovery fees" joins two nouns."""
+        return any(m.start() < len(between) for m in self.breaks.finditer(between + rest))
 
     def pair_negated(self, original: str, view: str, *starts: int, end: int | None = None) -> bool:
         """True when a negation governs either slot of a pair, in the original or the view.
@@ -334,7 +342,7 @@ _LIST_SUBJECT = re.compile(
     r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我|"
     # The lender by its name: 「恒信普惠不会通过…」.
     r"(?:[\u4e00-\u9fff]{1,6}|[a-z]{1,8})(?:金融|普惠|分期|银行|小贷|信贷|贷款|科技|公司|集团))"
-    r"[\u4e00-\u9fff]{0,3})$"
+    r"[\u4e00-\u9fff]{0,4})$"
 )
 #: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
 #: condition or a contrast still ends the scope.
@@ -385,6 +393,11 @@ _CONDUCT_VERB = re.compile(
     # borrow from friends to pay us".
     r"take out|borrow|turn to|apply for|transfer|wire|give|pay)(?![a-z])"
 )
+#: After a cue: a request to the customer, whose list of acts the cue negates.
+_NEGATED_REQUEST = re.compile(
+    r"\s*(?:ever\s+)?(?:ask|asks|require|requires|request|tell|instruct|want|expect|force|"
+    r"pressure|make)\s+(?:you|u)\s+to\s"
+)
 _LIST_GAP_ZH = 32
 _LIST_GAP_EN = 96
 
@@ -402,6 +415,9 @@ def _listed(
     end, condition or contrast), within a longer reach than a bare negation's."""
     between = window[cue_end:hit_at]
     gap = _LIST_GAP_ZH if _CJK.search(between) else _LIST_GAP_EN
+    # What we will never ask of the customer is a list whoever the subject: "PocketPay Later
+    # will never ask you to pay with gift cards, Zelle to an individual, or a rep's Venmo".
+    prohibition = prohibition or _NEGATED_REQUEST.match(between) is not None
     sentence = _LIST_END.split(window[hit_at:], maxsplit=1)[0]
     return (
         _LIST_JOINT.search(between + sentence) is not None

@@ -92,7 +92,12 @@ _BANNED = re.compile(
     r"不得說|不准说|不能说|不要说|别说)(?:的)?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|说法|說法|"
     r"表述|字眼|词|詞|语|語)?|"
     r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|tell (?:a |the )?"
-    r"(?:customer|consumer|debtor|borrower|guarantor)s?)|avoid (?:saying|phrases like|words like)|"
+    r"(?:customer|consumer|debtor|borrower|guarantor)s?|call (?:a |the |any )?(?:customer|consumer|"
+    r"debtor|borrower|client)s?(?: an?)?)|avoid (?:saying|phrases like|words like)|"
+    # A rule for staff: 'Agents may not override the cap or "call every hour until they pay."'
+    r"(?:agents?|staff|collectors?|advis[eo]rs?|reps?|representatives?|employees|callers?) "
+    r"(?:may not|must not|must never|should not|should never|cannot|can not|are not (?:allowed|"
+    r"permitted) to|are prohibited from)|"
     r"(?:banned|prohibited|forbidden) (?:phrases|words|language|wording|expressions|scripts?)"
     r"(?: such as| like| include)?|(?:removed|deleted|dropped|struck|retired|replaced|banned) "
     r"(?:the )?(?:terms?|phrases?|words?|wording|lines?)|"
@@ -106,12 +111,33 @@ _BANNED_LIST = re.compile(
     r"(?:禁用|禁止|严禁|嚴禁|不得使用|违规|違規)(?:使用)?的?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|"
     r"说法|說法|表述|字眼|词|詞)[^：:\n。！？]{0,24}[：:]|"
     # "Don'ts: ❌ 'deadbeat' ❌ …" on a training slide.
-    r"(?i:(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
+    # 「以下表述一律禁止出现在任何函件中（…）：」; what a QA notice found: 「不当表述，例如…」.
+    r"以下(?:表述|话术|話術|用语|用語|内容|內容|说法|說法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得)"
+    r"[^：:\n。]{0,40}[：:]|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
+    r"内容|內容|语句|語句)[，,]?(?:例如|比如|包括|如)[：:]?|"
+    # Model wording in a training list is mentioned too, lawful only when its facts hold.
+    r"(?:允许|允許|推荐|推薦|规范|規範)的?(?:规范|規範)?(?:表述|话术|話術|用语|用語|说法|說法)"
+    r"(?:示例|范例|範例)?[：:]|"
+    r"(?i:(?<![A-Za-z])(?:\((?:do not|don[’']t|never) use\)|(?:do not|don[’']t|never) use "
+    r"(?:these|the following|such|any of (?:these|the following)|(?:these |such |the following )?"
+    r"(?:phrases|words|wording|language|lines|expressions|scripts|examples))|"
+    r"examples? (?:found|caught)|reject any "
+    r"(?:letter|message|call|script|email|text)s? (?:containing|that contains?|with)|"
+    r"(?:acceptable|approved|permitted|allowed|compliant|recommended|suggested) (?:wording|"
+    r"language|phrasing|phrases|scripts?|examples?|lines?))[^:\n]{0,80}:|"
+    r"(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
     r"non-compliant) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,40}:|"
     r"(?:phrases|words|terms|expressions)[^:\n.!?]{0,40}?"
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
     r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}:)"
 )
+#: A list item's line: a bullet, a number, a cross or tick, or a quotation opening it.
+_LIST_ITEM = re.compile(
+    r"[ \t]*(?:[•·\-*▪◦●○✗×❌✘🚫✓√✅✔☑☒]|\d{1,2}[.)、]|[（(]?[一二三四五六七八九十\d]{1,2}[)）、]|"
+    r"[\"“「'‘])[^\n]*"
+)
+#: A line opened by a cross or a tick, then a quotation: a listed example.
+_MARKED_LINE = re.compile(r"(?m)^[ \t]*[✗×❌✘🚫✓√✅✔☑☒]\ufe0f?[ \t]*([\"“「'‘][^\n]*)$")
 #: Right before a quotation: someone else's claim (「截图中自称“法院工作人员”的号码」, "a caller
 #: claiming to be 'Officer Reed'", "the so-called 'court summons'").
 _CLAIMED = re.compile(
@@ -159,7 +185,7 @@ _WRONG = (
     r"(?:fell|falls?) (?:well |far )?(?:below|short of) the standards?|"
     r"(?:neither|none)(?: of (?:this|that|it|them|these|those|the))?(?: (?:statements?|claims?|"
     r"comments?|remarks?|threats?))? (?:is|was|were|are) (?:acceptable|appropriate|true|accurate)|"
-    r"(?:that|this|those|these|which|it|(?:the|those|these|such|their|his|her) "
+    r"(?:that|this|those|these|which|it|(?:the|that|this|those|these|such|their|his|her) "
     r"(?:statements?|claims?|threats?|comments?|words|remarks?|phrases?|wording|language|terms?))"
     r" (?:was|were|is|are) "
     r"(?:completely |totally |simply )?"
@@ -284,11 +310,24 @@ def _speaker(text: str, start: int, end: int) -> re.Match[str] | None:
 
 
 def _banned_lists(text: str) -> list[tuple[int, int]]:
-    """Lists of banned words after their label, quoted or not, to the end of the sentence."""
-    spans = []
+    """Lists of banned words after their label, quoted or not, to the end of the sentence; a
+    label that ends its line heads the list items below it, to a blank line or a line that is no
+    item. A line marked with a cross or a tick before a quotation (「×“逾期将移送公安”」,
+    '✓ "We may report…"') is an example in a training list: the whole line."""
+    spans = [m.span(1) for m in _MARKED_LINE.finditer(text)]
     for label in _BANNED_LIST.finditer(text):
-        end = SENTENCE_END.search(text, label.end())
-        spans.append((label.end(), end.start() if end else len(text)))
+        line_end = text.find("\n", label.end())
+        rest = text[label.end() : line_end if line_end >= 0 else len(text)]
+        if rest.strip():
+            end = SENTENCE_END.search(text, label.end())
+            spans.append((label.end(), end.start() if end else len(text)))
+            continue
+        stop = label.end() + len(rest)
+        for item in _LIST_ITEM.finditer(text, stop):
+            if item.start() != stop + 1:
+                break
+            stop = item.end()
+        spans.append((label.end(), stop))
     return spans
 
 

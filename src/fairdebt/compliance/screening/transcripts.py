@@ -175,8 +175,9 @@ _NAME_AFTER_ROLE = re.compile(r"\s*[(（][^)）]*[)）]$")
 #: A title line above a call ("Chat transcript", 「通话记录」): not a turn, and no reason to read
 #: the call as plain text.
 _TITLE = re.compile(
-    r"\s*[^\n:：]{0,40}?(?:transcript|chat|call|conversation|recording|log|记录|記錄|录音|錄音|对话|"
-    r"對話|通话|通話)[^\n:：]{0,24}\s*",
+    # A clock time's colon is no label's ("[Call recording — 12/03/2026 2:31 PM]").
+    r"\s*(?:[^\n:：]|(?<=\d)[:：](?=\d)){0,40}?(?:transcript|chat|call|conversation|recording|log|"
+    r"记录|記錄|录音|錄音|对话|對話|通话|通話|转写|轉寫)(?:[^\n:：]|(?<=\d)[:：](?=\d)){0,48}\s*",
     re.IGNORECASE,
 )
 
