@@ -89,6 +89,8 @@ FIRST_SHOTS = {
     84: "fdacb8d",
     85: "21d091f",
     86: "21d091f",
+    87: "483f7fb",
+    88: "483f7fb",
 }
 _SCREEN = """
 import json, sys

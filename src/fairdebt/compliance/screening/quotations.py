@@ -131,6 +131,13 @@ _BANNED_LIST = re.compile(
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
     r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}:)"
 )
+#: A sentence's subject that is a scammer (the zh formulas hold 不法分子冒充…).
+_SCAMMERS = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=:\s))(?i:scammers|fraudsters|criminals|con artists|"
+    r"impostors|imposters|fake (?:collectors|callers|agents))(?![A-Za-z])"
+)
+#: The writer speaking, or a contrast, after a scam's account.
+_WRITER = re.compile(r"(?<![A-Za-z])(?i:we|i|our|us|me|my|but|however|though)(?![A-Za-z])")
 #: A list item's line: a bullet, a number, a cross or tick, or a quotation opening it.
 _LIST_ITEM = re.compile(
     r"[ \t]*(?:[•·\-*▪◦●○✗×❌✘🚫✓√✅✔☑☒]|\d{1,2}[.)、]|[（(]?[一二三四五六七八九十\d]{1,2}[)）、]|"
@@ -142,7 +149,8 @@ _MARKED_LINE = re.compile(r"(?m)^[ \t]*[✗×❌✘🚫✓√✅✔☑☒]\ufe0f
 #: claiming to be 'Officer Reed'", "the so-called 'court summons'").
 _CLAIMED = re.compile(
     r"(?:自称|自稱|冒充|假冒|冒用|所谓|所謂|号称|號稱)(?:是|为|為)?(?:所谓|所謂)?的?$|"
-    r"(?<![A-Za-z])(?i:claiming to be|posing as|pretending to be|purporting to be|so-called|"
+    r"(?<![A-Za-z])(?i:(?:claiming to be|posing as|pretending to be|purporting to be)(?: from)?|"
+    r"so-called|"
     r"calling (?:themselves|himself|herself)|fake)(?: an?| the)?\s*$"
 )
 #: After a quotation, in its sentence: the words disowned ("The 'court summons' in that image did
@@ -264,7 +272,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     # Full-width letters and marks (ｃｕｓｔｏｍｅｒ, ＂) are read as plain ones, one for one.
     if _FULL_WIDTH_CHAR.search(text):
         text = text.translate(FULL_WIDTH)
-    spans = _reported_spans(text) + _email_quoted(text) + _banned_lists(text)
+    spans = _reported_spans(text) + _email_quoted(text) + _banned_lists(text) + _scams(text)
     if not _QUOTE_MARK.search(text):
         return spans
     quotes = [m.span() for m in _QUOTE.finditer(text)]
@@ -315,10 +323,15 @@ def _banned_lists(text: str) -> list[tuple[int, int]]:
     item. A line marked with a cross or a tick before a quotation (「×“逾期将移送公安”」,
     '✓ "We may report…"') is an example in a training list: the whole line."""
     spans = [m.span(1) for m in _MARKED_LINE.finditer(text)]
-    for label in _BANNED_LIST.finditer(text):
-        line_end = text.find("\n", label.end())
-        rest = text[label.end() : line_end if line_end >= 0 else len(text)]
-        if rest.strip():
+    # A heading that bans what follows, its line ending there: "things you must never say".
+    headings = [
+        m
+        for m in _BANNED.finditer(text)
+        if not text[m.end() : _line_end(text, m.end())].strip(" :：")
+    ]
+    for label in (*_BANNED_LIST.finditer(text), *headings):
+        rest = text[label.end() : _line_end(text, label.end())]
+        if rest.strip(" \t:："):
             end = SENTENCE_END.search(text, label.end())
             spans.append((label.end(), end.start() if end else len(text)))
             continue
@@ -329,6 +342,26 @@ def _banned_lists(text: str) -> list[tuple[int, int]]:
             stop = item.end()
         spans.append((label.end(), stop))
     return spans
+
+
+def _scams(text: str) -> list[tuple[int, int]]:
+    """Sentences whose subject is a scammer, to warn against them ("Scammers are calling
+    families and pretending to be from 'the probate court', claiming relatives will be
+    arrested"): their tactics described, to the end of the sentence or to where the writer
+    speaks ("Scammers are posing as our staff or we will tell your boss" is ours from "our")."""
+    spans = []
+    for scam in _SCAMMERS.finditer(text):
+        end = SENTENCE_END.search(text, scam.end())
+        stop = end.start() if end else len(text)
+        ours = _WRITER.search(text, scam.end(), stop)
+        spans.append((scam.start(), ours.start() if ours else stop))
+    return spans
+
+
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding ``at`` ends."""
+    end = text.find("\n", at)
+    return end if end >= 0 else len(text)
 
 
 def _email_quoted(text: str) -> list[tuple[int, int]]:
