@@ -91,6 +91,8 @@ FIRST_SHOTS = {
     86: "21d091f",
     87: "483f7fb",
     88: "483f7fb",
+    89: "607d64b",
+    90: "607d64b",
 }
 _SCREEN = """
 import json, sys

@@ -162,6 +162,13 @@ _SUBJECT_NEGATED = re.compile(
     r"|[”\"」』']?\s*(?:其实|根本|压根|并|完全)?(?:不存在|是假的|是谣言|纯属谣言)|"
     r"[”\"']?\s*(?:(?:simply|really|actually|just) )?(?:doesn t exist|does not exist|don t exist|"
     r"do not exist|isn t real|is not real|is a myth|are a myth)"
+    # 「借新还旧只会让负担更重」, "… will only make things worse": the act advised against.
+    r"|\s*(?:只会|只能)(?:让|使|令)?[\u4e00-\u9fff]{0,6}?(?:更重|更糟|更难|更多|恶化|加重|雪上加霜)"
+    r"|\s*(?:will |would )?only makes? (?:it|things|matters|your (?:debt|situation|problems?))"
+    r" worse"
+    # "The nationwide credit bureaus do not include …": the institution named after the hit.
+    r"|\s+(?:bureaus?|agencies|agency|companies|reporting agencies|reference agencies)\s+"
+    r"(?:do not|don t|does not|doesn t|will not|won t|cannot|can t|never)(?![a-z])"
     # "the blacklist comment was also false": a threat reported, then called untrue.
     r"|[”\"']?(?:\s+(?:comment|claim|remark|statement|threat|talk|story))?s?\s+(?:was|were|is|are)"
     r"\s+(?:also\s+)?(?:completely\s+|totally\s+|simply\s+)?(?:false|untrue|not true|a lie|made up)"
@@ -339,6 +346,8 @@ _LIST_SUBJECT = re.compile(
     r"capital|services|ltd|limited|llc|inc|plc)|"
     r"no one(?: [a-z]+){0,3}|none of us|at no (?:time|point) (?:will|would|shall) we)"
     r"(?: (?:will|would|shall|do|does|did|can|may|must|ll|d|are|re))?(?: ever)? ?|"
+    # 「我司未收取、也不会收取任何催收费、上门费或其他额外费用」: one subject, two negations.
+    r"(?:我们|咱们|我司|本公司|我行|本行)[^。！？]{1,8}?[、，,]?也$|"
     r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我|"
     # The lender by its name: 「恒信普惠不会通过…」.
     r"(?:[\u4e00-\u9fff]{1,6}|[a-z]{1,8})(?:金融|普惠|分期|银行|小贷|信贷|贷款|科技|公司|集团))"

@@ -67,7 +67,8 @@ _CONDEMNED = (
     r"|(?:对|對)(?:相关|相關|涉事|该|該)?(?:人员|人員|员工|員工|催收员|催收員|坐席)"
     r"[^，。！？]{0,4}?(?:作出|做出|进行|進行|严肃|嚴肅)(?:了)?(?:严肃)?(?:处理|處理)"
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
-    r"disciplin\w*|re-?briefed|coaching|warning issued)(?![A-Za-z])|(?<![A-Za-z])FAIL(?![A-Za-z])"
+    r"disciplin\w*|re-?briefed|coaching|warning issued|automatic fails?|auto-?fails?)(?![A-Za-z])"
+    r"|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
 #: Right before a quotation: a message the customer forwarded to us (「您转来的那条“再不还就弄死你”
 #: 的短信不是我司发送的」, "the text you forwarded saying '…'"): its sender's words, not ours.
@@ -105,6 +106,12 @@ _BANNED = re.compile(
     r"(?:the|that|this) (?:phrases?|words?|terms?|expressions?|wording)(?: like| such as)?)"
     r"(?![A-Za-z])"
 )
+#: Right before quotations: examples named, mentioned when the text condemns them ('lines like
+#: "you'll be arrested at graduation," … are automatic fails'; 'Say lines like "…"' is read).
+_MENTIONED = re.compile(
+    r"(?<![A-Za-z])(?i:(?:lines|phrases|statements|expressions|sayings|words|things) "
+    r"(?:like|such as))(?![A-Za-z])"
+)
 #: A label, then a list of banned words without quotation marks (「禁止用语示例（仅供识别）：坐牢、
 #: 黑名单」, "phrases that automatically fail a call in QA: jail, warrant"): to the sentence's end.
 _BANNED_LIST = re.compile(
@@ -127,8 +134,9 @@ _BANNED_LIST = re.compile(
     r"language|phrasing|phrases|scripts?|examples?|lines?))[^:\n]{0,80}:|"
     r"(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
     r"non-compliant) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,40}:|"
-    r"(?:phrases|words|terms|expressions)[^:\n.!?]{0,40}?"
+    r"(?:phrases|words|terms|expressions|lines|statements)[^:\n.!?]{0,40}?"
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
+    r"(?:never|not) to be used|must not be used|"
     r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}:)"
 )
 #: A sentence's subject that is a scammer (the zh formulas hold 不法分子冒充…).
@@ -246,7 +254,9 @@ _OTHER_SAID = re.compile(
 _DENIED = re.compile(
     r"(?<![A-Za-z])(?i:no one (?:can|will|could)|nobody (?:can|will|could)|did not work for us|"
     r"didn[’']t work for us|does not work for us|doesn[’']t work for us|not (?:one of )?our "
-    r"(?:staff|agents?|employees?))(?![A-Za-z])|不是我司|并非我司|不是我们的(?:员工|人员)"
+    r"(?:staff|agents?|employees?))(?![A-Za-z])|不是我司|并非我司|不是我们的(?:员工|人员)|"
+    # 「您提到有人说欠款“已经翻倍”…并未翻倍」: the claim checked and denied.
+    r"并未|並未|并没有|並沒有"
 )
 #: Someone else's act inside the account: another speaker, not the one writing now.
 _OTHER_SPEAKER = re.compile(
@@ -288,6 +298,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             _FORWARDED.search(outside, sentence, start)
             or _BANNED.search(outside, sentence, start)
             or _CLAIMED.search(outside, sentence, start)
+            or (condemned and _MENTIONED.search(outside, sentence, start))
         ):
             spans.append((start, end))
             continue
