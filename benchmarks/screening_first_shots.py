@@ -93,6 +93,8 @@ FIRST_SHOTS = {
     88: "483f7fb",
     89: "607d64b",
     90: "607d64b",
+    91: "8c63bd1",
+    92: "8c63bd1",
 }
 _SCREEN = """
 import json, sys

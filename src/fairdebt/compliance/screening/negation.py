@@ -47,7 +47,7 @@ _GAP_EN = 32
 _DROPPED = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
 #: Where a clause ends (also where a lawful request to a third party is cut from the
 #: classifier's view).
-CLAUSE_BREAK = re.compile(r"[，。,.;；!！?？:：\n—–]|--")
+CLAUSE_BREAK = re.compile(r"[，。,.．;；!！?？:：\n—–]|--")
 _CJK = re.compile(f"[{CJK}]")
 #: Where a sentence ends (a full stop only before a space or the end: "$1.50" goes on).
 SENTENCE_END = re.compile(r"[。!?！？;；\n]|[.．](?=\s|$)")
@@ -193,6 +193,9 @@ _ELLIPSIS_NEGATED = re.compile(
     r"(?:这样做|这么做)?\s*(?:[。！]|$)"
     # The hit as what we cannot speak to, in its own clause: 「政审的具体标准我没法替有关部门回答」
     # claims nothing about the review ("我没法帮你" is not among these verbs).
+    # 「…去别的平台借钱还这一笔，这样很容易越滚越大」: the act named, then its harm.
+    r"|[^。！？；]{0,24}?[，,]\s*(?:这样|这么做|这种做法|這樣)(?:很|非常)?(?:容易|只会|會|会)(?:让|使)?"
+    r"[^。！？，]{0,6}?(?:越滚越大|越滾越大|雪上加霜|更重|更糟|恶化|陷入)"
     r"|[^。！？；，,]{0,20}?(?:我|我们|我們|我司)?(?:没法|沒法|无法|無法|不能|不便)"
     r"(?:替[^，。！？]{1,8}?)?(?:回答|答复|答覆|解答|评论|評論|判断|判斷)"
 )
@@ -273,6 +276,14 @@ class Negation:
             # What a negated speech verb introduces is its content: in "never tell a guarantor
             # they'll be blacklisted" "they'll" is not a new clause of ours.
             contrast = _REAL_CONTRAST if _NEGATED_SPEECH.match(between) else _CONTRAST
+            # "we will not, and cannot, take court action": the cue opens a parenthesis whose
+            # closing comma does not end its scope.
+            # Its letters read folded (capitals, full width), its commas in the original.
+            head = "".join(
+                o if o in ",，" else w for o, w in zip(before[: cue.start()], window, strict=False)
+            )
+            if _PARENTHESIS.search(head):
+                original_between = _CLOSING_COMMA.sub("", original_between, count=1)
             if (
                 len(between.replace(" ", "")) > gap
                 or CLAUSE_BREAK.search(original_between)
@@ -285,6 +296,7 @@ class Negation:
                 folded_before,
                 contrast,
                 _prohibition(window, before, cue.start(), cue.end()),
+                original_between,
             ):
                 return False
             clause = _clause_before(window, cue.start())
@@ -402,6 +414,12 @@ _CONDUCT_VERB = re.compile(
     # borrow from friends to pay us".
     r"take out|borrow|turn to|apply for|transfer|wire|give|pay)(?![a-z])"
 )
+#: Before a cue: a parenthesis opened after a first negation ("will not, and cannot, …").
+_PARENTHESIS = re.compile(
+    r"(?<![a-z])(?:not|never|cannot|can t|won t)\s*[,，]\s*(?:and|or|nor)\s*$"
+)
+#: The comma that closes it, right after the second cue.
+_CLOSING_COMMA = re.compile(r"^\s*[,，]")
 #: After a cue: a request to the customer, whose list of acts the cue negates.
 _NEGATED_REQUEST = re.compile(
     r"\s*(?:ever\s+)?(?:ask|asks|require|requires|request|tell|instruct|want|expect|force|"
@@ -418,6 +436,7 @@ def _listed(
     hit_at: int,
     contrast: re.Pattern[str] = _CONTRAST,
     prohibition: bool = False,
+    original: str = "",
 ) -> bool:
     """True when a promise's negation reaches the hit through a list: our own subject right
     before the cue (or a prohibition, which needs none), only list joints between (no sentence
@@ -429,7 +448,14 @@ def _listed(
     prohibition = prohibition or _NEGATED_REQUEST.match(between) is not None
     sentence = _LIST_END.split(window[hit_at:], maxsplit=1)[0]
     return (
-        _LIST_JOINT.search(between + sentence) is not None
+        # Folding blanks 、, so the hit's own clause is read in the original for it too
+        # (「请勿借新还旧、以贷养贷」; in 「从不以坐牢、拘留等方式威胁客户，以后…政审」 the 、 joins
+        # another clause's list).
+        (
+            _LIST_JOINT.search(between + sentence)
+            or _LIST_JOINT.search(CLAUSE_BREAK.split(original)[-1])
+        )
+        is not None
         and (
             prohibition
             or _LIST_SUBJECT.search(window[max(0, cue_start - 32) : cue_start]) is not None
@@ -456,6 +482,9 @@ def _prohibition(window: str, before: str, cue_start: int, cue_end: int) -> bool
         # 「严禁任何人…」: the last cue, 任何人, is the prohibition's object.
         forbidden = window[max(0, cue_start - 2) : cue_start] in _PROHIBITION_ZH
         return cue in _PROHIBITION_ZH or (cue == "不要" and polite) or forbidden
+    # The cues hold "not", not "do not": "Do not mention court action or enforcement agents".
+    if cue.strip() == "not" and window[max(0, cue_start - 3) : cue_start] == "do ":
+        cue, cue_start = "do not", cue_start - 3
     if cue.strip() not in _PROHIBITION_EN:
         return False
     # The clause is found in the original, its words read folded (full-width letters, capitals).
