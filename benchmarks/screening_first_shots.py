@@ -95,6 +95,8 @@ FIRST_SHOTS = {
     90: "607d64b",
     91: "8c63bd1",
     92: "8c63bd1",
+    93: "2631526",
+    94: "2631526",
 }
 _SCREEN = """
 import json, sys

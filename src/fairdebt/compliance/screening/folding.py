@@ -71,6 +71,10 @@ _LEET_RE = re.compile(r"(?<=[a-z])[@4$5013!7]|[@4$5013!7](?=[a-z])")
 _SYLLABLE_MAX = 6
 # Cyrillic and Greek letters that look like Latin ones ("аrrest" with a Cyrillic а).
 _HOMOGLYPHS = dict(zip("аеорсухіјѕԁοαειкмтνρτυχ", "aeopcyxijsdoaeikmtvptux", strict=True))
+# Cantonese written words read as their Mandarin ones, one character for one: 「聽日上門搵你」 is
+# 「明日上门找你」's threat. Only characters no Mandarin text uses otherwise (唔 and 冇 stay: they
+# are negation cues of their own).
+_CANTONESE = {"搵": "找", "咗": "了", "畀": "给", "佢": "他", "嚟": "来", "喺": "在"}
 _PINYIN_WORD_MAX = 40  # longer Latin runs are not typed pinyin (and would cost quadratic time)
 _LATIN_WORDS = re.compile("[a-z]+")
 _PINYIN_MESSAGE_WORDS = 3
@@ -93,6 +97,7 @@ def _fold_table() -> dict[int, str]:
                 break
         table[cp] = _HOMOGLYPHS.get(lowered, lowered)
     _simplify(table)
+    table.update((ord(c), m) for c, m in _CANTONESE.items())
     keep = _KEEP.fullmatch
     for cp, folded in table.items():
         if not keep(folded):

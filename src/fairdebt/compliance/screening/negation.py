@@ -75,7 +75,7 @@ _HEDGE = re.compile(
 )
 #: A negation of a negation (「别以为我们不会」, "don't think we won't") affirms.
 _DOUBLE = re.compile(
-    r"(?:别以为|不要以为|不要觉得|别觉得|别指望|不要指望|别想着|不信|"
+    r"(?:别以为|不要以为|唔好以为|咪以为|不要觉得|别觉得|别指望|不要指望|别想着|不信|"
     r"不代表|不意味着|并不意味着|(?<![a-z])(?:doesn t|does not|don t|do not) mean(?![a-z])|"
     r"(?<![a-z])(?:don t|do not|dont|never) (?:think|believe|assume|imagine|expect)(?![a-z])|"
     # "We'd rather not take it to court, but…" prefers, it does not promise.
@@ -99,7 +99,7 @@ _CONTRAST = re.compile(
     r"而是|但是|但|却|只会|只是会|我们会|我会|我就|直接|反而|"
     r"(?<![a-z])(?:but|instead|rather|only|just|however|though|we will|we ll|i will|i ll|"
     r"we are going|we re going|they will|they ll|we can|we could|we would|we d|we might|"
-    r"we may)(?![a-z])"
+    r"we may|(?:when|once|after|as soon as|while) (?:we|i)(?: ll| will| have| ve| d)?)(?![a-z])"
 )
 #: A modal negation reaches through "or" to a second verb ("you will not be arrested or go to
 #: jail", "we can't sue or garnish"), a past or present one to a second phrase ("did not come
@@ -163,7 +163,8 @@ _SUBJECT_NEGATED = re.compile(
     r"[”\"']?\s*(?:(?:simply|really|actually|just) )?(?:doesn t exist|does not exist|don t exist|"
     r"do not exist|isn t real|is not real|is a myth|are a myth)"
     # 「借新还旧只会让负担更重」, "… will only make things worse": the act advised against.
-    r"|\s*(?:只会|只能)(?:让|使|令)?[\u4e00-\u9fff]{0,6}?(?:更重|更糟|更难|更多|恶化|加重|雪上加霜)"
+    r"|\s*(?:只会|只能)(?:让|使|令)?[\u4e00-\u9fff]{0,6}?(?:更重|更糟|更难|更多|恶化|加重|雪上加霜|"
+    r"越滚越大)"
     r"|\s*(?:will |would )?only makes? (?:it|things|matters|your (?:debt|situation|problems?))"
     r" worse"
     # "The nationwide credit bureaus do not include …": the institution named after the hit.
@@ -481,7 +482,7 @@ def _prohibition(window: str, before: str, cue_start: int, cue_end: int) -> bool
         polite = window[cue_start - 1 : cue_start] == "请"
         # 「严禁任何人…」: the last cue, 任何人, is the prohibition's object.
         forbidden = window[max(0, cue_start - 2) : cue_start] in _PROHIBITION_ZH
-        return cue in _PROHIBITION_ZH or (cue == "不要" and polite) or forbidden
+        return cue in _PROHIBITION_ZH or (cue in ("不要", "唔好") and polite) or forbidden
     # The cues hold "not", not "do not": "Do not mention court action or enforcement agents".
     if cue.strip() == "not" and window[max(0, cue_start - 3) : cue_start] == "do ":
         cue, cue_start = "do not", cue_start - 3

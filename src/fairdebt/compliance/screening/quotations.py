@@ -67,7 +67,8 @@ _CONDEMNED = (
     r"|(?:对|對)(?:相关|相關|涉事|该|該)?(?:人员|人員|员工|員工|催收员|催收員|坐席)"
     r"[^，。！？]{0,4}?(?:作出|做出|进行|進行|严肃|嚴肅)(?:了)?(?:严肃)?(?:处理|處理)"
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
-    r"disciplin\w*|re-?briefed|coaching|warning issued|automatic fails?|auto-?fails?)(?![A-Za-z])"
+    r"disciplin\w*|re-?briefed|coaching|warning issued|automatic fails?|auto-?fails?|"
+    r"(?:graded|marked|scored|rated) (?:as )?(?:a )?fail(?:ed|ure)?)(?![A-Za-z])"
     r"|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
 #: Right before a quotation: a message the customer forwarded to us (「您转来的那条“再不还就弄死你”
@@ -119,7 +120,7 @@ _BANNED_LIST = re.compile(
     r"说法|說法|表述|字眼|词|詞)[^：:\n。！？]{0,24}[：:]|"
     # "Don'ts: ❌ 'deadbeat' ❌ …" on a training slide.
     # 「以下表述一律禁止出现在任何函件中（…）：」; what a QA notice found: 「不当表述，例如…」.
-    r"以下(?:表述|话术|話術|用语|用語|内容|內容|说法|說法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得)"
+    r"以下(?:表述|话术|話術|用语|用語|内容|內容|说法|說法|讲法|講法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得)"
     r"[^：:\n。]{0,40}[：:]|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
     r"内容|內容|语句|語句)[，,]?(?:例如|比如|包括|如)[：:]?|"
     # Model wording in a training list is mentioned too, lawful only when its facts hold.
@@ -136,7 +137,7 @@ _BANNED_LIST = re.compile(
     r"non-compliant) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,40}:|"
     r"(?:phrases|words|terms|expressions|lines|statements)[^:\n.!?]{0,40}?"
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
-    r"(?:never|not) to be used|must not be used|"
+    r"(?:never|not) to be used|must (?:not|never) be used|should never be used|"
     r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}:)"
 )
 #: A sentence's subject that is a scammer (the zh formulas hold 不法分子冒充…).
