@@ -97,6 +97,8 @@ FIRST_SHOTS = {
     92: "8c63bd1",
     93: "2631526",
     94: "2631526",
+    95: "9f9ce29",
+    96: "9f9ce29",
 }
 _SCREEN = """
 import json, sys

@@ -134,11 +134,12 @@ _BANNED_LIST = re.compile(
     r"(?:acceptable|approved|permitted|allowed|compliant|recommended|suggested) (?:wording|"
     r"language|phrasing|phrases|scripts?|examples?|lines?))[^:\n]{0,80}:|"
     r"(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
-    r"non-compliant) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,40}:|"
+    r"non-compliant) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,40}"
+    r"(?::|\s[-–—]\s)|"
     r"(?:phrases|words|terms|expressions|lines|statements)[^:\n.!?]{0,40}?"
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
     r"(?:never|not) to be used|must (?:not|never) be used|should never be used|"
-    r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}:)"
+    r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}(?::|\s[-–—]\s))"
 )
 #: A sentence's subject that is a scammer (the zh formulas hold 不法分子冒充…).
 _SCAMMERS = re.compile(
