@@ -99,6 +99,8 @@ FIRST_SHOTS = {
     94: "2631526",
     95: "9f9ce29",
     96: "9f9ce29",
+    97: "9bd8746",
+    98: "9bd8746",
 }
 _SCREEN = """
 import json, sys

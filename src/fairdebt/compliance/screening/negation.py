@@ -61,6 +61,8 @@ _HEDGE = re.compile(
     r"stop (?:a |the |any )?(?:warrant|lawsuit|court case|case|arrest|bailiffs?|enforcement)|"
     # A negated escape is a promise of what follows ("you won't escape jail", "can't avoid court").
     r"(?:be able to )?(?:escape|avoid|dodge|evade|outrun|hide|get away|run from|get out of)|"
+    # Nobody to rescue them is the threat: "No lawyer or court will save you from arrest".
+    r"(?:be able to )?(?:save|rescue|protect|shield|get) you (?:from|out of)(?![a-z])|"
     # The debtor's own failure ("Didn't pick up our 15 calls today?") is no promise of ours.
     r"(?:pick(?:ing)? up|answer(?:ing)?|respond(?:ing)?|repl(?:y|ying)|return(?:ing)?|"
     r"get(?:ting)? back)"
@@ -446,7 +448,13 @@ def _listed(
     gap = _LIST_GAP_ZH if _CJK.search(between) else _LIST_GAP_EN
     # What we will never ask of the customer is a list whoever the subject: "PocketPay Later
     # will never ask you to pay with gift cards, Zelle to an individual, or a rep's Venmo".
-    prohibition = prohibition or _NEGATED_REQUEST.match(between) is not None
+    prohibition = (
+        prohibition
+        or _NEGATED_REQUEST.match(between) is not None
+        # A scam warning's condition holds all its acts: "If anyone asks you for a processing
+        # fee or tells you to pay through an app like Venmo, … it isn't us".
+        or window[cue_start:cue_end] in ("if anyone", "if someone", "anyone who")
+    )
     sentence = _LIST_END.split(window[hit_at:], maxsplit=1)[0]
     return (
         # Folding blanks 、, so the hit's own clause is read in the original for it too
@@ -463,6 +471,8 @@ def _listed(
         )
         and len(between.replace(" ", "")) <= gap
         and not _LIST_END.search(between)
+        # The folded window has no stops: a list never runs past a sentence of the original.
+        and not SENTENCE_END.search(original)
         and not contrast.search(between)
         # A new subject counts in the hit's own sentence only: "…or anyone in your contacts
         # (通讯录). Your information is used only for this account" is a list, then a new sentence.
