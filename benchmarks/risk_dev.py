@@ -1,4 +1,5 @@
-"""Development folds for risk passes: German credit's five-fold splits on seeds other than 42.
+"""Development folds for risk passes: five-fold splits on seeds other than 42 (German credit;
+HMEQ for the ninth pass's pairs run).
 
 Shared by the development scripts (``risk_repeats_dev.py``, ``risk_pairs_dev.py``,
 ``risk_binlimits_dev.py``): the book, the outer folds (seed 42 is the benchmark's and is refused),
@@ -26,12 +27,21 @@ from fairdebt.risk.learners import Learner
 ENSEMBLE: dict[str, Any] = {"time_budget": 300.0, "max_trials": 40, "n_jobs": 1}
 
 
-def arguments(doc: str | None, seeds: str) -> argparse.Namespace:
-    """The scripts' command line: ``--data``, ``--seeds`` (comma-separated) and ``--out``."""
+def arguments(
+    doc: str | None, seeds: str, books: Sequence[str] = ("german",)
+) -> argparse.Namespace:
+    """The scripts' command line: ``--data``, ``--seeds`` (comma-separated) and ``--out``, and
+    ``--book`` (one of ``books``) where a script takes more than German."""
     parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--data", default="../shared/data")
     parser.add_argument("--seeds", default=seeds)
     parser.add_argument("--out", default="")
+    parser.add_argument(
+        "--book",
+        default=books[0],
+        choices=books,
+        help=argparse.SUPPRESS if len(books) == 1 else "the development book",
+    )
     args = parser.parse_args()
     args.seeds = [int(s) for s in args.seeds.split(",")]
     return args
@@ -42,6 +52,17 @@ def german(data: str) -> tuple[pd.DataFrame, np.ndarray]:
     frame = pd.read_csv(Path(data) / "german_credit.csv", low_memory=False)
     y = make_target(frame["creditability"], "bad", column="creditability")
     return frame.drop(columns=["creditability"]), y
+
+
+def hmeq(data: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """HMEQ's features and its bad flag (``BAD`` = 1)."""
+    frame = pd.read_csv(Path(data) / "hmeq.csv", low_memory=False)
+    y = make_target(frame["BAD"], "1", column="BAD")
+    return frame.drop(columns=["BAD"]), y
+
+
+#: The development books by name.
+BOOKS = {"german": german, "hmeq": hmeq}
 
 
 def development_folds(
