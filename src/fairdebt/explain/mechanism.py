@@ -64,6 +64,7 @@ from fairdebt.explain.segments import (
     ALPHA,
     SEARCHED,
     SEGMENT_SHARE,
+    SegmentStep,
     common_factor,
     element_mask,
     find_steps,
@@ -87,6 +88,8 @@ MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
 METRICS = ("entry_rate", "dpd30_rate")
 _VERSION = "version"
 RATE_Z = 3.0  # the rate moved when entries exceed the composition's expectation by 3 sd
+_ODDS = True  # measurement only
+_APART = True  # measurement only
 
 
 @dataclass(slots=True)
@@ -255,6 +258,18 @@ def explain_dues(
     # from its date (ripple search's rule): one that stepped a little more than the rest while
     # the whole book moved is not the change's place.
     steps = [s for s in ranked if s.significant and share_of_change(counted, s) >= SEGMENT_SHARE]
+    if _ODDS:
+        steps = _product_steps_on_odds(counted, steps, dims)
+    # A product the reference cohorts had is named, when the whole book's existing cohorts did
+    # not pass (the check below is then not run), only if its own existing cohorts moved at its
+    # step more than the rest's did (:func:`_moved_apart`); new versions are the terms test's.
+    known_products = set(reference["product"].astype(str))
+    apart = {
+        s.label: _moved_apart(dues, s, cohort_from, is_new)
+        for s in ([] if existing_moved or not _APART else steps)
+        if s.dimension == "product" and s.value in known_products
+    }
+    steps = [s for s in steps if apart.get(s.label, True)]
     if steps and existing_moved:
         # Where, only if the rest of the book did not move with it: when the existing cohorts
         # outside the stepped segments moved at the KPI's change too (the same dual-time
@@ -309,7 +324,13 @@ def explain_dues(
         there = element_mask(dues, ((first_step.dimension, first_step.value),))
         on = pd.Timestamp(first_step.on)
         there_apc = dual_time(dues[there], on, min(cohort_from, on), is_new[there])
-        if there_apc.period_z > critical:
+        # A product's cohorts moving with everyone's (a macro shock) is not its own change.
+        if there_apc.period_z > critical and (
+            not _APART
+            or first_step.dimension != "product"
+            or first_step.value not in known_products
+            or _moved_apart(dues, first_step, cohort_from, is_new)
+        ):
             causes, cohorts_worse = step_causes([first_step]), False
             step_dates = {first_step.label: first_step.on}
     if cohorts_worse and apc.cohort_z < apc.period_z:
@@ -432,6 +453,48 @@ def cohort_kind(
     if not other_new:
         return "policy"
     return "policy" if policy_excess > vintage_excess else "vintage"
+
+
+def _moved_apart(
+    dues: pd.DataFrame, step: SegmentStep, cohort_from: pd.Timestamp, is_new: np.ndarray
+) -> bool:
+    """Whether the segment's existing cohorts moved at its step more than the rest's did.
+
+    The dual-time period contrast (:func:`dual_time`) on the segment's dues and on the rest's,
+    both at the segment's step date: disjoint dues, so the difference of the two log ratios has
+    the sum of their variances. One-sided at ALPHA. A shock every segment shares moves both;
+    "the rest did not pass its own test" is only a failure to reject on a short book.
+    """
+    there = element_mask(dues, ((step.dimension, step.value),))
+    on = pd.Timestamp(step.on)
+    inside = dual_time(dues[there], on, min(cohort_from, on), is_new[there])
+    rest = dual_time(dues[~there], on, min(cohort_from, on), is_new[~there])
+    if inside.period_z == 0:
+        return False
+    variance = (inside.period / inside.period_z) ** 2 + (
+        (rest.period / rest.period_z) ** 2 if rest.period_z else 0.0
+    )
+    z = (inside.period - rest.period) / np.sqrt(variance)
+    return bool(z > stats.norm.isf(ALPHA))
+
+
+def _product_steps_on_odds(
+    counted: pd.DataFrame, steps: list[SegmentStep], dims: tuple[str, ...]
+) -> list[SegmentStep]:
+    """The steps, less a product whose step is not significant on the odds scale too.
+
+    A shock on the odds of a miss (a common macro factor) moves a product at a lower rate than
+    the rest by a larger ratio, so on the ratio scale it steps against the rest with no change
+    of its own; products differ by tenor far more than provinces do. The same step search run
+    on the odds scale (:func:`find_steps` with ``scale="odds"``, its own max-T bound) keeps a
+    product whose own odds moved (new terms, its own drift) and drops one that only rode the
+    common shift (decision record, thirteenth round).
+    """
+    if not any(s.dimension == "product" for s in steps):
+        return steps
+    searched = tuple(d for d in dims if d in counted)
+    odds = {s.label for s in find_steps(counted, dims=searched, alpha=ALPHA, scale="odds")}
+    return [s for s in steps if s.dimension != "product" or s.label in odds]
 
 
 def _count_rates(dues: pd.DataFrame) -> np.ndarray:
