@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from fairdebt.explain import explain_dues
-from fairdebt.explain.mechanism import _moved_apart
-from fairdebt.explain.segments import SegmentStep
+from fairdebt.explain.cohorts import moved_apart
 
 from .books import make_book, shock_start
 
@@ -20,9 +19,10 @@ MONTHS = 8
 
 
 def _apart(dues: pd.DataFrame, on: dt.date) -> bool:
-    step = SegmentStep("product", "P-6M", on, 10.0, 2.0, 20.0, 0.005)
-    after_every_cohort = dues["disbursed_on"].max() + pd.Timedelta(days=1)
-    return _moved_apart(dues, step, after_every_cohort, np.zeros(len(dues), bool))
+    """P-6M's existing cohorts (every cohort disbursed before ``on``) against the rest's."""
+    cut = pd.Timestamp(on)
+    there = (dues["product"] == "P-6M").to_numpy()
+    return moved_apart(dues, there, cut, cut, np.zeros(len(dues), bool))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -18,12 +18,14 @@
    the max-T bound over every segment and week (:mod:`.segments`; ripple search with a
    difference in differences when no single value stepped); ``[]`` when the change is
    portfolio-wide, which includes a stepped segment while the existing cohorts outside it
-   moved at the KPI's change as well. The segment that stepped nearest the KPI's change
-   comes first. *Vintage or period*: the age curve on existing cohorts (:func:`dual_time`)
-   says whether the cohorts already on the book moved at the change (period) or only the new
-   cohorts are worse than them at the same age in the same months (vintage), unless the
-   existing cohorts of the step search's first segment moved at its own step (a regional
-   shock the whole book's test is too weak for: period, that segment first), and only when
+   moved at the KPI's change as well, and a product (other than a new version) whose
+   existing cohorts did not move at its step more than the rest's did (:func:`moved_apart`).
+   The segment that stepped nearest the KPI's change comes first. *Vintage or period*: the
+   age curve on existing cohorts (:func:`dual_time`) says whether the cohorts already on the
+   book moved at the change (period) or only the new cohorts are worse than them at the same
+   age in the same months (vintage), unless the existing cohorts of the step search's first
+   segment moved at its own step (a regional shock the whole book's test is too weak for:
+   period, that segment first; a product only if they moved apart), and only when
    the dual-time fit gives the new cohorts at least the evidence of the existing cohorts'
    move (a short book's period test fails to reject a real shock);
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
@@ -53,7 +55,13 @@ from scipy import stats
 
 from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
-from fairdebt.explain.cohorts import DualTime, cohort_against_period, dual_time, find_cohorts
+from fairdebt.explain.cohorts import (
+    DualTime,
+    cohort_against_period,
+    dual_time,
+    find_cohorts,
+    moved_apart,
+)
 from fairdebt.explain.policy import check_new_terms
 from fairdebt.explain.rates import (
     apply_factors,
@@ -88,8 +96,6 @@ MECHANISMS = ("volume", "mix", "vintage", "period", "policy")
 METRICS = ("entry_rate", "dpd30_rate")
 _VERSION = "version"
 RATE_Z = 3.0  # the rate moved when entries exceed the composition's expectation by 3 sd
-_ODDS = True  # measurement only
-_APART = True  # measurement only
 
 
 @dataclass(slots=True)
@@ -258,15 +264,13 @@ def explain_dues(
     # from its date (ripple search's rule): one that stepped a little more than the rest while
     # the whole book moved is not the change's place.
     steps = [s for s in ranked if s.significant and share_of_change(counted, s) >= SEGMENT_SHARE]
-    if _ODDS:
-        steps = _product_steps_on_odds(counted, steps, dims)
     # A product the reference cohorts had is named, when the whole book's existing cohorts did
     # not pass (the check below is then not run), only if its own existing cohorts moved at its
-    # step more than the rest's did (:func:`_moved_apart`); new versions are the terms test's.
+    # step more than the rest's did (:func:`moved_apart`); new versions are the terms test's.
     known_products = set(reference["product"].astype(str))
     apart = {
-        s.label: _moved_apart(dues, s, cohort_from, is_new)
-        for s in ([] if existing_moved or not _APART else steps)
+        s.label: _product_apart(dues, s, cohort_from, is_new)
+        for s in ([] if existing_moved else steps)
         if s.dimension == "product" and s.value in known_products
     }
     steps = [s for s in steps if apart.get(s.label, True)]
@@ -326,10 +330,9 @@ def explain_dues(
         there_apc = dual_time(dues[there], on, min(cohort_from, on), is_new[there])
         # A product's cohorts moving with everyone's (a macro shock) is not its own change.
         if there_apc.period_z > critical and (
-            not _APART
-            or first_step.dimension != "product"
+            first_step.dimension != "product"
             or first_step.value not in known_products
-            or _moved_apart(dues, first_step, cohort_from, is_new)
+            or _product_apart(dues, first_step, cohort_from, is_new)
         ):
             causes, cohorts_worse = step_causes([first_step]), False
             step_dates = {first_step.label: first_step.on}
@@ -455,46 +458,12 @@ def cohort_kind(
     return "policy" if policy_excess > vintage_excess else "vintage"
 
 
-def _moved_apart(
+def _product_apart(
     dues: pd.DataFrame, step: SegmentStep, cohort_from: pd.Timestamp, is_new: np.ndarray
 ) -> bool:
-    """Whether the segment's existing cohorts moved at its step more than the rest's did.
-
-    The dual-time period contrast (:func:`dual_time`) on the segment's dues and on the rest's,
-    both at the segment's step date: disjoint dues, so the difference of the two log ratios has
-    the sum of their variances. One-sided at ALPHA. A shock every segment shares moves both;
-    "the rest did not pass its own test" is only a failure to reject on a short book.
-    """
-    there = element_mask(dues, ((step.dimension, step.value),))
     on = pd.Timestamp(step.on)
-    inside = dual_time(dues[there], on, min(cohort_from, on), is_new[there])
-    rest = dual_time(dues[~there], on, min(cohort_from, on), is_new[~there])
-    if inside.period_z == 0:
-        return False
-    variance = (inside.period / inside.period_z) ** 2 + (
-        (rest.period / rest.period_z) ** 2 if rest.period_z else 0.0
-    )
-    z = (inside.period - rest.period) / np.sqrt(variance)
-    return bool(z > stats.norm.isf(ALPHA))
-
-
-def _product_steps_on_odds(
-    counted: pd.DataFrame, steps: list[SegmentStep], dims: tuple[str, ...]
-) -> list[SegmentStep]:
-    """The steps, less a product whose step is not significant on the odds scale too.
-
-    A shock on the odds of a miss (a common macro factor) moves a product at a lower rate than
-    the rest by a larger ratio, so on the ratio scale it steps against the rest with no change
-    of its own; products differ by tenor far more than provinces do. The same step search run
-    on the odds scale (:func:`find_steps` with ``scale="odds"``, its own max-T bound) keeps a
-    product whose own odds moved (new terms, its own drift) and drops one that only rode the
-    common shift (decision record, thirteenth round).
-    """
-    if not any(s.dimension == "product" for s in steps):
-        return steps
-    searched = tuple(d for d in dims if d in counted)
-    odds = {s.label for s in find_steps(counted, dims=searched, alpha=ALPHA, scale="odds")}
-    return [s for s in steps if s.dimension != "product" or s.label in odds]
+    there = element_mask(dues, ((step.dimension, step.value),))
+    return moved_apart(dues, there, on, min(cohort_from, on), is_new)
 
 
 def _count_rates(dues: pd.DataFrame) -> np.ndarray:

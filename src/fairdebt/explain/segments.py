@@ -68,7 +68,6 @@ MIN_WEEKS = 3  # each side of a split holds at least this many weeks with exposu
 # already carries the shock), so the splits it may take should not either.
 MIN_EXPECTED = 10.0
 REPLICATES = 400  # bootstrap draws of the maximum statistic under no change
-NEWTON_STEPS = 30  # iterations solving a cell's shift of the log-odds (converges in a handful)
 AGE = "seq"  # the due's age: segment and rest are compared at the same age in the same week
 PRIOR = 10.0  # expected entries' worth of the rest's whole week in each (week, age) factor
 
@@ -96,7 +95,7 @@ class SegmentStep:
 
 
 def _series(
-    dues: pd.DataFrame, dims: tuple[str, ...], expected: str, scale: str = "ratio"
+    dues: pd.DataFrame, dims: tuple[str, ...], expected: str
 ) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray, pd.Timestamp]:
     """Weekly observed entries and exposure per segment: arrays (segments, weeks).
 
@@ -104,8 +103,6 @@ def _series(
     expected in the same cell, shrunk toward the rest's whole week by PRIOR expected entries:
     comparing at the same age in the same week keeps a misfit of the age curve (older ages
     first seen after a shock carry it in their expectation) out of the segment's step.
-    With ``scale="odds"`` the rest's move is carried as a shift of the log-odds instead
-    (:func:`_odds_exposure`).
     """
     start = dues["due_on"].min()
     week = ((dues["due_on"] - start).dt.days // 7).to_numpy()
@@ -136,87 +133,10 @@ def _series(
         common = (o_rest + PRIOR * week_factor) / (e_rest + PRIOR)
         keys += [(dim, str(v)) for v in values]
         observed.append(o.sum(axis=2))
-        if scale == "odds":
-            logits = _logit(e_due)
-            exposure.append(_odds_exposure(logits, wa, codes, common * e_rest).sum(axis=2))
-        else:
-            exposure.append((e * common).sum(axis=2))
+        exposure.append((e * common).sum(axis=2))
     if not keys:
         return [], np.zeros((0, weeks)), np.zeros((0, weeks)), start
     return keys, np.vstack(observed), np.vstack(exposure), start
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    q = np.clip(p, 1e-9, 1 - 1e-9)
-    logit: np.ndarray = np.log(q) - np.log1p(-q)
-    return logit
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    moved: np.ndarray = 1 / (1 + np.exp(-x))
-    return moved
-
-
-def _log_odds_shift(
-    logits: np.ndarray, cell: np.ndarray, target: np.ndarray, cells: int
-) -> np.ndarray:
-    """Per cell, the shift δ of every due's log-odds that makes their rates sum to ``target``.
-
-    Newton's method on ``Σ expit(logit p_i + δ) = target`` (monotone in δ), started at 0, each
-    step at most 1 and δ kept within ±10. A cell with no due keeps 0. Solving on the dues
-    themselves, not on the cell's mean rate, matters: a mixture of low and high rates does not
-    shift its mean's odds by the shift of its parts.
-
-    Examples
-    --------
-    >>> logits = _logit(np.array([0.01, 0.2]))
-    >>> shift = _log_odds_shift(logits, np.array([0, 0]), np.array([0.6]), 1)
-    >>> rates = _expit(logits + shift[0])
-    >>> round(float(rates.sum()), 6), bool(rates[0] / 0.01 > rates[1] / 0.2)
-    (0.6, True)
-    """
-    n = np.bincount(cell, minlength=cells).astype(float)
-    goal = np.clip(target, n * 1e-9, n * (1 - 1e-9))
-    shift = np.zeros(cells)
-    for _ in range(NEWTON_STEPS):
-        rate = _expit(logits + shift[cell])
-        gap = np.bincount(cell, weights=rate, minlength=cells) - goal
-        slope = np.bincount(cell, weights=rate * (1 - rate), minlength=cells)
-        # A step of at most 1 on the log-odds: the sum is flat far from its root, where an
-        # undamped step overshoots to the other flat end.
-        step = np.where(slope > 1e-12, gap / np.maximum(slope, 1e-12), np.sign(gap))
-        shift = np.clip(shift - np.clip(step, -1.0, 1.0), -10.0, 10.0)
-    return shift
-
-
-def _odds_exposure(
-    logits: np.ndarray, wa: np.ndarray, codes: np.ndarray, target: np.ndarray
-) -> np.ndarray:
-    """Each segment's expected entries per (week, age) cell moved by the rest's log-odds shift.
-
-    ``target`` (segments, weeks, ages) is the rest's expected entries times its shrunk observed
-    over expected (what the ratio scale multiplies the segment's expectation by). The rest's
-    dues in each cell are moved by the one shift of the log-odds that gives that target, and
-    the segment's dues by the same shift: a shock acting on the odds of a miss (as the
-    simulator's do, and as a common macro factor in a logistic model does) then moves a segment
-    at a lower rate by a larger ratio than the rest, and leaves it no step to name. A cell the
-    rest never saw takes the rest's shift over the whole week, as the ratio scale takes the
-    rest's whole week's factor.
-    """
-    values, weeks, ages = target.shape
-    cells = weeks * ages
-    week = wa // ages
-    moved = np.zeros((values, cells))
-    for v in range(values):
-        rest, mine = codes != v, codes == v
-        shift = _log_odds_shift(logits[rest], wa[rest], target[v].ravel(), cells)
-        whole = _log_odds_shift(logits[rest], week[rest], target[v].sum(axis=1), weeks)
-        seen = np.bincount(wa[rest], minlength=cells) > 0
-        shift = np.where(seen, shift, np.repeat(whole, ages))
-        moved[v] = np.bincount(
-            wa[mine], weights=_expit(logits[mine] + shift[wa[mine]]), minlength=cells
-        )
-    return moved.reshape(values, weeks, ages)
 
 
 def _step_statistics(o: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -257,7 +177,6 @@ def find_steps(
     alpha: float = 0.01,
     replicates: int = REPLICATES,
     seed: int = 14,
-    scale: str = "ratio",
 ) -> list[SegmentStep]:
     """Segments whose rate stepped up beyond the max-T bound, most excess first.
 
@@ -265,14 +184,12 @@ def find_steps(
     p-value, and only those at ALPHA or below are :attr:`SegmentStep.significant`.
     ``dues`` has ``due_on``, ``entered`` (0/1), the ``expected`` entries of each due under the
     reference regime, and the dimension columns; ``dims`` defaults to the searched dimensions
-    present. Nothing is returned when fewer than 2 × MIN_WEEKS weeks are seen. ``scale``
-    ``"odds"`` sets each segment against the rest's move on the odds scale rather than the
-    ratio scale (:func:`_odds_exposure`), with its own max-T bound.
+    present. Nothing is returned when fewer than 2 × MIN_WEEKS weeks are seen.
     """
     dims = tuple(d for d in (dims or SEARCHED) if d in dues.columns and d != "vintage")
     if dues.empty or not dims:
         return []
-    keys, o, x, start = _series(dues, dims, expected, scale)
+    keys, o, x, start = _series(dues, dims, expected)
     if not keys or o.shape[1] < 2 * MIN_WEEKS:
         return []
     statistic, split = _step_statistics(o, x)
