@@ -19,9 +19,16 @@ import pandas as pd
 from scipy import stats
 
 from fairdebt.explain.rates import PRIOR_EVENTS, poisson_fit
-from fairdebt.explain.segments import log_ratio
+from fairdebt.explain.segments import ALPHA, log_ratio
 
-__all__ = ["CohortWindow", "DualTime", "cohort_against_period", "dual_time", "find_cohorts"]
+__all__ = [
+    "CohortWindow",
+    "DualTime",
+    "cohort_against_period",
+    "dual_time",
+    "find_cohorts",
+    "moved_apart",
+]
 
 # A cohort seen in one month of dues cannot be told worse from a move in that month that
 # falls hardest on first dues (a shock on the odds scale raises low rates most): the cohort
@@ -251,3 +258,28 @@ def dual_time(
         gradient[fit.index["cohort_block"]["existing"]] = -1.0
         cohort_se = float(np.sqrt(max(gradient @ fit.covariance @ gradient, 1e-12)))
     return DualTime(period, period / period_se, cohort, cohort / cohort_se if o_new > 0 else 0.0)
+
+
+def moved_apart(
+    dues: pd.DataFrame,
+    there: np.ndarray,
+    cut: pd.Timestamp,
+    existing_before: pd.Timestamp,
+    is_new: np.ndarray,
+) -> bool:
+    """Whether the existing cohorts of the dues ``there`` moved at ``cut`` more than the rest's.
+
+    The dual-time period contrast (:func:`dual_time`) on the dues there and on the others:
+    disjoint dues, so the difference of the two log ratios has the sum of their variances
+    (each from its own z). One-sided at ALPHA (1 %). A shock every segment shares moves both,
+    and "the rest did not pass its own test" is only a failure to reject on a short book.
+    """
+    inside = dual_time(dues[there], cut, existing_before, is_new[there])
+    rest = dual_time(dues[~there], cut, existing_before, is_new[~there])
+    if inside.period_z == 0:
+        return False
+    variance = (inside.period / inside.period_z) ** 2
+    if rest.period_z:
+        variance += (rest.period / rest.period_z) ** 2
+    z = (inside.period - rest.period) / np.sqrt(variance)
+    return bool(z > stats.norm.isf(ALPHA))

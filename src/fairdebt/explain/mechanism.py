@@ -18,12 +18,14 @@
    the max-T bound over every segment and week (:mod:`.segments`; ripple search with a
    difference in differences when no single value stepped); ``[]`` when the change is
    portfolio-wide, which includes a stepped segment while the existing cohorts outside it
-   moved at the KPI's change as well. The segment that stepped nearest the KPI's change
-   comes first. *Vintage or period*: the age curve on existing cohorts (:func:`dual_time`)
-   says whether the cohorts already on the book moved at the change (period) or only the new
-   cohorts are worse than them at the same age in the same months (vintage), unless the
-   existing cohorts of the step search's first segment moved at its own step (a regional
-   shock the whole book's test is too weak for: period, that segment first), and only when
+   moved at the KPI's change as well, and a product (other than a new version) whose
+   existing cohorts did not move at its step more than the rest's did (:func:`moved_apart`).
+   The segment that stepped nearest the KPI's change comes first. *Vintage or period*: the
+   age curve on existing cohorts (:func:`dual_time`) says whether the cohorts already on the
+   book moved at the change (period) or only the new cohorts are worse than them at the same
+   age in the same months (vintage), unless the existing cohorts of the step search's first
+   segment moved at its own step (a regional shock the whole book's test is too weak for:
+   period, that segment first; a product only if they moved apart), and only when
    the dual-time fit gives the new cohorts at least the evidence of the existing cohorts'
    move (a short book's period test fails to reject a real shock);
 5. tests new terms directly (:mod:`.policy`): when product versions first sold after the
@@ -53,7 +55,13 @@ from scipy import stats
 
 from fairdebt.errors import InputError
 from fairdebt.explain.changes import ChangePoint, detect_change, detect_episode
-from fairdebt.explain.cohorts import DualTime, cohort_against_period, dual_time, find_cohorts
+from fairdebt.explain.cohorts import (
+    DualTime,
+    cohort_against_period,
+    dual_time,
+    find_cohorts,
+    moved_apart,
+)
 from fairdebt.explain.policy import check_new_terms
 from fairdebt.explain.rates import (
     apply_factors,
@@ -64,6 +72,7 @@ from fairdebt.explain.segments import (
     ALPHA,
     SEARCHED,
     SEGMENT_SHARE,
+    SegmentStep,
     common_factor,
     element_mask,
     find_steps,
@@ -255,6 +264,16 @@ def explain_dues(
     # from its date (ripple search's rule): one that stepped a little more than the rest while
     # the whole book moved is not the change's place.
     steps = [s for s in ranked if s.significant and share_of_change(counted, s) >= SEGMENT_SHARE]
+    # A product the reference cohorts had is named, when the whole book's existing cohorts did
+    # not pass (the check below is then not run), only if its own existing cohorts moved at its
+    # step more than the rest's did (:func:`moved_apart`); new versions are the terms test's.
+    known_products = set(reference["product"].astype(str))
+    apart = {
+        s.label: _product_apart(dues, s, cohort_from, is_new)
+        for s in ([] if existing_moved else steps)
+        if s.dimension == "product" and s.value in known_products
+    }
+    steps = [s for s in steps if apart.get(s.label, True)]
     if steps and existing_moved:
         # Where, only if the rest of the book did not move with it: when the existing cohorts
         # outside the stepped segments moved at the KPI's change too (the same dual-time
@@ -309,7 +328,12 @@ def explain_dues(
         there = element_mask(dues, ((first_step.dimension, first_step.value),))
         on = pd.Timestamp(first_step.on)
         there_apc = dual_time(dues[there], on, min(cohort_from, on), is_new[there])
-        if there_apc.period_z > critical:
+        # A product's cohorts moving with everyone's (a macro shock) is not its own change.
+        if there_apc.period_z > critical and (
+            first_step.dimension != "product"
+            or first_step.value not in known_products
+            or _product_apart(dues, first_step, cohort_from, is_new)
+        ):
             causes, cohorts_worse = step_causes([first_step]), False
             step_dates = {first_step.label: first_step.on}
     if cohorts_worse and apc.cohort_z < apc.period_z:
@@ -432,6 +456,14 @@ def cohort_kind(
     if not other_new:
         return "policy"
     return "policy" if policy_excess > vintage_excess else "vintage"
+
+
+def _product_apart(
+    dues: pd.DataFrame, step: SegmentStep, cohort_from: pd.Timestamp, is_new: np.ndarray
+) -> bool:
+    on = pd.Timestamp(step.on)
+    there = element_mask(dues, ((step.dimension, step.value),))
+    return moved_apart(dues, there, on, min(cohort_from, on), is_new)
 
 
 def _count_rates(dues: pd.DataFrame) -> np.ndarray:
