@@ -101,6 +101,8 @@ FIRST_SHOTS = {
     96: "9f9ce29",
     97: "9bd8746",
     98: "9bd8746",
+    99: "512f73e",
+    100: "512f73e",
 }
 _SCREEN = """
 import json, sys

@@ -115,7 +115,7 @@ _MODAL_CUE = re.compile(
     r"no(?: [a-z]+){1,2} (?:will|would|shall|can)(?: ever)?)$"
 )
 #: A cause inside a negation's scope: 「不会因为…而…」, 「不会由于…而…」.
-_CAUSE = re.compile(r"(?:因为|因為|由于|由於)[\u4e00-\u9fff ]{1,12}?而")
+_CAUSE = re.compile(r"(?:因为|因為|由于|由於)[\u4e00-\u9fff ]{1,12}?(?:而|就)")
 _COORDINATING_OR = re.compile(
     r"(?<![a-z])or (?!(?:else|we|you|i|they|he|she|it|your|our|then|otherwise)(?![a-z]))"
     r"(?=[a-z]|\s*$)"

@@ -96,9 +96,14 @@ _BANNED = re.compile(
     r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|tell (?:a |the )?"
     r"(?:customer|consumer|debtor|borrower|guarantor)s?|call (?:a |the |any )?(?:customer|consumer|"
     r"debtor|borrower|client)s?(?: an?)?)|avoid (?:saying|phrases like|words like)|"
-    # An audit's finding: 'Last week's audit flagged three calls with "we'll call your boss"'.
+    # An audit's finding: 'Last week's audit flagged three calls with "we'll call your boss"',
+    # '2 calls referred to "court"', 'calls in which the agent referenced "a warrant"'.
     r"(?:flagged|caught|found|identified)(?: [a-z0-9]+){0,3} (?:calls?|messages?|letters?|texts?|"
     r"emails?|scripts?|notes?) (?:with|containing|using|that (?:said|used|contained))|"
+    r"(?:calls?|messages?|letters?|agents?|collectors?) (?:in which the agent )?(?:referred to|"
+    r"referenced|used the (?:words?|phrases?|terms?))|"
+    r"(?:any of )?the following (?:is|are) (?:an? )?(?:automatic |critical )?(?:fail\w*|banned|"
+    r"prohibited|not allowed)|"
     # A rule for staff: 'Agents may not override the cap or "call every hour until they pay."'
     r"(?:agents?|staff|collectors?|advis[eo]rs?|reps?|representatives?|employees|callers?) "
     r"(?:may not|must not|must never|should not|should never|cannot|can not|are not (?:allowed|"
@@ -119,8 +124,8 @@ _MENTIONED = re.compile(
 #: Right after quotations: the kind of words they are (「出现“你这个骗子”“再不还就去你单位找你”等
 #: 表述」): expressions named, not used.
 _NAMED_AFTER = re.compile(
-    r"(?:\s*[“「『\"][^”」』\"\n]{1,80}[”」』\"][、，,]?)*\s*(?:等|之类的?|这类|此类|這類)"
-    r"(?:的)?(?:表述|话术|話術|用语|用語|说法|說法|字眼|内容|內容|语句|語句|言论|言論|词语|詞語|话|話)"
+    r"(?:\s*[“「『\"][^”」』\"\n]{1,80}[”」』\"][、，,]?)*\s*(?:等|类|類|之类的?|这类|此类|這類)"
+    r"(?:的)?(?:不当|不當|违规|違規|禁用)?(?:表述|话术|話術|用语|用語|说法|說法|字眼|内容|內容|语句|語句|言论|言論|词语|詞語|话|話)"
 )
 #: A label, then a list of banned words without quotation marks (「禁止用语示例（仅供识别）：坐牢、
 #: 黑名单」, "phrases that automatically fail a call in QA: jail, warrant"): to the sentence's end.
