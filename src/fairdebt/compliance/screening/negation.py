@@ -165,8 +165,8 @@ _SUBJECT_NEGATED = re.compile(
     r"[”\"']?\s*(?:(?:simply|really|actually|just) )?(?:doesn t exist|does not exist|don t exist|"
     r"do not exist|isn t real|is not real|is a myth|are a myth)"
     # 「借新还旧只会让负担更重」, "… will only make things worse": the act advised against.
-    r"|\s*(?:只会|只能)(?:让|使|令)?[\u4e00-\u9fff]{0,6}?(?:更重|更糟|更难|更多|恶化|加重|雪上加霜|"
-    r"越滚越大)"
+    r"|\s*(?:只会|只能|会)(?:让|使|令)?[\u4e00-\u9fff]{0,6}?(?:更重|更糟|更难|更多|恶化|加重|雪上加霜|"
+    r"越滚越大|越来越重|越来越多|越来越难)"
     r"|\s*(?:will |would )?only makes? (?:it|things|matters|your (?:debt|situation|problems?))"
     r" worse"
     # "The nationwide credit bureaus do not include …": the institution named after the hit.

@@ -50,8 +50,10 @@ _ROLE = re.compile(
 #: Right before a quotation: the answer we give or teach ("If a consumer asks whether they can go
 #: to jail, the answer is: 'No. This is a civil matter.'", 「正确话术：“…”」): our words, read.
 _OUR_ANSWER = re.compile(
-    r"(?i:(?:the )?(?:correct |right |agreed |approved )?(?:answer|response|reply|wording|line|"
-    r"script)(?: is| was| should be| to use)?\s*:?\s*)$|"
+    # A bare "the line" is no answer: 'Please remove the line "we may contact your employer"'.
+    r"(?i:(?:the )?(?:(?:correct |right |agreed |approved )(?:answer|response|reply|wording|line|"
+    r"script)(?: is| was| should be| to use)?|(?:answer|response|reply|wording|line|script)"
+    r"(?:(?: is| was| should be| to use)\s*:?|\s*:))\s*)$|"
     r"正确(?:做法|话术|話術|回答|说法|說法)[：:]?\s*$|应(?:回答|答复|说)[：:]?\s*$"
 )
 #: Right after a role: the verb that makes it the speaker.
@@ -109,8 +111,11 @@ _BANNED = re.compile(
     r"(?:may not|must not|must never|should not|should never|cannot|can not|are not (?:allowed|"
     r"permitted) to|are prohibited from)|"
     r"(?:banned|prohibited|forbidden) (?:phrases|words|language|wording|expressions|scripts?)"
-    r"(?: such as| like| include)?|(?:removed|deleted|dropped|struck|retired|replaced|banned) "
+    r"(?: such as| like| include)?|(?:removed?|deleted?|dropped|drop|struck|strike|retired|"
+    r"replaced?|swap|banned) "
     r"(?:the )?(?:terms?|phrases?|words?|wording|lines?)|"
+    # An editor's instruction right before the words: 'Also swap "additional fees will be added"'.
+    r"(?:swap|replace|remove|delete|strike|drop|reword|rephrase)(?: out)?\s*$|"
     # A phrase named in a note that condemns it: 'Liam used the phrase "you'll be blacklisted"'.
     r"(?:the|that|this) (?:phrases?|words?|terms?|expressions?|wording)(?: like| such as)?)"
     r"(?![A-Za-z])"
@@ -119,7 +124,9 @@ _BANNED = re.compile(
 #: "you'll be arrested at graduation," … are automatic fails'; 'Say lines like "…"' is read).
 _MENTIONED = re.compile(
     r"(?<![A-Za-z])(?i:(?:lines|phrases|statements|expressions|sayings|words|things) "
-    r"(?:like|such as))(?![A-Za-z])"
+    r"(?:like|such as)|(?:it|the draft|this draft|that draft|the template|the letter|the email|"
+    r"the message|the script|the text) (?:says|said|reads|read|contains|included|includes))"
+    r"(?![A-Za-z])"
 )
 #: Right after quotations: the kind of words they are (「出现“你这个骗子”“再不还就去你单位找你”等
 #: 表述」): expressions named, not used.
@@ -147,6 +154,8 @@ _BANNED_LIST = re.compile(
     r"(?:letter|message|call|script|email|text)s? (?:containing|that contains?|with)|"
     r"(?:acceptable|approved|permitted|allowed|compliant|recommended|suggested) (?:wording|"
     r"language|phrasing|phrases|scripts?|examples?|lines?))[^:\n]{0,80}:|"
+    r"(?:(?:never|do not|don[’']t) (?:write|say|use|include|put)(?: any of)? the following|none of "
+    r"the following (?:may|can|should|must|is to))[^:\n]{0,80}:|"
     r"(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
     r"non-compliant) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,40}"
     r"(?::|\s[-–—]\s)|"
