@@ -66,9 +66,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from fairdebt.risk.binlimits import BinLimits, choose_bin_limits
 from fairdebt.risk.budget import SMALL_BOOK_RARE
-from fairdebt.risk.crosses import Pair, candidate_pairs, choose_pairs, cross_column, with_pairs
 from fairdebt.risk.estimator import RiskModel
-from fairdebt.risk.history import Built
 from fairdebt.risk.prebinning import weighted_column
 from fairdebt.risk.regression import logistic_fit
 from fairdebt.risk.segments import Segment, find_segments, segment_of, within_woe
@@ -76,8 +74,6 @@ from fairdebt.risk.segments import Segment, find_segments, segment_of, within_wo
 #: The penalties ``C="auto"`` tries, and the largest book it tries them on.
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 AUTO_C_ROWS = 20_000
-#: Pair features ``pairs="small"`` adds on a small book.
-SMALL_BOOK_PAIRS = 3
 
 __all__ = ["Scorecard", "bin_indices"]
 
@@ -164,7 +160,6 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         min_iv: float = 0.0,
         C: float | str = "small",
         bin_limits: str | tuple[int | None, float | None] = "none",
-        pairs: int | str = 0,
         segments: str = "auto",
         features: str = "auto",
         drop: Sequence[str] = (),
@@ -181,7 +176,6 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
         self.min_iv = min_iv
         self.C = C
         self.bin_limits = bin_limits
-        self.pairs = pairs
         self.segments = segments
         self.features = features
         self.drop = drop
@@ -211,7 +205,6 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
                 candidates.append(column)
         index = {c: bin_indices(self.binnings_[c], X[c]) for c in candidates}
         self.C_ = self._choose_penalty(tables, index, y, candidates)
-        self.pairs_ = self._add_pairs(X, y, tables, index, candidates)
         self.segments_ = self._find_segments(index, y, tables)
         segment = segment_of(self.segments_, index, len(y))
         fitted = []
@@ -250,7 +243,8 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
             return float(penalty)
         if len(y) > AUTO_C_ROWS or fewest < 5 or not candidates:
             return 1.0
-        woe = _woe_design(tables, index, candidates)
+        columns = [(c, group) for c in candidates for group in _groups(tables[c], index[c])]
+        woe = np.column_stack([_woe_column(tables[c], index[c], g) for c, g in columns])
         split = StratifiedKFold(5, shuffle=True, random_state=0).split(woe, y)
         folds = list(split)
         best, best_auc = 1.0, -1.0
@@ -263,79 +257,6 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
             if auc > best_auc + 1e-6:
                 best, best_auc = c, auc
         return best
-
-    def _add_pairs(
-        self,
-        X: pd.DataFrame,
-        y: np.ndarray,
-        tables: dict[str, pd.DataFrame],
-        index: dict[str, np.ndarray],
-        candidates: list[str],
-    ) -> list[Pair]:
-        """Pair features chosen on inner folds (:mod:`fairdebt.risk.crosses`), added in place.
-
-        ``pairs`` is how many at most (``"small"``: ``SMALL_BOOK_PAIRS`` on a small book, none
-        otherwise); each kept pair's cells are binned on all training rows and join
-        ``binnings_``, ``tables``, ``index`` and ``candidates`` like any feature.
-        """
-        fewest = int(min(y.sum(), len(y) - y.sum()))
-        most = self.pairs
-        if most == "small":
-            most = SMALL_BOOK_PAIRS if fewest <= SMALL_BOOK_RARE else 0
-        if isinstance(most, str) or int(most) < 0:
-            raise ValueError(f"pairs must be a count or 'small' (got {self.pairs!r})")
-        if not most or len(y) > AUTO_C_ROWS or fewest < 10 or len(candidates) < 2:
-            return []
-        labels = {c: tuple(tables[c]["bin"].tolist()) for c in candidates}
-        keys = candidate_pairs(self.iv_, candidates)
-        cells = {(a, b): cross_column(index[a], index[b], labels[a], labels[b]) for a, b in keys}
-        params = self._pair_params()
-
-        def woe_of(train_cells: np.ndarray, y_train: np.ndarray, all_cells: np.ndarray) -> Any:
-            binning = _fit_binning(pd.Series(train_cells, name="pair"), y_train, params)
-            woe = self._table(binning)["woe"].to_numpy()
-            return woe[bin_indices(binning, pd.Series(all_cells))]
-
-        chosen, self.pair_gains_ = choose_pairs(
-            main=_woe_design(tables, index, candidates),
-            cells=cells,
-            y=y,
-            woe_of=woe_of,
-            C=self.C_,
-            most=int(most),
-        )
-        pairs = [Pair(a, b, labels[a], labels[b]) for a, b in chosen]
-        for pair in pairs:
-            values = pd.Series(cells[(pair.first, pair.second)], name=pair.name, index=X.index)
-            binning = _fit_binning(values, y, params)
-            self.binnings_[pair.name] = binning
-            tables[pair.name] = self._table(binning)
-            self.iv_[pair.name] = float(tables[pair.name]["iv"].sum())
-            index[pair.name] = bin_indices(binning, values)
-            candidates.append(pair.name)
-        return pairs
-
-    def _pair_params(self) -> dict[str, Any]:
-        """optbinning's settings for a pair's cells: the card's, as a categorical column."""
-        return {
-            "dtype": "categorical",
-            "monotonic_trend": self.monotonic_trend,
-            "max_n_prebins": self.prebinning_["max_n_prebins"],
-            "min_prebin_size": self.prebinning_["min_prebin_size"],
-            "max_n_bins": self.bin_limits_.max_n_bins,
-            "min_bin_size": self.bin_limits_.min_bin_size,
-            "special_codes": None,
-        }
-
-    def _with_pairs(self, X: pd.DataFrame) -> pd.DataFrame:
-        """``X`` with the pair features' cells (a no-op without pairs or when present)."""
-        pairs = [p for p in getattr(self, "pairs_", []) if p.name not in X.columns]
-        return with_pairs(X, pairs, lambda c, v: bin_indices(self.binnings_[c], v))
-
-    def built_features(self) -> dict[str, Built]:
-        """Built features (:class:`RiskModel`), then the pair features with their meaning."""
-        pairs = {p.name: p.meaning() for p in getattr(self, "pairs_", [])}
-        return {**super().built_features(), **pairs}
 
     def _choose_bin_limits(
         self, X: pd.DataFrame, y: np.ndarray
@@ -569,14 +490,13 @@ class Scorecard(TransformerMixin, RiskModel):  # type: ignore[misc]
 
     # -- scoring -------------------------------------------------------------------------
     def _lookup(self, X: pd.DataFrame) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        X = self._with_pairs(X)
         index = {c: bin_indices(self.binnings_[c], X[c]) for c in self.lookup_features_}
         return index, segment_of(self.segments_, index, len(X))
 
     def bin_labels(self, X: Any) -> pd.DataFrame:
         """The label of each row's bin for every feature (as in ``binning_tables_``)."""
         check_is_fitted(self, "points_")
-        clean = self._with_pairs(self.clean(X))
+        clean = self.clean(X)
         return pd.DataFrame(
             {
                 c: np.asarray(self.binning_tables_[c]["bin"], dtype=object)[
@@ -637,14 +557,6 @@ def _groups(table: pd.DataFrame, bins: np.ndarray) -> list[tuple[int, int]]:
     if bool(np.any(bins >= n_regular)) and bool(np.any(woe[n_regular:] != 0.0)):
         groups.append((n_regular, n_regular + 2))
     return groups
-
-
-def _woe_design(
-    tables: dict[str, pd.DataFrame], index: dict[str, np.ndarray], features: list[str]
-) -> np.ndarray:
-    """The regression's WOE columns: one per weight group of each feature."""
-    columns = [(c, group) for c in features for group in _groups(tables[c], index[c])]
-    return np.column_stack([_woe_column(tables[c], index[c], g) for c, g in columns])
 
 
 def _woe_column(table: pd.DataFrame, bins: np.ndarray, group: tuple[int, int]) -> np.ndarray:
