@@ -58,7 +58,9 @@ _HEDGE = re.compile(
     r"warn you again|warn again|asking again|wait any ?longer|wait any ?more|wait forever|"
     r"be patient|saying|suggesting|stop us|stop me|prevent us|prevent me|keep us from|"
     # A consequence not stopped goes ahead: "losing your job doesn't stop a warrant".
-    r"stop (?:a |the |any )?(?:warrant|lawsuit|court case|case|arrest|bailiffs?|enforcement)|"
+    # (Any word: the window is not leet-folded, so "stop the b4il1ffs" must read the same.)
+    r"stop (?:a |the |any |your )?(?:warrant|lawsuit|court case|case|arrest|bailiffs?|enforcement|"
+    r"[a-z0-9$@!]+)|"
     # A negated escape is a promise of what follows ("you won't escape jail", "can't avoid court").
     r"(?:be able to )?(?:escape|avoid|dodge|evade|outrun|hide|get away|run from|get out of)|"
     # Nobody to rescue them is the threat: "No lawyer or court will save you from arrest".
@@ -366,7 +368,7 @@ _LIST_SUBJECT = re.compile(
     r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我|"
     # The lender by its name: 「恒信普惠不会通过…」.
     r"(?:[\u4e00-\u9fff]{1,6}|[a-z]{1,8})(?:金融|普惠|分期|银行|小贷|信贷|贷款|科技|公司|集团))"
-    r"[\u4e00-\u9fff]{0,4})$"
+    r"[\u4e00-\u9fff]{0,6})$"
 )
 #: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
 #: condition or a contrast still ends the scope.
@@ -427,6 +429,11 @@ _CLOSING_COMMA = re.compile(r"^\s*[,，]")
 _NEGATED_REQUEST = re.compile(
     r"\s*(?:ever\s+)?(?:ask|asks|require|requires|request|tell|instruct|want|expect|force|"
     r"pressure|make)\s+(?:you|u)\s+to\s"
+    # What we will never tell them, or threaten them with, is a list too: "… will ever tell you
+    # that you'll be arrested, jailed or charged with fraud".
+    r"|\s*(?:ever\s+)?(?:tell|warn)\s+(?:you|u)\s+(?:that\s)?|\s*(?:ever\s+)?threaten\s+(?:you|u)\s+with\s"
+    # 「我司任何员工都不会要求您向个人账户、个人微信或支付宝转账」
+    r"|\s*(?:要求|让|叫|逼|强迫|逼迫)(?:您|你)"
 )
 _LIST_GAP_ZH = 32
 _LIST_GAP_EN = 96

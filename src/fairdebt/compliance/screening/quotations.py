@@ -69,7 +69,8 @@ _CONDEMNED = (
     r"|(?:对|對)(?:相关|相關|涉事|该|該)?(?:人员|人員|员工|員工|催收员|催收員|坐席)"
     r"[^，。！？]{0,4}?(?:作出|做出|进行|進行|严肃|嚴肅)(?:了)?(?:严肃)?(?:处理|處理)"
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
-    r"disciplin\w*|re-?briefed|coaching|warning issued|automatic fails?|auto-?fails?|"
+    r"disciplin\w*|re-?briefed|coaching|coached|retrained|escalated to compliance|warning issued|"
+    r"automatic fails?|auto-?fails?|"
     r"(?:graded|marked|scored|rated) (?:as )?(?:a )?fail(?:ed|ure)?)(?![A-Za-z])"
     r"|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
@@ -157,7 +158,7 @@ _BANNED_LIST = re.compile(
     r"(?:(?:never|do not|don[’']t) (?:write|say|use|include|put)(?: any of)? the following|none of "
     r"the following (?:may|can|should|must|is to))[^:\n]{0,80}:|"
     r"(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
-    r"non-compliant) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,40}"
+    r"non-compliant|flagged) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,60}"
     r"(?::|\s[-–—]\s)|"
     r"(?:phrases|words|terms|expressions|lines|statements)[^:\n.!?]{0,40}?"
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
