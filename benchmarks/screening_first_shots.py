@@ -107,6 +107,8 @@ FIRST_SHOTS = {
     102: "e8de1e6",
     103: "21c9394",
     104: "21c9394",
+    105: "40af595",
+    106: "40af595",
 }
 _SCREEN = """
 import json, sys

@@ -90,7 +90,9 @@ _DOUBLE = re.compile(
 #: has no comma to end the condition.
 _CONDITION_SUBJECT = re.compile(
     r"(?:(?<![a-z])(?:if|unless)\s+(?:(?:that|the|this|your|ur)?\s*"
-    r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears)s?|this|it|we|i)|"
+    r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears)s?|this|it|we|i)"
+    # "if this is not handled by Friday you are going to regret it"
+    r"(?:\s+(?:is|was|has|has been|s))?|"
     r"(?:如果|要是|若是?|假如)(?:你的|您的|这笔)?(?:欠款|钱|账|款|借款|贷款))\s*$"
 )
 #: A question that suggests ("Why not grab a payday loan?", 「为什么不去借点还上」) affirms.
@@ -409,7 +411,12 @@ _PROHIBITION_ZH = frozenset({"切勿", "请勿", "严禁", "禁止", "不得", "
 #: English cues that can forbid (an imperative): "Can't pay? Get a payday loan" forbids nothing.
 _PROHIBITION_EN = frozenset({"never", "don t", "dont", "do not"})
 #: Before an English imperative prohibition, in its clause: nothing, or a bullet or "and".
-_IMPERATIVE_HEAD = re.compile(r"[\s\-*•·\d.)(]*(?:(?:and|also|please|so|and also)\s+)?")
+_IMPERATIVE_HEAD = re.compile(
+    r"[\s\-*•·\d.)(]*(?:(?:and|also|please|so|and also)\s+)?"
+    # A rule for staff or a bot: "the agent must never say warrant, jail, arrest".
+    r"(?:(?:the |our |all |every )?(?:agents?|bots?|voice bots?|collectors?|staff|advis[eo]rs?|"
+    r"reps?|representatives?|assistants?|callers?|teams?)(?: must| should| will| may| can)?\s+)?"
+)
 #: After it: an act a collector does (say, call, threaten, post…), not the debtor's (ignore).
 _CONDUCT_VERB = re.compile(
     r"\s*(?:ever\s+)?(?:say|tell|suggest|mention|imply|claim|threaten|use|promise|recommend|"
@@ -425,6 +432,11 @@ _PARENTHESIS = re.compile(
 )
 #: The comma that closes it, right after the second cue.
 _CLOSING_COMMA = re.compile(r"^\s*[,，]")
+#: Between a prohibition and a hit: words and commas only.
+_COMMA_LIST = re.compile(
+    r"\s*[a-z]+(?:\s+[a-z]+){0,3}?\s*,(?:\s*(?!(?:we|you|they|he|she|i|it)\b)[a-z]+(?:\s+"
+    r"(?!(?:we|you|they|he|she|i|it)\b)[a-z]+){0,3}\s*,)*\s*(?:or\s+|and\s+)?"
+)
 #: After a cue: a request to the customer, whose list of acts the cue negates.
 _NEGATED_REQUEST = re.compile(
     r"\s*(?:ever\s+)?(?:ask|asks|require|requires|request|tell|instruct|want|expect|force|"
@@ -461,17 +473,21 @@ def _listed(
         # A scam warning's condition holds all its acts: "If anyone asks you for a processing
         # fee or tells you to pay through an app like Venmo, … it isn't us".
         or window[cue_start:cue_end] in ("if anyone", "if someone", "anyone who")
+        # A cue that holds its own subject: "nobody is going to arrest you or send police".
+        or window[cue_start:cue_end].startswith(("nobody ", "no one ", "none of "))
     )
     sentence = _LIST_END.split(window[hit_at:], maxsplit=1)[0]
     return (
         # Folding blanks 、, so the hit's own clause is read in the original for it too
         # (「请勿借新还旧、以贷养贷」; in 「从不以坐牢、拘留等方式威胁客户，以后…政审」 the 、 joins
         # another clause's list).
-        (
+        bool(
             _LIST_JOINT.search(between + sentence)
             or _LIST_JOINT.search(CLAUSE_BREAK.split(original)[-1])
+            # A rule's list may be commas alone: "the agent must never say warrant, jail, arrest"
+            # (English, items of a few words with no subject of their own).
+            or (prohibition and _COMMA_LIST.fullmatch(original.lower()))
         )
-        is not None
         and (
             prohibition
             or _LIST_SUBJECT.search(window[max(0, cue_start - 32) : cue_start]) is not None

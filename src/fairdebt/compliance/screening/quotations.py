@@ -108,7 +108,8 @@ _BANNED = re.compile(
     r"(?:any of )?the following (?:is|are) (?:an? )?(?:automatic |critical )?(?:fail\w*|banned|"
     r"prohibited|not allowed)|"
     # A rule for staff: 'Agents may not override the cap or "call every hour until they pay."'
-    r"(?:agents?|staff|collectors?|advis[eo]rs?|reps?|representatives?|employees|callers?) "
+    r"(?:agents?|staff|collectors?|advis[eo]rs?|reps?|representatives?|employees|callers?|bots?|"
+    r"voice bots?|assistants?) "
     r"(?:may not|must not|must never|should not|should never|cannot|can not|are not (?:allowed|"
     r"permitted) to|are prohibited from)|"
     r"(?:banned|prohibited|forbidden) (?:phrases|words|language|wording|expressions|scripts?)"
@@ -143,7 +144,7 @@ _BANNED_LIST = re.compile(
     # "Don'ts: ❌ 'deadbeat' ❌ …" on a training slide.
     # 「以下表述一律禁止出现在任何函件中（…）：」; what a QA notice found: 「不当表述，例如…」.
     r"以下(?:表述|话术|話術|用语|用語|内容|內容|说法|說法|讲法|講法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得)"
-    r"[^：:\n。]{0,40}[：:]|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
+    r"[^：:\n。—]{0,40}(?:[：:]|——)|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
     r"内容|內容|语句|語句)[，,]?(?:例如|比如|包括|如)[：:]?|"
     # Model wording in a training list is mentioned too, lawful only when its facts hold.
     r"(?:允许|允許|推荐|推薦|规范|規範)的?(?:规范|規範)?(?:表述|话术|話術|用语|用語|说法|說法)"
@@ -155,6 +156,8 @@ _BANNED_LIST = re.compile(
     r"(?:letter|message|call|script|email|text)s? (?:containing|that contains?|with)|"
     r"(?:acceptable|approved|permitted|allowed|compliant|recommended|suggested) (?:wording|"
     r"language|phrasing|phrases|scripts?|examples?|lines?))[^:\n]{0,80}:|"
+    r"(?:phrases|words|lines|statements)(?: [a-z]+){0,4} (?:fail|banned|prohibited)\w*"
+    r"(?: [a-z]+){0,2} (?:include|are|such as|like)\b[^:\n.!?]{0,4}|"
     r"(?:(?:never|do not|don[’']t) (?:write|say|use|include|put)(?: any of)? the following|none of "
     r"the following (?:may|can|should|must|is to))[^:\n]{0,80}:|"
     r"(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
@@ -268,6 +271,14 @@ _STAFF_SAID = re.compile(
     # "Our adviser was wrong to say we would contact your employer"
     r"(?:was|were) (?:wrong|incorrect|mistaken) to (?:say|tell you|suggest|claim|imply|state)"
     r"(?: that)?))(?![A-Za-z])"
+)
+#: What an automated call or a letter said, told back in a correction ("I've listened back to
+#: the automated call … It told you bailiffs would be attending. That was wrong"), to the
+#: sentence's end.
+_SYSTEM_SAID = re.compile(
+    r"(?<![A-Za-z])(?i:(?:it|the (?:automated |recorded |earlier |previous )?(?:call|message|bot|"
+    r"system|voicemail|letter|text|email|robocall)) (?:told|said to|informed|warned) you)"
+    r"(?![A-Za-z])"
 )
 #: Someone else's words told back to the customer ("Someone told you in Chinese that you were a
 #: 'deadbeat'"), to the end of the sentence, under a verdict.
@@ -424,6 +435,7 @@ def _reported_spans(text: str) -> list[tuple[int, int]]:
         _REPORT.search(text)
         or _STAFF_SAID.search(text)
         or _OTHER_SAID.search(text)
+        or _SYSTEM_SAID.search(text)
         or _MATTER.search(text)
     ) or not (_VERDICT.search(text) or _DENIED.search(text)):
         return []
@@ -437,7 +449,11 @@ def _reported_spans(text: str) -> list[tuple[int, int]]:
         stop = end.start() if end else len(text)
         if _OTHER_SPEAKER.search(text, report.end(), stop):
             spans.append((report.end(), stop))
-    for said in (*_STAFF_SAID.finditer(text), *_OTHER_SAID.finditer(text)):
+    for said in (
+        *_STAFF_SAID.finditer(text),
+        *_OTHER_SAID.finditer(text),
+        *_SYSTEM_SAID.finditer(text),
+    ):
         end = SENTENCE_END.search(text, said.end())
         spans.append((said.end(), end.start() if end else len(text)))
     return spans
