@@ -375,8 +375,8 @@ _LIST_SUBJECT = re.compile(
 #: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
 #: condition or a contrast still ends the scope.
 _LIST_END = re.compile(
-    r"[。.!！?？;；:：\n]|(?<![a-z])(?:if|unless|otherwise|until|then|before|or else|or we|or you|"
-    r"or i|or they|so|because|and will|and we|and i|"
+    r"[。.!！?？;；:：\n]|(?<![a-z])(?:if|unless|otherwise|until|then|before|when|or else|or we|"
+    r"or you|or i|or they|so|because|and will|and we|and i|"
     # A consequence after an imperative: "don't pay late or face court".
     r"or (?:face|risk|be|get|end up|lose|expect|suffer|regret|see))(?![a-z])|如果|要是|否则|不然|"
     r"的话|就|再不|"
