@@ -111,6 +111,8 @@ FIRST_SHOTS = {
     106: "40af595",
     107: "c584585",
     108: "c584585",
+    109: "e5ae6ba",
+    110: "e5ae6ba",
 }
 _SCREEN = """
 import json, sys

@@ -176,6 +176,8 @@ _SUBJECT_NEGATED = re.compile(
     # "The nationwide credit bureaus do not include …": the institution named after the hit.
     r"|\s+(?:bureaus?|agencies|agency|companies|reporting agencies|reference agencies)\s+"
     r"(?:do not|don t|does not|doesn t|will not|won t|cannot|can t|never)(?![a-z])"
+    # 「转个人账户我们无法入账」: the act refused in the hit's own clause.
+    r"|\s*(?:我们|我司)?(?:无法|不能|不予|不会)(?:入账|接收|受理|确认|认可)"
     # "the blacklist comment was also false": a threat reported, then called untrue.
     r"|[”\"']?(?:\s+(?:comment|claim|remark|statement|threat|talk|story))?s?\s+(?:was|were|is|are)"
     r"\s+(?:also\s+)?(?:completely\s+|totally\s+|simply\s+)?(?:false|untrue|not true|a lie|made up)"

@@ -71,7 +71,7 @@ _CONDEMNED = (
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
     r"disciplin\w*|re-?briefed|coaching|coached|retrained|escalated to compliance|warning issued|"
     r"breach(?:es|ed)? (?:of )?(?:our )?polic(?:y|ies)|"
-    r"automatic fails?|auto-?fails?|"
+    r"automatic fails?|auto-?fails?|(?:is|are) a fail(?:ure)?(?: on)?|"
     r"(?:graded|marked|scored|rated) (?:as )?(?:a )?fail(?:ed|ure)?)(?![A-Za-z])"
     r"|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
@@ -162,6 +162,9 @@ _BANNED_LIST = re.compile(
     r"(?: [a-z]+){0,2} (?:include|are|such as|like)\b[^:\n.!?]{0,4}|"
     r"(?:(?:never|do not|don[’']t) (?:write|say|use|include|put)(?: any of)? the following|none of "
     r"the following (?:may|can|should|must|is to))[^:\n]{0,80}:|"
+    # "never call a consumer a deadbeat, a liar or a scammer": the names listed.
+    r"(?:never|do not|don[’']t) call (?:a |the |any )?(?:customer|consumer|debtor|borrower|"
+    r"client)s?(?= an? )|"
     r"(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
     r"non-compliant|flagged) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,60}"
     r"(?::|\s[-–—]\s)|"
@@ -174,9 +177,14 @@ _BANNED_LIST = re.compile(
 _SCAMMERS = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=:\s))(?i:scammers|fraudsters|criminals|con artists|"
     r"impostors|imposters|fake (?:collectors|callers|agents))(?![A-Za-z])"
+    # "we have received reports of people calling borrowers, claiming to be police …"
+    r"|(?<![A-Za-z])(?i:(?:reports|warnings?) of (?:people|someone|callers|individuals) (?:calling|"
+    r"claiming|pretending|posing|contacting|texting))(?![A-Za-z])"
 )
 #: The writer speaking, or a contrast, after a scam's account.
 _WRITER = re.compile(r"(?<![A-Za-z])(?i:we|i|our|us|me|my|but|however|though)(?![A-Za-z])")
+#: Where a list after its label ends: a full stop or a line end, not a semicolon.
+_LIST_STOP = re.compile(r"[。!?！？\n]|[.．](?=\s|$)")
 #: A list item's line: a bullet, a number, a cross or tick, or a quotation opening it.
 _LIST_ITEM = re.compile(
     r"[ \t]*(?:[•·\-*▪◦●○✗×❌✘🚫✓√✅✔☑☒]|\d{1,2}[.)、]|[（(]?[一二三四五六七八九十\d]{1,2}[)）、]|"
@@ -386,7 +394,8 @@ def _banned_lists(text: str) -> list[tuple[int, int]]:
     for label in (*_BANNED_LIST.finditer(text), *headings):
         rest = text[label.end() : _line_end(text, label.end())]
         if rest.strip(" \t:："):
-            end = SENTENCE_END.search(text, label.end())
+            # A list's items may be split by semicolons (「①“…”；②“…”」): to a full stop.
+            end = _LIST_STOP.search(text, label.end())
             spans.append((label.end(), end.start() if end else len(text)))
             continue
         stop = label.end() + len(rest)
