@@ -11,13 +11,15 @@ cumulative sums; the segment's statistic is its maximum over the split weeks, an
 its change date.
 
 Searching over many segments and dates makes a large maximum likely by chance. The bound is the
-distribution of the *maximum statistic over every segment and every split* under no change
-(max-T, Westfall and Young): a parametric bootstrap draws every segment's weekly counts from
-Poisson with its own constant rate times its exposure, with a generator keyed by ``seed``, and
-a segment is named only when the share of draws whose maximum reaches its statistic (its
-adjusted p-value, counting itself) is at most ``alpha``.
+distribution of the *maximum statistic over every value and every split of the segment's
+dimension* under no change (max-T, Westfall and Young, one per dimension): a parametric
+bootstrap draws every segment's weekly counts from Poisson with its own constant rate times its
+exposure, with a generator keyed by ``seed``; a segment's p is the share of draws whose maximum
+in its dimension reaches its statistic (counting itself), times the number of dimensions
+searched (Bonferroni), and it is named only when that adjusted p-value is at most ``alpha``.
 That controls the chance of naming any segment on a book where nothing moved at ``alpha``,
-whatever the number of provinces or weeks. Named segments are ordered by their excess entries
+whatever the number of provinces or weeks, and gives each dimension its share of the level
+whatever the tails of the others' null maxima. Named segments are ordered by their excess entries
 after the step over the rate before it (explanatory power). Vintages are not searched: a
 cohort starts mid-book by construction (the cohort test of :mod:`.mechanism` judges them).
 """
@@ -193,17 +195,7 @@ def find_steps(
     if not keys or o.shape[1] < 2 * MIN_WEEKS:
         return []
     statistic, split = _step_statistics(o, x)
-    # The maximum statistic over every segment and split when no segment moved: each
-    # segment's counts drawn at its own constant rate times its exposure (keyed generator).
-    rng = np.random.default_rng(seed)
-    rate = o.sum(axis=1, keepdims=True) / np.maximum(x.sum(axis=1, keepdims=True), 1e-12)
-    maxima = np.empty(replicates)
-    chunk = max(1, 20_000_000 // max(o.size, 1))
-    for begin in range(0, replicates, chunk):
-        n = min(chunk, replicates - begin)
-        drawn = rng.poisson(np.broadcast_to(rate * x, (n, *x.shape))).astype(float)
-        maxima[begin : begin + n] = _step_statistics(drawn, x)[0].max(axis=1)
-    p_values = (1 + (maxima[None, :] >= statistic[:, None]).sum(axis=1)) / (1 + replicates)
+    p_values = _adjusted_p(o, x, statistic, [d for d, _ in keys], replicates, seed)
     named = []
     for i in np.flatnonzero((p_values <= alpha) & (statistic > 0)):
         k = int(split[i])
@@ -222,6 +214,40 @@ def find_steps(
             )
         )
     return sorted(named, key=lambda s: -s.excess)
+
+
+def _adjusted_p(
+    o: np.ndarray,
+    x: np.ndarray,
+    statistic: np.ndarray,
+    dimension: list[str],
+    replicates: int,
+    seed: int,
+) -> np.ndarray:
+    """Each segment's p against its own dimension's max-T bound, times the dimensions searched.
+
+    Under no change each segment's counts are drawn at its own constant rate times its
+    exposure (keyed generator); in each draw the maximum statistic over every value and split
+    is taken *per dimension*. A pooled maximum would give the level to the dimension whose null
+    maximum has the heaviest tail (three large products with many allowed splits) and almost
+    none to a dimension of many thin values (provinces); a dimension is one question (a region,
+    a product's terms), so each gets its own bound and Bonferroni over the dimensions keeps the
+    chance of naming any segment on a book where nothing moved at the level asked.
+    """
+    codes, names = pd.factorize(pd.Series(dimension))
+    rng = np.random.default_rng(seed)
+    rate = o.sum(axis=1, keepdims=True) / np.maximum(x.sum(axis=1, keepdims=True), 1e-12)
+    maxima = np.empty((replicates, len(names)))
+    chunk = max(1, 20_000_000 // max(o.size, 1))
+    for begin in range(0, replicates, chunk):
+        n = min(chunk, replicates - begin)
+        drawn = rng.poisson(np.broadcast_to(rate * x, (n, *x.shape))).astype(float)
+        t = _step_statistics(drawn, x)[0]
+        for d in range(len(names)):
+            maxima[begin : begin + n, d] = t[:, codes == d].max(axis=1)
+    reached = (maxima[:, codes] >= statistic[None, :]).sum(axis=0)
+    p_values: np.ndarray = np.minimum(1.0, len(names) * (1 + reached) / (1 + replicates))
+    return p_values
 
 
 def share_of_change(
