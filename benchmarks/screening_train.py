@@ -38,7 +38,7 @@ from fairdebt.compliance.screening.classifier import (
     features,
 )
 from fairdebt.compliance.screening.folding import fold
-from fairdebt.compliance.screening.negation import without_promises
+from fairdebt.compliance.screening.promises import without_promises
 
 #: The review threshold is the lowest calibrated probability at which, in five-fold
 #: cross-validation by template (wording the model was not trained on), at most this share of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fairdebt.compliance.screening import screen, verdict
-from fairdebt.compliance.screening.negation import without_promises
+from fairdebt.compliance.screening.promises import without_promises
 
 #: (pack, text): compliant sentences that negate a prohibited act.
 NEGATED = [
