@@ -113,6 +113,8 @@ FIRST_SHOTS = {
     108: "c584585",
     109: "e5ae6ba",
     110: "e5ae6ba",
+    111: "379439b",
+    112: "379439b",
 }
 _SCREEN = """
 import json, sys

@@ -308,7 +308,10 @@ class Negation:
                 original_between,
             ):
                 return False
-            clause = _clause_before(window, cue.start())
+            # The clause is found in the original (the folded window has no stops): in
+            # 「…的说法不代表公司立场。我们不会上门」 the 不代表 is another sentence's.
+            left = max((m.end() for m in CLAUSE_BREAK.finditer(before, 0, cue.start())), default=0)
+            clause = window[left : cue.start()]
             return not (
                 _DOUBLE.search(clause)
                 or _SUGGESTION.search(clause.rstrip())

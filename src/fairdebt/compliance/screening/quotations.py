@@ -83,7 +83,7 @@ _FORWARDED = re.compile(
     # 「关于您反映“催收员称要…”的投诉」: what the customer reported, quoted straight after it.
     r"(?<![跟和对對给給向])(?:您|你)(?:此前|之前|来电|來電)?(?:反映|投诉|投訴)(?:称|稱|说|說)?[:：]?$|"
     # 「关于您问的“会不会坐牢”」: the customer's own question.
-    r"(?:您|你)[^，。！？\n]{0,8}?(?:问|問|咨询|諮詢|询问|詢問)的$|"
+    r"(?:您|你)[^，。！？\n]{0,8}?(?:问|問|咨询|諮詢|询问|詢問)(?:到|起)?的$|"
     r"(?:转来|轉來|发来|發來|转发|轉發|截图|截圖)(?:给我们)?的?(?:那|这|這)?(?:条|條|则|則|张|張|封)?"
     r"(?:短信|消息|信息|微信|邮件|郵件)?[\s:：]*$|"
     r"(?i:you (?:forwarded|sent us|sent me|screenshotted)"
@@ -97,7 +97,8 @@ _BANNED = re.compile(
     r"(?:禁用|禁止使用|严禁使用|嚴禁使用|不得使用|不准使用|避免使用|禁止说|严禁说|嚴禁說|不得说|"
     r"不得說|不准说|不能说|不要说|别说)(?:的)?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|说法|說法|"
     r"表述|字眼|词|詞|语|語)?|"
-    r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|tell (?:a |the )?"
+    r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|paste|type|send|copy|"
+    r"tell (?:a |the )?"
     r"(?:customer|consumer|debtor|borrower|guarantor)s?|call (?:a |the |any )?(?:customer|consumer|"
     r"debtor|borrower|client)s?(?: an?)?)|avoid (?:saying|phrases like|words like)|"
     # An audit's finding: 'Last week's audit flagged three calls with "we'll call your boss"',
@@ -185,6 +186,20 @@ _SCAMMERS = re.compile(
 _WRITER = re.compile(r"(?<![A-Za-z])(?i:we|i|our|us|me|my|but|however|though)(?![A-Za-z])")
 #: Where a list after its label ends: a full stop or a line end, not a semicolon.
 _LIST_STOP = re.compile(r"[。!?！？\n]|[.．](?=\s|$)")
+#: A template field left unfilled: {FIRST_NAME}, {{amount}}, [AGENT_NAME].
+_PLACEHOLDER = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_ ]{1,30})\}\}?|\[([A-Z][A-Z0-9_]{2,30})\]")
+#: The words a template field is made of; any other word in braces is read ("face {ARREST}").
+_FIELD_NAMES = (
+    "first last full given family name agent collector rep customer consumer debtor borrower "
+    "client amount amt due date balance account acct number num no id ref reference phone tel "
+    "mobile email address company lender creditor firm brand product loan our your payment pay "
+    "min minimum total day days time link url code sender signature today deadline past dpd "
+    "currency ccy month year fee rate plan offer of"
+)
+_FIELD_WORDS = frozenset(_FIELD_NAMES.split())
+#: Right before a role: it is whom the words went to, not who spoke them ("sent to customer in
+#: error: '…'", 「发给客户的」).
+_ADDRESSEE = re.compile(r"(?i:(?<![A-Za-z])(?:to|for) (?:the |a |our )?)$|(?:给|向|对)$")
 #: A list item's line: a bullet, a number, a cross or tick, or a quotation opening it.
 _LIST_ITEM = re.compile(
     r"[ \t]*(?:[•·\-*▪◦●○✗×❌✘🚫✓√✅✔☑☒]|\d{1,2}[.)、]|[（(]?[一二三四五六七八九十\d]{1,2}[)）、]|"
@@ -290,7 +305,8 @@ _STAFF_SAID = re.compile(
 #: sentence's end.
 _SYSTEM_SAID = re.compile(
     r"(?<![A-Za-z])(?i:(?:it|the (?:automated |recorded |earlier |previous )?(?:call|message|bot|"
-    r"system|voicemail|letter|text|email|robocall)) (?:told|said to|informed|warned) you)"
+    r"system|voicemail|letter|text|email|robocall|note|comment|memo)) (?:(?:told|said to|informed|"
+    r"warned|described) you|suggested))"
     r"(?![A-Za-z])"
 )
 #: Someone else's words told back to the customer ("Someone told you in Chinese that you were a
@@ -306,7 +322,7 @@ _DENIED = re.compile(
     r"didn[’']t work for us|does not work for us|doesn[’']t work for us|not (?:one of )?our "
     r"(?:staff|agents?|employees?))(?![A-Za-z])|不是我司|并非我司|不是我们的(?:员工|人员)|"
     # 「您提到有人说欠款“已经翻倍”…并未翻倍」: the claim checked and denied.
-    r"并未|並未|并没有|並沒有"
+    r"并未|並未|并没有|並沒有|不收取(?:任何)?(?:此类|此類|这类|這類|这种|這種|该类|該類)"
 )
 #: Someone else's act inside the account: another speaker, not the one writing now.
 _OTHER_SPEAKER = re.compile(
@@ -316,6 +332,12 @@ _OTHER_SPEAKER = re.compile(
     r"staff|someone|somebody|they|the last lot|bailiffs?|vendors?|agency|agencies|contractors?|"
     r"third[- ]part(?:y|ies))(?![A-Za-z])"
 )
+
+
+def _is_field(match: re.Match[str]) -> bool:
+    """Whether braces or brackets hold a template field's name ({AGENT_NAME}, [DUE_DATE])."""
+    words = re.split(r"[_ ]+", (match.group(1) or match.group(2)).strip("_ ").lower())
+    return all(w in _FIELD_WORDS or w.isdigit() for w in words)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -333,6 +355,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     if _FULL_WIDTH_CHAR.search(text):
         text = text.translate(FULL_WIDTH)
     spans = _reported_spans(text) + _email_quoted(text) + _banned_lists(text) + _scams(text)
+    # A template's unfilled fields ("Hi {FIRST_NAME}, this is {AGENT_NAME}") say nothing.
+    spans += [m.span() for m in _PLACEHOLDER.finditer(text) if _is_field(m)]
     if not _QUOTE_MARK.search(text):
         return spans
     quotes = [m.span() for m in _QUOTE.finditer(text)]
@@ -372,11 +396,14 @@ def _speaker(text: str, start: int, end: int) -> re.Match[str] | None:
     """The role that speaks the quotation at ``end``: a role whose speech verb runs into it
     ("Agent gave her name, and when the customer asked '…'"), else the first role named
     ('Rep told consumer "…"': the rep speaks)."""
-    for role in _ROLE.finditer(text, start, end):
+    roles = [
+        r for r in _ROLE.finditer(text, start, end) if not _ADDRESSEE.search(text, 0, r.start())
+    ]
+    for role in roles:
         verb = _SPEECH_VERB.match(text, role.end())
         if verb is not None and not text[verb.end() : end].strip(" \t:：,，"):
             return role
-    return _ROLE.search(text, start, end)
+    return roles[0] if roles else None
 
 
 def _banned_lists(text: str) -> list[tuple[int, int]]:
