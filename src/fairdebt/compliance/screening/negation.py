@@ -119,6 +119,8 @@ _MODAL_CUE = re.compile(
     r"no(?: [a-z]+){1,2} (?:will|would|shall|can)(?: ever)?)$"
 )
 #: A cause inside a negation's scope: 「不会因为…而…」, 「不会由于…而…」.
+#: "In any name, for any reason" inside a negation's reach (「不会以任何名义要求您…」).
+_PRETEXT = re.compile(r"以任何(?:名义|名義|理由|形式|方式|借口|藉口)")
 _CAUSE = re.compile(r"(?:因为|因為|由于|由於)[\u4e00-\u9fff ]{1,12}?(?:而|就)")
 _COORDINATING_OR = re.compile(
     r"(?<![a-z])or (?!(?:else|we|you|i|they|he|she|it|your|our|then|otherwise)(?![a-z]))"
@@ -282,6 +284,8 @@ class Negation:
                 between = _COORDINATING_OR.sub("   ", between)
             # 「不会因为暂时还不上而坐牢」: the cause between 因为 and 而 is inside the negation.
             between = _CAUSE.sub(lambda m: " " * len(m.group()), between)
+            # 「我行不会以任何名义要求您转账」: "in any name" adds no clause.
+            between = _PRETEXT.sub(lambda m: " " * len(m.group()), between)
             # What a negated speech verb introduces is its content: in "never tell a guarantor
             # they'll be blacklisted" "they'll" is not a new clause of ours.
             contrast = _REAL_CONTRAST if _NEGATED_SPEECH.match(between) else _CONTRAST
@@ -377,6 +381,8 @@ _LIST_SUBJECT = re.compile(
     r"(?:[\u4e00-\u9fff]{1,6}|[a-z]{1,8})(?:金融|普惠|分期|银行|小贷|信贷|贷款|科技|公司|集团))"
     r"[\u4e00-\u9fff]{0,6})$"
 )
+#: 就 beginning a word, not "then": 就此, 就业 (employment), 就读, 就医, 就诊, 就餐, 就近.
+_JIU_WORD = "此|业|業|职|職|读|讀|医|醫|诊|診|餐|近"
 #: Inside a list the items are joined by commas and or/and/nor/、/或/和; a sentence end, a
 #: condition or a contrast still ends the scope.
 _LIST_END = re.compile(
@@ -384,7 +390,8 @@ _LIST_END = re.compile(
     r"or you|or i|or they|so|because|and will|and we|and i|"
     # A consequence after an imperative: "don't pay late or face court".
     r"or (?:face|risk|be|get|end up|lose|expect|suffer|regret|see))(?![a-z])|如果|要是|否则|不然|"
-    r"的话|就|再不|"
+    # 就 as "then", not in a word (就业 employment, 就读, 就医: 「不会影响孩子考学、就业和政审」).
+    rf"的话|就(?!{_JIU_WORD})|再不|"
     r"因为|所以"
 )
 #: A new subject with its own verb ends a list: "…, and your boss will hear about it".
@@ -450,7 +457,7 @@ _NEGATED_REQUEST = re.compile(
     # that you'll be arrested, jailed or charged with fraud".
     r"|\s*(?:ever\s+)?(?:tell|warn)\s+(?:you|u)\s+(?:that\s)?|\s*(?:ever\s+)?threaten\s+(?:you|u)\s+with\s"
     # 「我司任何员工都不会要求您向个人账户、个人微信或支付宝转账」
-    r"|\s*(?:要求|让|叫|逼|强迫|逼迫)(?:您|你)"
+    r"|\s*(?:以任何(?:名义|理由|形式|方式|借口))?(?:要求|让|叫|逼|强迫|逼迫)(?:您|你)"
 )
 _LIST_GAP_ZH = 32
 _LIST_GAP_EN = 96
@@ -552,7 +559,7 @@ NEGATION = Negation(
         r"isn t|aren t|ain t|aint|nor)(?![a-z])",
     ],
     [
-        "还|付|缴|就(?!此)|则|否|如果|要是|若|的话",
+        f"还|付|缴|就(?!{_JIU_WORD})|则|否|如果|要是|若|的话",
         r"(?<![a-z])(?:if|unless|pay|repay|paid|then|otherwise|or|until|before)(?![a-z])",
     ],
 )

@@ -61,6 +61,15 @@ _SPEECH_VERB = re.compile(
     r"\s*(?:(?i:asked|asks|said|says|replied|replies|wrote|writes|shouted|yelled|commented|posted|"
     r"texted|messaged|emailed)(?![A-Za-z])|问|問|说|說|称|稱|回复|回覆|表示|留言)"
 )
+#: Any word of speech between a role and a quotation ('Rep told consumer "…"').
+_SAID = re.compile(
+    r"(?i:(?<![A-Za-z])(?:said|says|say|asked|asks|ask|told|tells|tell|wrote|writes|claimed|claims|"
+    r"replied|shouted|yelled|commented|posted|texted|messaged|emailed|stated|mentioned|called|"
+    r"threatened|warned|promised|quoted|used|words?|phrases?|line|script|reply|message|note|calls?|"
+    r"chat|email|letter|text)"
+    r"(?![A-Za-z]))|问|問|说|說|称|稱|讲|講|骂|罵|喊|表示|反映|回复|回覆|留言|提到|答|道|写|寫|用|话术|話術|"
+    r"原话|原話|一句|字样|字樣|语|語"
+)
 #: A quality or training note's verdict on what an agent said. "FAIL" only in capitals: "failed
 #: to pay" is the debt, not a verdict.
 _CONDEMNED = (
@@ -146,6 +155,8 @@ _BANNED_LIST = re.compile(
     r"说法|說法|表述|字眼|词|詞)[^：:\n。！？]{0,24}[：:]|"
     # "Don'ts: ❌ 'deadbeat' ❌ …" on a training slide.
     # 「以下表述一律禁止出现在任何函件中（…）：」; what a QA notice found: 「不当表述，例如…」.
+    # 「第三条 严禁以下行为：（一）…；（五）P图、制作“通缉令”…」 (round 114).
+    r"(?:严禁|嚴禁|禁止|不得|不准)(?:以下|下列|如下)(?:行为|行為|行爲|做法|事项|事項|情形|内容|內容)[^：:\n。]{0,10}[：:]|"
     r"以下(?:表述|话术|話術|用语|用語|内容|內容|说法|說法|讲法|講法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得)"
     r"[^：:\n。—]{0,40}(?:[：:]|——)|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
     r"内容|內容|语句|語句)[，,]?(?:例如|比如|包括|如)[：:]?|"
@@ -166,7 +177,11 @@ _BANNED_LIST = re.compile(
     # "never call a consumer a deadbeat, a liar or a scammer": the names listed.
     r"(?:never|do not|don[’']t) call (?:a |the |any )?(?:customer|consumer|debtor|borrower|"
     r"client)s?(?= an? )|"
-    r"(?<![A-Za-z])don[’']?ts\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
+    # A rule's own label (round 113, 114): "Don't: say …; mention bailiffs …", "Agents must not:
+    # (a) …; (e) threaten to 'name and shame' …".
+    r"(?<![A-Za-z])don[’']?t?s?\s*[:：]|"
+    r"(?<![A-Za-z])(?:must|may|shall|should|can) (?:not|never)\s*[:：]|"
+    r"(?<![A-Za-z])cannot\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
     r"non-compliant|flagged) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,60}"
     r"(?::|\s[-–—]\s)|"
     r"(?:phrases|words|terms|expressions|lines|statements)[^:\n.!?]{0,40}?"
@@ -174,18 +189,42 @@ _BANNED_LIST = re.compile(
     r"(?:never|not) to be used|must (?:not|never) be used|should never be used|"
     r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}(?::|\s[-–—]\s))"
 )
+#: Fake collectors, bailiffs or police, their title quoted or not ("fake 'bailiffs' and 'debt
+#: collectors' are messaging people").
+_FAKE = (
+    r"fake\s*['‘\"“]?(?:debt )?(?:collectors?|callers?|agents?|bailiffs?|enforcement (?:agents?|"
+    r"officers?)|officers?|police|lawyers?|solicitors?|attorneys?|court officials?)['’\"”]?"
+)
 #: A sentence's subject that is a scammer (the zh formulas hold 不法分子冒充…).
 _SCAMMERS = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=:\s))(?i:scammers|fraudsters|criminals|con artists|"
-    r"impostors|imposters|fake (?:collectors|callers|agents))(?![A-Za-z])"
-    # "we have received reports of people calling borrowers, claiming to be police …"
-    r"|(?<![A-Za-z])(?i:(?:reports|warnings?) of (?:people|someone|callers|individuals) (?:calling|"
-    r"claiming|pretending|posing|contacting|texting))(?![A-Za-z])"
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=:\s))(?i:scammers|fraudsters|criminals|con artists|"
+    rf"impostors|imposters|{_FAKE})(?![A-Za-z])"
+    # "we have received reports of people calling borrowers, claiming to be police …", "reports
+    # of fake 'debt collectors' contacting people through Facebook" (round 114).
+    rf"|(?<![A-Za-z])(?i:(?:reports|warnings?) of (?:people|someone|callers|individuals|scammers|"
+    rf"fraudsters|{_FAKE}) (?:calling|claiming|pretending|posing|contacting|texting|messaging))"
+    r"(?![A-Za-z])"
+)
+#: A scam told in Chinese: its actor, then whom it impersonates (「近期有不法分子通过抖音私信
+#: 冒充“公安协查专员”，声称您“涉嫌诈骗即将立案”，要求您转账到个人账户」). 我司 may be what it
+#: impersonates.
+_SCAMMERS_ZH = re.compile(
+    r"(?:不法分子|犯罪分子|诈骗分子|詐騙分子|(?<![你您他她个個种種])骗子|(?<![你您他她个個种種])騙子|不法人员|"
+    r"不法人員)"
+    r"[^。！？!?\n]{0,24}?(?:冒充|假冒|伪装成?|偽裝成?|自称|自稱|冒用)"
+)
+#: Where our own voice comes back in a Chinese scam's sentence: a new clause of ours, a
+#: contrast or a condition.
+_WRITER_ZH = re.compile(
+    r"[，,]\s*(?:我司|本公司|我行|本行|我们|我們)|我(?![司行])|但|如果|否则|否則|不然|再不|的话|的話|要是|"
+    r"就(?!此|业|業|职|職|读|讀|医|醫|诊|診|近)"
 )
 #: The writer speaking, or a contrast, after a scam's account.
 _WRITER = re.compile(r"(?<![A-Za-z])(?i:we|i|our|us|me|my|but|however|though)(?![A-Za-z])")
 #: Where a list after its label ends: a full stop or a line end, not a semicolon.
 _LIST_STOP = re.compile(r"[。!?！？\n]|[.．](?=\s|$)")
+#: A channel's label at the head of a message: 【微信私聊】, 【QQ私信】 (round 114).
+_CHANNEL_LABEL = re.compile(r"\A\s*【(?:微信|QQ|抖音|微博|APP|App|app)?(?:私聊|私信)】")
 #: A template field left unfilled: {FIRST_NAME}, {{amount}}, [AGENT_NAME].
 _PLACEHOLDER = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_ ]{1,30})\}\}?|\[([A-Z][A-Z0-9_]{2,30})\]")
 #: The words a template field is made of; any other word in braces is read ("face {ARREST}").
@@ -355,6 +394,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     if _FULL_WIDTH_CHAR.search(text):
         text = text.translate(FULL_WIDTH)
     spans = _reported_spans(text) + _email_quoted(text) + _banned_lists(text) + _scams(text)
+    # A channel's label heading the message (【微信私聊】) names where it was sent, not an offer.
+    spans += [m.span() for m in _CHANNEL_LABEL.finditer(text)]
     # A template's unfilled fields ("Hi {FIRST_NAME}, this is {AGENT_NAME}") say nothing.
     spans += [m.span() for m in _PLACEHOLDER.finditer(text) if _is_field(m)]
     if not _QUOTE_MARK.search(text):
@@ -387,7 +428,9 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         role = _speaker(outside, sentence, start)
         if role is None:
             continue
-        if role.group("debtor") or condemned:
+        # The customer named speaks only if someone speaks: in 「借款人身故的账户要额外收取“身故结清
+        # 手续费”」 the borrower is whose account it is, and the quoted fee is ours.
+        if condemned or (role.group("debtor") and _SAID.search(outside, role.end(), start)):
             spans.append((start, end))
     return spans
 
@@ -440,11 +483,14 @@ def _scams(text: str) -> list[tuple[int, int]]:
     arrested"): their tactics described, to the end of the sentence or to where the writer
     speaks ("Scammers are posing as our staff or we will tell your boss" is ours from "our")."""
     spans = []
-    for scam in _SCAMMERS.finditer(text):
-        end = SENTENCE_END.search(text, scam.end())
-        stop = end.start() if end else len(text)
-        ours = _WRITER.search(text, scam.end(), stop)
-        spans.append((scam.start(), ours.start() if ours else stop))
+    unquoted = blank_spans(text, [m.span() for m in _QUOTE.finditer(text)])
+    for scammers, writer in ((_SCAMMERS, _WRITER), (_SCAMMERS_ZH, _WRITER_ZH)):
+        for scam in scammers.finditer(text):
+            end = SENTENCE_END.search(text, scam.end())
+            stop = end.start() if end else len(text)
+            # A threat the scammer is said to make is quoted: its 就 is theirs, not ours.
+            ours = writer.search(unquoted, scam.end(), stop)
+            spans.append((scam.start(), ours.start() if ours else stop))
     return spans
 
 
