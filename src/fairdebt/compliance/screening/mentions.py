@@ -1,0 +1,231 @@
+"""Words mentioned, not used, outside quotation marks: a rule's list under its label, a
+scam's account, a template's unfilled fields and a channel's label.
+
+A training slide lists what staff must never say (「禁用话术示例：坐牢、黑名单」,
+"Agents must not: (a) …; (e) threaten to 'name and shame'"); an anti-fraud notice tells what
+scammers say and do (「不法分子冒充“公安协查专员”，声称您“涉嫌诈骗即将立案”」,
+"fake 'bailiffs' are messaging people"); a template still holds {AGENT_NAME}; a message is
+headed 【微信私聊】. None of these is the collector using the words. :func:`mentioned_spans`
+finds them for :mod:`.quotations`, which reads them as blank with the quotations that are
+someone else's words; a threat after the writer's own voice returns ("Scammers are posing as
+our staff or we will tell your boss") stays read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from fairdebt.compliance.screening.negation import SENTENCE_END
+
+__all__ = ["BANNED", "blank_spans", "mentioned_spans"]
+
+#: Right before quotations, in their sentence: words listed as banned (「禁用话术示例：“坐牢”
+#: “上黑名单”」, 'Never say "you'll be arrested," "we'll garnish your paycheck"'): a training list
+#: mentions them.
+BANNED = re.compile(
+    r"(?:禁用|禁止使用|严禁使用|嚴禁使用|不得使用|不准使用|避免使用|禁止说|严禁说|嚴禁說|不得说|"
+    r"不得說|不准说|不能说|不要说|别说)(?:的)?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|说法|說法|"
+    r"表述|字眼|词|詞|语|語)?|"
+    r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|paste|type|send|copy|"
+    r"tell (?:a |the )?"
+    r"(?:customer|consumer|debtor|borrower|guarantor)s?|call (?:a |the |any )?(?:customer|consumer|"
+    r"debtor|borrower|client)s?(?: an?)?)|avoid (?:saying|phrases like|words like)|"
+    # An audit's finding: 'Last week's audit flagged three calls with "we'll call your boss"',
+    # '2 calls referred to "court"', 'calls in which the agent referenced "a warrant"'.
+    r"(?:were|was) flagged for|"
+    r"(?:flagged|caught|found|identified)(?: [a-z0-9]+){0,3} (?:calls?|messages?|letters?|texts?|"
+    r"emails?|scripts?|notes?) (?:with|containing|using|that (?:said|used|contained))|"
+    r"(?:calls?|messages?|letters?|agents?|collectors?) (?:in which the agent )?(?:referred to|"
+    r"referenced|used the (?:words?|phrases?|terms?))|"
+    r"(?:any of )?the following (?:is|are) (?:an? )?(?:automatic |critical )?(?:fail\w*|banned|"
+    r"prohibited|not allowed)|"
+    # A rule for staff: 'Agents may not override the cap or "call every hour until they pay."'
+    r"(?:agents?|staff|collectors?|advis[eo]rs?|reps?|representatives?|employees|callers?|bots?|"
+    r"voice bots?|assistants?) "
+    r"(?:may not|must not|must never|should not|should never|cannot|can not|are not (?:allowed|"
+    r"permitted) to|are prohibited from)|"
+    r"(?:banned|prohibited|forbidden) (?:phrases|words|language|wording|expressions|scripts?)"
+    r"(?: such as| like| include)?|(?:removed?|deleted?|dropped|drop|struck|strike|retired|"
+    r"replaced?|swap|banned) "
+    r"(?:the )?(?:terms?|phrases?|words?|wording|lines?)|"
+    # An editor's instruction right before the words: 'Also swap "additional fees will be added"'.
+    r"(?:swap|replace|remove|delete|strike|drop|reword|rephrase)(?: out)?\s*$|"
+    # A phrase named in a note that condemns it: 'Liam used the phrase "you'll be blacklisted"'.
+    r"(?:the|that|this) (?:phrases?|words?|terms?|expressions?|wording)(?: like| such as)?)"
+    r"(?![A-Za-z])"
+)
+#: Right before quotations: examples named, mentioned when the text condemns them ('lines like
+#: "you'll be arrested at graduation," … are automatic fails'; 'Say lines like "…"' is read).
+#: A label, then a list of banned words without quotation marks (「禁止用语示例（仅供识别）：坐牢、
+#: 黑名单」, "phrases that automatically fail a call in QA: jail, warrant"): to the sentence's end.
+_BANNED_LIST = re.compile(
+    r"(?:禁用|禁止|严禁|嚴禁|不得使用|违规|違規)(?:使用)?的?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|"
+    r"说法|說法|表述|字眼|词|詞)[^：:\n。！？]{0,24}[：:]|"
+    # "Don'ts: ❌ 'deadbeat' ❌ …" on a training slide.
+    # 「以下表述一律禁止出现在任何函件中（…）：」; what a QA notice found: 「不当表述，例如…」.
+    # 「第三条 严禁以下行为：（一）…；（五）P图、制作“通缉令”…」 (round 114).
+    r"(?:严禁|嚴禁|禁止|不得|不准)(?:以下|下列|如下)(?:行为|行為|行爲|做法|事项|事項|情形|内容|內容)[^：:\n。]{0,10}[：:]|"
+    r"以下(?:表述|话术|話術|用语|用語|内容|內容|说法|說法|讲法|講法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得)"
+    r"[^：:\n。—]{0,40}(?:[：:]|——)|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
+    r"内容|內容|语句|語句)[，,]?(?:例如|比如|包括|如)[：:]?|"
+    # Model wording in a training list is mentioned too, lawful only when its facts hold.
+    r"(?:允许|允許|推荐|推薦|规范|規範)的?(?:规范|規範)?(?:表述|话术|話術|用语|用語|说法|說法)"
+    r"(?:示例|范例|範例)?[：:]|"
+    r"(?i:(?<![A-Za-z])(?:\((?:do not|don[’']t|never) use\)|(?:do not|don[’']t|never) use "
+    r"(?:these|the following|such|any of (?:these|the following)|(?:these |such |the following )?"
+    r"(?:phrases|words|wording|language|lines|expressions|scripts|examples))|"
+    r"examples? (?:found|caught)|reject any "
+    r"(?:letter|message|call|script|email|text)s? (?:containing|that contains?|with)|"
+    r"(?:acceptable|approved|permitted|allowed|compliant|recommended|suggested) (?:wording|"
+    r"language|phrasing|phrases|scripts?|examples?|lines?))[^:\n]{0,80}:|"
+    r"(?:phrases|words|lines|statements)(?: [a-z]+){0,4} (?:fail|banned|prohibited)\w*"
+    r"(?: [a-z]+){0,2} (?:include|are|such as|like)\b[^:\n.!?]{0,4}|"
+    r"(?:(?:never|do not|don[’']t) (?:write|say|use|include|put)(?: any of)? the following|none of "
+    r"the following (?:may|can|should|must|is to))[^:\n]{0,80}:|"
+    # "never call a consumer a deadbeat, a liar or a scammer": the names listed.
+    r"(?:never|do not|don[’']t) call (?:a |the |any )?(?:customer|consumer|debtor|borrower|"
+    r"client)s?(?= an? )|"
+    # A rule's own label (round 113, 114): "Don't: say …; mention bailiffs …", "Agents must not:
+    # (a) …; (e) threaten to 'name and shame' …".
+    r"(?<![A-Za-z])don[’']?t?s?\s*[:：]|"
+    r"(?<![A-Za-z])(?:must|may|shall|should|can) (?:not|never)\s*[:：]|"
+    r"(?<![A-Za-z])cannot\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
+    r"non-compliant|flagged) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,60}"
+    r"(?::|\s[-–—]\s)|"
+    r"(?:phrases|words|terms|expressions|lines|statements)[^:\n.!?]{0,40}?"
+    r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
+    r"(?:never|not) to be used|must (?:not|never) be used|should never be used|"
+    r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}(?::|\s[-–—]\s))"
+)
+#: Fake collectors, bailiffs or police, their title quoted or not ("fake 'bailiffs' and 'debt
+#: collectors' are messaging people").
+_FAKE = (
+    r"fake\s*['‘\"“]?(?:debt )?(?:collectors?|callers?|agents?|bailiffs?|enforcement (?:agents?|"
+    r"officers?)|officers?|police|lawyers?|solicitors?|attorneys?|court officials?)['’\"”]?"
+)
+#: A sentence's subject that is a scammer (the zh formulas hold 不法分子冒充…).
+_SCAMMERS = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=:\s))(?i:scammers|fraudsters|criminals|con artists|"
+    rf"impostors|imposters|{_FAKE})(?![A-Za-z])"
+    # "we have received reports of people calling borrowers, claiming to be police …", "reports
+    # of fake 'debt collectors' contacting people through Facebook" (round 114).
+    rf"|(?<![A-Za-z])(?i:(?:reports|warnings?) of (?:people|someone|callers|individuals|scammers|"
+    rf"fraudsters|{_FAKE}) (?:calling|claiming|pretending|posing|contacting|texting|messaging))"
+    r"(?![A-Za-z])"
+)
+#: A scam told in Chinese: its actor, then whom it impersonates (「近期有不法分子通过抖音私信
+#: 冒充“公安协查专员”，声称您“涉嫌诈骗即将立案”，要求您转账到个人账户」). 我司 may be what it
+#: impersonates.
+_SCAMMERS_ZH = re.compile(
+    r"(?:不法分子|犯罪分子|诈骗分子|詐騙分子|(?<![你您他她个個种種])骗子|(?<![你您他她个個种種])騙子|不法人员|"
+    r"不法人員)"
+    r"[^。！？!?\n]{0,24}?(?:冒充|假冒|伪装成?|偽裝成?|自称|自稱|冒用)"
+)
+#: Where our own voice comes back in a Chinese scam's sentence: a new clause of ours, a
+#: contrast or a condition.
+_WRITER_ZH = re.compile(
+    r"[，,]\s*(?:我司|本公司|我行|本行|我们|我們)|我(?![司行])|但|如果|否则|否則|不然|再不|的话|的話|要是|"
+    r"就(?!此|业|業|职|職|读|讀|医|醫|诊|診|近)"
+)
+#: The writer speaking, or a contrast, after a scam's account.
+_WRITER = re.compile(r"(?<![A-Za-z])(?i:we|i|our|us|me|my|but|however|though)(?![A-Za-z])")
+#: Where a list after its label ends: a full stop or a line end, not a semicolon.
+_LIST_STOP = re.compile(r"[。!?！？\n]|[.．](?=\s|$)")
+#: A channel's label at the head of a message: 【微信私聊】, 【QQ私信】 (round 114).
+_CHANNEL_LABEL = re.compile(r"\A\s*【(?:微信|QQ|抖音|微博|APP|App|app)?(?:私聊|私信)】")
+#: A template field left unfilled: {FIRST_NAME}, {{amount}}, [AGENT_NAME].
+_PLACEHOLDER = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_ ]{1,30})\}\}?|\[([A-Z][A-Z0-9_]{2,30})\]")
+#: The words a template field is made of; any other word in braces is read ("face {ARREST}").
+_FIELD_NAMES = (
+    "first last full given family name agent collector rep customer consumer debtor borrower "
+    "client amount amt due date balance account acct number num no id ref reference phone tel "
+    "mobile email address company lender creditor firm brand product loan our your payment pay "
+    "min minimum total day days time link url code sender signature today deadline past dpd "
+    "currency ccy month year fee rate plan offer of"
+)
+_FIELD_WORDS = frozenset(_FIELD_NAMES.split())
+#: A list item's line: a bullet, a number, a cross or tick, or a quotation opening it.
+_LIST_ITEM = re.compile(
+    r"[ \t]*(?:[•·\-*▪◦●○✗×❌✘🚫✓√✅✔☑☒]|\d{1,2}[.)、]|[（(]?[一二三四五六七八九十\d]{1,2}[)）、]|"
+    r"[\"“「'‘])[^\n]*"
+)
+#: A line opened by a cross or a tick, then a quotation: a listed example.
+_MARKED_LINE = re.compile(r"(?m)^[ \t]*[✗×❌✘🚫✓√✅✔☑☒]\ufe0f?[ \t]*([\"“「'‘][^\n]*)$")
+
+
+def mentioned_spans(text: str, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans that mention words rather than use them: a rule's lists, a scam's account (read
+    with ``quotes``, the text's quotation spans, blank), a channel's label at the head and a
+    template's unfilled fields."""
+    spans = _banned_lists(text) + _scams(text, quotes)
+    # A channel's label heading the message (【微信私聊】) names where it was sent, not an offer.
+    spans += [m.span() for m in _CHANNEL_LABEL.finditer(text)]
+    # A template's unfilled fields ("Hi {FIRST_NAME}, this is {AGENT_NAME}") say nothing.
+    spans += [m.span() for m in _PLACEHOLDER.finditer(text) if _is_field(m)]
+    return spans
+
+
+def _is_field(match: re.Match[str]) -> bool:
+    """Whether braces or brackets hold a template field's name ({AGENT_NAME}, [DUE_DATE])."""
+    words = re.split(r"[_ ]+", (match.group(1) or match.group(2)).strip("_ ").lower())
+    return all(w in _FIELD_WORDS or w.isdigit() for w in words)
+
+
+def _banned_lists(text: str) -> list[tuple[int, int]]:
+    """Lists of banned words after their label, quoted or not, to the end of the sentence; a
+    label that ends its line heads the list items below it, to a blank line or a line that is no
+    item. A line marked with a cross or a tick before a quotation (「×“逾期将移送公安”」,
+    '✓ "We may report…"') is an example in a training list: the whole line."""
+    spans = [m.span(1) for m in _MARKED_LINE.finditer(text)]
+    # A heading that bans what follows, its line ending there: "things you must never say".
+    headings = [
+        m
+        for m in BANNED.finditer(text)
+        if not text[m.end() : _line_end(text, m.end())].strip(" :：")
+    ]
+    for label in (*_BANNED_LIST.finditer(text), *headings):
+        rest = text[label.end() : _line_end(text, label.end())]
+        if rest.strip(" \t:："):
+            # A list's items may be split by semicolons (「①“…”；②“…”」): to a full stop.
+            end = _LIST_STOP.search(text, label.end())
+            spans.append((label.end(), end.start() if end else len(text)))
+            continue
+        stop = label.end() + len(rest)
+        for item in _LIST_ITEM.finditer(text, stop):
+            if item.start() != stop + 1:
+                break
+            stop = item.end()
+        spans.append((label.end(), stop))
+    return spans
+
+
+def _scams(text: str, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences whose subject is a scammer, to warn against them ("Scammers are calling
+    families and pretending to be from 'the probate court', claiming relatives will be
+    arrested"): their tactics described, to the end of the sentence or to where the writer
+    speaks ("Scammers are posing as our staff or we will tell your boss" is ours from "our")."""
+    spans = []
+    unquoted = blank_spans(text, quotes)
+    for scammers, writer in ((_SCAMMERS, _WRITER), (_SCAMMERS_ZH, _WRITER_ZH)):
+        for scam in scammers.finditer(text):
+            end = SENTENCE_END.search(text, scam.end())
+            stop = end.start() if end else len(text)
+            # A threat the scammer is said to make is quoted: its 就 is theirs, not ours.
+            ours = writer.search(unquoted, scam.end(), stop)
+            spans.append((scam.start(), ours.start() if ours else stop))
+    return spans
+
+
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding ``at`` ends."""
+    end = text.find("\n", at)
+    return end if end >= 0 else len(text)
+
+
+def blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with these spans blank (positions kept)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
