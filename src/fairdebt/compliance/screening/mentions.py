@@ -66,7 +66,7 @@ _BANNED_LIST = re.compile(
     # 「以下表述一律禁止出现在任何函件中（…）：」; what a QA notice found: 「不当表述，例如…」.
     # 「第三条 严禁以下行为：（一）…；（五）P图、制作“通缉令”…」 (round 114).
     r"(?:严禁|嚴禁|禁止|不得|不准)(?:以下|下列|如下)(?:行为|行為|行爲|做法|事项|事項|情形|内容|內容)[^：:\n。]{0,10}[：:]|"
-    r"以下(?:表述|话术|話術|用语|用語|内容|內容|说法|說法|讲法|講法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得)"
+    r"以下(?:表述|话术|話術|用语|用語|内容|內容|说法|說法|讲法|講法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得|违规|違規)"
     r"[^：:\n。—]{0,40}(?:[：:]|——)|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
     r"内容|內容|语句|語句)[，,]?(?:例如|比如|包括|如)[：:]?|"
     # Model wording in a training list is mentioned too, lawful only when its facts hold.
@@ -90,7 +90,13 @@ _BANNED_LIST = re.compile(
     # (a) …; (e) threaten to 'name and shame' …".
     r"(?<![A-Za-z])don[’']?t?s?\s*[:：]|"
     r"(?<![A-Za-z])(?:must|may|shall|should|can) (?:not|never)\s*[:：]|"
-    r"(?<![A-Za-z])cannot\s*[:：]|(?:banned|prohibited|forbidden|red[- ]flag|"
+    r"(?<![A-Za-z])cannot\s*[:：]|"
+    # "Auto-fail phrases heard in last month's audits: '…'", "The following remarks were found in
+    # recent call reviews and are unacceptable under CONC 7: "…"" (rounds 115, 116).
+    r"(?:auto-?fail|automatic fail)\w* (?:phrases|words|lines|statements|remarks)[^:\n.!?]{0,60}:|"
+    r"(?:the following|these) (?:remarks|phrases|words|lines|statements|comments|expressions)"
+    r"[^:\n.!?]{0,80}?(?:unacceptable|not acceptable|prohibited|banned|not allowed|not permitted|"
+    r"fail\w*|breach\w*)[^:\n.!?]{0,40}:|(?:banned|prohibited|forbidden|red[- ]flag|"
     r"non-compliant|flagged) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,60}"
     r"(?::|\s[-–—]\s)|"
     r"(?:phrases|words|terms|expressions|lines|statements)[^:\n.!?]{0,40}?"
@@ -112,6 +118,10 @@ _SCAMMERS = re.compile(
     # of fake 'debt collectors' contacting people through Facebook" (round 114).
     rf"|(?<![A-Za-z])(?i:(?:reports|warnings?) of (?:people|someone|callers|individuals|scammers|"
     rf"fraudsters|{_FAKE}) (?:calling|claiming|pretending|posing|contacting|texting|messaging))"
+    # "Patients have reported calls from people claiming to be sheriff's deputies" (round 116).
+    rf"|(?<![A-Za-z])(?i:(?:reported|received|had|getting|got) (?:calls|messages|texts|emails) "
+    rf"from (?:people|someone|callers|individuals|scammers|fraudsters|{_FAKE}) (?:claiming|"
+    r"pretending|posing|saying))"
     r"(?![A-Za-z])"
 )
 #: A scam told in Chinese: its actor, then whom it impersonates (「近期有不法分子通过抖音私信

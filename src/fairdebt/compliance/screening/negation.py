@@ -41,7 +41,7 @@ from fairdebt.compliance.screening.folding import CJK, fold, fold_char
 
 __all__ = ["CLAUSE_BREAK", "NEGATION", "SENTENCE_END", "Negation"]
 
-_WINDOW = 112
+_WINDOW = 176
 _GAP_ZH = 10
 _GAP_EN = 32
 _DROPPED = frozenset({"So", "Sk", "Cf", "Mn", "Me"})
@@ -461,6 +461,7 @@ _NEGATED_REQUEST = re.compile(
 )
 _LIST_GAP_ZH = 32
 _LIST_GAP_EN = 96
+_PROHIBITION_GAP_EN = 160
 
 
 def _listed(
@@ -488,6 +489,11 @@ def _listed(
         # A cue that holds its own subject: "nobody is going to arrest you or send police".
         or window[cue_start:cue_end].startswith(("nobody ", "no one ", "none of "))
     )
+    if prohibition and gap == _LIST_GAP_EN:
+        # What nobody will ask of the customer may be a long list: "Nobody from Lakeside Home
+        # Loans will ask you for an upfront fee …, tell you to sign over your deed, or ask you to
+        # send your payment to a personal Venmo" (round 115).
+        gap = _PROHIBITION_GAP_EN
     sentence = _LIST_END.split(window[hit_at:], maxsplit=1)[0]
     return (
         # Folding blanks 、, so the hit's own clause is read in the original for it too
