@@ -13,6 +13,7 @@ from fairdebt.compliance.screening import screen, verdict
 from fairdebt.compliance.screening.quotations import quoted_spans
 from fairdebt.compliance.screening.transcripts import (
     Turn,
+    call_recipient,
     collector_spans,
     parse_transcript,
     read_turns,
@@ -159,3 +160,29 @@ def test_a_report_without_another_speaker_or_without_a_verdict_is_still_read() -
 def test_a_threat_outside_the_quotation_still_blocks() -> None:
     text = 'The customer said "I can\'t pay this month." Then you will go to jail for fraud.'
     assert verdict(screen(text, {}, "us")) == "block"
+
+
+LOCATION_CALL = (
+    "Agent: I'm trying to reach Mr. Dorsey.\n"
+    "Third party: Does he owe you money?\n"
+    "Agent: Yes, he owes us $500 on his loan."
+)
+
+
+def test_a_location_call_with_no_recipient_stated_is_screened_as_said_to_the_third_party() -> None:
+    assert call_recipient(LOCATION_CALL) == "contact"
+    found = screen(LOCATION_CALL, pack="us")
+    assert any(f.category == "T" and f.action == "block" and f.source == "lexicon" for f in found)
+
+
+def test_a_recipient_stated_in_the_facts_is_kept_over_the_labels() -> None:
+    found = screen(LOCATION_CALL, {"recipient": "debtor"}, "us")
+    assert not any(f.source == "lexicon" for f in found)
+
+
+def test_call_labels_name_the_spouse_the_workplace_or_nobody() -> None:
+    assert call_recipient("Agent: Is Dan there?\nWife: He's out.\nAgent: Thanks.") == "spouse"
+    assert call_recipient("坐席：请问张伟在吗？\n前台：他出去了。\n坐席：好的。") == "employer"
+    assert call_recipient("坐席：请问是张伟吗？\n客户：是我。") is None
+    assert call_recipient("坐席：您好。\n担保人：什么事？") is None
+    assert call_recipient("Agent: Hi.\nWife: Yes?\nFlatmate: Who is it?") is None

@@ -44,6 +44,7 @@ from fairdebt.compliance.screening.quotations import blank_spans, quoted_spans
 from fairdebt.compliance.screening.transcripts import (
     Turn,
     TurnFinding,
+    call_recipient,
     collector_spans,
     parse_transcript,
     screen_transcript,
@@ -93,6 +94,7 @@ def screen(
     if not isinstance(text, str):
         raise InputError(f"text must be a string (got {type(text).__name__})", field="text")
     rules = get_pack(pack)
+    stated = isinstance(facts, Facts) or (facts is not None and facts.get("recipient") is not None)
     if facts is None:
         facts = _DEFAULT_FACTS
     elif not isinstance(facts, Facts):
@@ -101,6 +103,11 @@ def screen(
     # so the rest is read as blank (positions kept, so spans still point into the text).
     turns = collector_spans(text) if ":" in text or "：" in text else None
     if turns is not None:
+        # A call whose only other party is a third party by its label (a location call) was
+        # said to them, when the caller did not say to whom.
+        party = None if stated else call_recipient(text)
+        if party is not None:
+            facts = dataclasses.replace(facts, recipient=party)
         text = _kept(text, turns)
     # Words quoted as the customer's, or as an agent's in a note that condemns them, are not
     # the collector's own (a QA finding quoting 「坐牢」 uses no threat).

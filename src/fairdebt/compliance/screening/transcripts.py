@@ -36,6 +36,7 @@ __all__ = [
     "SPEAKERS",
     "Turn",
     "TurnFinding",
+    "call_recipient",
     "collector_spans",
     "parse_transcript",
     "read_turns",
@@ -64,6 +65,14 @@ _PEOPLE_WORDS = (
     "保证人 保證人"
 )
 _PEOPLE = dict.fromkeys(_PEOPLE_WORDS.split(), "third_party")
+#: Third parties who stand for the spouse, the workplace, or who are liable themselves (a
+#: guarantor is no third party to the debt): what :func:`call_recipient` reads from a label.
+_SPOUSES = frozenset(["spouse", "wife", "husband", "partner", "妻子", "丈夫", "老婆", "老公"])
+_WORKPLACE_WORDS = (
+    "colleague coworker receptionist manager boss employer employee secretary 同事 前台 领导 領導"
+)
+_WORKPLACE = frozenset(_WORKPLACE_WORDS.split())
+_LIABLE = frozenset(["guarantor", "担保人", "擔保人", "保证人", "保證人"])
 _LABELS = {
     "坐席": "collector",
     "催收员": "collector",
@@ -257,23 +266,45 @@ def collector_spans(text: str) -> list[tuple[int, int]] | None:
     with a known label, another follows, and someone other than the collector speaks. A turn
     runs from after its label to the next label; spans are in the original text.
     """
+    turns = _call_turns(text)
+    if turns is None:
+        return None
+    return [(start, end) for _, speaker, start, end in turns if speaker == "collector"]
+
+
+def call_recipient(text: str) -> str | None:
+    """Whom a pasted call was with, by its labels: the recipient (as in :class:`Facts`) when
+    every speaker but the collector is a third party of one kind ("Third party:", 「联系人：」,
+    "Flatmate:" a contact; "Wife:" the spouse; "Receptionist:", 「领导：」 the employer); else None
+    (the debtor or an unknown caller speaks, a guarantor, or third parties of several kinds)."""
+    turns = _call_turns(text)
+    if turns is None:
+        return None
+    others = {label for label, speaker, _, _ in turns if speaker != "collector"}
+    if any(_LABELS[label] != "third_party" or label in _LIABLE for label in others):
+        return None
+    kinds = {
+        "spouse" if label in _SPOUSES else "employer" if label in _WORKPLACE else "contact"
+        for label in others
+    }
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _call_turns(text: str) -> list[tuple[str, str, int, int]] | None:
+    """A labelled call's turns (label, speaker, start, end), when ``text`` is one; else None."""
     # Full-width labels (「Ａｇｅｎｔ：」) are read as their plain letters, one character for one.
     marks = list(_INLINE_LABEL.finditer(text.translate(FULL_WIDTH)))
     head = text[: marks[0].start()] if marks else ""
     if len(marks) < 2 or (head.strip() and not _TITLE.fullmatch(head)):
         return None
-    turns = [
-        (
-            _LABELS[(m.group("label") or m.group("zh") or m.group("person")).lower()],
-            m.end(),
-            nxt.start() if nxt else len(text),
-        )
-        for m, nxt in zip(marks, [*marks[1:], None], strict=True)
-    ]
-    speakers = {speaker for speaker, _, _ in turns}
+    turns = []
+    for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+        label = (m.group("label") or m.group("zh") or m.group("person")).lower()
+        turns.append((label, _LABELS[label], m.end(), nxt.start() if nxt else len(text)))
+    speakers = {speaker for _, speaker, _, _ in turns}
     if "collector" not in speakers or speakers == {"collector"}:
         return None
-    return [(start, end) for speaker, start, end in turns if speaker == "collector"]
+    return turns
 
 
 def screen_transcript(
