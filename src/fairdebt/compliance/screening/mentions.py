@@ -118,6 +118,9 @@ _SCAMMERS = re.compile(
     # of fake 'debt collectors' contacting people through Facebook" (round 114).
     rf"|(?<![A-Za-z])(?i:(?:reports|warnings?) of (?:people|someone|callers|individuals|scammers|"
     rf"fraudsters|{_FAKE}) (?:calling|claiming|pretending|posing|contacting|texting|messaging))"
+    # "we've heard of texts claiming to be from 'Deliveroo Debt Compliance'" (round 117).
+    r"|(?<![A-Za-z])(?i:(?:heard|aware|been told|know) of (?:texts|calls|messages|emails|letters|"
+    r"people|scammers|fraudsters)(?: [a-z]+){0,3} (?:claiming|pretending|posing|saying|telling))"
     # "Patients have reported calls from people claiming to be sheriff's deputies" (round 116).
     rf"|(?<![A-Za-z])(?i:(?:reported|received|had|getting|got) (?:calls|messages|texts|emails) "
     rf"from (?:people|someone|callers|individuals|scammers|fraudsters|{_FAKE}) (?:claiming|"
