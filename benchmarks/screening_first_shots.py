@@ -119,6 +119,8 @@ FIRST_SHOTS = {
     114: "9466405",
     115: "e5c0691",
     116: "e5c0691",
+    117: "fad4e57",
+    118: "fad4e57",
 }
 _SCREEN = """
 import json, sys
