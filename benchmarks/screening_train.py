@@ -44,6 +44,10 @@ from fairdebt.compliance.screening.promises import without_promises
 #: cross-validation by template (wording the model was not trained on), at most this share of
 #: compliant messages would go to review: the false-positive budget (3 %) with a margin.
 FALSE_POSITIVE_BUDGET = 0.015
+#: And at most this share of the reviewed rounds' compliant messages (outside authors' lawful
+#: text), out of fold: the issue's false-positive floor (docs/decisions/screening-classifier.md,
+#: "A third attempt").
+REVIEWED_FP_BUDGET = 0.03
 C_BINARY = 16.0
 C_CATEGORY = 10.0
 CUES = Path(__file__).with_name("screening_cues.yaml")
@@ -101,7 +105,15 @@ def fit(
     head = LogisticRegression(C=C_CATEGORY, max_iter=2000, random_state=0).fit(x[bad], y_cat)
     cv_p = 1 / (1 + np.exp(-(platt.coef_[0, 0] * decision + platt.intercept_[0])))
     grid = np.round(np.arange(0.5, 0.995, 0.01), 2)
-    threshold = float(next((t for t in grid if (cv_p[~bad] >= t).mean() <= fp_budget), 0.99))
+    reviewed = np.array([r.get("style") == "reviewed" for r in rows])
+    written_ok, reviewed_ok = ~bad & ~reviewed, ~bad & reviewed
+
+    def within(t: float) -> bool:
+        return bool((cv_p[written_ok] >= t).mean() <= fp_budget) and (
+            not reviewed_ok.any() or bool((cv_p[reviewed_ok] >= t).mean() <= REVIEWED_FP_BUDGET)
+        )
+
+    threshold = float(next((t for t in grid if within(t)), 0.99))
     artifact = {
         "version": 2,
         # A feature is present or not (scoring reads the set of a message's features).
