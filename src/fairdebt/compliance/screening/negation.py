@@ -55,6 +55,8 @@ SENTENCE_END = re.compile(r"[。!?！？;；\n]|[.．](?=\s|$)")
 _HEDGE = re.compile(
     r"\s*(?:(?:be |been |that |just |even )?(?:kidding|joking|bluffing|playing|hesitate|"
     r"hesitating|messing around|think twice|go easy|be nice|be polite|stop at|stop there|ask again|"
+    # "I won't tell you twice", "I'm not saying it again": a warning, not a promise.
+    r"tell you twice|say (?:it|this) (?:twice|again)|repeat (?:myself|it|this)|"
     r"warn you again|warn again|asking again|wait any ?longer|wait any ?more|wait forever|"
     r"be patient|saying|suggesting|stop us|stop me|prevent us|prevent me|keep us from|"
     # A consequence not stopped goes ahead: "losing your job doesn't stop a warrant".
