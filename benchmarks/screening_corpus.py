@@ -36,7 +36,7 @@ OUT = Path(__file__).parent.parent / "src" / "fairdebt" / "data" / "screening_co
 SEED = 15
 HELDOUT = Path(__file__).parent.parent / "tests" / "compliance" / "screening_heldout.jsonl"
 #: Held-out rounds whose messages are reviewed traffic: measured first, learnt from after.
-REVIEWED = range(4, 43)
+REVIEWED = range(4, 117)
 _FACTS = ("has_judgment", "time_barred", "legal_action_intended")
 
 CORES = Path(__file__).with_suffix(".yaml")
