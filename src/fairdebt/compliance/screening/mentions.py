@@ -66,7 +66,7 @@ _BANNED_LIST = re.compile(
     # 「以下表述一律禁止出现在任何函件中（…）：」; what a QA notice found: 「不当表述，例如…」.
     # 「第三条 严禁以下行为：（一）…；（五）P图、制作“通缉令”…」 (round 114).
     r"(?:严禁|嚴禁|禁止|不得|不准)(?:以下|下列|如下)(?:行为|行為|行爲|做法|事项|事項|情形|内容|內容)[^：:\n。]{0,10}[：:]|"
-    r"以下(?:表述|话术|話術|用语|用語|内容|內容|说法|說法|讲法|講法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得|违规|違規)"
+    r"以下(?:表述|表达|表達|话术|話術|用语|用語|用词|用詞|内容|內容|说法|說法|讲法|講法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得|违规|違規)"
     r"[^：:\n。—]{0,40}(?:[：:]|——)|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
     r"内容|內容|语句|語句)[，,]?(?:例如|比如|包括|如)[：:]?|"
     # Model wording in a training list is mentioned too, lawful only when its facts hold.
@@ -91,6 +91,8 @@ _BANNED_LIST = re.compile(
     r"(?<![A-Za-z])don[’']?t?s?\s*[:：]|"
     r"(?<![A-Za-z])(?:must|may|shall|should|can) (?:not|never)\s*[:：]|"
     r"(?<![A-Za-z])cannot\s*[:：]|"
+    # "banned phrasing seen in chat logs this month: '…'" (round 120).
+    r"(?i:(?:banned|prohibited|forbidden) (?:phrasing|lines|remarks|comments))[^:\n.!?]{0,60}:|"
     # "Auto-fail phrases heard in last month's audits: '…'", "The following remarks were found in
     # recent call reviews and are unacceptable under CONC 7: "…"" (rounds 115, 116).
     r"(?:auto-?fail|automatic fail)\w* (?:phrases|words|lines|statements|remarks)[^:\n.!?]{0,60}:|"
@@ -118,6 +120,12 @@ _SCAMMERS = re.compile(
     # of fake 'debt collectors' contacting people through Facebook" (round 114).
     rf"|(?<![A-Za-z])(?i:(?:reports|warnings?) of (?:people|someone|callers|individuals|scammers|"
     rf"fraudsters|{_FAKE}) (?:calling|claiming|pretending|posing|contacting|texting|messaging))"
+    # "students are getting fake texts with 'HMCTS' logos" (round 120).
+    r"|(?<![A-Za-z])(?i:(?:getting|receiving|received|got|get) (?:fake|scam|bogus|phishing) "
+    r"(?:texts|calls|messages|emails|letters|voicemails))(?![A-Za-z])"
+    # "Heads up 🚨 Scammers are texting young customers" (round 120): a capital subject, its verb.
+    r"|(?<=\s)(?:Scammers|Fraudsters|Criminals|Con artists|Impostors|Imposters) "
+    r"(?=are|have|may|might|pretend|pose|claim|call|text|send|use)"
     # "we've heard of texts claiming to be from 'Deliveroo Debt Compliance'" (round 117).
     r"|(?<![A-Za-z])(?i:(?:heard|aware|been told|know) of (?:texts|calls|messages|emails|letters|"
     r"people|scammers|fraudsters)(?: [a-z]+){0,3} (?:claiming|pretending|posing|saying|telling))"

@@ -92,7 +92,9 @@ _DOUBLE = re.compile(
 #: has no comma to end the condition.
 _CONDITION_SUBJECT = re.compile(
     r"(?:(?<![a-z])(?:if|unless)\s+(?:(?:that|the|this|your|ur)?\s*"
-    r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears)s?|this|it|we|i)"
+    # An amount as the subject too: "if the £340's not in by Friday" (round 120).
+    r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears|[£$€¥]?\d[\d.,]*k?)s?|this|it|"
+    r"we|i)"
     # "if this is not handled by Friday you are going to regret it"
     r"(?:\s+(?:is|was|has|has been|s))?|"
     r"(?:如果|要是|若是?|假如)(?:你的|您的|这笔)?(?:欠款|钱|账|款|借款|贷款))\s*$"
@@ -381,7 +383,8 @@ _LIST_SUBJECT = re.compile(
     r"no one(?: [a-z]+){0,3}|none of us|at no (?:time|point) (?:will|would|shall) we)"
     r"(?: (?:will|would|shall|do|does|did|can|may|must|ll|d|are|re))?(?: ever)? ?|"
     # 「我司未收取、也不会收取任何催收费、上门费或其他额外费用」: one subject, two negations.
-    r"(?:我们|咱们|我司|本公司|我行|本行)[^。！？]{1,8}?[、，,]?也$|"
+    # 「我们不会就此笔欠款向法院起诉，也不会…或联系您的家人」 (round 119): a longer first clause.
+    r"(?:我们|咱们|我司|本公司|我行|本行)[^。！？]{1,16}?[、，,]?也$|"
     r"(?:我们|咱们|咱|我司|本公司|我行|本行|平台|工作人员|催收人员|阿拉|俺们|俺|我哋|阮|我|"
     # The lender by its name: 「恒信普惠不会通过…」.
     r"(?:[\u4e00-\u9fff]{1,6}|[a-z]{1,8})(?:金融|普惠|分期|银行|小贷|信贷|贷款|科技|公司|集团))"

@@ -118,6 +118,11 @@ _LABELS = {
     "customer text": "debtor",
     "customer reply": "debtor",
     "第三方": "third_party",
+    # A parent on the phone (round 120: 「客户家长：」).
+    "客户家长": "third_party",
+    "家长": "third_party",
+    "客戶家長": "third_party",
+    "家長": "third_party",
     "联系人": "third_party",
     "家属": "third_party",
     "亲属": "third_party",
