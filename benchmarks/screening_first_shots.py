@@ -121,6 +121,8 @@ FIRST_SHOTS = {
     116: "e5c0691",
     117: "fad4e57",
     118: "fad4e57",
+    119: "25a6d95",
+    120: "25a6d95",
 }
 _SCREEN = """
 import json, sys
