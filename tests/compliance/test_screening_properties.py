@@ -111,6 +111,7 @@ def test_long_texts_are_screened_without_error(text: str) -> None:
         ("I’m with the sheriff", "i m with the sheriff"),
         ("You will be a r r e s t e d", "you will be arrested"),
         ("I'm s t u p i d", "i m stupid"),
+        ("Ｉ＇ｍ ｗｉｔｈ ｔｈｅ ｓｈｅｒｉｆｆ", "i m with the sheriff"),
     ],
 )
 def test_a_contractions_letter_is_a_word_of_its_own_not_spelling(text: str, words: str) -> None:

@@ -62,7 +62,8 @@ _COMPACT_DROP = re.compile(f"[^0-9a-z{CJK}$£¥€]+")
 # Two one-character words in a row: the text may be spelled out ("a r r e s t", "d 3 a d").
 _LONE_RUN = re.compile(r"(?<!\S)[a-z0-9$@!](?: [a-z0-9$@!](?!\S))+")
 _SPELLABLE = frozenset("abcdefghijklmnopqrstuvwxyz0134579$@!")
-_APOSTROPHES = frozenset("'’‘`")
+#: A full-width apostrophe (＇) is one too: "Ｉ＇ｍ" reads "i m", as "I'm" does (round 119).
+_APOSTROPHES = frozenset("'’‘`＇")
 _LATIN = re.compile("[a-z]")
 _IDEOGRAPH = re.compile(f"[{CJK}]")
 _LEET = {"@": "a", "4": "a", "$": "s", "5": "s", "0": "o", "1": "i", "!": "i", "3": "e", "7": "t"}
