@@ -91,6 +91,9 @@ _BANNED_LIST = re.compile(
     r"(?<![A-Za-z])don[’']?t?s?\s*[:：]|"
     r"(?<![A-Za-z])(?:must|may|shall|should|can) (?:not|never)\s*[:：]|"
     r"(?<![A-Za-z])cannot\s*[:：]|"
+    # "Flag and coach any call where an agent says or implies: '…'" (round 121).
+    r"(?i:(?:flag|coach|fail|mark|score|escalate)\w*(?: and \w+)? any (?:call|message|letter|chat|"
+    r"email|text)s? (?:where|in which|that|if)[^:\n.!?]{0,60}:)|"
     # "banned phrasing seen in chat logs this month: '…'" (round 120).
     r"(?i:(?:banned|prohibited|forbidden) (?:phrasing|lines|remarks|comments))[^:\n.!?]{0,60}:|"
     # "Auto-fail phrases heard in last month's audits: '…'", "The following remarks were found in
@@ -120,6 +123,12 @@ _SCAMMERS = re.compile(
     # of fake 'debt collectors' contacting people through Facebook" (round 114).
     rf"|(?<![A-Za-z])(?i:(?:reports|warnings?) of (?:people|someone|callers|individuals|scammers|"
     rf"fraudsters|{_FAKE}) (?:calling|claiming|pretending|posing|contacting|texting|messaging))"
+    # "watch out for a man approaching people … who says he's a 'Heartland collector'", "reports
+    # of a man at Hawes market … saying he collects 'for the credit union'" (round 121).
+    r"|(?<![A-Za-z])(?i:(?:watch out|look out|beware|be aware|be on the lookout)(?: for)? "
+    r"(?:a man|a woman|a person|someone|people|anyone|men|callers|strangers)|reports of "
+    r"(?:a man|a woman|a person|men|strangers)(?: [a-z]+){0,6}? (?:saying|claiming|pretending|"
+    r"posing|asking|calling|approaching))(?![A-Za-z])"
     # "students are getting fake texts with 'HMCTS' logos" (round 120).
     r"|(?<![A-Za-z])(?i:(?:getting|receiving|received|got|get) (?:fake|scam|bogus|phishing) "
     r"(?:texts|calls|messages|emails|letters|voicemails))(?![A-Za-z])"

@@ -55,6 +55,8 @@ SENTENCE_END = re.compile(r"[。!?！？;；\n]|[.．](?=\s|$)")
 _HEDGE = re.compile(
     r"\s*(?:(?:be |been |that |just |even )?(?:kidding|joking|bluffing|playing|hesitate|"
     r"hesitating|messing around|think twice|go easy|be nice|be polite|stop at|stop there|ask again|"
+    # "Not paying a debt you have acknowledged is a criminal matter": the subject, not a denial.
+    r"(?:paying|repaying) (?:a |the |your |this |that |it |back )|"
     # "I won't tell you twice", "I'm not saying it again": a warning, not a promise.
     r"tell you twice|say (?:it|this) (?:twice|again)|repeat (?:myself|it|this)|"
     r"warn you again|warn again|asking again|wait any ?longer|wait any ?more|wait forever|"
@@ -91,6 +93,9 @@ _DOUBLE = re.compile(
 #: will be round", 「如果这笔钱不还…」) is the condition's, not a promise about what follows: speech
 #: has no comma to end the condition.
 _CONDITION_SUBJECT = re.compile(
+    # "If not, it'll stay on there for life and you'll be blacklisted" (round 122): "if not" is
+    # "otherwise".
+    r"(?<![a-z])if\s*$|"
     r"(?:(?<![a-z])(?:if|unless)\s+(?:(?:that|the|this|your|ur)?\s*"
     # An amount as the subject too: "if the £340's not in by Friday" (round 120).
     r"(?:balance|payment|debt|account|amount|money|bill|loan|arrears|[£$€¥]?\d[\d.,]*k?)s?|this|it|"

@@ -91,6 +91,10 @@ _FORWARDED = re.compile(
     r"(?:您|你)(?:刚才|剛才)?(?:说|說|提到|反映)的(?:这种|這種|那种|那種|这个|這個|那个|那個|这些|這些)?$|"
     # 「关于您反映“催收员称要…”的投诉」: what the customer reported, quoted straight after it.
     r"(?<![跟和对對给給向])(?:您|你)(?:此前|之前|来电|來電)?(?:反映|投诉|投訴)(?:称|稱|说|說)?[:：]?$|"
+    # "thank you for telling us that a man at the sale barn said you'd '…'" (round 121).
+    r"(?i:(?:you told us|telling us|you reported|you let us know|you mentioned)(?: that)?"
+    r"[^.!?\n]{0,80}? (?:said|told you|claimed|threatened|warned)(?: that)?"
+    r"(?: you(?:[’']d| would| will|[’']ll)?)?\s*)$|"
     # 「您反映外包催收人员在电话中称您为“老赖”，并扬言要“…”」: the customer's account of what
     # was said.
     r"(?<![跟和对對给給向])(?:您|你)(?:此前|之前|来电|來電)?(?:反映|投诉|投訴)[^。！？\n]{0,40}?"
