@@ -123,6 +123,8 @@ FIRST_SHOTS = {
     118: "fad4e57",
     119: "25a6d95",
     120: "25a6d95",
+    121: "31256f3",
+    122: "31256f3",
 }
 _SCREEN = """
 import json, sys
