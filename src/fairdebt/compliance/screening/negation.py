@@ -127,13 +127,13 @@ _MODAL_CUE = re.compile(
     r"(?:will|would|shall|can|could) never|no|"
     r"no(?: [a-z]+){1,2} (?:will|would|shall|can)(?: ever)?)$"
 )
-#: A cause inside a negation's scope: 「不会因为…而…」, 「不会由于…而…」.
 #: "In any name, for any reason" inside a negation's reach (「不会以任何名义要求您…」).
 _PRETEXT = re.compile(
     r"以任何(?:名义|名義|理由|形式|方式|借口|藉口)|"
     # 「不会通过微信要求您转账」 (round 118): the channel adds no clause either.
     r"通过(?:微信|微信号|电话|短信|QQ|qq|私信|邮件|郵件|任何渠道|任何方式|私人微信)"
 )
+#: A cause inside a negation's scope: 「不会因为…而…」, 「不会由于…而…」.
 _CAUSE = re.compile(r"(?:因为|因為|由于|由於)[\u4e00-\u9fff ]{1,12}?(?:而|就)")
 _COORDINATING_OR = re.compile(
     r"(?<![a-z])or (?!(?:else|we|you|i|they|he|she|it|your|our|then|otherwise)(?![a-z]))"
