@@ -106,7 +106,7 @@ _BANNED_LIST = re.compile(
     r"(?::|\s[-–—]\s)|"
     r"(?:phrases|words|terms|expressions|lines|statements)[^:\n.!?]{0,40}?"
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
-    r"(?:never|not) to be used|must (?:not|never) be used|should never be used|"
+    r"(?:never|not) to (?:be used|use|say)|must (?:not|never) be used|should never be used|"
     r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}(?::|\s[-–—]\s))"
 )
 #: Fake collectors, bailiffs or police, their title quoted or not ("fake 'bailiffs' and 'debt

@@ -501,7 +501,8 @@ def _listed(
         # fee or tells you to pay through an app like Venmo, … it isn't us".
         or window[cue_start:cue_end] in ("if anyone", "if someone", "anyone who")
         # A cue that holds its own subject: "nobody is going to arrest you or send police".
-        or window[cue_start:cue_end].startswith(("nobody ", "no one ", "none of "))
+        # (bare too: "no one tells a customer to borrow from family or take a payday loan").
+        or window[cue_start:cue_end].startswith(("nobody", "no one", "none of "))
     )
     if prohibition and gap == _LIST_GAP_EN:
         # What nobody will ask of the customer may be a long list: "Nobody from Lakeside Home

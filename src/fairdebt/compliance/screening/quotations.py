@@ -118,9 +118,14 @@ _MENTIONED = re.compile(
 #: Right after quotations: the kind of words they are (「出现“你这个骗子”“再不还就去你单位找你”等
 #: 表述」): expressions named, not used.
 _NAMED_AFTER = re.compile(
-    r"(?:\s*[“「『\"][^”」』\"\n]{1,80}[”」』\"][、，,]?)*\s*(?:等|类|類|之类的?|这类|此类|這類)"
+    r"(?:\s*[“「『\"][^”」』\"\n]{1,80}[”」』\"][、，,]?)*\s*(?:等|类|類|之类的?|这类|此类|這類|这些|這些|"
+    r"那些|这种|這種)"
     r"(?:的)?(?:不当|不當|违规|違規|禁用)?(?:表述|话术|話術|用语|用語|说法|說法|字眼|内容|內容|语句|語句|言论|言論|词语|詞語|话|話)"
 )
+#: Right before a quotation, a bare "no" forbids it: 'Reminder: no threats of suit, no "your
+#: credit is ruined forever," no talking about the debt' (round 123).
+_NO_BEFORE = re.compile(r"(?<![A-Za-z])(?i:no)[\s,]*$")
+_JOINED = re.compile(r"\s*(?i:or|and|nor)(?![A-Za-z])")
 #: Right before a role: it is whom the words went to, not who spoke them ("sent to customer in
 #: error: '…'", 「发给客户的」).
 _ADDRESSEE = re.compile(r"(?i:(?<![A-Za-z])(?:to|for) (?:the |a |our )?)$|(?:给|向|对)$")
@@ -280,6 +285,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             or _NAMED_AFTER.match(text, end)
             or BANNED.search(outside, sentence, start)
             or _CLAIMED.search(outside, sentence, start)
+            # (not one item of "no 'detective' or 'court officer' will ever call": a negation)
+            or (_NO_BEFORE.search(outside, sentence, start) and not _JOINED.match(text, end))
             or (condemned and _MENTIONED.search(outside, sentence, start))
         ):
             spans.append((start, end))
