@@ -125,6 +125,8 @@ FIRST_SHOTS = {
     120: "25a6d95",
     121: "31256f3",
     122: "31256f3",
+    123: "2c0e0d1",
+    124: "2c0e0d1",
 }
 _SCREEN = """
 import json, sys
