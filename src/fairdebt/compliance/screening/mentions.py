@@ -94,6 +94,9 @@ _BANNED_LIST = re.compile(
     # "Flag and coach any call where an agent says or implies: '…'" (round 121).
     r"(?i:(?:flag|coach|fail|mark|score|escalate)\w*(?: and \w+)? any (?:call|message|letter|chat|"
     r"email|text)s? (?:where|in which|that|if)[^:\n.!?]{0,60}:)|"
+    # "Examples from recent QA: 'we'll send the bailiffs round' …" (round 126).
+    r"(?i:examples? (?:from|of|in) (?:recent |last week[’']?s |this month[’']?s )?"
+    r"(?:qa|audits?|calls|reviews|call reviews))[^:\n.!?]{0,30}:|"
     # "banned phrasing seen in chat logs this month: '…'" (round 120).
     r"(?i:(?:banned|prohibited|forbidden) (?:phrasing|lines|remarks|comments))[^:\n.!?]{0,60}:|"
     # "Auto-fail phrases heard in last month's audits: '…'", "The following remarks were found in
@@ -137,7 +140,7 @@ _SCAMMERS = re.compile(
     r"(?=are|have|may|might|pretend|pose|claim|call|text|send|use)"
     # "we've heard of texts claiming to be from 'Deliveroo Debt Compliance'" (round 117).
     r"|(?<![A-Za-z])(?i:(?:heard|aware|been told|know) of (?:texts|calls|messages|emails|letters|"
-    r"people|scammers|fraudsters)(?: [a-z]+){0,3} (?:claiming|pretending|posing|saying|telling))"
+    r"people|scammers|fraudsters)(?: [a-z]+){0,5} (?:claiming|pretending|posing|saying|telling))"
     # "Patients have reported calls from people claiming to be sheriff's deputies" (round 116).
     rf"|(?<![A-Za-z])(?i:(?:reported|received|had|getting|got) (?:calls|messages|texts|emails) "
     rf"from (?:people|someone|callers|individuals|scammers|fraudsters|{_FAKE}) (?:claiming|"

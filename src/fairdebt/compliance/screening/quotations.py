@@ -91,6 +91,11 @@ _FORWARDED = re.compile(
     r"(?:您|你)(?:刚才|剛才)?(?:说|說|提到|反映)的(?:这种|這種|那种|那種|这个|這個|那个|那個|这些|這些)?$|"
     # 「关于您反映“催收员称要…”的投诉」: what the customer reported, quoted straight after it.
     r"(?<![跟和对對给給向])(?:您|你)(?:此前|之前|来电|來電)?(?:反映|投诉|投訴)(?:称|稱|说|說)?[:：]?$|"
+    # "consumer alleges agent said "we'll let your employer know"" (round 126).
+    r"(?i:(?:consumer|customer|debtor|borrower|caller|client)s? (?:alleges?|alleged|claims?|"
+    r"claimed|reports?|reported|states?|stated)(?: that)? (?:the |our |an |one |a )?(?:agent|"
+    r"collector|rep|representative|caller|adviser|advisor)s? (?:said|told (?:her|him|them)|"
+    r"threatened|stated)\s*)$|"
     # "thank you for telling us that a man at the sale barn said you'd '…'" (round 121).
     r"(?i:(?:you told us|telling us|you reported|you let us know|you mentioned)(?: that)?"
     r"[^.!?\n]{0,80}? (?:said|told you|claimed|threatened|warned)(?: that)?"
@@ -102,7 +107,7 @@ _FORWARDED = re.compile(
     r"(?<![跟和对對给給向])(?:您|你)(?:此前|之前|来电|來電)?(?:反映|投诉|投訴)[^。！？\n]{0,60}?"
     r"(?:扬言|揚言|威胁|威脅|声称|聲稱)(?:要|说|說)?$|"
     # 「关于您问的“会不会坐牢”」: the customer's own question.
-    r"(?:您|你)[^，。！？\n]{0,8}?(?:问|問|咨询|諮詢|询问|詢問)(?:到|起)?的$|"
+    r"(?:您|你)[^，。！？\n]{0,8}?(?:问|問|咨询|諮詢|询问|詢問|提及|提到)(?:到|起)?的$|"
     r"(?:转来|轉來|发来|發來|转发|轉發|截图|截圖)(?:给我们)?的?(?:那|这|這)?(?:条|條|则|則|张|張|封)?"
     r"(?:短信|消息|信息|微信|邮件|郵件)?[\s:：]*$|"
     r"(?i:you (?:forwarded|sent us|sent me|screenshotted)"
