@@ -127,6 +127,8 @@ FIRST_SHOTS = {
     122: "31256f3",
     123: "2c0e0d1",
     124: "2c0e0d1",
+    125: "b2ba3a9",
+    126: "b2ba3a9",
 }
 _SCREEN = """
 import json, sys
