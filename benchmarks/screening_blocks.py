@@ -29,8 +29,8 @@ import yaml
 
 import fairdebt.compliance.screening as screening
 import screening_corpus
+import screening_loro
 import screening_train
-from fairdebt.compliance.screening import screen, verdict
 from fairdebt.compliance.screening.classifier import CORPUS, DATA, Classifier
 from fairdebt.compliance.screening.folding import fold
 from fairdebt.compliance.screening.promises import without_promises
@@ -46,21 +46,15 @@ def _span(text: str) -> range:
 def measure(model: Classifier, cases: Sequence[Row]) -> np.ndarray:
     """[prohibited flagged, prohibited, compliant flagged, compliant, classifier alone on the
     prohibited, classifier alone on the compliant] through ``screen()`` with ``model``."""
-    shipped = screening.classifier
-    screening.classifier = lambda: model  # type: ignore[assignment]
-    try:
-        bad = [c for c in cases if c["verdict"] != "pass"]
-        good = [c for c in cases if c["verdict"] == "pass"]
-        hits = sum(verdict(screen(c["text"], c["facts"], c["pack"])) != "pass" for c in bad)
-        flagged = sum(bool(screen(c["text"], c["facts"], c["pack"])) for c in good)
-    finally:
-        screening.classifier = shipped  # type: ignore[assignment]
+    through_screen = screening_loro.score_round(model, cases)
 
-    def alone(rows: Sequence[Row]) -> int:
-        views = (fold(without_promises(c["text"])).words_text for c in rows)
+    def alone(verdicts: set[str]) -> int:
+        views = (
+            fold(without_promises(c["text"])).words_text for c in cases if c["verdict"] in verdicts
+        )
         return sum(model.score(v).probability >= model.threshold for v in views)
 
-    return np.array([hits, len(bad), flagged, len(good), alone(bad), alone(good)])
+    return np.array([*through_screen, alone({"block", "review"}), alone({"pass"})])
 
 
 def main() -> None:
