@@ -33,11 +33,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fairdebt.compliance.screening.classifier import classifier
+from fairdebt.compliance.screening.clauses import CLAUSE_BREAK
 from fairdebt.compliance.screening.findings import RECIPIENTS, Facts, Finding, verdict
 from fairdebt.compliance.screening.folding import CJK, fold
 from fairdebt.compliance.screening.lexicon import Entry
 from fairdebt.compliance.screening.matching import Matcher, applies, matcher
-from fairdebt.compliance.screening.negation import CLAUSE_BREAK
 from fairdebt.compliance.screening.packs import CATEGORIES, PACKS, get_pack
 from fairdebt.compliance.screening.promises import without_promises
 from fairdebt.compliance.screening.quotations import blank_spans, quoted_spans

@@ -23,15 +23,14 @@ formulas, and a short negation check (「我们不会起诉您」, "we will not 
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
 import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
+from fairdebt.compliance.screening.clauses import SENTENCE_END
 from fairdebt.compliance.screening.findings import Facts
 from fairdebt.compliance.screening.folding import (
     CJK,
@@ -41,8 +40,9 @@ from fairdebt.compliance.screening.folding import (
     sound_of,
 )
 from fairdebt.compliance.screening.lexicon import Composition, Entry, Lexicon, load_lexicon
-from fairdebt.compliance.screening.negation import SENTENCE_END, Negation
+from fairdebt.compliance.screening.negation import Negation
 from fairdebt.compliance.screening.packs import ScreeningPack
+from fairdebt.compliance.screening.patterns import alternatives, literal_prefixes, trie_regex
 
 __all__ = ["Hit", "Matcher", "matcher"]
 
@@ -68,102 +68,6 @@ class Hit:
     weak: bool = False
     #: A composition whose slots a negation governs: no finding, but the words were seen.
     cancelled: bool = False
-
-
-def _trie_regex(words: list[str]) -> str:
-    """One regular expression matching any of ``words``, shaped as a trie (longest first)."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
-
-
-def _prefixes(pattern: str, limit: int, stop: str = "") -> frozenset[str] | None:
-    """Literal prefixes (up to ``limit`` characters) every match of ``pattern`` starts with.
-
-    A cheap necessary condition: a pattern runs only on a message holding one of its prefixes.
-    None means no such set could be found and the pattern always runs. Reads the pattern with
-    the standard library's own parser (``re._parser``); speed depends on it, correctness not.
-
-    >>> sorted(_prefixes("(?:打|爆)(?:你)?通讯录", 2))
-    ['打你', '打通', '爆你', '爆通']
-    """
-    try:
-        c: Any = importlib.import_module("re._constants")
-        parser: Any = importlib.import_module("re._parser")
-    except ImportError:  # pragma: no cover - another interpreter
-        return None
-
-    def walk(items: list[Any], prefix: str) -> set[str]:
-        if len(prefix) >= limit or not items:
-            return {prefix}
-        op, av = items[0]
-        rest = items[1:]
-        if op is c.LITERAL:
-            if chr(av) in stop:
-                return {prefix}
-            return walk(rest, prefix + chr(av))
-        if op is c.IN and av and all(o is c.LITERAL for o, _ in av) and len(av) <= 40:
-            return set().union(*(walk(rest, prefix + chr(v)) for _, v in av))
-        if op is c.BRANCH:
-            return set().union(*(walk(list(alt) + rest, prefix) for alt in av[1]))
-        if op is c.SUBPATTERN:
-            return walk(list(av[3]) + rest, prefix)
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            once = walk(list(av[2]), prefix)
-            return once | walk(rest, prefix) if av[0] == 0 else once
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            return walk(rest, prefix)
-        return {prefix}
-
-    try:
-        found = walk(list(parser.parse(pattern)), "")
-    except RecursionError:  # pragma: no cover - no lexicon pattern is that deep
-        return None
-    return None if "" in found or len(found) > 5000 else frozenset(found)
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """Split a pattern at its top-level ``|`` (outside groups, classes and escapes).
-
-    >>> _alternatives("a(?:b|c)|[|]d|e")
-    ['a(?:b|c)', '[|]d', 'e']
-    """
-    parts: list[str] = []
-    depth = 0
-    in_class = False
-    start = 0
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
 
 
 def _compact(text: str) -> str:
@@ -288,17 +192,15 @@ class Matcher:
                     self.by_pinyin.setdefault(spelling, []).append((surface, entry))
         self.anchors = frozenset(self.by_anchor)
         self.lengths = sorted({len(p) for p in self.by_pinyin}, reverse=True)
-        self.spelled = re.compile(f"(?=({_trie_regex(list(self.by_pinyin))}))")
+        self.spelled = re.compile(f"(?=({trie_regex(list(self.by_pinyin))}))")
         # Each top-level alternative is its own expression, so a message runs only the
         # alternatives whose prefixes it holds.
         self.zh = [
-            _Pattern(re.compile(alt), e, _prefixes(alt, 2))
+            _Pattern(re.compile(alt), e, literal_prefixes(alt, 2))
             for e, p in lexicon.zh_patterns
-            for alt in _alternatives(p)
+            for alt in alternatives(p)
         ]
-        self.en = [
-            self._english(alt, e) for e, p in lexicon.en_patterns for alt in _alternatives(p)
-        ]
+        self.en = [self._english(alt, e) for e, p in lexicon.en_patterns for alt in alternatives(p)]
         self.initials = [self._english(p, e) for e, p in lexicon.initials]
         composed = [self._compose(c) for c in lexicon.compositions]
         self.composed_zh = _Compositions.of([c for c in composed if c.rule.view == "zh"])
@@ -322,8 +224,8 @@ class Matcher:
 
     def _compose(self, rule: Composition) -> _Composed:
         if rule.view == "zh":
-            first = _Pattern(re.compile(rule.first), rule.entry, _prefixes(rule.first, 2))
-            second = _Pattern(re.compile(rule.second), rule.entry, _prefixes(rule.second, 2))
+            first = _Pattern(re.compile(rule.first), rule.entry, literal_prefixes(rule.first, 2))
+            second = _Pattern(re.compile(rule.second), rule.entry, literal_prefixes(rule.second, 2))
         else:
             first = self._english(rule.first, rule.entry)
             second = self._english(rule.second, rule.entry)
@@ -333,7 +235,7 @@ class Matcher:
     @staticmethod
     def _english(pattern: str, entry: Entry) -> _Pattern:
         regex = re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])")
-        return _Pattern(regex, entry, _prefixes(pattern, _WORD_PREFIX))
+        return _Pattern(regex, entry, literal_prefixes(pattern, _WORD_PREFIX))
 
     def plan(self, live: Callable[[Entry], bool]) -> _Plan:
         """The patterns that can matter when ``live`` says which entries do."""

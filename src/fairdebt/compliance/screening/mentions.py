@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from fairdebt.compliance.screening.negation import SENTENCE_END
+from fairdebt.compliance.screening.clauses import SENTENCE_END
 
 __all__ = ["BANNED", "blank_spans", "mentioned_spans"]
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from fairdebt.compliance.screening.negation import _CJK, _DOUBLE, _HEDGE, _clause_before
+from fairdebt.compliance.screening.clauses import HAS_CJK, clause_before
+from fairdebt.compliance.screening.negation import _DOUBLE, _HEDGE
 
 __all__ = ["without_promises"]
 
@@ -88,7 +89,7 @@ def without_promises(text: str) -> str:
     at = 0
     while (cue := _PROMISE.search(view, at)) is not None:
         at = cue.end()
-        if _HEDGE.match(view, cue.end()) or _DOUBLE.search(_clause_before(view, cue.start())):
+        if _HEDGE.match(view, cue.end()) or _DOUBLE.search(clause_before(view, cue.start())):
             continue
         # The subject stays: the cut starts at the negation itself.
         negation = _NEGATION_WORD.search(view, cue.start(), cue.end())
@@ -96,13 +97,13 @@ def without_promises(text: str) -> str:
         if _HEAD_ZH.match(view, cue.start()):
             head = _HEAD_ZH.match(view, cue.start())
             start = head.end() if head else cue.start()
-        limit = _SCOPE_ZH if _CJK.search(view[cue.end() : cue.end() + 2]) else _SCOPE_EN
+        limit = _SCOPE_ZH if HAS_CJK.search(view[cue.end() : cue.end() + 2]) else _SCOPE_EN
         end_match = _SCOPE_END.search(view, cue.end(), cue.end() + limit)
         end = end_match.start() if end_match else min(len(view), cue.end() + limit)
         if end_match is None and end < len(view):
             # Without a break in reach, the scope ends at the last word boundary in it.
             space = view.rfind(" ", cue.end(), end)
-            if space > cue.end() and not _CJK.search(view[end - 1 : end + 1]):
+            if space > cue.end() and not HAS_CJK.search(view[end - 1 : end + 1]):
                 end = space
         cuts.append((start, end))
         at = max(at, end)

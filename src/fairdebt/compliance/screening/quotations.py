@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
+from fairdebt.compliance.screening.clauses import SENTENCE_END
 from fairdebt.compliance.screening.mentions import BANNED, blank_spans, mentioned_spans
-from fairdebt.compliance.screening.negation import SENTENCE_END
 
 __all__ = ["FULL_WIDTH", "blank_spans", "quoted_spans"]
 

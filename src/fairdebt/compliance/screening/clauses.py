@@ -1,0 +1,45 @@
+"""Where clauses and sentences end, shared by negation, list scope, quotations and mentions.
+
+A negation governs its own clause; a list runs to its sentence's end; a quotation or a mention
+is read to the end of its sentence. These boundaries, and the few words that end a clause's
+meaning (a contrast, 就 as "then"), are one definition here so that every reader of scope cuts
+text at the same places.
+
+>>> clause_before("先生您好，我们不会联系您的家人", 11)
+'我们不会联系'
+"""
+
+from __future__ import annotations
+
+import re
+
+from fairdebt.compliance.screening.folding import CJK
+
+__all__ = ["CLAUSE_BREAK", "CONTRAST", "HAS_CJK", "JIU_WORD", "SENTENCE_END", "clause_before"]
+
+#: Where a clause ends (also where a lawful request to a third party is cut from the
+#: classifier's view).
+CLAUSE_BREAK = re.compile(r"[，。,.．;；!！?？:：\n—–]|--")
+
+#: Where a sentence ends (a full stop only before a space or the end: "$1.50" goes on).
+SENTENCE_END = re.compile(r"[。!?！？;；\n]|[.．](?=\s|$)")
+
+#: Whether a text holds Chinese.
+HAS_CJK = re.compile(f"[{CJK}]")
+
+#: Between a cue and a hit: a contrast or a new subject with a modal ends the negation's scope.
+CONTRAST = re.compile(
+    r"而是|但是|但|却|只会|只是会|我们会|我会|我就|直接|反而|"
+    r"(?<![a-z])(?:but|instead|rather|only|just|however|though|we will|we ll|i will|i ll|"
+    r"we are going|we re going|they will|they ll|we can|we could|we would|we d|we might|"
+    r"we may|(?:when|once|after|as soon as|while) (?:we|i)(?: ll| will| have| ve| d)?)(?![a-z])"
+)
+
+#: 就 beginning a word, not "then": 就此, 就业 (employment), 就读, 就医, 就诊, 就餐, 就近.
+JIU_WORD = "此|业|業|职|職|读|讀|医|醫|诊|診|餐|近"
+
+
+def clause_before(window: str, at: int) -> str:
+    """The text of the clause that ends at ``at`` (from the last clause break)."""
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(window, 0, at)), default=0)
+    return window[left:at]
