@@ -129,6 +129,8 @@ FIRST_SHOTS = {
     124: "2c0e0d1",
     125: "b2ba3a9",
     126: "b2ba3a9",
+    127: "8a42b5c",
+    128: "8a42b5c",
 }
 _SCREEN = """
 import json, sys

@@ -64,10 +64,12 @@ _SPEECH_VERB = re.compile(
 #: Any word of speech between a role and a quotation ('Rep told consumer "…"').
 _SAID = re.compile(
     r"(?i:(?<![A-Za-z])(?:said|says|say|asked|asks|ask|told|tells|tell|wrote|writes|claimed|claims|"
-    r"replied|shouted|yelled|commented|posted|texted|messaged|emailed|stated|mentioned|called|"
-    r"threatened|warned|promised|quoted|used|words?|phrases?|line|script|reply|message|note|calls?|"
+    r"replied|shouted|yelled|commented|posted|texted|messaged|emailed|states|stated|mentioned|"
+    r"called|threatened|warned|promised|quoted|used|words?|phrases?|line|script|reply|message|note|calls?|"
     r"chat|email|letter|text)"
+    # 「客户陈述：“…”」 (round 128): a complaint ticket's account in the customer's words.
     r"(?![A-Za-z]))|问|問|说|說|称|稱|讲|講|骂|罵|喊|表示|反映|回复|回覆|留言|提到|答|道|写|寫|用|话术|話術|"
+    r"陈述|陳述|自述|口述|"
     r"原话|原話|一句|字样|字樣|语|語"
 )
 #: A quality or training note's verdict on what an agent said. "FAIL" only in capitals: "failed
@@ -131,6 +133,9 @@ _NAMED_AFTER = re.compile(
 #: credit is ruined forever," no talking about the debt' (round 123).
 _NO_BEFORE = re.compile(r"(?<![A-Za-z])(?i:no)[\s,]*$")
 _JOINED = re.compile(r"\s*(?i:or|and|nor)(?![A-Za-z])")
+#: Between two quotations of one banned list ('Never say: "this is your last chance" when it
+#: isn't; "the bailiffs will be round"; …', round 128): a short gap on one line, no full stop.
+_LIST_GAP = re.compile(r"[^\n.。!?！？]{0,40}")
 #: Right before a role: it is whom the words went to, not who spoke them ("sent to customer in
 #: error: '…'", 「发给客户的」).
 _ADDRESSEE = re.compile(r"(?i:(?<![A-Za-z])(?:to|for) (?:the |a |our )?)$|(?:给|向|对)$")
@@ -281,14 +286,21 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         return spans
     outside = blank_spans(text, quotes)
     condemned = _VERDICT.search(outside) is not None
+    banned_until = -1  # the end of the last quotation listed as banned
     for start, end in quotes:
         sentence = max((m.end() for m in SENTENCE_END.finditer(outside, 0, start)), default=0)
+        # A banned list runs on through semicolons: its label is in the first item's sentence.
+        banned = bool(
+            (banned_until >= 0 and _LIST_GAP.fullmatch(outside, banned_until, start))
+            or BANNED.search(outside, sentence, start)
+        )
+        banned_until = end if banned else -1
         if _OUR_ANSWER.search(outside, sentence, start):
             continue
         if (
             _FORWARDED.search(outside, sentence, start)
             or _NAMED_AFTER.match(text, end)
-            or BANNED.search(outside, sentence, start)
+            or banned
             or _CLAIMED.search(outside, sentence, start)
             # (not one item of "no 'detective' or 'court officer' will ever call": a negation)
             or (_NO_BEFORE.search(outside, sentence, start) and not _JOINED.match(text, end))

@@ -132,6 +132,11 @@ _LABELS = {
     "對方": "other",
     "接聽人": "other",
     "caller": "other",
+    # Whoever rang in (round 127: 「来电人：我是王浩他妈」): not the collector.
+    "来电人": "other",
+    "來電人": "other",
+    "来电者": "other",
+    "來電者": "other",
     "relative": "third_party",
     # Traditional characters (Hong Kong, Taiwan transcripts).
     "催收員": "collector",
@@ -191,7 +196,8 @@ _NAME_AFTER_ROLE = re.compile(r"\s*[(（][^)）]*[)）]$")
 _TITLE = re.compile(
     # A clock time's colon is no label's ("[Call recording — 12/03/2026 2:31 PM]").
     r"\s*(?:[^\n:：]|(?<=\d)[:：](?=\d)){0,40}?(?:transcript|chat|call|conversation|recording|log|"
-    r"记录|記錄|录音|錄音|对话|對話|通话|通話|转写|轉寫)(?:[^\n:：]|(?<=\d)[:：](?=\d)){0,48}\s*",
+    # 「家属来电记录：」 (round 127): the title's own colon ends it.
+    r"记录|記錄|录音|錄音|对话|對話|通话|通話|转写|轉寫)(?:[^\n:：]|(?<=\d)[:：](?=\d)){0,48}[:：]?\s*",
     re.IGNORECASE,
 )
 
