@@ -131,6 +131,8 @@ FIRST_SHOTS = {
     126: "b2ba3a9",
     127: "8a42b5c",
     128: "8a42b5c",
+    129: "9a613f4",
+    130: "9a613f4",
 }
 _SCREEN = """
 import json, sys

@@ -27,6 +27,9 @@ BANNED = re.compile(
     r"(?:禁用|禁止使用|严禁使用|嚴禁使用|不得使用|不准使用|避免使用|禁止说|严禁说|嚴禁說|不得说|"
     r"不得說|不准说|不能说|不要说|别说)(?:的)?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|说法|說法|"
     r"表述|字眼|词|詞|语|語)?|"
+    # 「严禁辱骂，如“老赖”“骗子”」 (round 129): a banned act, then its examples.
+    r"(?:严禁|嚴禁|禁止|不得|不准|不许|不許)(?:辱骂|辱罵|威胁|威脅|恐吓|恐嚇|称呼|稱呼|骂|罵)(?:客户|客戶|对方|對方)?"
+    r"[，,、]?(?:如|例如|比如|包括|诸如|諸如)|"
     r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|paste|type|send|copy|"
     r"tell (?:a |the )?"
     r"(?:customer|consumer|debtor|borrower|guarantor)s?|call (?:a |the |any )?(?:customer|consumer|"
@@ -139,8 +142,9 @@ _SCAMMERS = re.compile(
     r"|(?<=\s)(?:Scammers|Fraudsters|Criminals|Con artists|Impostors|Imposters) "
     r"(?=are|have|may|might|pretend|pose|claim|call|text|send|use)"
     # "we've heard of texts claiming to be from 'Deliveroo Debt Compliance'" (round 117).
+    # "we're aware of fraudsters ringing customers' families pretending to be bailiffs" (round 129).
     r"|(?<![A-Za-z])(?i:(?:heard|aware|been told|know) of (?:texts|calls|messages|emails|letters|"
-    r"people|scammers|fraudsters)(?: [a-z]+){0,5} (?:claiming|pretending|posing|saying|telling))"
+    r"people|scammers|fraudsters)(?: [a-z’']+){0,5} (?:claiming|pretending|posing|saying|telling))"
     # "Patients have reported calls from people claiming to be sheriff's deputies" (round 116).
     rf"|(?<![A-Za-z])(?i:(?:reported|received|had|getting|got) (?:calls|messages|texts|emails) "
     rf"from (?:people|someone|callers|individuals|scammers|fraudsters|{_FAKE}) (?:claiming|"
@@ -161,8 +165,13 @@ _WRITER_ZH = re.compile(
     r"[，,]\s*(?:我司|本公司|我行|本行|我们|我們)|我(?![司行])|但|如果|否则|否則|不然|再不|的话|的話|要是|"
     r"就(?!此|业|業|职|職|读|讀|医|醫|诊|診|近)"
 )
-#: The writer speaking, or a contrast, after a scam's account.
-_WRITER = re.compile(r"(?<![A-Za-z])(?i:we|i|our|us|me|my|but|however|though)(?![A-Za-z])")
+#: The writer speaking, or a contrast, after a scam's account. Whom the scam targets or claims
+#: to act for is no voice of ours: "calling our customers' relatives", "acting for us" (round 129).
+_WRITER = re.compile(
+    r"(?<![A-Za-z])(?i:we|i|our(?! (?:customers?|clients?|members?|borrowers?|users?|name|company|"
+    r"brand|logo|website|letterhead)(?![A-Za-z]))|(?<!for )(?<!from )(?<!of )(?<!by )us|me|my|but|"
+    r"however|though)(?![A-Za-z])"
+)
 #: Where a list after its label ends: a full stop or a line end, not a semicolon.
 _LIST_STOP = re.compile(r"[。!?！？\n]|[.．](?=\s|$)")
 #: A channel's label at the head of a message: 【微信私聊】, 【QQ私信】 (round 114).

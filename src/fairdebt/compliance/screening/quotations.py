@@ -200,8 +200,20 @@ _WRONG = (
 _REPORT = re.compile(
     r"(?:您|你)(?:刚才|剛才|之前|此前|上次)?(?:说|說|反映|投诉|投訴|提到|讲|講|告诉我们|告訴我們|"
     r"跟我们说|跟我們說)|[据據]您反映|(?:您|你)[^，。！？\n]{1,12}?(?:反映|投诉|投訴)|"
-    r"(?<![A-Za-z])(?i:you (?:told us|said|mentioned|reported|explained|complained)|"
+    r"(?<![A-Za-z])(?i:you (?:told us|said|stated|mentioned|reported|explained|complained)|"
     r"your complaint (?:says|said|is|was|that)|according to you)(?![A-Za-z])"
+)
+#: The consumer's words reported in a note, in the third person ("Consumer volunteered that he is
+#: on felony probation and asked whether missing payments could … send him back to jail", round
+#: 130): theirs, to the end of the sentence or to where one of ours is named again.
+_CONSUMER_SAID = re.compile(
+    r"(?<![A-Za-z])(?i:(?:the )?(?:consumer|customer|debtor|borrower|caller|client)s? "
+    r"(?:volunteered|said|stated|explained|mentioned|asked|disclosed|advised|reported|confirmed|"
+    r"shared|admitted|worried|was worried|expressed concern|told (?:us|the agent|me))"
+    r"(?: that| whether| if| about)?)(?![A-Za-z])"
+)
+_OURS_AGAIN = re.compile(
+    r"(?<![A-Za-z])(?i:we|i|our|us|agent|rep|representative|collector|advis[eo]r)(?![A-Za-z])"
 )
 #: A matter named, then answered with a verdict (「关于前几日外包催收人员在您家族群里发送消息
 #: 一事，我们深表歉意」): between 关于 and 一事 is the account of it, when someone else acted.
@@ -281,7 +293,12 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     if _FULL_WIDTH_CHAR.search(text):
         text = text.translate(FULL_WIDTH)
     quotes = [m.span() for m in _QUOTE.finditer(text)] if _QUOTE_MARK.search(text) else []
-    spans = _reported_spans(text) + _email_quoted(text) + mentioned_spans(text, quotes)
+    spans = (
+        _reported_spans(text)
+        + _consumer_said(text)
+        + _email_quoted(text)
+        + mentioned_spans(text, quotes)
+    )
     if not quotes:
         return spans
     outside = blank_spans(text, quotes)
@@ -337,6 +354,19 @@ def _speaker(text: str, start: int, end: int) -> re.Match[str] | None:
         if verb is not None and not text[verb.end() : end].strip(" \t:：,，"):
             return role
     return roles[0] if roles else None
+
+
+def _consumer_said(text: str) -> list[tuple[int, int]]:
+    """What a note reports the consumer said or asked, in the third person, to the end of its
+    sentence or to where the writer, the agent or the firm is named again ("Customer asked
+    whether he could go to jail, and the agent said yes" is read from "the agent")."""
+    spans = []
+    for said in _CONSUMER_SAID.finditer(text):
+        end = SENTENCE_END.search(text, said.end())
+        stop = end.start() if end else len(text)
+        ours = _OURS_AGAIN.search(text, said.end(), stop)
+        spans.append((said.end(), ours.start() if ours else stop))
+    return spans
 
 
 def _email_quoted(text: str) -> list[tuple[int, int]]:
