@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from fairdebt.compliance.screening.clauses import SENTENCE_END
+from fairdebt.compliance.screening.clauses import JIU_WORD, SENTENCE_END
 
 __all__ = ["BANNED", "blank_spans", "mentioned_spans"]
 
@@ -110,9 +110,12 @@ _BANNED_LIST = re.compile(
     r"fail\w*|breach\w*)[^:\n.!?]{0,40}:|(?:banned|prohibited|forbidden|red[- ]flag|"
     r"non-compliant|flagged) (?:phrases|words|terms|language|wording|expressions)[^:\n.!?]{0,60}"
     r"(?::|\s[-–—]\s)|"
-    r"(?:phrases|words|terms|expressions|lines|statements)[^:\n.!?]{0,40}?"
+    # "Examples of wording that is never acceptable: "…"" (round 131).
+    r"(?:phrases|words|terms|expressions|lines|statements|wording|language|remarks)"
+    r"[^:\n.!?]{0,40}?"
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
     r"(?:never|not) to (?:be used|use|say)|must (?:not|never) be used|should never be used|"
+    r"never acceptable|not acceptable|unacceptable|never appropriate|"
     r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}(?::|\s[-–—]\s))"
 )
 #: Fake collectors, bailiffs or police, their title quoted or not ("fake 'bailiffs' and 'debt
@@ -163,7 +166,7 @@ _SCAMMERS_ZH = re.compile(
 #: contrast or a condition.
 _WRITER_ZH = re.compile(
     r"[，,]\s*(?:我司|本公司|我行|本行|我们|我們)|我(?![司行])|但|如果|否则|否則|不然|再不|的话|的話|要是|"
-    r"就(?!此|业|業|职|職|读|讀|医|醫|诊|診|近)"
+    rf"就(?!{JIU_WORD})"
 )
 #: The writer speaking, or a contrast, after a scam's account. Whom the scam targets or claims
 #: to act for is no voice of ours: "calling our customers' relatives", "acting for us" (round 129).

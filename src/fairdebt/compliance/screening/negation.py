@@ -116,6 +116,8 @@ _SUGGESTION = re.compile(r"(?:(?<![a-z])why ?|为什么|为啥|干嘛|(?<![任�
 _MODAL_CUE = re.compile(
     r"(?<![a-z])(?:won t|wont|will not|would not|wouldn t|shall not|cannot|can t|did not|didn t|"
     r"does not|doesn t|"
+    # "I'm not with any court or law enforcement agency" (round 132).
+    r"(?:am|m|is|are|re|was|were) not|isn t|aren t|wasn t|weren t|"
     r"(?:will|would|shall|can|could) never|no|"
     r"no(?: [a-z]+){1,2} (?:will|would|shall|can)(?: ever)?)$"
 )
