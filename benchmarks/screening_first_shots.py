@@ -133,6 +133,8 @@ FIRST_SHOTS = {
     128: "8a42b5c",
     129: "9a613f4",
     130: "9a613f4",
+    131: "f25e33b",
+    132: "f25e33b",
 }
 _SCREEN = """
 import json, sys

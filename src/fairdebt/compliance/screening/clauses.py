@@ -35,8 +35,8 @@ CONTRAST = re.compile(
     r"we may|(?:when|once|after|as soon as|while) (?:we|i)(?: ll| will| have| ve| d)?)(?![a-z])"
 )
 
-#: 就 beginning a word, not "then": 就此, 就业 (employment), 就读, 就医, 就诊, 就餐, 就近; or 就 as
-#: "regarding" (「我司不会就该笔欠款提起诉讼或申请仲裁」, round 132; zh.yaml's breaks read it so too).
+#: 就 beginning a word, not "then": 就此, 就业 (employment), 就读, 就医, 就诊, 就餐, 就近; or 就
+#: as "regarding" (「我司不会就该笔欠款提起诉讼或申请仲裁」, round 132), as in zh.yaml.
 JIU_WORD = "此|该|該|本|上述|业|業|职|職|读|讀|医|醫|诊|診|餐|近"
 
 
