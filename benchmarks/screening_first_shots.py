@@ -135,6 +135,8 @@ FIRST_SHOTS = {
     130: "9a613f4",
     131: "f25e33b",
     132: "f25e33b",
+    133: "a2aa7a6",
+    134: "a2aa7a6",
 }
 _SCREEN = """
 import json, sys

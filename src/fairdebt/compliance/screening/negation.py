@@ -148,6 +148,11 @@ _REPORTED_FEAR = re.compile(
 #: when the message answers it with a denial; "your sister asked whether this could end up in
 #: court" left unanswered raises the threat.
 _REPORTED_QUESTION = re.compile(
+    # A reader's question in an explainer, its clause's whole head (round 134: "Can a lender text
+    # your contacts about your debt? In short, no.").
+    r"^\s*(?:q\s*)?(?:can|could|may|might|will|would|do|does|is|are|should) "
+    r"(?:a |an |the |any |my )?(?:debt )?(?:lenders?|collectors?|creditors?|compan(?:y|ies)|banks?|"
+    r"agenc(?:y|ies)|platforms?|firms?|debt collection agenc(?:y|ies)|they)\s*$|"
     r"(?<![a-z])(?:you|your (?:[a-z]+ ){0,2}?[a-z]+|he|she|they|(?:a|the|any|if a|if the) "
     r"(?:consumer|customer|borrower|debtor|caller)s?) (?:asked|asks|ask|wondered|wanted to know|"
     r"were asking|was asking)"

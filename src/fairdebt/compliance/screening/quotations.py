@@ -98,6 +98,11 @@ _FORWARDED = re.compile(
     r"claimed|reports?|reported|states?|stated)(?: that)? (?:the |our |an |one |a )?(?:agent|"
     r"collector|rep|representative|caller|adviser|advisor)s? (?:said|told (?:her|him|them)|"
     r"threatened|stated)\s*)$|"
+    # 'If a collector has threatened to "message everyone in your phone", keep screenshots'
+    # (round 134): someone else's words, in a hypothetical.
+    r"(?i:(?:if|when) (?:a|an|the|any|your) (?:debt )?(?:collector|lender|agent|caller|company|"
+    r"firm|creditor)s? (?:has |have |ever |already )?(?:threatened|threatens|says|said|tells you|"
+    r"told you|claims|claimed)(?: to| that| you)?\s*)$|"
     # "thank you for telling us that a man at the sale barn said you'd '…'" (round 121).
     r"(?i:(?:you told us|telling us|you reported|you let us know|you mentioned)(?: that)?"
     r"[^.!?\n]{0,80}? (?:said|told you|claimed|threatened|warned)(?: that)?"
