@@ -137,6 +137,8 @@ FIRST_SHOTS = {
     132: "f25e33b",
     133: "a2aa7a6",
     134: "a2aa7a6",
+    135: "1b713cb",
+    136: "1b713cb",
 }
 _SCREEN = """
 import json, sys

@@ -97,6 +97,9 @@ _BANNED_LIST = re.compile(
     # "Flag and coach any call where an agent says or implies: '…'" (round 121).
     r"(?i:(?:flag|coach|fail|mark|score|escalate)\w*(?: and \w+)? any (?:call|message|letter|chat|"
     r"email|text)s? (?:where|in which|that|if)[^:\n.!?]{0,60}:)|"
+    # "The following must NEVER be said to a customer or anyone else:" (round 136).
+    r"(?i:(?:the following|these)(?: [a-z]+){0,3} (?:must|should|may|can) (?:never|not) be "
+    r"(?:said|used|written|sent|put)(?![A-Za-z]))[^:\n]{0,60}:|"
     # "Examples from recent QA: 'we'll send the bailiffs round' …" (round 126).
     r"(?i:examples? (?:from|of|in) (?:recent |last week[’']?s |this month[’']?s )?"
     r"(?:qa|audits?|calls|reviews|call reviews))[^:\n.!?]{0,30}:|"

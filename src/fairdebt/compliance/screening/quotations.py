@@ -98,6 +98,9 @@ _FORWARDED = re.compile(
     r"claimed|reports?|reported|states?|stated)(?: that)? (?:the |our |an |one |a )?(?:agent|"
     r"collector|rep|representative|caller|adviser|advisor)s? (?:said|told (?:her|him|them)|"
     r"threatened|stated)\s*)$|"
+    # 'You wrote: "Your collector told me he'd show up at my wedding …"' (round 136): theirs.
+    r"(?i:(?<![A-Za-z])(?:you|your (?:complaint|letter|email|message|note)) (?:wrote|write|said|"
+    r"stated|told us|says|reads|read)[:,]?\s*)$|"
     # 'If a collector has threatened to "message everyone in your phone", keep screenshots'
     # (round 134): someone else's words, in a hypothetical.
     r"(?i:(?:if|when) (?:a|an|the|any|your) (?:debt )?(?:collector|lender|agent|caller|company|"
