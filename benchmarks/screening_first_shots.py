@@ -139,6 +139,8 @@ FIRST_SHOTS = {
     134: "a2aa7a6",
     135: "1b713cb",
     136: "1b713cb",
+    137: "58eb860",
+    138: "58eb860",
 }
 _SCREEN = """
 import json, sys

@@ -63,7 +63,9 @@ BANNED = re.compile(
 #: A label, then a list of banned words without quotation marks (「禁止用语示例（仅供识别）：坐牢、
 #: 黑名单」, "phrases that automatically fail a call in QA: jail, warrant"): to the sentence's end.
 _BANNED_LIST = re.compile(
-    r"(?:禁用|禁止|严禁|嚴禁|不得使用|违规|違規)(?:使用)?的?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|"
+    # 「问题话术：「…」「…」」 in a QA record (round 137).
+    r"(?:禁用|禁止|严禁|嚴禁|不得使用|违规|違規|问题|問題|不当|不當)(?:使用)?的?(?:话术|話術|用语|用語|"
+    r"词汇|詞彙|词语|詞語|"
     r"说法|說法|表述|字眼|词|詞)[^：:\n。！？]{0,24}[：:]|"
     # "Don'ts: ❌ 'deadbeat' ❌ …" on a training slide.
     # 「以下表述一律禁止出现在任何函件中（…）：」; what a QA notice found: 「不当表述，例如…」.
@@ -178,6 +180,9 @@ _WRITER = re.compile(
     r"brand|logo|website|letterhead)(?![A-Za-z]))|(?<!for )(?<!from )(?<!of )(?<!by )us|me|my|but|"
     r"however|though)(?![A-Za-z])"
 )
+#: What may end a heading's line after its label: a colon, or "that" ("Reminder: NEVER tell a
+#: consumer that" over a bulleted list, round 138).
+_HEADING_END = re.compile(r"[ \t:：]*(?i:that)?[ \t:：]*")
 #: Where a list after its label ends: a full stop or a line end, not a semicolon.
 _LIST_STOP = re.compile(r"[。!?！？\n]|[.．](?=\s|$)")
 #: A channel's label at the head of a message: 【微信私聊】, 【QQ私信】 (round 114).
@@ -230,11 +235,11 @@ def _banned_lists(text: str) -> list[tuple[int, int]]:
     headings = [
         m
         for m in BANNED.finditer(text)
-        if not text[m.end() : _line_end(text, m.end())].strip(" :：")
+        if _HEADING_END.fullmatch(text, m.end(), _line_end(text, m.end()))
     ]
     for label in (*_BANNED_LIST.finditer(text), *headings):
         rest = text[label.end() : _line_end(text, label.end())]
-        if rest.strip(" \t:："):
+        if not _HEADING_END.fullmatch(rest):
             # A list's items may be split by semicolons (「①“…”；②“…”」): to a full stop.
             end = _LIST_STOP.search(text, label.end())
             spans.append((label.end(), end.start() if end else len(text)))
