@@ -141,6 +141,8 @@ FIRST_SHOTS = {
     136: "1b713cb",
     137: "58eb860",
     138: "58eb860",
+    139: "d1df07b",
+    140: "d1df07b",
 }
 _SCREEN = """
 import json, sys

@@ -21,8 +21,12 @@ __all__ = ["CLAUSE_BREAK", "CONTRAST", "HAS_CJK", "JIU_WORD", "SENTENCE_END", "c
 #: classifier's view).
 CLAUSE_BREAK = re.compile(r"[，。,.．;；!！?？:：\n—–]|--")
 
-#: Where a sentence ends (a full stop only before a space or the end: "$1.50" goes on).
-SENTENCE_END = re.compile(r"[。!?！？;；\n]|[.．](?=\s|$)")
+#: Where a sentence ends (a full stop only before a space or the end: "$1.50" goes on; nor after
+#: a title or a clock's a.m.: "Dear Mr. Kim", "called at 3:12 a.m. on 3/2", round 140).
+SENTENCE_END = re.compile(
+    r"[。!?！？;；\n]|(?<!a\.m)(?<!p\.m)(?<!A\.M)(?<!P\.M)(?<!\bMrs)(?<!\bMr)(?<!\bMs)(?<!\bDr)"
+    r"[.．](?=\s|$)"
+)
 
 #: Whether a text holds Chinese.
 HAS_CJK = re.compile(f"[{CJK}]")

@@ -64,7 +64,7 @@ BANNED = re.compile(
 #: 黑名单」, "phrases that automatically fail a call in QA: jail, warrant"): to the sentence's end.
 _BANNED_LIST = re.compile(
     # 「问题话术：「…」「…」」 in a QA record (round 137).
-    r"(?:禁用|禁止|严禁|嚴禁|不得使用|违规|違規|问题|問題|不当|不當)(?:使用)?的?(?:话术|話術|用语|用語|"
+    r"(?:禁用|禁止|严禁|嚴禁|不得使用|违规|違規|问题|問題|不当|不當|红线|紅線)(?:使用)?的?(?:话术|話術|用语|用語|"
     r"词汇|詞彙|词语|詞語|"
     r"说法|說法|表述|字眼|词|詞)[^：:\n。！？]{0,24}[：:]|"
     # "Don'ts: ❌ 'deadbeat' ❌ …" on a training slide.
@@ -180,9 +180,10 @@ _WRITER = re.compile(
     r"brand|logo|website|letterhead)(?![A-Za-z]))|(?<!for )(?<!from )(?<!of )(?<!by )us|me|my|but|"
     r"however|though)(?![A-Za-z])"
 )
-#: What may end a heading's line after its label: a colon, or "that" ("Reminder: NEVER tell a
-#: consumer that" over a bulleted list, round 138).
-_HEADING_END = re.compile(r"[ \t:：]*(?i:that)?[ \t:：]*")
+#: What may end a heading's line after its label: a colon, a parenthesis ("Things you must
+#: NEVER say (automatic fail):", round 140), or "that" ("Reminder: NEVER tell a consumer that",
+#: round 138).
+_HEADING_END = re.compile(r"[ \t:：]*(?:[(（][^)）\n]{0,40}[)）])?[ \t:：]*(?i:that)?[ \t:：]*")
 #: Where a list after its label ends: a full stop or a line end, not a semicolon.
 _LIST_STOP = re.compile(r"[。!?！？\n]|[.．](?=\s|$)")
 #: A channel's label at the head of a message: 【微信私聊】, 【QQ私信】 (round 114).

@@ -125,7 +125,10 @@ _MODAL_CUE = re.compile(
 _PRETEXT = re.compile(
     r"以任何(?:名义|名義|理由|形式|方式|借口|藉口)|"
     # 「不会通过微信要求您转账」 (round 118): the channel adds no clause either.
-    r"通过(?:微信|微信号|电话|短信|QQ|qq|私信|邮件|郵件|任何渠道|任何方式|私人微信)"
+    r"通过(?:微信|微信号|电话|短信|QQ|qq|私信|邮件|郵件|任何渠道|任何方式|私人微信)|"
+    # 「从未委托任何律师事务所向您发送律师函」 (round 139): whom we would commission, and to whom.
+    r"(?:委托|委託|安排|指派|授权|授權)(?:任何|过|過)?[^，。！？,]{0,8}?(?:律师事务所|律師事務所|律所|律师|律師|"
+    r"机构|機構|第三方|公司|人员|人員)(?:向|给|給|对|對)?(?:您|你)?"
 )
 #: A cause inside a negation's scope: 「不会因为…而…」, 「不会由于…而…」.
 _CAUSE = re.compile(r"(?:因为|因為|由于|由於)[\u4e00-\u9fff ]{1,12}?(?:而|就)")
@@ -387,10 +390,13 @@ _REAL_CONTRAST = re.compile(
 )
 #: Before a cue: a parenthesis opened after a first negation ("will not, and cannot, …").
 _PARENTHESIS = re.compile(
-    r"(?<![a-z])(?:not|never|cannot|can t|won t)\s*[,，]\s*(?:and|or|nor)\s*$"
+    # (round 139: "We have not applied for, and will not seek, a charging order").
+    r"(?<![a-z])(?:not|never|cannot|can t|won t)(?:\s+[a-z]+){0,2}\s*[,，]\s*(?:and|or|nor)"
+    r"(?:\s+(?:will|would|shall|can|do|does|did|have|has|had|are|is))?\s*$"
 )
-#: The comma that closes it, right after the second cue.
-_CLOSING_COMMA = re.compile(r"^\s*[,，]")
+#: The comma that closes it, right after the second cue or its verb ("will not seek, a …").
+# (Read on the original, so a word is any run without a space or a stop: full-width letters too.)
+_CLOSING_COMMA = re.compile(r"^(?:\s+[^\s,，.。;；:：]+){0,2}\s*[,，]")
 
 
 def _without_symbols(text: str) -> str:
