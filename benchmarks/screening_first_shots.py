@@ -143,6 +143,8 @@ FIRST_SHOTS = {
     138: "58eb860",
     139: "d1df07b",
     140: "d1df07b",
+    141: "bbc82b1",
+    142: "bbc82b1",
 }
 _SCREEN = """
 import json, sys

@@ -99,6 +99,9 @@ _BANNED_LIST = re.compile(
     # "Flag and coach any call where an agent says or implies: '…'" (round 121).
     r"(?i:(?:flag|coach|fail|mark|score|escalate)\w*(?: and \w+)? any (?:call|message|letter|chat|"
     r"email|text)s? (?:where|in which|that|if)[^:\n.!?]{0,60}:)|"
+    # "the following are prohibited on every call, text, and email:" (round 142).
+    r"(?i:(?:the following|these) (?:are|is) (?:now |strictly )?(?:prohibited|banned|forbidden|not "
+    r"allowed|not permitted))[^:\n]{0,60}:|"
     # "The following must NEVER be said to a customer or anyone else:" (round 136).
     r"(?i:(?:the following|these)(?: [a-z]+){0,3} (?:must|should|may|can) (?:never|not) be "
     r"(?:said|used|written|sent|put)(?![A-Za-z]))[^:\n]{0,60}:|"
@@ -150,9 +153,11 @@ _SCAMMERS = re.compile(
     r"|(?<=\s)(?:Scammers|Fraudsters|Criminals|Con artists|Impostors|Imposters) "
     r"(?=are|have|may|might|pretend|pose|claim|call|text|send|use)"
     # "we've heard of texts claiming to be from 'Deliveroo Debt Compliance'" (round 117).
-    # "we're aware of fraudsters ringing customers' families pretending to be bailiffs" (round 129).
-    r"|(?<![A-Za-z])(?i:(?:heard|aware|been told|know) of (?:texts|calls|messages|emails|letters|"
-    r"people|scammers|fraudsters)(?: [a-z’']+){0,5} (?:claiming|pretending|posing|saying|telling))"
+    # "we're aware of fraudsters ringing customers' families pretending to be bailiffs" (round 129),
+    # "we're aware that fraudsters are contacting members of local churches … claiming" (round 142).
+    r"|(?<![A-Za-z])(?i:(?:heard|aware|been told|know|warned) (?:of|that) (?:texts|calls|messages|"
+    r"emails|letters|people|scammers|fraudsters|criminals|someone|callers)(?: [a-z’']+){0,8} "
+    r"(?:claiming|pretending|posing|saying|telling))"
     # "Patients have reported calls from people claiming to be sheriff's deputies" (round 116).
     rf"|(?<![A-Za-z])(?i:(?:reported|received|had|getting|got) (?:calls|messages|texts|emails) "
     rf"from (?:people|someone|callers|individuals|scammers|fraudsters|{_FAKE}) (?:claiming|"
