@@ -145,6 +145,8 @@ FIRST_SHOTS = {
     140: "d1df07b",
     141: "bbc82b1",
     142: "bbc82b1",
+    143: "bad4784",
+    144: "bad4784",
 }
 _SCREEN = """
 import json, sys

@@ -68,6 +68,11 @@ _NEW_SUBJECT = re.compile(
     r"is going to|are going to)(?![a-z])"
 )
 
+#: After a forbidding cue: a speech verb and its "that", whose clause is the content forbidden.
+_SPEECH_THAT = re.compile(
+    r"\s*(?:ever\s+)?(?:tell|say|suggest|imply|claim|mention|state|hint|promise|warn)s?(?![a-z])"
+    r"[^.!?]{0,60}?(?<![a-z])that(?![a-z])"
+)
 #: A list has a joint (or, and, nor, 、, 或, 和, 也不; "including" and 包括 name members of what
 #: was negated) somewhere: "We won't wait any longer, your boss gets a call" is two clauses.
 _LIST_JOINT = re.compile(
@@ -177,7 +182,12 @@ def reaches_through_list(
         and not contrast.search(between)
         # A new subject counts in the hit's own sentence only: "…or anyone in your contacts
         # (通讯录). Your information is used only for this account" is a list, then a new sentence.
-        and not _NEW_SUBJECT.search(between + sentence[:40])
+        # What a forbidden speech verb's "that" introduces is its content: "Never tell a consumer
+        # that immigration, ICE or the police will be notified" (round 143).
+        and (
+            _SPEECH_THAT.match(between) is not None
+            or not _NEW_SUBJECT.search(between + sentence[:40])
+        )
         and not _CONDITION.search(clause_before(window, cue_start))
     )
 

@@ -31,7 +31,8 @@ BANNED = re.compile(
     r"(?:严禁|嚴禁|禁止|不得|不准|不许|不許)(?:辱骂|辱罵|威胁|威脅|恐吓|恐嚇|称呼|稱呼|骂|罵)(?:客户|客戶|对方|對方)?"
     r"[，,、]?(?:如|例如|比如|包括|诸如|諸如)|"
     r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|paste|type|send|copy|"
-    r"tell (?:a |the )?"
+    # "Never tell a Spanish-speaking consumer that …" (round 143).
+    r"tell (?:a |the )?(?:[a-z-]+ ){0,2}"
     r"(?:customer|consumer|debtor|borrower|guarantor)s?|call (?:a |the |any )?(?:customer|consumer|"
     r"debtor|borrower|client)s?(?: an?)?)|avoid (?:saying|phrases like|words like)|"
     # An audit's finding: 'Last week's audit flagged three calls with "we'll call your boss"',

@@ -153,6 +153,10 @@ _REPORTED_FEAR = re.compile(
 _REPORTED_QUESTION = re.compile(
     # A reader's question in an explainer, its clause's whole head (round 134: "Can a lender text
     # your contacts about your debt? In short, no.").
+    # … and the reader's own ("FAQ: Can I go to prison for not paying my loan? No.", round
+    # 143).
+    # (Not "we": "Should we call your wife or your boss first?" is a threat put as a question.)
+    r"^\s*(?:q\s*)?(?:can|could|will|would|do|does|am|might|may) i(?: [a-z]+){0,3}\s*$|"
     r"^\s*(?:q\s*)?(?:can|could|may|might|will|would|do|does|is|are|should) "
     r"(?:a |an |the |any |my )?(?:debt )?(?:lenders?|collectors?|creditors?|compan(?:y|ies)|banks?|"
     r"agenc(?:y|ies)|platforms?|firms?|debt collection agenc(?:y|ies)|they)\s*$|"

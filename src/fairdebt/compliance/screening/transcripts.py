@@ -134,6 +134,10 @@ _LABELS = {
     "對方": "other",
     "接聽人": "other",
     "caller": "other",
+    # An interpreter on the line (round 143) relays both sides ("She says you are all liars"): not
+    # screened; the collector's own turn is, in the collector's language.
+    "interpreter": "other",
+    "翻译": "other",
     # Whoever rang in (round 127: 「来电人：我是王浩他妈」): not the collector.
     "来电人": "other",
     "來電人": "other",
@@ -189,7 +193,8 @@ _INLINE_LABEL = re.compile(
     + r")|(?:^|(?<=\n))[ \t]*(?P<person>"
     + "|".join(sorted(map(re.escape, _PEOPLE), key=len, reverse=True))
     # "Agent (Lena):", 「坐席（小王）：」: a name or an id after the role.
-    + r"))(?:[ \t]*[(（][^)）\n:：]{1,24}[)）])?[ \t]*[:：][ \t]*",
+    # ("Customer (through Mandarin interpreter):", round 143.)
+    + r"))(?:[ \t]*[(（][^)）\n:：]{1,40}[)）])?[ \t]*[:：][ \t]*",
     re.IGNORECASE,
 )
 _NAME_AFTER_ROLE = re.compile(r"\s*[(（][^)）]*[)）]$")
