@@ -147,6 +147,8 @@ FIRST_SHOTS = {
     142: "bbc82b1",
     143: "bad4784",
     144: "bad4784",
+    145: "5b56218",
+    146: "5b56218",
 }
 _SCREEN = """
 import json, sys

@@ -60,8 +60,9 @@ _PEOPLE_WORDS = (
     "flatmate roommate housemate neighbour neighbor landlord tenant wife husband partner "
     "spouse mother mum mom father dad son daughter brother sister friend colleague "
     "coworker receptionist manager boss employer employee secretary guarantor carer caregiver "
-    # "Contact:" (round 130), a line's label only: "For help, contact: 0800…" is no speaker.
-    "contact "
+    # "Contact:" (round 130), a line's label only: "For help, contact: 0800…" is no speaker;
+    # "Teammate:" (round 146).
+    "contact teammate coach trainer "
     "室友 舍友 邻居 鄰居 房东 房東 租客 妻子 丈夫 老婆 老公 母亲 母親 父亲 父親 妈妈 媽媽 "
     "爸爸 儿子 兒子 女儿 女兒 哥哥 姐姐 弟弟 妹妹 朋友 同事 前台 领导 領導 担保人 擔保人 "
     "保证人 保證人"
