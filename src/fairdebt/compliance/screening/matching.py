@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from fairdebt.compliance.screening.clauses import SENTENCE_END
+from fairdebt.compliance.screening.clauses import CLAUSE_BREAK, SENTENCE_END
 from fairdebt.compliance.screening.findings import Facts
 from fairdebt.compliance.screening.folding import (
     CJK,
@@ -306,7 +306,13 @@ class Matcher:
         a, b = folded.compact.span(start, end)
         if surface == phrase:
             yield Hit(a, b, entry)
-        elif entry.homophones and not _is_other_word(folded.original, a, b, surface):
+        elif (
+            entry.homophones
+            # A homophone is one word, never across a stop: 「留个言。赵某某」 is
+            # no 艳照 (round 148).
+            and not CLAUSE_BREAK.search(folded.original, a, b)
+            and not _is_other_word(folded.original, a, b, surface)
+        ):
             yield Hit(a, b, entry, weak=len(phrase) <= 2)
 
     def _spelled_hits(self, folded: Folded) -> Iterator[Hit]:

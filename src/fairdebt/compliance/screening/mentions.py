@@ -76,7 +76,8 @@ _BANNED_LIST = re.compile(
     r"[^：:\n。—]{0,40}(?:[：:]|——)|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
     r"内容|內容|语句|語句)[，,]?(?:例如|比如|包括|如)[：:]?|"
     # Model wording in a training list is mentioned too, lawful only when its facts hold.
-    r"(?:允许|允許|推荐|推薦|规范|規範)的?(?:规范|規範)?(?:表述|话术|話術|用语|用語|说法|說法)"
+    # (round 147: 「整改后标准话术：“…”」.)
+    r"(?:允许|允許|推荐|推薦|规范|規範|标准|標準)的?(?:规范|規範)?(?:表述|话术|話術|用语|用語|说法|說法)"
     r"(?:示例|范例|範例)?[：:]|"
     r"(?i:(?<![A-Za-z])(?:\((?:do not|don[’']t|never) use\)|(?:do not|don[’']t|never) use "
     r"(?:these|the following|such|any of (?:these|the following)|(?:these |such |the following )?"
@@ -100,6 +101,9 @@ _BANNED_LIST = re.compile(
     # "Flag and coach any call where an agent says or implies: '…'" (round 121).
     r"(?i:(?:flag|coach|fail|mark|score|escalate)\w*(?: and \w+)? any (?:call|message|letter|chat|"
     r"email|text)s? (?:where|in which|that|if)[^:\n.!?]{0,60}:)|"
+    # "Prohibited in all circumstances: mentioning bailiffs, arrest, court…" (round 148).
+    r"(?i:(?<![A-Za-z])(?:prohibited|banned|forbidden|never allowed)(?: in all circumstances| "
+    r"at all times| on every call| on voicemail| in messages)?)\s*:|"
     # "the following are prohibited on every call, text, and email:" (round 142).
     r"(?i:(?:the following|these) (?:are|is) (?:now |strictly )?(?:prohibited|banned|forbidden|not "
     r"allowed|not permitted))[^:\n]{0,60}:|"
