@@ -15,7 +15,15 @@ import re
 
 from fairdebt.compliance.screening.folding import CJK
 
-__all__ = ["CLAUSE_BREAK", "CONTRAST", "HAS_CJK", "JIU_WORD", "SENTENCE_END", "clause_before"]
+__all__ = [
+    "CLAUSE_BREAK",
+    "CONTRAST",
+    "HAS_CJK",
+    "JIU_WORD",
+    "SENTENCE_END",
+    "clause_before",
+    "reported_end",
+]
 
 #: Where a clause ends (also where a lawful request to a third party is cut from the
 #: classifier's view).
@@ -48,3 +56,13 @@ def clause_before(window: str, at: int) -> str:
     """The text of the clause that ends at ``at`` (from the last clause break)."""
     left = max((m.end() for m in CLAUSE_BREAK.finditer(window, 0, at)), default=0)
     return window[left:at]
+
+
+def reported_end(text: str, start: int, voice: re.Pattern[str], read: str | None = None) -> int:
+    """Where someone else's account that starts at ``start`` ends: at its sentence's end, or
+    earlier where ``voice`` (the writer or one of ours) speaks again, looked for in ``read`` (the
+    text with its quotations blank) when given."""
+    end = SENTENCE_END.search(text, start)
+    stop = end.start() if end else len(text)
+    ours = voice.search(text if read is None else read, start, stop)
+    return ours.start() if ours else stop

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from fairdebt.compliance.screening.clauses import JIU_WORD, SENTENCE_END
+from fairdebt.compliance.screening.clauses import JIU_WORD, reported_end
 
 __all__ = ["BANNED", "blank_spans", "mentioned_spans"]
 
@@ -269,16 +269,13 @@ def _scams(text: str, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]
     families and pretending to be from 'the probate court', claiming relatives will be
     arrested"): their tactics described, to the end of the sentence or to where the writer
     speaks ("Scammers are posing as our staff or we will tell your boss" is ours from "our")."""
-    spans = []
+    # A threat the scammer is said to make is quoted: its 就 is theirs, not ours.
     unquoted = blank_spans(text, quotes)
-    for scammers, writer in ((_SCAMMERS, _WRITER), (_SCAMMERS_ZH, _WRITER_ZH)):
-        for scam in scammers.finditer(text):
-            end = SENTENCE_END.search(text, scam.end())
-            stop = end.start() if end else len(text)
-            # A threat the scammer is said to make is quoted: its 就 is theirs, not ours.
-            ours = writer.search(unquoted, scam.end(), stop)
-            spans.append((scam.start(), ours.start() if ours else stop))
-    return spans
+    return [
+        (scam.start(), reported_end(text, scam.end(), writer, unquoted))
+        for scammers, writer in ((_SCAMMERS, _WRITER), (_SCAMMERS_ZH, _WRITER_ZH))
+        for scam in scammers.finditer(text)
+    ]
 
 
 def _line_end(text: str, at: int) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from fairdebt.compliance.screening.clauses import SENTENCE_END
+from fairdebt.compliance.screening.clauses import SENTENCE_END, reported_end
 from fairdebt.compliance.screening.mentions import BANNED, blank_spans, mentioned_spans
 
 __all__ = ["FULL_WIDTH", "blank_spans", "quoted_spans"]
@@ -373,13 +373,10 @@ def _consumer_said(text: str) -> list[tuple[int, int]]:
     """What a note reports the consumer said or asked, in the third person, to the end of its
     sentence or to where the writer, the agent or the firm is named again ("Customer asked
     whether he could go to jail, and the agent said yes" is read from "the agent")."""
-    spans = []
-    for said in _CONSUMER_SAID.finditer(text):
-        end = SENTENCE_END.search(text, said.end())
-        stop = end.start() if end else len(text)
-        ours = _OURS_AGAIN.search(text, said.end(), stop)
-        spans.append((said.end(), ours.start() if ours else stop))
-    return spans
+    return [
+        (said.end(), reported_end(text, said.end(), _OURS_AGAIN))
+        for said in _CONSUMER_SAID.finditer(text)
+    ]
 
 
 def _email_quoted(text: str) -> list[tuple[int, int]]:
