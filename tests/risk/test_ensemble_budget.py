@@ -87,11 +87,23 @@ def test_a_stratified_sample_keeps_every_row_of_a_small_book_and_each_class_shar
     assert np.all(np.diff(picked) > 0)
 
 
-@pytest.mark.parametrize("learner", ["extratrees", "randomforest"])
-def test_the_forests_grow_their_usual_trees_on_a_small_book(learner: str, german) -> None:
+def test_a_small_books_forests_grow_1000_trees_and_a_larger_books_300(german, monkeypatch) -> None:
     X, y = german
-    model = EnsembleModel(learners=(learner,), time_budget=60.0, **QUICK).fit(X[:500], y[:500])
-    assert model.settings_[learner]["trees"] == 300
+    forests = ("extratrees", "randomforest")
+    # 300 rows, about 90 bads: a small book (the same test makes blend="auto" equal)
+    small = EnsembleModel(learners=forests, folds=2, time_budget=60.0, **QUICK).fit(
+        X[:300], y[:300]
+    )
+    assert small.blend_ == "equal"
+    assert {small.settings_[name]["trees"] for name in forests} == {1000}
+    # the same rows count as a larger book (rarer class above the limit), not a big one
+    monkeypatch.setattr(ensemble_module, "SMALL_BOOK_RARE", 50)
+    larger = EnsembleModel(learners=forests, folds=2, time_budget=60.0, **QUICK).fit(
+        X[:300], y[:300]
+    )
+    assert larger.blend_ == "hces"
+    assert {larger.settings_[name]["trees"] for name in forests} == {300}
+    assert not larger.learners_["extratrees"].forest_.bootstrap  # not the big book's form
 
 
 def test_the_forests_grow_the_trees_asked_for_on_a_small_and_a_big_book(

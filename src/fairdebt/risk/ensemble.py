@@ -218,9 +218,9 @@ class EnsembleModel(RiskModel):
     repeats of the inner split (a whole number, default 1, or ``"auto"``; ``repeats_`` says how
     many ran; each repeat costs about one more inner cross-validation of every learner).
     ``trees`` sets the
-    trees of each of the three forests on any book (``None``: their usual 300,
-    ``BIG_BOOK_TREES`` on a big book); the tests grow few, since what they check does not need
-    a full forest.
+    trees of each of the three forests on any book (``None``: their usual 300, 1000 for the two
+    scikit-learn forests on a small book, ``BIG_BOOK_TREES`` on a big book); the tests grow few,
+    since what they check does not need a full forest.
     """
 
     def __init__(
@@ -299,6 +299,9 @@ class EnsembleModel(RiskModel):
             "max_trials": int(self.max_trials),
             "budget": budget,
             "big": len(y) > BIG_BOOK,
+            # the test by which blend="auto" gives equal weights: the forests then grow more
+            # trees, since their Monte-Carlo noise goes into the blend undiluted
+            "small": fewest <= SMALL_BOOK_RARE,
             "trees": None if self.trees is None else int(self.trees),
         }
         self.features_ = list(X.columns)
