@@ -151,6 +151,8 @@ FIRST_SHOTS = {
     146: "5b56218",
     147: "902e720",
     148: "902e720",
+    149: "dd93dc7",
+    150: "dd93dc7",
 }
 _SCREEN = """
 import json, sys

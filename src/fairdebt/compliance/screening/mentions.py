@@ -72,6 +72,9 @@ _BANNED_LIST = re.compile(
     # 「以下表述一律禁止出现在任何函件中（…）：」; what a QA notice found: 「不当表述，例如…」.
     # 「第三条 严禁以下行为：（一）…；（五）P图、制作“通缉令”…」 (round 114).
     r"(?:严禁|嚴禁|禁止|不得|不准)(?:以下|下列|如下)(?:行为|行為|行爲|做法|事项|事項|情形|内容|內容)[^：:\n。]{0,10}[：:]|"
+    # 「以下均为严禁行为，一经查实立即解除合作：」 (round 149).
+    r"(?:以下|下列|如下)(?:均为|均為|均爲|均屬|均属|都是|均系|均係)?(?:严禁|嚴禁|禁止|违规|違規|红线|紅線)(?:的)?(?:行为|行為|行爲|事项|事項|"
+    r"情形|内容|內容|话术|話術)[^：:\n。]{0,20}[：:]|"
     r"以下(?:表述|表达|表達|话术|話術|用语|用語|用词|用詞|内容|內容|说法|說法|讲法|講法)[^：:\n。]{0,40}?(?:禁止|严禁|嚴禁|不得|违规|違規)"
     r"[^：:\n。—]{0,40}(?:[：:]|——)|(?:不当|不當|违规|違規|不规范|不規範)(?:的)?(?:表述|话术|話術|用语|用語|"
     r"内容|內容|语句|語句)[，,]?(?:例如|比如|包括|如)[：:]?|"
@@ -129,7 +132,11 @@ _BANNED_LIST = re.compile(
     r"(?<![A-Za-z])(?:fail\w*|banned|prohibited|forbidden|not allowed|not permitted|"
     r"(?:never|not) to (?:be used|use|say)|must (?:not|never) be used|should never be used|"
     r"never acceptable|not acceptable|unacceptable|never appropriate|"
-    r"non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}(?::|\s[-–—]\s))"
+    # "Phrases that get your call pulled for QA and possibly your seat:" (round 150).
+    r"pulled|non-compliant)(?![A-Za-z])[^:\n.!?]{0,40}(?::|\s[-–—]\s)|"
+    # "Examples of unacceptable conduct" over a bulleted list (round 149).
+    r"(?:examples? of )?(?:unacceptable|prohibited|banned|forbidden|non-compliant) "
+    r"(?:conduct|behaviou?r|practices?|language|wording|phrases)(?=[ \t:]*(?:\n|$)))"
 )
 #: Fake collectors, bailiffs or police, their title quoted or not ("fake 'bailiffs' and 'debt
 #: collectors' are messaging people").
@@ -143,8 +150,10 @@ _SCAMMERS = re.compile(
     rf"impostors|imposters|{_FAKE})(?![A-Za-z])"
     # "we have received reports of people calling borrowers, claiming to be police …", "reports
     # of fake 'debt collectors' contacting people through Facebook" (round 114).
-    rf"|(?<![A-Za-z])(?i:(?:reports|warnings?) of (?:people|someone|callers|individuals|scammers|"
-    rf"fraudsters|{_FAKE}) (?:calling|claiming|pretending|posing|contacting|texting|messaging))"
+    # ("reports that someone is contacting customers in WhatsApp and Facebook groups", round 149.)
+    rf"|(?<![A-Za-z])(?i:(?:reports|warnings?) (?:of|that) (?:people|someone|callers|individuals|"
+    rf"scammers|fraudsters|{_FAKE})(?: is| are| has been| have been)? (?:calling|claiming|"
+    r"pretending|posing|contacting|texting|messaging))"
     # "watch out for a man approaching people … who says he's a 'Heartland collector'", "reports
     # of a man at Hawes market … saying he collects 'for the credit union'" (round 121).
     r"|(?<![A-Za-z])(?i:(?:watch out|look out|beware|be aware|be on the lookout)(?: for)? "
