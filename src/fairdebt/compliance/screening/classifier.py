@@ -85,6 +85,8 @@ def char_ngrams(text: str) -> list[str]:
 
 
 _LATIN_WORD = re.compile("[a-z]+")
+#: How many words' n-gram rows a classifier remembers before it starts again (about 20 MB).
+_WORDS_REMEMBERED = 50_000
 
 
 class Cues:
@@ -221,14 +223,43 @@ class Classifier:
         rows = np.asarray(category_weights, dtype=np.float64).reshape(len(grams), -1)
         self.category_matrix = np.vstack([rows, np.zeros((1, rows.shape[1]))])
         self.category_weights = category_weights
+        #: A word's n-gram rows, as :meth:`_rows` last read them.
+        self._words: dict[str, np.ndarray] = {}
 
-    def _rows(self, present: set[str]) -> np.ndarray:
-        """The row of each feature present (the zero row when unknown): one dictionary look-up
-        per distinct feature, the arithmetic in numpy."""
+    def _rows(self, text: str) -> np.ndarray:
+        """The row of each feature of ``text`` (:func:`features`) once, sorted, as binary term
+        frequency counts it; an unknown feature reads the zero row. The character n-grams are
+        those of each word, so a word's rows are remembered: messages repeat their words, and a
+        dictionary look-up per n-gram was most of the cost."""
+        parts = [self._word_rows(word) for word in text.split()]
+        words = _LATIN_WORD.findall(text)
+        others = [f"w:{w}" for w in words]
+        others.extend(f"b:{a} {b}" for a, b in itertools.pairwise(words))
+        others.extend(self.cues.features(text))
+        parts.append(self._lookup(others))
+        # Each row once: sorted, then every row unlike the one before it (np.unique costs
+        # three times as much on arrays this small).
+        rows = np.concatenate(parts)
+        rows.sort()
+        first = np.empty(len(rows), dtype=bool)
+        first[:1] = True
+        np.not_equal(rows[1:], rows[:-1], out=first[1:])
+        return rows[first]
+
+    def _word_rows(self, word: str) -> np.ndarray:
+        rows = self._words.get(word)
+        if rows is None:
+            if len(self._words) >= _WORDS_REMEMBERED:
+                self._words.clear()
+            rows = np.unique(self._lookup(char_ngrams(word)))
+            self._words[word] = rows
+        return rows
+
+    def _lookup(self, grams: list[str]) -> np.ndarray:
         return np.fromiter(
-            map(self.index.get, present, itertools.repeat(len(self.idf) - 1)),
+            map(self.index.get, grams, itertools.repeat(len(self.idf) - 1)),
             dtype=np.intp,
-            count=len(present),
+            count=len(grams),
         )
 
     def _decision(self, rows: np.ndarray) -> tuple[float, float]:
@@ -249,7 +280,7 @@ class Classifier:
 
     def score(self, text: str) -> Score:
         """Probability and, at or above the threshold, the most likely category."""
-        rows = self._rows(set(features(text, self.cues)))
+        rows = self._rows(text)
         decision, norm = self._decision(rows)
         a, b = self.calibration
         probability = 1.0 / (1.0 + math.exp(min(50.0, a * decision + b)))

@@ -35,7 +35,7 @@ from fairdebt.compliance.screening.findings import Facts
 from fairdebt.compliance.screening.folding import (
     CJK,
     Folded,
-    fold_char,
+    fold_chars,
     pinyin_syllables,
     sound_of,
 )
@@ -71,7 +71,7 @@ class Hit:
 
 
 def _compact(text: str) -> str:
-    return _NOT_COMPACT.sub("", "".join(fold_char(c) for c in text))
+    return _NOT_COMPACT.sub("", fold_chars(text))
 
 
 @dataclass(frozen=True)

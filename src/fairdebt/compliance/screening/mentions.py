@@ -17,13 +17,14 @@ import re
 from collections.abc import Sequence
 
 from fairdebt.compliance.screening.clauses import JIU_WORD, reported_end
+from fairdebt.compliance.screening.patterns import Gated
 
 __all__ = ["BANNED", "blank_spans", "mentioned_spans"]
 
 #: Right before quotations, in their sentence: words listed as banned (「禁用话术示例：“坐牢”
 #: “上黑名单”」, 'Never say "you'll be arrested," "we'll garnish your paycheck"'): a training list
 #: mentions them.
-BANNED = re.compile(
+_BANNED_RE = re.compile(
     r"(?:禁用|禁止使用|严禁使用|嚴禁使用|不得使用|不准使用|避免使用|禁止说|严禁说|嚴禁說|不得说|"
     r"不得說|不准说|不能说|不要说|别说)(?:的)?(?:话术|話術|用语|用語|词汇|詞彙|词语|詞語|说法|說法|"
     r"表述|字眼|词|詞|语|語)?|"
@@ -59,11 +60,12 @@ BANNED = re.compile(
     r"(?:the|that|this) (?:phrases?|words?|terms?|expressions?|wording)(?: like| such as)?)"
     r"(?![A-Za-z])"
 )
+BANNED = Gated(_BANNED_RE)
 #: Right before quotations: examples named, mentioned when the text condemns them ('lines like
 #: "you'll be arrested at graduation," … are automatic fails'; 'Say lines like "…"' is read).
 #: A label, then a list of banned words without quotation marks (「禁止用语示例（仅供识别）：坐牢、
 #: 黑名单」, "phrases that automatically fail a call in QA: jail, warrant"): to the sentence's end.
-_BANNED_LIST = re.compile(
+_BANNED_LIST_RE = re.compile(
     # 「问题话术：「…」「…」」 in a QA record (round 137).
     r"(?:禁用|禁止|严禁|嚴禁|不得使用|违规|違規|问题|問題|不当|不當|红线|紅線)(?:使用)?的?(?:话术|話術|用语|用語|"
     r"词汇|詞彙|词语|詞語|"
@@ -138,6 +140,7 @@ _BANNED_LIST = re.compile(
     r"(?:examples? of )?(?:unacceptable|prohibited|banned|forbidden|non-compliant) "
     r"(?:conduct|behaviou?r|practices?|language|wording|phrases)(?=[ \t:]*(?:\n|$)))"
 )
+_BANNED_LIST = Gated(_BANNED_LIST_RE)
 #: Fake collectors, bailiffs or police, their title quoted or not ("fake 'bailiffs' and 'debt
 #: collectors' are messaging people").
 _FAKE = (
@@ -145,7 +148,7 @@ _FAKE = (
     r"officers?)|officers?|police|lawyers?|solicitors?|attorneys?|court officials?)['’\"”]?"
 )
 #: A sentence's subject that is a scammer (the zh formulas hold 不法分子冒充…).
-_SCAMMERS = re.compile(
+_SCAMMERS_RE = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=:\s))(?i:scammers|fraudsters|criminals|con artists|"
     rf"impostors|imposters|{_FAKE})(?![A-Za-z])"
     # "we have received reports of people calling borrowers, claiming to be police …", "reports
@@ -178,6 +181,7 @@ _SCAMMERS = re.compile(
     r"pretending|posing|saying))"
     r"(?![A-Za-z])"
 )
+_SCAMMERS = Gated(_SCAMMERS_RE)
 #: A scam told in Chinese: its actor, then whom it impersonates (「近期有不法分子通过抖音私信
 #: 冒充“公安协查专员”，声称您“涉嫌诈骗即将立案”，要求您转账到个人账户」). 我司 may be what it
 #: impersonates.

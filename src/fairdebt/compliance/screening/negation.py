@@ -44,7 +44,7 @@ from fairdebt.compliance.screening.clauses import (
     JIU_WORD,
     SENTENCE_END,
 )
-from fairdebt.compliance.screening.folding import fold, fold_char
+from fairdebt.compliance.screening.folding import fold, fold_chars
 from fairdebt.compliance.screening.lists import forbids_conduct, reaches_through_list
 
 __all__ = ["NEGATION", "Negation"]
@@ -250,17 +250,12 @@ class Negation:
         if end is not None and (
             # Only inside the hit's own clause: 「弄死你。不会有人知道」 is not 「公安机关不会…」.
             _SUBJECT_NEGATED.match(
-                "".join(
-                    fold_char(c)
-                    for c in _without_symbols(CLAUSE_BREAK.split(text[end : end + 24], 1)[0])
-                )
+                fold_chars(_without_symbols(CLAUSE_BREAK.split(text[end : end + 24], 1)[0]))
             )
             or _ELLIPSIS_NEGATED.match(text[end : end + 64].lower().replace("'", " "))
         ):
             return True
-        if end is not None and _REVIVED.match(
-            "".join(fold_char(c) for c in text[end : end + 64]).replace("'", " ")
-        ):
+        if end is not None and _REVIVED.match(fold_chars(text[end : end + 64]).replace("'", " ")):
             return False
         # Emoji, joiners and variation selectors are dropped first: 「不🙂会🙂告🙂诉」 is negated.
         before = _without_symbols(text[max(0, start - 3 * _WINDOW) : start])[-_WINDOW:]
@@ -270,7 +265,7 @@ class Negation:
         end_of_sentence = SENTENCE_END.search(after)
         if end_of_sentence is not None:
             after = after[: end_of_sentence.start()]
-        window = "".join(fold_char(c) for c in before + after)
+        window = fold_chars(before + after)
         folded_before = len(before)
         # The folded window has no punctuation left (one character for one): the clause is
         # found in the original ("You asked whether … arrested. Yes: you will be arrested" is
@@ -282,7 +277,7 @@ class Negation:
             # The answer may start in the question's own sentence ("…, the answer is: 'No. …'").
             stop = SENTENCE_END.search(text, start)
             answer = text[end or start : stop.end() + 160] if stop is not None else ""
-            if _DENIAL.search("".join(fold_char(c) for c in answer)):
+            if _DENIAL.search(fold_chars(answer)):
                 return True
         # A bare 没 negates only the word it touches (「利息没翻倍」); 「也没事，微信转账也可以」 is
         # "no problem", not a negation of what follows.
@@ -403,9 +398,22 @@ _PARENTHESIS = re.compile(
 _CLOSING_COMMA = re.compile(r"^(?:\s+[^\s,，.。;；:：]+){0,2}\s*[,，]")
 
 
+class _Symbols(dict[int, int | None]):
+    """A translation table that drops what :func:`_without_symbols` drops, filled as code points
+    are first seen (None deletes a character; a code point kept maps to itself)."""
+
+    def __missing__(self, key: int) -> int | None:
+        value = None if unicodedata.category(chr(key)) in _DROPPED else key
+        self[key] = value
+        return value
+
+
+_SYMBOLS = _Symbols()
+
+
 def _without_symbols(text: str) -> str:
     """``text`` without emoji, other symbols (currency signs kept), joiners and combining marks."""
-    return "".join(c for c in text if unicodedata.category(c) not in _DROPPED)
+    return text.translate(_SYMBOLS)
 
 
 #: Negation with the shipped cues (the lexicon files' own are used when screening).

@@ -4,16 +4,20 @@ every match starts with, and one trie-shaped expression for a word list.
 The matcher runs a pattern only on a message that holds one of its literal prefixes (a set
 intersection per message instead of thousands of regex scans), and splits a pattern at its
 top-level ``|`` so that each alternative gets its own, tighter prefix set. Correctness never
-depends on these readings: a pattern whose prefixes cannot be read always runs.
+depends on these readings: a pattern whose prefixes cannot be read always runs. The same
+reading gates the large expressions of the quotation and mention readers (:class:`Gated`).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
+import sys
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["alternatives", "literal_prefixes", "trie_regex"]
+__all__ = ["Gated", "alternatives", "literal_prefixes", "trie_regex"]
 
 
 def trie_regex(words: list[str]) -> str:
@@ -110,3 +114,56 @@ def alternatives(pattern: str) -> list[str]:
         i += 1
     parts.append(pattern[start:])
     return parts
+
+
+#: The only characters besides ASCII letters that Python's case-insensitive matching reads as
+#: an ASCII letter, while ``str.lower`` does not make them one (a test scans every code point).
+_CASELESS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+class Gated:
+    """A large regular expression run only on a text that holds one of its literal prefixes.
+
+    Python's engine tries every top-level alternative at every position of the text; the
+    expressions that read quotations and mentions have dozens of alternatives, most opening with
+    a look-behind, so a message that holds none of their words still costs a full scan. The gate
+    is one trie-shaped expression of every alternative's literal prefixes (up to ``limit``
+    characters, lower-cased), searched in the lower-cased text: a text it does not find cannot
+    match. Exact, not a heuristic: an expression with an alternative whose prefixes cannot be
+    read, or whose prefixes hold a cased letter other than ASCII, is never gated (nor a verbose
+    one); ``search``, ``match`` and ``finditer`` answer as the expression's own do.
+    """
+
+    def __init__(self, regex: re.Pattern[str], limit: int = 10) -> None:
+        self.regex = regex
+        self._limit = limit
+
+    @functools.cached_property
+    def gate(self) -> re.Pattern[str] | None:
+        """The prefixes' expression, built on first use (None: the expression always runs)."""
+        if self.regex.flags & re.VERBOSE:  # its source is not the literal text it matches
+            return None
+        found: set[str] = set()
+        for alternative in alternatives(self.regex.pattern):
+            prefixes = literal_prefixes(alternative, self._limit)
+            if prefixes is None:
+                return None
+            found.update(p.lower() for p in prefixes)
+        if any(not ch.isascii() and ch.lower() != ch.upper() for p in found for ch in p):
+            return None
+        return re.compile(trie_regex(sorted(found)))
+
+    def _open(self, text: str) -> bool:
+        gate = self.gate
+        return gate is None or gate.search(text.translate(_CASELESS).lower()) is not None
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.regex.search(text, pos, endpos) if self._open(text) else None
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.regex.match(text, pos, endpos) if self._open(text) else None
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(text, pos, endpos) if self._open(text) else iter(())

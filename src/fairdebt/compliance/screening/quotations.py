@@ -20,6 +20,7 @@ import re
 
 from fairdebt.compliance.screening.clauses import SENTENCE_END, reported_end
 from fairdebt.compliance.screening.mentions import BANNED, blank_spans, mentioned_spans
+from fairdebt.compliance.screening.patterns import Gated
 
 __all__ = ["FULL_WIDTH", "blank_spans", "quoted_spans"]
 
@@ -237,7 +238,7 @@ _MATTER = re.compile(
 _VERDICT = re.compile(f"{_CONDEMNED}|{_WRONG}")
 #: A colleague's words reported by the one correcting them (「上午同事发消息说…」, "my colleague's
 #: message this morning said…"), to the end of the sentence.
-_STAFF_SAID = re.compile(
+_STAFF_SAID_RE = re.compile(
     r"(?:同事|坐席|催收员|催收員|员工|員工|外呼人员|外呼人員|催收人员|催收人員|工作人员|工作人員|"
     r"外包(?:人员|公司|机构)?)[^，。！？,.!?]{0,10}?(?:说|說|称|稱|告诉您|告訴您)|"
     r"(?<![A-Za-z])(?i:(?:our|my|the|a|an|another) (?:colleague|agent|representative|rep|collector|"
@@ -257,6 +258,7 @@ _STAFF_SAID = re.compile(
     r"(?:was|were) (?:wrong|incorrect|mistaken) to (?:say|tell you|suggest|claim|imply|state)"
     r"(?: that)?))(?![A-Za-z])"
 )
+_STAFF_SAID = Gated(_STAFF_SAID_RE)
 #: What an automated call or a letter said, told back in a correction ("I've listened back to
 #: the automated call … It told you bailiffs would be attending. That was wrong"), to the
 #: sentence's end.
