@@ -153,6 +153,8 @@ FIRST_SHOTS = {
     148: "902e720",
     149: "dd93dc7",
     150: "dd93dc7",
+    151: "523fe56",
+    152: "523fe56",
 }
 _SCREEN = """
 import json, sys

@@ -115,6 +115,10 @@ _BANNED_LIST_RE = re.compile(
     # "The following must NEVER be said to a customer or anyone else:" (round 136).
     r"(?i:(?:the following|these)(?: [a-z]+){0,3} (?:must|should|may|can) (?:never|not) be "
     r"(?:said|used|written|sent|put)(?![A-Za-z]))[^:\n]{0,60}:|"
+    # "Examples of what NOT to say: "we'll send the bailiffs to the farm", …" (round 151).
+    r"(?i:(?<![A-Za-z])(?:examples? of )?(?:what|things|lines|phrases|words)"
+    r"(?: you| we| staff| agents)?(?: should| must)? (?:not|never) to (?:say|use|write|put)"
+    r"(?![A-Za-z]))[^:\n.!?]{0,40}:|"
     # "Examples from recent QA: 'we'll send the bailiffs round' …" (round 126).
     r"(?i:examples? (?:from|of|in) (?:recent |last week[’']?s |this month[’']?s )?"
     r"(?:qa|audits?|calls|reviews|call reviews))[^:\n.!?]{0,30}:|"

@@ -84,6 +84,8 @@ _CONDEMNED = (
     r"disciplin\w*|re-?briefed|coaching|coached|retrained|escalated to compliance|warning issued|"
     r"breach(?:es|ed)? (?:of )?(?:our )?polic(?:y|ies)|"
     r"automatic fails?|auto-?fails?|(?:is|are) a fail(?:ure)?(?: on)?|"
+    # "Words like 'scrounger', 'deadbeat' … must never be used" (round 152).
+    r"(?:must|should|may) (?:never|not) be (?:used|said|written)|"
     r"(?:graded|marked|scored|rated) (?:as )?(?:a )?fail(?:ed|ure)?)(?![A-Za-z])"
     r"|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
