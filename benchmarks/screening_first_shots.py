@@ -155,6 +155,8 @@ FIRST_SHOTS = {
     150: "dd93dc7",
     151: "523fe56",
     152: "523fe56",
+    153: "3300bda",
+    154: "3300bda",
 }
 _SCREEN = """
 import json, sys

@@ -15,6 +15,7 @@ from fairdebt.compliance.screening import screen, verdict
 #: (pack, text, category) - prohibited wordings the phrase lexicon alone did not catch.
 FAMILIES = [
     ("cn", "月底前不还，我就去跟你媳妇说说这笔账", "T"),
+    ("cn", "不处理的话我们会通知您妻子", "T"),
     ("cn", "不处理的话我们会打电话给你房东", "T"),
     ("cn", "再拖着，你爸妈很快就会收到我们的催款函", "T"),
     ("cn", "信不信我找人把你胳膊打折", "V"),
@@ -147,6 +148,10 @@ VEILED_LOOKALIKES = [
     ("us", "We will not explain your situation to your employer or anyone else."),
     ("cn", "祝您和家人身体健康，本月账单已出，请按时还款"),
     ("cn", "万一遇到意外导致暂时无法还款，请及时联系官方客服"),
+    # A disclosure verb whose object is the consumer tells no one named after it (round 153).
+    ("cn", "您看是把这期的金额用短信发给您，还是等您女儿在家时我再打过来？"),
+    ("cn", "我们会先通知您，不会联系您的家人"),
+    ("cn", "调查期间暂停外呼，也会核实是否联系过您母亲"),
 ]
 
 

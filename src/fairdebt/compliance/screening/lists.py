@@ -52,8 +52,11 @@ _LIST_SUBJECT = re.compile(
 _LIST_END = re.compile(
     r"[。.!！?？;；:：\n]|(?<![a-z])(?:if|unless|otherwise|until|then|before|when|or else|or we|"
     r"or you|or i|or they|so|because|and will|and we|and i|"
-    # A consequence after an imperative: "don't pay late or face court".
-    r"or (?:face|risk|be|get|end up|lose|expect|suffer|regret|see))(?![a-z])|如果|要是|否则|不然|"
+    # A consequence after an imperative: "don't pay late or face court" ("or get another MCA to
+    # pay us" is one more item, round 154: get what, not get sued).
+    r"or (?:face|risk|be|get(?! (?:a|an|another|the|some|any|more|money|cash|credit|help|advice|"
+    r"support|in touch|someone|somebody)(?![a-z]))|end up|lose|expect|suffer|regret|see))(?![a-z])|"
+    r"如果|要是|否则|不然|"
     # 就 as "then", not in a word (就业 employment, 就读, 就医: 「不会影响孩子考学、就业和政审」).
     rf"的话|就(?!{JIU_WORD})|再不|"
     r"因为|所以"
@@ -68,6 +71,12 @@ _NEW_SUBJECT = re.compile(
     r"is going to|are going to)(?![a-z])"
 )
 
+#: Right before a new subject: a speech verb (and its object) whose content that subject opens,
+#: "that" left out ("never … or tell you the police will arrest you", round 153).
+_SPOKEN = re.compile(
+    r"(?<![a-z])(?:tell|tells|say|says|warn|warns|claim|claims|suggest|suggests|imply|implies|"
+    r"threaten|threatens)(?: (?:you|u|them|him|her|anyone|customers?|consumers?))?(?: that)? $"
+)
 #: After a forbidding cue: a speech verb and its "that", whose clause is the content forbidden.
 _SPEECH_THAT = re.compile(
     r"\s*(?:ever\s+)?(?:tell|say|suggest|imply|claim|mention|state|hint|promise|warn)s?(?![a-z])"
@@ -184,12 +193,15 @@ def reaches_through_list(
         # (通讯录). Your information is used only for this account" is a list, then a new sentence.
         # What a forbidden speech verb's "that" introduces is its content: "Never tell a consumer
         # that immigration, ICE or the police will be notified" (round 143).
-        and (
-            _SPEECH_THAT.match(between) is not None
-            or not _NEW_SUBJECT.search(between + sentence[:40])
-        )
+        and (_SPEECH_THAT.match(between) is not None or not _new_subject(between + sentence[:40]))
         and not _CONDITION.search(clause_before(window, cue_start))
     )
+
+
+def _new_subject(text: str) -> bool:
+    """Whether a new clause's subject opens in ``text``, other than the content of a speech verb
+    right before it."""
+    return any(_SPOKEN.search(text, 0, m.start()) is None for m in _NEW_SUBJECT.finditer(text))
 
 
 def forbids_conduct(window: str, before: str, cue_start: int, cue_end: int) -> bool:

@@ -31,7 +31,9 @@ _BANNED_RE = re.compile(
     # 「严禁辱骂，如“老赖”“骗子”」 (round 129): a banned act, then its examples.
     r"(?:严禁|嚴禁|禁止|不得|不准|不许|不許)(?:辱骂|辱罵|威胁|威脅|恐吓|恐嚇|称呼|稱呼|骂|罵)(?:客户|客戶|对方|對方)?"
     r"[，,、]?(?:如|例如|比如|包括|诸如|諸如)|"
-    r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t) (?:say|use|write|paste|type|send|copy|"
+    # "you must not say "…", "…"" in a refresher for staff (round 154).
+    r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t|(?:must|should|may) (?:not|never)) "
+    r"(?:say|use|write|paste|type|send|copy|"
     # "Never tell a Spanish-speaking consumer that …" (round 143).
     r"tell (?:a |the )?(?:[a-z-]+ ){0,2}"
     r"(?:customer|consumer|debtor|borrower|guarantor)s?|call (?:a |the |any )?(?:customer|consumer|"

@@ -86,6 +86,8 @@ _CONDEMNED = (
     r"automatic fails?|auto-?fails?|(?:is|are) a fail(?:ure)?(?: on)?|"
     # "Words like 'scrounger', 'deadbeat' … must never be used" (round 152).
     r"(?:must|should|may) (?:never|not) be (?:used|said|written)|"
+    # 'That is a threat under §806(1)' (round 153): named a breach of a rule.
+    r"(?:is|was|counts as|amounts to) (?:a |an )?(?:threat|breach|violation|harassment)\w* under|"
     r"(?:graded|marked|scored|rated) (?:as )?(?:a )?fail(?:ed|ure)?)(?![A-Za-z])"
     r"|(?<![A-Za-z])FAIL(?![A-Za-z])"
 )
@@ -171,7 +173,9 @@ _DISOWNED = re.compile(
     r"(?:wasn[’']t|weren[’']t|isn[’']t|aren[’']t) (?:sent|written|made|issued) by (?:us|our)|"
     r"(?:is|are|was|were) not (?:from )?(?:us|ours))(?![A-Za-z])|"
     r"与(?:我司|我们|本公司|我行|我們|本行)无关|與(?:我司|我們|本公司|我行)無關|"
-    r"(?:不是|并非|並非|非)(?:我司|我们|我們|本公司|我行)(?:发送|發送|发出|發出|所发|所發|的)"
+    r"(?:不是|并非|並非|非)(?:我司|我们|我們|本公司|我行)(?:发送|發送|发出|發出|所发|所發|的)|"
+    # 「有人在群里发“…”的广告，均为诈骗」 (round 154): someone's advertisement, a scam.
+    r"(?:均为|均為|都是|全是|皆为|皆為|属于|屬於|系|是)(?:电信)?(?:诈骗|詐騙|骗局|騙局)"
 )
 #: A writer correcting their own slip quotes the words to correct them ("my dictation turned
 #: 'mail' into 'jail'", 「上条短信打错了，“起诉”应为“起算”」): in that sentence they are mentioned.
@@ -282,6 +286,8 @@ _DENIED = re.compile(
     r"(?<![A-Za-z])(?i:no one (?:can|will|could)|nobody (?:can|will|could)|did not work for us|"
     r"didn[’']t work for us|does not work for us|doesn[’']t work for us|not (?:one of )?our "
     r"(?:staff|agents?|employees?))(?![A-Za-z])|不是我司|并非我司|不是我们的(?:员工|人员)|"
+    # 「…让您把退休金转到个人卡上的电话，不是我行打的」 (round 153): a bank's 我行 as a firm's 我司.
+    r"(?:不是|并非|並非)(?:我行|本行|本公司)(?:打的|发的|發的|所为|所為|的(?:员工|員工|人员|人員|电话|電話))|"
     # 「您提到有人说欠款“已经翻倍”…并未翻倍」: the claim checked and denied.
     r"并未|並未|并没有|並沒有|不收取(?:任何)?(?:此类|此類|这类|這類|这种|這種|该类|該類)"
 )
