@@ -157,6 +157,8 @@ FIRST_SHOTS = {
     152: "523fe56",
     153: "3300bda",
     154: "3300bda",
+    155: "dadd986",
+    156: "dadd986",
 }
 _SCREEN = """
 import json, sys

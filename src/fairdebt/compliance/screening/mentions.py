@@ -156,7 +156,10 @@ _FAKE = (
 #: A sentence's subject that is a scammer (the zh formulas hold 不法分子冒充…).
 _SCAMMERS_RE = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=:\s))(?i:scammers|fraudsters|criminals|con artists|"
-    rf"impostors|imposters|{_FAKE})(?![A-Za-z])"
+    rf"impostors|imposters|{_FAKE}|"
+    # "Scam alert: People pretending to be police officers … are calling survivors" (round 156).
+    r"(?:people|someone|callers|individuals|men|women) (?:pretending|claiming|posing|purporting) "
+    r"(?:to be|as))(?![A-Za-z])"
     # "we have received reports of people calling borrowers, claiming to be police …", "reports
     # of fake 'debt collectors' contacting people through Facebook" (round 114).
     # ("reports that someone is contacting customers in WhatsApp and Facebook groups", round 149.)
@@ -178,7 +181,9 @@ _SCAMMERS_RE = re.compile(
     # "we've heard of texts claiming to be from 'Deliveroo Debt Compliance'" (round 117).
     # "we're aware of fraudsters ringing customers' families pretending to be bailiffs" (round 129),
     # "we're aware that fraudsters are contacting members of local churches … claiming" (round 142).
-    r"|(?<![A-Za-z])(?i:(?:heard|aware|been told|know|warned) (?:of|that) (?:texts|calls|messages|"
+    # ("we know of scam calls claiming to be from the police", round 156.)
+    r"|(?<![A-Za-z])(?i:(?:heard|aware|been told|know|warned) (?:of|that) "
+    r"(?:(?:scam|fake|bogus|fraudulent|phishing) )?(?:texts|calls|messages|"
     r"emails|letters|people|scammers|fraudsters|criminals|someone|callers)(?: [a-z’']+){0,8} "
     r"(?:claiming|pretending|posing|saying|telling))"
     # "Patients have reported calls from people claiming to be sheriff's deputies" (round 116).
