@@ -159,6 +159,8 @@ FIRST_SHOTS = {
     154: "3300bda",
     155: "dadd986",
     156: "dadd986",
+    157: "2bcfae1",
+    158: "2bcfae1",
 }
 _SCREEN = """
 import json, sys
