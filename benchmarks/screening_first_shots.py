@@ -161,6 +161,8 @@ FIRST_SHOTS = {
     156: "dadd986",
     157: "2bcfae1",
     158: "2bcfae1",
+    159: "885e6fc",
+    160: "885e6fc",
 }
 _SCREEN = """
 import json, sys

@@ -162,6 +162,8 @@ def reaches_through_list(
         # A cue that holds its own subject: "nobody is going to arrest you or send police".
         # (bare too: "no one tells a customer to borrow from family or take a payday loan").
         or window[cue_start:cue_end].startswith(("nobody", "no one", "none of "))
+        # What a note says was never mentioned is a list: "No mention of bailiffs or court".
+        or any(w in window[cue_start:cue_end] for w in ("mention", "reference"))
     )
     if prohibition and gap == _LIST_GAP_EN:
         # What nobody will ask of the customer may be a long list: "Nobody from Lakeside Home

@@ -143,6 +143,11 @@ _REPORTED_FEAR = re.compile(
     r"(?:(?:你|您)[^，。！？,.!?]{0,6}?(?:说|提到|刚才说|之前说|说过|告诉我|跟我说)|"
     r"(?:注意到|了解到|得知|听说|知道|理解)(?:你|您)(?:此前|之前|一直|曾经|最近)?)"
     r"(?:你|您)?(?:很|比较|有点|一直|最)?(?:担心|害怕|怕|顾虑)[^，。！？,.!?]{0,10}$|"
+    # The customer's own worry, reported with when or where it was told (round 160:
+    # 「您在电话里担心我们会通知村委会」); a taunt has no such marker
+    # (「你担心我们联系你家人吧？」).
+    r"(?:你|您)(?:在电话里|在电话中|在来电中|在通话中|在留言中|在留言里|在信中|在邮件中|刚才|剛才|之前|此前|"
+    r"上次|一直)[^，。！？,.!?]{0,6}?(?:很|比较|有点|最)?(?:担心|担忧|顾虑)[^，。！？,.!?]{0,10}$|"
     r"(?<![a-z])you (?:said|mentioned|told me|told us)(?: that)?(?: you(?: re| are| were)?)? "
     r"(?:worried|afraid|scared|concerned|nervous)(?: that| about)?[^,.!?;]{0,32}$"
 )

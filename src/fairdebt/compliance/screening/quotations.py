@@ -212,7 +212,8 @@ _WRONG = (
     r"(?:statements?|claims?|threats?|comments?|words|remarks?|phrases?|wording|language|terms?))"
     r" (?:was|were|is|are) "
     r"(?:completely |totally |simply )?"
-    r"(?:wrong|false|untrue|not true|misleading|incorrect))"
+    # ("That statement was not authorized and is not true", round 159.)
+    r"(?:wrong|false|untrue|not true|misleading|incorrect|not authori[sz]ed|unauthori[sz]ed))"
     r"(?![A-Za-z])"
 )
 #: The customer's account reported back to them (「您刚才说」, "You told us"), to the end of
