@@ -163,6 +163,8 @@ FIRST_SHOTS = {
     158: "2bcfae1",
     159: "885e6fc",
     160: "885e6fc",
+    161: "4a8fac0",
+    162: "4a8fac0",
 }
 _SCREEN = """
 import json, sys

@@ -33,6 +33,8 @@ CLAUSE_BREAK = re.compile(r"[，。,.．;；!！?？:：\n—–]|--")
 #: a title or a clock's a.m.: "Dear Mr. Kim", "called at 3:12 a.m. on 3/2", round 140).
 SENTENCE_END = re.compile(
     r"[。!?！？;；\n]|(?<!a\.m)(?<!p\.m)(?<!A\.M)(?<!P\.M)(?<!\bMrs)(?<!\bMr)(?<!\bMs)(?<!\bDr)"
+    # Nor at U.S. or U.K. before a word ("claiming to be U.S. Marshals", round 162).
+    r"(?<!\bU\.S)(?<!\bU\.K)(?<!\bU)"
     r"[.．](?=\s|$)"
 )
 

@@ -33,7 +33,8 @@ _BANNED_RE = re.compile(
     r"[，,、]?(?:如|例如|比如|包括|诸如|諸如)|"
     # "you must not say "…", "…"" in a refresher for staff (round 154).
     r"(?<![A-Za-z])(?i:(?:never|do not|don[’']t|(?:must|should|may) (?:not|never)) "
-    r"(?:say|use|write|paste|type|send|copy|"
+    # ("Do NOT leave messages like 'we'll call your supervisor'", round 162.)
+    r"(?:say|use|write|paste|type|send|copy|leave|"
     # "Never tell a Spanish-speaking consumer that …" (round 143).
     r"tell (?:a |the )?(?:[a-z-]+ ){0,2}"
     r"(?:customer|consumer|debtor|borrower|guarantor)s?|call (?:a |the |any )?(?:customer|consumer|"

@@ -83,6 +83,9 @@ _CONDEMNED = (
     r"|(?<![A-Za-z])(?i:violat\w*|banned|prohibited|not permitted|zero[- ]tolerance|"
     r"disciplin\w*|re-?briefed|coaching|coached|retrained|escalated to compliance|warning issued|"
     r"breach(?:es|ed)? (?:of )?(?:our )?polic(?:y|ies)|"
+    # "Phrases such as 'you'll be blacklisted' … breach CONC and our own standards" (round 161).
+    r"breach(?:es|ed)? (?:of )?(?:the )?(?:conc|fdcpa|reg(?:ulation)? f|fca rules|our (?:own )?"
+    r"(?:standards|rules|code))|"
     r"automatic fails?|auto-?fails?|(?:is|are) a fail(?:ure)?(?: on)?|"
     # "Words like 'scrounger', 'deadbeat' … must never be used" (round 152).
     r"(?:must|should|may) (?:never|not) be (?:used|said|written)|"
@@ -132,7 +135,8 @@ _FORWARDED = re.compile(
     r"which said|reading))?[\s:]*)$"
 )
 _MENTIONED = re.compile(
-    r"(?<![A-Za-z])(?i:(?:lines|phrases|statements|expressions|sayings|words|things) "
+    r"(?<![A-Za-z])(?i:(?:lines|phrases|statements|expressions|sayings|words|things|remarks|"
+    r"comments) "
     r"(?:like|such as)|(?:it|the draft|this draft|that draft|the template|the letter|the email|"
     r"the message|the script|the text) (?:says|said|reads|read|contains|included|includes))"
     r"(?![A-Za-z])"
