@@ -165,6 +165,8 @@ FIRST_SHOTS = {
     160: "885e6fc",
     161: "4a8fac0",
     162: "4a8fac0",
+    163: "f29d725",
+    164: "f29d725",
 }
 _SCREEN = """
 import json, sys

@@ -37,7 +37,8 @@ _BANNED_RE = re.compile(
     r"(?:say|use|write|paste|type|send|copy|leave|"
     # "Never tell a Spanish-speaking consumer that …" (round 143).
     r"tell (?:a |the )?(?:[a-z-]+ ){0,2}"
-    r"(?:customer|consumer|debtor|borrower|guarantor)s?|call (?:a |the |any )?(?:customer|consumer|"
+    r"(?:customer|consumer|debtor|borrower|guarantor|caller|client|patient|member)s?|call "
+    r"(?:a |the |any )?(?:customer|consumer|"
     r"debtor|borrower|client)s?(?: an?)?)|avoid (?:saying|phrases like|words like)|"
     # An audit's finding: 'Last week's audit flagged three calls with "we'll call your boss"',
     # '2 calls referred to "court"', 'calls in which the agent referenced "a warrant"'.
@@ -159,9 +160,11 @@ _FAKE = (
 _SCAMMERS_RE = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=:\s))(?i:scammers|fraudsters|criminals|con artists|"
     rf"impostors|imposters|{_FAKE}|"
-    # "Scam alert: People pretending to be police officers … are calling survivors" (round 156).
-    r"(?:people|someone|callers|individuals|men|women) (?:pretending|claiming|posing|purporting) "
-    r"(?:to be|as))(?![A-Za-z])"
+    # "Scam alert: People pretending to be police officers … are calling survivors" (round 156),
+    # "People are calling patients claiming to be from …" (round 163).
+    r"(?:people|someone|callers|individuals|men|women)(?: (?:are|is|have been|has been) "
+    r"(?:calling|texting|messaging|contacting|emailing)(?: [a-z’']+){0,3}?)? "
+    r"(?:pretending|claiming|posing|purporting) (?:to be|as))(?![A-Za-z])"
     # "we have received reports of people calling borrowers, claiming to be police …", "reports
     # of fake 'debt collectors' contacting people through Facebook" (round 114).
     # ("reports that someone is contacting customers in WhatsApp and Facebook groups", round 149.)
@@ -189,6 +192,9 @@ _SCAMMERS_RE = re.compile(
     r"emails|letters|people|scammers|fraudsters|criminals|someone|callers)(?: [a-z’']+){0,8} "
     r"(?:claiming|pretending|posing|saying|telling))"
     # "Patients have reported calls from people claiming to be sheriff's deputies" (round 116).
+    # ("some customers have had texts claiming to be from "HMCTS"", round 164.)
+    r"|(?<![A-Za-z])(?i:(?:had|received|got|getting|receiving) (?:calls|messages|texts|emails|"
+    r"letters|voicemails) (?:claiming|pretending|purporting))(?![A-Za-z])"
     rf"|(?<![A-Za-z])(?i:(?:reported|received|had|getting|got) (?:calls|messages|texts|emails) "
     rf"from (?:people|someone|callers|individuals|scammers|fraudsters|{_FAKE}) (?:claiming|"
     r"pretending|posing|saying))"

@@ -86,6 +86,8 @@ _CONDEMNED = (
     # "Phrases such as 'you'll be blacklisted' … breach CONC and our own standards" (round 161).
     r"breach(?:es|ed)? (?:of )?(?:the )?(?:conc|fdcpa|reg(?:ulation)? f|fca rules|our (?:own )?"
     r"(?:standards|rules|code))|"
+    # "Logged as a CONC 7 breach" (round 164).
+    r"(?:conc|fdcpa|reg(?:ulation)? f)(?: [0-9][0-9.]*[a-z]?)? (?:breach|violation)|"
     r"automatic fails?|auto-?fails?|(?:is|are) a fail(?:ure)?(?: on)?|"
     # "Words like 'scrounger', 'deadbeat' … must never be used" (round 152).
     r"(?:must|should|may) (?:never|not) be (?:used|said|written)|"
@@ -283,7 +285,11 @@ _SYSTEM_SAID = re.compile(
 #: 'deadbeat'"), to the end of the sentence, under a verdict.
 _OTHER_SAID = re.compile(
     r"(?<![A-Za-z])(?i:(?:someone|somebody|a caller|another caller|the caller|a previous agency|"
-    r"the last (?:caller|agent|collector|guy)) (?:told|called|texted|messaged) you)(?![A-Za-z])"
+    r"the last (?:caller|agent|collector|guy)) (?:told|called|texted|messaged) you)(?![A-Za-z])|"
+    # A case told in training: what an agency once did (round 163:
+    # 「某外包机构曾将客户的术后照片P成“通缉令”…」).
+    r"(?:某|一家|有一家|个别|某些)(?:外包|第三方)?(?:机构|公司|平台|催收公司|催收员|坐席|员工|人员)"
+    r"(?:曾经|曾|过去|以前)"
 )
 #: A report answered with a denial ("You reported that an earlier caller said you'd be arrested.
 #: That caller did not work for us, and no one can be arrested for a consumer debt").
