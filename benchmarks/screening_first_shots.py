@@ -167,6 +167,8 @@ FIRST_SHOTS = {
     162: "4a8fac0",
     163: "f29d725",
     164: "f29d725",
+    165: "2f1da57",
+    166: "2f1da57",
 }
 _SCREEN = """
 import json, sys

@@ -144,7 +144,8 @@ _BANNED_LIST_RE = re.compile(
     r"never acceptable|not acceptable|unacceptable|never appropriate|"
     # "Phrases that get your call pulled for QA and possibly your seat:" (round 150); "Words to
     # avoid on calls:" (round 158).
-    r"pulled|non-compliant|to avoid)(?![A-Za-z])[^:\n.!?]{0,40}(?::|\s[-–—]\s)|"
+    # "Phrases that breach CONC 7:" (rounds 165, 166).
+    r"pulled|non-compliant|to avoid|breach\w*|violat\w*)(?![A-Za-z])[^:\n.!?]{0,40}(?::|\s[-–—]\s)|"
     # "Examples of unacceptable conduct" over a bulleted list (round 149).
     r"(?:examples? of )?(?:unacceptable|prohibited|banned|forbidden|non-compliant) "
     r"(?:conduct|behaviou?r|practices?|language|wording|phrases)(?=[ \t:]*(?:\n|$)))"

@@ -169,7 +169,9 @@ _CLAIMED = re.compile(
     r"(?:自称|自稱|冒充|假冒|冒用|所谓|所謂|号称|號稱)(?:是|为|為)?(?:所谓|所謂)?的?$|"
     r"(?<![A-Za-z])(?i:(?:claiming to be|posing as|pretending to be|purporting to be)(?: from)?|"
     r"so-called|"
-    r"calling (?:themselves|himself|herself)|fake)(?: an?| the)?\s*$"
+    # ("a company calling itself "National Debt Enforcement Bureau"", round 166.)
+    r"(?:calling|naming|describing) (?:themselves|himself|herself|itself)(?: as)?|fake)"
+    r"(?: an?| the)?\s*$"
 )
 #: After a quotation, in its sentence: the words disowned ("The 'court summons' in that image did
 #: not come from us", 「…“法院工作人员”的号码与我司无关」).
