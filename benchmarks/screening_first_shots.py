@@ -169,6 +169,8 @@ FIRST_SHOTS = {
     164: "f29d725",
     165: "2f1da57",
     166: "2f1da57",
+    167: "b63d1b4",
+    168: "b63d1b4",
 }
 _SCREEN = """
 import json, sys

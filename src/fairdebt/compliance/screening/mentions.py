@@ -208,7 +208,9 @@ _SCAMMERS = Gated(_SCAMMERS_RE)
 _SCAMMERS_ZH = re.compile(
     r"(?:不法分子|犯罪分子|诈骗分子|詐騙分子|(?<![你您他她个個种種])骗子|(?<![你您他她个個种種])騙子|不法人员|"
     r"不法人員)"
-    r"[^。！？!?\n]{0,24}?(?:冒充|假冒|伪装成?|偽裝成?|自称|自稱|冒用)"
+    r"[^。！？!?\n]{0,24}?(?:冒充|假冒|伪装成?|偽裝成?|自称|自稱|冒用)|"
+    # 「如您接到自称“残联协查”的来电，要求您…」 (round 168): a call one may receive, told to warn.
+    r"(?:如|若|如果|要是|一旦)(?:您|你)?(?:接到|收到|遇到|碰到)[^，。！？!?\n]{0,6}?(?:自称|自稱|冒充|假冒)"
 )
 #: Where our own voice comes back in a Chinese scam's sentence: a new clause of ours, a
 #: contrast or a condition.
@@ -248,7 +250,10 @@ _LIST_ITEM = re.compile(
     r"[\"“「'‘])[^\n]*"
 )
 #: A line opened by a cross or a tick, then a quotation: a listed example.
-_MARKED_LINE = re.compile(r"(?m)^[ \t]*[✗×❌✘🚫✓√✅✔☑☒]\ufe0f?[ \t]*([\"“「'‘][^\n]*)$")
+#: A short label may come between (「❌错误示范：“你先找同事借点还上”」, round 167).
+_MARKED_LINE = re.compile(
+    r"(?m)^[ \t]*[✗×❌✘🚫✓√✅✔☑☒]\ufe0f?[ \t]*(?:[^\n\"“「'‘]{1,8}[：:][ \t]*)?([\"“「'‘][^\n]*)$"
+)
 
 
 def mentioned_spans(text: str, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
