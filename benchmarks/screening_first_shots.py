@@ -171,6 +171,8 @@ FIRST_SHOTS = {
     166: "2f1da57",
     167: "b63d1b4",
     168: "b63d1b4",
+    169: "255bd2c",
+    170: "255bd2c",
 }
 _SCREEN = """
 import json, sys

@@ -60,6 +60,9 @@ _BANNED_RE = re.compile(
     r"(?:the )?(?:terms?|phrases?|words?|wording|lines?)|"
     # An editor's instruction right before the words: 'Also swap "additional fees will be added"'.
     r"(?:swap|replace|remove|delete|strike|drop|reword|rephrase)(?: out)?\s*$|"
+    # A wording retired: "Prompt 7 used to say 'your credit will be ruined.' Replaced with …"
+    # (round 170).
+    r"(?:used to|previously|formerly|originally) (?:say|said|read)\s*$|"
     # A phrase named in a note that condemns it: 'Liam used the phrase "you'll be blacklisted"'.
     r"(?:the|that|this) (?:phrases?|words?|terms?|expressions?|wording)(?: like| such as)?)"
     r"(?![A-Za-z])"
@@ -179,6 +182,13 @@ _SCAMMERS_RE = re.compile(
     r"(?:a man|a woman|a person|men|strangers)(?: [a-z]+){0,6}? (?:saying|claiming|pretending|"
     r"posing|asking|calling|approaching))(?![A-Za-z])"
     # "students are getting fake texts with 'HMCTS' logos" (round 120).
+    # ("Homeowners are getting calls from a so-called 'Solar Compliance Bureau'", "We've seen
+    # robocalls using AI-generated voices that claim to be an 'Officer'", round 169, 170.)
+    r"|(?<![A-Za-z])(?i:(?:getting|receiving|received|got|had) (?:calls|texts|messages|emails|"
+    r"letters|voicemails|robocalls) from (?:a |an )?(?:so-called|so called|fake|bogus))(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?i:(?:seen|noticed|spotted) (?:(?:scam|fake|bogus|fraudulent) )?"
+    r"(?:robocalls|calls|texts|messages|emails)(?: [a-z’'-]+){0,6}? (?:claiming|claim|pretending|"
+    r"posing))(?![A-Za-z])"
     r"|(?<![A-Za-z])(?i:(?:getting|receiving|received|got|get) (?:fake|scam|bogus|phishing) "
     r"(?:texts|calls|messages|emails|letters|voicemails))(?![A-Za-z])"
     # "Heads up 🚨 Scammers are texting young customers" (round 120): a capital subject, its verb.

@@ -171,7 +171,10 @@ _REPORTED_QUESTION = re.compile(
     r"(?: us| me)? (?:whether|if)[^,.!?;]{0,48}$|(?:你|您)[^，。！？]{0,6}?(?:问|询问|問|詢問)"
     # 「您问征信报告上显示“呆账”是不是就是进了黑名单——不是的」: the question word may come late.
     r"(?:我们|我們)?[^，。！？]{0,16}?(?:是否|会不会|會不會|能不能|是不是|有没有|有沒有)"
-    r"[^，。！？]{0,16}$"
+    r"[^，。！？]{0,16}$|"
+    # An FAQ's question, answered by a denial (round 170:
+    # 「常见问题｜逾期会坐牢吗？答：…不会因此坐牢」).
+    r"(?:常见问题|问题|问|問|q)[^，。！？]{0,12}?(?:会|會|能|可能|要)?\s*$"
 )
 #: The answer to a reported question: a denial in the sentences after it.
 _DENIAL = re.compile(
