@@ -166,12 +166,19 @@ def features(text: str, cues: Cues = _NO_CUES) -> list[str]:
     >>> features("pay now")[-3:]
     ['w:pay', 'w:now', 'b:pay now']
     """
-    words = _LATIN_WORD.findall(text)
     grams = char_ngrams(text)
-    grams.extend(f"w:{w}" for w in words)
-    grams.extend(f"b:{a} {b}" for a, b in itertools.pairwise(words))
-    grams.extend(cues.features(text))
+    grams.extend(_text_features(text, cues))
     return grams
+
+
+def _text_features(text: str, cues: Cues) -> list[str]:
+    """The features beyond each word's own character n-grams: Latin words, word pairs and cue
+    classes (:meth:`Classifier._rows` reads the n-grams word by word, these whole)."""
+    words = _LATIN_WORD.findall(text)
+    found = [f"w:{w}" for w in words]
+    found.extend(f"b:{a} {b}" for a, b in itertools.pairwise(words))
+    found.extend(cues.features(text))
+    return found
 
 
 @dataclass(frozen=True)
@@ -232,11 +239,7 @@ class Classifier:
         those of each word, so a word's rows are remembered: messages repeat their words, and a
         dictionary look-up per n-gram was most of the cost."""
         parts = [self._word_rows(word) for word in text.split()]
-        words = _LATIN_WORD.findall(text)
-        others = [f"w:{w}" for w in words]
-        others.extend(f"b:{a} {b}" for a, b in itertools.pairwise(words))
-        others.extend(self.cues.features(text))
-        parts.append(self._lookup(others))
+        parts.append(self._lookup(_text_features(text, self.cues)))
         # Each row once: sorted, then every row unlike the one before it (np.unique costs
         # three times as much on arrays this small).
         rows = np.concatenate(parts)
