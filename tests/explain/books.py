@@ -32,12 +32,16 @@ def make_book(
     months: int = 8,
     drift: bool = False,
     shock: float | None = None,
+    provinces: int = len(PROVINCES),
+    spread: float = 0.0,
 ) -> pd.DataFrame:
     """A dues frame as ``read_dues`` returns it, with ``scenario``'s shock injected.
 
     ``drift``: product P-6M's own rate also doubles from two months before the shock (a
     product's population drifting, not the shock). ``shock``: the factor on the shocked
     dues' rate (by default 2.2 macro, 3.5 province, 2.5 bad vintage, 1.8 new terms).
+    ``provinces``: more than ten adds small provinces (广东 keeps its 19 %); ``spread``: each
+    province's own relative risk, constant in time, is lognormal with this standard deviation.
     """
     rng = np.random.default_rng(seed)
     days = pd.date_range(START, periods=months * 30, freq="D")
@@ -48,7 +52,8 @@ def make_book(
         per_day = np.where(surge, 2 * loans_per_day, per_day)
     disbursed = np.repeat(days.to_numpy(), per_day)
     n = disbursed.size
-    province = rng.choice(PROVINCES, n, p=np.r_[0.19, np.full(9, 0.09)])
+    names = np.r_[PROVINCES, [f"省{i:02d}" for i in range(provinces - len(PROVINCES))]]
+    province = rng.choice(names, n, p=np.r_[0.19, np.full(len(names) - 1, 0.81 / (len(names) - 1))])
     product = rng.choice(PRODUCTS, n, p=[0.3, 0.4, 0.3])
     bad = np.repeat(surge, per_day) & (scenario == "bad_vintage")
     rows = []
@@ -65,6 +70,9 @@ def make_book(
         * np.where(dues["province"] == "四川", 1.3, 1.0)
         * np.where(dues["product"] == "P-12M", 1.2, 1.0)
     )
+    if spread:
+        own = np.random.default_rng(seed + 1000).lognormal(0, spread, len(names))
+        risk = risk * dues["province"].map(dict(zip(names, own, strict=True))).to_numpy(float)
     after = (dues["due_on"] >= start).to_numpy()
     factor = shock or {"province_shock": 3.5, "bad_vintage": 2.5, "policy_change": 1.8}.get(
         scenario, 2.2

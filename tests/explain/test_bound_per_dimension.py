@@ -12,7 +12,7 @@ from fairdebt.explain import explain_dues
 from fairdebt.explain.segments import REPLICATES, _series, _step_statistics, find_steps
 
 from .books import make_book, shock_start
-from .test_segments import _with_expectation
+from .test_segments import _with_expectation, reference_factors
 
 MONTHS = 6
 
@@ -40,10 +40,12 @@ def _pooled_p(
 
 
 def test_a_provinces_step_passes_its_own_dimensions_bound_where_the_pooled_one_failed() -> None:
-    book = make_book("province_shock", 4, loans_per_day=10, months=MONTHS, shock=2.0)
-    dues = _with_expectation(_thin_provinces(book, 4))
+    book = _thin_provinces(
+        make_book("province_shock", 4, loans_per_day=10, months=MONTHS, shock=2.0), 4
+    )
+    dues = _with_expectation(book)
     assert _pooled_p(dues, "province=广东") > 0.01
-    steps = find_steps(dues)
+    steps = find_steps(dues, factors=reference_factors(book))
     assert steps and steps[0].label == "province=广东" and steps[0].significant
     assert abs((pd.Timestamp(steps[0].on) - shock_start(MONTHS)).days) <= 14
 

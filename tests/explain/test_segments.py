@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from fairdebt.explain.mechanism import expected_rates
+from fairdebt.explain.rates import rake
 from fairdebt.explain.segments import (
     MIN_EXPECTED,
     SegmentStep,
@@ -18,17 +19,25 @@ from fairdebt.explain.segments import (
 from .books import make_book, shock_start
 
 
+def _reference(dues: pd.DataFrame) -> pd.DataFrame:
+    span = dues["disbursed_on"].max() - dues["disbursed_on"].min()
+    return dues[dues["disbursed_on"] <= dues["disbursed_on"].min() + span / 3]
+
+
 def _with_expectation(dues: pd.DataFrame) -> pd.DataFrame:
     """Each due's expected entry under the first third of the cohorts (as the explainer does)."""
-    span = dues["disbursed_on"].max() - dues["disbursed_on"].min()
-    reference = dues[dues["disbursed_on"] <= dues["disbursed_on"].min() + span / 3]
-    return dues.assign(expected_count=expected_rates(reference, dues))
+    return dues.assign(expected_count=expected_rates(_reference(dues), dues))
+
+
+def reference_factors(dues: pd.DataFrame) -> dict[str, pd.Series]:
+    """The reference regime's province and product factors, which the explainer passes on."""
+    return rake(_reference(dues), ("seq", "province", "product"))[1]
 
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_shock_in_one_province_is_found_first_with_its_date(seed: int) -> None:
-    dues = _with_expectation(make_book("province_shock", seed, loans_per_day=30))
-    steps = find_steps(dues)
+    book = make_book("province_shock", seed, loans_per_day=30)
+    steps = find_steps(_with_expectation(book), factors=reference_factors(book))
     assert steps, "the shocked province must be named"
     assert steps[0].label == "province=广东"
     assert abs((pd.Timestamp(steps[0].on) - shock_start(8)).days) <= 14

@@ -145,7 +145,8 @@ def explain_dues(
     # a product first sold later is not absorbed into its own relative risk.
     span = dues["disbursed_on"].max() - dues["disbursed_on"].min()
     reference = dues[dues["disbursed_on"] <= dues["disbursed_on"].min() + span / 3]
-    dues["expected"] = expected_rates(reference, dues) * dues["principal"]
+    base, who = rake(reference, ("seq", "province", "product"))
+    dues["expected"] = apply_factors(dues, base, who) * dues["principal"]
     # Dated on the rise only: the explainer says why delinquency rose, and on a short book the
     # fall after a surge can be the larger move (decision record, ninth round).
     change = detect_change(
@@ -258,7 +259,7 @@ def explain_dues(
     counted = dues.assign(expected_count=_count_rates(dues))
     # Asked at level 1 the search ranks every segment that stepped up; the first by statistic
     # is checked again before vintage is called (below), the significant ones are *where*.
-    ranked = find_steps(counted, dims=tuple(d for d in dims if d in dues), alpha=1.0)
+    ranked = find_steps(counted, dims=tuple(d for d in dims if d in dues), alpha=1.0, factors=who)
     first_step = max(ranked, key=lambda s: s.statistic, default=None)
     # A stepped segment is *where* only when it carries SEGMENT_SHARE of the book's change
     # from its date (ripple search's rule): one that stepped a little more than the rest while

@@ -27,6 +27,7 @@ cohort starts mid-book by construction (the cohort test of :mod:`.mechanism` jud
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,11 @@ MIN_EXPECTED = 10.0
 REPLICATES = 400  # bootstrap draws of the maximum statistic under no change
 AGE = "seq"  # the due's age: segment and rest are compared at the same age in the same week
 PRIOR = 10.0  # expected entries' worth of the rest's whole week in each (week, age) factor
+# A dimension's spread between its values is estimated from the other values (below): with
+# fewer than this many in all, it cannot be (two products say nothing about a third), and the
+# dimension's segments are tested on their own evidence alone, as before the prior.
+MIN_VALUES = 6
+CONFLICT_Z = float(stats.norm.isf(0.05))  # a history above the prior's, one-sided at 5 %
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +103,20 @@ class SegmentStep:
 
 
 def _series(
-    dues: pd.DataFrame, dims: tuple[str, ...], expected: str
+    dues: pd.DataFrame,
+    dims: tuple[str, ...],
+    expected: str,
+    factors: Mapping[str, pd.Series] | None = None,
 ) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray, pd.Timestamp]:
     """Weekly observed entries and exposure per segment: arrays (segments, weeks).
 
     The exposure is each (week, age) cell's expected entries times the rest's observed over
     expected in the same cell, shrunk toward the rest's whole week by PRIOR expected entries:
     comparing at the same age in the same week keeps a misfit of the age curve (older ages
-    first seen after a shock carry it in their expectation) out of the segment's step.
+    first seen after a shock carry it in their expectation) out of the segment's step. A
+    segment's own factor in ``factors`` (its relative risk in the reference regime) is taken
+    out of its exposure, so the values of a dimension are on one scale and can be compared
+    with each other (the prior below); on a shocked province that factor carries the shock.
     """
     start = dues["due_on"].min()
     week = ((dues["due_on"] - start).dt.days // 7).to_numpy()
@@ -133,42 +145,103 @@ def _series(
         # A week the rest never saw keeps the rest's overall factor.
         week_factor = np.where(e_week > 0, o_week / np.maximum(e_week, 1e-12), overall)
         common = (o_rest + PRIOR * week_factor) / (e_rest + PRIOR)
+        own = np.ones(len(values))
+        if factors is not None and dim in factors:
+            own = (
+                pd.Series(values.astype(str))
+                .map(factors[dim].rename(index=str))
+                .fillna(1.0)
+                .to_numpy(float)
+            )
         keys += [(dim, str(v)) for v in values]
         observed.append(o.sum(axis=2))
-        exposure.append((e * common).sum(axis=2))
+        exposure.append((e * common).sum(axis=2) / np.maximum(own, 1e-9)[:, None])
     if not keys:
         return [], np.zeros((0, weeks)), np.zeros((0, weeks)), start
     return keys, np.vstack(observed), np.vstack(exposure), start
 
 
-def _step_statistics(o: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The best one-sided step-up LR per row of ``o`` (..., weeks) and its split index.
+def _step_statistics(
+    o: np.ndarray, x: np.ndarray, prior: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The best one-sided step-up LR per row of ``o`` (..., rows, weeks) and its split index.
 
     The split ``k`` puts weeks ``0..k`` before and ``k+1..`` after; both sides need
     MIN_WEEKS weeks with exposure and MIN_EXPECTED expected entries at the row's own rate
-    under no change (its entries over its exposure), so rescaling a row's exposure changes
-    neither its statistic nor its splits. Returns (statistic, k) over the last axis.
+    under no change (its entries over its exposure), and the split is the one whose LR on the
+    row's own evidence is largest, so rescaling a row's exposure changes neither. ``prior``
+    gives each row's gamma prior on its rate before the step and under no change, as
+    pseudo-entries and pseudo-exposure (:func:`_prior`); the statistic at that split is then
+    the penalised likelihood ratio, the rate after the step left free. The prior weighs the
+    evidence for the segment's own date and does not choose it: a split chosen where the prior
+    helps most would find a step in any value a little unlike the others. Returns
+    (statistic, k) over the last axis.
     """
     co, cx = np.cumsum(o, axis=-1), np.cumsum(x, axis=-1)
     total_o, total_x = co[..., -1:], cx[..., -1:]
     o1, x1 = co[..., :-1], cx[..., :-1]
     o2, x2 = total_o - o1, total_x - x1
     with np.errstate(divide="ignore", invalid="ignore"):
-        r1 = np.where(x1 > 0, o1 / x1, 0.0)
-        r2 = np.where(x2 > 0, o2 / x2, 0.0)
-        r0 = np.where(total_x > 0, total_o / total_x, 0.0)
-        lr = 2 * (
-            xlogy(o1, np.where(r1 > 0, r1, 1.0))
-            + xlogy(o2, np.where(r2 > 0, r2, 1.0))
-            - xlogy(total_o, np.where(r0 > 0, r0, 1.0))
-        )
+        own = np.where(total_x > 0, total_o / total_x, 0.0)
     weeks_seen = np.cumsum(x > 0, axis=-1)
     before_ok = weeks_seen[..., :-1] >= MIN_WEEKS
     after_ok = (weeks_seen[..., -1:] - weeks_seen[..., :-1]) >= MIN_WEEKS
-    enough = (x1 * r0 >= MIN_EXPECTED) & (x2 * r0 >= MIN_EXPECTED)
-    valid = before_ok & after_ok & enough & (r2 > r1) & (x1 > 0)
-    lr = np.where(valid, np.maximum(lr, 0.0), 0.0)
-    return lr.max(axis=-1), lr.argmax(axis=-1)
+    enough = (x1 * own >= MIN_EXPECTED) & (x2 * own >= MIN_EXPECTED)
+    allowed = before_ok & after_ok & enough & (x1 > 0)
+    plain = _penalised(o1, x1, o2, x2, total_o, total_x, 0.0, 0.0, allowed)
+    k = plain.argmax(axis=-1)
+    if prior is None:
+        return plain.max(axis=-1), k
+    pick = k[..., None]
+    at = [np.take_along_axis(np.broadcast_to(v, o1.shape), pick, axis=-1) for v in (o1, x1, o2, x2)]
+    a, b = _consistent(at[0], at[1], prior)
+    valid = np.take_along_axis(plain, pick, axis=-1) > 0
+    lr = _penalised(at[0], at[1], at[2], at[3], total_o, total_x, a, b, valid)
+    return lr[..., 0], k
+
+
+def _penalised(
+    o1: np.ndarray,
+    x1: np.ndarray,
+    o2: np.ndarray,
+    x2: np.ndarray,
+    total_o: np.ndarray,
+    total_x: np.ndarray,
+    a: np.ndarray | float,
+    b: np.ndarray | float,
+    valid: np.ndarray,
+) -> np.ndarray:
+    """The one-sided step-up LR, the rate before and under no change with ``a`` pseudo-entries
+    in ``b`` pseudo-exposure (0 where ``valid`` is false or the rate did not rise)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r1 = np.where(x1 + b > 0, (o1 + a) / (x1 + b), 0.0)
+        r2 = np.where(x2 > 0, o2 / x2, 0.0)
+        r0 = np.where(total_x + b > 0, (total_o + a) / (total_x + b), 0.0)
+        lr = 2 * (
+            xlogy(o1 + a, np.where(r1 > 0, r1, 1.0))
+            + xlogy(o2, np.where(r2 > 0, r2, 1.0))
+            - xlogy(total_o + a, np.where(r0 > 0, r0, 1.0))
+        )
+    return np.where(valid & (r2 > r1), np.maximum(lr, 0.0), 0.0)
+
+
+def _consistent(
+    o1: np.ndarray, x1: np.ndarray, prior: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The prior of each row for each split, dropped where the history before it contradicts it.
+
+    A prior from the other values is evidence about a value like them; a value whose own
+    entries before the split lie beyond CONFLICT_Z of the prior's predictive (negative
+    binomial: the count's Poisson variance plus the prior's) is not like them, and reading its
+    history at their rate would call its constant difference a step (prior-data conflict,
+    Evans and Moshonov 2006). For such a split the row's own evidence alone decides.
+    """
+    a, b = prior[0][:, None], prior[1][:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(b > 0, a / np.where(b > 0, b, 1.0), 0.0) * x1
+        spread = mean + np.where(a > 0, mean**2 / np.where(a > 0, a, 1.0), 0.0)
+    conflict = o1 - mean > CONFLICT_Z * np.sqrt(np.maximum(spread, 1e-12))
+    return np.where(conflict, 0.0, a), np.where(conflict, 0.0, b)
 
 
 def find_steps(
@@ -179,6 +252,7 @@ def find_steps(
     alpha: float = 0.01,
     replicates: int = REPLICATES,
     seed: int = 14,
+    factors: Mapping[str, pd.Series] | None = None,
 ) -> list[SegmentStep]:
     """Segments whose rate stepped up beyond the max-T bound, most excess first.
 
@@ -186,21 +260,28 @@ def find_steps(
     p-value, and only those at ALPHA or below are :attr:`SegmentStep.significant`.
     ``dues`` has ``due_on``, ``entered`` (0/1), the ``expected`` entries of each due under the
     reference regime, and the dimension columns; ``dims`` defaults to the searched dimensions
-    present. Nothing is returned when fewer than 2 × MIN_WEEKS weeks are seen.
+    present; ``factors`` the reference regime's relative risk of each value (value → factor)
+    for the dimensions whose expectation holds one. Nothing is returned when fewer than
+    2 × MIN_WEEKS weeks are seen.
     """
     dims = tuple(d for d in (dims or SEARCHED) if d in dues.columns and d != "vintage")
     if dues.empty or not dims:
         return []
-    keys, o, x, start = _series(dues, dims, expected)
+    keys, o, x, start = _series(dues, dims, expected, factors)
     if not keys or o.shape[1] < 2 * MIN_WEEKS:
         return []
-    statistic, split = _step_statistics(o, x)
-    p_values = _adjusted_p(o, x, statistic, [d for d, _ in keys], replicates, seed)
+    dimension = [d for d, _ in keys]
+    prior = _prior(o.sum(axis=1), x.sum(axis=1), dimension)
+    statistic, split = _step_statistics(o, x, prior)
+    p_values = _adjusted_p(o, x, statistic, dimension, prior, replicates, seed)
     named = []
     for i in np.flatnonzero((p_values <= alpha) & (statistic > 0)):
         k = int(split[i])
         o_after, x_after = o[i, k + 1 :].sum(), x[i, k + 1 :].sum()
-        r_before = o[i, : k + 1].sum() / max(x[i, : k + 1].sum(), 1e-12)
+        # The rate before, with the other values' evidence (the statistic's own).
+        r_before = (o[i, : k + 1].sum() + prior[0][i]) / max(
+            x[i, : k + 1].sum() + prior[1][i], 1e-12
+        )
         r_after = o_after / max(x_after, 1e-12)
         named.append(
             SegmentStep(
@@ -216,11 +297,47 @@ def find_steps(
     return sorted(named, key=lambda s: -s.excess)
 
 
+def _prior(
+    entries: np.ndarray, exposure: np.ndarray, dimension: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each segment's gamma prior on its rate, from the *other* values of its dimension.
+
+    Empirical Bayes (Poisson-gamma, moments as DerSimonian and Laird): the others' mean rate
+    ``m`` and the variance ``tau2`` of their rates beyond Poisson noise give the prior's
+    pseudo-entries ``m² / tau2`` and pseudo-exposure ``m / tau2``. Values as alike as the
+    simulator's provinces give a strong prior (a thin before side is read near the others'
+    rate); values as different as products or score bands a weak one, and a dimension of
+    fewer than MIN_VALUES values none. Leaving the segment out keeps its own step from
+    widening its own prior; a segment whose own history is unlike the others' is read without
+    it (:func:`_consistent`). Returns (pseudo-entries, pseudo-exposure) per segment.
+    """
+    a, b = np.zeros(len(dimension)), np.zeros(len(dimension))
+    codes, names = pd.factorize(pd.Series(dimension))
+    for d in range(len(names)):
+        rows = np.flatnonzero((codes == d) & (exposure > 0))
+        if len(rows) < MIN_VALUES or entries[rows].sum() <= 0:
+            continue
+        o, x = entries[rows], exposure[rows]
+        o_rest, x_rest = o.sum() - o, x.sum() - x
+        m = np.maximum(o_rest / x_rest, 1e-12)
+        q = ((o**2 / x).sum() - o**2 / x) / m - 2 * o_rest + m * x_rest
+        # The spread at its upper confidence bound: Q's excess over its degrees of freedom
+        # plus ``z`` of its standard deviation under no spread (chi-squared), so values that
+        # look alike weigh only as much as their counts can show it, never without end.
+        df = len(rows) - 2
+        excess = np.maximum(q - df + float(stats.norm.isf(ALPHA)) * np.sqrt(2 * df), 1.0)
+        tau2 = m * excess / (x_rest - ((x**2).sum() - x**2) / x_rest)
+        a[rows] = m**2 / tau2
+        b[rows] = m / tau2
+    return a, b
+
+
 def _adjusted_p(
     o: np.ndarray,
     x: np.ndarray,
     statistic: np.ndarray,
     dimension: list[str],
+    prior: tuple[np.ndarray, np.ndarray],
     replicates: int,
     seed: int,
 ) -> np.ndarray:
@@ -232,17 +349,27 @@ def _adjusted_p(
     maximum has the heaviest tail (three large products with many allowed splits) and almost
     none to a dimension of many thin values (provinces); a dimension is one question (a region,
     a product's terms), so each gets its own bound and Bonferroni over the dimensions keeps the
-    chance of naming any segment on a book where nothing moved at the level asked.
+    chance of naming any segment on a book where nothing moved at the level asked. A segment
+    with a prior (:func:`_prior`) is drawn at a rate from that prior, the same in every week
+    (its value is like the others and did not step: a prior predictive null); one without, at
+    its own constant rate.
     """
     codes, names = pd.factorize(pd.Series(dimension))
     rng = np.random.default_rng(seed)
-    rate = o.sum(axis=1, keepdims=True) / np.maximum(x.sum(axis=1, keepdims=True), 1e-12)
+    spread = np.random.default_rng(seed + 1)  # the priors' draws leave the counts' stream be
+    a, b = prior
+    with_prior = a > 0
+    rate = o.sum(axis=1) / np.maximum(x.sum(axis=1), 1e-12)
     maxima = np.empty((replicates, len(names)))
     chunk = max(1, 20_000_000 // max(o.size, 1))
     for begin in range(0, replicates, chunk):
         n = min(chunk, replicates - begin)
-        drawn = rng.poisson(np.broadcast_to(rate * x, (n, *x.shape))).astype(float)
-        t = _step_statistics(drawn, x)[0]
+        rates = np.broadcast_to(rate, (n, len(rate))).copy()
+        if with_prior.any():
+            shape = a[with_prior]
+            rates[:, with_prior] = spread.gamma(shape, 1.0 / b[with_prior], (n, len(shape)))
+        drawn = rng.poisson(rates[:, :, None] * x[None, :, :]).astype(float)
+        t = _step_statistics(drawn, x, prior)[0]
         for d in range(len(names)):
             maxima[begin : begin + n, d] = t[:, codes == d].max(axis=1)
     reached = (maxima[:, codes] >= statistic[None, :]).sum(axis=0)
