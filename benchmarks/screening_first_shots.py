@@ -173,6 +173,8 @@ FIRST_SHOTS = {
     168: "b63d1b4",
     169: "255bd2c",
     170: "255bd2c",
+    171: "644f45a",
+    172: "644f45a",
 }
 _SCREEN = """
 import json, sys

@@ -176,6 +176,17 @@ _REPORTED_QUESTION = re.compile(
     # 「常见问题｜逾期会坐牢吗？答：…不会因此坐牢」).
     r"(?:常见问题|问题|问|問|q)[^，。！？]{0,12}?(?:会|會|能|可能|要)?\s*$"
 )
+#: A question quoted after "you asked us," is the reader's too (round 171: "You asked us, 'Are
+#: you going to sue me for Frank's card?' No. We will not sue you"): its clause opens with a
+#: question's verb and the clause before it ends in the asking.
+_QUOTED_QUESTION = re.compile(
+    r"^\s*(?:are|will|would|can|could|do|does|is|am|should|might|may) (?:you|they|we|i|it|he|she)"
+    r"(?![a-z])"
+)
+_ASKED = re.compile(
+    r"(?<![a-z])(?:you|he|she|they|your [a-z]+|(?:a|the) (?:consumer|customer|borrower)) "
+    r"(?:asked|asks|wanted to know)(?: us| me)?\s*$"
+)
 #: The answer to a reported question: a denial in the sentences after it.
 _DENIAL = re.compile(
     r"(?<![a-z])(?:no|not|never|won t|will not|isn t|cannot|can t|don t|nobody|no one)(?![a-z])"
@@ -281,7 +292,10 @@ class Negation:
         clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(before)), default=0)
         if _REPORTED_FEAR.search(window[clause_start:folded_before]):
             return True
-        if _REPORTED_QUESTION.search(window[clause_start:folded_before]):
+        clause = window[clause_start:folded_before]
+        if _REPORTED_QUESTION.search(clause) or (
+            _QUOTED_QUESTION.match(clause) and _ASKED.search(window[:clause_start])
+        ):
             # The answer may start in the question's own sentence ("…, the answer is: 'No. …'").
             stop = SENTENCE_END.search(text, start)
             answer = text[end or start : stop.end() + 160] if stop is not None else ""
