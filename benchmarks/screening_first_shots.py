@@ -175,6 +175,8 @@ FIRST_SHOTS = {
     170: "255bd2c",
     171: "644f45a",
     172: "644f45a",
+    173: "33d53a8",
+    174: "33d53a8",
 }
 _SCREEN = """
 import json, sys

@@ -220,12 +220,16 @@ _SCAMMERS_ZH = re.compile(
     r"不法人員)"
     r"[^。！？!?\n]{0,24}?(?:冒充|假冒|伪装成?|偽裝成?|自称|自稱|冒用)|"
     # 「如您接到自称“残联协查”的来电，要求您…」 (round 168): a call one may receive, told to warn.
-    r"(?:如|若|如果|要是|一旦)(?:您|你)?(?:接到|收到|遇到|碰到)[^，。！？!?\n]{0,6}?(?:自称|自稱|冒充|假冒)"
+    r"(?:如|若|如果|要是|一旦)(?:您|你)?(?:接到|收到|遇到|碰到)[^，。！？!?\n]{0,6}?(?:自称|自稱|冒充|假冒)|"
+    # 「任何自称员工、要求转到私人卡上的，请立即拨打官方客服核实」 (round 174): whoever claims it.
+    r"(?:任何|凡是?)(?:人|个人|個人)?(?:自称|自稱|冒充|假冒)"
 )
 #: Where our own voice comes back in a Chinese scam's sentence: a new clause of ours, a
 #: contrast or a condition.
 _WRITER_ZH = re.compile(
     r"[，,]\s*(?:我司|本公司|我行|本行|我们|我們)|我(?![司行])|但|如果|否则|否則|不然|再不|的话|的話|要是|"
+    # A reminder of ours after the warning (「…都是诈骗，友情提醒：拒不还款属于违法犯罪」).
+    r"友情提醒|温馨提示|溫馨提示|特别提醒|特別提醒|"
     rf"就(?!{JIU_WORD})"
 )
 #: The writer speaking, or a contrast, after a scam's account. Whom the scam targets or claims

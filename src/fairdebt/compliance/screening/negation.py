@@ -141,7 +141,9 @@ _COORDINATING_OR = re.compile(
 #: threat. Only when reported (说, 提到, said, mentioned): a bare 「你担心…吧」 can taunt.
 _REPORTED_FEAR = re.compile(
     r"(?:(?:你|您)[^，。！？,.!?]{0,6}?(?:说|提到|刚才说|之前说|说过|告诉我|跟我说)|"
-    r"(?:注意到|了解到|得知|听说|知道|理解)(?:你|您)(?:此前|之前|一直|曾经|最近)?)"
+    # (「看到您视频里担心我们会联系您的亲友」, round 174: where it was said, after 看到.)
+    r"(?:注意到|了解到|得知|听说|知道|理解|看到)(?:你|您)(?:此前|之前|一直|曾经|最近|"
+    r"在?(?:视频|視頻|评论|評論|帖子|留言|私信|直播|笔记|筆記)(?:里|裡|中|区|區)?)?)"
     r"(?:你|您)?(?:很|比较|有点|一直|最)?(?:担心|害怕|怕|顾虑)[^，。！？,.!?]{0,10}$|"
     # The customer's own worry, reported with when or where it was told (round 160:
     # 「您在电话里担心我们会通知村委会」); a taunt has no such marker
@@ -168,7 +170,9 @@ _REPORTED_QUESTION = re.compile(
     r"(?<![a-z])(?:you|your (?:[a-z]+ ){0,2}?[a-z]+|he|she|they|(?:a|the|any|if a|if the) "
     r"(?:consumer|customer|borrower|debtor|caller)s?) (?:asked|asks|ask|wondered|wanted to know|"
     r"were asking|was asking)"
-    r"(?: us| me)? (?:whether|if)[^,.!?;]{0,48}$|(?:你|您)[^，。！？]{0,6}?(?:问|询问|問|詢問)"
+    # ("You asked on the phone whether we'd 'send bailiffs round'", round 173.)
+    r"(?: us| me)?(?: (?:on|in|over|during|by|at) (?:the |your |our |a )?[a-z]+)? (?:whether|if)"
+    r"[^,.!?;]{0,48}$|(?:你|您)[^，。！？]{0,6}?(?:问|询问|問|詢問)"
     # 「您问征信报告上显示“呆账”是不是就是进了黑名单——不是的」: the question word may come late.
     r"(?:我们|我們)?[^，。！？]{0,16}?(?:是否|会不会|會不會|能不能|是不是|有没有|有沒有)"
     r"[^，。！？]{0,16}$|"
@@ -189,7 +193,9 @@ _ASKED = re.compile(
 )
 #: The answer to a reported question: a denial in the sentences after it.
 _DENIAL = re.compile(
-    r"(?<![a-z])(?:no|not|never|won t|will not|isn t|cannot|can t|don t|nobody|no one)(?![a-z])"
+    # ("We can't discuss that here" declines to answer: the question stays open, round 174.)
+    r"(?<![a-z])(?:no|not|never|won t|will not|isn t|don t|nobody|no one|(?:cannot|can t)"
+    r"(?! (?:discuss|comment|talk|share|disclose|go into|say|confirm)))(?![a-z])"
     r"|不会|不能|没有|并非|不是|无需"
 )
 #: After a hit: a negated verb whose subject the hit is (a noun, maybe joined to another).

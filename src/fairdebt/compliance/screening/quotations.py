@@ -208,7 +208,9 @@ _WRONG = (
     r"不允许|不允許|严格禁止|嚴格禁止|明令禁止|错误的?说法|錯誤的?說法|说法[^，。！？]{0,4}错误|"
     r"說法[^，。！？]{0,4}錯誤|是错误的|是錯誤的|对不起|對不起|"
     # "do not uphold it" rejects the complaint: no verdict on what the agent said.
-    r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|(?<!not )(?<!n't )(?<!n’t )"
+    # ("called her a 'deadbeat'. That is never acceptable", round 174.)
+    r"说错|說錯|(?<![A-Za-z])(?i:unacceptable|not acceptable|never acceptable|"
+    r"(?<!not )(?<!n't )(?<!n’t )"
     r"uph[oe]ld\w*|apolog\w*|"
     r"(?:i[’']m|i am|we[’']re|we are) (?:so |very |truly |really |deeply )?sorry|"
     r"should(?: not| never|n't|n’t) have|"
