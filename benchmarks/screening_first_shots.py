@@ -177,6 +177,8 @@ FIRST_SHOTS = {
     172: "644f45a",
     173: "33d53a8",
     174: "33d53a8",
+    175: "63f925c",
+    176: "63f925c",
 }
 _SCREEN = """
 import json, sys
