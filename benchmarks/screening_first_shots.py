@@ -179,6 +179,8 @@ FIRST_SHOTS = {
     174: "33d53a8",
     175: "63f925c",
     176: "63f925c",
+    177: "1135ebf",
+    178: "1135ebf",
 }
 _SCREEN = """
 import json, sys
