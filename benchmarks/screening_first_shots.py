@@ -181,6 +181,8 @@ FIRST_SHOTS = {
     176: "63f925c",
     177: "1135ebf",
     178: "1135ebf",
+    179: "c415c69",
+    180: "c415c69",
 }
 _SCREEN = """
 import json, sys

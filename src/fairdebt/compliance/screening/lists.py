@@ -108,6 +108,8 @@ _CONDUCT_VERB = re.compile(
     r"\s*(?:ever\s+)?(?:say|tell|suggest|mention|imply|claim|threaten|use|promise|recommend|"
     r"offer|ask|call|contact|text|email|message|visit|post|share|discuss|publish|send|refer|"
     r"describe|encourage|push|pressure|advise|"
+    # ("never bring up ICE, deportation, or a consumer's visa on a collection call", round 179.)
+    r"bring up|raise|reference|cite|invoke|talk about|"
     # What a customer is told not to do for our sake: "Please don't take out a payday loan or
     # borrow from friends to pay us".
     r"take out|borrow|turn to|apply for|transfer|wire|give|pay)(?![a-z])"

@@ -177,7 +177,9 @@ _SCAMMERS_RE = re.compile(
     r"pretending|posing|contacting|texting|messaging))"
     # "watch out for a man approaching people … who says he's a 'Heartland collector'", "reports
     # of a man at Hawes market … saying he collects 'for the credit union'" (round 121).
-    r"|(?<![A-Za-z])(?i:(?:watch out|look out|beware|be aware|be on the lookout)(?: for)? "
+    # ("Be wary of anyone claiming to be from the Home Office or a court", round 179.)
+    r"|(?<![A-Za-z])(?i:(?:watch out|look out|beware|be aware|be on the lookout|be wary|"
+    r"be careful|be cautious)(?: for| of)? "
     r"(?:a man|a woman|a person|someone|people|anyone|men|callers|strangers)|reports of "
     r"(?:a man|a woman|a person|men|strangers)(?: [a-z]+){0,6}? (?:saying|claiming|pretending|"
     r"posing|asking|calling|approaching))(?![A-Za-z])"

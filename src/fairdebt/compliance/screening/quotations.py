@@ -270,6 +270,8 @@ _STAFF_SAID_RE = re.compile(
     r"(?:[’']s (?:message|text|email|letter|call|note))?(?: [a-z0-9]+){0,8}? "
     r"(?:said|told you|told (?:the )?(?:customer|consumer|borrower|debtor|client)|wrote|texted|"
     r"stated|claimed|mentioned|"
+    # ("Our agent wrongly suggested that your employer would be told", round 179.)
+    r"suggested|implied|threatened|warned you|"
     r"called you|called him|called her|swore at you|referred to you as|"
     # "Our adviser was wrong to say we would contact your employer"
     r"(?:was|were) (?:wrong|incorrect|mistaken) to (?:say|tell you|suggest|claim|imply|state)"
