@@ -183,6 +183,8 @@ FIRST_SHOTS = {
     178: "1135ebf",
     179: "c415c69",
     180: "c415c69",
+    181: "2a847f5",
+    182: "2a847f5",
 }
 _SCREEN = """
 import json, sys

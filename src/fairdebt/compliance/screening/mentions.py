@@ -224,7 +224,10 @@ _SCAMMERS_ZH = re.compile(
     # 「如您接到自称“残联协查”的来电，要求您…」 (round 168): a call one may receive, told to warn.
     r"(?:如|若|如果|要是|一旦)(?:您|你)?(?:接到|收到|遇到|碰到)[^，。！？!?\n]{0,6}?(?:自称|自稱|冒充|假冒)|"
     # 「任何自称员工、要求转到私人卡上的，请立即拨打官方客服核实」 (round 174): whoever claims it.
-    r"(?:任何|凡是?)(?:人|个人|個人)?(?:自称|自稱|冒充|假冒)"
+    r"(?:任何|凡是?)(?:人|个人|個人)?(?:自称|自稱|冒充|假冒)|"
+    # 「您反映接到自称我司催收员的私人号码来电」 (round 182): the call the customer reports.
+    r"(?:您|你)(?:反映|投诉|投訴|说|說|称|稱|提到)(?:[^，。！？!?\n]{0,4}?)(?:接到|收到|遇到|碰到)"
+    r"[^，。！？!?\n]{0,6}?(?:自称|自稱|冒充|假冒)"
 )
 #: Where our own voice comes back in a Chinese scam's sentence: a new clause of ours, a
 #: contrast or a condition.

@@ -48,6 +48,8 @@ _ROLE = re.compile(
     r"colleague|team member)s?(?![a-z]))",
     re.IGNORECASE,
 )
+#: Between a speaker's role and a quotation: the label's colon only.
+_LABEL = re.compile(r"\s*[:：]\s*")
 #: Right before a quotation: the answer we give or teach ("If a consumer asks whether they can go
 #: to jail, the answer is: 'No. This is a civil matter.'", 「正确话术：“…”」): our words, read.
 _OUR_ANSWER = re.compile(
@@ -377,7 +379,15 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             continue
         # The customer named speaks only if someone speaks: in 「借款人身故的账户要额外收取“身故结清
         # 手续费”」 the borrower is whose account it is, and the quoted fee is ours.
-        if condemned or (role.group("debtor") and _SAID.search(outside, role.end(), start)):
+        if condemned or (
+            role.group("debtor")
+            and (
+                _SAID.search(outside, role.end(), start)
+                # A transcript's label: "Customer: 'are you going to have me arrested??'"
+                # (round 181).
+                or _LABEL.fullmatch(outside, role.end(), start)
+            )
+        ):
             spans.append((start, end))
     return spans
 
