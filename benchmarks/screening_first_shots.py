@@ -185,6 +185,8 @@ FIRST_SHOTS = {
     180: "c415c69",
     181: "2a847f5",
     182: "2a847f5",
+    183: "49191bd",
+    184: "49191bd",
 }
 _SCREEN = """
 import json, sys

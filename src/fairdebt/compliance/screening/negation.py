@@ -140,7 +140,11 @@ _COORDINATING_OR = re.compile(
 #: 你爸妈，这个你放心」, "you mentioned you're worried we'd call your mum"): their fear, not our
 #: threat. Only when reported (说, 提到, said, mentioned): a bare 「你担心…吧」 can taunt.
 _REPORTED_FEAR = re.compile(
-    r"(?:(?:你|您)[^，。！？,.!?]{0,6}?(?:说|提到|刚才说|之前说|说过|告诉我|跟我说)|"
+    # The topic of the customer's worry (「关于您担心的考编政审问题：…」, round 183).
+    r"关于(?:你|您)(?:所|一直|比较)?(?:担心|担忧|顾虑|害怕)的[^，。！？,.!?]{0,10}$|"
+    r"(?:(?:你|您)[^，。！？,.!?]{0,6}?(?:说|提到|刚才说|之前说|说过|告诉我|跟我说)"
+    # (「您提到在机关工作、担心影响政审」: what they told comes first, round 183.)
+    r"(?:[^，。！？,.!?]{1,8}?[、\s])?|"
     # (「看到您视频里担心我们会联系您的亲友」, round 174: where it was said, after 看到.)
     r"(?:注意到|了解到|得知|听说|知道|理解|看到)(?:你|您)(?:此前|之前|一直|曾经|最近|"
     r"在?(?:视频|視頻|评论|評論|帖子|留言|私信|直播|笔记|筆記)(?:里|裡|中|区|區)?)?)"
@@ -190,6 +194,18 @@ _QUOTED_QUESTION = re.compile(
 _ASKED = re.compile(
     r"(?<![a-z])(?:you|he|she|they|your [a-z]+|(?:a|the) (?:consumer|customer|borrower)) "
     r"(?:asked|asks|wanted to know)(?: us| me)?\s*$"
+)
+#: An act named as the subject of a verdict on it: "Threatening jail is illegal under the
+#: FDCPA" (round 184, "Threatenin jail"): the hit is what the act would say, condemned.
+_CONDEMNED_ACT = re.compile(
+    r"(?<![a-z])(?:threaten(?:ing|in)?|mention(?:ing|in)?|suggest(?:ing|in)?|imply(?:ing|in)?)"
+    r"(?: (?:people|folks|customers?|consumers?|borrowers?|debtors?|anyone|someone|them|him|her)"
+    r" with)?(?: (?:a|an|the))?(?: [a-z]+(?: or| and|,)){0,3}\s*$"
+)
+_CONDEMNED_AFTER = re.compile(
+    r"(?:(?: or| and|,) [a-z ,]{1,40}?)?\s+(?:is|are|was|would be) "
+    r"(?:strictly |completely |always )?(?:illegal|unlawful|prohibited|banned|forbidden|"
+    r"not allowed|never allowed|against the law|a (?:violation|breach)|not permitted)(?![a-z])"
 )
 #: The answer to a reported question: a denial in the sentences after it.
 _DENIAL = re.compile(
@@ -282,6 +298,12 @@ class Negation:
             return True
         if end is not None and _REVIVED.match(fold_chars(text[end : end + 64]).replace("'", " ")):
             return False
+        if (
+            end is not None
+            and _CONDEMNED_ACT.search(fold_chars(text[max(0, start - 48) : start]).lower())
+            and _CONDEMNED_AFTER.match(fold_chars(text[end : end + 64]).lower())
+        ):
+            return True
         # Emoji, joiners and variation selectors are dropped first: 「不🙂会🙂告🙂诉」 is negated.
         before = _without_symbols(text[max(0, start - 3 * _WINDOW) : start])[-_WINDOW:]
         # A cue may run into the hit: in 「不会起诉」 the threat pattern starts at 会.
