@@ -8,15 +8,19 @@ expected on the *rest* of the book along that dimension, so a move the whole por
 shock) is. For each segment and each split week the one-sided likelihood-ratio statistic of a
 step up in the rate (two Poisson rates, before and after, against one) is computed from
 cumulative sums; the segment's statistic is its maximum over the split weeks, and the split is
-its change date.
+its change date. A value's thin history is read with the evidence of the values like it: an
+empirical-Bayes gamma prior from the other values of its dimension (their rate, and their spread
+beyond Poisson noise at its upper bound) weighs the rate before the step at the split the
+value's own evidence chose, unless the value's history lies above it (a value unlike the others).
 
 Searching over many segments and dates makes a large maximum likely by chance. The bound is the
 distribution of the *maximum statistic over every value and every split of the segment's
 dimension* under no change (max-T, Westfall and Young, one per dimension): a parametric
-bootstrap draws every segment's weekly counts from Poisson with its own constant rate times its
-exposure, with a generator keyed by ``seed``; a segment's p is the share of draws whose maximum
-in its dimension reaches its statistic (counting itself), times the number of dimensions
-searched (Bonferroni), and it is named only when that adjusted p-value is at most ``alpha``.
+bootstrap draws every segment's weekly counts from Poisson with a constant rate times its
+exposure (its own rate, or one drawn from its prior), with generators keyed by ``seed``; a
+segment's p is the share of draws whose maximum in its dimension reaches its statistic
+(counting itself), times the number of dimensions searched (Bonferroni), and it is named only
+when that adjusted p-value is at most ``alpha``.
 That controls the chance of naming any segment on a book where nothing moved at ``alpha``,
 whatever the number of provinces or weeks, and gives each dimension its share of the level
 whatever the tails of the others' null maxima. Named segments are ordered by their excess entries
