@@ -187,6 +187,8 @@ FIRST_SHOTS = {
     182: "2a847f5",
     183: "49191bd",
     184: "49191bd",
+    185: "e0eafd7",
+    186: "e0eafd7",
 }
 _SCREEN = """
 import json, sys

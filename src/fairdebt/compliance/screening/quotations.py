@@ -44,8 +44,11 @@ _ROLE = re.compile(
     r"网友|群友|投诉人|投訴人|当事人|當事人|来电人|來電人|(?<![a-z])(?:customer|cust|consumer|"
     r"debtor|borrower|caller|member|user|commenter|complainant)s?(?![a-z]))"
     r"|(?P<staff>坐席|催员|催收员|催收員|员工|員工|工号|工號|业务员|業務員|人员|人員|同事|"
+    # What our letters and templates said is ours too (round 185: 「抽检纸质催收函…一份写了“…”」,
+    # "FD-07 still says '…'" in a template audit).
+    r"催收函|函件|信函|模板|话术|話術|"
     r"(?<![a-z])(?:agent|rep|representative|collector|staff|employee|advisor|adviser|operator|"
-    r"colleague|team member)s?(?![a-z]))",
+    r"colleague|team member|template|letter|script)s?(?![a-z]))",
     re.IGNORECASE,
 )
 #: Between a speaker's role and a quotation: the label's colon only.
@@ -93,6 +96,8 @@ _CONDEMNED = (
     r"automatic fails?|auto-?fails?|(?:is|are) a fail(?:ure)?(?: on)?|"
     # "Words like 'scrounger', 'deadbeat' … must never be used" (round 152).
     r"(?:must|should|may) (?:never|not) be (?:used|said|written)|"
+    # "FD-07 still says 'bailiffs will be sent' … Withdraw it today" (round 185).
+    r"withdraw (?:it|this|them|the (?:template|letter|script|wording))|"
     # 'That is a threat under §806(1)' (round 153): named a breach of a rule.
     r"(?:is|was|counts as|amounts to) (?:a |an )?(?:threat|breach|violation|harassment)\w* under|"
     r"(?:graded|marked|scored|rated) (?:as )?(?:a )?fail(?:ed|ure)?)(?![A-Za-z])"
