@@ -189,6 +189,8 @@ FIRST_SHOTS = {
     184: "49191bd",
     185: "e0eafd7",
     186: "e0eafd7",
+    187: "be6ee7c",
+    188: "be6ee7c",
 }
 _SCREEN = """
 import json, sys
