@@ -197,10 +197,12 @@ def _step_statistics(
     if prior is None:
         return plain.max(axis=-1), k
     pick = k[..., None]
-    at = [np.take_along_axis(np.broadcast_to(v, o1.shape), pick, axis=-1) for v in (o1, x1, o2, x2)]
-    a, b = _consistent(at[0], at[1], prior)
+    o1k, x1k, o2k, x2k = (
+        np.take_along_axis(np.broadcast_to(v, o1.shape), pick, axis=-1) for v in (o1, x1, o2, x2)
+    )
+    a, b = _consistent(o1k, x1k, prior)
     valid = np.take_along_axis(plain, pick, axis=-1) > 0
-    lr = _penalised(at[0], at[1], at[2], at[3], total_o, total_x, a, b, valid)
+    lr = _penalised(o1k, x1k, o2k, x2k, total_o, total_x, a, b, valid)
     return lr[..., 0], k
 
 
