@@ -191,6 +191,8 @@ FIRST_SHOTS = {
     186: "e0eafd7",
     187: "be6ee7c",
     188: "be6ee7c",
+    189: "ae59965",
+    190: "ae59965",
 }
 _SCREEN = """
 import json, sys
