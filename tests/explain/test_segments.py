@@ -72,6 +72,22 @@ def test_the_search_is_reproducible_for_a_given_seed() -> None:
     assert find_steps(dues, seed=7) == find_steps(dues, seed=7)
 
 
+def test_a_dimensions_bound_does_not_move_with_the_other_dimensions_searched() -> None:
+    """Each dimension draws its null from its own generators: a product's p-value is the same
+    whether or not twenty provinces are searched beside it, but for the Bonferroni factor."""
+    book = make_book("province_shock", 4, loans_per_day=8, shock=2.0, provinces=20)
+    dues, who = _with_expectation(book), reference_factors(book)
+    both = find_steps(dues, dims=("province", "product"), alpha=1.0, factors=who)
+    alone = {
+        s.label: s.p_value for s in find_steps(dues, dims=("product",), alpha=1.0, factors=who)
+    }
+    products = {s.label: s.p_value for s in both if s.dimension == "product"}
+    assert len(products) == 3 and products.keys() == alone.keys()
+    assert any(0.05 < p < 0.5 for p in alone.values())
+    for label, p in alone.items():
+        assert products[label] == pytest.approx(min(1.0, 2 * p))
+
+
 def test_a_lone_shocked_province_carries_most_of_the_books_change() -> None:
     dues = _with_expectation(make_book("province_shock", 1, loans_per_day=30))
     step = find_steps(dues)[0]

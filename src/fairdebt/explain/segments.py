@@ -14,23 +14,23 @@ beyond Poisson noise at its upper bound) weighs the rate before the step at the 
 value's own evidence chose, unless the value's history lies above it (a value unlike the others).
 
 Searching over many segments and dates makes a large maximum likely by chance. The bound is the
-distribution of the *maximum statistic over every value and every split of the segment's
-dimension* under no change (max-T, Westfall and Young, one per dimension): a parametric
-bootstrap draws every segment's weekly counts from Poisson with a constant rate times its
-exposure (its own rate, or one drawn from its prior), with generators keyed by ``seed``; a
-segment's p is the share of draws whose maximum in its dimension reaches its statistic
-(counting itself), times the number of dimensions searched (Bonferroni), and it is named only
-when that adjusted p-value is at most ``alpha``.
-That controls the chance of naming any segment on a book where nothing moved at ``alpha``,
-whatever the number of provinces or weeks, and gives each dimension its share of the level
-whatever the tails of the others' null maxima. Named segments are ordered by their excess entries
-after the step over the rate before it (explanatory power). Vintages are not searched: a
+distribution of the *maximum statistic over every value and every split of the segment's dimension*
+under no change (max-T, Westfall and Young, one per dimension): a parametric bootstrap draws every
+segment's weekly counts from Poisson with a constant rate times its exposure (its own rate, or one
+drawn from its prior), from generators keyed by ``seed`` and the dimension's name; a segment's p is
+the share of draws whose maximum in its dimension reaches its statistic (counting itself), times the
+number of dimensions searched (Bonferroni), and it is named only when that adjusted p-value is at
+most ``alpha``. That controls the chance of naming any segment on a book where nothing moved at
+``alpha``, whatever the number of provinces or weeks, and gives each dimension its share of the
+level whatever the tails of the others' null maxima. Named segments are ordered by their excess
+entries after the step over the rate before it (explanatory power). Vintages are not searched: a
 cohort starts mid-book by construction (the cohort test of :mod:`.mechanism` judges them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -349,24 +349,55 @@ def _adjusted_p(
 ) -> np.ndarray:
     """Each segment's p against its own dimension's max-T bound, times the dimensions searched.
 
-    Under no change each segment's counts are drawn at its own constant rate times its
-    exposure (keyed generator); in each draw the maximum statistic over every value and split
-    is taken *per dimension*. A pooled maximum would give the level to the dimension whose null
-    maximum has the heaviest tail (three large products with many allowed splits) and almost
-    none to a dimension of many thin values (provinces); a dimension is one question (a region,
-    a product's terms), so each gets its own bound and Bonferroni over the dimensions keeps the
-    chance of naming any segment on a book where nothing moved at the level asked. A segment
-    with a prior (:func:`_prior`) is drawn at a rate from that prior, the same in every week
-    (its value is like the others and did not step: a prior predictive null); one without, at
-    its own constant rate.
+    Under no change each segment's counts are drawn at its own constant rate times its exposure,
+    each dimension from its own generators (:func:`_null_maxima`); in each draw the maximum
+    statistic over every value and split is taken *per dimension*. A pooled maximum would give the
+    level to the dimension whose null maximum has the heaviest tail (three large products with many
+    allowed splits) and almost none to a dimension of many thin values (provinces); a dimension is
+    one question (a region, a product's terms), so each gets its own bound and Bonferroni over the
+    dimensions keeps the chance of naming any segment on a book where nothing moved at the level
+    asked. A segment with a prior (:func:`_prior`) is drawn at a rate from that prior, the same in
+    every week (its value is like the others and did not step: a prior predictive null); one
+    without, at its own constant rate.
     """
     codes, names = pd.factorize(pd.Series(dimension))
-    rng = np.random.default_rng(seed)
-    spread = np.random.default_rng(seed + 1)  # the priors' draws leave the counts' stream be
     a, b = prior
-    with_prior = a > 0
     rate = o.sum(axis=1) / np.maximum(x.sum(axis=1), 1e-12)
     maxima = np.empty((replicates, len(names)))
+    for d, name in enumerate(names):
+        rows = codes == d
+        maxima[:, d] = _null_maxima(
+            o[rows], x[rows], rate[rows], (a[rows], b[rows]), replicates, [seed, _key(name)]
+        )
+    reached = (maxima[:, codes] >= statistic[None, :]).sum(axis=0)
+    p_values: np.ndarray = np.minimum(1.0, len(names) * (1 + reached) / (1 + replicates))
+    return p_values
+
+
+def _key(name: str) -> int:
+    """A dimension's stable key for its generators (the same in every process and run)."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+def _null_maxima(
+    o: np.ndarray,
+    x: np.ndarray,
+    rate: np.ndarray,
+    prior: tuple[np.ndarray, np.ndarray],
+    replicates: int,
+    key: list[int],
+) -> np.ndarray:
+    """One dimension's maximum statistic in each draw under no change (see :func:`_adjusted_p`).
+
+    The dimension draws from its own generators, keyed by ``seed`` and its name, so its bound
+    depends on its own values only: another dimension's values, or their priors, never move it
+    by a draw.
+    """
+    rng = np.random.default_rng(key)
+    spread = np.random.default_rng([*key, 1])  # the priors' draws leave the counts' stream be
+    a, b = prior
+    with_prior = a > 0
+    maxima = np.empty(replicates)
     chunk = max(1, 20_000_000 // max(o.size, 1))
     for begin in range(0, replicates, chunk):
         n = min(chunk, replicates - begin)
@@ -375,12 +406,8 @@ def _adjusted_p(
             shape = a[with_prior]
             rates[:, with_prior] = spread.gamma(shape, 1.0 / b[with_prior], (n, len(shape)))
         drawn = rng.poisson(rates[:, :, None] * x[None, :, :]).astype(float)
-        t = _step_statistics(drawn, x, prior)[0]
-        for d in range(len(names)):
-            maxima[begin : begin + n, d] = t[:, codes == d].max(axis=1)
-    reached = (maxima[:, codes] >= statistic[None, :]).sum(axis=0)
-    p_values: np.ndarray = np.minimum(1.0, len(names) * (1 + reached) / (1 + replicates))
-    return p_values
+        maxima[begin : begin + n] = _step_statistics(drawn, x, prior)[0].max(axis=1)
+    return maxima
 
 
 def share_of_change(
