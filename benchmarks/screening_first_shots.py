@@ -193,6 +193,8 @@ FIRST_SHOTS = {
     188: "be6ee7c",
     189: "ae59965",
     190: "ae59965",
+    191: "918f251",
+    192: "918f251",
 }
 _SCREEN = """
 import json, sys
