@@ -312,6 +312,9 @@ class Matcher:
             # no 艳照 (round 148).
             and not CLAUSE_BREAK.search(folded.original, a, b)
             and not _is_other_word(folded.original, a, b, surface)
+            # A two-character sound ending on a conjunction is a name and its 与 (「请转告您爱人
+            # 王建与我们联系」, round 194: jian yu), the allowed script's own words, not 监狱.
+            and not (len(phrase) <= 2 and surface[-1] in _CONJUNCTIONS)
         ):
             yield Hit(a, b, entry, weak=len(phrase) <= 2)
 
@@ -335,6 +338,7 @@ class Matcher:
 
 
 _TRUTH = Entry("")
+_CONJUNCTIONS = frozenset("与和跟同及或")
 
 
 def _formula_spans(
