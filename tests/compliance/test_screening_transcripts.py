@@ -94,6 +94,38 @@ def test_the_debtors_words_in_a_pasted_call_are_not_the_collectors() -> None:
     assert verdict(screen(threat, {}, "cn")) == "block"
 
 
+def test_a_call_with_time_stamps_before_its_labels_is_read_turn_by_turn() -> None:
+    text = (
+        "[00:00:02] 坐席：您好，我是XX消费金融的工作人员。\n"
+        "[00:00:09] 客户：傻逼吧你们，再打老子报警！\n"
+        "[00:00:15] 坐席：理解您的心情，我们可以帮您申请分期。"
+    )
+    assert screen(text, {}, "cn") == []
+    logged = "2025-06-02 10:21 客户：你们这帮骗子\n2025-06-02 10:22 坐席：你这个老赖，赶紧还钱"
+    assert verdict(screen(logged, {}, "cn")) == "block"
+    turns = parse_transcript("[00:01:05] Customer: you fucking vultures\n[00:01:10] Agent: Noted.")
+    assert [t.speaker for t in turns] == ["debtor", "collector"]
+    assert screen_transcript(turns, pack="us") == []
+
+
+def test_a_role_with_a_dash_and_a_name_is_a_speakers_label() -> None:
+    text = "客户：有人让我交加急费，是你们的人吗？\n在线客服-小周：不是的，我司不会收取任何加急费。"
+    assert screen(text, {}, "cn") == []
+    assert [t.speaker for t in parse_transcript("客服-小周：您好\n客户：你好")] == [
+        "collector",
+        "debtor",
+    ]
+
+
+def test_whoever_picked_up_the_call_is_not_the_collector() -> None:
+    text = (
+        "Agent: Hi, I'm trying to reach Brian Kowalski.\n"
+        "Recipient: This is his neighbor. Does he owe you money?\n"
+        "Agent: I'm just confirming contact information. Thanks for your time."
+    )
+    assert screen(text, {"recipient": "contact"}, "us") == []
+
+
 def test_a_text_that_only_starts_with_a_label_is_not_a_call() -> None:
     assert collector_spans("Agent: Hi, may I speak with Tom? This is Alicia.") is None
     assert collector_spans("Note: pay by Friday.\nCustomer: ok") is None

@@ -135,6 +135,10 @@ _LABELS = {
     "對方": "other",
     "接聽人": "other",
     "caller": "other",
+    # Whoever picked up a call to a number on file (round 195: "Recipient: This is his neighbor").
+    "recipient": "other",
+    "call recipient": "other",
+    "called party": "other",
     # An interpreter on the line (round 143) relays both sides ("She says you are all liars"): not
     # screened; the collector's own turn is, in the collector's language.
     "interpreter": "other",
@@ -194,11 +198,18 @@ _INLINE_LABEL = re.compile(
     + r")|(?:^|(?<=\n))[ \t]*(?P<person>"
     + "|".join(sorted(map(re.escape, _PEOPLE), key=len, reverse=True))
     # "Agent (Lena):", 「坐席（小王）：」: a name or an id after the role.
-    # ("Customer (through Mandarin interpreter):", round 143.)
-    + r"))(?:[ \t]*[(（][^)）\n:：]{1,40}[)）])?[ \t]*[:：][ \t]*",
+    # ("Customer (through Mandarin interpreter):", round 143; 「在线客服-小周：」, round 195.)
+    + r"))(?:[ \t]*[(（][^)）\n:：]{1,40}[)）]|[ \t]*[-－—·・][ \t]*[^\s:：()（）]{1,12})?"
+    + r"[ \t]*[:：][ \t]*",
     re.IGNORECASE,
 )
-_NAME_AFTER_ROLE = re.compile(r"\s*[(（][^)）]*[)）]$")
+_NAME_AFTER_ROLE = re.compile(r"\s*(?:[(（][^)）]*[)）]|[-－—·・]\s*\S{1,12})$")
+#: A turn's time stamp before its label ("[00:01:12] Agent:", 「2025-06-02 10:21 客户：」, round
+#: 195): when the call was, not who spoke, and no reason to read the call as plain text.
+_STAMP = re.compile(
+    r"\s*[\[(（【]?\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]*)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+    r"(?:[.,]\d+)?\s*[\])）】]?\s*"
+)
 #: A title line above a call ("Chat transcript", 「通话记录」): not a turn, and no reason to read
 #: the call as plain text.
 _TITLE = re.compile(
@@ -260,7 +271,8 @@ def parse_transcript(text: str) -> list[Turn]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        match = _LINE.match(line)
+        stamp = _STAMP.match(line)
+        match = _LINE.match(line[stamp.end() :] if stamp else line)
         label = match.group(1).strip().lower() if match else None
         if label is not None:
             label = _NAME_AFTER_ROLE.sub("", label)
@@ -312,9 +324,10 @@ def call_recipient(text: str) -> str | None:
 def _call_turns(text: str) -> list[tuple[str, str, int, int]] | None:
     """A labelled call's turns (label, speaker, start, end), when ``text`` is one; else None."""
     # Full-width labels (「Ａｇｅｎｔ：」) are read as their plain letters, one character for one.
-    marks = list(_INLINE_LABEL.finditer(text.translate(FULL_WIDTH)))
-    head = text[: marks[0].start()] if marks else ""
-    if len(marks) < 2 or (head.strip() and not _TITLE.fullmatch(head)):
+    plain = text.translate(FULL_WIDTH)
+    marks = list(_INLINE_LABEL.finditer(plain))
+    head = plain[: marks[0].start()] if marks else ""
+    if len(marks) < 2 or (head.strip() and not (_TITLE.fullmatch(head) or _STAMP.fullmatch(head))):
         return None
     turns = []
     for m, nxt in zip(marks, [*marks[1:], None], strict=True):
