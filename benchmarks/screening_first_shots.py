@@ -199,6 +199,8 @@ FIRST_SHOTS = {
     194: "d48d517",
     195: "11e6b28",
     196: "11e6b28",
+    197: "68aaed1",
+    198: "68aaed1",
 }
 _SCREEN = """
 import json, sys
