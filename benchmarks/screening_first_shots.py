@@ -201,6 +201,8 @@ FIRST_SHOTS = {
     196: "11e6b28",
     197: "68aaed1",
     198: "68aaed1",
+    199: "f1a359d",
+    200: "f1a359d",
 }
 _SCREEN = """
 import json, sys
