@@ -203,6 +203,8 @@ FIRST_SHOTS = {
     198: "68aaed1",
     199: "f1a359d",
     200: "f1a359d",
+    201: "1e30638",
+    202: "1e30638",
 }
 _SCREEN = """
 import json, sys
