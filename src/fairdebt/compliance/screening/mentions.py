@@ -208,6 +208,9 @@ _SCAMMERS_RE = re.compile(
     # ("some customers have had texts claiming to be from "HMCTS"", round 164.)
     r"|(?<![A-Za-z])(?i:(?:had|received|got|getting|receiving) (?:calls|messages|texts|emails|"
     r"letters|voicemails) (?:claiming|pretending|purporting))(?![A-Za-z])"
+    # "Some consumers tell us they've received calls threatening arrest" (round 204).
+    r"|(?<![A-Za-z])(?i:(?:had|received|got) (?:calls|messages|texts|emails|letters|voicemails) "
+    r"threatening)(?![A-Za-z])"
     rf"|(?<![A-Za-z])(?i:(?:reported|received|had|getting|got) (?:calls|messages|texts|emails) "
     rf"from (?:people|someone|callers|individuals|scammers|fraudsters|{_FAKE}) (?:claiming|"
     r"pretending|posing|saying))"
@@ -229,7 +232,9 @@ _SCAMMERS_ZH = re.compile(
     r"(?:谁|誰)(?:让|讓|叫|要|要求)(?:你|您)[^。！？!?\n]{0,20}?(?:都|就|一律)?"
     r"(?:别信|別信|不要信|不要相信|是骗子|是騙子|是诈骗|是詐騙)|"
     # 「您反映接到自称我司催收员的私人号码来电」 (round 182): the call the customer reports.
-    r"(?:您|你)(?:反映|投诉|投訴|说|說|称|稱|提到)(?:[^，。！？!?\n]{0,4}?)(?:接到|收到|遇到|碰到)"
+    # (「近期有客户反映接到自称“经侦”的电话」, round 204: customers' reports, as the customer's.)
+    r"(?:(?:您|你)|(?:近期|最近|近来|近來)?(?:有|部分|不少|多位|一些)(?:客户|客戶|用户|用戶|借款人|市民))"
+    r"(?:反映|投诉|投訴|说|說|称|稱|提到)(?:[^，。！？!?\n]{0,4}?)(?:接到|收到|遇到|碰到)"
     r"[^，。！？!?\n]{0,6}?(?:自称|自稱|冒充|假冒)"
 )
 #: Where our own voice comes back in a Chinese scam's sentence: a new clause of ours, a

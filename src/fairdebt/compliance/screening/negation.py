@@ -49,6 +49,7 @@ from fairdebt.compliance.screening.lists import forbids_conduct, reaches_through
 
 __all__ = ["NEGATION", "Negation"]
 
+_DASH = re.compile(r"\s[-–—－]+\s")
 _WINDOW = 176
 _GAP_ZH = 10
 _GAP_EN = 32
@@ -119,7 +120,8 @@ _MODAL_CUE = re.compile(
     # "I'm not with any court or law enforcement agency" (round 132).
     r"(?:am|m|is|are|re|was|were) not|isn t|aren t|wasn t|weren t|"
     r"(?:will|would|shall|can|could) never|no|"
-    r"no(?: [a-z]+){1,2} (?:will|would|shall|can)(?: ever)?)$"
+    # ("no legitimate debt collector may claim to be from … a sheriff's office or a court", 204.)
+    r"no(?: [a-z]+){1,3} (?:will|would|shall|can|may)(?: ever)?)$"
 )
 #: "In any name, for any reason" inside a negation's reach (「不会以任何名义要求您…」).
 _PRETEXT = re.compile(
@@ -291,7 +293,11 @@ class Negation:
         if end is not None and (
             # Only inside the hit's own clause: 「弄死你。不会有人知道」 is not 「公安机关不会…」.
             _SUBJECT_NEGATED.match(
-                fold_chars(_without_symbols(CLAUSE_BREAK.split(text[end : end + 24], 1)[0]))
+                fold_chars(
+                    # A spaced dash starts a new clause too: "on the lenders' blacklist - can't
+                    # get a phone contract" (round 203) is no blacklist that cannot get one.
+                    _without_symbols(_DASH.split(CLAUSE_BREAK.split(text[end : end + 24], 1)[0])[0])
+                )
             )
             or _ELLIPSIS_NEGATED.match(text[end : end + 64].lower().replace("'", " "))
         ):
