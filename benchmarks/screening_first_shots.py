@@ -207,6 +207,8 @@ FIRST_SHOTS = {
     202: "1e30638",
     203: "5c6d386",
     204: "5c6d386",
+    205: "febfccb",
+    206: "febfccb",
 }
 _SCREEN = """
 import json, sys
