@@ -209,6 +209,8 @@ FIRST_SHOTS = {
     204: "5c6d386",
     205: "febfccb",
     206: "febfccb",
+    207: "d75e535",
+    208: "d75e535",
 }
 _SCREEN = """
 import json, sys
