@@ -211,6 +211,8 @@ FIRST_SHOTS = {
     206: "febfccb",
     207: "d75e535",
     208: "d75e535",
+    209: "4cf99e3",
+    210: "4cf99e3",
 }
 _SCREEN = """
 import json, sys

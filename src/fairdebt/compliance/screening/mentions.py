@@ -208,6 +208,10 @@ _SCAMMERS_RE = re.compile(
     # ("some customers have had texts claiming to be from "HMCTS"", round 164.)
     r"|(?<![A-Za-z])(?i:(?:had|received|got|getting|receiving) (?:calls|messages|texts|emails|"
     r"letters|voicemails) (?:claiming|pretending|purporting))(?![A-Za-z])"
+    # "If a collector ever threatens to tell your partner … that's against the law" (round 210).
+    r"|(?<![A-Za-z])(?i:if (?:a|any|an|another) (?:debt )?(?:collector|agent|caller|collection "
+    r"agency|lender|company)(?: ever)? (?:threatens|tries|says|claims|tells you|asks you))"
+    r"(?![A-Za-z])"
     # "Some consumers tell us they've received calls threatening arrest" (round 204).
     r"|(?<![A-Za-z])(?i:(?:had|received|got) (?:calls|messages|texts|emails|letters|voicemails) "
     r"threatening)(?![A-Za-z])"
