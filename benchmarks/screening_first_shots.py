@@ -213,6 +213,8 @@ FIRST_SHOTS = {
     208: "d75e535",
     209: "4cf99e3",
     210: "4cf99e3",
+    211: "67ed5f0",
+    212: "67ed5f0",
 }
 _SCREEN = """
 import json, sys
