@@ -215,6 +215,8 @@ FIRST_SHOTS = {
     210: "4cf99e3",
     211: "67ed5f0",
     212: "67ed5f0",
+    213: "5d9ca02",
+    214: "5d9ca02",
 }
 _SCREEN = """
 import json, sys

@@ -120,6 +120,8 @@ _MODAL_CUE = re.compile(
     # "I'm not with any court or law enforcement agency" (round 132).
     r"(?:am|m|is|are|re|was|were) not|isn t|aren t|wasn t|weren t|"
     r"(?:will|would|shall|can|could) never|no|"
+    # ("We never ask for gift cards or payments to a personal account", round 214.)
+    r"(?:we|i|they|staff|agents?|collectors?|employees?) never|"
     # ("no legitimate debt collector may claim to be from … a sheriff's office or a court", 204.)
     r"no(?: [a-z]+){1,3} (?:will|would|shall|can|may)(?: ever)?)$"
 )
